@@ -1,0 +1,15 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    THAI = "th", "ไทย"
+    ENGLISH = "en", "English"
+
+
+class Role(models.TextChoices):
+    COUNTER_OFFICER = "counter_officer", _("Counter officer")
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+    PROVINCIAL_STAFF = "provincial_staff", _("Provincial staff")
+    HQ_ADMIN = "hq_admin", _("HQ administrator")
+    AUDITOR = "auditor", _("Auditor")
