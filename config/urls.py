@@ -1,4 +1,25 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from config.api import api
+from saduak.core import views as core_views
+
+handler403 = "saduak.core.views.permission_denied"
+handler404 = "saduak.core.views.page_not_found"
+handler500 = "saduak.core.views.server_error"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/ping", core_views.ping, name="healthz-ping"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("saduak.core.urls")),
+    path("accounts/", include("saduak.accounts.urls")),
+    path("staff/", include("saduak.areas.urls")),
+    path("staff/audit/", include("saduak.audit.urls")),
+    prefix_default_language=False,
+)

@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "saduak.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -70,6 +71,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 SQLITE_PATH = VAR_DIR / "saduak.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -241,3 +243,9 @@ LOGGING = {
 
 # --- Audit ----------------------------------------------------------------------------
 AUDIT_APPEND_ONLY_GUARD = True
+
+# --- The department running this installation ------------------------------------------
+DEPARTMENT_NAME_TH = env_str("DEPARTMENT_NAME_TH", "กรมการปกครอง")
+DEPARTMENT_NAME_EN = env_str("DEPARTMENT_NAME_EN", "Department of Provincial Administration")
+# Opening hours a new office starts with (Monday to Friday).
+DEFAULT_OPENING_HOURS = ("08:30", "16:30")

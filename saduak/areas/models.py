@@ -2,11 +2,14 @@
 that serve it. Areas are never deleted: an abolished area is kept, inactive, because old
 records still point at it."""
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from saduak.areas.choices import OfficeKind, Weekday
+from saduak.areas.search import search_key
 from saduak.core.models import BilingualNameMixin, TimeStampedModel
 
 
@@ -15,6 +18,8 @@ class AreaBase(BilingualNameMixin, models.Model):
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     abolished_on = models.DateField(_("abolished on"), null=True, blank=True)
+    # Thai and English names in geothai's normal form ("th|en"), for search.
+    search_key = models.CharField(max_length=320, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -22,6 +27,13 @@ class AreaBase(BilingualNameMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"  # type: ignore[attr-defined]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = search_key(self.name_th, self.name_en)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_th", "name_en"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
 
 class Province(AreaBase):
@@ -74,6 +86,7 @@ class Office(BilingualNameMixin, TimeStampedModel):
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    search_key = models.CharField(max_length=420, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("office")
@@ -106,6 +119,13 @@ class Office(BilingualNameMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = search_key(self.name_th, self.name_en)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_th", "name_en"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
 
 class OpeningHours(models.Model):

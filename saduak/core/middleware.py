@@ -53,3 +53,26 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class DomainErrorMiddleware:
+    """Pages: a service's NotFound becomes the 404 page and its permission refusal the
+    403 page, with the service's own message. (The API maps the same errors to problem
+    details in config/api.py.)"""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from saduak.core.errors import NotFound, PermissionDeniedError
+
+        if isinstance(exception, NotFound):
+            return render(request, "errors/404.html", {"reason": str(exception.message)}, status=404)
+        if isinstance(exception, PermissionDeniedError):
+            return render(request, "errors/403.html", {"reason": str(exception.message)}, status=403)
+        return None

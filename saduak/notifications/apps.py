@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "saduak.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from saduak.notifications import checks  # noqa: F401

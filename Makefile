@@ -1,0 +1,53 @@
+# Saduak: `make demo` starts the demo, `make test` runs every check. Both install what
+# they need first (a virtual environment in .venv, front-end assets in node_modules).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: install demo test lint typecheck pytest messages translations bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Saduak needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Compiled message catalogs (.mo) are built from the committed .po files.
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq gettext >/dev/null; } || { echo "Install GNU gettext (msgfmt) to build the Thai catalogs"; exit 1; }
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+install: $(VENV)/.installed node_modules/.installed messages
+
+demo: install
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_areas
+	$(MANAGE) load_holidays
+	$(MANAGE) seed_demo
+	@echo "Saduak is at http://127.0.0.1:8000  (English: http://127.0.0.1:8000/en/)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy saduak config bench
+
+pytest: install
+	$(VENV)/bin/pytest
+
+test: lint typecheck pytest
+
+# Refresh locale/*/LC_MESSAGES/django.po after changing user-facing strings.
+translations: install
+	$(MANAGE) makemessages -l th -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=bench
+
+bench: install
+	$(PY) -m bench.run

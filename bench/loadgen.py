@@ -1,0 +1,126 @@
+"""The load generator: `concurrency` client threads, each with its own keep-alive
+HTTP/1.1 connection, requesting paths in turn for a fixed time. It runs in a child
+process (`run_in_child`) so the server is driven from outside the runner."""
+
+import http.client
+import multiprocessing
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+
+ERROR_BACKOFF_S = 0.01
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    host: str
+    port: int
+    paths: list[str]
+    concurrency: int
+    warmup_s: float
+    duration_s: float
+    headers: dict[str, str] = field(default_factory=dict)
+    timeout_s: float = 10.0
+
+
+@dataclass
+class LoadResult:
+    """What was measured after the warm-up: 2xx latencies, errors by kind."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    body_bytes: int = 0
+    elapsed_s: float = 0.0
+
+
+def _client(
+    spec: LoadSpec, index: int, measure_from: float, stop_at: float, out: LoadResult
+) -> None:
+    conn = http.client.HTTPConnection(spec.host, spec.port, timeout=spec.timeout_s)
+    headers = {"Connection": "keep-alive", "Accept": "*/*", **spec.headers}
+    turn = index  # clients start at different paths so every path stays in play
+    try:
+        while (started := time.perf_counter()) < stop_at:
+            path = spec.paths[turn % len(spec.paths)]
+            turn += 1
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()  # the next request reconnects
+                if started >= measure_from:
+                    out.errors[type(exc).__name__] += 1
+                time.sleep(ERROR_BACKOFF_S)
+                continue
+            if started < measure_from:
+                continue
+            if 200 <= response.status < 300:
+                out.latencies_ms.append((time.perf_counter() - started) * 1000)
+                out.body_bytes += len(body)
+            else:
+                out.errors[f"HTTP {response.status}"] += 1
+    finally:
+        conn.close()
+
+
+def generate_load(spec: LoadSpec) -> LoadResult:
+    """Run the load in this process (threads) and merge the clients' results."""
+    if not spec.paths:
+        raise ValueError("a scenario needs at least one path")
+    measure_from = time.perf_counter() + spec.warmup_s
+    stop_at = measure_from + spec.duration_s
+    parts = [LoadResult() for _ in range(spec.concurrency)]
+    threads = [
+        threading.Thread(
+            target=_client, args=(spec, i, measure_from, stop_at, part), daemon=True
+        )
+        for i, part in enumerate(parts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(0.0, stop_at - time.perf_counter()) + spec.timeout_s)
+    total = LoadResult(elapsed_s=time.perf_counter() - measure_from)
+    for part in parts:
+        total.latencies_ms.extend(part.latencies_ms)
+        total.errors.update(part.errors)
+        total.body_bytes += part.body_bytes
+    stuck = sum(thread.is_alive() for thread in threads)
+    if stuck:
+        total.errors["client did not finish"] += stuck
+    return total
+
+
+def _child_main(spec: LoadSpec, conn: Connection) -> None:
+    try:
+        conn.send(generate_load(spec))
+    except BaseException as exc:  # report anything, including Ctrl-C, to the parent
+        conn.send(RuntimeError(f"load generator failed: {exc!r}"))
+    finally:
+        conn.close()
+
+
+def run_in_child(spec: LoadSpec) -> LoadResult:
+    """Run `generate_load` in a fresh OS process; bounded by the spec's times."""
+    ctx = multiprocessing.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child_main, args=(spec, sender), daemon=True)
+    process.start()
+    sender.close()
+    deadline = spec.warmup_s + spec.duration_s + 2 * spec.timeout_s + 30
+    try:
+        if not receiver.poll(deadline):
+            raise TimeoutError(f"load generator gave no result within {deadline:.0f}s")
+        outcome = receiver.recv()
+        process.join(timeout=10)
+    finally:
+        if process.is_alive():
+            process.terminate()
+            process.join(timeout=5)
+        receiver.close()
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome

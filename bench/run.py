@@ -1,0 +1,258 @@
+"""Run the benchmarks: `.venv/bin/python -m bench.run --help`. See bench/README.md."""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from bench import scenarios as registry
+from bench.loadgen import LoadSpec, run_in_child
+from bench.server import (
+    HOST,
+    PG_ADMIN_URL,
+    PG_BENCH_DB,
+    PROJECT_ROOT,
+    CommandError,
+    MemorySampler,
+    Server,
+    create_postgres,
+    django_env,
+    drop_postgres,
+    manage,
+    sqlite_url,
+    tree_rss,
+)
+from bench.stats import MB, ScenarioResult, format_table, result_to_json, summarize
+from bench.stats import with_ratios as add_ratios
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+@dataclass(frozen=True)
+class Options:
+    db: str
+    scenarios: list[str]
+    duration: float
+    warmup: float
+    concurrency: int
+    workers: int
+    worker_class: str
+    threads: int
+    pg_admin_url: str
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description="Start gunicorn on a fresh database and load it from a separate "
+        "process; every scenario is compared with 'ping' from the same run.",
+    )
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(registry.SCENARIOS),
+        help="comma-separated; 'ping' is always run first (default: all: %(default)s)",
+    )
+    parser.add_argument("--duration", type=float, default=10, help="seconds measured")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds not measured")
+    parser.add_argument("--concurrency", type=int, default=16, help="client conns")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--threads", type=int, default=4, help="per gthread worker")
+    parser.add_argument(
+        "--pg-admin-url",
+        default=os.environ.get("BENCH_PG_ADMIN_URL", PG_ADMIN_URL),
+        help="where to create the bench database (default: %(default)s)",
+    )
+    args = parser.parse_args(argv)
+    if args.duration <= 0 or args.warmup < 0 or args.duration + args.warmup > 600:
+        parser.error("need 0 < duration, 0 <= warmup, duration + warmup <= 600")
+    if not 1 <= args.concurrency <= 512 or not 1 <= args.workers <= 64:
+        parser.error("need 1 <= concurrency <= 512 and 1 <= workers <= 64")
+    names = [name.strip() for name in args.scenarios.split(",") if name.strip()]
+    return Options(
+        db=args.db,
+        scenarios=names,
+        duration=args.duration,
+        warmup=args.warmup,
+        concurrency=args.concurrency,
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        pg_admin_url=args.pg_admin_url,
+    )
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def prepare_data(env: dict[str, str], warnings: list[str]) -> None:
+    log("migrate")
+    manage(env, "migrate", "--noinput", timeout=300)
+    log("load_areas")
+    try:
+        manage(env, "load_areas", timeout=600)
+    except CommandError as exc:
+        if "Unknown command" not in str(exc):
+            raise
+        warnings.append("manage.py load_areas does not exist yet; no area data")
+        log(f"WARNING: {warnings[-1]}")
+
+
+def measure(
+    scenario: registry.Scenario, server: Server, env: dict[str, str], opts: Options
+) -> ScenarioResult:
+    headers: dict[str, str] = {}
+    if scenario.setup is not None:
+        context = registry.SetupContext(
+            base_url=server.base_url,
+            manage=lambda *args, **kw: manage(env, *args, **kw),
+            env=env,
+        )
+        headers = dict(scenario.setup(context) or {})
+    spec = LoadSpec(
+        host=HOST,
+        port=server.port,
+        paths=scenario.paths(),
+        concurrency=opts.concurrency,
+        warmup_s=opts.warmup,
+        duration_s=opts.duration,
+        headers=headers,
+    )
+    log(f"{scenario.name}: {opts.warmup:g}s warm-up + {opts.duration:g}s measured")
+    with MemorySampler(server.pid) as memory:
+        load = run_in_child(spec)
+    if not server.alive():
+        raise RuntimeError(f"gunicorn died during {scenario.name}")
+    return summarize(
+        scenario.name,
+        load.latencies_ms,
+        dict(load.errors),
+        load.elapsed_s,
+        memory.peak,
+        load.body_bytes,
+    )
+
+
+def git_revision() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except OSError:
+        return ""
+    return done.stdout.strip()
+
+
+def write_json(
+    results: list[ScenarioResult],
+    opts: Options,
+    started: datetime,
+    meta: dict[str, Any],
+) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path = RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    document = {
+        "started_at": started.isoformat(),
+        "options": opts.__dict__,
+        **meta,
+        "results": [result_to_json(r) for r in results],
+    }
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def run(opts: Options) -> int:
+    chosen = registry.resolve(opts.scenarios)
+    started = datetime.now(UTC)
+    workdir = Path(tempfile.mkdtemp(prefix="saduak-bench-"))
+    server: Server | None = None
+    created_pg = False
+    warnings: list[str] = []
+    ok = False
+    try:
+        if opts.db == "postgres":
+            log(f"creating database {PG_BENCH_DB}")
+            created_pg = True
+            database_url = create_postgres(opts.pg_admin_url)
+        else:
+            database_url = sqlite_url(workdir)
+        env = django_env(database_url, workdir)
+        prepare_data(env, warnings)
+        server = Server(
+            env,
+            workdir / "gunicorn.log",
+            workers=opts.workers,
+            worker_class=opts.worker_class,
+            threads=opts.threads,
+        )
+        log(f"gunicorn pid {server.pid} on {server.base_url}")
+        server.wait_ready(registry.PING_PATH)
+        idle_rss_mb = tree_rss(server.pid) / MB
+        results = [measure(scenario, server, env, opts) for scenario in chosen]
+        results = add_ratios(results, baseline=registry.BASELINE)
+        print(format_table(results), flush=True)
+        meta = {
+            "warnings": warnings,
+            "idle_rss_mb": round(idle_rss_mb, 1),
+            "git_revision": git_revision(),
+            "python": platform.python_version(),
+            "cpu_count": os.cpu_count(),
+            "load_average": os.getloadavg(),
+        }
+        path = write_json(results, opts, started, meta)
+        for warning in warnings:
+            log(f"WARNING: {warning}")
+        log(f"wrote {path.relative_to(PROJECT_ROOT)}")
+        ok = True
+        return 0
+    finally:
+        if server is not None:
+            if not ok:
+                log(f"gunicorn log (last lines):\n{server.log_tail()}")
+            server.stop()
+        if created_pg:
+            try:
+                drop_postgres(opts.pg_admin_url)
+            except Exception as exc:
+                log(f"could not drop {PG_BENCH_DB}: {exc!r}")
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts = parse_args(argv)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    began = time.monotonic()
+    try:
+        return run(opts)
+    except KeyboardInterrupt:
+        log("interrupted; server stopped and database dropped")
+        return 130
+    except (CommandError, RuntimeError, ValueError, TimeoutError) as exc:
+        log(f"failed after {time.monotonic() - began:.0f}s: {exc}")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

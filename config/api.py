@@ -1,0 +1,103 @@
+"""The one JSON API, under /api/v1, with OpenAPI at /api/v1/openapi.json and
+interactive docs at /api/v1/docs. Every error is application/problem+json."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from saduak.accounts.api import router as accounts_router
+from saduak.areas.api import offices_router
+from saduak.areas.api import router as areas_router
+from saduak.audit.api import router as audit_router
+from saduak.core.errors import DomainError
+from saduak.core.problems import invalid_params_from_errors, problem_response
+
+api = NinjaAPI(
+    title="Saduak API",
+    version="1",
+    description=(
+        "Areas, offices and the department's services. Browsers use their session; "
+        "machines send `Authorization: Bearer <token>`. Errors are RFC 9457 problem "
+        "details (application/problem+json)."
+    ),
+    urls_namespace="api",
+)
+
+api.add_router("/areas", areas_router, tags=["areas"])
+api.add_router("/offices", offices_router, tags=["offices"])
+api.add_router("/accounts", accounts_router, tags=["accounts"])
+api.add_router("/audit", audit_router, tags=["audit"])
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    params = invalid_params_from_errors(list(exc.errors))
+    names = ", ".join(p["name"] for p in params)
+    return problem_response(
+        request,
+        status=400,
+        code="invalid-parameters",
+        title=_("Some parameters are not valid."),
+        detail=_("Check these parameters: %(names)s") % {"names": names},
+        extra={"invalid_params": params},
+    )
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    extra = dict(exc.extra)
+    if exc.field:
+        extra["invalid_params"] = [{"name": exc.field, "in": "body", "reason": str(exc.message)}]
+    return problem_response(
+        request, status=exc.status, code=exc.code, title=str(exc.message), extra=extra
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(
+        request,
+        status=404,
+        code="not-found",
+        title=_("Nothing was found here. Check the address or the code."),
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(
+        request,
+        status=401,
+        code="not-authenticated",
+        title=_("Sign in, or send a valid API token, to use this."),
+        headers={"WWW-Authenticate": 'Bearer realm="saduak"'},
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem_response(
+        request,
+        status=403,
+        code="forbidden",
+        title=str(exc) or _("You do not have permission to do this."),
+    )
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    headers = {"Retry-After": str(int(exc.wait))} if exc.wait else {}
+    return problem_response(
+        request,
+        status=429,
+        code="too-many-requests",
+        title=_("Too many requests. Wait a moment and try again."),
+        headers=headers,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(request, status=exc.status_code, code="http-error", title=str(exc))

@@ -1,0 +1,201 @@
+"""Changing offices and holidays. Each service checks the actor's reach, runs in one
+transaction and writes its audit event."""
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+import holidays as holiday_calendars
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from saduak.accounts.models import User
+from saduak.areas.models import Counter, Holiday, Office, OpeningHours
+from saduak.areas.permissions import ensure_can_edit_national_holidays, ensure_can_manage_office
+from saduak.audit.services import audit_record, changed_fields
+from saduak.core.errors import Conflict, InvalidInput, NotFound
+
+CONTACT_FIELDS = ["phone", "email", "address_th", "address_en"]
+
+
+def office_update_contact(*, office: Office, actor: User, **values: str) -> Office:
+    """Changes an office's telephone, e-mail and addresses.
+
+    Requires the actor to manage the office (its district, province or HQ). Audited as
+    `office.update` with the fields before and after.
+    """
+    ensure_can_manage_office(actor, office)
+    unknown = set(values) - set(CONTACT_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These fields cannot be changed here."), field=sorted(unknown)[0])
+    with transaction.atomic():
+        office = Office.objects.select_for_update().get(pk=office.pk)
+        before = changed_fields(office, list(values))
+        changed = [name for name, value in values.items() if before[name] != value]
+        if not changed:
+            return office
+        for name in changed:
+            setattr(office, name, values[name])
+        office.full_clean(exclude=["parent", "province", "district", "code"])
+        office.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            action="office.update",
+            target=office,
+            before={name: before[name] for name in changed},
+            after=changed_fields(office, changed),
+            office=office,
+        )
+    return office
+
+
+@dataclass(frozen=True)
+class Period:
+    weekday: int
+    opens: time
+    closes: time
+
+
+def _check_periods(periods: list[Period]) -> None:
+    by_day: dict[int, list[Period]] = {}
+    for period in periods:
+        if not 0 <= period.weekday <= 6:
+            raise InvalidInput(_("A weekday is a number from 0 (Monday) to 6 (Sunday)."), field="weekday")
+        if period.closes <= period.opens:
+            raise InvalidInput(_("Closing time must be after opening time."), field="closes")
+        by_day.setdefault(period.weekday, []).append(period)
+    for day_periods in by_day.values():
+        day_periods.sort(key=lambda p: p.opens)
+        for earlier, later in zip(day_periods, day_periods[1:], strict=False):
+            if later.opens < earlier.closes:
+                raise InvalidInput(_("Opening periods on the same day must not overlap."), field="opens")
+
+
+def _hours_snapshot(office: Office) -> list[dict[str, Any]]:
+    return [
+        {"weekday": h.weekday, "opens": h.opens.isoformat("minutes"), "closes": h.closes.isoformat("minutes")}
+        for h in office.opening_hours.order_by("weekday", "opens")
+    ]
+
+
+def office_set_opening_hours(*, office: Office, actor: User, periods: list[Period]) -> Office:
+    """Replaces an office's weekly opening hours with `periods`.
+
+    Requires the actor to manage the office. Periods on a day must not overlap. Audited
+    as `office.opening_hours`.
+    """
+    ensure_can_manage_office(actor, office)
+    _check_periods(periods)
+    with transaction.atomic():
+        office = Office.objects.select_for_update().get(pk=office.pk)
+        before = _hours_snapshot(office)
+        office.opening_hours.all().delete()
+        OpeningHours.objects.bulk_create(
+            OpeningHours(office=office, weekday=p.weekday, opens=p.opens, closes=p.closes)
+            for p in periods
+        )
+        audit_record(
+            actor=actor,
+            action="office.opening_hours",
+            target=office,
+            before={"periods": before},
+            after={"periods": _hours_snapshot(office)},
+            office=office,
+        )
+    return office
+
+
+def counter_save(
+    *, office: Office, actor: User, number: int, label_th: str, label_en: str = "", is_active: bool = True
+) -> Counter:
+    """Adds counter `number` to an office, or changes its labels and whether it is in
+    use. Requires the actor to manage the office. Audited as `counter.save`."""
+    ensure_can_manage_office(actor, office)
+    if not 1 <= number <= 999:
+        raise InvalidInput(_("A counter number is from 1 to 999."), field="number")
+    if not label_th.strip():
+        raise InvalidInput(_("Give the counter a Thai label."), field="label_th")
+    with transaction.atomic():
+        counter = Counter.objects.select_for_update().filter(office=office, number=number).first()
+        before = None if counter is None else changed_fields(counter, ["label_th", "label_en", "is_active"])
+        if counter is None:
+            counter = Counter(office=office, number=number)
+        counter.label_th, counter.label_en, counter.is_active = label_th.strip(), label_en.strip(), is_active
+        counter.save()
+        audit_record(
+            actor=actor,
+            action="counter.save",
+            target=counter,
+            before=before,
+            after=changed_fields(counter, ["number", "label_th", "label_en", "is_active"]),
+            office=office,
+        )
+    return counter
+
+
+def holiday_add(
+    *, actor: User, day: date, name_th: str, name_en: str = "", office: Office | None = None
+) -> Holiday:
+    """Adds a national holiday (HQ administrators) or a closure of one office (its
+    managers). Audited as `holiday.add`."""
+    if office is None:
+        ensure_can_edit_national_holidays(actor)
+    else:
+        ensure_can_manage_office(actor, office)
+    if not name_th.strip():
+        raise InvalidInput(_("Give the holiday a Thai name."), field="name_th")
+    try:
+        with transaction.atomic():
+            holiday = Holiday.objects.create(
+                date=day, name_th=name_th.strip(), name_en=name_en.strip(), office=office
+            )
+            audit_record(
+                actor=actor,
+                action="holiday.add",
+                target=holiday,
+                after={"date": day, "name_th": holiday.name_th, "name_en": holiday.name_en},
+                office=office,
+            )
+    except IntegrityError:
+        raise Conflict(_("There is already a holiday on this date."), field="date") from None
+    return holiday
+
+
+def holiday_remove(*, actor: User, holiday_id: int) -> None:
+    """Removes a holiday or an office closure. Same permissions as adding it. Audited
+    as `holiday.remove`."""
+    holiday = Holiday.objects.select_related("office").filter(pk=holiday_id).first()
+    if holiday is None:
+        raise NotFound(_("This holiday no longer exists."))
+    if holiday.office is None:
+        ensure_can_edit_national_holidays(actor)
+    else:
+        ensure_can_manage_office(actor, holiday.office)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="holiday.remove",
+            target=holiday,
+            before={"date": holiday.date, "name_th": holiday.name_th, "name_en": holiday.name_en},
+            office=holiday.office,
+        )
+        holiday.delete()
+
+
+def holidays_load_national(*, years: list[int], actor: Any) -> int:
+    """Adds Thailand's public holidays for `years` from the `holidays` package, in
+    Thai and English. Dates already present are left as HQ edited them. Returns how
+    many were added; audited as `holiday.load` when any were."""
+    thai = holiday_calendars.country_holidays("TH", years=years, language="th")
+    english = holiday_calendars.country_holidays("TH", years=years, language="en_US")
+    existing = set(Holiday.objects.filter(office__isnull=True).values_list("date", flat=True))
+    new = [
+        Holiday(date=day, name_th=name[:300], name_en=english.get(day, "")[:300])
+        for day, name in sorted(thai.items())
+        if day not in existing
+    ]
+    with transaction.atomic():
+        Holiday.objects.bulk_create(new)
+        if new:
+            audit_record(actor=actor, action="holiday.load", after={"years": years, "added": len(new)})
+    return len(new)

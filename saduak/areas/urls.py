@@ -1,0 +1,16 @@
+from django.urls import path
+
+from saduak.areas import views
+
+app_name = "areas"
+urlpatterns = [
+    path("", views.staff_home, name="staff-home"),
+    path("areas/", views.province_list, name="provinces"),
+    path("areas/provinces/<str:code>/", views.province_detail, name="province"),
+    path("areas/districts/<str:code>/", views.district_detail, name="district"),
+    path("offices/<slug:code>/", views.office_detail, name="office"),
+    path("offices/<slug:code>/counters/", views.counter_save, name="counter-save"),
+    path("offices/<slug:code>/closures/", views.office_closure_add, name="closure-add"),
+    path("holidays/", views.holiday_list, name="holidays"),
+    path("holidays/<int:holiday_id>/remove/", views.holiday_remove, name="holiday-remove"),
+]

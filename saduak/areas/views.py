@@ -1,0 +1,198 @@
+"""Staff pages for the map and the offices."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from saduak.accounts.permissions import staff_required
+from saduak.areas import selectors, services
+from saduak.areas.forms import CounterForm, HolidayForm, OfficeContactForm, SearchForm
+from saduak.areas.models import Office
+from saduak.areas.permissions import can_edit_national_holidays, can_manage_office
+from saduak.core.errors import DomainError
+from saduak.core.forms import add_domain_error
+from saduak.core.pagination import paginate
+
+
+def _search(request: HttpRequest) -> tuple[SearchForm, str]:
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    return form, query
+
+
+@staff_required
+def province_list(request: HttpRequest) -> HttpResponse:
+    form, query = _search(request)
+    context = {"form": form, "query": query}
+    if query:
+        context["areas"] = selectors.area_search(query, limit=30)
+        context["offices"] = selectors.office_list(search=query)[:30]
+    else:
+        context["provinces"] = selectors.province_list()
+    template = "areas/partials/search_results.html" if request.htmx else "areas/province_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@staff_required
+def province_detail(request: HttpRequest, code: str) -> HttpResponse:
+    province = selectors.province_get(code)
+    return render(
+        request,
+        "areas/province_detail.html",
+        {
+            "province": province,
+            "districts": selectors.district_list(province_code=code),
+            "provincial_offices": selectors.office_list(province_code=code, kind="provincial_office"),
+        },
+    )
+
+
+@staff_required
+def district_detail(request: HttpRequest, code: str) -> HttpResponse:
+    district = selectors.district_get(code)
+    return render(
+        request,
+        "areas/district_detail.html",
+        {
+            "district": district,
+            "offices": selectors.office_list(district_code=code),
+            "subdistricts": selectors.subdistrict_list(district_code=code),
+        },
+    )
+
+
+def _office_context(request: HttpRequest, office: Office) -> dict[str, object]:
+    return {
+        "office": office,
+        "can_manage": can_manage_office(request.user, office),  # type: ignore[arg-type]
+        "holidays": selectors.holiday_list(office=office, start=None).filter(
+            office=office
+        )[:50],
+        "counter_form": CounterForm(initial={"number": office.counters.count() + 1}),
+        "holiday_form": HolidayForm(),
+    }
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def office_detail(request: HttpRequest, code: str) -> HttpResponse:
+    office = selectors.office_get(code)
+    context = _office_context(request, office)
+    contact_form = OfficeContactForm(request.POST or None, instance=office)
+    if request.method == "POST" and contact_form.is_valid():
+        try:
+            services.office_update_contact(office=office, actor=request.user, **contact_form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as error:
+            add_domain_error(contact_form, error)
+        else:
+            messages.success(request, _("The office's details were saved."))
+            return redirect("areas:office", code=code)
+    context["contact_form"] = contact_form
+    status = 400 if request.method == "POST" else 200
+    return render(request, "areas/office_detail.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def counter_save(request: HttpRequest, code: str) -> HttpResponse:
+    office = selectors.office_get(code)
+    form = CounterForm(request.POST)
+    if form.is_valid():
+        try:
+            services.counter_save(office=office, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as error:
+            add_domain_error(form, error)
+    if request.htmx:  # type: ignore[attr-defined]
+        office = selectors.office_get(code)
+        context = _office_context(request, office)
+        if form.errors:
+            context["counter_form"] = form
+        return render(request, "areas/partials/counters.html", context, status=200)
+    if form.errors:
+        context = _office_context(request, office)
+        context["counter_form"] = form
+        context["contact_form"] = OfficeContactForm(instance=office)
+        return render(request, "areas/office_detail.html", context, status=400)
+    messages.success(request, _("The counter was saved."))
+    return redirect("areas:office", code=code)
+
+
+@staff_required
+@require_POST
+def office_closure_add(request: HttpRequest, code: str) -> HttpResponse:
+    office = selectors.office_get(code)
+    form = HolidayForm(request.POST)
+    if form.is_valid():
+        try:
+            services.holiday_add(
+                actor=request.user,  # type: ignore[arg-type]
+                day=form.cleaned_data["date"],
+                name_th=form.cleaned_data["name_th"],
+                name_en=form.cleaned_data["name_en"],
+                office=office,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+    if form.errors:
+        context = _office_context(request, office)
+        context["holiday_form"] = form
+        context["contact_form"] = OfficeContactForm(instance=office)
+        return render(request, "areas/office_detail.html", context, status=400)
+    messages.success(request, _("The closure was added."))
+    return redirect("areas:office", code=code)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def holiday_list(request: HttpRequest) -> HttpResponse:
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.holiday_add(
+                actor=request.user,  # type: ignore[arg-type]
+                day=form.cleaned_data["date"],
+                name_th=form.cleaned_data["name_th"],
+                name_en=form.cleaned_data["name_en"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The holiday was added."))
+            return redirect("areas:holidays")
+    return render(
+        request,
+        "areas/holiday_list.html",
+        {
+            "holidays": paginate(request, selectors.holiday_list()),
+            "form": form,
+            "can_edit": can_edit_national_holidays(request.user),  # type: ignore[arg-type]
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+@require_POST
+def holiday_remove(request: HttpRequest, holiday_id: int) -> HttpResponse:
+    try:
+        services.holiday_remove(actor=request.user, holiday_id=holiday_id)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The holiday was removed."))
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("areas:holidays")
+
+
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "areas/staff_home.html",
+        {"my_offices": selectors.offices_for_staff(user=request.user)[:20]},  # type: ignore[arg-type]
+    )

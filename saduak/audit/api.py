@@ -1,0 +1,46 @@
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from saduak.accounts.scoping import is_staff_member
+from saduak.audit import selectors
+from saduak.audit.models import AuditEvent
+from saduak.audit.schemas import AuditEventOut
+from saduak.core.api_auth import STAFF_OR_MACHINE
+
+router = Router(auth=STAFF_OR_MACHINE)
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not is_staff_member(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied("Only staff may read audit events.")
+
+
+@router.get("/events", response=list[AuditEventOut])
+@paginate(PageNumberPagination)
+def list_events(
+    request: HttpRequest,
+    action: str = Query("", max_length=100),
+    target_type: str = Query("", max_length=100),
+    target_id: str = Query("", max_length=64),
+    since: date | None = None,
+    until: date | None = None,
+) -> list[AuditEvent]:
+    _require_staff(request)
+    return selectors.audit_events_visible_to(  # type: ignore[return-value]
+        user=request.user,  # type: ignore[arg-type]
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        since=since,
+        until=until,
+    )
+
+
+@router.get("/events/{sequence}", response=AuditEventOut)
+def get_event(request: HttpRequest, sequence: int) -> AuditEvent:
+    _require_staff(request)
+    return selectors.audit_event_get(user=request.user, sequence=sequence)  # type: ignore[arg-type]

@@ -1,0 +1,352 @@
+"""Writes for notifications: create one (render, save, queue), make one delivery
+attempt, and record what a provider's delivery report says."""
+
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saduak.accounts.models import User
+from saduak.audit.services import audit_record
+from saduak.core.errors import InvalidInput, NotFound
+from saduak.notifications.addresses import clean_address
+from saduak.notifications.channels import ChannelError, SendResult, channel_for
+from saduak.notifications.choices import NotificationChannel, NotificationStatus
+from saduak.notifications.models import DeliveryAttempt, Notification
+from saduak.notifications.templates import check_request, render_message
+
+logger = logging.getLogger(__name__)
+
+# Longer than any adapter's timeout, so a live send is never taken over.
+CLAIM_SECONDS = 300
+BACKOFF_BASE_SECONDS = 30
+# The order notification_notify_user tries: LINE is where Thai citizens are, and
+# SMS costs money per message.
+CHANNELS_BY_PREFERENCE = (
+    NotificationChannel.LINE,
+    NotificationChannel.SMS,
+    NotificationChannel.EMAIL,
+)
+_USER_ADDRESS_FIELD = {
+    NotificationChannel.SMS: "phone",
+    NotificationChannel.EMAIL: "email",
+    NotificationChannel.LINE: "line_user_id",
+}
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What one delivery run left behind. `retry_in` (seconds) is set when the task
+    should run again; `busy` when another worker holds the notification."""
+
+    status: str
+    retry_in: int | None = None
+    busy: bool = False
+
+
+def notification_send(
+    *,
+    recipient: User | None = None,
+    address: str | None = None,
+    channel: str,
+    template_key: str,
+    context: Mapping[str, Any],
+    language: str | None = None,
+    actor: User | None = None,
+) -> Notification:
+    """Renders a template for one address, saves it as queued and, after commit,
+    queues `deliver_notification`.
+
+    The address is `address`, else the recipient's address for the channel; the
+    language is `language`, else the recipient's preferred one, else LANGUAGE_CODE.
+    Raises InvalidInput, saving nothing, for a bad channel, address, language,
+    template key or context. With `actor` (a person sending a message) writes the
+    audit event `notification.send`.
+    """
+    channel = _check_channel(channel)
+    if address is None:
+        address = _recipient_address(recipient, channel)
+    address = clean_address(channel=channel, address=address)
+    if language is None:
+        language = recipient.preferred_language if recipient else settings.LANGUAGE_CODE
+    message = render_message(
+        template_key=template_key, channel=channel, language=language, context=context
+    )
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            recipient=recipient,
+            channel=channel,
+            address=address,
+            language=language,
+            template_key=template_key,
+            context=dict(context),
+            subject=message.subject,
+            body=message.body,
+        )
+        if actor is not None:
+            audit_record(
+                actor=actor,
+                action="notification.send",
+                target=notification,
+                after={"channel": channel, "template_key": template_key},
+            )
+        transaction.on_commit(lambda: _queue_delivery(notification.pk))
+    return notification
+
+
+def notification_notify_user(
+    *,
+    user: User,
+    template_key: str,
+    context: Mapping[str, Any],
+    channels: Sequence[str] | None = None,
+) -> list[Notification]:
+    """Sends one template to a person, in their preferred language, on each channel
+    they can be reached on: LINE (line_user_id), SMS (phone), e-mail (email), or
+    only on those of `channels`.
+
+    A channel whose stored address is empty or invalid is skipped, so a person may
+    get none. Raises InvalidInput, saving nothing, for an unknown template or a
+    context without its required values. No audit event of its own.
+    """
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    check_request(template_key=template_key, language=language, context=context)
+    if channels is None:
+        channels = CHANNELS_BY_PREFERENCE
+    wanted = [_check_channel(channel) for channel in channels]
+    reachable = [
+        (channel, address)
+        for channel in wanted
+        if (address := _usable_address(user, channel)) is not None
+    ]
+    if not reachable:
+        logger.info("User %s cannot be reached on %s.", user.pk, wanted)
+    with transaction.atomic():
+        return [
+            notification_send(
+                recipient=user,
+                address=address,
+                channel=channel,
+                template_key=template_key,
+                context=context,
+                language=language,
+            )
+            for channel, address in reachable
+        ]
+
+
+def notification_deliver(*, notification_id: int) -> DeliveryOutcome:
+    """Makes one delivery attempt of a queued notification and records it.
+
+    Claims the notification under a row lock with a lease (CLAIM_SECONDS), so two
+    workers never send it at once and a sent, delivered or failed one is never sent
+    again; the provider is called outside any transaction. Writes a DeliveryAttempt.
+    A transient error leaves it queued with `retry_in` = 2**attempts * 30 seconds
+    until NOTIFICATION_MAX_ATTEMPTS are used; then, or on a permanent error, it is
+    failed. Raises NotFound for an unknown id. No audit event.
+    """
+    claimed = _claim(notification_id)
+    if isinstance(claimed, DeliveryOutcome):
+        return claimed
+    try:
+        result = channel_for(claimed.channel).send(claimed)
+    except ChannelError as error:
+        return _record_failure(claimed, error)
+    return _record_success(claimed, result)
+
+
+def notification_mark_delivered(
+    *, channel: str, provider_message_id: str, delivered_at: datetime | None = None
+) -> Notification:
+    """Records a provider's report that the message reached the person.
+
+    Idempotent. A later report of delivery overrides an earlier failure: the
+    carrier's final word wins. Raises NotFound when no notification on `channel`
+    has that provider id. No audit event: a provider, not a person, reports it.
+    """
+    with transaction.atomic():
+        notification = _locked_by_provider_id(channel, provider_message_id)
+        if notification.status != NotificationStatus.DELIVERED:
+            notification.status = NotificationStatus.DELIVERED
+            notification.delivered_at = delivered_at or timezone.now()
+            notification.save(update_fields=["status", "delivered_at"])
+    return notification
+
+
+def notification_mark_failed(
+    *,
+    channel: str,
+    provider_message_id: str,
+    error: str = "",
+    failed_at: datetime | None = None,
+) -> Notification:
+    """Records a provider's report that the message could not be delivered.
+
+    Idempotent; a delivered notification stays delivered. Raises NotFound when no
+    notification on `channel` has that provider id. No audit event.
+    """
+    with transaction.atomic():
+        notification = _locked_by_provider_id(channel, provider_message_id)
+        if notification.status not in (
+            NotificationStatus.DELIVERED,
+            NotificationStatus.FAILED,
+        ):
+            notification.status = NotificationStatus.FAILED
+            notification.failed_at = failed_at or timezone.now()
+            notification.last_error = error or "Reported undelivered by the provider."
+            notification.save(update_fields=["status", "failed_at", "last_error"])
+    return notification
+
+
+def _queue_delivery(notification_id: int) -> None:
+    from saduak.notifications.tasks import deliver_notification
+
+    deliver_notification.delay(notification_id)
+
+
+def _check_channel(channel: str) -> str:
+    if channel not in NotificationChannel.values:
+        raise InvalidInput(
+            _(
+                "“%(channel)s” is not a notification channel. Choose SMS, e-mail or LINE."
+            )
+            % {"channel": channel},
+            code="invalid-channel",
+            field="channel",
+        )
+    return channel
+
+
+def _recipient_address(recipient: User | None, channel: str) -> str:
+    if recipient is None:
+        raise InvalidInput(
+            _("Give the person or the address to send the notification to."),
+            code="no-address",
+            field="address",
+        )
+    address = getattr(recipient, _USER_ADDRESS_FIELD[channel]) or ""
+    if not address:
+        raise InvalidInput(
+            _("This person has no address for %(channel)s.")
+            % {"channel": NotificationChannel(channel).label},
+            code="no-address",
+            field="address",
+        )
+    return address
+
+
+def _usable_address(user: User, channel: str) -> str | None:
+    address = getattr(user, _USER_ADDRESS_FIELD[channel]) or ""
+    if not address:
+        return None
+    try:
+        return clean_address(channel=channel, address=address)
+    except InvalidInput:
+        logger.warning("User %s has an invalid %s address; skipped.", user.pk, channel)
+        return None
+
+
+def _claim(notification_id: int) -> Notification | DeliveryOutcome:
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().filter(pk=notification_id).first()
+        )
+        if notification is None:
+            raise NotFound(code="notification-not-found")
+        if notification.status != NotificationStatus.QUEUED:
+            return DeliveryOutcome(status=notification.status)
+        if notification.claimed_until is not None and notification.claimed_until > now:
+            wait = math.ceil((notification.claimed_until - now).total_seconds())
+            return DeliveryOutcome(status=notification.status, retry_in=wait, busy=True)
+        notification.attempts += 1
+        notification.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+        notification.save(update_fields=["attempts", "claimed_until"])
+    return notification
+
+
+def _record_success(claimed: Notification, result: SendResult) -> DeliveryOutcome:
+    now = timezone.now()
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=claimed.pk)
+        DeliveryAttempt.objects.create(
+            notification=notification,
+            succeeded=True,
+            provider_response=result.response_summary,
+        )
+        if notification.status != NotificationStatus.QUEUED:
+            # Only after a lease ran out under a stalled worker.
+            logger.warning("Notification %s was sent twice.", notification.pk)
+            return DeliveryOutcome(status=notification.status)
+        notification.provider_message_id = result.provider_message_id
+        notification.sent_at = now
+        notification.last_error = ""
+        notification.claimed_until = None
+        fields = ["provider_message_id", "sent_at", "last_error", "claimed_until"]
+        if result.delivered:
+            notification.status = NotificationStatus.DELIVERED
+            notification.delivered_at = now
+            fields += ["status", "delivered_at"]
+        else:
+            notification.status = NotificationStatus.SENT
+            fields += ["status"]
+        notification.save(update_fields=fields)
+    return DeliveryOutcome(status=notification.status)
+
+
+def _record_failure(claimed: Notification, error: ChannelError) -> DeliveryOutcome:
+    max_attempts = getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 5)
+    give_up = error.permanent or claimed.attempts >= max_attempts
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=claimed.pk)
+        DeliveryAttempt.objects.create(
+            notification=notification,
+            succeeded=False,
+            permanent_failure=error.permanent,
+            error=str(error),
+            provider_response=error.response_summary,
+        )
+        notification.last_error = str(error)
+        notification.claimed_until = None
+        fields = ["last_error", "claimed_until"]
+        if give_up and notification.status == NotificationStatus.QUEUED:
+            notification.status = NotificationStatus.FAILED
+            notification.failed_at = timezone.now()
+            fields += ["status", "failed_at"]
+        notification.save(update_fields=fields)
+    if give_up:
+        logger.warning(
+            "Notification %s failed after %s attempts: %s",
+            notification.pk,
+            notification.attempts,
+            error,
+        )
+        return DeliveryOutcome(status=notification.status)
+    return DeliveryOutcome(
+        status=notification.status,
+        retry_in=2**notification.attempts * BACKOFF_BASE_SECONDS,
+    )
+
+
+def _locked_by_provider_id(channel: str, provider_message_id: str) -> Notification:
+    notification = None
+    if provider_message_id:
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(channel=channel, provider_message_id=provider_message_id)
+            .order_by("-id")
+            .first()
+        )
+    if notification is None:
+        raise NotFound(
+            _("No notification has that provider message ID."),
+            code="notification-not-found",
+        )
+    return notification
