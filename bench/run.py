@@ -105,6 +105,8 @@ def log(message: str) -> None:
 def prepare_data(env: dict[str, str], warnings: list[str]) -> None:
     log("migrate")
     manage(env, "migrate", "--noinput", timeout=300)
+    log("collectstatic")  # production storage needs the manifest to render pages
+    manage(env, "collectstatic", "--noinput", timeout=300)
     log("load_areas")
     try:
         manage(env, "load_areas", timeout=600)

@@ -21,6 +21,10 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+# WhiteNoise serves the collected static files (run `manage.py collectstatic`) with
+# far-future cache headers; a reverse proxy may serve STATIC_ROOT instead.
+MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {

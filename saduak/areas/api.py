@@ -4,7 +4,7 @@ needs a signed-in manager of that office."""
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from saduak.areas import selectors, services
@@ -102,17 +102,17 @@ def list_national_holidays(request: HttpRequest, start: date | None = None) -> l
 
 
 @router.post("/holidays", response={201: HolidayOut}, auth=STAFF_OR_MACHINE)
-def add_national_holiday(request: HttpRequest, payload: HolidayIn) -> tuple[int, Holiday]:
+def add_national_holiday(request: HttpRequest, payload: HolidayIn) -> Status:
     holiday = services.holiday_add(
         actor=request.user, day=payload.date, name_th=payload.name_th, name_en=payload.name_en  # type: ignore[arg-type]
     )
-    return 201, holiday
+    return Status(201, holiday)
 
 
 @router.delete("/holidays/{holiday_id}", response={204: None}, auth=STAFF_OR_MACHINE)
-def remove_holiday(request: HttpRequest, holiday_id: int) -> tuple[int, None]:
+def remove_holiday(request: HttpRequest, holiday_id: int) -> Status:
     services.holiday_remove(actor=request.user, holiday_id=holiday_id)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)
 
 
 @offices_router.get("", response=list[OfficeOut])
@@ -164,7 +164,7 @@ def list_office_holidays(request: HttpRequest, code: str, start: date | None = N
 
 
 @offices_router.post("/{code}/holidays", response={201: HolidayOut}, auth=STAFF_OR_MACHINE)
-def add_office_closure(request: HttpRequest, code: str, payload: HolidayIn) -> tuple[int, Holiday]:
+def add_office_closure(request: HttpRequest, code: str, payload: HolidayIn) -> Status:
     office = selectors.office_get(code)
     holiday = services.holiday_add(
         actor=request.user,  # type: ignore[arg-type]
@@ -173,4 +173,4 @@ def add_office_closure(request: HttpRequest, code: str, payload: HolidayIn) -> t
         name_en=payload.name_en,
         office=office,
     )
-    return 201, holiday
+    return Status(201, holiday)

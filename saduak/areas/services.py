@@ -6,6 +6,7 @@ from datetime import date, time
 from typing import Any
 
 import holidays as holiday_calendars
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,11 @@ def office_update_contact(*, office: Office, actor: User, **values: str) -> Offi
             return office
         for name in changed:
             setattr(office, name, values[name])
-        office.full_clean(exclude=["parent", "province", "district", "code"])
+        try:
+            office.full_clean(exclude=["parent", "province", "district", "code"])
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            raise InvalidInput(messages[0], field=field) from None
         office.save(update_fields=[*changed, "updated_at"])
         audit_record(
             actor=actor,

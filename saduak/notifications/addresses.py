@@ -26,6 +26,7 @@ def normalise_thai_mobile(raw: str) -> str:
 
 def clean_address(*, channel: str, address: str) -> str:
     """The address in the form stored and sent, or InvalidInput saying what is wrong."""
+    check_channel(channel)
     address = (address or "").strip()
     if channel == NotificationChannel.SMS:
         number = normalise_thai_mobile(address)
@@ -50,21 +51,28 @@ def clean_address(*, channel: str, address: str) -> str:
                 field="address",
             ) from None
         return address
-    if channel == NotificationChannel.LINE:
-        if not LINE_USER_ID.match(address):
-            raise InvalidInput(
-                _(
-                    "“%(address)s” is not a LINE user ID. A LINE user ID is the letter "
-                    "U followed by 32 characters 0-9 and a-f."
-                )
-                % {"address": address},
-                code="invalid-address",
-                field="address",
+    if not LINE_USER_ID.match(address):
+        raise InvalidInput(
+            _(
+                "“%(address)s” is not a LINE user ID. A LINE user ID is the letter "
+                "U followed by 32 characters 0-9 and a-f."
             )
-        return address
-    raise InvalidInput(
-        _("“%(channel)s” is not a notification channel. Choose SMS, e-mail or LINE.")
-        % {"channel": channel},
-        code="invalid-channel",
-        field="channel",
-    )
+            % {"address": address},
+            code="invalid-address",
+            field="address",
+        )
+    return address
+
+
+def check_channel(channel: str) -> str:
+    if channel not in NotificationChannel.values:
+        raise InvalidInput(
+            _(
+                "“%(channel)s” is not a notification channel. "
+                "Choose SMS, e-mail or LINE."
+            )
+            % {"channel": channel},
+            code="invalid-channel",
+            field="channel",
+        )
+    return channel

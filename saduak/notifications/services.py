@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from saduak.accounts.models import User
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput, NotFound
-from saduak.notifications.addresses import clean_address
+from saduak.notifications.addresses import check_channel, clean_address
 from saduak.notifications.channels import ChannelError, SendResult, channel_for
 from saduak.notifications.choices import NotificationChannel, NotificationStatus
 from saduak.notifications.models import DeliveryAttempt, Notification
@@ -70,7 +70,7 @@ def notification_send(
     template key or context. With `actor` (a person sending a message) writes the
     audit event `notification.send`.
     """
-    channel = _check_channel(channel)
+    channel = check_channel(channel)
     if address is None:
         address = _recipient_address(recipient, channel)
     address = clean_address(channel=channel, address=address)
@@ -120,7 +120,7 @@ def notification_notify_user(
     check_request(template_key=template_key, language=language, context=context)
     if channels is None:
         channels = CHANNELS_BY_PREFERENCE
-    wanted = [_check_channel(channel) for channel in channels]
+    wanted = [check_channel(channel) for channel in channels]
     reachable = [
         (channel, address)
         for channel in wanted
@@ -209,19 +209,6 @@ def _queue_delivery(notification_id: int) -> None:
     from saduak.notifications.tasks import deliver_notification
 
     deliver_notification.delay(notification_id)
-
-
-def _check_channel(channel: str) -> str:
-    if channel not in NotificationChannel.values:
-        raise InvalidInput(
-            _(
-                "“%(channel)s” is not a notification channel. Choose SMS, e-mail or LINE."
-            )
-            % {"channel": channel},
-            code="invalid-channel",
-            field="channel",
-        )
-    return channel
 
 
 def _recipient_address(recipient: User | None, channel: str) -> str:
