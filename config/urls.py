@@ -5,6 +5,7 @@ from django.urls import include, path
 from config.api import api
 from saduak.core import views as core_views
 
+handler400 = "saduak.core.views.bad_request"
 handler403 = "saduak.core.views.permission_denied"
 handler404 = "saduak.core.views.page_not_found"
 handler500 = "saduak.core.views.server_error"

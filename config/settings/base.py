@@ -34,6 +34,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "saduak.core.middleware.RequestIdMiddleware",
+    "saduak.core.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "saduak.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

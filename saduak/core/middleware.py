@@ -76,3 +76,28 @@ class DomainErrorMiddleware:
         if isinstance(exception, PermissionDeniedError):
             return render(request, "errors/403.html", {"reason": str(exception.message)}, status=403)
         return None
+
+
+class ApiProblemMiddleware:
+    """Under /api/ every error is problem details, including the ones Django answers
+    before the API sees the request (an unknown path, a method not allowed, a server
+    error page)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and "json" not in response.get("Content-Type", "")
+        ):
+            from saduak.core.problems import problem_for_status
+
+            problem = problem_for_status(request, response.status_code)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    problem[header] = response[header]
+            return problem
+        return response

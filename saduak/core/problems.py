@@ -2,6 +2,7 @@
 machine-readable `type`/`code`, a `title`, the HTTP `status` and, for bad input, the
 parameters at fault."""
 
+from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -63,3 +64,21 @@ def invalid_params_from_errors(errors: list[dict[str, Any]]) -> list[dict[str, s
             }
         )
     return params
+
+
+def problem_for_status(request: HttpRequest, status: int) -> HttpResponse:
+    """A problem response for a bare HTTP status, titled in the request's language."""
+    titles = {
+        400: ("bad-request", _("The request could not be read.")),
+        401: ("not-authenticated", _("Sign in, or send a valid API token, to use this.")),
+        403: ("forbidden", _("You do not have permission to do this.")),
+        404: ("not-found", _("Nothing was found here. Check the address or the code.")),
+        405: ("method-not-allowed", _("This address does not accept this method.")),
+    }
+    code, title = titles.get(
+        status,
+        ("server-error", _("Something went wrong on our side. Try again in a moment."))
+        if status >= 500
+        else ("http-error", HTTPStatus(status).phrase),
+    )
+    return problem_response(request, status=status, code=code, title=str(title))

@@ -27,6 +27,10 @@ def ping(request: HttpRequest) -> HttpResponse:
     return HttpResponse("pong", content_type="text/plain")
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 

@@ -24,14 +24,13 @@ class DeliveryAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DeliveryAttempt
     extra = 0
     can_delete = False
-    fields = [
+    fields = readonly_fields = (
         "attempted_at",
         "succeeded",
         "permanent_failure",
         "error",
         "provider_response",
-    ]
-    readonly_fields = fields
+    )
 
 
 @admin.register(Notification)
@@ -50,7 +49,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
     inlines = [DeliveryAttemptInline]
-    fields = [
+    fields = readonly_fields = (
         "recipient",
         "channel",
         "address",
@@ -67,5 +66,4 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "sent_at",
         "delivered_at",
         "failed_at",
-    ]
-    readonly_fields = fields
+    )

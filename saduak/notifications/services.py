@@ -34,7 +34,7 @@ CHANNELS_BY_PREFERENCE = (
     NotificationChannel.SMS,
     NotificationChannel.EMAIL,
 )
-_USER_ADDRESS_FIELD = {
+_USER_ADDRESS_FIELD: dict[str, str] = {
     NotificationChannel.SMS: "phone",
     NotificationChannel.EMAIL: "email",
     NotificationChannel.LINE: "line_user_id",
@@ -75,7 +75,8 @@ def notification_send(
         address = _recipient_address(recipient, channel)
     address = clean_address(channel=channel, address=address)
     if language is None:
-        language = recipient.preferred_language if recipient else settings.LANGUAGE_CODE
+        preferred = recipient.preferred_language if recipient is not None else ""
+        language = preferred or settings.LANGUAGE_CODE
     message = render_message(
         template_key=template_key, channel=channel, language=language, context=context
     )

@@ -285,6 +285,7 @@ def test_a_notification_another_worker_is_sending_is_left_to_it(sms_gateway):
     outcome = notification_deliver(notification_id=notification.pk)
 
     assert outcome.busy
+    assert outcome.retry_in is not None
     assert 0 < outcome.retry_in <= CLAIM_SECONDS
     assert sms_gateway.requests == []
 

@@ -53,7 +53,7 @@ def test_a_generic_message_is_sent_as_written_without_html_escaping():
         template_key="generic.message",
         channel=NotificationChannel.LINE,
         language="en",
-        context={"subject": "Q&A <today>", "body": "Bring your ID & \"house book\"."},
+        context={"subject": "Q&A <today>", "body": 'Bring your ID & "house book".'},
     )
 
     assert message.subject == "Q&A <today>"
@@ -81,9 +81,7 @@ def test_an_unknown_template_key_is_refused_by_name():
         )
 
     assert error.value.code == "unknown-template"
-    assert str(error.value.message) == (
-        "ไม่มีแม่แบบการแจ้งเตือนชื่อ “account.farewell”"
-    )
+    assert str(error.value.message) == ("ไม่มีแม่แบบการแจ้งเตือนชื่อ “account.farewell”")
 
 
 def test_a_missing_context_value_is_refused_naming_the_value():

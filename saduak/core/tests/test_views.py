@@ -1,0 +1,81 @@
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ping_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/ping")
+    assert response.status_code == 200 and response.content == b"pong"
+
+
+def test_health_reports_database_cache_and_broker(client):
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "broker"}
+
+
+def test_health_is_503_when_the_database_is_down(client):
+    with mock.patch("saduak.core.health._database", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"]["ok"] is False
+
+
+@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0", CELERY_BROKER_CONNECTION_TIMEOUT=0.5)
+def test_health_is_503_when_a_configured_broker_is_unreachable(client):
+    from config.celery import app
+
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = None
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"]["ok"] is False
+
+
+def test_every_response_carries_a_request_id_and_keeps_a_callers_id(client):
+    assert len(client.get("/").headers["X-Request-ID"]) == 32
+    assert client.get("/", HTTP_X_REQUEST_ID="abc-12345678").headers["X-Request-ID"] == "abc-12345678"
+    assert client.get("/", HTTP_X_REQUEST_ID="bad id!").headers["X-Request-ID"] != "bad id!"
+
+
+def test_pages_are_sent_with_a_content_security_policy(client):
+    assert "default-src 'self'" in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_the_home_page_is_thai_by_default_and_english_under_en(client):
+    thai = client.get("/").content.decode()
+    english = client.get("/en/").content.decode()
+    assert '<html lang="th">' in thai and "จองคิว" in thai
+    assert '<html lang="en">' in english and "Book a queue" in english
+
+
+def test_the_language_switch_links_to_the_same_page_in_the_other_language(client):
+    assert 'href="/en/accounts/login/"' in client.get("/accounts/login/").content.decode()
+    assert 'href="/accounts/login/"' in client.get("/en/accounts/login/").content.decode()
+
+
+def test_an_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "<main" in response.content.decode()
+
+
+def test_an_unknown_api_path_is_a_problem_not_a_page(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "not-found"
+
+
+def test_a_method_the_api_does_not_take_is_a_405_problem_naming_the_allowed_ones(client, small_map):
+    response = client.delete("/api/v1/areas/provinces")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method-not-allowed"
+    assert "GET" in response["Allow"]
