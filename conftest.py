@@ -17,14 +17,21 @@ from saduak.core.personal_id import with_check_digit
 SMALL_MAP = [
     AreaRow("province", "10", "กรุงเทพมหานคร", "Bangkok", None),
     AreaRow("district", "1001", "เขตพระนคร", "Phra Nakhon", "10"),
-    AreaRow("subdistrict", "100101", "พระบรมมหาราชวัง", "Phra Borom Maha Ratchawang", "1001", "10200"),
+    AreaRow(
+        "subdistrict",
+        "100101",
+        "พระบรมมหาราชวัง",
+        "Phra Borom Maha Ratchawang",
+        "1001",
+        "10200",
+    ),
     AreaRow("province", "50", "เชียงใหม่", "Chiang Mai", None),
     AreaRow("district", "5001", "เมืองเชียงใหม่", "Mueang Chiang Mai", "50"),
     AreaRow("subdistrict", "500101", "ศรีภูมิ", "Si Phum", "5001", "50200"),
     AreaRow("subdistrict", "500102", "พระสิงห์", "Phra Sing", "5001", "50200"),
     AreaRow("district", "5002", "จอมทอง", "Chom Thong", "50"),
     AreaRow("subdistrict", "500201", "บ้านหลวง", "Ban Luang", "5002", "50160"),
-]  # fmt: skip
+]
 
 _serial = iter(range(1, 10**6))
 
@@ -43,16 +50,25 @@ def make_user(db: None) -> Callable[..., User]:
     def make(**fields: object) -> User:
         fields.setdefault("first_name", "ทดสอบ")
         fields.setdefault("last_name", "ระบบ")
-        return User.objects.create_user(new_personal_id(), "correct horse battery", **fields)
+        return User.objects.create_user(
+            new_personal_id(), "correct horse battery", **fields
+        )
 
     return make
 
 
 @pytest.fixture
-def make_staff(small_map: None, make_user: Callable[..., User]) -> Callable[[Role, str], User]:
+def make_staff(
+    small_map: None, make_user: Callable[..., User]
+) -> Callable[[Role, str], User]:
     def make(role: Role, office_code: str) -> User:
         user = make_user()
-        staff_role_grant(user=user, role=role, office=Office.objects.get(code=office_code), actor="test")
+        staff_role_grant(
+            user=user,
+            role=role,
+            office=Office.objects.get(code=office_code),
+            actor="test",
+        )
         return user
 
     return make

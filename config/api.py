@@ -49,7 +49,9 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     extra = dict(exc.extra)
     if exc.field:
-        extra["invalid_params"] = [{"name": exc.field, "in": "body", "reason": str(exc.message)}]
+        extra["invalid_params"] = [
+            {"name": exc.field, "in": "body", "reason": str(exc.message)}
+        ]
     return problem_response(
         request, status=exc.status, code=exc.code, title=str(exc.message), extra=extra
     )
@@ -100,4 +102,6 @@ def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return problem_response(request, status=exc.status_code, code="http-error", title=str(exc))
+    return problem_response(
+        request, status=exc.status_code, code="http-error", title=str(exc)
+    )

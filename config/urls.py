@@ -15,6 +15,8 @@ urlpatterns = [
     path("healthz/ping", core_views.ping, name="healthz-ping"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # Called by the SMS gateway, so outside the language prefixes.
+    path("notifications/", include("saduak.notifications.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -17,13 +17,17 @@ SNAPSHOT = Path(__file__).resolve().parents[1] / "docs" / "openapi.json"
 
 
 def current_schema() -> dict:
-    return json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1"), ensure_ascii=False))
+    return json.loads(
+        json.dumps(api.get_openapi_schema(path_prefix="/api/v1"), ensure_ascii=False)
+    )
 
 
 def test_the_openapi_schema_matches_the_published_snapshot():
     schema = current_schema()
     if os.environ.get("UPDATE_OPENAPI_SNAPSHOT"):
-        SNAPSHOT.write_text(json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        SNAPSHOT.write_text(
+            json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        )
     assert schema == json.loads(SNAPSHOT.read_text())
 
 
@@ -42,7 +46,9 @@ def test_no_read_endpoint_answers_a_server_error_whatever_it_is_sent(case, small
     response = case.call(app=application)
     assert response.status_code < 500, response.text[:500]
     if response.status_code >= 400:
-        assert response.headers["content-type"][0].startswith("application/problem+json"), (
+        assert response.headers["content-type"][0].startswith(
+            "application/problem+json"
+        ), (
             response.status_code,
             case.formatted_path,
             case.query,

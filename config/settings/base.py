@@ -105,10 +105,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery ---------------------------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_BROKER_CONFIGURED = bool(env_str("CELERY_BROKER_URL"))
 # With no broker, tasks run in the calling process so the embedded setup needs nothing
-# else running.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# else running ("memory://" only keeps Celery from looking for a default broker).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -128,7 +129,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
@@ -204,7 +207,9 @@ SMS_DELIVERY_REPORT_SECRET = env_str("SMS_DELIVERY_REPORT_SECRET")
 LINE_BACKEND = env_str("LINE_BACKEND", "console")
 LINE_CHANNEL_ACCESS_TOKEN = env_str("LINE_CHANNEL_ACCESS_TOKEN")
 LINE_API_HOST = env_str("LINE_API_HOST", "https://api.line.me")
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -227,7 +232,11 @@ LOGGING = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "rename_fields": {
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+            },
         }
     },
     "handlers": {
@@ -246,6 +255,8 @@ AUDIT_APPEND_ONLY_GUARD = True
 
 # --- The department running this installation ------------------------------------------
 DEPARTMENT_NAME_TH = env_str("DEPARTMENT_NAME_TH", "กรมการปกครอง")
-DEPARTMENT_NAME_EN = env_str("DEPARTMENT_NAME_EN", "Department of Provincial Administration")
+DEPARTMENT_NAME_EN = env_str(
+    "DEPARTMENT_NAME_EN", "Department of Provincial Administration"
+)
 # Opening hours a new office starts with (Monday to Friday).
 DEFAULT_OPENING_HOURS = ("08:30", "16:30")

@@ -24,7 +24,10 @@ CSRF_COOKIE_HTTPONLY = True
 # WhiteNoise serves the collected static files (run `manage.py collectstatic`) with
 # far-future cache headers; a reverse proxy may serve STATIC_ROOT instead.
 MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {

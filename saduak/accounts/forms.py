@@ -14,7 +14,11 @@ class SignInForm(AuthenticationForm):
         label=_("Personal ID (13 digits)"),
         max_length=20,
         widget=forms.TextInput(
-            attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "username"}
+            attrs={
+                "autofocus": True,
+                "inputmode": "numeric",
+                "autocomplete": "username",
+            }
         ),
     )
     password = forms.CharField(

@@ -12,19 +12,27 @@ from django.utils.translation import gettext_lazy as _
 
 from saduak.accounts.choices import Language, Role
 from saduak.core.models import TimeStampedModel
-from saduak.core.personal_id import clean_personal_id, mask_personal_id, validate_personal_id
+from saduak.core.personal_id import (
+    clean_personal_id,
+    mask_personal_id,
+    validate_personal_id,
+)
 
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, personal_id: str, password: str | None = None, **fields: object) -> "User":
+    def create_user(
+        self, personal_id: str, password: str | None = None, **fields: object
+    ) -> "User":
         user = self.model(personal_id=clean_personal_id(personal_id), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, personal_id: str, password: str | None = None, **fields: object) -> "User":
+    def create_superuser(
+        self, personal_id: str, password: str | None = None, **fields: object
+    ) -> "User":
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         return self.create_user(personal_id, password, **fields)
@@ -46,7 +54,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("LINE user ID"), max_length=64, unique=True, null=True, blank=True
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=2, choices=Language.choices, default=Language.THAI
+        _("preferred language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.THAI,
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
@@ -140,4 +151,6 @@ class ApiToken(TimeStampedModel):
 
     def is_usable(self) -> bool:
         now = timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > now
+        )

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from saduak.accounts.models import User
 from saduak.accounts.scoping import is_staff_member
 
 
@@ -20,3 +21,11 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user of a request that authentication has already let through."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to do this."))
+    return user

@@ -59,7 +59,9 @@ class Reach:
             or (office.province_id is not None and office.province_id in self.provinces)
         )
 
-    def covers_area(self, *, district_code: str | None, province_code: str | None) -> bool:
+    def covers_area(
+        self, *, district_code: str | None, province_code: str | None
+    ) -> bool:
         return (
             self.everything
             or (district_code is not None and district_code in self.districts)
@@ -75,7 +77,9 @@ def active_roles(user: User) -> list[StaffRole]:
             cached = []
         else:
             cached = list(
-                StaffRole.objects.filter(user=user, is_active=True, office__is_active=True)
+                StaffRole.objects.filter(
+                    user=user, is_active=True, office__is_active=True
+                )
                 .select_related("office")
                 .order_by("id")
             )
@@ -111,7 +115,9 @@ def reach_of(user: User, roles: Iterable[Role] | None = None) -> Reach:
             districts.add(office.district_id)
         elif staff_role.role == Role.COUNTER_OFFICER:
             offices.add(office.pk)
-    return Reach(everything, frozenset(provinces), frozenset(districts), frozenset(offices))
+    return Reach(
+        everything, frozenset(provinces), frozenset(districts), frozenset(offices)
+    )
 
 
 def read_reach(user: User) -> Reach:

@@ -60,7 +60,9 @@ def user_create(
     return user
 
 
-def staff_role_grant(*, user: User, role: Role, office: Office, actor: Any) -> StaffRole:
+def staff_role_grant(
+    *, user: User, role: Role, office: Office, actor: Any
+) -> StaffRole:
     """Gives `user` a role at `office`; the office must be of a kind the role is held
     at. Granting again reactivates a withdrawn role. Audited as `staff_role.grant`."""
     if office.kind not in ROLE_OFFICE_KINDS[role]:
@@ -70,7 +72,9 @@ def staff_role_grant(*, user: User, role: Role, office: Office, actor: Any) -> S
         )
     with transaction.atomic():
         staff_role, created = StaffRole.objects.get_or_create(
-            user=user, role=role, office=office,
+            user=user,
+            role=role,
+            office=office,
             defaults={"granted_by": actor if isinstance(actor, User) else None},
         )
         if not created and not staff_role.is_active:
@@ -80,7 +84,11 @@ def staff_role_grant(*, user: User, role: Role, office: Office, actor: Any) -> S
             actor=actor,
             action="staff_role.grant",
             target=staff_role,
-            after={"user": user.masked_personal_id, "role": role.value, "office": office.code},
+            after={
+                "user": user.masked_personal_id,
+                "role": role.value,
+                "office": office.code,
+            },
             office=office,
         )
     return staff_role
@@ -98,6 +106,10 @@ def api_token_create(*, user: User, name: str, actor: Any) -> tuple[ApiToken, st
             actor=actor,
             action="api_token.create",
             target=token,
-            after={"user": user.masked_personal_id, "name": name, "prefix": token.key_prefix},
+            after={
+                "user": user.masked_personal_id,
+                "name": name,
+                "prefix": token.key_prefix,
+            },
         )
     return token, raw

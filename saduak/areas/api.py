@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from saduak.accounts.permissions import acting_user
 from saduak.areas import selectors, services
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import District, Holiday, Office, Province, Subdistrict
@@ -50,7 +51,9 @@ def get_province(request: HttpRequest, code: str) -> Province:
 @paginate(PageNumberPagination)
 def list_districts(
     request: HttpRequest,
-    province: str | None = Query(None, pattern=PROVINCE_CODE, description="Province code"),
+    province: str | None = Query(
+        None, pattern=PROVINCE_CODE, description="Province code"
+    ),
     search: str = SEARCH,
 ) -> list[District]:
     return selectors.district_list(province_code=province, search=search)  # type: ignore[return-value]
@@ -65,7 +68,9 @@ def get_district(request: HttpRequest, code: str) -> District:
 @paginate(PageNumberPagination)
 def list_subdistricts(
     request: HttpRequest,
-    district: str | None = Query(None, pattern=DISTRICT_CODE, description="District code"),
+    district: str | None = Query(
+        None, pattern=DISTRICT_CODE, description="District code"
+    ),
     postal_code: str = Query("", pattern=r"^(\d{5})?$"),
     search: str = SEARCH,
 ) -> list[Subdistrict]:
@@ -82,7 +87,9 @@ def get_subdistrict(request: HttpRequest, code: str) -> Subdistrict:
 @router.get("/search", response=list[AreaSearchResult])
 def search_areas(
     request: HttpRequest,
-    q: str = Query(..., min_length=1, max_length=100, description="Thai or English name"),
+    q: str = Query(
+        ..., min_length=1, max_length=100, description="Thai or English name"
+    ),
     limit: int = Query(10, ge=1, le=50),
 ) -> list[dict[str, str]]:
     return [
@@ -97,21 +104,26 @@ def search_areas(
 
 
 @router.get("/holidays", response=list[HolidayOut])
-def list_national_holidays(request: HttpRequest, start: date | None = None) -> list[Holiday]:
+def list_national_holidays(
+    request: HttpRequest, start: date | None = None
+) -> list[Holiday]:
     return list(selectors.holiday_list(start=start))
 
 
 @router.post("/holidays", response={201: HolidayOut}, auth=STAFF_OR_MACHINE)
 def add_national_holiday(request: HttpRequest, payload: HolidayIn) -> Status:
     holiday = services.holiday_add(
-        actor=request.user, day=payload.date, name_th=payload.name_th, name_en=payload.name_en  # type: ignore[arg-type]
+        actor=acting_user(request),
+        day=payload.date,
+        name_th=payload.name_th,
+        name_en=payload.name_en,  # type: ignore[arg-type]
     )
     return Status(201, holiday)
 
 
 @router.delete("/holidays/{holiday_id}", response={204: None}, auth=STAFF_OR_MACHINE)
 def remove_holiday(request: HttpRequest, holiday_id: int) -> Status:
-    services.holiday_remove(actor=request.user, holiday_id=holiday_id)  # type: ignore[arg-type]
+    services.holiday_remove(actor=acting_user(request), holiday_id=holiday_id)  # type: ignore[arg-type]
     return Status(204, None)
 
 
@@ -138,36 +150,53 @@ def get_office(request: HttpRequest, code: str) -> Office:
 def update_office(request: HttpRequest, code: str, payload: OfficeContactIn) -> Office:
     office = selectors.office_get(code)
     values = payload.dict(exclude_unset=True, exclude_none=True)
-    services.office_update_contact(office=office, actor=request.user, **values)  # type: ignore[arg-type]
+    services.office_update_contact(office=office, actor=acting_user(request), **values)  # type: ignore[arg-type]
     return selectors.office_get(code)
 
 
-@offices_router.put("/{code}/opening-hours", response=OfficeDetailOut, auth=STAFF_OR_MACHINE)
-def set_opening_hours(request: HttpRequest, code: str, payload: list[OpeningPeriod]) -> Office:
+@offices_router.put(
+    "/{code}/opening-hours", response=OfficeDetailOut, auth=STAFF_OR_MACHINE
+)
+def set_opening_hours(
+    request: HttpRequest, code: str, payload: list[OpeningPeriod]
+) -> Office:
     office = selectors.office_get(code)
     periods = [services.Period(p.weekday, p.opens, p.closes) for p in payload]
-    services.office_set_opening_hours(office=office, actor=request.user, periods=periods)  # type: ignore[arg-type]
+    services.office_set_opening_hours(
+        office=office, actor=acting_user(request), periods=periods
+    )  # type: ignore[arg-type]
     return selectors.office_get(code)
 
 
-@offices_router.put("/{code}/counters/{number}", response=CounterOut, auth=STAFF_OR_MACHINE)
-def save_counter(request: HttpRequest, code: str, number: int, payload: CounterIn) -> object:
+@offices_router.put(
+    "/{code}/counters/{number}", response=CounterOut, auth=STAFF_OR_MACHINE
+)
+def save_counter(
+    request: HttpRequest, code: str, number: int, payload: CounterIn
+) -> object:
     office = selectors.office_get(code)
     return services.counter_save(
-        office=office, actor=request.user, number=number, **payload.dict()  # type: ignore[arg-type]
+        office=office,
+        actor=acting_user(request),
+        number=number,
+        **payload.dict(),  # type: ignore[arg-type]
     )
 
 
 @offices_router.get("/{code}/holidays", response=list[HolidayOut])
-def list_office_holidays(request: HttpRequest, code: str, start: date | None = None) -> list[Holiday]:
+def list_office_holidays(
+    request: HttpRequest, code: str, start: date | None = None
+) -> list[Holiday]:
     return list(selectors.holiday_list(office=selectors.office_get(code), start=start))
 
 
-@offices_router.post("/{code}/holidays", response={201: HolidayOut}, auth=STAFF_OR_MACHINE)
+@offices_router.post(
+    "/{code}/holidays", response={201: HolidayOut}, auth=STAFF_OR_MACHINE
+)
 def add_office_closure(request: HttpRequest, code: str, payload: HolidayIn) -> Status:
     office = selectors.office_get(code)
     holiday = services.holiday_add(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=acting_user(request),
         day=payload.date,
         name_th=payload.name_th,
         name_en=payload.name_en,

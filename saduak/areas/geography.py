@@ -26,10 +26,18 @@ class AreaRow:
 def current_rows() -> list[AreaRow]:
     rows: list[AreaRow] = []
     for province in geothai.provinces():
-        rows.append(AreaRow("province", province.code, province.name_th, province.name_en, None))
+        rows.append(
+            AreaRow("province", province.code, province.name_th, province.name_en, None)
+        )
         for district in geothai.districts(province.code):
             rows.append(
-                AreaRow("district", district.code, district.name_th, district.name_en, province.code)
+                AreaRow(
+                    "district",
+                    district.code,
+                    district.name_th,
+                    district.name_en,
+                    province.code,
+                )
             )
             for sub in geothai.subdistricts(district.code):
                 rows.append(

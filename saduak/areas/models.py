@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from saduak.areas.choices import OfficeKind, Weekday
 from saduak.areas.search import search_key
-from saduak.core.models import BilingualNameMixin, TimeStampedModel
+from saduak.core.models import (
+    BilingualNameMixin,
+    TimeStampedModel,
+    in_current_language,
+)
 
 
 class AreaBase(BilingualNameMixin, models.Model):
@@ -46,7 +50,9 @@ class Province(AreaBase):
 
 class District(AreaBase):
     code = models.CharField(_("district code"), max_length=4, primary_key=True)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts"
+    )
 
     class Meta(AreaBase.Meta):
         verbose_name = _("district")
@@ -55,7 +61,9 @@ class District(AreaBase):
 
 class Subdistrict(AreaBase):
     code = models.CharField(_("subdistrict code"), max_length=6, primary_key=True)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subdistricts")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="subdistricts"
+    )
     postal_codes = models.CharField(_("postal codes"), max_length=60, blank=True)
 
     class Meta(AreaBase.Meta):
@@ -76,10 +84,18 @@ class Office(BilingualNameMixin, TimeStampedModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="offices"
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices",
     )
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="offices"
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices",
     )
     address_th = models.CharField(_("address (Thai)"), max_length=300, blank=True)
     address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
@@ -96,7 +112,11 @@ class Office(BilingualNameMixin, TimeStampedModel):
             models.CheckConstraint(
                 name="office_area_matches_kind",
                 condition=(
-                    Q(kind=OfficeKind.HEADQUARTERS, province__isnull=True, district__isnull=True)
+                    Q(
+                        kind=OfficeKind.HEADQUARTERS,
+                        province__isnull=True,
+                        district__isnull=True,
+                    )
                     | Q(
                         kind=OfficeKind.PROVINCIAL_OFFICE,
                         province__isnull=False,
@@ -132,7 +152,9 @@ class OpeningHours(models.Model):
     """One open period of an office on a weekday; a day may have several (a lunch
     break splits it)."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="opening_hours")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="opening_hours"
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
@@ -142,13 +164,23 @@ class OpeningHours(models.Model):
         verbose_name_plural = _("opening hours")
         ordering = ["office", "weekday", "opens"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "weekday", "opens"], name="opening_unique"),
-            models.CheckConstraint(name="opening_closes_after_opens", condition=Q(closes__gt=models.F("opens"))),
+            models.UniqueConstraint(
+                fields=["office", "weekday", "opens"], name="opening_unique"
+            ),
+            models.CheckConstraint(
+                name="opening_closes_after_opens",
+                condition=Q(closes__gt=models.F("opens")),
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
 
 class Counter(models.Model):
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="counters")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="counters"
+    )
     number = models.PositiveSmallIntegerField(_("counter number"))
     label_th = models.CharField(_("Thai label"), max_length=100, blank=True)
     label_en = models.CharField(_("English label"), max_length=100, blank=True)
@@ -159,8 +191,13 @@ class Counter(models.Model):
         verbose_name_plural = _("counters")
         ordering = ["office", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "number"], name="counter_number_unique")
+            models.UniqueConstraint(
+                fields=["office", "number"], name="counter_number_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return in_current_language(self.label_th, self.label_en) or str(self.number)
 
 
 class Holiday(BilingualNameMixin, TimeStampedModel):
@@ -180,7 +217,9 @@ class Holiday(BilingualNameMixin, TimeStampedModel):
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["date"], condition=Q(office__isnull=True), name="holiday_national_unique"
+                fields=["date"],
+                condition=Q(office__isnull=True),
+                name="holiday_national_unique",
             ),
             models.UniqueConstraint(
                 fields=["date", "office"],

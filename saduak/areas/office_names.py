@@ -31,9 +31,14 @@ def headquarters_spec() -> OfficeSpec:
 
 
 def provincial_office_spec(code: str, name_th: str, name_en: str) -> OfficeSpec:
-    thai = "ที่ทำการปกครองกรุงเทพมหานคร" if code == BANGKOK else f"ที่ทำการปกครองจังหวัด{name_th}"
+    thai = (
+        "ที่ทำการปกครองกรุงเทพมหานคร" if code == BANGKOK else f"ที่ทำการปกครองจังหวัด{name_th}"
+    )
     return OfficeSpec(
-        f"pao-{code}", OfficeKind.PROVINCIAL_OFFICE, thai, f"{name_en} Provincial Administration Office"
+        f"pao-{code}",
+        OfficeKind.PROVINCIAL_OFFICE,
+        thai,
+        f"{name_en} Provincial Administration Office",
     )
 
 
@@ -63,7 +68,7 @@ def district_office_specs(code: str, name_th: str, name_en: str) -> list[OfficeS
 
 
 # Counters a new office starts with; the district edits them afterwards.
-DEFAULT_COUNTERS = {
+DEFAULT_COUNTERS: dict[str, int] = {
     OfficeKind.DISTRICT_REGISTRY: 3,
     OfficeKind.DISTRICT_OFFICE: 1,
     OfficeKind.DAMRONGDHAM_CENTER: 1,

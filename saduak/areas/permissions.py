@@ -14,7 +14,9 @@ def can_manage_office(user: User, office: Office) -> bool:
 def ensure_can_manage_office(user: User, office: Office) -> None:
     if not can_manage_office(user, office):
         raise PermissionDeniedError(
-            _("Only administrators of this office's district, province or HQ can change it.")
+            _(
+                "Only administrators of this office's district, province or HQ can change it."
+            )
         )
 
 
@@ -24,4 +26,6 @@ def can_edit_national_holidays(user: User) -> bool:
 
 def ensure_can_edit_national_holidays(user: User) -> None:
     if not can_edit_national_holidays(user):
-        raise PermissionDeniedError(_("Only HQ administrators can change national holidays."))
+        raise PermissionDeniedError(
+            _("Only HQ administrators can change national holidays.")
+        )

@@ -24,6 +24,16 @@ def filter_by_name(queryset: QuerySet, query: str) -> QuerySet:
     if not term:
         return queryset
     starts = Q(search_key__startswith=term) | Q(search_key__contains=SEPARATOR + term)
-    return queryset.filter(search_key__contains=term).annotate(
-        name_starts=Case(When(starts, then=Value(True)), default=Value(False), output_field=BooleanField())
-    ).order_by("-name_starts", *queryset.query.order_by or queryset.model._meta.ordering)
+    return (
+        queryset.filter(search_key__contains=term)
+        .annotate(
+            name_starts=Case(
+                When(starts, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by(
+            "-name_starts", *queryset.query.order_by or queryset.model._meta.ordering
+        )
+    )

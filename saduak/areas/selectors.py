@@ -8,12 +8,22 @@ from django.utils.translation import gettext_lazy as _
 
 from saduak.accounts.models import User
 from saduak.accounts.scoping import Reach, read_reach
-from saduak.areas.models import Counter, District, Holiday, Office, OpeningHours, Province, Subdistrict
+from saduak.areas.models import (
+    Counter,
+    District,
+    Holiday,
+    Office,
+    OpeningHours,
+    Province,
+    Subdistrict,
+)
 from saduak.areas.search import filter_by_name, normal_query
 from saduak.core.errors import NotFound
 
 
-def province_list(*, search: str = "", include_inactive: bool = False) -> QuerySet[Province]:
+def province_list(
+    *, search: str = "", include_inactive: bool = False
+) -> QuerySet[Province]:
     queryset = Province.objects.all()
     if not include_inactive:
         queryset = queryset.filter(is_active=True)
@@ -28,7 +38,10 @@ def province_get(code: str) -> Province:
 
 
 def district_list(
-    *, province_code: str | None = None, search: str = "", include_inactive: bool = False
+    *,
+    province_code: str | None = None,
+    search: str = "",
+    include_inactive: bool = False,
 ) -> QuerySet[District]:
     queryset = District.objects.select_related("province")
     if province_code:
@@ -64,14 +77,20 @@ def subdistrict_list(
 
 def subdistrict_get(code: str) -> Subdistrict:
     subdistrict = (
-        Subdistrict.objects.select_related("district__province").filter(code=code).first()
+        Subdistrict.objects.select_related("district__province")
+        .filter(code=code)
+        .first()
     )
     if subdistrict is None:
-        raise NotFound(_("There is no subdistrict with code %(code)s.") % {"code": code})
+        raise NotFound(
+            _("There is no subdistrict with code %(code)s.") % {"code": code}
+        )
     return subdistrict
 
 
-def area_search(query: str, *, limit: int = 10) -> list[Province | District | Subdistrict]:
+def area_search(
+    query: str, *, limit: int = 10
+) -> list[Province | District | Subdistrict]:
     """Provinces, districts and subdistricts whose names match, names that start with
     the query first, then by level."""
     if not normal_query(query):
@@ -91,7 +110,9 @@ def office_list(
     district_code: str | None = None,
     reach: Reach | None = None,
 ) -> QuerySet[Office]:
-    queryset = Office.objects.filter(is_active=True).select_related("province", "district")
+    queryset = Office.objects.filter(is_active=True).select_related(
+        "province", "district"
+    )
     if province_code:
         queryset = queryset.filter(province=province_get(province_code))
     if district_code:
@@ -107,7 +128,10 @@ def office_get(code: str) -> Office:
     office = (
         Office.objects.select_related("province", "district", "parent")
         .prefetch_related(
-            Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+            Prefetch(
+                "opening_hours",
+                queryset=OpeningHours.objects.order_by("weekday", "opens"),
+            ),
             Prefetch("counters", queryset=Counter.objects.order_by("number")),
         )
         .filter(code=code)
@@ -123,11 +147,15 @@ def offices_for_staff(*, user: User, search: str = "") -> QuerySet[Office]:
     return office_list(search=search, reach=read_reach(user))
 
 
-def holiday_list(*, office: Office | None = None, start: date | None = None) -> QuerySet[Holiday]:
+def holiday_list(
+    *, office: Office | None = None, start: date | None = None
+) -> QuerySet[Holiday]:
     """National holidays, plus the office's own closures when an office is given."""
     queryset = Holiday.objects.filter(office__isnull=True)
     if office is not None:
-        queryset = Holiday.objects.filter(office__isnull=True) | Holiday.objects.filter(office=office)
+        queryset = Holiday.objects.filter(office__isnull=True) | Holiday.objects.filter(
+            office=office
+        )
     if start is not None:
         queryset = queryset.filter(date__gte=start)
     return queryset.order_by("date")

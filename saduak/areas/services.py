@@ -3,6 +3,7 @@ transaction and writes its audit event."""
 
 from dataclasses import dataclass
 from datetime import date, time
+from itertools import pairwise
 from typing import Any
 
 import holidays as holiday_calendars
@@ -12,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from saduak.accounts.models import User
 from saduak.areas.models import Counter, Holiday, Office, OpeningHours
-from saduak.areas.permissions import ensure_can_edit_national_holidays, ensure_can_manage_office
+from saduak.areas.permissions import (
+    ensure_can_edit_national_holidays,
+    ensure_can_manage_office,
+)
 from saduak.audit.services import audit_record, changed_fields
 from saduak.core.errors import Conflict, InvalidInput, NotFound
 
@@ -28,7 +32,9 @@ def office_update_contact(*, office: Office, actor: User, **values: str) -> Offi
     ensure_can_manage_office(actor, office)
     unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:
-        raise InvalidInput(_("These fields cannot be changed here."), field=sorted(unknown)[0])
+        raise InvalidInput(
+            _("These fields cannot be changed here."), field=sorted(unknown)[0]
+        )
     with transaction.atomic():
         office = Office.objects.select_for_update().get(pk=office.pk)
         before = changed_fields(office, list(values))
@@ -65,25 +71,39 @@ def _check_periods(periods: list[Period]) -> None:
     by_day: dict[int, list[Period]] = {}
     for period in periods:
         if not 0 <= period.weekday <= 6:
-            raise InvalidInput(_("A weekday is a number from 0 (Monday) to 6 (Sunday)."), field="weekday")
+            raise InvalidInput(
+                _("A weekday is a number from 0 (Monday) to 6 (Sunday)."),
+                field="weekday",
+            )
         if period.closes <= period.opens:
-            raise InvalidInput(_("Closing time must be after opening time."), field="closes")
+            raise InvalidInput(
+                _("Closing time must be after opening time."), field="closes"
+            )
         by_day.setdefault(period.weekday, []).append(period)
     for day_periods in by_day.values():
         day_periods.sort(key=lambda p: p.opens)
-        for earlier, later in zip(day_periods, day_periods[1:], strict=False):
+        for earlier, later in pairwise(day_periods):
             if later.opens < earlier.closes:
-                raise InvalidInput(_("Opening periods on the same day must not overlap."), field="opens")
+                raise InvalidInput(
+                    _("Opening periods on the same day must not overlap."),
+                    field="opens",
+                )
 
 
 def _hours_snapshot(office: Office) -> list[dict[str, Any]]:
     return [
-        {"weekday": h.weekday, "opens": h.opens.isoformat("minutes"), "closes": h.closes.isoformat("minutes")}
+        {
+            "weekday": h.weekday,
+            "opens": h.opens.isoformat("minutes"),
+            "closes": h.closes.isoformat("minutes"),
+        }
         for h in office.opening_hours.order_by("weekday", "opens")
     ]
 
 
-def office_set_opening_hours(*, office: Office, actor: User, periods: list[Period]) -> Office:
+def office_set_opening_hours(
+    *, office: Office, actor: User, periods: list[Period]
+) -> Office:
     """Replaces an office's weekly opening hours with `periods`.
 
     Requires the actor to manage the office. Periods on a day must not overlap. Audited
@@ -96,7 +116,9 @@ def office_set_opening_hours(*, office: Office, actor: User, periods: list[Perio
         before = _hours_snapshot(office)
         office.opening_hours.all().delete()
         OpeningHours.objects.bulk_create(
-            OpeningHours(office=office, weekday=p.weekday, opens=p.opens, closes=p.closes)
+            OpeningHours(
+                office=office, weekday=p.weekday, opens=p.opens, closes=p.closes
+            )
             for p in periods
         )
         audit_record(
@@ -111,7 +133,13 @@ def office_set_opening_hours(*, office: Office, actor: User, periods: list[Perio
 
 
 def counter_save(
-    *, office: Office, actor: User, number: int, label_th: str, label_en: str = "", is_active: bool = True
+    *,
+    office: Office,
+    actor: User,
+    number: int,
+    label_th: str,
+    label_en: str = "",
+    is_active: bool = True,
 ) -> Counter:
     """Adds counter `number` to an office, or changes its labels and whether it is in
     use. Requires the actor to manage the office. Audited as `counter.save`."""
@@ -121,25 +149,44 @@ def counter_save(
     if not label_th.strip():
         raise InvalidInput(_("Give the counter a Thai label."), field="label_th")
     with transaction.atomic():
-        counter = Counter.objects.select_for_update().filter(office=office, number=number).first()
-        before = None if counter is None else changed_fields(counter, ["label_th", "label_en", "is_active"])
+        counter = (
+            Counter.objects.select_for_update()
+            .filter(office=office, number=number)
+            .first()
+        )
+        before = (
+            None
+            if counter is None
+            else changed_fields(counter, ["label_th", "label_en", "is_active"])
+        )
         if counter is None:
             counter = Counter(office=office, number=number)
-        counter.label_th, counter.label_en, counter.is_active = label_th.strip(), label_en.strip(), is_active
+        counter.label_th, counter.label_en, counter.is_active = (
+            label_th.strip(),
+            label_en.strip(),
+            is_active,
+        )
         counter.save()
         audit_record(
             actor=actor,
             action="counter.save",
             target=counter,
             before=before,
-            after=changed_fields(counter, ["number", "label_th", "label_en", "is_active"]),
+            after=changed_fields(
+                counter, ["number", "label_th", "label_en", "is_active"]
+            ),
             office=office,
         )
     return counter
 
 
 def holiday_add(
-    *, actor: User, day: date, name_th: str, name_en: str = "", office: Office | None = None
+    *,
+    actor: User,
+    day: date,
+    name_th: str,
+    name_en: str = "",
+    office: Office | None = None,
 ) -> Holiday:
     """Adds a national holiday (HQ administrators) or a closure of one office (its
     managers). Audited as `holiday.add`."""
@@ -152,17 +199,26 @@ def holiday_add(
     try:
         with transaction.atomic():
             holiday = Holiday.objects.create(
-                date=day, name_th=name_th.strip(), name_en=name_en.strip(), office=office
+                date=day,
+                name_th=name_th.strip(),
+                name_en=name_en.strip(),
+                office=office,
             )
             audit_record(
                 actor=actor,
                 action="holiday.add",
                 target=holiday,
-                after={"date": day, "name_th": holiday.name_th, "name_en": holiday.name_en},
+                after={
+                    "date": day,
+                    "name_th": holiday.name_th,
+                    "name_en": holiday.name_en,
+                },
                 office=office,
             )
     except IntegrityError:
-        raise Conflict(_("There is already a holiday on this date."), field="date") from None
+        raise Conflict(
+            _("There is already a holiday on this date."), field="date"
+        ) from None
     return holiday
 
 
@@ -181,7 +237,11 @@ def holiday_remove(*, actor: User, holiday_id: int) -> None:
             actor=actor,
             action="holiday.remove",
             target=holiday,
-            before={"date": holiday.date, "name_th": holiday.name_th, "name_en": holiday.name_en},
+            before={
+                "date": holiday.date,
+                "name_th": holiday.name_th,
+                "name_en": holiday.name_en,
+            },
             office=holiday.office,
         )
         holiday.delete()
@@ -193,7 +253,9 @@ def holidays_load_national(*, years: list[int], actor: Any) -> int:
     many were added; audited as `holiday.load` when any were."""
     thai = holiday_calendars.country_holidays("TH", years=years, language="th")
     english = holiday_calendars.country_holidays("TH", years=years, language="en_US")
-    existing = set(Holiday.objects.filter(office__isnull=True).values_list("date", flat=True))
+    existing = set(
+        Holiday.objects.filter(office__isnull=True).values_list("date", flat=True)
+    )
     new = [
         Holiday(date=day, name_th=name[:300], name_en=english.get(day, "")[:300])
         for day, name in sorted(thai.items())
@@ -202,5 +264,9 @@ def holidays_load_national(*, years: list[int], actor: Any) -> int:
     with transaction.atomic():
         Holiday.objects.bulk_create(new)
         if new:
-            audit_record(actor=actor, action="holiday.load", after={"years": years, "added": len(new)})
+            audit_record(
+                actor=actor,
+                action="holiday.load",
+                after={"years": years, "added": len(new)},
+            )
     return len(new)

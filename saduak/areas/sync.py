@@ -16,8 +16,14 @@ from django.db import models, transaction
 
 from saduak.areas import geography
 from saduak.areas.geography import AreaRow
-from saduak.areas.models import Counter, District, Office, OpeningHours, Province, Subdistrict
-from saduak.areas.search import search_key
+from saduak.areas.models import (
+    Counter,
+    District,
+    Office,
+    OpeningHours,
+    Province,
+    Subdistrict,
+)
 from saduak.areas.office_names import (
     DEFAULT_COUNTERS,
     OfficeSpec,
@@ -25,6 +31,7 @@ from saduak.areas.office_names import (
     headquarters_spec,
     provincial_office_spec,
 )
+from saduak.areas.search import search_key
 from saduak.audit.services import audit_record
 
 
@@ -43,7 +50,9 @@ class SyncReport:
 
     @property
     def changed(self) -> bool:
-        return any(c.created or c.updated or c.deactivated for c in self.levels.values())
+        return any(
+            c.created or c.updated or c.deactivated for c in self.levels.values()
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -91,7 +100,9 @@ def _sync_level(
             to_create.append(model(code=row.code, **wanted))
             counts.created += 1
             continue
-        differs = [name for name, value in wanted.items() if getattr(current, name) != value]
+        differs = [
+            name for name, value in wanted.items() if getattr(current, name) != value
+        ]
         if not differs:
             counts.unchanged += 1
             continue
@@ -123,15 +134,21 @@ def _office_specs() -> list[tuple[OfficeSpec, str | None, str | None, bool]]:
     for province in Province.objects.all():
         specs.append(
             (
-                provincial_office_spec(province.code, province.name_th, province.name_en),
+                provincial_office_spec(
+                    province.code, province.name_th, province.name_en
+                ),
                 province.code,
                 None,
                 province.is_active,
             )
         )
     for district in District.objects.all():
-        for spec in district_office_specs(district.code, district.name_th, district.name_en):
-            specs.append((spec, district.province_id, district.code, district.is_active))
+        for spec in district_office_specs(
+            district.code, district.name_th, district.name_en
+        ):
+            specs.append(
+                (spec, district.province_id, district.code, district.is_active)
+            )
     return specs
 
 
@@ -178,7 +195,11 @@ def _sync_offices() -> LevelCounts:
             counts.unchanged += 1
     Office.objects.bulk_create(created, batch_size=1000)
     if to_update:
-        Office.objects.bulk_update(to_update, ["name_th", "name_en", "search_key", "is_active"], batch_size=1000)
+        Office.objects.bulk_update(
+            to_update,
+            ["name_th", "name_en", "search_key", "is_active"],
+            batch_size=1000,
+        )
     if created:
         _link_parents()
         _give_defaults([office.code for office in created])

@@ -12,5 +12,7 @@ urlpatterns = [
     path("offices/<slug:code>/counters/", views.counter_save, name="counter-save"),
     path("offices/<slug:code>/closures/", views.office_closure_add, name="closure-add"),
     path("holidays/", views.holiday_list, name="holidays"),
-    path("holidays/<int:holiday_id>/remove/", views.holiday_remove, name="holiday-remove"),
+    path(
+        "holidays/<int:holiday_id>/remove/", views.holiday_remove, name="holiday-remove"
+    ),
 ]

@@ -7,13 +7,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from saduak.accounts.permissions import staff_required
+from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas import selectors, services
 from saduak.areas.forms import CounterForm, HolidayForm, OfficeContactForm, SearchForm
 from saduak.areas.models import Office
 from saduak.areas.permissions import can_edit_national_holidays, can_manage_office
 from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
+from saduak.core.htmx import is_htmx
 from saduak.core.pagination import paginate
 
 
@@ -32,7 +33,11 @@ def province_list(request: HttpRequest) -> HttpResponse:
         context["offices"] = selectors.office_list(search=query)[:30]
     else:
         context["provinces"] = selectors.province_list()
-    template = "areas/partials/search_results.html" if request.htmx else "areas/province_list.html"  # type: ignore[attr-defined]
+    template = (
+        "areas/partials/search_results.html"
+        if is_htmx(request)
+        else "areas/province_list.html"
+    )  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
@@ -45,7 +50,9 @@ def province_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "province": province,
             "districts": selectors.district_list(province_code=code),
-            "provincial_offices": selectors.office_list(province_code=code, kind="provincial_office"),
+            "provincial_offices": selectors.office_list(
+                province_code=code, kind="provincial_office"
+            ),
         },
     )
 
@@ -84,7 +91,9 @@ def office_detail(request: HttpRequest, code: str) -> HttpResponse:
     contact_form = OfficeContactForm(request.POST or None, instance=office)
     if request.method == "POST" and contact_form.is_valid():
         try:
-            services.office_update_contact(office=office, actor=request.user, **contact_form.cleaned_data)  # type: ignore[arg-type]
+            services.office_update_contact(
+                office=office, actor=acting_user(request), **contact_form.cleaned_data
+            )  # type: ignore[arg-type]
         except DomainError as error:
             add_domain_error(contact_form, error)
         else:
@@ -102,10 +111,12 @@ def counter_save(request: HttpRequest, code: str) -> HttpResponse:
     form = CounterForm(request.POST)
     if form.is_valid():
         try:
-            services.counter_save(office=office, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.counter_save(
+                office=office, actor=acting_user(request), **form.cleaned_data
+            )  # type: ignore[arg-type]
         except DomainError as error:
             add_domain_error(form, error)
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):  # type: ignore[attr-defined]
         office = selectors.office_get(code)
         context = _office_context(request, office)
         if form.errors:
@@ -128,7 +139,7 @@ def office_closure_add(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.holiday_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 day=form.cleaned_data["date"],
                 name_th=form.cleaned_data["name_th"],
                 name_en=form.cleaned_data["name_en"],
@@ -152,7 +163,7 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.holiday_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 day=form.cleaned_data["date"],
                 name_th=form.cleaned_data["name_th"],
                 name_en=form.cleaned_data["name_en"],
@@ -178,13 +189,15 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def holiday_remove(request: HttpRequest, holiday_id: int) -> HttpResponse:
     try:
-        services.holiday_remove(actor=request.user, holiday_id=holiday_id)  # type: ignore[arg-type]
+        services.holiday_remove(actor=acting_user(request), holiday_id=holiday_id)  # type: ignore[arg-type]
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The holiday was removed."))
     next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         return redirect(next_url)
     return redirect("areas:holidays")
 
@@ -194,5 +207,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "areas/staff_home.html",
-        {"my_offices": selectors.offices_for_staff(user=request.user)[:20]},  # type: ignore[arg-type]
+        {
+            "my_offices": selectors.offices_for_staff(
+                user=acting_user(request),
+            )[:20]
+        },  # type: ignore[arg-type]
     )

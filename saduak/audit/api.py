@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
+from saduak.accounts.permissions import acting_user
 from saduak.accounts.scoping import is_staff_member
 from saduak.audit import selectors
 from saduak.audit.models import AuditEvent
@@ -31,7 +32,7 @@ def list_events(
 ) -> list[AuditEvent]:
     _require_staff(request)
     return selectors.audit_events_visible_to(  # type: ignore[return-value]
-        user=request.user,  # type: ignore[arg-type]
+        user=acting_user(request),
         action=action,
         target_type=target_type,
         target_id=target_id,
@@ -43,4 +44,4 @@ def list_events(
 @router.get("/events/{sequence}", response=AuditEventOut)
 def get_event(request: HttpRequest, sequence: int) -> AuditEvent:
     _require_staff(request)
-    return selectors.audit_event_get(user=request.user, sequence=sequence)  # type: ignore[arg-type]
+    return selectors.audit_event_get(user=acting_user(request), sequence=sequence)  # type: ignore[arg-type]

@@ -45,5 +45,7 @@ def json_safe(value: Any) -> Any:
 
 def event_hash(fields: dict[str, Any]) -> str:
     payload = {name: _normal(fields.get(name)) for name in HASHED_FIELDS}
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
+    text = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder
+    )
     return hashlib.sha256(text.encode()).hexdigest()

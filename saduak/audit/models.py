@@ -31,7 +31,9 @@ class AuditEvent(models.Model):
     target_label = models.CharField(_("target"), max_length=300, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
-    office_id = models.BigIntegerField(_("office"), null=True, blank=True, db_index=True)
+    office_id = models.BigIntegerField(
+        _("office"), null=True, blank=True, db_index=True
+    )
     district_code = models.CharField(max_length=4, blank=True, db_index=True)
     province_code = models.CharField(max_length=2, blank=True, db_index=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
@@ -66,3 +68,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.sequence} {self.hash[:12]}"

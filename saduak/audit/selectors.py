@@ -42,5 +42,8 @@ def audit_events_visible_to(
 def audit_event_get(*, user: User, sequence: int) -> AuditEvent:
     event = audit_events_visible_to(user=user).filter(sequence=sequence).first()
     if event is None:
-        raise NotFound(_("There is no audit event %(sequence)s that you may see.") % {"sequence": sequence})
+        raise NotFound(
+            _("There is no audit event %(sequence)s that you may see.")
+            % {"sequence": sequence}
+        )
     return event

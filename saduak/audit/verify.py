@@ -47,10 +47,16 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
         if row["previous_hash"] != previous_hash:
             return ChainReport(
                 checked,
-                ChainBreak(sequence, "does not link to the event before it (reordered or replaced)"),
+                ChainBreak(
+                    sequence,
+                    "does not link to the event before it (reordered or replaced)",
+                ),
             )
         if event_hash(row) != row["hash"]:
-            return ChainReport(checked, ChainBreak(sequence, "content does not match its hash (edited)"))
+            return ChainReport(
+                checked,
+                ChainBreak(sequence, "content does not match its hash (edited)"),
+            )
         previous_hash = row["hash"]
         expected_sequence += 1
         checked += 1
@@ -65,4 +71,3 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
             ),
         )
     return ChainReport(checked, None)
-

@@ -22,7 +22,10 @@ class BearerTokenAuth(HttpBearer):
         # Touch at most once a minute: a token used by a busy machine should not
         # turn every read into a write.
         now = timezone.now()
-        if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:
+        if (
+            record.last_used_at is None
+            or (now - record.last_used_at).total_seconds() > 60
+        ):
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         request.user = record.user
         return record.user

@@ -28,23 +28,30 @@ def _broker() -> None:
     from config.celery import app
 
     with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
+        conn.ensure_connection(
+            max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT
+        )
 
 
 def run_checks() -> dict[str, dict[str, object]]:
     checks: dict[str, Callable[[], None]] = {"database": _database, "cache": _cache}
-    if settings.CELERY_BROKER_URL:
+    if settings.CELERY_BROKER_CONFIGURED:
         checks["broker"] = _broker
     results: dict[str, dict[str, object]] = {}
     for name, check in checks.items():
         started = time.perf_counter()
         try:
             check()
-        except Exception as error:  # a health check reports every failure, whatever it is
-            results[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+        except (
+            Exception
+        ) as error:  # a health check reports every failure, whatever it is
+            results[name] = {
+                "ok": False,
+                "error": f"{type(error).__name__}: {error}"[:300],
+            }
         else:
             results[name] = {"ok": True}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
-    if not settings.CELERY_BROKER_URL:
+    if not settings.CELERY_BROKER_CONFIGURED:
         results["broker"] = {"ok": True, "mode": "eager (no broker configured)"}
     return results

@@ -16,7 +16,11 @@ def current_request_id() -> str:
 
 def bind_request_id(incoming: str | None) -> tuple[str, object]:
     """Takes the caller's X-Request-ID when it looks like one, else makes a new id."""
-    request_id = incoming if incoming and _VALID_INCOMING_ID.match(incoming) else uuid.uuid4().hex
+    request_id = (
+        incoming
+        if incoming and _VALID_INCOMING_ID.match(incoming)
+        else uuid.uuid4().hex
+    )
     token = _request_id.set(request_id)
     return request_id, token
 

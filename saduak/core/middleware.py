@@ -66,15 +66,27 @@ class DomainErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
         from django.shortcuts import render
 
         from saduak.core.errors import NotFound, PermissionDeniedError
 
         if isinstance(exception, NotFound):
-            return render(request, "errors/404.html", {"reason": str(exception.message)}, status=404)
+            return render(
+                request,
+                "errors/404.html",
+                {"reason": str(exception.message)},
+                status=404,
+            )
         if isinstance(exception, PermissionDeniedError):
-            return render(request, "errors/403.html", {"reason": str(exception.message)}, status=403)
+            return render(
+                request,
+                "errors/403.html",
+                {"reason": str(exception.message)},
+                status=403,
+            )
         return None
 
 

@@ -27,12 +27,15 @@ def clean_personal_id(raw: str) -> str:
         return str(pin.validate(text))
     except InvalidLength:
         raise ValidationError(
-            _("A personal ID has 13 digits; this one has %(count)d.") % {"count": len(text)},
+            _("A personal ID has 13 digits; this one has %(count)d.")
+            % {"count": len(text)},
             code="wrong_length",
         ) from None
     except InvalidChecksum:
         raise ValidationError(
-            _("The last digit (check digit) does not match; check the number on the card."),
+            _(
+                "The last digit (check digit) does not match; check the number on the card."
+            ),
             code="bad_check_digit",
         ) from None
     except StdnumError:

@@ -55,7 +55,9 @@ def invalid_params_from_errors(errors: list[dict[str, Any]]) -> list[dict[str, s
         location = [str(part) for part in error.get("loc", [])]
         where = location[0] if location else ""
         # ninja nests query parameters under the schema name; the last part is the name.
-        name_parts = [p for p in location[1:] if p not in {"filters", "pagination", "payload"}]
+        name_parts = [
+            p for p in location[1:] if p not in {"filters", "pagination", "payload"}
+        ]
         params.append(
             {
                 "name": ".".join(name_parts) or where,
@@ -70,7 +72,10 @@ def problem_for_status(request: HttpRequest, status: int) -> HttpResponse:
     """A problem response for a bare HTTP status, titled in the request's language."""
     titles = {
         400: ("bad-request", _("The request could not be read.")),
-        401: ("not-authenticated", _("Sign in, or send a valid API token, to use this.")),
+        401: (
+            "not-authenticated",
+            _("Sign in, or send a valid API token, to use this."),
+        ),
         403: ("forbidden", _("You do not have permission to do this.")),
         404: ("not-found", _("Nothing was found here. Check the address or the code.")),
         405: ("method-not-allowed", _("This address does not accept this method.")),

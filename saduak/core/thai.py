@@ -53,7 +53,9 @@ def _local_date(value: date | datetime) -> date:
     return value
 
 
-def format_date_be(value: date | datetime, *, style: str = "short", language: str = "th") -> str:
+def format_date_be(
+    value: date | datetime, *, style: str = "short", language: str = "th"
+) -> str:
     """A date for people to read.
 
     style "short" is for screens (`27 ม.ค. 2564`), "long" spells the month

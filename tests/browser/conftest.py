@@ -55,7 +55,10 @@ def phone(chromium: object, live_server: object) -> Iterator[object]:
     """A phone-sized page on the live server. axe-core is injected by tests, so the
     page's Content-Security-Policy is bypassed for the test runner only."""
     context = chromium.new_context(  # type: ignore[attr-defined]
-        viewport=PHONE, base_url=live_server.url, bypass_csp=True, locale="th-TH"  # type: ignore[attr-defined]
+        viewport=PHONE,
+        base_url=live_server.url,
+        bypass_csp=True,
+        locale="th-TH",  # type: ignore[attr-defined]
     )
     page = context.new_page()
     yield page
@@ -69,10 +72,15 @@ def assert_accessible(page: object, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
     page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
     result = page.evaluate(  # type: ignore[attr-defined]
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        "async () => await axe.run(document, "
+        "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
     )
     violations = [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "nodes": [n["target"] for n in v["nodes"]][:3],
+        }
         for v in result["violations"]
     ]
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)

@@ -21,7 +21,9 @@ def sign_in(page, personal_id):
     page.click("button[type=submit]:text-matches('เข้าสู่ระบบ|Sign in')")
 
 
-def test_a_citizen_reads_the_home_page_in_thai_then_english_on_a_phone(phone, small_map):
+def test_a_citizen_reads_the_home_page_in_thai_then_english_on_a_phone(
+    phone, small_map
+):
     phone.goto("/")
     assert phone.locator("html").get_attribute("lang") == "th"
     with translation.override("th"):
@@ -51,14 +53,18 @@ def test_a_mistyped_id_at_sign_in_is_explained_in_the_error_summary(phone, small
     phone.click("button[type=submit]:text-matches('เข้าสู่ระบบ|Sign in')")
     summary = phone.locator(".error-summary")
     with translation.override("th"):
-        expected = gettext("A personal ID has 13 digits; this one has %(count)d.") % {"count": 5}
+        expected = gettext("A personal ID has 13 digits; this one has %(count)d.") % {
+            "count": 5
+        }
     assert expected in summary.inner_text()
     assert_accessible(phone, "login-error-th")
     summary.locator("a").first.click()
     assert phone.evaluate("document.activeElement.id") == "id_username"
 
 
-def test_staff_find_a_district_in_thai_and_english_and_add_a_counter(phone, small_map, make_staff):
+def test_staff_find_a_district_in_thai_and_english_and_add_a_counter(
+    phone, small_map, make_staff
+):
     admin = make_staff(Role.DISTRICT_ADMIN, "do-5001")
     admin.set_password(PASSWORD)
     admin.save(update_fields=["password"])
@@ -80,4 +86,6 @@ def test_staff_find_a_district_in_thai_and_english_and_add_a_counter(phone, smal
     phone.fill("#id_label_en", "Elderly counter")
     phone.click("text=Save counter")
     phone.wait_for_selector("#counters >> text=Elderly counter")
-    assert Counter.objects.filter(office__code="reg-5001", number=4, label_th="ช่องผู้สูงอายุ").exists()
+    assert Counter.objects.filter(
+        office__code="reg-5001", number=4, label_th="ช่องผู้สูงอายุ"
+    ).exists()

@@ -12,7 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_citizen_is_created_with_a_valid_personal_id_and_audited(db):
-    user = user_create(personal_id="1-1000-00000-01-6", first_name="สมศรี", last_name="ใจดี", password="x" * 12, actor="test")
+    user = user_create(
+        personal_id="1-1000-00000-01-6",
+        first_name="สมศรี",
+        last_name="ใจดี",
+        password="x" * 12,
+        actor="test",
+    )
     assert user.personal_id == "1100000000016"
     assert user.preferred_language == "th"
     assert AuditEvent.objects.get(action="user.create").target_id == str(user.pk)
@@ -20,29 +26,61 @@ def test_a_citizen_is_created_with_a_valid_personal_id_and_audited(db):
 
 @pytest.mark.parametrize(
     "personal_id,words",
-    [("11000000000", "13"), ("110000000001A", "digits"), ("1100000000017", "check digit")],
+    [
+        ("11000000000", "13"),
+        ("110000000001A", "digits"),
+        ("1100000000017", "check digit"),
+    ],
 )
 def test_an_invalid_personal_id_is_refused_saying_what_is_wrong(db, personal_id, words):
     with pytest.raises(InvalidInput) as caught:
-        user_create(personal_id=personal_id, first_name="a", last_name="b", password=None, actor="test")
+        user_create(
+            personal_id=personal_id,
+            first_name="a",
+            last_name="b",
+            password=None,
+            actor="test",
+        )
     assert words in str(caught.value.message)
     assert caught.value.field == "personal_id"
     assert not User.objects.exists()
 
 
 def test_a_second_account_for_the_same_person_is_a_conflict(db):
-    user_create(personal_id="1100000000016", first_name="a", last_name="b", password=None, actor="test")
+    user_create(
+        personal_id="1100000000016",
+        first_name="a",
+        last_name="b",
+        password=None,
+        actor="test",
+    )
     with pytest.raises(Conflict):
-        user_create(personal_id="1100000000016", first_name="c", last_name="d", password=None, actor="test")
+        user_create(
+            personal_id="1100000000016",
+            first_name="c",
+            last_name="d",
+            password=None,
+            actor="test",
+        )
     assert User.objects.count() == 1
     assert AuditEvent.objects.filter(action="user.create").count() == 1
 
 
 def test_a_role_must_be_held_at_the_right_kind_of_office(small_map, citizen):
     with pytest.raises(InvalidInput):
-        staff_role_grant(user=citizen, role=Role.DISTRICT_ADMIN, office=Office.objects.get(code="pao-50"), actor="test")
+        staff_role_grant(
+            user=citizen,
+            role=Role.DISTRICT_ADMIN,
+            office=Office.objects.get(code="pao-50"),
+            actor="test",
+        )
     with pytest.raises(InvalidInput):
-        staff_role_grant(user=citizen, role=Role.HQ_ADMIN, office=Office.objects.get(code="do-5001"), actor="test")
+        staff_role_grant(
+            user=citizen,
+            role=Role.HQ_ADMIN,
+            office=Office.objects.get(code="do-5001"),
+            actor="test",
+        )
     assert not citizen.staff_roles.exists()
 
 
@@ -70,3 +108,12 @@ def test_an_api_token_is_stored_only_as_a_hash(citizen):
     record, raw = api_token_create(user=citizen, name="script", actor=citizen)
     assert raw.startswith("sdk_") and len(raw) > 40
     assert raw not in str(ApiToken.objects.filter(pk=record.pk).values().get())
+
+
+def test_the_token_command_prints_a_token_that_signs_in(citizen, client, capsys):
+    from django.core.management import call_command
+
+    call_command("api_token_create", citizen.personal_id, name="cron")
+    token = capsys.readouterr().out.strip()
+    response = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200

@@ -24,14 +24,29 @@ def test_provinces_are_paginated_with_a_count(api):
 
 
 def test_districts_of_a_province_are_searchable_in_thai_and_english(api):
-    thai = api.get("/api/v1/areas/districts", {"province": "50", "search": "จอมทอง"}).json()
-    english = api.get("/api/v1/areas/districts", {"province": "50", "search": "chom"}).json()
-    assert [d["code"] for d in thai["items"]] == [d["code"] for d in english["items"]] == ["5002"]
+    thai = api.get(
+        "/api/v1/areas/districts", {"province": "50", "search": "จอมทอง"}
+    ).json()
+    english = api.get(
+        "/api/v1/areas/districts", {"province": "50", "search": "chom"}
+    ).json()
+    assert (
+        [d["code"] for d in thai["items"]]
+        == [d["code"] for d in english["items"]]
+        == ["5002"]
+    )
 
 
 def test_area_search_returns_levels(api):
     found = api.get("/api/v1/areas/search", {"q": "Si Phum"}).json()
-    assert found == [{"level": "subdistrict", "code": "500101", "name_th": "ศรีภูมิ", "name_en": "Si Phum"}]
+    assert found == [
+        {
+            "level": "subdistrict",
+            "code": "500101",
+            "name_th": "ศรีภูมิ",
+            "name_en": "Si Phum",
+        }
+    ]
 
 
 def test_subdistricts_carry_their_postal_codes(api):
@@ -45,7 +60,11 @@ def test_an_unknown_area_code_answers_404_with_a_problem_body(api):
     assert response.status_code == 404
     assert response["Content-Type"] == PROBLEM
     body = response.json()
-    assert body["code"] == "not-found" and body["status"] == 404 and "9999" in body["title"]
+    assert (
+        body["code"] == "not-found"
+        and body["status"] == 404
+        and "9999" in body["title"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,7 +93,9 @@ def test_an_office_shows_its_hours_and_counters(api):
 
 
 def test_changing_an_office_needs_a_signed_in_caller(api):
-    response = api.patch("/api/v1/offices/reg-5001", {"phone": "1"}, content_type="application/json")
+    response = api.patch(
+        "/api/v1/offices/reg-5001", {"phone": "1"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert response["Content-Type"] == PROBLEM
 
@@ -94,7 +115,9 @@ def test_a_machine_token_of_a_district_admin_changes_its_own_office(api, make_st
     assert response.json()["phone"] == "053 000 111"
 
 
-def test_an_officer_of_one_district_cannot_change_another_district_through_the_api(api, make_staff, client_for):
+def test_an_officer_of_one_district_cannot_change_another_district_through_the_api(
+    api, make_staff, client_for
+):
     other = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5002"))
 
     response = other.patch(
@@ -140,7 +163,12 @@ def test_a_counter_is_saved_through_the_api(api, make_staff, client_for):
         content_type="application/json",
     )
     assert response.status_code == 200
-    assert response.json() == {"number": 9, "label_th": "ช่อง 9", "label_en": "Counter 9", "is_active": True}
+    assert response.json() == {
+        "number": 9,
+        "label_th": "ช่อง 9",
+        "label_en": "Counter 9",
+        "is_active": True,
+    }
     assert AuditEvent.objects.filter(action="counter.save").exists()
 
 
@@ -150,11 +178,26 @@ def test_hq_adds_a_national_holiday_and_a_duplicate_is_409(api, make_staff, clie
     first = hq.post("/api/v1/areas/holidays", payload, content_type="application/json")
     second = hq.post("/api/v1/areas/holidays", payload, content_type="application/json")
     assert first.status_code == 201
-    assert second.status_code == 409 and second.json()["invalid_params"][0]["name"] == "date"
-    assert [h["date"] for h in api.get("/api/v1/areas/holidays").json()] == ["2026-12-24"]
+    assert (
+        second.status_code == 409
+        and second.json()["invalid_params"][0]["name"] == "date"
+    )
+    assert [h["date"] for h in api.get("/api/v1/areas/holidays").json()] == [
+        "2026-12-24"
+    ]
 
 
 def test_me_shows_the_callers_roles(api, make_staff, client_for):
-    body = client_for(make_staff(Role.COUNTER_OFFICER, "reg-5001")).get("/api/v1/accounts/me").json()
-    assert body["roles"] == [{"role": "counter_officer", "office_code": "reg-5001", "office_name_th": "สำนักทะเบียนอำเภอเมืองเชียงใหม่"}]
+    body = (
+        client_for(make_staff(Role.COUNTER_OFFICER, "reg-5001"))
+        .get("/api/v1/accounts/me")
+        .json()
+    )
+    assert body["roles"] == [
+        {
+            "role": "counter_officer",
+            "office_code": "reg-5001",
+            "office_name_th": "สำนักทะเบียนอำเภอเมืองเชียงใหม่",
+        }
+    ]
     assert body["personal_id_masked"].startswith("x-xxxx")

@@ -35,7 +35,10 @@ def test_an_empty_search_finds_nothing_rather_than_everything(small_map):
 
 
 def test_subdistricts_can_be_found_by_postal_code(small_map):
-    assert codes(selectors.subdistrict_list(postal_code="50200")) == ["500101", "500102"]
+    assert codes(selectors.subdistrict_list(postal_code="50200")) == [
+        "500101",
+        "500102",
+    ]
 
 
 def test_an_unknown_code_is_not_found_with_the_code_in_the_message(small_map):
@@ -45,4 +48,8 @@ def test_an_unknown_code_is_not_found_with_the_code_in_the_message(small_map):
 
 
 def test_offices_of_a_district_are_listed(small_map):
-    assert codes(selectors.office_list(district_code="5001")) == ["ddc-5001", "do-5001", "reg-5001"]
+    assert codes(selectors.office_list(district_code="5001")) == [
+        "ddc-5001",
+        "do-5001",
+        "reg-5001",
+    ]

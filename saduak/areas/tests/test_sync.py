@@ -3,7 +3,14 @@ from dataclasses import replace
 import pytest
 
 from conftest import SMALL_MAP
-from saduak.areas.models import Counter, District, Office, OpeningHours, Province, Subdistrict
+from saduak.areas.models import (
+    Counter,
+    District,
+    Office,
+    OpeningHours,
+    Province,
+    Subdistrict,
+)
 from saduak.areas.sync import areas_sync
 from saduak.audit.models import AuditEvent
 
@@ -26,19 +33,26 @@ def test_the_whole_country_loads_from_geothai_with_every_office():
 
 def test_loading_the_map_twice_changes_and_duplicates_nothing():
     areas_sync(actor="test")
-    counts = [model.objects.count() for model in (Province, District, Subdistrict, Office, OpeningHours, Counter)]
+    counts = [
+        model.objects.count()
+        for model in (Province, District, Subdistrict, Office, OpeningHours, Counter)
+    ]
     events = AuditEvent.objects.count()
 
     report = areas_sync(actor="test")
 
     assert not report.changed
-    assert [model.objects.count() for model in (Province, District, Subdistrict, Office, OpeningHours, Counter)] == counts
+    assert [
+        model.objects.count()
+        for model in (Province, District, Subdistrict, Office, OpeningHours, Counter)
+    ] == counts
     assert AuditEvent.objects.count() == events
 
 
 def test_a_renamed_district_is_updated_with_its_offices(small_map):
     renamed = [
-        replace(row, name_th="เมืองเชียงใหม่ใหม่") if row.code == "5001" else row for row in SMALL_MAP
+        replace(row, name_th="เมืองเชียงใหม่ใหม่") if row.code == "5001" else row
+        for row in SMALL_MAP
     ]
 
     report = areas_sync(actor="test", rows=renamed)
@@ -80,7 +94,13 @@ def test_bangkok_offices_are_named_for_khet_not_amphoe(small_map):
 
 def test_new_offices_open_monday_to_friday_with_counters(small_map):
     registry = Office.objects.get(code="reg-5001")
-    assert sorted(registry.opening_hours.values_list("weekday", flat=True)) == [0, 1, 2, 3, 4]
+    assert sorted(registry.opening_hours.values_list("weekday", flat=True)) == [
+        0,
+        1,
+        2,
+        3,
+        4,
+    ]
     assert registry.counters.count() == 3
 
 

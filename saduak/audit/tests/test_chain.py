@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def five_events(db):
     for number in range(1, 6):
-        audit_record(actor="test", action=f"thing.{number}", after={"n": number, "ชื่อ": "ทดสอบ"})
+        audit_record(
+            actor="test", action=f"thing.{number}", after={"n": number, "ชื่อ": "ทดสอบ"}
+        )
 
 
 def raw_update(sql, params):
@@ -25,7 +27,10 @@ def raw_update(sql, params):
 def test_events_are_numbered_and_each_links_to_the_one_before(five_events):
     events = list(AuditEvent.objects.order_by("sequence"))
     assert [e.sequence for e in events] == [1, 2, 3, 4, 5]
-    assert all(later.previous_hash == earlier.hash for earlier, later in zip(events, events[1:]))
+    assert all(
+        later.previous_hash == earlier.hash
+        for earlier, later in zip(events, events[1:], strict=False)
+    )
 
 
 def test_an_untouched_chain_verifies(five_events):
@@ -34,14 +39,19 @@ def test_an_untouched_chain_verifies(five_events):
 
 
 def test_an_edited_event_is_caught_at_that_event(five_events):
-    raw_update("UPDATE audit_auditevent SET action = %s WHERE sequence = %s", ["thing.forged", 3])
+    raw_update(
+        "UPDATE audit_auditevent SET action = %s WHERE sequence = %s",
+        ["thing.forged", 3],
+    )
     report = verify_chain()
     assert report.first_break.sequence == 3
     assert "edited" in report.first_break.reason
 
 
 def test_an_edited_before_and_after_snapshot_is_caught(five_events):
-    raw_update("UPDATE audit_auditevent SET after = %s WHERE sequence = %s", ['{"n": 99}', 2])
+    raw_update(
+        "UPDATE audit_auditevent SET after = %s WHERE sequence = %s", ['{"n": 99}', 2]
+    )
     assert verify_chain().first_break.sequence == 2
 
 
@@ -69,7 +79,10 @@ def test_reordered_events_are_caught(five_events):
 def test_the_verify_command_names_the_first_broken_link(five_events, capsys):
     call_command("audit_verify")
     assert "intact: 5 events" in capsys.readouterr().out
-    raw_update("UPDATE audit_auditevent SET actor_label = %s WHERE sequence = %s", ["someone else", 4])
+    raw_update(
+        "UPDATE audit_auditevent SET actor_label = %s WHERE sequence = %s",
+        ["someone else", 4],
+    )
     with pytest.raises(CommandError, match="event 4"):
         call_command("audit_verify")
 
@@ -85,7 +98,10 @@ def test_the_model_refuses_to_change_or_delete_an_event(five_events):
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE audit_auditevent SET action = 'x' WHERE sequence = 1", "DELETE FROM audit_auditevent WHERE sequence = 1"],
+    [
+        "UPDATE audit_auditevent SET action = 'x' WHERE sequence = 1",
+        "DELETE FROM audit_auditevent WHERE sequence = 1",
+    ],
 )
 def test_the_database_refuses_updates_and_deletes_once_guarded(five_events, statement):
     install_guard(connection)

@@ -3,7 +3,11 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from saduak.core.personal_id import clean_personal_id, mask_personal_id, with_check_digit
+from saduak.core.personal_id import (
+    clean_personal_id,
+    mask_personal_id,
+    with_check_digit,
+)
 
 VALID = "1100000000016"
 
@@ -47,4 +51,6 @@ def test_masking_shows_only_the_last_digits():
 
 @given(st.from_regex(r"[1-8][0-9]{11}", fullmatch=True))
 def test_completing_twelve_digits_always_gives_a_valid_id(first_twelve):
-    assert clean_personal_id(with_check_digit(first_twelve)) == with_check_digit(first_twelve)
+    assert clean_personal_id(with_check_digit(first_twelve)) == with_check_digit(
+        first_twelve
+    )

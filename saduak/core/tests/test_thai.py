@@ -42,7 +42,10 @@ def test_thai_digits_round_trip():
 
 def test_fiscal_year_2564_runs_from_1_october_2020_to_30_september_2021():
     fiscal_year = FiscalYear(2564)
-    assert (fiscal_year.start, fiscal_year.end) == (date(2020, 10, 1), date(2021, 9, 30))
+    assert (fiscal_year.start, fiscal_year.end) == (
+        date(2020, 10, 1),
+        date(2021, 9, 30),
+    )
 
 
 def test_the_day_before_the_fiscal_year_starts_belongs_to_the_year_before():

@@ -10,25 +10,56 @@ from saduak.accounts.services import staff_role_grant, user_create
 from saduak.areas.models import Office
 from saduak.core.personal_id import with_check_digit
 
-DEMO_PASSWORD = "saduak-demo"  # noqa: S105 - printed on purpose for the local demo
+DEMO_PASSWORD = "saduak-demo"
 
 # (first twelve digits, first name, last name, role, office code, English description)
 DEMO_PEOPLE = [
     ("110000000001", "สมศรี", "ใจดี", None, None, "citizen"),
     ("110000000002", "ประเสริฐ", "ส่วนกลาง", Role.HQ_ADMIN, "hq", "HQ administrator"),
     ("110000000003", "วิไล", "ตรวจสอบ", Role.AUDITOR, "hq", "auditor (read-only)"),
-    ("110000000004", "สมชาย", "เชียงใหม่", Role.PROVINCIAL_STAFF, "pao-50", "provincial staff, Chiang Mai"),
-    ("110000000005", "อารี", "เมืองเชียงใหม่", Role.DISTRICT_ADMIN, "do-5001", "district admin, Mueang Chiang Mai"),
-    ("110000000006", "มานะ", "ทะเบียน", Role.COUNTER_OFFICER, "reg-5001", "counter officer, Mueang Chiang Mai registry"),
-    ("110000000007", "ปรีชา", "จอมทอง", Role.DISTRICT_ADMIN, "do-5002", "district admin, Chom Thong"),
-]  # fmt: skip
+    (
+        "110000000004",
+        "สมชาย",
+        "เชียงใหม่",
+        Role.PROVINCIAL_STAFF,
+        "pao-50",
+        "provincial staff, Chiang Mai",
+    ),
+    (
+        "110000000005",
+        "อารี",
+        "เมืองเชียงใหม่",
+        Role.DISTRICT_ADMIN,
+        "do-5001",
+        "district admin, Mueang Chiang Mai",
+    ),
+    (
+        "110000000006",
+        "มานะ",
+        "ทะเบียน",
+        Role.COUNTER_OFFICER,
+        "reg-5001",
+        "counter officer, Mueang Chiang Mai registry",
+    ),
+    (
+        "110000000007",
+        "ปรีชา",
+        "จอมทอง",
+        Role.DISTRICT_ADMIN,
+        "do-5002",
+        "district admin, Chom Thong",
+    ),
+]
 
 
 class Command(BaseCommand):
     help = "Creates demo accounts (all with the same demo password) and prints them."
 
     def handle(self, *args: object, **options: object) -> None:
-        if not settings.DEBUG and "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
+        if (
+            not settings.DEBUG
+            and "sqlite" not in settings.DATABASES["default"]["ENGINE"]
+        ):
             raise CommandError("Demo accounts are for the local demo only.")
         if not Office.objects.filter(code="hq").exists():
             raise CommandError("Load the map first: manage.py load_areas")
@@ -47,13 +78,15 @@ class Command(BaseCommand):
                     )
                 if role is not None:
                     office = Office.objects.get(code=office_code)
-                    staff_role_grant(user=user, role=role, office=office, actor="command:seed_demo")
+                    staff_role_grant(
+                        user=user, role=role, office=office, actor="command:seed_demo"
+                    )
                     if role == Role.HQ_ADMIN and not user.is_superuser:
                         user.is_staff = user.is_superuser = True
                         user.save(update_fields=["is_staff", "is_superuser"])
                 rows.append((personal_id, f"{first} {last}", description))
         self.stdout.write("")
-        self.stdout.write("Demo accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
             self.stdout.write(f"  {personal_id}  {name:<24} {description}")
         self.stdout.write("")

@@ -13,4 +13,6 @@ class Command(BaseCommand):
                 f"Audit chain broken at {report.first_break} "
                 f"({report.checked} events before it are intact)."
             )
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.checked} events."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit chain intact: {report.checked} events.")
+        )
