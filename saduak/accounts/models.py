@@ -6,6 +6,7 @@ import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +49,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    phone = models.CharField(_("mobile phone"), max_length=10, blank=True)
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^0[689]\d{8}$",
+                _("Enter a Thai mobile number: 10 digits starting with 06, 08 or 09."),
+            )
+        ],
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     line_user_id = models.CharField(
         _("LINE user ID"), max_length=64, unique=True, null=True, blank=True

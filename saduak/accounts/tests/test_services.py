@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from saduak.accounts.choices import Role
 from saduak.accounts.models import ApiToken, User
