@@ -10,6 +10,7 @@ urlpatterns = [
     path("areas/districts/<str:code>/", views.district_detail, name="district"),
     path("offices/<slug:code>/", views.office_detail, name="office"),
     path("offices/<slug:code>/counters/", views.counter_save, name="counter-save"),
+    path("offices/<slug:code>/hours/", views.opening_hours_save, name="hours-save"),
     path("offices/<slug:code>/closures/", views.office_closure_add, name="closure-add"),
     path("holidays/", views.holiday_list, name="holidays"),
     path(

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas import selectors, services
-from saduak.areas.forms import CounterForm, HolidayForm, OfficeContactForm, SearchForm
+from saduak.areas.forms import (
+    CounterForm,
+    HolidayForm,
+    OfficeContactForm,
+    OpeningHoursForm,
+    SearchForm,
+)
 from saduak.areas.models import Office
 from saduak.areas.permissions import can_edit_national_holidays, can_manage_office
 from saduak.core.errors import DomainError
@@ -79,6 +85,7 @@ def _office_context(request: HttpRequest, office: Office) -> dict[str, object]:
             office=office
         )[:50],
         "counter_form": CounterForm(initial={"number": office.counters.count() + 1}),
+        "hours_form": OpeningHoursForm(office=office),
         "holiday_form": HolidayForm(),
     }
 
@@ -129,6 +136,27 @@ def counter_save(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "areas/office_detail.html", context, status=400)
     messages.success(request, _("The counter was saved."))
     return redirect("areas:office", code=code)
+
+
+@staff_required
+@require_POST
+def opening_hours_save(request: HttpRequest, code: str) -> HttpResponse:
+    office = selectors.office_get(code)
+    form = OpeningHoursForm(request.POST, office=office)
+    if form.is_valid():
+        try:
+            services.office_set_opening_hours(
+                office=office, actor=acting_user(request), periods=form.periods()
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The opening hours were saved."))
+            return redirect("areas:office", code=code)
+    context = _office_context(request, office)
+    context["hours_form"] = form
+    context["contact_form"] = OfficeContactForm(instance=office)
+    return render(request, "areas/office_detail.html", context, status=400)
 
 
 @staff_required

@@ -98,9 +98,22 @@ def test_an_officer_of_one_district_cannot_change_another_districts_office_throu
     closure = other.post(
         "/staff/offices/reg-5001/closures/", {"date": "2026-12-24", "name_th": "x"}
     )
+    hours = other.post(
+        "/staff/offices/reg-5001/hours/",
+        {"d6_p0_opens": "08:00", "d6_p0_closes": "09:00"},
+    )
 
     assert 'name="phone"' not in page  # read-only view
-    assert contact.status_code == counter.status_code == closure.status_code == 403
+    assert (
+        contact.status_code
+        == counter.status_code
+        == closure.status_code
+        == hours.status_code
+        == 403
+    )
+    assert (
+        not Office.objects.get(code="reg-5001").opening_hours.filter(weekday=6).exists()
+    )
     assert Office.objects.get(code="reg-5001").phone == ""
     assert not Counter.objects.filter(office__code="reg-5001", number=7).exists()
     assert not Holiday.objects.exists()
@@ -169,3 +182,52 @@ def test_the_audit_page_lists_events_within_reach_only(
     assert (
         client_for(admin_5001).get(f"/staff/audit/{event.sequence}/").status_code == 200
     )
+
+
+def test_a_district_admin_sets_a_lunch_break_and_a_saturday_from_the_page(
+    small_map, make_staff, client_for
+):
+    admin = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    week = {f"d{day}_p0_opens": "08:30" for day in range(5)} | {
+        f"d{day}_p0_closes": "16:30" for day in range(5)
+    }
+    week |= {
+        "d0_p0_closes": "12:00",
+        "d0_p1_opens": "13:00",
+        "d0_p1_closes": "16:30",
+        "d5_p0_opens": "09:00",
+        "d5_p0_closes": "12:00",
+    }
+
+    response = admin.post("/staff/offices/reg-5001/hours/", week)
+
+    assert response.status_code == 302
+    hours = Office.objects.get(code="reg-5001").opening_hours
+    assert hours.filter(weekday=0).count() == 2 and hours.filter(weekday=5).count() == 1
+
+
+def test_a_period_with_only_one_time_is_refused_on_the_page(
+    small_map, make_staff, client_for
+):
+    admin = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    response = admin.post("/staff/offices/reg-5001/hours/", {"d0_p0_opens": "08:30"})
+    assert response.status_code == 400
+    assert "error-summary" in response.content.decode()
+    assert Office.objects.get(code="reg-5001").opening_hours.count() == 5
+
+
+def test_overlapping_periods_are_refused_on_the_page_with_the_reason(
+    small_map, make_staff, client_for
+):
+    admin = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    response = admin.post(
+        "/en/staff/offices/reg-5001/hours/",
+        {
+            "d0_p0_opens": "08:00",
+            "d0_p0_closes": "12:00",
+            "d0_p1_opens": "11:00",
+            "d0_p1_closes": "15:00",
+        },
+    )
+    assert response.status_code == 400
+    assert "must not overlap" in response.content.decode()
