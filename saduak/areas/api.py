@@ -5,7 +5,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from saduak.accounts.permissions import acting_user
 from saduak.areas import selectors, services
@@ -26,6 +26,7 @@ from saduak.areas.schemas import (
     SubdistrictOut,
 )
 from saduak.core.api_auth import STAFF_OR_MACHINE
+from saduak.core.pagination import ApiPagination
 
 router = Router()
 offices_router = Router()
@@ -37,7 +38,7 @@ SEARCH = Query("", max_length=100, description="Part of a Thai or English name")
 
 
 @router.get("/provinces", response=list[ProvinceOut])
-@paginate(PageNumberPagination)
+@paginate(ApiPagination)
 def list_provinces(request: HttpRequest, search: str = SEARCH) -> list[Province]:
     return selectors.province_list(search=search)  # type: ignore[return-value]
 
@@ -48,7 +49,7 @@ def get_province(request: HttpRequest, code: str) -> Province:
 
 
 @router.get("/districts", response=list[DistrictOut])
-@paginate(PageNumberPagination)
+@paginate(ApiPagination)
 def list_districts(
     request: HttpRequest,
     province: str | None = Query(
@@ -65,7 +66,7 @@ def get_district(request: HttpRequest, code: str) -> District:
 
 
 @router.get("/subdistricts", response=list[SubdistrictOut])
-@paginate(PageNumberPagination)
+@paginate(ApiPagination)
 def list_subdistricts(
     request: HttpRequest,
     district: str | None = Query(
@@ -128,7 +129,7 @@ def remove_holiday(request: HttpRequest, holiday_id: int) -> Status:
 
 
 @offices_router.get("", response=list[OfficeOut])
-@paginate(PageNumberPagination)
+@paginate(ApiPagination)
 def list_offices(
     request: HttpRequest,
     search: str = SEARCH,

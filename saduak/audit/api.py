@@ -3,7 +3,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from saduak.accounts.permissions import acting_user
 from saduak.accounts.scoping import is_staff_member
@@ -11,6 +11,7 @@ from saduak.audit import selectors
 from saduak.audit.models import AuditEvent
 from saduak.audit.schemas import AuditEventOut
 from saduak.core.api_auth import STAFF_OR_MACHINE
+from saduak.core.pagination import ApiPagination
 
 router = Router(auth=STAFF_OR_MACHINE)
 
@@ -21,7 +22,7 @@ def _require_staff(request: HttpRequest) -> None:
 
 
 @router.get("/events", response=list[AuditEventOut])
-@paginate(PageNumberPagination)
+@paginate(ApiPagination)
 def list_events(
     request: HttpRequest,
     action: str = Query("", max_length=100),

@@ -72,6 +72,8 @@ def test_an_unknown_area_code_answers_404_with_a_problem_body(api):
     [
         ("/api/v1/areas/provinces", {"page": "abc"}, "page"),
         ("/api/v1/areas/provinces", {"page": "0"}, "page"),
+        ("/api/v1/areas/provinces", {"page": "92233720368547760"}, "page"),
+        ("/api/v1/areas/provinces", {"page_size": "1000"}, "page_size"),
         ("/api/v1/areas/districts", {"province": "5x"}, "province"),
         ("/api/v1/areas/subdistricts", {"postal_code": "123"}, "postal_code"),
         ("/api/v1/areas/search", {}, "q"),
