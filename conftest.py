@@ -89,3 +89,11 @@ def client_for(db: None) -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    """pytest-django's admin_user, with a personal ID since that is the username."""
+    return User.objects.create_superuser(
+        new_personal_id(), "correct horse battery", first_name="ผู้ดูแล", last_name="ระบบ"
+    )

@@ -1,0 +1,84 @@
+"""Reference data in the Django admin. The map itself comes from `load_areas`; people
+edit offices' details and holidays here or on the staff pages (which audit)."""
+
+from django.contrib import admin
+
+from saduak.areas.models import (
+    Counter,
+    District,
+    Holiday,
+    Office,
+    OpeningHours,
+    Province,
+    Subdistrict,
+)
+
+
+class ReadOnlyAreaAdmin(admin.ModelAdmin):
+    """Areas are loaded from geothai; editing them here would be undone by the next
+    load, so the admin only shows them."""
+
+    search_fields = ["code", "name_th", "name_en"]
+    list_filter = ["is_active"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Province)
+class ProvinceAdmin(ReadOnlyAreaAdmin):
+    list_display = ["code", "name_th", "name_en", "is_active"]
+
+
+@admin.register(District)
+class DistrictAdmin(ReadOnlyAreaAdmin):
+    list_display = ["code", "name_th", "name_en", "province", "is_active"]
+    list_select_related = ["province"]
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(ReadOnlyAreaAdmin):
+    list_display = [
+        "code",
+        "name_th",
+        "name_en",
+        "district",
+        "postal_codes",
+        "is_active",
+    ]
+    list_select_related = ["district"]
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class CounterInline(admin.TabularInline):
+    model = Counter
+    extra = 0
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "kind", "province", "district", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name_th", "name_en"]
+    list_select_related = ["province", "district"]
+    raw_id_fields = ["parent", "province", "district"]
+    inlines = [OpeningHoursInline, CounterInline]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name_th", "name_en", "office"]
+    list_filter = [("office", admin.EmptyFieldListFilter)]
+    search_fields = ["name_th", "name_en"]
+    raw_id_fields = ["office"]
+    date_hierarchy = "date"
