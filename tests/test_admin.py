@@ -23,5 +23,7 @@ def test_the_admin_lists_reference_data(admin_client, small_map, path):
 def test_areas_cannot_be_edited_in_the_admin_because_the_next_load_would_undo_it(
     admin_client, small_map
 ):
-    assert admin_client.post("/admin/areas/district/5001/change/", {}).status_code == 403
+    assert (
+        admin_client.post("/admin/areas/district/5001/change/", {}).status_code == 403
+    )
     assert admin_client.get("/admin/areas/district/add/").status_code == 403
