@@ -93,3 +93,30 @@ def test_a_method_the_api_does_not_take_is_a_405_problem_naming_the_allowed_ones
     assert response.status_code == 405
     assert response.json()["code"] == "method-not-allowed"
     assert "GET" in response["Allow"]
+
+
+def test_each_request_is_logged_as_one_json_line_with_its_request_id(client):
+    import io
+    import json
+    import logging
+
+    from pythonjsonlogger.json import JsonFormatter
+
+    from saduak.core.logging import RequestIdFilter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        JsonFormatter("%(levelname)s %(name)s %(message)s %(request_id)s")
+    )
+    logger = logging.getLogger("saduak.request")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        client.get("/en/", HTTP_X_REQUEST_ID="trace-0001abcd")
+    finally:
+        logger.removeHandler(handler)
+    line = json.loads(stream.getvalue().strip().splitlines()[-1])
+    assert line["request_id"] == "trace-0001abcd"
+    assert (line["path"], line["status"], line["method"]) == ("/en/", 200, "GET")
