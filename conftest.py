@@ -4,6 +4,7 @@ role."""
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from saduak.accounts.choices import Role
@@ -34,6 +35,12 @@ SMALL_MAP = [
 ]
 
 _serial = iter(range(1, 10**6))
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """The database is rolled back after each test; the cache must be too."""
+    cache.clear()
 
 
 @pytest.fixture

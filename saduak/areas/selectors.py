@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saduak.accounts.models import User
 from saduak.accounts.scoping import Reach, read_reach
+from saduak.areas.cache import cached_map_read
 from saduak.areas.models import (
     Counter,
     District,
@@ -93,13 +94,20 @@ def area_search(
 ) -> list[Province | District | Subdistrict]:
     """Provinces, districts and subdistricts whose names match, names that start with
     the query first, then by level."""
-    if not normal_query(query):
+    term = normal_query(query)
+    if not term:
         return []
-    found: list[Province | District | Subdistrict] = []
-    for queryset in (province_list(), district_list(), subdistrict_list()):
-        found.extend(filter_by_name(queryset, query)[:limit])
-    found.sort(key=lambda area: not getattr(area, "name_starts", False))
-    return found[:limit]
+
+    def search() -> list[Province | District | Subdistrict]:
+        found: list[Province | District | Subdistrict] = []
+        for queryset in (province_list(), district_list(), subdistrict_list()):
+            found.extend(filter_by_name(queryset, term)[:limit])
+        found.sort(key=lambda area: not getattr(area, "name_starts", False))
+        return found[:limit]
+
+    # Typing a place name is the commonest search there is; the answers change only
+    # when the map is loaded again.
+    return cached_map_read(f"search:{limit}:{term}", search)
 
 
 def office_list(

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from saduak.areas import geography
+from saduak.areas.cache import bump_map_version
 from saduak.areas.geography import AreaRow
 from saduak.areas.models import (
     Counter,
@@ -262,4 +263,5 @@ def areas_sync(*, actor: Any, rows: list[AreaRow] | None = None) -> SyncReport:
         report.levels["office"] = _sync_offices()
         if report.changed:
             audit_record(actor=actor, action="areas.sync", after=report.as_dict())
+            transaction.on_commit(bump_map_version)
     return report

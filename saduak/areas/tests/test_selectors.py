@@ -53,3 +53,23 @@ def test_offices_of_a_district_are_listed(small_map):
         "do-5001",
         "reg-5001",
     ]
+
+
+def test_search_answers_from_cache_until_the_map_is_loaded_again(
+    small_map, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from dataclasses import replace
+
+    from conftest import SMALL_MAP
+    from saduak.areas.sync import areas_sync
+
+    selectors.area_search("จอมทอง")
+    with django_assert_num_queries(0):
+        assert [a.code for a in selectors.area_search("จอมทอง")] == ["5002"]
+
+    renamed = [
+        replace(r, name_th="จอมทองใหม่") if r.code == "5002" else r for r in SMALL_MAP
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        areas_sync(actor="test", rows=renamed)
+    assert selectors.area_search("จอมทอง")[0].name_th == "จอมทองใหม่"
