@@ -36,6 +36,7 @@ demo: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run -v0
 
 typecheck: install
 	$(VENV)/bin/mypy saduak config bench

@@ -3,17 +3,21 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from saduak.accounts.models import ApiToken, StaffRole, User
+from saduak.audit.admin_audit import AuditedModelAdmin, ReadOnlyInline
 
 
-class StaffRoleInline(admin.TabularInline):
+class StaffRoleInline(ReadOnlyInline):
+    """Roles are granted with `manage.py grant_role`, which checks the office kind
+    and audits."""
+
     model = StaffRole
     fk_name = "user"
-    extra = 0
-    raw_id_fields = ["office", "granted_by"]
+    fields = ("role", "office", "is_active", "granted_by", "created_at")
+    readonly_fields = ("role", "office", "is_active", "granted_by", "created_at")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     ordering = ["personal_id"]
     list_display = ["personal_id", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["personal_id", "first_name", "last_name", "email", "phone"]
@@ -58,7 +62,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedModelAdmin):
     list_display = [
         "name",
         "user",

@@ -12,6 +12,7 @@ from saduak.areas.models import (
     Province,
     Subdistrict,
 )
+from saduak.audit.admin_audit import AuditedModelAdmin, ReadOnlyInline
 
 
 class ReadOnlyAreaAdmin(admin.ModelAdmin):
@@ -55,28 +56,29 @@ class SubdistrictAdmin(ReadOnlyAreaAdmin):
     list_select_related = ["district"]
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(ReadOnlyInline):
     model = OpeningHours
-    extra = 0
 
 
-class CounterInline(admin.TabularInline):
+class CounterInline(ReadOnlyInline):
     model = Counter
-    extra = 0
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(AuditedModelAdmin):
+    office_attribute = "self"
     list_display = ["code", "name_th", "kind", "province", "district", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name_th", "name_en"]
     list_select_related = ["province", "district"]
     raw_id_fields = ["parent", "province", "district"]
     inlines = [OpeningHoursInline, CounterInline]
+    readonly_fields = ["code", "kind", "parent", "province", "district"]
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(AuditedModelAdmin):
+    office_attribute = "office"
     list_display = ["date", "name_th", "name_en", "office"]
     list_filter = [("office", admin.EmptyFieldListFilter)]
     search_fields = ["name_th", "name_en"]

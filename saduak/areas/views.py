@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -81,9 +82,9 @@ def _office_context(request: HttpRequest, office: Office) -> dict[str, object]:
     return {
         "office": office,
         "can_manage": can_manage_office(request.user, office),  # type: ignore[arg-type]
-        "holidays": selectors.holiday_list(office=office, start=None).filter(
-            office=office
-        )[:50],
+        "closures": selectors.holiday_list(
+            office=office, start=timezone.localdate()
+        ).filter(office=office),
         "counter_form": CounterForm(initial={"number": office.counters.count() + 1}),
         "hours_form": OpeningHoursForm(office=office),
         "holiday_form": HolidayForm(),

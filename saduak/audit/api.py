@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
@@ -18,7 +19,7 @@ router = Router(auth=STAFF_OR_MACHINE)
 
 def _require_staff(request: HttpRequest) -> None:
     if not is_staff_member(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied("Only staff may read audit events.")
+        raise PermissionDenied(_("Only staff may read audit events."))
 
 
 @router.get("/events", response=list[AuditEventOut])

@@ -113,3 +113,24 @@ class ApiProblemMiddleware:
                     problem[header] = response[header]
             return problem
         return response
+
+
+class ApiLanguageMiddleware:
+    """Pages take their language from the URL (Thai at /, English at /en/). The API
+    has no language prefix, so it follows the caller's Accept-Language (Thai when it
+    names neither)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        from django.utils import translation
+
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.setdefault("Content-Language", language)
+        return response

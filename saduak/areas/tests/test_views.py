@@ -231,3 +231,23 @@ def test_overlapping_periods_are_refused_on_the_page_with_the_reason(
     )
     assert response.status_code == 400
     assert "must not overlap" in response.content.decode()
+
+
+def test_a_district_admin_removes_a_closure_from_the_office_page(
+    small_map, make_staff, client_for
+):
+    admin = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    admin.post(
+        "/staff/offices/reg-5001/closures/",
+        {"date": "2099-12-24", "name_th": "ปิดปรับปรุง"},
+    )
+    closure = Holiday.objects.get()
+    page = admin.get("/staff/offices/reg-5001/").content.decode()
+    assert "ปิดปรับปรุง" in page and f"/staff/holidays/{closure.pk}/remove/" in page
+
+    response = admin.post(
+        f"/staff/holidays/{closure.pk}/remove/", {"next": "/staff/offices/reg-5001/"}
+    )
+
+    assert response["Location"] == "/staff/offices/reg-5001/"
+    assert not Holiday.objects.exists()

@@ -120,3 +120,12 @@ def test_each_request_is_logged_as_one_json_line_with_its_request_id(client):
     line = json.loads(stream.getvalue().strip().splitlines()[-1])
     assert line["request_id"] == "trace-0001abcd"
     assert (line["path"], line["status"], line["method"]) == ("/en/", 200, "GET")
+
+
+def test_the_api_answers_in_the_language_the_caller_asks_for(client):
+    english = client.get("/api/v1/areas/provinces/99", HTTP_ACCEPT_LANGUAGE="en")
+    thai = client.get("/api/v1/areas/provinces/99")
+    assert english.json()["title"] == "There is no province with code 99."
+    assert english["Content-Language"] == "en"
+    assert thai.json()["title"] != english.json()["title"]
+    assert thai["Content-Language"] == "th"
