@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from saduak.accounts.models import ApiToken, StaffRole, User
-from saduak.audit.admin_audit import AuditedModelAdmin, ReadOnlyInline
+from saduak.audit.admin_audit import AuditedModelAdmin
+from saduak.core.admin_helpers import ReadOnlyInline
 
 
 class StaffRoleInline(ReadOnlyInline):

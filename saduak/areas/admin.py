@@ -12,24 +12,16 @@ from saduak.areas.models import (
     Province,
     Subdistrict,
 )
-from saduak.audit.admin_audit import AuditedModelAdmin, ReadOnlyInline
+from saduak.audit.admin_audit import AuditedModelAdmin
+from saduak.core.admin_helpers import ReadOnlyInline, ReadOnlyModelAdmin
 
 
-class ReadOnlyAreaAdmin(admin.ModelAdmin):
+class ReadOnlyAreaAdmin(ReadOnlyModelAdmin):
     """Areas are loaded from geothai; editing them here would be undone by the next
     load, so the admin only shows them."""
 
     search_fields = ["code", "name_th", "name_en"]
     list_filter = ["is_active"]
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Province)

@@ -17,7 +17,22 @@ from saduak.core.models import (
 )
 
 
-class AreaBase(BilingualNameMixin, models.Model):
+class SearchableNameMixin(BilingualNameMixin):
+    """Keeps `search_key` in step with the names whenever the row is saved."""
+
+    name_th: str
+    name_en: str
+    search_key: str
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = search_key(self.name_th, self.name_en)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_th", "name_en"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)  # type: ignore[misc]
+
+
+class AreaBase(SearchableNameMixin, models.Model):
     name_th = models.CharField(_("Thai name"), max_length=150)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -31,13 +46,6 @@ class AreaBase(BilingualNameMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"  # type: ignore[attr-defined]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_key = search_key(self.name_th, self.name_en)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"name_th", "name_en"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_key"}
-        super().save(*args, **kwargs)
 
 
 class Province(AreaBase):
@@ -71,7 +79,7 @@ class Subdistrict(AreaBase):
         verbose_name_plural = _("subdistricts")
 
 
-class Office(BilingualNameMixin, TimeStampedModel):
+class Office(SearchableNameMixin, TimeStampedModel):
     """A unit of the department: headquarters, a provincial administration office, or
     an office of a district. District-level offices carry both their district and its
     province so that scoping by province is one indexed filter."""
@@ -139,13 +147,6 @@ class Office(BilingualNameMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_key = search_key(self.name_th, self.name_en)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"name_th", "name_en"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_key"}
-        super().save(*args, **kwargs)
 
 
 class OpeningHours(models.Model):

@@ -91,6 +91,16 @@ def _office_context(request: HttpRequest, office: Office) -> dict[str, object]:
     }
 
 
+def _office_page_refusing(
+    request: HttpRequest, office: Office, **forms: object
+) -> HttpResponse:
+    """The office page again, 400, with the refused form showing its errors."""
+    context = _office_context(request, office)
+    context["contact_form"] = OfficeContactForm(instance=office)
+    context.update(forms)
+    return render(request, "areas/office_detail.html", context, status=400)
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def office_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -124,17 +134,14 @@ def counter_save(request: HttpRequest, code: str) -> HttpResponse:
             )  # type: ignore[arg-type]
         except DomainError as error:
             add_domain_error(form, error)
-    if is_htmx(request):  # type: ignore[attr-defined]
+    if is_htmx(request):
         office = selectors.office_get(code)
         context = _office_context(request, office)
         if form.errors:
             context["counter_form"] = form
         return render(request, "areas/partials/counters.html", context, status=200)
     if form.errors:
-        context = _office_context(request, office)
-        context["counter_form"] = form
-        context["contact_form"] = OfficeContactForm(instance=office)
-        return render(request, "areas/office_detail.html", context, status=400)
+        return _office_page_refusing(request, office, counter_form=form)
     messages.success(request, _("The counter was saved."))
     return redirect("areas:office", code=code)
 
@@ -154,10 +161,7 @@ def opening_hours_save(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The opening hours were saved."))
             return redirect("areas:office", code=code)
-    context = _office_context(request, office)
-    context["hours_form"] = form
-    context["contact_form"] = OfficeContactForm(instance=office)
-    return render(request, "areas/office_detail.html", context, status=400)
+    return _office_page_refusing(request, office, hours_form=form)
 
 
 @staff_required
@@ -177,10 +181,7 @@ def office_closure_add(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
     if form.errors:
-        context = _office_context(request, office)
-        context["holiday_form"] = form
-        context["contact_form"] = OfficeContactForm(instance=office)
-        return render(request, "areas/office_detail.html", context, status=400)
+        return _office_page_refusing(request, office, holiday_form=form)
     messages.success(request, _("The closure was added."))
     return redirect("areas:office", code=code)
 
