@@ -203,3 +203,20 @@ def test_me_shows_the_callers_roles(api, make_staff, client_for):
         }
     ]
     assert body["personal_id_masked"].startswith("x-xxxx")
+
+
+def test_a_browser_session_cannot_write_through_the_api_without_the_csrf_token(
+    small_map, make_staff
+):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+
+    response = browser.patch(
+        "/api/v1/offices/reg-5001", {"phone": "1"}, content_type="application/json"
+    )
+
+    assert response.status_code in (401, 403)
+    assert response["Content-Type"] == PROBLEM
+    assert Office.objects.get(code="reg-5001").phone == ""
