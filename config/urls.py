@@ -24,5 +24,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("saduak.accounts.urls")),
     path("staff/", include("saduak.areas.urls")),
     path("staff/audit/", include("saduak.audit.urls")),
+    path("", include("saduak.identity.urls")),
     prefix_default_language=False,
 )

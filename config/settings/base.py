@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment; the defaults
 are the embedded single-machine setup (SQLite, local memory cache, eager Celery)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +31,8 @@ INSTALLED_APPS = [
     "saduak.accounts",
     "saduak.audit",
     "saduak.notifications",
+    "saduak.identity",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "saduak.core.middleware.DomainErrorMiddleware",
+    "saduak.identity.middleware.SignInSessionMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,6 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "saduak.identity.passwords.NotYourPersonalDataValidator"},
 ]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -262,3 +268,25 @@ DEPARTMENT_NAME_EN = env_str(
 )
 # Opening hours a new office starts with (Monday to Friday).
 DEFAULT_OPENING_HOURS = ("08:30", "16:30")
+
+# --- Digital ID -------------------------------------------------------------------------
+# "demo" (sample people), "table" (local copy loaded with import_registry) or "http".
+CIVIL_REGISTRY_BACKEND = env_str("CIVIL_REGISTRY_BACKEND", "demo")
+CIVIL_REGISTRY_URL = env_str("CIVIL_REGISTRY_URL")
+CIVIL_REGISTRY_TOKEN = env_str("CIVIL_REGISTRY_TOKEN")
+ENROLMENT_CODE_MINUTES = 10
+TERMS_VERSION = "2569.1"
+
+# Sign-in lockout (django-axes): five wrong passwords for one personal ID, or from
+# one browser at one address, pause sign-in for 15 minutes. Not by address alone:
+# the citizens at a district office, or on one mobile network, share an address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]

@@ -1,0 +1,285 @@
+"""Enrolling citizens for the digital ID, and their sign-in sessions."""
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saduak.accounts.models import User
+from saduak.accounts.scoping import ACTING_ROLES, reach_of
+from saduak.areas.choices import OfficeKind
+from saduak.areas.models import Office
+from saduak.audit.services import audit_record
+from saduak.core.errors import DomainError, InvalidInput, PermissionDeniedError
+from saduak.core.personal_id import clean_personal_id
+from saduak.core.thai import format_date_be
+from saduak.identity.models import (
+    CardStatus,
+    EnrolmentCode,
+    SignInSession,
+    TermsAcceptance,
+    TermsVersion,
+    hash_code,
+)
+from saduak.identity.registry import RegistryUnavailable, civil_registry
+
+REGISTRY_OFFICES = frozenset({OfficeKind.DISTRICT_REGISTRY, OfficeKind.LOCAL_REGISTRY})
+
+
+class EnrolmentCodeUnusable(DomainError):
+    status = 410
+    code = "enrolment-code-unusable"
+
+
+class RegistryMismatch(InvalidInput):
+    code = "registry-mismatch"
+
+
+@dataclass(frozen=True)
+class CardDetails:
+    personal_id: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    card_expiry: date
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _check_against_registry(card: CardDetails) -> None:
+    """Refuses an expired card, a person the registry does not know, a revoked card
+    or details that differ from the registry's, saying which."""
+    today = timezone.localdate()
+    if card.card_expiry < today:
+        raise InvalidInput(
+            _("The ID card expired on %(day)s. The person must renew the card first.")
+            % {"day": format_date_be(card.card_expiry)},
+            field="card_expiry",
+        )
+    try:
+        record = civil_registry().lookup(card.personal_id)
+    except RegistryUnavailable:
+        raise DomainError(
+            _("The civil registry cannot be reached. Try again in a few minutes."),
+            code="registry-unavailable",
+        ) from None
+    if record is None:
+        raise RegistryMismatch(
+            _(
+                "The civil registry has no person with this ID. Check the number on the card."
+            ),
+            field="personal_id",
+        )
+    if record.card_status == CardStatus.REVOKED:
+        raise RegistryMismatch(
+            _("The civil registry lists this card as revoked. Do not enrol with it."),
+            field="personal_id",
+        )
+    differing = []
+    if not _same_name(record.first_name, card.first_name):
+        differing.append(("first_name", _("first name")))
+    if not _same_name(record.last_name, card.last_name):
+        differing.append(("last_name", _("last name")))
+    if record.birth_date != card.birth_date:
+        differing.append(("birth_date", _("date of birth")))
+    if record.card_expiry != card.card_expiry:
+        differing.append(("card_expiry", _("card expiry (a newer card may exist)")))
+    if differing:
+        raise RegistryMismatch(
+            _("These details differ from the civil registry: %(fields)s.")
+            % {"fields": ", ".join(str(label) for _name, label in differing)},
+            field=differing[0][0],
+        )
+
+
+def enrolment_code_issue(
+    *, officer: User, office: Office, card: CardDetails
+) -> tuple[EnrolmentCode, str]:
+    """Checks a citizen's card against the civil registry and issues a one-time code
+    (shown as a QR code) bound to that person, valid for ENROLMENT_CODE_MINUTES.
+
+    The officer must act at `office`, a registry office. Audited as
+    `identity.enrolment_code.issue` in that office. Returns the record and the code,
+    which is not stored.
+    """
+    if office.kind not in REGISTRY_OFFICES or not reach_of(
+        officer, ACTING_ROLES
+    ).covers_office(office):
+        raise PermissionDeniedError(
+            _("Enrolment is done by officers of a registry office.")
+        )
+    try:
+        card = replace(card, personal_id=clean_personal_id(card.personal_id))
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="personal_id") from None
+    _check_against_registry(card)
+    raw = secrets.token_urlsafe(24)
+    now = timezone.now()
+    with transaction.atomic():
+        code = EnrolmentCode.objects.create(
+            code_hash=hash_code(raw),
+            personal_id=card.personal_id,
+            first_name=card.first_name.strip(),
+            last_name=card.last_name.strip(),
+            birth_date=card.birth_date,
+            office=office,
+            issued_by=officer,
+            issued_at=now,
+            expires_at=now + timedelta(minutes=settings.ENROLMENT_CODE_MINUTES),
+        )
+        audit_record(
+            actor=officer,
+            action="identity.enrolment_code.issue",
+            target=code,
+            after={
+                "personal_id_last4": card.personal_id[-4:],
+                "expires_at": code.expires_at,
+            },
+            office=office,
+        )
+    return code, raw
+
+
+def enrolment_code_get(raw: str) -> EnrolmentCode:
+    """The code behind a QR, or EnrolmentCodeUnusable when it is unknown, expired or
+    used (one message for all three: the remedy is the same)."""
+    code = (
+        EnrolmentCode.objects.select_related("office")
+        .filter(code_hash=hash_code(raw))
+        .first()
+    )
+    if code is None or not code.is_usable:
+        raise EnrolmentCodeUnusable(
+            _(
+                "This enrolment code has expired or has already been used. Ask for a new "
+                "one at any registry office; bring your ID card."
+            )
+        )
+    return code
+
+
+def current_terms() -> TermsVersion:
+    terms = TermsVersion.objects.order_by("-published_at").first()
+    if terms is None:
+        raise DomainError(
+            _("The terms of use have not been published yet."), code="no-terms"
+        )
+    return terms
+
+
+def enrolment_complete(
+    *, raw_code: str, personal_id: str, password_hash: str, terms: TermsVersion
+) -> User:
+    """Finishes enrolment: consumes the code (once, even if two phones race), creates
+    the citizen's account, or sets a new password for an existing one and ends all
+    their sessions (a reset at a registry office), and records the terms accepted.
+
+    Audited as `identity.enrol` or `identity.password_reset` in the issuing office.
+    """
+    code = enrolment_code_get(raw_code)
+    if clean_personal_id(personal_id) != code.personal_id:
+        raise InvalidInput(
+            _(
+                "This is not the personal ID the code was issued for. Check your ID card."
+            ),
+            field="personal_id",
+        )
+    with transaction.atomic():
+        consumed = EnrolmentCode.objects.filter(
+            pk=code.pk, used_at__isnull=True, expires_at__gt=timezone.now()
+        ).update(used_at=timezone.now())
+        if consumed != 1:
+            raise EnrolmentCodeUnusable(
+                _(
+                    "This enrolment code has already been used. Ask for a new one at any "
+                    "registry office."
+                )
+            )
+        user = (
+            User.objects.select_for_update()
+            .filter(personal_id=code.personal_id)
+            .first()
+        )
+        resetting = user is not None
+        if user is None:
+            user = User(
+                personal_id=code.personal_id,
+                first_name=code.first_name,
+                last_name=code.last_name,
+            )
+        user.password = password_hash
+        user.is_active = True
+        user.save()
+        TermsAcceptance.objects.create(user=user, terms=terms)
+        if resetting:
+            sessions_end_all(user=user, actor=user)
+        audit_record(
+            actor=user,
+            action="identity.password_reset" if resetting else "identity.enrol",
+            target=user,
+            after={"terms": terms.version, "officer": code.issued_by_id},
+            office=code.office,
+        )
+    return user
+
+
+def password_confirms(*, password: str, password_hash: str) -> bool:
+    return check_password(password, password_hash)
+
+
+def sign_in_session_start(
+    *, user: User, session_key: str, user_agent: str, assurance_level: int = 1
+) -> SignInSession:
+    return SignInSession.objects.create(
+        user=user,
+        session_key=session_key,
+        user_agent=user_agent[:300],
+        assurance_level=assurance_level,
+    )
+
+
+def sign_in_session_end(*, user: User, session_id: int, actor: Any) -> None:
+    """Ends one of the user's sessions wherever it is. Audited as `identity.session.end`."""
+    with transaction.atomic():
+        session = (
+            SignInSession.objects.select_for_update()
+            .filter(pk=session_id, user=user, ended_at__isnull=True)
+            .first()
+        )
+        if session is None:
+            return
+        session.ended_at = timezone.now()
+        session.save(update_fields=["ended_at"])
+        Session.objects.filter(session_key=session.session_key).delete()
+        audit_record(actor=actor, action="identity.session.end", target=user)
+
+
+def sessions_end_all(
+    *, user: User, actor: Any, keep_session_key: str | None = None
+) -> int:
+    """Ends every session of the user but `keep_session_key`. Returns how many."""
+    active = SignInSession.objects.filter(user=user, ended_at__isnull=True)
+    if keep_session_key:
+        active = active.exclude(session_key=keep_session_key)
+    keys = list(active.values_list("session_key", flat=True))
+    with transaction.atomic():
+        active.update(ended_at=timezone.now())
+        Session.objects.filter(session_key__in=keys).delete()
+        if keys:
+            audit_record(
+                actor=actor,
+                action="identity.session.end_all",
+                target=user,
+                after={"ended": len(keys)},
+            )
+    return len(keys)

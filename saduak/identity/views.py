@@ -1,0 +1,195 @@
+"""Enrolment at a registry office (officer's pages and the citizen's phone pages) and
+a person's own sign-in sessions."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from saduak.accounts.permissions import acting_user, staff_required
+from saduak.accounts.scoping import ACTING_ROLES, reach_of
+from saduak.areas.models import Office
+from saduak.core.errors import DomainError
+from saduak.core.forms import add_domain_error
+from saduak.identity import selectors, services
+from saduak.identity.forms import CardForm, ChoosePasswordForm, ConfirmPasswordForm
+from saduak.identity.services import CardDetails, EnrolmentCodeUnusable
+
+PENDING_KEY = "saduak_enrolment"
+
+
+def _registry_offices(request: HttpRequest):  # type: ignore[no-untyped-def]
+    reach = reach_of(acting_user(request), ACTING_ROLES)
+    return Office.objects.filter(
+        reach.offices_q(), kind__in=services.REGISTRY_OFFICES, is_active=True
+    ).order_by("code")
+
+
+@staff_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enrol_start(request: HttpRequest) -> HttpResponse:
+    offices = _registry_offices(request)
+    form = CardForm(request.POST or None, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        card = CardDetails(
+            data["personal_id"],
+            data["first_name"],
+            data["last_name"],
+            data["birth_date"],
+            data["card_expiry"],
+        )
+        try:
+            code, raw = services.enrolment_code_issue(
+                officer=acting_user(request), office=data["office"], card=card
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            url = request.build_absolute_uri(reverse("identity:enrol", args=[raw]))
+            qr = segno.make(url, error="m")
+            return render(
+                request,
+                "identity/enrol_code.html",
+                {
+                    "code": code,
+                    "url": url,
+                    "qr_svg": qr.svg_data_uri(scale=6, border=2),
+                },
+            )
+    return render(
+        request,
+        "identity/enrol_start.html",
+        {"form": form, "offices": offices},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _code_or_gone(request: HttpRequest, raw: str) -> HttpResponse | object:
+    try:
+        return services.enrolment_code_get(raw)
+    except EnrolmentCodeUnusable as error:
+        return render(
+            request, "identity/enrol_gone.html", {"reason": error.message}, status=410
+        )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest, raw: str) -> HttpResponse:
+    code = _code_or_gone(request, raw)
+    if isinstance(code, HttpResponse):
+        return code
+    terms = services.current_terms()
+    form = ChoosePasswordForm(request.POST or None, code=code)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        # Only the hash of the new password is kept until it is confirmed.
+        request.session[PENDING_KEY] = {
+            "code": raw,
+            "password_hash": make_password(form.cleaned_data["password1"]),
+            "terms": terms.pk,
+            "personal_id": form.cleaned_data["personal_id"],
+        }
+        return redirect("identity:enrol-confirm", raw=raw)
+    return render(
+        request,
+        "identity/enrol_password.html",
+        {"form": form, "terms": terms, "code": code},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enrol_confirm(request: HttpRequest, raw: str) -> HttpResponse:
+    code = _code_or_gone(request, raw)
+    if isinstance(code, HttpResponse):
+        return code
+    pending = request.session.get(PENDING_KEY)
+    if not pending or pending.get("code") != raw:
+        return redirect("identity:enrol", raw=raw)
+    form = ConfirmPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not services.password_confirms(
+            password=form.cleaned_data["password"],
+            password_hash=pending["password_hash"],
+        ):
+            form.add_error(
+                "password",
+                _(
+                    "This is not the password you chose. Type it again, or go back and "
+                    "choose a new one."
+                ),
+            )
+        else:
+            try:
+                services.enrolment_complete(
+                    raw_code=raw,
+                    personal_id=pending["personal_id"],
+                    password_hash=pending["password_hash"],
+                    terms=selectors.terms_get(pending["terms"]),
+                )
+            except EnrolmentCodeUnusable as error:
+                return render(
+                    request,
+                    "identity/enrol_gone.html",
+                    {"reason": error.message},
+                    status=410,
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                del request.session[PENDING_KEY]
+                return redirect("identity:enrol-done")
+    return render(
+        request,
+        "identity/enrol_confirm.html",
+        {"form": form, "code": code},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def enrol_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "identity/enrol_done.html")
+
+
+@login_required
+def session_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    return render(
+        request,
+        "identity/session_list.html",
+        {
+            "sessions": selectors.active_sessions(user=user),
+            "current_key": request.session.session_key,
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = acting_user(request)
+    services.sign_in_session_end(user=user, session_id=session_id, actor=user)
+    messages.success(request, _("The session was ended."))
+    return redirect("identity:sessions")
+
+
+@login_required
+@require_POST
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    ended = services.sessions_end_all(
+        user=user, actor=user, keep_session_key=request.session.session_key
+    )
+    messages.success(
+        request, _("%(count)d other sessions were ended.") % {"count": ended}
+    )
+    return redirect("identity:sessions")
