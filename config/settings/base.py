@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "saduak.notifications",
     "saduak.identity",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -275,6 +279,10 @@ CIVIL_REGISTRY_BACKEND = env_str("CIVIL_REGISTRY_BACKEND", "demo")
 CIVIL_REGISTRY_URL = env_str("CIVIL_REGISTRY_URL")
 CIVIL_REGISTRY_TOKEN = env_str("CIVIL_REGISTRY_TOKEN")
 ENROLMENT_CODE_MINUTES = 10
+# Second factor by authenticator app (TOTP, RFC 6238) with one-time recovery codes.
+OTP_TOTP_ISSUER = "Saduak"
+RECOVERY_CODE_COUNT = 10
+SECOND_FACTOR_PENDING_SECONDS = 300
 TERMS_VERSION = "2569.1"
 
 # Sign-in lockout (django-axes): five wrong passwords for one personal ID, or from

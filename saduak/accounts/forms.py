@@ -42,3 +42,20 @@ class SignInForm(AuthenticationForm):
                 self.add_error("username", error)
                 return self.cleaned_data
         return super().clean()
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=20,
+        help_text=_(
+            "6 digits. Lost your phone? Type one of your recovery codes instead."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
+    )

@@ -6,4 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("login/second-factor/", views.second_factor, name="second-factor"),
 ]

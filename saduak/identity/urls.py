@@ -9,6 +9,7 @@ urlpatterns = [
     path("enrol/<str:raw>/", views.enrol, name="enrol"),
     path("enrol/<str:raw>/confirm/", views.enrol_confirm, name="enrol-confirm"),
     path("account/sessions/", views.session_list, name="sessions"),
+    path("account/security/", views.security, name="security"),
     path(
         "account/sessions/<int:session_id>/end/", views.session_end, name="session-end"
     ),

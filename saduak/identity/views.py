@@ -1,6 +1,8 @@
 """Enrolment at a registry office (officer's pages and the citizen's phone pages) and
 a person's own sign-in sessions."""
 
+from base64 import b32encode
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +19,14 @@ from saduak.accounts.scoping import ACTING_ROLES, reach_of
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
-from saduak.identity import selectors, services
-from saduak.identity.forms import CardForm, ChoosePasswordForm, ConfirmPasswordForm
+from saduak.identity import second_factor, selectors, services
+from saduak.identity.forms import (
+    CardForm,
+    ChoosePasswordForm,
+    ConfirmPasswordForm,
+    PasswordAgainForm,
+    TokenForm,
+)
 from saduak.identity.services import CardDetails, EnrolmentCodeUnusable
 
 PENDING_KEY = "saduak_enrolment"
@@ -193,3 +201,55 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
         request, _("%(count)d other sessions were ended.") % {"count": ended}
     )
     return redirect("identity:sessions")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def security(request: HttpRequest) -> HttpResponse:
+    """The person's second factor: set up an authenticator app (scan, confirm with a
+    code, keep the recovery codes), or remove it with the password."""
+    user = acting_user(request)
+    context: dict[str, object] = {"enabled": second_factor.has_second_factor(user)}
+    action = request.POST.get("action")
+    if action == "start":
+        device = second_factor.totp_setup_start(user=user)
+        context["setup_qr"] = segno.make(device.config_url, error="m").svg_data_uri(
+            scale=5
+        )
+        context["setup_secret"] = b32encode(device.bin_key).decode()
+        context["confirm_form"] = TokenForm()
+    elif action == "confirm":
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            try:
+                context["recovery_codes"] = second_factor.totp_setup_confirm(
+                    user=user, token=form.cleaned_data["token"]
+                )
+                context["enabled"] = True
+            except DomainError as error:
+                add_domain_error(form, error)
+        if form.errors:
+            context["confirm_form"] = form
+            context["setup_retry"] = True
+    elif action == "disable":
+        password_form = PasswordAgainForm(request.POST)
+        if password_form.is_valid():
+            try:
+                second_factor.second_factor_disable(
+                    user=user, password=password_form.cleaned_data["password"]
+                )
+            except DomainError as error:
+                add_domain_error(password_form, error)
+            else:
+                messages.success(request, _("The second factor was removed."))
+                return redirect("identity:security")
+        context["disable_form"] = password_form
+    context.setdefault("disable_form", PasswordAgainForm())
+    failed = any(
+        getattr(context.get(k), "errors", None)
+        for k in ("confirm_form", "disable_form")
+    )
+    return render(
+        request, "identity/security.html", context, status=400 if failed else 200
+    )
