@@ -7,4 +7,5 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("login/second-factor/", views.second_factor, name="second-factor"),
+    path("step-up/", views.step_up, name="step-up"),
 ]

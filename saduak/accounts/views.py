@@ -8,8 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -17,9 +19,10 @@ from django_otp import login as otp_login
 
 from saduak.accounts.forms import SecondFactorForm, SignInForm
 from saduak.accounts.models import User
+from saduak.accounts.permissions import acting_user
 from saduak.identity.middleware import SESSION_ID_KEY
 from saduak.identity.second_factor import has_second_factor, second_factor_verify
-from saduak.identity.services import sign_in_session_start
+from saduak.identity.services import session_assurance_raise, sign_in_session_start
 
 ASSURANCE_KEY = "saduak_aal"
 PENDING_KEY = "saduak_second_factor_pending"
@@ -96,6 +99,56 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/second_factor.html",
         {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def assurance_level(request: HttpRequest) -> int:
+    return (
+        int(request.session.get(ASSURANCE_KEY, 1))
+        if request.user.is_authenticated
+        else 0
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step_up(request: HttpRequest) -> HttpResponse:
+    """Raises a signed-in session to assurance level 2 with the second factor, for a
+    service that demands it; then goes on to `next`."""
+    user = acting_user(request)
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
+        next_url = "/"
+    if assurance_level(request) >= 2:
+        return redirect(next_url)
+    if not has_second_factor(user):
+        return render(request, "accounts/step_up_needs_factor.html", {"next": next_url})
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = second_factor_verify(user=user, token=form.cleaned_data["token"])
+        if device is None:
+            form.add_error(
+                "token",
+                _(
+                    "That code is not right. Type the 6 digits the app shows now, "
+                    "or a recovery code."
+                ),
+            )
+        else:
+            otp_login(request, device)
+            request.session[ASSURANCE_KEY] = 2
+            session_assurance_raise(
+                session_id=request.session.get(SESSION_ID_KEY), level=2
+            )
+            return redirect(next_url)
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {"form": form, "next": next_url, "step_up": True},
         status=400 if request.method == "POST" else 200,
     )
 

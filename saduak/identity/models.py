@@ -145,3 +145,157 @@ class SignInSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PartnerKind(models.TextChoices):
+    AGENCY = "agency", _("Government agency")
+    BANK = "bank", _("Bank")
+    OTHER = "other", _("Other organisation")
+
+
+class Partner(TimeStampedModel):
+    """An agency or company that relies on the digital ID. HQ registers it with what
+    it may ask for and why; its OAuth clients (oauth2_provider applications) are
+    linked through PartnerClient."""
+
+    name_th = models.CharField(_("Thai name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=PartnerKind.choices)
+    purpose_th = models.TextField(_("purpose (Thai)"))
+    purpose_en = models.TextField(_("purpose (English)"), blank=True)
+    allowed_scopes = models.CharField(
+        _("allowed scopes"),
+        max_length=200,
+        default="openid profile",
+        help_text=_("Space-separated: openid profile birthdate address personal_id"),
+    )
+    requires_second_factor = models.BooleanField(
+        _("requires a second factor"), default=False
+    )
+    may_check_identity = models.BooleanField(
+        _("may use the identity check API"), default=False
+    )
+    identity_checks_per_day = models.PositiveIntegerField(
+        _("identity checks per day"), default=10_000
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+    @property
+    def scopes(self) -> set[str]:
+        return set(self.allowed_scopes.split())
+
+
+class PartnerClient(models.Model):
+    """Ties an OAuth client (oauth2_provider's Application) to its partner."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="clients"
+    )
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_client",
+    )
+
+    class Meta:
+        verbose_name = _("partner client")
+        verbose_name_plural = _("partner clients")
+
+    def __str__(self) -> str:
+        return f"{self.partner} / {self.application_id}"
+
+
+class AccessorKind(models.TextChoices):
+    PARTNER = "partner", _("Partner agency")
+    STAFF = "staff", _("Department staff")
+
+
+class AccessChannel(models.TextChoices):
+    SIGN_IN = "sign_in", _("Sign-in with the digital ID")
+    IDENTITY_CHECK = "identity_check", _("Identity check")
+    USERINFO = "userinfo", _("Data released to the partner")
+    STAFF_VIEW = "staff_view", _("Staff looked at your record")
+
+
+class DataAccess(models.Model):
+    """One use of a citizen's data by a partner or a member of staff: what the
+    citizen reads on "who used my data". Written by the service that released or
+    showed the data, in the same transaction."""
+
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_accesses"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    accessor_kind = models.CharField(max_length=10, choices=AccessorKind.choices)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accesses",
+    )
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    office = models.ForeignKey(
+        "areas.Office",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    channel = models.CharField(max_length=20, choices=AccessChannel.choices)
+    data_items = models.JSONField(default=list)
+    purpose = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("data access")
+        verbose_name_plural = _("data accesses")
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(fields=["citizen", "-occurred_at"]),
+            models.Index(fields=["partner", "occurred_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="data_access_has_accessor",
+                condition=Q(accessor_kind="partner", partner__isnull=False)
+                | Q(accessor_kind="staff", staff_user__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id} {self.channel} {self.occurred_at:%Y-%m-%d}"
+
+
+class PartnerUsageDaily(models.Model):
+    """Uses of citizens' data per partner, day and channel, counted as they happen so
+    HQ's statistics never scan the access log."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="usage")
+    day = models.DateField()
+    channel = models.CharField(max_length=20, choices=AccessChannel.choices)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("partner usage per day")
+        verbose_name_plural = _("partner usage per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "day", "channel"], name="partner_usage_daily_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.day} {self.channel} {self.count}"

@@ -283,3 +283,11 @@ def sessions_end_all(
                 after={"ended": len(keys)},
             )
     return len(keys)
+
+
+def session_assurance_raise(*, session_id: int | None, level: int) -> None:
+    """Records that a signed-in session passed a second factor after signing in."""
+    if session_id:
+        SignInSession.objects.filter(pk=session_id, assurance_level__lt=level).update(
+            assurance_level=level
+        )
