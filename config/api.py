@@ -14,6 +14,7 @@ from saduak.areas.api import router as areas_router
 from saduak.audit.api import router as audit_router
 from saduak.core.errors import DomainError
 from saduak.core.problems import invalid_params_from_errors, problem_response
+from saduak.identity.api import router as identity_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -38,6 +39,7 @@ api.add_router("/areas", areas_router, tags=["areas"])
 api.add_router("/offices", offices_router, tags=["offices"])
 api.add_router("/accounts", accounts_router, tags=["accounts"])
 api.add_router("/audit", audit_router, tags=["audit"])
+api.add_router("/identity", identity_router, tags=["digital ID"])
 
 
 @api.exception_handler(ValidationError)
@@ -61,8 +63,16 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         extra["invalid_params"] = [
             {"name": exc.field, "in": "body", "reason": str(exc.message)}
         ]
+    headers = {}
+    if "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
     return problem_response(
-        request, status=exc.status, code=exc.code, title=str(exc.message), extra=extra
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=str(exc.message),
+        extra=extra,
+        headers=headers,
     )
 
 

@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "saduak.core.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "saduak.core.middleware.ContentSecurityPolicyMiddleware",
+    "saduak.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "saduak.core.middleware.ApiLanguageMiddleware",
@@ -280,6 +281,8 @@ CIVIL_REGISTRY_BACKEND = env_str("CIVIL_REGISTRY_BACKEND", "demo")
 CIVIL_REGISTRY_URL = env_str("CIVIL_REGISTRY_URL")
 CIVIL_REGISTRY_TOKEN = env_str("CIVIL_REGISTRY_TOKEN")
 ENROLMENT_CODE_MINUTES = 10
+# Identity checks one partner may make per second (its daily quota is on the partner).
+IDENTITY_CHECKS_PER_SECOND = env_int("IDENTITY_CHECKS_PER_SECOND", 50)
 # Second factor by authenticator app (TOTP, RFC 6238) with one-time recovery codes.
 OTP_TOTP_ISSUER = "Saduak"
 RECOVERY_CODE_COUNT = 10
@@ -306,3 +309,11 @@ OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+
+# --- Periodic work (celery beat) -----------------------------------------------------------
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-notifications": {
+        "task": "saduak.notifications.tasks.requeue_stale_notifications",
+        "schedule": 60.0,
+    },
+}

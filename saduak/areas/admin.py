@@ -65,7 +65,16 @@ class OfficeAdmin(AuditedModelAdmin):
     list_select_related = ["province", "district"]
     raw_id_fields = ["parent", "province", "district"]
     inlines = [OpeningHoursInline, CounterInline]
-    readonly_fields = ["code", "kind", "parent", "province", "district"]
+    # Names follow the map: `load_areas` would undo an edit made here.
+    readonly_fields = [
+        "code",
+        "kind",
+        "name_th",
+        "name_en",
+        "parent",
+        "province",
+        "district",
+    ]
 
 
 @admin.register(Holiday)

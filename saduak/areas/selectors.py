@@ -3,7 +3,7 @@ to everyone; what staff may change is decided in permissions.py."""
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from saduak.accounts.models import User
@@ -159,11 +159,10 @@ def holiday_list(
     *, office: Office | None = None, start: date | None = None
 ) -> QuerySet[Holiday]:
     """National holidays, plus the office's own closures when an office is given."""
-    queryset = Holiday.objects.filter(office__isnull=True)
-    if office is not None:
-        queryset = Holiday.objects.filter(office__isnull=True) | Holiday.objects.filter(
-            office=office
-        )
+    places = (
+        Q(office__isnull=True) | Q(office=office) if office else Q(office__isnull=True)
+    )
+    queryset = Holiday.objects.filter(places).select_related("office")
     if start is not None:
         queryset = queryset.filter(date__gte=start)
     return queryset.order_by("date")

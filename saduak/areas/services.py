@@ -149,11 +149,10 @@ def counter_save(
     if not label_th.strip():
         raise InvalidInput(_("Give the counter a Thai label."), field="label_th")
     with transaction.atomic():
-        counter = (
-            Counter.objects.select_for_update()
-            .filter(office=office, number=number)
-            .first()
-        )
+        # Lock the office: a counter that does not exist yet has no row to lock, and
+        # two saves of the same new number must queue, not collide.
+        Office.objects.select_for_update().get(pk=office.pk)
+        counter = Counter.objects.filter(office=office, number=number).first()
         before = (
             None
             if counter is None
@@ -225,14 +224,20 @@ def holiday_add(
 def holiday_remove(*, actor: User, holiday_id: int) -> None:
     """Removes a holiday or an office closure. Same permissions as adding it. Audited
     as `holiday.remove`."""
-    holiday = Holiday.objects.select_related("office").filter(pk=holiday_id).first()
-    if holiday is None:
-        raise NotFound(_("This holiday no longer exists."))
-    if holiday.office is None:
-        ensure_can_edit_national_holidays(actor)
-    else:
-        ensure_can_manage_office(actor, holiday.office)
     with transaction.atomic():
+        # Locked so that two removals at once write one event and one refusal.
+        holiday = (
+            Holiday.objects.select_for_update(of=("self",))
+            .select_related("office")
+            .filter(pk=holiday_id)
+            .first()
+        )
+        if holiday is None:
+            raise NotFound(_("This holiday no longer exists."))
+        if holiday.office is None:
+            ensure_can_edit_national_holidays(actor)
+        else:
+            ensure_can_manage_office(actor, holiday.office)
         audit_record(
             actor=actor,
             action="holiday.remove",
@@ -249,20 +254,22 @@ def holiday_remove(*, actor: User, holiday_id: int) -> None:
 
 def holidays_load_national(*, years: list[int], actor: Any) -> int:
     """Adds Thailand's public holidays for `years` from the `holidays` package, in
-    Thai and English. Dates already present are left as HQ edited them. Returns how
-    many were added; audited as `holiday.load` when any were."""
+    Thai and English. Dates already present are left as HQ edited them; a holiday HQ
+    removed comes back if the same year is loaded again. Returns how many were added;
+    audited as `holiday.load` when any were."""
     thai = holiday_calendars.country_holidays("TH", years=years, language="th")
     english = holiday_calendars.country_holidays("TH", years=years, language="en_US")
-    existing = set(
-        Holiday.objects.filter(office__isnull=True).values_list("date", flat=True)
-    )
-    new = [
-        Holiday(date=day, name_th=name[:300], name_en=english.get(day, "")[:300])
-        for day, name in sorted(thai.items())
-        if day not in existing
-    ]
     with transaction.atomic():
-        Holiday.objects.bulk_create(new)
+        existing = set(
+            Holiday.objects.filter(office__isnull=True).values_list("date", flat=True)
+        )
+        new = [
+            Holiday(date=day, name_th=name[:300], name_en=english.get(day, "")[:300])
+            for day, name in sorted(thai.items())
+            if day not in existing
+        ]
+        # A load running at the same moment may add a day first; keep its row.
+        Holiday.objects.bulk_create(new, ignore_conflicts=True)
         if new:
             audit_record(
                 actor=actor,

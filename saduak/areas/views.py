@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from saduak.accounts.permissions import acting_user, staff_required
+from saduak.accounts.scoping import active_roles
 from saduak.areas import selectors, services
 from saduak.areas.forms import (
     CounterForm,
@@ -238,8 +239,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         request,
         "areas/staff_home.html",
         {
-            "my_offices": selectors.offices_for_staff(
-                user=acting_user(request),
-            )[:20]
-        },  # type: ignore[arg-type]
+            "my_offices": selectors.offices_for_staff(user=acting_user(request))[:20],
+            "my_roles": active_roles(acting_user(request)),
+        },
     )

@@ -9,10 +9,14 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from saduak.audit.services import audit_record
+from saduak.core.personal_id import mask_personal_id
 
 
-def _plain(value: Any) -> Any:
-    """A form value as something JSON can hold: related objects by key."""
+def _plain(value: Any, *, mask: bool = False) -> Any:
+    """A form value as something JSON can hold: related objects by key; a personal
+    ID (`mask`) by its last digits only, as everywhere in the audit log."""
+    if mask and isinstance(value, str):
+        return mask_personal_id(value)
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, QuerySet | list | tuple | set):
@@ -41,7 +45,12 @@ class AuditedModelAdmin(admin.ModelAdmin):
     ) -> None:
         names = [name for name in form.changed_data if "password" not in name]
         before = (
-            {name: _plain(form.initial.get(name)) for name in names} if change else None
+            {
+                name: _plain(form.initial.get(name), mask=name == "personal_id")
+                for name in names
+            }
+            if change
+            else None
         )
         with transaction.atomic():
             super().save_model(request, obj, form, change)
@@ -50,7 +59,12 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 action=f"admin.{obj._meta.model_name}.{'change' if change else 'add'}",
                 target=obj,
                 before=before,
-                after={name: _plain(form.cleaned_data.get(name)) for name in names},
+                after={
+                    name: _plain(
+                        form.cleaned_data.get(name), mask=name == "personal_id"
+                    )
+                    for name in names
+                },
                 office=self._office_of(obj),
             )
 

@@ -21,8 +21,13 @@ POSTGRESQL_INSTALL = [
     CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION saduak_audit_append_only()
     """,
+    f"""
+    CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON {TABLE}
+    FOR EACH STATEMENT EXECUTE FUNCTION saduak_audit_append_only()
+    """,
 ]
 POSTGRESQL_REMOVE = [
+    f"DROP TRIGGER IF EXISTS audit_event_no_truncate ON {TABLE}",
     f"DROP TRIGGER IF EXISTS audit_event_append_only ON {TABLE}",
     "DROP FUNCTION IF EXISTS saduak_audit_append_only()",
 ]

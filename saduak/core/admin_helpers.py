@@ -1,6 +1,7 @@
 """Admin classes for data that the admin shows but must not change."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
@@ -25,3 +26,8 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+def superusers_only(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_superuser)

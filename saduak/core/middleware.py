@@ -134,3 +134,35 @@ class ApiLanguageMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Language", language)
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the address or in a form or JSON body is never meant; it
+    is refused with a 400 before any view runs (PostgreSQL cannot store it, and a
+    view should not have to think about it)."""
+
+    CHECKED_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            from django.core.exceptions import BadRequest
+
+            raise BadRequest("NUL character in the request")
+        return self.get_response(request)
+
+    def _has_nul(self, request: HttpRequest) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if request.content_type in self.CHECKED_TYPES and request.method in {
+            "POST",
+            "PUT",
+            "PATCH",
+        }:
+            body = request.body
+            if request.content_type == "application/json":
+                return b"\x00" in body or b"\\u0000" in body
+            return b"\x00" in body or b"%00" in body
+        return False

@@ -42,11 +42,12 @@ def data_access_record(
             purpose=purpose[:500],
         )
         if partner is not None:
-            _count_usage(partner, channel)
+            count_partner_usage(partner, channel)
     return access
 
 
-def _count_usage(partner: Partner, channel: str) -> None:
+def count_partner_usage(partner: Partner, channel: str) -> None:
+    """Adds one to the partner's count for today and `channel`."""
     day = timezone.localdate()
     row = PartnerUsageDaily.objects.filter(partner=partner, day=day, channel=channel)
     if row.update(count=F("count") + 1):

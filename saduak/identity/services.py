@@ -52,7 +52,7 @@ class CardDetails:
     card_expiry: date
 
 
-def _same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
@@ -86,9 +86,9 @@ def _check_against_registry(card: CardDetails) -> None:
             field="personal_id",
         )
     differing = []
-    if not _same_name(record.first_name, card.first_name):
+    if not same_name(record.first_name, card.first_name):
         differing.append(("first_name", _("first name")))
-    if not _same_name(record.last_name, card.last_name):
+    if not same_name(record.last_name, card.last_name):
         differing.append(("last_name", _("last name")))
     if record.birth_date != card.birth_date:
         differing.append(("birth_date", _("date of birth")))

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,12 @@ from saduak.accounts.models import User
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput, NotFound
 from saduak.notifications.addresses import check_channel, clean_address
-from saduak.notifications.channels import ChannelError, SendResult, channel_for
+from saduak.notifications.channels import (
+    ChannelError,
+    SendResult,
+    TransientChannelError,
+    channel_for,
+)
 from saduak.notifications.choices import NotificationChannel, NotificationStatus
 from saduak.notifications.models import DeliveryAttempt, Notification
 from saduak.notifications.templates import check_request, render_message
@@ -98,7 +104,9 @@ def notification_send(
                 target=notification,
                 after={"channel": channel, "template_key": template_key},
             )
-        transaction.on_commit(lambda: _queue_delivery(notification.pk))
+        # robust: a broker that is down must not turn a saved notification into an
+        # error for the caller; the re-queue task picks the row up later.
+        transaction.on_commit(lambda: _queue_delivery(notification.pk), robust=True)
     return notification
 
 
@@ -160,6 +168,11 @@ def notification_deliver(*, notification_id: int) -> DeliveryOutcome:
         result = channel_for(claimed.channel).send(claimed)
     except ChannelError as error:
         return _record_failure(claimed, error)
+    except Exception as error:  # an adapter's own bug or a library error: retry later
+        logger.exception("Channel %s raised unexpectedly", claimed.channel)
+        return _record_failure(
+            claimed, TransientChannelError(f"{type(error).__name__}: {error}")
+        )
     return _record_success(claimed, result)
 
 
@@ -338,3 +351,25 @@ def _locked_by_provider_id(channel: str, provider_message_id: str) -> Notificati
             code="notification-not-found",
         )
     return notification
+
+
+def notifications_requeue_stale(*, limit: int = 500) -> int:
+    """Queues again the notifications left waiting: never handed to a worker (the
+    broker was down), or past their back-off after a transient failure with no retry
+    scheduled (eager mode, a lost worker). Returns how many were queued."""
+    now = timezone.now()
+    waiting = (
+        Notification.objects.filter(status=NotificationStatus.QUEUED)
+        .exclude(claimed_until__gt=now)
+        .filter(created_at__lt=now - timedelta(minutes=1))
+        .annotate(last_attempt=Max("delivery_attempts__attempted_at"))
+        .order_by("created_at")[:limit]
+    )
+    queued = 0
+    for notification in waiting:
+        last = getattr(notification, "last_attempt", None)
+        backoff = timedelta(seconds=2**notification.attempts * BACKOFF_BASE_SECONDS)
+        if last is None or last + backoff <= now:
+            _queue_delivery(notification.pk)
+            queued += 1
+    return queued

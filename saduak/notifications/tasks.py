@@ -6,7 +6,10 @@ import logging
 from celery import Task, shared_task
 
 from saduak.core.errors import NotFound
-from saduak.notifications.services import notification_deliver
+from saduak.notifications.services import (
+    notification_deliver,
+    notifications_requeue_stale,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +28,14 @@ def deliver_notification(self: Task, notification_id: int) -> str:
         return ""
     if outcome.retry_in is None:
         return outcome.status
-    if outcome.busy and self.request.is_eager:
-        # Eagerly run tasks share a process with the claim's holder; waiting for
-        # it here would retry at once, again and again.
+    if self.request.is_eager:
+        # Without a broker a retry would run at once, inside the web request;
+        # the row stays queued and `requeue_stale_notifications` tries it later.
         return outcome.status
     raise self.retry(countdown=outcome.retry_in)
+
+
+@shared_task
+def requeue_stale_notifications() -> int:
+    """Run by celery beat every minute (CELERY_BEAT_SCHEDULE)."""
+    return notifications_requeue_stale()

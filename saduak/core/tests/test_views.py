@@ -129,3 +129,36 @@ def test_the_api_answers_in_the_language_the_caller_asks_for(client):
     assert english["Content-Language"] == "en"
     assert thai.json()["title"] != english.json()["title"]
     assert thai["Content-Language"] == "th"
+
+
+@pytest.mark.parametrize(
+    "method,path,data",
+    [
+        ("get", "/api/v1/areas/provinces?search=%00", None),
+        ("get", "/api/v1/offices/%00", None),
+        ("get", "/staff/audit/?action=%00", None),
+        ("patch", "/api/v1/offices/do-5001", '{"address_th": "a\\u0000"}'),
+    ],
+)
+def test_a_nul_character_is_a_400_never_a_server_error(
+    client, small_map, method, path, data
+):
+    kwargs = {"content_type": "application/json", "data": data} if data else {}
+    response = getattr(client, method)(path, **kwargs)
+    assert response.status_code == 400
+
+
+def test_a_request_for_an_unknown_host_is_refused_cleanly(client):
+    response = client.get("/healthz/ping", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+
+
+def test_health_does_not_reveal_the_error_detail(client):
+    with mock.patch(
+        "saduak.core.health._database",
+        side_effect=OperationalError(
+            'password authentication failed for user "saduak"'
+        ),
+    ):
+        body = client.get("/healthz").json()
+    assert "saduak" not in str(body["checks"]["database"])

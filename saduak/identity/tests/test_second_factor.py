@@ -109,15 +109,23 @@ def test_removing_the_second_factor_needs_the_password(client_for, citizen):
     assert not TOTPDevice.objects.filter(user=citizen).exists()
 
 
-def test_a_signed_in_session_steps_up_to_level_two_with_the_app(client, client_for, citizen):
+def test_a_signed_in_session_steps_up_to_level_two_with_the_app(
+    client, client_for, citizen
+):
     secret, _ = turn_on(client_for(citizen))
-    TOTPDevice.objects.filter(user=citizen).update(confirmed=False)  # sign in on password
-    client.post("/accounts/login/", {"username": citizen.personal_id, "password": PASSWORD})
+    TOTPDevice.objects.filter(user=citizen).update(
+        confirmed=False
+    )  # sign in on password
+    client.post(
+        "/accounts/login/", {"username": citizen.personal_id, "password": PASSWORD}
+    )
     TOTPDevice.objects.filter(user=citizen).update(confirmed=True)
     assert client.session["saduak_aal"] == 1
 
     with time_machine.travel(timezone.now() + timedelta(seconds=31)):
-        response = client.post("/accounts/step-up/", {"token": app_code(secret), "next": "/en/"})
+        response = client.post(
+            "/accounts/step-up/", {"token": app_code(secret), "next": "/en/"}
+        )
 
     assert response["Location"] == "/en/"
     assert client.session["saduak_aal"] == 2
@@ -125,6 +133,8 @@ def test_a_signed_in_session_steps_up_to_level_two_with_the_app(client, client_f
 
 
 def test_step_up_without_a_second_factor_explains_how_to_get_one(client_for, citizen):
-    page = client_for(citizen).get("/en/accounts/step-up/", {"next": "https://evil.example/"})
+    page = client_for(citizen).get(
+        "/en/accounts/step-up/", {"next": "https://evil.example/"}
+    )
     assert "needs a second factor" in page.content.decode()
     assert 'href="https://evil.example/"' not in page.content.decode()

@@ -3,9 +3,12 @@ endpoint: POST /v2/bot/message/push, bearer channel token, JSON
 {"to", "messages": [{"type": "text", "text"}]}, answer {"sentMessages": [...]}."""
 
 import socket
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from saduak.notifications.channels import TransientChannelError, channel_for
 from saduak.notifications.channels.line import (
@@ -14,7 +17,7 @@ from saduak.notifications.channels.line import (
 )
 from saduak.notifications.choices import NotificationChannel, NotificationStatus
 from saduak.notifications.models import DeliveryAttempt, Notification
-from saduak.notifications.services import notification_send
+from saduak.notifications.services import notification_send, notifications_requeue_stale
 from saduak.notifications.tests.conftest import LINE_ID
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +89,10 @@ def test_a_server_error_or_rate_limit_is_retried_with_the_same_retry_key(
     line_api.respond(status, {"message": "later"})
 
     notification = push(django_capture_on_commit_callbacks)
+    assert notification.status == NotificationStatus.QUEUED
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        notifications_requeue_stale()
+    notification.refresh_from_db()
 
     assert notification.status == NotificationStatus.DELIVERED
     assert notification.attempts == 2

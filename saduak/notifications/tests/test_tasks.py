@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from celery.exceptions import Retry
+from django.utils import timezone
 
 from saduak.notifications.choices import NotificationChannel, NotificationStatus
 from saduak.notifications.models import DeliveryAttempt, Notification
-from saduak.notifications.services import notification_send
+from saduak.notifications.services import notification_send, notifications_requeue_stale
 from saduak.notifications.tasks import deliver_notification
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +22,12 @@ def queue_sms():
     )
 
 
+def retry_waiting(minutes=60):
+    """What celery beat does every minute: queue again what waited past its back-off."""
+    with time_machine.travel(timezone.now() + timedelta(minutes=minutes)):
+        return notifications_requeue_stale()
+
+
 def test_a_transient_error_is_retried_and_then_the_message_is_sent(
     sms_gateway, django_capture_on_commit_callbacks
 ):
@@ -26,6 +36,11 @@ def test_a_transient_error_is_retried_and_then_the_message_is_sent(
 
     with django_capture_on_commit_callbacks(execute=True):
         notification = queue_sms()
+    notification.refresh_from_db()
+    assert (
+        notification.status == NotificationStatus.QUEUED
+    )  # no retry inside the request
+    assert retry_waiting() == 1
 
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SENT
@@ -46,6 +61,8 @@ def test_when_retries_run_out_the_notification_is_failed(
 
     with django_capture_on_commit_callbacks(execute=True):
         notification = queue_sms()
+    retry_waiting(60)
+    retry_waiting(120)
 
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.FAILED
@@ -110,3 +127,35 @@ def test_a_task_for_a_deleted_notification_does_nothing(sms_gateway):
 
     assert deliver_notification.run(notification.pk) == ""
     assert sms_gateway.requests == []
+
+
+def test_a_notification_the_broker_never_took_is_queued_again(sms_gateway, monkeypatch):
+    from saduak.notifications import services
+
+    def broker_down(notification_id):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(services, "_queue_delivery", broker_down)
+    notification = queue_sms()  # on_commit is robust: the caller sees no error
+    monkeypatch.undo()
+
+    assert retry_waiting() == 1
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENT
+
+
+def test_an_unexpected_error_from_an_adapter_is_a_transient_failure(
+    sms_gateway, monkeypatch
+):
+    from saduak.notifications import services
+
+    class Broken:
+        def send(self, notification):
+            raise ValueError("bug")
+
+    monkeypatch.setattr(services, "channel_for", lambda channel: Broken())
+    notification = queue_sms()
+    deliver_notification.delay(notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.QUEUED
+    assert "ValueError" in notification.last_error
