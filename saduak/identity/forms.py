@@ -10,6 +10,16 @@ from saduak.areas.models import Office
 from saduak.core.personal_id import clean_personal_id
 from saduak.identity.models import EnrolmentCode
 
+
+def offer_offices(field: forms.Field, offices: Any) -> None:
+    """Limits an office choice to the officer's offices; with only one, it is
+    chosen and not shown."""
+    field.queryset = offices  # type: ignore[attr-defined]
+    if offices.count() == 1:
+        field.initial = offices.first()
+        field.widget = forms.HiddenInput()
+
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -43,11 +53,7 @@ class CardForm(forms.Form):
 
     def __init__(self, *args: Any, offices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["office"]
-        field.queryset = offices  # type: ignore[attr-defined]
-        if len(offices) == 1:
-            field.initial = offices[0]
-            field.widget = forms.HiddenInput()
+        offer_offices(self.fields["office"], offices)
 
 
 class ChoosePasswordForm(forms.Form):
@@ -129,6 +135,32 @@ class TokenForm(forms.Form):
 
 
 class PasswordAgainForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CitizenLookupForm(forms.Form):
+    office = forms.ModelChoiceField(
+        queryset=Office.objects.none(), label=_("Your office")
+    )
+    personal_id = PersonalIdField()
+
+    def __init__(self, *args: Any, offices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_offices(self.fields["office"], offices)
+
+
+class CloseDigitalIdForm(forms.Form):
+    understood = forms.BooleanField(
+        label=_(
+            "I understand that partner services will no longer accept my digital ID and "
+            "that I must enrol again at a registry office to use it"
+        ),
+        error_messages={"required": _("Tick the box to confirm you want to close it.")},
+    )
     password = forms.CharField(
         label=_("Your password"),
         strip=False,

@@ -278,6 +278,12 @@ class DataAccess(models.Model):
     def __str__(self) -> str:
         return f"{self.citizen_id} {self.channel} {self.occurred_at:%Y-%m-%d}"
 
+    @property
+    def data_labels(self) -> list[str]:
+        from saduak.identity.data_items import data_item_label
+
+        return [data_item_label(item) for item in self.data_items]
+
 
 class PartnerUsageDaily(models.Model):
     """Uses of citizens' data per partner, day and channel, counted as they happen so

@@ -291,3 +291,37 @@ def session_assurance_raise(*, session_id: int | None, level: int) -> None:
         SignInSession.objects.filter(pk=session_id, assurance_level__lt=level).update(
             assurance_level=level
         )
+
+
+def citizen_record_view(*, officer: User, office: Office, personal_id: str) -> User:
+    """The citizen's account as an officer at `office` sees it, for serving them at
+    the counter. Recorded on the citizen's "who used my data" page and audited as
+    `identity.citizen.view`."""
+    from saduak.identity.data_access import data_access_record
+    from saduak.identity.models import AccessChannel
+
+    if not reach_of(officer, ACTING_ROLES).covers_office(office):
+        raise PermissionDeniedError(_("You do not work at this office."))
+    try:
+        cleaned = clean_personal_id(personal_id)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="personal_id") from None
+    citizen = User.objects.filter(personal_id=cleaned, is_active=True).first()
+    if citizen is None:
+        raise InvalidInput(
+            _("Nobody with this personal ID has a digital ID. They can enrol here."),
+            field="personal_id",
+        )
+    with transaction.atomic():
+        data_access_record(
+            citizen=citizen,
+            channel=AccessChannel.STAFF_VIEW,
+            data_items=["account"],
+            purpose=_("Service at the counter"),
+            staff_user=officer,
+            office=office,
+        )
+        audit_record(
+            actor=officer, action="identity.citizen.view", target=citizen, office=office
+        )
+    return citizen

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from saduak.identity import views
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("enrol/<str:raw>/confirm/", views.enrol_confirm, name="enrol-confirm"),
     path("account/sessions/", views.session_list, name="sessions"),
     path("account/security/", views.security, name="security"),
+    path("account/", views.account_home, name="account"),
+    path("account/data-use/", views.data_use, name="data-use"),
+    re_path(
+        r"^account/my-data\.(?P<file_format>json|pdf)$",
+        views.data_export,
+        name="data-export",
+    ),
+    path("account/close/", views.close_digital_id, name="close"),
+    path("staff/citizens/", views.citizen_lookup, name="citizen-lookup"),
+    path("staff/partners/usage/", views.partner_usage, name="partner-usage"),
     path(
         "account/sessions/<int:session_id>/end/", views.session_end, name="session-end"
     ),

@@ -5,11 +5,13 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,14 +21,19 @@ from saduak.accounts.scoping import ACTING_ROLES, reach_of
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
-from saduak.identity import second_factor, selectors, services
+from saduak.core.pagination import paginate
+from saduak.core.thai import current_fiscal_year
+from saduak.identity import data_rights, second_factor, selectors, services
 from saduak.identity.forms import (
     CardForm,
     ChoosePasswordForm,
+    CitizenLookupForm,
+    CloseDigitalIdForm,
     ConfirmPasswordForm,
     PasswordAgainForm,
     TokenForm,
 )
+from saduak.identity.models import AccessChannel
 from saduak.identity.services import CardDetails, EnrolmentCodeUnusable
 
 PENDING_KEY = "saduak_enrolment"
@@ -252,4 +259,108 @@ def security(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request, "identity/security.html", context, status=400 if failed else 200
+    )
+
+
+@login_required
+def data_use(request: HttpRequest) -> HttpResponse:
+    """Who used my data: every partner sign-in, data release, identity check and
+    staff view, newest first."""
+    accesses = paginate(
+        request, selectors.data_accesses_for(citizen=acting_user(request))
+    )
+    return render(request, "identity/data_use.html", {"accesses": accesses})
+
+
+def _acting_offices(request: HttpRequest):  # type: ignore[no-untyped-def]
+    reach = reach_of(acting_user(request), ACTING_ROLES)
+    offices = Office.objects.filter(
+        reach.offices_q(), is_active=True, district__isnull=False
+    )
+    return offices.none() if reach.everything else offices.order_by("code")
+
+
+@staff_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def citizen_lookup(request: HttpRequest) -> HttpResponse:
+    offices = _acting_offices(request)
+    form = CitizenLookupForm(request.POST or None, offices=offices)
+    citizen = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            citizen = services.citizen_record_view(
+                officer=acting_user(request),
+                office=form.cleaned_data["office"],
+                personal_id=form.cleaned_data["personal_id"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+    return render(
+        request,
+        "identity/citizen_lookup.html",
+        {"form": form, "citizen": citizen, "offices": offices},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def partner_usage(request: HttpRequest) -> HttpResponse:
+    fiscal_year = current_fiscal_year()
+    rows = selectors.partner_usage(
+        viewer=acting_user(request), start=fiscal_year.start, end=timezone.localdate()
+    )
+    return render(
+        request,
+        "identity/partner_usage.html",
+        {"rows": rows, "fiscal_year": fiscal_year, "channels": AccessChannel.choices},
+    )
+
+
+@login_required
+def account_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "identity/account_home.html")
+
+
+@login_required
+def data_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """A copy of everything held about the signed-in person, as JSON or PDF."""
+    user = acting_user(request)
+    stamp = timezone.localdate().isoformat()
+    if file_format == "pdf":
+        from django.utils.translation import get_language
+
+        body = data_rights.personal_data_pdf(user=user, language=get_language() or "th")
+        response = HttpResponse(body, content_type="application/pdf")
+    else:
+        response = JsonResponse(
+            data_rights.personal_data_export(user=user),
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+    response["Content-Disposition"] = (
+        f'attachment; filename="saduak-my-data-{stamp}.{file_format}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_digital_id(request: HttpRequest) -> HttpResponse:
+    form = CloseDigitalIdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data_rights.digital_id_close(
+                user=acting_user(request), password=form.cleaned_data["password"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            logout(request)
+            return render(request, "identity/closed.html")
+    return render(
+        request,
+        "identity/close.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )

@@ -32,3 +32,9 @@ def be_datetime(value: datetime | None) -> str:
 @register.filter
 def thai_digits(value: object) -> str:
     return thai.thai_digits(value)
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    """`{{ counts|get_item:name }}`: a value from a dict by a variable key."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
