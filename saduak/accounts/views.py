@@ -9,18 +9,22 @@ from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from saduak.accounts.forms import SecondFactorForm, SignInForm
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user
+from saduak.core.errors import DomainError
+from saduak.identity import passkeys
 from saduak.identity.middleware import SESSION_ID_KEY
+from saduak.identity.models import Passkey
+from saduak.identity.passkey_views import passkey_refused
 from saduak.identity.second_factor import has_second_factor, second_factor_verify
 from saduak.identity.services import session_assurance_raise, sign_in_session_start
 
@@ -63,9 +67,8 @@ class SignInView(auth_views.LoginView):
         return response
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def second_factor(request: HttpRequest) -> HttpResponse:
+def _pending_second_factor(request: HttpRequest) -> dict[str, Any] | None:
+    """The sign-in waiting for its second factor, if it is still fresh."""
     pending: dict[str, Any] = request.session.get(PENDING_KEY) or {}
     expired = (
         not pending
@@ -74,6 +77,27 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     )
     if expired:
         request.session.pop(PENDING_KEY, None)
+        return None
+    return pending
+
+
+def _finish_sign_in(
+    request: HttpRequest, pending: dict[str, Any], user: User, device: Any = None
+) -> str:
+    """Signs in at assurance level 2 after a second factor; returns where to go."""
+    del request.session[PENDING_KEY]
+    auth_login(request, user, backend=pending["backend"])
+    if device is not None:
+        otp_login(request, device)
+    begin_session(request, user, assurance_level=2)
+    return str(pending["next"])
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    pending = _pending_second_factor(request)
+    if pending is None:
         return redirect("accounts:login")
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,15 +114,12 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                 ),
             )
         else:
-            del request.session[PENDING_KEY]
-            auth_login(request, user, backend=pending["backend"])
-            otp_login(request, device)
-            begin_session(request, user, assurance_level=2)
-            return redirect(pending["next"])
+            return redirect(_finish_sign_in(request, pending, user, device))
+    user = User.objects.get(pk=pending["user_id"])
     return render(
         request,
         "accounts/second_factor.html",
-        {"form": form},
+        {"form": form, "has_passkey": Passkey.objects.filter(user=user).exists()},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -148,10 +169,74 @@ def step_up(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/second_factor.html",
-        {"form": form, "next": next_url, "step_up": True},
+        {
+            "form": form,
+            "next": next_url,
+            "step_up": True,
+            "has_passkey": Passkey.objects.filter(user=user).exists(),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
 
 class SignOutView(auth_views.LogoutView):
     pass
+
+
+def _raise_session(request: HttpRequest) -> None:
+    request.session[ASSURANCE_KEY] = 2
+    session_assurance_raise(session_id=request.session.get(SESSION_ID_KEY), level=2)
+
+
+def _passkey_user(request: HttpRequest) -> tuple[User, dict[str, Any] | None] | None:
+    """Whose passkey is asked for: the sign-in waiting for its second step, or the
+    signed-in person stepping up."""
+    pending = _pending_second_factor(request)
+    if pending is not None:
+        return User.objects.get(pk=pending["user_id"]), pending
+    if request.user.is_authenticated:
+        return acting_user(request), None
+    return None
+
+
+@require_POST
+def passkey_options(request: HttpRequest) -> HttpResponse:
+    found = _passkey_user(request)
+    if found is None:
+        return passkey_refused(request)
+    user, _pending = found
+    return HttpResponse(
+        passkeys.authentication_options(request=request, user=user),
+        content_type="application/json",
+    )
+
+
+@require_POST
+def passkey_verify(request: HttpRequest) -> HttpResponse:
+    found = _passkey_user(request)
+    if found is None:
+        return passkey_refused(request)
+    user, pending = found
+    try:
+        body = passkeys.parse_credential(request.body)
+    except DomainError:
+        return passkey_refused(request)
+    if (
+        passkeys.passkey_verify(
+            request=request, user=user, credential=body.get("credential") or {}
+        )
+        is None
+    ):
+        if pending is not None:
+            pending["tries"] += 1
+            request.session[PENDING_KEY] = pending
+        return passkey_refused(request)
+    if pending is not None:
+        return JsonResponse({"next": _finish_sign_in(request, pending, user)})
+    _raise_session(request)
+    next_url = str(body.get("next") or "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
+        next_url = "/"
+    return JsonResponse({"next": next_url})

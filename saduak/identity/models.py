@@ -305,3 +305,24 @@ class PartnerUsageDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.day} {self.channel} {self.count}"
+
+
+class Passkey(models.Model):
+    """A passkey (WebAuthn credential) a person registered as a second factor."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    credential_id = models.CharField(max_length=512, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,13 +14,22 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from saduak.accounts.models import User
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput
+from saduak.identity.models import Passkey
 
 APP_DEVICE_NAME = "authenticator app"
 RECOVERY_DEVICE_NAME = "recovery codes"
 
 
 def has_second_factor(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a passkey."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or Passkey.objects.filter(user=user).exists()
+    )
+
+
+def has_recovery_codes(user: User) -> bool:
+    return StaticToken.objects.filter(device__user=user).exists()
 
 
 def totp_setup_start(*, user: User) -> TOTPDevice:
@@ -56,12 +65,14 @@ def totp_setup_confirm(*, user: User, token: str) -> list[str]:
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         pending.confirmed = True
         pending.save(update_fields=["confirmed"])
-        codes = _new_recovery_codes(user)
+        codes = recovery_codes_issue(user)
         audit_record(actor=user, action="identity.second_factor.enable", target=user)
     return codes
 
 
-def _new_recovery_codes(user: User) -> list[str]:
+def recovery_codes_issue(user: User) -> list[str]:
+    """New one-time recovery codes, replacing any old ones; shown to the person
+    once."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME)
     codes = [StaticToken.random_token() for _ in range(settings.RECOVERY_CODE_COUNT)]
@@ -79,6 +90,7 @@ def second_factor_disable(*, user: User, password: str) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        Passkey.objects.filter(user=user).delete()
         audit_record(actor=user, action="identity.second_factor.disable", target=user)
 
 

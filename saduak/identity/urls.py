@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from saduak.identity import views
+from saduak.identity import passkey_views, views
 
 app_name = "identity"
 urlpatterns = [
@@ -10,6 +10,17 @@ urlpatterns = [
     path("enrol/<str:raw>/confirm/", views.enrol_confirm, name="enrol-confirm"),
     path("account/sessions/", views.session_list, name="sessions"),
     path("account/security/", views.security, name="security"),
+    path(
+        "account/passkeys/options/",
+        passkey_views.register_options,
+        name="passkey-options",
+    ),
+    path("account/passkeys/", passkey_views.register_verify, name="passkey-add"),
+    path(
+        "account/passkeys/<int:passkey_id>/remove/",
+        passkey_views.remove,
+        name="passkey-remove",
+    ),
     path("account/", views.account_home, name="account"),
     path("account/data-use/", views.data_use, name="data-use"),
     re_path(

@@ -23,7 +23,13 @@ from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
 from saduak.core.pagination import paginate
 from saduak.core.thai import current_fiscal_year
-from saduak.identity import data_rights, second_factor, selectors, services
+from saduak.identity import (
+    data_rights,
+    passkey_views,
+    second_factor,
+    selectors,
+    services,
+)
 from saduak.identity.forms import (
     CardForm,
     ChoosePasswordForm,
@@ -33,7 +39,7 @@ from saduak.identity.forms import (
     PasswordAgainForm,
     TokenForm,
 )
-from saduak.identity.models import AccessChannel
+from saduak.identity.models import AccessChannel, Passkey
 from saduak.identity.services import CardDetails, EnrolmentCodeUnusable
 
 PENDING_KEY = "saduak_enrolment"
@@ -217,7 +223,12 @@ def security(request: HttpRequest) -> HttpResponse:
     """The person's second factor: set up an authenticator app (scan, confirm with a
     code, keep the recovery codes), or remove it with the password."""
     user = acting_user(request)
-    context: dict[str, object] = {"enabled": second_factor.has_second_factor(user)}
+    context: dict[str, object] = {
+        "enabled": second_factor.has_second_factor(user),
+        "passkeys": Passkey.objects.filter(user=user).order_by("created_at"),
+        # New recovery codes from adding a first passkey, shown this once.
+        "recovery_codes": request.session.pop(passkey_views.RECOVERY_CODES_KEY, None),
+    }
     action = request.POST.get("action")
     if action == "start":
         device = second_factor.totp_setup_start(user=user)
