@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from saduak.core.models import TimeStampedModel
+from saduak.core.models import BilingualNameMixin, TimeStampedModel
 from saduak.core.personal_id import validate_personal_id
 
 
@@ -153,7 +153,7 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", _("Other organisation")
 
 
-class Partner(TimeStampedModel):
+class Partner(BilingualNameMixin, TimeStampedModel):
     """An agency or company that relies on the digital ID. HQ registers it with what
     it may ask for and why; its OAuth clients (oauth2_provider applications) are
     linked through PartnerClient."""
