@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
@@ -317,7 +317,7 @@ def citizen_record_view(*, officer: User, office: Office, personal_id: str) -> U
             citizen=citizen,
             channel=AccessChannel.STAFF_VIEW,
             data_items=["account"],
-            purpose=_("Service at the counter"),
+            purpose=_counter_service_purpose(),
             staff_user=officer,
             office=office,
         )
@@ -325,3 +325,9 @@ def citizen_record_view(*, officer: User, office: Office, personal_id: str) -> U
             actor=officer, action="identity.citizen.view", target=citizen, office=office
         )
     return citizen
+
+
+def _counter_service_purpose() -> str:
+    # Stored in Thai, the language of the record, whatever the officer's page was in.
+    with translation.override("th"):
+        return _("Service at the counter")
