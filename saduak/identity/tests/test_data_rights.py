@@ -24,7 +24,10 @@ def test_an_officer_lookup_appears_on_the_citizens_page_with_name_and_office(
     officer = make_staff(Role.COUNTER_OFFICER, "reg-5001")
     page = client_for(officer).post(
         "/en/staff/citizens/",
-        {"personal_id": citizen.personal_id, "office": officer.staff_roles.get().office_id},
+        {
+            "personal_id": citizen.personal_id,
+            "office": officer.staff_roles.get().office_id,
+        },
     )
     assert "สมศรี ใจดี" in page.content.decode()
 
