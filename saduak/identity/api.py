@@ -5,25 +5,30 @@ HQ's per-partner statistics."""
 from datetime import date
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from saduak.accounts.permissions import acting_user
+from saduak.areas.selectors import office_get
 from saduak.core.api_auth import STAFF_OR_MACHINE
 from saduak.core.pagination import ApiPagination
 from saduak.core.thai import current_fiscal_year
-from saduak.identity import selectors
+from saduak.identity import data_rights, selectors, services
 from saduak.identity.data_items import data_item_label
 from saduak.identity.identity_check import identity_check
-from saduak.identity.models import DataAccess, Partner
+from saduak.identity.models import DataAccess, Partner, SignInSession
 from saduak.identity.schemas import (
     DataAccessOut,
+    EnrolmentCodeIn,
+    EnrolmentCodeOut,
     IdentityCheckIn,
     IdentityCheckOut,
     PartnerUsageOut,
+    SignInSessionOut,
 )
 
 router = Router()
@@ -102,3 +107,36 @@ def partner_usage(
         }
         for row in rows
     ]
+
+
+@router.post(
+    "/enrolment-codes", response={201: EnrolmentCodeOut}, auth=STAFF_OR_MACHINE
+)
+def issue_enrolment_code(request: HttpRequest, payload: EnrolmentCodeIn) -> Status:
+    """For a registry office's own counter app: the same check and one-time code as
+    the officer's page."""
+    data = payload.dict()
+    office = office_get(data.pop("office_code"))
+    code, raw = services.enrolment_code_issue(
+        officer=acting_user(request), office=office, card=services.CardDetails(**data)
+    )
+    url = request.build_absolute_uri(reverse("identity:enrol", args=[raw]))
+    return Status(201, {"url": url, "expires_at": code.expires_at})
+
+
+@router.get("/sessions", response=list[SignInSessionOut], auth=STAFF_OR_MACHINE)
+def my_sessions(request: HttpRequest) -> list[SignInSession]:
+    return list(selectors.active_sessions(user=acting_user(request)))
+
+
+@router.delete("/sessions/{session_id}", response={204: None}, auth=STAFF_OR_MACHINE)
+def end_session(request: HttpRequest, session_id: int) -> Status:
+    user = acting_user(request)
+    services.sign_in_session_end(user=user, session_id=session_id, actor=user)
+    return Status(204, None)
+
+
+@router.get("/my-data", auth=STAFF_OR_MACHINE)
+def my_data(request: HttpRequest) -> dict[str, object]:
+    """Everything Saduak holds about the signed-in person (the JSON copy)."""
+    return data_rights.personal_data_export(user=acting_user(request))

@@ -35,3 +35,25 @@ class PartnerUsageOut(Schema):
     partner: str
     counts: dict[str, int]
     total: int
+
+
+class EnrolmentCodeIn(Schema):
+    office_code: str = Field(max_length=32)
+    personal_id: str = Field(max_length=20)
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    birth_date: date
+    card_expiry: date
+
+
+class EnrolmentCodeOut(Schema):
+    url: str = Field(description="Show this as a QR code to the citizen; it works once")
+    expires_at: datetime
+
+
+class SignInSessionOut(Schema):
+    id: int
+    user_agent: str
+    assurance_level: int
+    started_at: datetime
+    last_seen_at: datetime

@@ -191,3 +191,58 @@ def test_five_wrong_passwords_pause_sign_in_without_saying_whether_the_id_exists
     assert unknown.content.decode().replace(
         "1100000000083", ""
     ) == locked.content.decode().replace(citizen.personal_id, "")
+
+
+def test_a_counter_app_issues_an_enrolment_code_through_the_api(
+    client_for, officer, registry_office
+):
+    response = client_for(officer).post(
+        "/api/v1/identity/enrolment-codes",
+        {
+            "office_code": "reg-5001",
+            "personal_id": SOMSRI.personal_id,
+            "first_name": SOMSRI.first_name,
+            "last_name": SOMSRI.last_name,
+            "birth_date": SOMSRI.birth_date.isoformat(),
+            "card_expiry": SOMSRI.card_expiry.isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert "/enrol/" in response.json()["url"]
+
+
+def test_an_expired_card_is_a_400_through_the_api_too(
+    client_for, officer, registry_office
+):
+    response = client_for(officer).post(
+        "/api/v1/identity/enrolment-codes",
+        {
+            "office_code": "reg-5001",
+            "personal_id": SOMSRI.personal_id,
+            "first_name": SOMSRI.first_name,
+            "last_name": SOMSRI.last_name,
+            "birth_date": SOMSRI.birth_date.isoformat(),
+            "card_expiry": "2020-01-01",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["invalid_params"][0]["name"] == "card_expiry"
+
+
+def test_sessions_are_listed_and_ended_through_the_api(client_for, citizen):
+    other = SignInSession.objects.create(
+        user=citizen, session_key="k2", user_agent="tablet"
+    )
+    client = client_for(citizen)
+    assert [
+        s["user_agent"] for s in client.get("/api/v1/identity/sessions").json()
+    ] == ["tablet"]
+    assert client.delete(f"/api/v1/identity/sessions/{other.pk}").status_code == 204
+    assert client.get("/api/v1/identity/sessions").json() == []
+
+
+def test_the_json_copy_is_in_the_api(client_for, citizen):
+    body = client_for(citizen).get("/api/v1/identity/my-data").json()
+    assert body["account"]["first_name"] == citizen.first_name
