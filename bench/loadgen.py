@@ -14,6 +14,24 @@ ERROR_BACKOFF_S = 0.01
 
 
 @dataclass(frozen=True)
+class RequestSpec:
+    """One request a client sends: GET by default, or a POST with a body."""
+
+    path: str
+    method: str = "GET"
+    body: bytes = b""
+    content_type: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    # The status that counts as success; 0 means any 2xx (a sign-in answers 302).
+    expect_status: int = 0
+
+    def succeeded(self, status: int) -> bool:
+        return (
+            status == self.expect_status if self.expect_status else 200 <= status < 300
+        )
+
+
+@dataclass(frozen=True)
 class LoadSpec:
     host: str
     port: int
@@ -23,6 +41,13 @@ class LoadSpec:
     duration_s: float
     headers: dict[str, str] = field(default_factory=dict)
     timeout_s: float = 10.0
+    # Requests to send instead of GETs of `paths`. With `once`, each is sent by one
+    # client only and the clients stop when they run out (single-use codes).
+    requests: list[RequestSpec] = field(default_factory=list)
+    once: bool = False
+
+    def request_list(self) -> list[RequestSpec]:
+        return self.requests or [RequestSpec(path) for path in self.paths]
 
 
 @dataclass
@@ -35,18 +60,53 @@ class LoadResult:
     elapsed_s: float = 0.0
 
 
+class _Turns:
+    """Which request a client sends next: its own rotation, or (once) the next
+    unused request shared by all clients."""
+
+    def __init__(self, spec: LoadSpec) -> None:
+        self.requests = spec.request_list()
+        self.once = spec.once
+        self.lock = threading.Lock()
+        self.shared = 0
+
+    def next(self, own_turn: int) -> RequestSpec | None:
+        if not self.once:
+            return self.requests[own_turn % len(self.requests)]
+        with self.lock:
+            if self.shared >= len(self.requests):
+                return None
+            self.shared += 1
+            return self.requests[self.shared - 1]
+
+
 def _client(
-    spec: LoadSpec, index: int, measure_from: float, stop_at: float, out: LoadResult
+    spec: LoadSpec,
+    index: int,
+    measure_from: float,
+    stop_at: float,
+    out: LoadResult,
+    turns: _Turns,
 ) -> None:
     conn = http.client.HTTPConnection(spec.host, spec.port, timeout=spec.timeout_s)
     headers = {"Connection": "keep-alive", "Accept": "*/*", **spec.headers}
     turn = index  # clients start at different paths so every path stays in play
     try:
         while (started := time.perf_counter()) < stop_at:
-            path = spec.paths[turn % len(spec.paths)]
+            request = turns.next(turn)
+            if request is None:
+                break
             turn += 1
+            sent = {**headers, **dict(request.headers)}
+            if request.content_type:
+                sent["Content-Type"] = request.content_type
             try:
-                conn.request("GET", path, headers=headers)
+                conn.request(
+                    request.method,
+                    request.path,
+                    body=request.body or None,
+                    headers=sent,
+                )
                 response = conn.getresponse()
                 body = response.read()
             except (OSError, http.client.HTTPException) as exc:
@@ -57,7 +117,7 @@ def _client(
                 continue
             if started < measure_from:
                 continue
-            if 200 <= response.status < 300:
+            if request.succeeded(response.status):
                 out.latencies_ms.append((time.perf_counter() - started) * 1000)
                 out.body_bytes += len(body)
             else:
@@ -68,14 +128,17 @@ def _client(
 
 def generate_load(spec: LoadSpec) -> LoadResult:
     """Run the load in this process (threads) and merge the clients' results."""
-    if not spec.paths:
+    if not spec.request_list():
         raise ValueError("a scenario needs at least one path")
+    turns = _Turns(spec)
     measure_from = time.perf_counter() + spec.warmup_s
     stop_at = measure_from + spec.duration_s
     parts = [LoadResult() for _ in range(spec.concurrency)]
     threads = [
         threading.Thread(
-            target=_client, args=(spec, i, measure_from, stop_at, part), daemon=True
+            target=_client,
+            args=(spec, i, measure_from, stop_at, part, turns),
+            daemon=True,
         )
         for i, part in enumerate(parts)
     ]

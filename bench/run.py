@@ -18,6 +18,7 @@ from typing import Any
 
 from psycopg import Error as DatabaseError
 
+from bench import identity_scenarios  # noqa: F401  (registers its scenarios)
 from bench import scenarios as registry
 from bench.loadgen import LoadSpec, run_in_child
 from bench.server import (
@@ -125,14 +126,18 @@ def prepare_data(env: dict[str, str]) -> None:
 def measure(
     scenario: registry.Scenario, server: Server, env: dict[str, str], opts: Options
 ) -> ScenarioResult:
-    headers: dict[str, str] = {}
+    prepared = registry.Prepared()
     if scenario.setup is not None:
         context = registry.SetupContext(
             base_url=server.base_url,
             manage=lambda *args, **kw: manage(env, *args, **kw),
             env=env,
         )
-        headers = dict(scenario.setup(context) or {})
+        result = scenario.setup(context)
+        if isinstance(result, registry.Prepared):
+            prepared = result
+        elif result:
+            prepared = registry.Prepared(headers=result)
     spec = LoadSpec(
         host=HOST,
         port=server.port,
@@ -140,7 +145,9 @@ def measure(
         concurrency=opts.concurrency,
         warmup_s=opts.warmup,
         duration_s=opts.duration,
-        headers=headers,
+        headers=dict(prepared.headers),
+        requests=list(prepared.requests),
+        once=prepared.once,
     )
     log(f"{scenario.name}: {opts.warmup:g}s warm-up + {opts.duration:g}s measured")
     with MemorySampler(server.pid) as memory:

@@ -42,17 +42,21 @@ def _check_limits(partner: Partner) -> None:
             _("Too many identity checks this second. Wait a moment and try again."),
             extra={"retry_after": 1},
         )
-    used = (
-        PartnerUsageDaily.objects.filter(
-            partner=partner,
-            day=timezone.localdate(),
-            channel=AccessChannel.IDENTITY_CHECK,
+    # Today's count lives in the cache, started from the database's count; with
+    # Redis it is shared by every app server, with the memory cache each process
+    # counts its own share on top of the database's.
+    today = timezone.localdate()
+    day_key = f"identity-check-day:{partner.pk}:{today.isoformat()}"
+    if cache.get(day_key) is None:
+        counted = (
+            PartnerUsageDaily.objects.filter(
+                partner=partner, day=today, channel=AccessChannel.IDENTITY_CHECK
+            )
+            .values_list("count", flat=True)
+            .first()
         )
-        .values_list("count", flat=True)
-        .first()
-        or 0
-    )
-    if used >= partner.identity_checks_per_day:
+        cache.add(day_key, counted or 0, timeout=26 * 60 * 60)
+    if cache.incr(day_key) > partner.identity_checks_per_day:
         raise QuotaExceeded(
             _("Today's quota of identity checks is used up. It renews at midnight."),
             extra={"retry_after": 3600},

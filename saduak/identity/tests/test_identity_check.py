@@ -151,3 +151,13 @@ def test_hq_sees_usage_per_partner_and_districts_do_not(
         "/api/v1/identity/partner-usage"
     )
     assert district.status_code == 403
+
+
+def test_a_revoked_token_stops_working_within_a_minute(client, bank):
+    import time_machine
+
+    headers = machine_token(bank)
+    assert check(client, headers).status_code == 200
+    AccessToken.objects.filter(application__partner_client__partner=bank).delete()
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert check(client, headers).status_code == 401
