@@ -28,7 +28,11 @@ class ChainReport:
 def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
     """Checks every event in sequence order: numbering without gaps, each event's link
     to the hash of the one before, and each event's own hash over its content. Stops
-    at the first break and names it."""
+    at the first break and names it.
+
+    Events deleted from the end are caught by the chain head, unless whoever deleted
+    them also rewound the head row: to catch that too, keep the head hash this
+    command prints somewhere outside the database (operations.md)."""
     expected_sequence = 1
     previous_hash = GENESIS_HASH
     checked = 0
