@@ -45,7 +45,7 @@ def province_list(request: HttpRequest) -> HttpResponse:
         "areas/partials/search_results.html"
         if is_htmx(request)
         else "areas/province_list.html"
-    )  # type: ignore[attr-defined]
+    )
     return render(request, template, context)
 
 

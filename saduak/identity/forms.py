@@ -116,14 +116,6 @@ class ChoosePasswordForm(forms.Form):
         return cleaned
 
 
-class ConfirmPasswordForm(forms.Form):
-    password = forms.CharField(
-        label=_("Your new password, once more"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("The 6-digit code the app shows"),
@@ -135,11 +127,18 @@ class TokenForm(forms.Form):
 
 
 class PasswordAgainForm(forms.Form):
+    """The password typed again: to confirm a new one, or before a serious change."""
+
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def __init__(self, *args: Any, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["password"].label = label
 
 
 class CitizenLookupForm(forms.Form):

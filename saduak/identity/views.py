@@ -35,7 +35,6 @@ from saduak.identity.forms import (
     ChoosePasswordForm,
     CitizenLookupForm,
     CloseDigitalIdForm,
-    ConfirmPasswordForm,
     PasswordAgainForm,
     TokenForm,
 )
@@ -136,7 +135,9 @@ def enrol_confirm(request: HttpRequest, raw: str) -> HttpResponse:
     pending = request.session.get(PENDING_KEY)
     if not pending or pending.get("code") != raw:
         return redirect("identity:enrol", raw=raw)
-    form = ConfirmPasswordForm(request.POST or None)
+    form = PasswordAgainForm(
+        request.POST or None, label=_("Your new password, once more")
+    )
     if request.method == "POST" and form.is_valid():
         if not services.password_confirms(
             password=form.cleaned_data["password"],
