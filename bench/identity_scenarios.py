@@ -109,7 +109,7 @@ def sign_in_setup(context: SetupContext) -> Prepared:
     print(f"[bench] sign_in: one password hash takes {made['hash_ms']:.1f} ms (Argon2)")
     # A CSRF cookie and token from the sign-in page, shared by every request.
     url = urlsplit(context.base_url)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=10)
     conn.request("GET", "/accounts/login/")
     response = conn.getresponse()
     page = response.read().decode()

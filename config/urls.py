@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Called by the SMS gateway, so outside the language prefixes.
     path("notifications/", include("saduak.notifications.urls")),
+    path("o/", include("saduak.identity.oidc.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -25,5 +26,6 @@ urlpatterns += i18n_patterns(
     path("staff/", include("saduak.areas.urls")),
     path("staff/audit/", include("saduak.audit.urls")),
     path("", include("saduak.identity.urls")),
+    path("", include("saduak.identity.oidc.page_urls")),
     prefix_default_language=False,
 )

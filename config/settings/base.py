@@ -285,6 +285,8 @@ ENROLMENT_CODE_MINUTES = 10
 IDENTITY_CHECKS_PER_SECOND = env_int("IDENTITY_CHECKS_PER_SECOND", 50)
 # Second factor by authenticator app (TOTP, RFC 6238) with one-time recovery codes.
 OTP_TOTP_ISSUER = "Saduak"
+# Passkeys: the relying-party ID is the site's host name unless set here.
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
 RECOVERY_CODE_COUNT = 10
 SECOND_FACTOR_PENDING_SECONDS = 300
 TERMS_VERSION = "2569.1"
@@ -316,4 +318,93 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.notifications.tasks.requeue_stale_notifications",
         "schedule": 60.0,
     },
+}
+
+# --- OIDC provider settings (OAUTH2_PROVIDER) ---
+# Partners sign citizens in with the digital ID through OpenID Connect
+# (django-oauth-toolkit; docs/agency-integration.md). Authorization code flow with
+# PKCE for browsers, client credentials for the identity check API only.
+from saduak.identity.oidc.keys import (  # noqa: E402
+    current_key_setting,
+    previous_keys_setting,
+)
+
+INSTALLED_APPS = [*INSTALLED_APPS, "saduak.identity.oidc"]
+OIDC_ENABLED = env_bool("OIDC_ENABLED", True)
+# The issuer partners verify ("https://id.example.go.th/o"); when empty it is this
+# server's address + "/o", taken from each request.
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+# `sub` is a per-partner HMAC of the person's id under a key derived from this
+# secret. Changing it changes every partner's `sub`: keep it when SECRET_KEY rotates.
+OIDC_PAIRWISE_SECRET = env_str("OIDC_PAIRWISE_SECRET") or SECRET_KEY
+# Plain-http redirect URIs, and then only to this machine (localhost, 127.0.0.1,
+# ::1), for development and tests; production accepts https only.
+OIDC_ALLOW_HTTP_LOCALHOST = env_bool(
+    "OIDC_ALLOW_HTTP_LOCALHOST",
+    not env_str("DJANGO_SETTINGS_MODULE").endswith(".production"),
+)
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": OIDC_ENABLED,
+    "OIDC_ISS_ENDPOINT": OIDC_ISSUER,
+    "OIDC_RSA_PRIVATE_KEY": current_key_setting(
+        env_str("OIDC_RSA_PRIVATE_KEY"),
+        development_key_path=VAR_DIR / "oidc-development-key.pem",
+    ),
+    # Retired signing keys stay in the JWKS until tokens they signed have expired.
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": previous_keys_setting(
+        env_str("OIDC_RSA_PREVIOUS_KEYS")
+    ),
+    "OAUTH2_VALIDATOR_CLASS": "saduak.identity.oidc.validators.PartnerValidator",
+    "SCOPES": {
+        "openid": "Sign in with the digital ID (a code for this partner only)",
+        "profile": "Name in Thai",
+        "birthdate": "Date of birth",
+        "address": "Address",
+        "personal_id": "13-digit personal ID",
+        "identity_check": "Identity check API (client credentials)",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"]
+    if OIDC_ALLOW_HTTP_LOCALHOST
+    else ["https"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": [
+        "authorization_code",
+        "client_credentials",
+        "refresh_token",
+    ],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic",
+        "client_secret_post",
+        "none",
+    ],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    # With an id_token_hint of the signed-in person the sign-out happens at once;
+    # otherwise the person is asked.
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_JWKS_MAX_AGE_SECONDS": 3600,
+    # Short lives: a code is exchanged within seconds; a partner that needs the
+    # data again later asks the person to sign in again.
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": env_int("OIDC_CODE_SECONDS", 60),
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OIDC_ACCESS_TOKEN_SECONDS", 300),
+    "ID_TOKEN_EXPIRE_SECONDS": env_int("OIDC_ID_TOKEN_SECONDS", 300),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("OIDC_REFRESH_TOKEN_SECONDS", 3600),
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Saduak remembers consent itself (PartnerConsent), per partner and scopes.
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # RFC 9700 (OAuth 2.0 Security BCP), all enforced.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }

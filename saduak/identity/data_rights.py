@@ -16,6 +16,7 @@ from saduak.audit.models import AuditEvent
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput
 from saduak.identity.models import EnrolmentCode
+from saduak.identity.oidc.models import PartnerConsent
 from saduak.identity.services import sessions_end_all
 
 
@@ -134,10 +135,6 @@ def digital_id_close(*, user: User, password: str) -> None:
 
 def _revoke_partner_consents(user: User) -> None:
     """Remembered consents go too, so reopening the ID starts from none."""
-    try:
-        from saduak.identity.oidc.models import PartnerConsent
-    except ImportError:
-        return
     PartnerConsent.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

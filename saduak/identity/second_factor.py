@@ -98,9 +98,12 @@ def second_factor_verify(*, user: User, token: str) -> Device | None:
     """The device that accepts `token` (an app code or an unused recovery code), or
     None. django-otp throttles repeated failures per device."""
     token = _digits(token) if token.strip().isdigit() else token.strip().lower()
-    for device in devices_for_user(user, confirmed=True, for_verify=True):
-        if device.verify_is_allowed()[0] and device.verify_token(token):
-            return device  # type: ignore[no-any-return]
+    # for_verify locks the devices (throttling counts must not race), which needs a
+    # transaction on PostgreSQL.
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_is_allowed()[0] and device.verify_token(token):
+                return device  # type: ignore[no-any-return]
     return None
 
 

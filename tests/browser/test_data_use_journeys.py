@@ -45,7 +45,9 @@ def test_a_citizen_sees_who_used_their_data_and_downloads_a_copy(
     assert_accessible(desk, "citizen-lookup-th")
 
     phone_context = chromium.new_context(
-        base_url=live_server.url, bypass_csp=True, viewport={"width": 390, "height": 844}
+        base_url=live_server.url,
+        bypass_csp=True,
+        viewport={"width": 390, "height": 844},
     )
     phone = phone_context.new_page()
     sign_in(phone, citizen.personal_id)

@@ -1,0 +1,101 @@
+"""The RSA keys that sign ID tokens.
+
+Production gives the current key in OIDC_RSA_PRIVATE_KEY and, while partners may
+still hold tokens signed by older keys, those in OIDC_RSA_PREVIOUS_KEYS; every key is
+published in the JWKS until it is removed from the environment. Without a key (a
+developer's machine, the embedded demo) one is generated at first use and kept in
+VAR_DIR, never in the repository.
+
+Settings import this module, so it must not import models.
+"""
+
+import functools
+import logging
+import os
+import re
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
+from jwcrypto import jwk
+
+logger = logging.getLogger(__name__)
+
+DEVELOPMENT_KEY_NAME = "oidc-development-key.pem"
+RSA_KEY_BITS = 2048
+PEM_BLOCK = re.compile(
+    r"-----BEGIN (?:RSA )?PRIVATE KEY-----.+?-----END (?:RSA )?PRIVATE KEY-----",
+    re.DOTALL,
+)
+
+
+def pem_blocks(text: str) -> list[str]:
+    """The private keys in a setting, in order. Environment files often carry the
+    newlines of a PEM as `\\n`; both forms are read."""
+    return [block + "\n" for block in PEM_BLOCK.findall(text.replace("\\n", "\n"))]
+
+
+def new_private_key_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+@functools.cache
+def development_key(path: Path) -> str:
+    """The key in `path`, made on first use. Several server processes may start at
+    once: the key is written to a private temporary file and linked into place, so
+    every process reads the same complete key."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(new_private_key_pem())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+        logger.warning(
+            "Generated an OIDC signing key in %s. Set OIDC_RSA_PRIVATE_KEY when more "
+            "than one server signs tokens.",
+            path,
+        )
+    return path.read_text()
+
+
+def current_key_setting(value: str, *, development_key_path: Path) -> str:
+    """OIDC_RSA_PRIVATE_KEY for django-oauth-toolkit: the key in `value`, or the
+    development key, read (or made) only when something first signs or publishes."""
+    if value:
+        blocks = pem_blocks(value)
+        if len(blocks) != 1:
+            raise ImproperlyConfigured(
+                "OIDC_RSA_PRIVATE_KEY must hold exactly one PEM private key."
+            )
+        return blocks[0]
+    return lazy(development_key, str)(development_key_path)  # type: ignore[no-any-return]
+
+
+def previous_keys_setting(value: str) -> list[str]:
+    """OIDC_RSA_PREVIOUS_KEYS: retired keys still published for verification."""
+    blocks = pem_blocks(value)
+    if value.strip() and not blocks:
+        raise ImproperlyConfigured(
+            "OIDC_RSA_PREVIOUS_KEYS must hold PEM private keys, one after another."
+        )
+    return blocks
+
+
+@functools.lru_cache(maxsize=16)
+def jwk_from_pem(pem: str) -> jwk.JWK:
+    """Parsing an RSA key checks it, which costs tens of milliseconds; each key is
+    parsed once per process."""
+    return jwk.JWK.from_pem(pem.encode())

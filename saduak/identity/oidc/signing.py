@@ -1,0 +1,46 @@
+"""The signing keys in use: the current one signs, all are published and accepted
+for verification (an ID token given back as a logout hint may predate a rotation)."""
+
+from typing import Any
+
+from jwcrypto import jwk
+from oauth2_provider.settings import oauth2_settings
+
+from saduak.identity.oidc.keys import jwk_from_pem
+
+ALGORITHM = "RS256"
+
+
+def signing_key() -> jwk.JWK:
+    return jwk_from_pem(str(oauth2_settings.OIDC_RSA_PRIVATE_KEY))
+
+
+def all_keys() -> list[jwk.JWK]:
+    return [
+        signing_key(),
+        *(
+            jwk_from_pem(str(pem))
+            for pem in oauth2_settings.OIDC_RSA_PRIVATE_KEYS_INACTIVE
+        ),
+    ]
+
+
+def verification_keys() -> jwk.JWKSet:
+    keys = jwk.JWKSet()
+    for key in all_keys():
+        keys.add(key)
+    return keys
+
+
+def published_keys() -> list[dict[str, Any]]:
+    """The public halves, as the JWKS lists them; `kid` is the RFC 7638 thumbprint
+    that signed tokens name in their header."""
+    return [
+        {
+            "alg": ALGORITHM,
+            "use": "sig",
+            "kid": key.thumbprint(),
+            **key.export_public(as_dict=True),
+        }
+        for key in all_keys()
+    ]

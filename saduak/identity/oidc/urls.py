@@ -1,0 +1,28 @@
+"""The OpenID Connect endpoints under /o/, outside the language prefixes. The
+namespace is django-oauth-toolkit's own, whose views reverse these names."""
+
+from django.urls import path, re_path
+from oauth2_provider import views as toolkit
+
+from saduak.identity.oidc import views
+
+app_name = "oauth2_provider"
+urlpatterns = [
+    path("authorize/", views.PartnerAuthorizationView.as_view(), name="authorize"),
+    path("token/", views.PartnerTokenView.as_view(), name="token"),
+    path("revoke_token/", toolkit.RevokeTokenView.as_view(), name="revoke-token"),
+    path("userinfo/", toolkit.UserInfoView.as_view(), name="user-info"),
+    path("logout/", views.PartnerLogoutView.as_view(), name="rp-initiated-logout"),
+    re_path(
+        r"^\.well-known/openid-configuration/?$",
+        views.DiscoveryView.as_view(),
+        name="oidc-connect-discovery-info",
+    ),
+    path(".well-known/jwks.json", views.JwksView.as_view(), name="jwks-info"),
+    # RFC 8414 metadata; also what the `iss` of authorization responses is read from.
+    path(
+        ".well-known/oauth-authorization-server",
+        toolkit.OAuthServerMetadataView.as_view(),
+        name="oauth-server-metadata",
+    ),
+]

@@ -1,0 +1,373 @@
+"""Saduak's rules inside django-oauth-toolkit's protocol handling: which clients and
+scopes a partner may use, the pairwise `sub`, `acr`/`amr` from the sign-in's
+assurance level, the claims each scope releases, and the record of each sign-in and
+each release of data."""
+
+import hashlib
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import router, transaction
+from jwcrypto import jws, jwt
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_id_token_model,
+)
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.common import Request
+from oauthlib.oauth2.rfc6749 import errors
+
+from saduak.core.errors import InvalidInput
+from saduak.identity.models import Partner
+from saduak.identity.oidc import signing
+from saduak.identity.oidc.claims import (
+    ASSURANCE_CREDENTIAL,
+    GRANT_CLAIMS_KEY,
+    OPENID,
+    SUPPORTED_CLAIMS,
+    assurance_claims,
+    grantable_scopes,
+    pairwise_subject,
+    userinfo_claims,
+)
+from saduak.identity.oidc.selectors import partner_for_application
+from saduak.identity.oidc.services import (
+    oidc_claims_release_record,
+    oidc_sign_in_record,
+    redirect_uri_check,
+)
+
+AccessToken = get_access_token_model()
+Application = get_application_model()
+Grant = get_grant_model()
+# A secret that verified is remembered (by a digest of it and its stored hash) for
+# a few minutes: client secrets are long random strings, and re-running the
+# password hasher (Argon2, ~100 MB) on every token request would cap throughput.
+SECRET_CHECK_CACHE_SECONDS = 300
+
+
+class PartnerValidator(OAuth2Validator):
+    # Claims are chosen by Saduak's own rules (claims.py), not by this table.
+    oidc_claim_scope = None
+
+    # --- Clients and scopes ------------------------------------------------------
+    def _load_application(self, client_id: str, request: Request) -> Any:
+        """The client with its partner in one query. A client counts only while it
+        belongs to an active partner. (Client ID metadata documents, which
+        django-oauth-toolkit would also try here, are not used by Saduak.)"""
+        cached = request.client
+        if cached is not None and getattr(cached, "client_id", None) == client_id:
+            return cached
+        request.client = None
+        try:
+            application = Application.objects.select_related(
+                "partner_client__partner"
+            ).get(client_id=client_id)
+        except (Application.DoesNotExist, ValueError):
+            return None
+        try:
+            partner = application.partner_client.partner
+        except ObjectDoesNotExist:
+            partner = None
+        request.saduak_partner = (application.pk, partner)
+        if (
+            partner is None
+            or not partner.is_active
+            or not application.is_usable(request)
+        ):
+            return None
+        request.client = application
+        return application
+
+    def _partner(self, request: Request, application: Any = None) -> Partner | None:
+        application = application or request.client
+        if application is None:
+            return None
+        cached = getattr(request, "saduak_partner", None)
+        if cached is not None and cached[0] == application.pk:
+            return cached[1]  # type: ignore[no-any-return]
+        partner = partner_for_application(application)
+        request.saduak_partner = (application.pk, partner)
+        return partner
+
+    def validate_scopes(
+        self,
+        client_id: str,
+        scopes: list[str],
+        client: Any,
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        machine = request.grant_type == "client_credentials"
+        allowed = grantable_scopes(self._partner(request, client), machine=machine)
+        return bool(scopes) and set(scopes) <= allowed
+
+    def get_default_scopes(
+        self, client_id: str, request: Request, *args: Any, **kwargs: Any
+    ) -> list[str]:
+        if request.grant_type == "client_credentials":
+            return sorted(grantable_scopes(self._partner(request), machine=True))
+        return [OPENID]
+
+    def validate_redirect_uri(
+        self,
+        client_id: str,
+        redirect_uri: str,
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        try:
+            redirect_uri_check(redirect_uri)
+        except InvalidInput:
+            return False
+        return super().validate_redirect_uri(client_id, redirect_uri, request)  # type: ignore[no-any-return]
+
+    def _check_secret(self, provided_secret: str, stored_secret: str) -> bool:
+        digest = hashlib.sha256(
+            f"{stored_secret}\x00{provided_secret}".encode()
+        ).hexdigest()
+        key = f"oidc:client-secret-verified:{digest}"
+        if cache.get(key):
+            return True
+        verified = super()._check_secret(provided_secret, stored_secret)
+        if verified:
+            cache.set(key, True, SECRET_CHECK_CACHE_SECONDS)
+        return bool(verified)
+
+    def validate_bearer_token(
+        self, token: str, scopes: list[str], request: Request
+    ) -> bool:
+        """RFC 9700 section 4.3.2: never an access token from the query string,
+        where it would end up in logs and browser history (django-oauth-toolkit
+        enforces this for its resource views but not for userinfo)."""
+        if token and token in parse_qs(urlsplit(request.uri).query).get(
+            "access_token", []
+        ):
+            # For the partner's developers, in a header: plain ASCII, not translated.
+            request.oauth2_error = {
+                "error": "invalid_request",
+                "error_description": "Send the access token in the Authorization header.",
+            }
+            return False
+        return super().validate_bearer_token(token, scopes, request)  # type: ignore[no-any-return]
+
+    def validate_silent_login(self, request: Request) -> bool:
+        """prompt=none passes validation here; the authorization view answers
+        login_required, interaction_required or consent_required, since only it
+        knows the session and the consents."""
+        return True
+
+    def validate_silent_authorization(self, request: Request) -> bool:
+        return True
+
+    # --- Authorization codes ---------------------------------------------------------
+    # django-oauth-toolkit reads the grant of a code seven times in one token
+    # request; it is read once here (with its user) and kept on the request.
+    def _grant(self, code: str, request: Request) -> Any:
+        cached = getattr(request, "saduak_grant", None)
+        if cached is not None and cached.code == code:
+            return cached
+        grant = Grant.objects.select_related("user").filter(code=code).first()
+        if grant is not None:
+            request.saduak_grant = grant
+        return grant
+
+    def _grant_of_client(self, code: str, client: Any, request: Request) -> Any:
+        grant = self._grant(code, request)
+        if grant is None or client is None or grant.application_id != client.pk:
+            return None
+        return grant
+
+    def get_authorization_code_scopes(
+        self, client_id: str, code: str, redirect_uri: str, request: Request
+    ) -> list[str]:
+        grant = self._grant(code, request)
+        return grant.scope.split() if grant is not None else []
+
+    def validate_code(
+        self,
+        client_id: str,
+        code: str,
+        client: Any,
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        grant = self._grant_of_client(code, client, request)
+        if grant is None or grant.is_expired():
+            return False
+        request.scopes = grant.scope.split(" ")
+        request.user = grant.user
+        if grant.nonce:
+            request.nonce = grant.nonce
+        if grant.claims:
+            request.claims = json.loads(grant.claims)
+        return True
+
+    def confirm_redirect_uri(
+        self,
+        client_id: str,
+        code: str,
+        redirect_uri: str,
+        client: Any,
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        grant = self._grant_of_client(code, client, request)
+        return grant is not None and grant.redirect_uri_allowed(redirect_uri)  # type: ignore[no-any-return]
+
+    def get_code_challenge(self, code: str, request: Request) -> str | None:
+        grant = self._grant_of_client(code, request.client, request)
+        return (grant.code_challenge or None) if grant is not None else None
+
+    def get_code_challenge_method(self, code: str, request: Request) -> str | None:
+        grant = self._grant_of_client(code, request.client, request)
+        return (grant.code_challenge_method or None) if grant is not None else None
+
+    def get_authorization_code_nonce(
+        self, client_id: str, code: str, redirect_uri: str, request: Request
+    ) -> str | None:
+        grant = self._grant(code, request)
+        return (grant.nonce or None) if grant is not None else None
+
+    def _create_authorization_code(
+        self, request: Request, code: dict[str, str], expires: Any = None
+    ) -> Any:
+        """Keeps the sign-in's assurance level with the code, inside the grant's
+        `claims`, where the token request finds it again (validate_code)."""
+        claims = _claims_dict(request.claims)
+        claims[GRANT_CLAIMS_KEY] = {
+            "aal": int(getattr(request, ASSURANCE_CREDENTIAL, None) or 1)
+        }
+        request.claims = claims
+        return super()._create_authorization_code(request, code, expires)
+
+    # --- ID token ----------------------------------------------------------------------
+    def get_oidc_claims(
+        self, token: Any, token_handler: Any, request: Request
+    ) -> dict[str, Any]:
+        """The ID token says who (pairwise `sub`) and how surely (`acr`, `amr`);
+        personal data is released only at the userinfo endpoint."""
+        partner = self._partner(request)
+        assert partner is not None  # the client was loaded through _load_application
+        return {
+            "sub": pairwise_subject(user=request.user, partner=partner),
+            **assurance_claims(_assurance_level(request)),
+        }
+
+    def get_discovery_claims(self, request: Any) -> list[str]:
+        return list(SUPPORTED_CLAIMS)
+
+    def finalize_id_token(
+        self, id_token: dict[str, Any], token: Any, token_handler: Any, request: Request
+    ) -> str:
+        """Signs with the current key, parsed once per process (django-oauth-toolkit
+        parses the PEM for every token, which costs tens of milliseconds)."""
+        claims, expiration_time = self.get_id_token_dictionary(
+            token, token_handler, request
+        )
+        id_token.update(**claims)
+        if "nonce" not in id_token and request.nonce:
+            id_token["nonce"] = request.nonce
+        key = signing.signing_key()
+        header = {"typ": "JWT", "alg": signing.ALGORITHM, "kid": key.thumbprint()}
+        signed = jwt.JWT(
+            header=json.dumps(header), claims=json.dumps(id_token, default=str)
+        )
+        signed.make_signed_token(key)
+        IDToken = get_id_token_model()
+        with transaction.atomic(using=router.db_for_write(IDToken)):
+            saved = self._save_id_token(id_token["jti"], request, expiration_time)
+        request.access_token = saved
+        request.id_token = saved
+        return signed.serialize()  # type: ignore[no-any-return]
+
+    def _save_id_token(
+        self, jti: str, request: Request, expires: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        saved = super()._save_id_token(jti, request, expires, *args, **kwargs)
+        partner = self._partner(request)
+        assert partner is not None
+        oidc_sign_in_record(user=request.user, partner=partner)
+        return saved
+
+    def _create_access_token(
+        self,
+        expires: Any,
+        request: Request,
+        token: dict[str, Any],
+        source_refresh_token: Any = None,
+    ) -> Any:
+        """Links the access token to the ID token issued in this same request
+        without parsing and verifying it again, as django-oauth-toolkit would."""
+        issued = getattr(request, "id_token", None)
+        if not token.get("id_token") or issued is None:
+            return super()._create_access_token(
+                expires, request, token, source_refresh_token
+            )
+        access_token = AccessToken(
+            user=request.user,
+            scope=token["scope"],
+            expires=expires,
+            id_token=issued,
+            application=request.client,
+            source_refresh_token=source_refresh_token,
+            resource=getattr(request, "resource", []),
+        )
+        self._set_token_value(access_token, token["access_token"])
+        access_token.save()
+        return access_token
+
+    def _get_key_for_token(self, token: str) -> Any:
+        """All published keys, so an ID token signed before a key rotation is still
+        accepted as a logout hint."""
+        unverified = jws.JWS()
+        unverified.deserialize(token)
+        claims = json.loads(unverified.objects["payload"].decode("utf-8"))
+        if "aud" not in claims or not self._get_client_by_audience(claims["aud"]):
+            return None
+        return signing.verification_keys()
+
+    # --- Userinfo ----------------------------------------------------------------------
+    def get_userinfo_claims(self, request: Request) -> dict[str, Any]:
+        """The claims of the token's scopes, recorded for the citizen's "who used my
+        data" page in the same request."""
+        partner = self._partner(request)
+        if partner is None or not partner.is_active:
+            raise errors.InvalidTokenError(request=request)
+        claims = userinfo_claims(
+            user=request.user, partner=partner, scopes=request.scopes
+        )
+        oidc_claims_release_record(
+            user=request.user, partner=partner, claims=list(claims)
+        )
+        return claims
+
+
+def _claims_dict(value: Any) -> dict[str, Any]:
+    """The `claims` request parameter as a dict: oauthlib parses it, but the
+    consent form carries it back as JSON text."""
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, str) and value:
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return {}
+        return parsed if isinstance(parsed, dict) else {}
+    return {}
+
+
+def _assurance_level(request: Request) -> int | None:
+    saduak = _claims_dict(request.claims).get(GRANT_CLAIMS_KEY)
+    if isinstance(saduak, dict) and isinstance(saduak.get("aal"), int):
+        return int(saduak["aal"])
+    return None

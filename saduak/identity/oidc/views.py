@@ -1,0 +1,473 @@
+"""The pages of partner sign-in. The protocol is django-oauth-toolkit's; these views
+add Saduak's consent screen, the step-up to assurance level 2, Thai and English
+addresses, and the citizen's list of agencies they share data with."""
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauth2_provider.models import get_application_model
+from oauth2_provider.views import (
+    AuthorizationView,
+    ConnectDiscoveryInfoView,
+    JwksInfoView,
+    RPInitiatedLogoutView,
+    TokenView,
+)
+from oauthlib.oauth2.rfc6749.errors import InvalidClientIdError, OAuth2Error
+from oauthlib.openid.connect.core.exceptions import (
+    ConsentRequired,
+    InteractionRequired,
+)
+
+from saduak.accounts.permissions import acting_user
+from saduak.accounts.views import assurance_level
+from saduak.identity.models import Partner
+from saduak.identity.oidc import selectors, signing
+from saduak.identity.oidc.claims import (
+    ACR_VALUES,
+    ASSURANCE_CREDENTIAL,
+    SUPPORTED_CLAIMS,
+    consent_items,
+    required_level,
+)
+from saduak.identity.oidc.forms import ConsentForm
+from saduak.identity.oidc.services import oidc_consent_grant, oidc_consent_revoke
+
+LANGUAGES = ("th", "en")
+# The authorization request parameters the consent form carries, to rebuild the
+# request when the person must step up first.
+AUTHORIZATION_PARAMETERS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "claims",
+    "acr_values",
+)
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
+
+
+# --- Helpers ---------------------------------------------------------------------------
+def partner_name(partner: Partner) -> str:
+    if get_language() == "en" and partner.name_en:
+        return partner.name_en
+    return partner.name_th
+
+
+def partner_purpose(partner: Partner) -> str:
+    if get_language() == "en" and partner.purpose_en:
+        return partner.purpose_en
+    return partner.purpose_th
+
+
+def language_address(request: HttpRequest, language: str) -> str:
+    """This page's address in `language`: Thai without a prefix, English under
+    /en/ (the same rule as every other page)."""
+    path = request.get_full_path()
+    if path.startswith("/en/"):
+        path = path[3:]
+    return f"/en{path}" if language == "en" else path
+
+
+def requested_language(request: HttpRequest) -> str | None:
+    """The first language of the OIDC `ui_locales` parameter that Saduak speaks."""
+    for tag in request.GET.get("ui_locales", "").split():
+        language = tag.split("-")[0].lower()
+        if language in LANGUAGES:
+            return language
+    return None
+
+
+def step_up_address(next_url: str) -> str:
+    return f"{reverse('accounts:step-up')}?{urlencode({'next': next_url})}"
+
+
+def policy_allowing_form_target(target: str) -> str | None:
+    """The site's Content-Security-Policy with `target`'s origin added to
+    form-action. Chrome applies form-action to the redirect that answers a form,
+    and here that redirect goes to the partner."""
+    parts = urlsplit(target)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if not ORIGIN.match(origin):
+        return None
+    return re.sub(
+        r"form-action ([^;]*)",
+        lambda found: f"form-action {found.group(1).strip()} {origin}",
+        settings.CONTENT_SECURITY_POLICY,
+    )
+
+
+def arrived_from_own_page(request: HttpRequest) -> bool:
+    """Whether this request follows a form on one of Saduak's own pages (sign-in,
+    second factor) through redirects. A redirect to the partner would then be
+    refused by that page's form-action policy, so the hand-over is a page."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    referer = request.headers.get("Referer", "")
+    return bool(referer) and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}
+    )
+
+
+class LanguageFromRequestMixin:
+    """Thai at /o/..., English at /en/o/...; a partner's `ui_locales` picks one."""
+
+    request: HttpRequest
+
+    def language_redirect(self, request: HttpRequest) -> HttpResponse | None:
+        wanted = requested_language(request)
+        current = (get_language() or settings.LANGUAGE_CODE)[:2]
+        if request.method == "GET" and wanted and wanted != current:
+            return redirect(language_address(request, wanted))
+        return None
+
+    def language_context(self) -> dict[str, str]:
+        current = (get_language() or settings.LANGUAGE_CODE)[:2]
+        other = "en" if current == "th" else "th"
+        return {"other_language_url": language_address(self.request, other)}
+
+
+# --- Authorization and consent ------------------------------------------------------
+class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
+    """django-oauth-toolkit's authorization endpoint with Saduak's consent screen.
+
+    A partner that demands a second factor, or a request with
+    acr_values=urn:saduak:aal2, sends a person signed in with a password alone to
+    the step-up page first. A person who already agreed to share the requested data
+    with the partner is sent straight back; otherwise the screen lists the data
+    and the partner's purpose.
+    """
+
+    template_name = "identity/oidc/consent.html"
+    error_template_name = "identity/oidc/error.html"
+    continue_template_name = "identity/oidc/continue.html"
+    form_class = ConsentForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self._validated: tuple[list[str], dict[str, Any]] | OAuthToolkitError | None = (
+            None
+        )
+        self._showing_error = False
+        self._consent_given = False
+        switched = self.language_redirect(request)
+        if switched is not None:
+            return switched
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def validate_authorization_request(
+        self, request: HttpRequest
+    ) -> tuple[list[str], dict[str, Any]]:
+        """Validated once per request, however often the steps below ask."""
+        if self._validated is None:
+            try:
+                self._validated = super().validate_authorization_request(request)
+            except OAuthToolkitError as error:
+                self._validated = error
+        if isinstance(self._validated, OAuthToolkitError):
+            raise self._validated
+        return self._validated
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            scopes, credentials = self.validate_authorization_request(request)
+        except OAuthToolkitError:
+            return super().get(request, *args, **kwargs)  # the error page
+        prompt = set(request.GET.get("prompt", "").split())
+        if prompt & {"login", "create"}:
+            return super().get(request, *args, **kwargs)
+        application = get_application_model().objects.get(
+            client_id=credentials["client_id"]
+        )
+        partner = selectors.partner_for_application(application)
+        assert partner is not None  # the validator accepts partners' clients only
+        user = acting_user(request)
+        needed = required_level(
+            partner=partner, acr_values=request.GET.get("acr_values", "")
+        )
+        if assurance_level(request) < needed:
+            if "none" in prompt:
+                return self._refuse_silently(
+                    InteractionRequired, credentials, application
+                )
+            return redirect(step_up_address(request.get_full_path()))
+        if "consent" not in prompt and selectors.consent_covers(
+            user=user, partner=partner, scopes=scopes
+        ):
+            return self._approve(request, scopes, credentials, application)
+        if "none" in prompt:
+            return self._refuse_silently(ConsentRequired, credentials, application)
+        return super().get(request, *args, **kwargs)
+
+    def _approve(
+        self,
+        request: HttpRequest,
+        scopes: list[str],
+        credentials: dict[str, Any],
+        application: Any,
+    ) -> HttpResponse:
+        credentials = dict(credentials)
+        if isinstance(credentials.get("ui_locales"), list):
+            credentials["ui_locales"] = " ".join(credentials["ui_locales"])
+        try:
+            uri, *_ = self.create_authorization_response(
+                request=request,
+                scopes=" ".join(scopes),
+                credentials=credentials,
+                allow=True,
+            )
+        except OAuthToolkitError as error:
+            return self.error_response(error, application)
+        if arrived_from_own_page(request):
+            partner = selectors.partner_for_application(application)
+            response = render(
+                request,
+                self.continue_template_name,
+                {
+                    "redirect_to": uri,
+                    "partner_name": partner_name(partner) if partner else "",
+                },
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.redirect(uri, application)  # type: ignore[no-any-return]
+
+    def _refuse_silently(
+        self,
+        error_class: type[OAuth2Error],
+        credentials: dict[str, Any],
+        application: Any,
+    ) -> HttpResponse:
+        """prompt=none: the partner asked not to show anything, so it hears why the
+        person could not be signed in silently."""
+        error = error_class(state=credentials.get("state"))
+        return self.error_response(  # type: ignore[no-any-return]
+            OAuthToolkitError(error=error, redirect_uri=credentials["redirect_uri"]),
+            application,
+        )
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        initial["acr_values"] = self.request.GET.get("acr_values", "")
+        return initial  # type: ignore[no-any-return]
+
+    def form_valid(self, form: ConsentForm) -> HttpResponse:  # type: ignore[override]
+        partner = selectors.partner_for_client_id(form.cleaned_data["client_id"])
+        if partner is None or not partner.is_active:
+            return self.error_response(  # type: ignore[no-any-return]
+                FatalClientError(error=InvalidClientIdError()), application=None
+            )
+        needed = required_level(
+            partner=partner, acr_values=form.cleaned_data.get("acr_values") or ""
+        )
+        if assurance_level(self.request) < needed:
+            query = {
+                name: form.cleaned_data[name]
+                for name in AUTHORIZATION_PARAMETERS
+                if form.cleaned_data.get(name)
+            }
+            return redirect(step_up_address(f"{self.request.path}?{urlencode(query)}"))
+        self._consent_given = bool(form.cleaned_data.get("allow"))
+        return super().form_valid(form)  # type: ignore[no-any-return]
+
+    def create_authorization_response(
+        self,
+        request: HttpRequest,
+        scopes: str,
+        credentials: dict[str, Any],
+        allow: bool,
+    ) -> tuple[str, dict[str, str], str, int]:
+        """Adds the session's assurance level for the ID token's `acr` and `amr`,
+        and remembers the consent the person just gave, with the code."""
+        credentials = {**credentials, ASSURANCE_CREDENTIAL: assurance_level(request)}
+        with transaction.atomic():
+            result = super().create_authorization_response(
+                request, scopes, credentials, allow
+            )
+            if allow and self._consent_given:
+                partner = selectors.partner_for_client_id(credentials["client_id"])
+                assert partner is not None
+                oidc_consent_grant(
+                    user=acting_user(request), partner=partner, scopes=scopes.split()
+                )
+        return result  # type: ignore[no-any-return]
+
+    def error_response(
+        self, error: OAuthToolkitError, application: Any, **kwargs: Any
+    ) -> HttpResponse:
+        self._showing_error = True
+        return super().error_response(error, application, **kwargs)  # type: ignore[no-any-return]
+
+    def get_template_names(self) -> list[str]:
+        if self._showing_error:
+            return [self.error_template_name]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(self.language_context())
+        application = context.get("application")
+        if application is not None and not self._showing_error:
+            partner = selectors.partner_for_application(application)
+            if partner is not None:
+                context["partner_name"] = partner_name(partner)
+                context["purpose"] = partner_purpose(partner)
+                context["items"] = consent_items(context.get("scopes", []))
+        return context  # type: ignore[no-any-return]
+
+    def render_to_response(
+        self, context: dict[str, Any], **response_kwargs: Any
+    ) -> HttpResponse:
+        response = super().render_to_response(context, **response_kwargs)
+        redirect_uri = context.get("redirect_uri")
+        if redirect_uri and not self._showing_error:
+            policy = policy_allowing_form_target(redirect_uri)
+            if policy:
+                response["Content-Security-Policy"] = policy
+        return response  # type: ignore[no-any-return]
+
+
+# --- Token, discovery, keys, logout -----------------------------------------------------
+class PartnerTokenView(TokenView):
+    """django-oauth-toolkit's token endpoint without its after-the-fact lookup of
+    the new access token for the `app_authorized` signal, which nothing in Saduak
+    receives (one query less on the busiest partner endpoint)."""
+
+    @method_decorator(sensitive_post_parameters("password", "client_secret"))
+    def authorization_flow_token_response(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        _uri, headers, body, status = self.create_token_response(request)
+        response = HttpResponse(content=body, status=status)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+
+class DiscoveryView(ConnectDiscoveryInfoView):
+    """django-oauth-toolkit's discovery document, plus what Saduak adds: the `acr`
+    values, the languages of its pages, and RS256 as the only signing algorithm."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        document = json.loads(super().get(request, *args, **kwargs).content)
+        document.update(
+            {
+                "id_token_signing_alg_values_supported": [signing.ALGORITHM],
+                "acr_values_supported": list(ACR_VALUES),
+                "claims_supported": list(SUPPORTED_CLAIMS),
+                "ui_locales_supported": list(LANGUAGES),
+                "grant_types_supported": [
+                    "authorization_code",
+                    "client_credentials",
+                    "refresh_token",
+                ],
+                "claims_parameter_supported": False,
+                "request_parameter_supported": False,
+            }
+        )
+        response = JsonResponse(document)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class JwksView(JwksInfoView):
+    """The current and previous signing keys, each parsed once per process."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = JsonResponse({"keys": signing.published_keys()})
+        age = settings.OAUTH2_PROVIDER.get("OIDC_JWKS_MAX_AGE_SECONDS", 3600)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = (
+            f"public, max-age={age}, stale-while-revalidate={age}, stale-if-error={age}"
+        )
+        return response
+
+
+class PartnerLogoutView(LanguageFromRequestMixin, RPInitiatedLogoutView):
+    """RP-initiated logout: with an ID token of the signed-in person the sign-out
+    happens at once; otherwise the person is asked."""
+
+    template_name = "identity/oidc/logout_confirm.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        switched = self.language_redirect(request)
+        if switched is not None:
+            return switched
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(self.language_context())
+        application = context.get("application")
+        partner = (
+            selectors.partner_for_application(application) if application else None
+        )
+        context["partner_name"] = partner_name(partner) if partner else ""
+        return context  # type: ignore[no-any-return]
+
+    def render_to_response(
+        self, context: dict[str, Any], **response_kwargs: Any
+    ) -> HttpResponse:
+        response = super().render_to_response(context, **response_kwargs)
+        target = self.oidc_data.get("post_logout_redirect_uri")
+        if target and "error" not in context:
+            policy = policy_allowing_form_target(target)
+            if policy:
+                response["Content-Security-Policy"] = policy
+        return response  # type: ignore[no-any-return]
+
+
+# --- The citizen's consents ---------------------------------------------------------
+@login_required
+@never_cache
+@require_GET
+def consent_list(request: HttpRequest) -> HttpResponse:
+    consents = selectors.consents_in_force_for(user=acting_user(request))
+    rows = [
+        {
+            "consent": consent,
+            "partner_name": partner_name(consent.partner),
+            "purpose": partner_purpose(consent.partner),
+            "items": consent_items(consent.scope_set),
+        }
+        for consent in consents
+    ]
+    return render(request, "identity/oidc/consent_list.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
+    user = acting_user(request)
+    consent = selectors.consent_of(user=user, consent_id=consent_id)
+    oidc_consent_revoke(user=user, consent=consent)
+    messages.success(
+        request,
+        _(
+            "%(partner)s no longer receives your data. It will ask again the next "
+            "time you sign in there."
+        )
+        % {"partner": partner_name(consent.partner)},
+    )
+    return redirect("oidc:consents")
