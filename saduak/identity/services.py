@@ -21,6 +21,7 @@ from saduak.audit.services import audit_record
 from saduak.core.errors import DomainError, InvalidInput, PermissionDeniedError
 from saduak.core.personal_id import clean_personal_id
 from saduak.core.thai import format_date_be
+from saduak.identity import terms as terms_text
 from saduak.identity.models import (
     CardStatus,
     EnrolmentCode,
@@ -169,10 +170,13 @@ def enrolment_code_get(raw: str) -> EnrolmentCode:
 
 
 def current_terms() -> TermsVersion:
+    """The newest published terms; the version this release ships (TERMS_VERSION,
+    text in identity/terms.py) is published the first time it is needed."""
     terms = TermsVersion.objects.order_by("-published_at").first()
     if terms is None:
-        raise DomainError(
-            _("The terms of use have not been published yet."), code="no-terms"
+        terms, _created = TermsVersion.objects.get_or_create(
+            version=settings.TERMS_VERSION,
+            defaults={"text_th": terms_text.TERMS_TH, "text_en": terms_text.TERMS_EN},
         )
     return terms
 
