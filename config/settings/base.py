@@ -318,6 +318,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.notifications.tasks.requeue_stale_notifications",
         "schedule": 60.0,
     },
+    "refresh-partner-usage": {
+        "task": "saduak.identity.tasks.refresh_partner_usage",
+        "schedule": 300.0,
+    },
 }
 
 # --- OIDC provider settings (OAUTH2_PROVIDER) ---

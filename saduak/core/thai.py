@@ -6,7 +6,7 @@ year runs 1 October to 30 September and is named by the B.E. year in which it en
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit
@@ -51,6 +51,13 @@ def _local_date(value: date | datetime) -> date:
             value = timezone.localtime(value)
         return value.date()
     return value
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first instant of `day` and of the day after, in the local time zone."""
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
 
 
 def format_date_be(

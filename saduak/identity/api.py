@@ -20,6 +20,7 @@ from saduak.core.api_auth import STAFF_OR_MACHINE
 from saduak.core.pagination import ApiPagination
 from saduak.core.thai import current_fiscal_year
 from saduak.identity import data_rights, selectors, services
+from saduak.identity.data_access import partner_usage_refresh
 from saduak.identity.data_items import data_item_label
 from saduak.identity.identity_check import identity_check
 from saduak.identity.models import DataAccess, Partner, SignInSession
@@ -105,6 +106,7 @@ def partner_usage(
     start: date | None = Query(None, description="Default: start of this fiscal year"),
     end: date | None = Query(None, description="Default: today"),
 ) -> list[dict[str, object]]:
+    partner_usage_refresh()
     rows = selectors.partner_usage(
         viewer=acting_user(request),
         start=start or current_fiscal_year().start,

@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saduak.accounts.models import User
 from saduak.core.errors import DomainError, InvalidInput
 from saduak.core.personal_id import clean_personal_id
-from saduak.identity.data_access import count_partner_usage, data_access_record
-from saduak.identity.models import AccessChannel, CardStatus, Partner, PartnerUsageDaily
+from saduak.identity.data_access import partner_check_record, partner_uses_today
+from saduak.identity.models import AccessChannel, CardStatus, Partner
 from saduak.identity.registry import RegistryRecord, RegistryUnavailable, civil_registry
 from saduak.identity.services import same_name
 
@@ -42,20 +41,16 @@ def _check_limits(partner: Partner) -> None:
             _("Too many identity checks this second. Wait a moment and try again."),
             extra={"retry_after": 1},
         )
-    # Today's count lives in the cache, started from the database's count; with
+    # Today's count lives in the cache, started from the access log's count; with
     # Redis it is shared by every app server, with the memory cache each process
-    # counts its own share on top of the database's.
+    # counts its own share on top of the log's.
     today = timezone.localdate()
     day_key = f"identity-check-day:{partner.pk}:{today.isoformat()}"
     if cache.get(day_key) is None:
-        counted = (
-            PartnerUsageDaily.objects.filter(
-                partner=partner, day=today, channel=AccessChannel.IDENTITY_CHECK
-            )
-            .values_list("count", flat=True)
-            .first()
+        counted = partner_uses_today(
+            partner=partner, channel=AccessChannel.IDENTITY_CHECK
         )
-        cache.add(day_key, counted or 0, timeout=26 * 60 * 60)
+        cache.add(day_key, counted, timeout=26 * 60 * 60)
     if cache.incr(day_key) > partner.identity_checks_per_day:
         raise QuotaExceeded(
             _("Today's quota of identity checks is used up. It renews at midnight."),
@@ -90,17 +85,12 @@ def identity_check(
             code="registry-unavailable",
         ) from None
     result = _compare(record, first_name, last_name, birth_date)
-    citizen = User.objects.filter(personal_id=cleaned).first()
-    if citizen is not None:
-        data_access_record(
-            citizen=citizen,
-            channel=AccessChannel.IDENTITY_CHECK,
-            data_items=["identity_match", "card_status"],
-            purpose=partner.purpose_th,
-            partner=partner,
-        )
-    else:
-        count_partner_usage(partner, AccessChannel.IDENTITY_CHECK)
+    partner_check_record(
+        partner=partner,
+        personal_id=cleaned,
+        channel=AccessChannel.IDENTITY_CHECK,
+        data_items=["identity_match", "card_status"],
+    )
     return result
 
 

@@ -227,10 +227,17 @@ class AccessChannel(models.TextChoices):
 class DataAccess(models.Model):
     """One use of a citizen's data by a partner or a member of staff: what the
     citizen reads on "who used my data". Written by the service that released or
-    showed the data, in the same transaction."""
+    showed the data, in the same transaction. An identity check about a person
+    without a digital ID has no citizen: it is still a use that the partner's
+    statistics and quota count."""
 
     citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_accesses"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="data_accesses",
+        db_index=False,  # the (citizen, occurred_at) index serves
     )
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     accessor_kind = models.CharField(max_length=10, choices=AccessorKind.choices)
@@ -240,6 +247,7 @@ class DataAccess(models.Model):
         null=True,
         blank=True,
         related_name="accesses",
+        db_index=False,  # the (partner, occurred_at) index serves
     )
     staff_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,6 +255,8 @@ class DataAccess(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # Every identity check writes a row: no index that no read uses.
+        db_index=False,
     )
     office = models.ForeignKey(
         "areas.Office",
@@ -254,6 +264,8 @@ class DataAccess(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # Every identity check writes a row: no index that no read uses.
+        db_index=False,
     )
     channel = models.CharField(max_length=20, choices=AccessChannel.choices)
     data_items = models.JSONField(default=list)
@@ -286,8 +298,9 @@ class DataAccess(models.Model):
 
 
 class PartnerUsageDaily(models.Model):
-    """Uses of citizens' data per partner, day and channel, counted as they happen so
-    HQ's statistics never scan the access log."""
+    """Uses of citizens' data per partner, day and channel: a fact table recounted
+    from the access log by `partner_usage_rollup` (every few minutes for today, once
+    more after midnight for yesterday), so HQ's statistics never scan the log."""
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="usage")
     day = models.DateField()

@@ -30,6 +30,7 @@ from saduak.identity import (
     selectors,
     services,
 )
+from saduak.identity.data_access import partner_usage_refresh
 from saduak.identity.forms import (
     CardForm,
     ChoosePasswordForm,
@@ -325,7 +326,12 @@ def partner_usage(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/partner_usage.html",
-        {"rows": rows, "fiscal_year": fiscal_year, "channels": AccessChannel.choices},
+        {
+            "rows": rows,
+            "fiscal_year": fiscal_year,
+            "channels": AccessChannel.choices,
+            "counted_at": partner_usage_refresh(),
+        },
     )
 
 

@@ -49,6 +49,7 @@ Grant = get_grant_model()
 # a few minutes: client secrets are long random strings, and re-running the
 # password hasher (Argon2, ~100 MB) on every token request would cap throughput.
 SECRET_CHECK_CACHE_SECONDS = 300
+CLIENT_CACHE_SECONDS = 60
 
 
 class PartnerValidator(OAuth2Validator):
@@ -57,23 +58,18 @@ class PartnerValidator(OAuth2Validator):
 
     # --- Clients and scopes ------------------------------------------------------
     def _load_application(self, client_id: str, request: Request) -> Any:
-        """The client with its partner in one query. A client counts only while it
-        belongs to an active partner. (Client ID metadata documents, which
-        django-oauth-toolkit would also try here, are not used by Saduak.)"""
+        """The client with its partner (see _application_with_partner). A client
+        counts only while it belongs to an active partner. (Client ID metadata
+        documents, which django-oauth-toolkit would also try here, are not used by
+        Saduak.)"""
         cached = request.client
         if cached is not None and getattr(cached, "client_id", None) == client_id:
             return cached
         request.client = None
-        try:
-            application = Application.objects.select_related(
-                "partner_client__partner"
-            ).get(client_id=client_id)
-        except (Application.DoesNotExist, ValueError):
+        loaded = _application_with_partner(client_id)
+        if loaded is None:
             return None
-        try:
-            partner = application.partner_client.partner
-        except ObjectDoesNotExist:
-            partner = None
+        application, partner = loaded
         request.saduak_partner = (application.pk, partner)
         if (
             partner is None
@@ -185,6 +181,33 @@ class PartnerValidator(OAuth2Validator):
             return None
         return grant
 
+    def _check_and_set_request_resource(self, request: Request) -> None:
+        """RFC 8707 resource indicators as django-oauth-toolkit checks them, but
+        with the grant already read instead of reading it once more."""
+        if request.grant_type != "authorization_code":
+            super()._check_and_set_request_resource(request)
+            return
+        # With another grant type the parent only normalises and validates the
+        # `resource` parameter; the narrowing against the grant follows here.
+        request.grant_type = "saduak:resource-parameter-only"
+        try:
+            super()._check_and_set_request_resource(request)
+        finally:
+            request.grant_type = "authorization_code"
+        grant = self._grant_of_client(request.code, request.client, request)
+        granted = (grant.resource or []) if grant is not None else []
+        if request.resource and granted:
+            for resource in request.resource:
+                if resource not in granted:
+                    raise errors.CustomOAuth2Error(
+                        error="invalid_target",
+                        description=f"The resource '{resource}' was not granted.",
+                        request=request,
+                    )
+        elif granted:
+            self._validate_resource_uris(request, granted)
+            request.resource = granted
+
     def get_authorization_code_scopes(
         self, client_id: str, code: str, redirect_uri: str, request: Request
     ) -> list[str]:
@@ -284,7 +307,8 @@ class PartnerValidator(OAuth2Validator):
         )
         signed.make_signed_token(key)
         IDToken = get_id_token_model()
-        with transaction.atomic(using=router.db_for_write(IDToken)):
+        # No savepoint: the token view runs the whole exchange in one transaction.
+        with transaction.atomic(using=router.db_for_write(IDToken), savepoint=False):
             saved = self._save_id_token(id_token["jti"], request, expiration_time)
         request.access_token = saved
         request.id_token = saved
@@ -350,6 +374,31 @@ class PartnerValidator(OAuth2Validator):
             user=request.user, partner=partner, claims=list(claims)
         )
         return claims
+
+
+def _application_with_partner(client_id: str) -> tuple[Any, Partner | None] | None:
+    """The client and its partner, read in one query and remembered for
+    CLIENT_CACHE_SECONDS: every token request and sign-in names its client, and a
+    partner's clients change rarely. A change HQ makes to a client or partner
+    (a new secret, a withdrawn partner) takes effect within that time."""
+    if not client_id:
+        return None
+    key = "oidc:client:" + hashlib.sha256(client_id.encode()).hexdigest()
+    remembered = cache.get(key)
+    if remembered is not None:
+        return remembered  # type: ignore[no-any-return]
+    try:
+        application = Application.objects.select_related("partner_client__partner").get(
+            client_id=client_id
+        )
+    except (Application.DoesNotExist, ValueError):
+        return None
+    try:
+        partner = application.partner_client.partner
+    except ObjectDoesNotExist:
+        partner = None
+    cache.set(key, (application, partner), CLIENT_CACHE_SECONDS)
+    return application, partner
 
 
 def _claims_dict(value: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application
 
 from saduak.accounts.models import User
-from saduak.identity.models import DataAccess, Partner, PartnerClient, PartnerUsageDaily
+from saduak.identity.models import DataAccess, Partner, PartnerClient
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,32 @@ def test_the_check_appears_on_the_citizens_page_when_they_have_a_digital_id(
     check(client, machine_token(bank))
     access = DataAccess.objects.get()
     assert (access.partner, access.channel) == (bank, "identity_check")
-    assert PartnerUsageDaily.objects.get(partner=bank).count == 1
+    assert access.citizen.personal_id == "1100000000016"
+
+
+def test_a_check_about_a_person_without_a_digital_id_is_logged_without_a_citizen(
+    client, bank
+):
+    check(client, machine_token(bank))
+    access = DataAccess.objects.get()
+    assert access.citizen is None
+    assert (access.partner, access.data_items) == (
+        bank,
+        ["card_status", "identity_match"],
+    )
+
+
+def test_the_daily_quota_counts_checks_already_in_the_log_when_the_cache_is_empty(
+    client, bank
+):
+    from django.core.cache import cache
+
+    headers = machine_token(bank)
+    for _ in range(2):
+        assert check(client, headers).status_code == 200
+    cache.clear()  # an app server that restarted, or a Redis that was flushed
+    assert check(client, machine_token(bank)).status_code == 200
+    assert check(client, machine_token(bank)).status_code == 429
 
 
 def test_a_token_without_the_scope_or_of_a_partner_not_allowed_is_refused(client, bank):

@@ -14,6 +14,7 @@ from oauth2_provider.models import (
 
 from saduak.audit.models import AuditEvent
 from saduak.core.errors import InvalidInput
+from saduak.identity.data_access import partner_usage_rollup
 from saduak.identity.models import AccessChannel, DataAccess, PartnerClient
 from saduak.identity.oidc import services
 from saduak.identity.oidc.models import PartnerConsent
@@ -214,6 +215,7 @@ def test_a_sign_in_is_recorded_for_the_citizen_and_counted_for_the_partner(citiz
     )
     assert access.data_items == ["sub"]
     assert access.purpose == partner.purpose_th
+    partner_usage_rollup(day=timezone.localdate())
     assert partner.usage.get().count == 1
 
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.cache import cache
 from jwcrypto import jwk, jwt
-from oauth2_provider.models import AccessToken, Grant
+from oauth2_provider.models import AccessToken, Grant, IDToken
 
 from saduak.identity.models import AccessChannel, DataAccess
 from saduak.identity.oidc.claims import pairwise_subject
@@ -170,6 +170,49 @@ def test_a_replayed_code_is_an_invalid_grant(signed_in):
     again = exchange(signed_in, application, secret, query["code"], verifier)
     assert again.status_code == 400
     assert again.json()["error"] == "invalid_grant"
+
+
+def test_a_code_used_up_by_a_racing_request_leaves_no_tokens_of_the_loser(
+    signed_in, monkeypatch
+):
+    """Two requests with one code both get past validation; the second to delete
+    the code gets invalid_grant, and the tokens it had saved are rolled back."""
+    from oauthlib.oauth2.rfc6749 import errors
+
+    from saduak.identity.oidc.validators import PartnerValidator
+
+    application, secret = make_client(make_partner())
+    query, verifier = code_for(signed_in, application)
+
+    def lost_the_race(self, client_id, code, request, *args, **kwargs):
+        raise errors.InvalidGrantError(request=request)
+
+    monkeypatch.setattr(
+        PartnerValidator, "invalidate_authorization_code", lost_the_race
+    )
+    response = exchange(signed_in, application, secret, query["code"], verifier)
+    assert response.json()["error"] == "invalid_grant"
+    assert not AccessToken.objects.exists()
+    assert not IDToken.objects.exists()
+    assert not DataAccess.objects.exists()
+    assert Grant.objects.filter(code=query["code"]).exists()
+
+
+def test_a_partner_withdrawn_by_hq_stops_exchanging_codes_within_a_minute(signed_in):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    partner = make_partner()
+    application, secret = make_client(partner)
+    query, verifier = code_for(signed_in, application)
+    partner.is_active = False
+    partner.save(update_fields=["is_active"])
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        response = exchange(signed_in, application, secret, query["code"], verifier)
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
 
 
 def test_a_wrong_pkce_verifier_is_an_invalid_grant(signed_in):
