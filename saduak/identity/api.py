@@ -24,6 +24,7 @@ from saduak.identity.data_access import partner_usage_refresh
 from saduak.identity.data_items import data_item_label
 from saduak.identity.identity_check import identity_check
 from saduak.identity.models import DataAccess, Partner, SignInSession
+from saduak.identity.oidc.api import router as partners_router
 from saduak.identity.schemas import (
     DataAccessOut,
     EnrolmentCodeIn,
@@ -35,6 +36,7 @@ from saduak.identity.schemas import (
 )
 
 router = Router()
+router.add_router("/partners", partners_router)
 TOKEN_CACHE_SECONDS = 60
 
 

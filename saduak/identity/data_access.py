@@ -5,10 +5,11 @@ import enum
 import functools
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import psycopg
 from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -105,8 +106,8 @@ def _access_insert(
         "purpose": purpose[:500],
     }
     connection = connections[router.db_for_write(DataAccess)]
-    params = [citizen] + [
-        DataAccess._meta.get_field(name).get_db_prep_save(values[name], connection)
+    params: list[Any] = [citizen] + [
+        _field(DataAccess, name).get_db_prep_save(values[name], connection)
         for name in ACCESS_COLUMNS
     ]
     sql = _access_insert_sql(connection.alias, citizen_by)
@@ -121,20 +122,30 @@ def _access_insert(
         cursor.execute(sql, params)
 
 
+def _field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    return str(_field(model, name).column)
+
+
 @functools.cache
 def _access_insert_sql(alias: str, citizen_by: CitizenBy) -> str:
     quote = connections[alias].ops.quote_name
     meta = DataAccess._meta
-    columns = [meta.get_field("citizen").column] + [
-        meta.get_field(name).column for name in ACCESS_COLUMNS
+    columns = [_column(DataAccess, "citizen")] + [
+        _column(DataAccess, name) for name in ACCESS_COLUMNS
     ]
     citizen = "%s"
     if citizen_by is CitizenBy.PERSONAL_ID:
         user = User._meta
         citizen = (
-            f"(SELECT {quote(user.get_field('id').column)} "  # noqa: S608
+            f"(SELECT {quote(_column(User, 'id'))} "  # noqa: S608
             f"FROM {quote(user.db_table)} "
-            f"WHERE {quote(user.get_field('personal_id').column)} = %s)"
+            f"WHERE {quote(_column(User, 'personal_id'))} = %s)"
         )
     placeholders = ", ".join([citizen] + ["%s"] * len(ACCESS_COLUMNS))
     return (

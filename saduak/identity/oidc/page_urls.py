@@ -1,10 +1,10 @@
 """Partner sign-in pages inside the language prefixes: the consent screen and the
 logout question in English at /en/o/... (Thai is served at /o/... by urls.py), and
-the citizen's list of agencies they share data with."""
+the citizen's list of agencies they share data with, and HQ's partner pages."""
 
 from django.urls import path
 
-from saduak.identity.oidc import views
+from saduak.identity.oidc import partner_views, views
 
 app_name = "oidc"
 urlpatterns = [
@@ -15,5 +15,22 @@ urlpatterns = [
         "account/partners/<int:consent_id>/withdraw/",
         views.consent_revoke,
         name="consent-revoke",
+    ),
+    path("staff/partners/", partner_views.partner_list, name="partners"),
+    path("staff/partners/new/", partner_views.partner_new, name="partner-new"),
+    path(
+        "staff/partners/<int:partner_id>/",
+        partner_views.partner_detail,
+        name="partner",
+    ),
+    path(
+        "staff/partners/<int:partner_id>/clients/",
+        partner_views.client_add,
+        name="client-add",
+    ),
+    path(
+        "staff/partners/<int:partner_id>/clients/<str:client_id>/remove/",
+        partner_views.client_remove,
+        name="client-remove",
     ),
 ]

@@ -2,11 +2,13 @@
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
-from oauth2_provider.models import AbstractApplication
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+from oauth2_provider.models import AbstractApplication, get_application_model
 
 from saduak.accounts.models import User
-from saduak.core.errors import NotFound
+from saduak.accounts.scoping import read_reach
+from saduak.core.errors import NotFound, PermissionDeniedError
 from saduak.identity.models import Partner
 from saduak.identity.oidc.models import PartnerConsent
 
@@ -53,3 +55,33 @@ def consent_of(*, user: User, consent_id: int) -> PartnerConsent:
     if consent is None:
         raise NotFound()
     return consent
+
+
+def _require_hq_reader(viewer: User) -> None:
+    if not read_reach(viewer).everything:
+        raise PermissionDeniedError(_("Partners are managed by HQ."))
+
+
+def partners_for_hq(*, viewer: User) -> QuerySet[Partner]:
+    """Every partner, with its number of clients. For HQ administrators and
+    auditors."""
+    _require_hq_reader(viewer)
+    return Partner.objects.annotate(client_count=Count("clients")).order_by(
+        "-is_active", "name_th"
+    )
+
+
+def partner_for_hq(*, viewer: User, partner_id: int) -> Partner:
+    _require_hq_reader(viewer)
+    try:
+        return Partner.objects.get(pk=partner_id)
+    except Partner.DoesNotExist:
+        raise NotFound(_("There is no such partner.")) from None
+
+
+def partner_clients(partner: Partner) -> list[AbstractApplication]:
+    return list(
+        get_application_model()
+        .objects.filter(partner_client__partner=partner)
+        .order_by("created")
+    )

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +22,15 @@ from oauth2_provider.models import (
     revoke_access_token,
 )
 
+from saduak.accounts.choices import Role
 from saduak.accounts.models import User
+from saduak.accounts.scoping import has_role
 from saduak.audit.services import audit_record
-from saduak.core.errors import InvalidInput
+from saduak.core.errors import InvalidInput, NotFound, PermissionDeniedError
 from saduak.identity.data_access import data_access_record
 from saduak.identity.models import AccessChannel, Partner, PartnerClient
-from saduak.identity.oidc.claims import BROWSER_SCOPES
+from saduak.identity.oidc.claims import BROWSER_SCOPES, OPENID
+from saduak.identity.oidc.client_cache import forget_clients
 from saduak.identity.oidc.models import PartnerConsent
 
 LOOPBACK_HOSTS = frozenset({"localhost"})
@@ -133,6 +137,8 @@ def partner_client_create(
 
     Audited as `identity.oidc.client.create`.
     """
+    if isinstance(actor, User):  # commands act as the system
+        require_hq_admin(actor)
     Application = get_application_model()
     if machine:
         if not partner.may_check_identity:
@@ -248,3 +254,116 @@ def oidc_claims_release_record(
 
 def _scope_string(scopes: Iterable[str]) -> str:
     return " ".join(sorted(set(scopes)))
+
+
+# --- HQ registers partners ---------------------------------------------------------
+PARTNER_FIELDS = (
+    "name_th",
+    "name_en",
+    "kind",
+    "purpose_th",
+    "purpose_en",
+    "allowed_scopes",
+    "requires_second_factor",
+    "may_check_identity",
+    "identity_checks_per_day",
+    "is_active",
+)
+
+
+def require_hq_admin(actor: User) -> None:
+    if not has_role(actor, [Role.HQ_ADMIN]):
+        raise PermissionDeniedError(_("Only HQ administrators register partners."))
+
+
+def _clean(partner: Partner) -> None:
+    partner.allowed_scopes = _scope_string(
+        (set(partner.allowed_scopes.split()) & set(BROWSER_SCOPES)) | {OPENID}
+    )
+    try:
+        partner.full_clean()
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        raise InvalidInput(messages[0], field=name) from None
+
+
+def _partner_state(partner: Partner) -> dict[str, Any]:
+    state = {name: getattr(partner, name) for name in PARTNER_FIELDS}
+    state["allowed_scopes"] = _scope_string(partner.scopes)
+    return state
+
+
+def partner_create(*, actor: User, **fields: Any) -> Partner:
+    """Registers a partner with what it may ask for and why (PARTNER_FIELDS).
+    For HQ administrators. Audited as `identity.partner.create`."""
+    require_hq_admin(actor)
+    partner = Partner(
+        **{name: fields[name] for name in PARTNER_FIELDS if name in fields}
+    )
+    _clean(partner)
+    with transaction.atomic():
+        partner.save()
+        audit_record(
+            actor=actor,
+            action="identity.partner.create",
+            target=partner,
+            after=_partner_state(partner),
+        )
+    return partner
+
+
+def partner_update(*, actor: User, partner: Partner, **fields: Any) -> Partner:
+    """Changes what a partner may ask for and why, or withdraws it (is_active).
+    For HQ administrators; the partner's clients are forgotten from the cache so
+    the change takes effect at once. Audited as `identity.partner.update`."""
+    require_hq_admin(actor)
+    with transaction.atomic():
+        locked = Partner.objects.select_for_update().get(pk=partner.pk)
+        before = _partner_state(locked)
+        for name in PARTNER_FIELDS:
+            if name in fields:
+                setattr(locked, name, fields[name])
+        _clean(locked)
+        after = _partner_state(locked)
+        changed = [name for name in PARTNER_FIELDS if before[name] != after[name]]
+        if not changed:
+            return locked
+        locked.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            action="identity.partner.update",
+            target=locked,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+        client_ids = list(
+            get_application_model()
+            .objects.filter(partner_client__partner=locked)
+            .values_list("client_id", flat=True)
+        )
+        transaction.on_commit(lambda: forget_clients(client_ids))
+    return locked
+
+
+def partner_client_remove(*, actor: User, partner: Partner, client_id: str) -> None:
+    """Deletes one of the partner's OAuth clients with every token and unused code
+    it holds: it stops working at once. For HQ administrators. Audited as
+    `identity.oidc.client.remove`."""
+    require_hq_admin(actor)
+    Application = get_application_model()
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .filter(client_id=client_id, partner_client__partner=partner)
+            .first()
+        )
+        if application is None:
+            raise NotFound(_("This partner has no such client."))
+        application.delete()
+        audit_record(
+            actor=actor,
+            action="identity.oidc.client.remove",
+            target=partner,
+            before={"client_id": client_id},
+        )
+        transaction.on_commit(lambda: forget_clients([client_id]))

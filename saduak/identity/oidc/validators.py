@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import router, transaction
 from jwcrypto import jws, jwt
 from oauth2_provider.models import (
@@ -35,6 +34,7 @@ from saduak.identity.oidc.claims import (
     pairwise_subject,
     userinfo_claims,
 )
+from saduak.identity.oidc.client_cache import application_with_partner
 from saduak.identity.oidc.selectors import partner_for_application
 from saduak.identity.oidc.services import (
     oidc_claims_release_record,
@@ -49,7 +49,6 @@ Grant = get_grant_model()
 # a few minutes: client secrets are long random strings, and re-running the
 # password hasher (Argon2, ~100 MB) on every token request would cap throughput.
 SECRET_CHECK_CACHE_SECONDS = 300
-CLIENT_CACHE_SECONDS = 60
 
 
 class PartnerValidator(OAuth2Validator):
@@ -58,7 +57,7 @@ class PartnerValidator(OAuth2Validator):
 
     # --- Clients and scopes ------------------------------------------------------
     def _load_application(self, client_id: str, request: Request) -> Any:
-        """The client with its partner (see _application_with_partner). A client
+        """The client with its partner (client_cache). A client
         counts only while it belongs to an active partner. (Client ID metadata
         documents, which django-oauth-toolkit would also try here, are not used by
         Saduak.)"""
@@ -66,7 +65,7 @@ class PartnerValidator(OAuth2Validator):
         if cached is not None and getattr(cached, "client_id", None) == client_id:
             return cached
         request.client = None
-        loaded = _application_with_partner(client_id)
+        loaded = application_with_partner(client_id)
         if loaded is None:
             return None
         application, partner = loaded
@@ -374,31 +373,6 @@ class PartnerValidator(OAuth2Validator):
             user=request.user, partner=partner, claims=list(claims)
         )
         return claims
-
-
-def _application_with_partner(client_id: str) -> tuple[Any, Partner | None] | None:
-    """The client and its partner, read in one query and remembered for
-    CLIENT_CACHE_SECONDS: every token request and sign-in names its client, and a
-    partner's clients change rarely. A change HQ makes to a client or partner
-    (a new secret, a withdrawn partner) takes effect within that time."""
-    if not client_id:
-        return None
-    key = "oidc:client:" + hashlib.sha256(client_id.encode()).hexdigest()
-    remembered = cache.get(key)
-    if remembered is not None:
-        return remembered  # type: ignore[no-any-return]
-    try:
-        application = Application.objects.select_related("partner_client__partner").get(
-            client_id=client_id
-        )
-    except (Application.DoesNotExist, ValueError):
-        return None
-    try:
-        partner = application.partner_client.partner
-    except ObjectDoesNotExist:
-        partner = None
-    cache.set(key, (application, partner), CLIENT_CACHE_SECONDS)
-    return application, partner
 
 
 def _claims_dict(value: Any) -> dict[str, Any]:

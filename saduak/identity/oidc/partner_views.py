@@ -1,0 +1,150 @@
+"""HQ's pages for partners: register one, say what it may ask for and why, give it
+OAuth clients (a new client's secret is shown once) and withdraw them."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from saduak.accounts.choices import Role
+from saduak.accounts.permissions import acting_user, staff_required
+from saduak.accounts.scoping import has_role
+from saduak.core.errors import DomainError
+from saduak.core.forms import add_domain_error
+from saduak.identity.models import Partner
+from saduak.identity.oidc import selectors, services
+from saduak.identity.oidc.forms import ClientForm, PartnerForm
+
+
+@staff_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    partners = selectors.partners_for_hq(viewer=user)
+    return render(
+        request,
+        "identity/partners/partner_list.html",
+        {"partners": partners, "may_change": has_role(user, [Role.HQ_ADMIN])},
+    )
+
+
+@staff_required
+def partner_new(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    services.require_hq_admin(user)
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_create(actor=user, **form.service_fields())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(partner)s is registered. Give it a client next.")
+                % {"partner": partner.name},
+            )
+            return redirect("oidc:partner", partner_id=partner.pk)
+    return render(
+        request,
+        "identity/partners/partner_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+@never_cache
+def partner_detail(request: HttpRequest, partner_id: int) -> HttpResponse:
+    user = acting_user(request)
+    partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
+    if request.method == "POST":
+        services.require_hq_admin(user)
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update(
+                actor=user, partner=partner, **form.service_fields()
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The partner's details are saved."))
+            return redirect("oidc:partner", partner_id=partner.pk)
+    return _detail_page(request, partner, form=form, client_form=ClientForm())
+
+
+@staff_required
+@never_cache
+@require_POST
+def client_add(request: HttpRequest, partner_id: int) -> HttpResponse:
+    user = acting_user(request)
+    partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
+    services.require_hq_admin(user)
+    client_form = ClientForm(request.POST)
+    created: dict[str, Any] = {}
+    if client_form.is_valid():
+        try:
+            application, secret = services.partner_client_create(
+                partner=partner, actor=user, **client_form.service_fields()
+            )
+        except DomainError as error:
+            add_domain_error(client_form, error)
+        else:
+            # Shown on this answer only: the secret is stored as a hash.
+            created = {"client_id": application.client_id, "secret": secret}
+            client_form = ClientForm()
+    return _detail_page(
+        request,
+        partner,
+        form=PartnerForm(instance=partner),
+        client_form=client_form,
+        created=created,
+        status=400 if client_form.errors else 201 if created else 200,
+    )
+
+
+@staff_required
+@require_POST
+def client_remove(
+    request: HttpRequest, partner_id: int, client_id: str
+) -> HttpResponse:
+    user = acting_user(request)
+    partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
+    services.partner_client_remove(actor=user, partner=partner, client_id=client_id)
+    messages.success(
+        request,
+        _("Client %(client_id)s is removed; its tokens no longer work.")
+        % {"client_id": client_id},
+    )
+    return redirect("oidc:partner", partner_id=partner.pk)
+
+
+def _detail_page(
+    request: HttpRequest,
+    partner: Partner,
+    *,
+    form: PartnerForm,
+    client_form: ClientForm,
+    created: dict[str, Any] | None = None,
+    status: int | None = None,
+) -> HttpResponse:
+    user = acting_user(request)
+    if status is None:
+        status = 400 if form.errors else 200
+    return render(
+        request,
+        "identity/partners/partner_detail.html",
+        {
+            "partner": partner,
+            "form": form,
+            "client_form": client_form,
+            "clients": selectors.partner_clients(partner),
+            "created": created or {},
+            "may_change": has_role(user, [Role.HQ_ADMIN]),
+        },
+        status=status,
+    )
