@@ -204,10 +204,14 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The card agent on officers' computers reads ID cards for enrolment
+# (saduak/identity/card_agent.py); empty hides the "read the card" button.
+CARD_AGENT_URL = env_str("CARD_AGENT_URL").rstrip("/")
+_CONNECT_SOURCES = " ".join(filter(None, ["'self'", CARD_AGENT_URL]))
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-    "base-uri 'self'; object-src 'none'"
+    f"font-src 'self'; connect-src {_CONNECT_SOURCES}; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'self'; object-src 'none'"
 )
 
 # --- Notifications --------------------------------------------------------------------

@@ -4,6 +4,7 @@ a person's own sign-in sessions."""
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -88,7 +89,7 @@ def enrol_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/enrol_start.html",
-        {"form": form, "offices": offices},
+        {"form": form, "offices": offices, "card_agent_url": settings.CARD_AGENT_URL},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -5,6 +5,7 @@ in; then sees and ends a session."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -94,3 +95,48 @@ def test_a_citizen_enrols_at_the_counter_and_signs_in_on_a_phone(
     assert citizen.locator("#id_password1").count() == 0
     counter.close()
     phone.close()
+
+
+def test_the_officer_reads_the_card_in_the_reader_into_the_enrolment_form(
+    chromium, live_server, small_map, make_staff, settings
+):
+    import threading
+
+    from saduak.identity import card_agent
+    from saduak.identity.card_reader import read_card
+    from saduak.identity.tests.fake_card import FakeThaiIdCard
+
+    card = FakeThaiIdCard(expiry="25730313")  # 2030-03-13, as the registry holds
+    agent = card_agent.serve(
+        live_server.url, port=0, source=lambda: read_card(card.transmit, card.atr)
+    )
+    threading.Thread(target=agent.serve_forever, daemon=True).start()
+    settings.CARD_AGENT_URL = f"http://127.0.0.1:{agent.server_address[1]}"
+    try:
+        officer = make_staff(Role.COUNTER_OFFICER, "reg-5001")
+        officer.set_password(OFFICER_PASSWORD)
+        officer.save(update_fields=["password"])
+        context = chromium.new_context(
+            base_url=live_server.url,
+            bypass_csp=True,  # the policy names the agent from the environment
+            viewport={"width": 1024, "height": 900},
+        )
+        desk = context.new_page()
+        sign_in(desk, officer.personal_id, OFFICER_PASSWORD)
+        desk.goto("/staff/enrol/")
+        desk.get_by_role("button", name=gettext_th("Read the card")).click()
+        expect(desk.locator("#id_personal_id")).to_have_value("1100000000016")
+        assert desk.input_value("#id_first_name") == "สมศรี"
+        assert desk.input_value("#id_birth_date") == "1985-03-14"
+        assert desk.input_value("#id_card_expiry") == "2030-03-13"
+        desk.locator("main button[type=submit]").click()
+        desk.wait_for_selector(".qr img")
+        context.close()
+    finally:
+        agent.shutdown()
+        agent.server_close()
+
+
+def gettext_th(message):
+    with translation.override("th"):
+        return gettext(message)
