@@ -5,9 +5,9 @@ in; then sees and ends a session."""
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 
 from saduak.accounts.choices import Role
 from saduak.accounts.models import User
