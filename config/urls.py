@@ -27,5 +27,6 @@ urlpatterns += i18n_patterns(
     path("staff/audit/", include("saduak.audit.urls")),
     path("", include("saduak.identity.urls")),
     path("", include("saduak.identity.oidc.page_urls")),
+    path("", include("saduak.appointments.urls")),
     prefix_default_language=False,
 )

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "saduak.audit",
     "saduak.notifications",
     "saduak.identity",
+    "saduak.appointments",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "saduak.core.middleware.DomainErrorMiddleware",
+    "saduak.core.idempotency.IdempotencyMiddleware",
     "saduak.identity.middleware.SignInSessionMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -77,7 +79,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "saduak.core.context_processors.site",
             ],
-            "builtins": ["saduak.core.templatetags.thai"],
+            "builtins": [
+                "saduak.core.templatetags.thai",
+                "saduak.core.templatetags.forms",
+            ],
         },
     }
 ]
@@ -315,6 +320,24 @@ OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+
+# The public address of the site, for links in SMS, LINE and e-mail messages.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Booking surges (saduak/appointments/admission.py) --------------------------------
+# Booking requests admitted per second over all app servers (0: no waiting room),
+# and per person and per client address per minute.
+BOOKING_ADMISSIONS_PER_SECOND = env_int("BOOKING_ADMISSIONS_PER_SECOND", 200)
+BOOKING_REQUESTS_PER_PERSON_PER_MINUTE = env_int("BOOKING_REQUESTS_PER_PERSON_PER_MINUTE", 30)
+BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE = env_int(
+    "BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE", 600
+)
+# Reverse proxies in front of the app servers: the client is the address this many
+# hops from the end of X-Forwarded-For. 0 trusts no header (REMOTE_ADDR).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
+# Answers to POSTs with an Idempotency-Key are kept this long (saduak/core/idempotency.py).
+IDEMPOTENCY_HOURS = 24
 
 # --- Periodic work (celery beat) -----------------------------------------------------------
 CELERY_BEAT_SCHEDULE = {

@@ -17,7 +17,10 @@ class SearchForm(forms.Form):
 class OfficeContactForm(forms.ModelForm):
     class Meta:
         model = Office
-        fields = ["phone", "email", "address_th", "address_en"]
+        fields = ["phone", "email", "address_th", "address_en", "latitude", "longitude"]
+        help_texts = {
+            "latitude": _('Where the office is, e.g. 18.78836, for "nearest first".'),
+        }
 
 
 class CounterForm(forms.Form):

@@ -109,6 +109,13 @@ class Office(SearchableNameMixin, TimeStampedModel):
     address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Where the office is (WGS 84), for "nearest first"; the office sets it.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     search_key = models.CharField(max_length=420, blank=True, editable=False)
 
@@ -143,7 +150,10 @@ class Office(SearchableNameMixin, TimeStampedModel):
                 ),
             )
         ]
-        indexes = [models.Index(fields=["kind", "province", "district"])]
+        indexes = [
+            models.Index(fields=["kind", "province", "district"]),
+            models.Index(fields=["latitude", "longitude"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -20,11 +20,11 @@ from saduak.areas.permissions import (
 from saduak.audit.services import audit_record, changed_fields
 from saduak.core.errors import Conflict, InvalidInput, NotFound
 
-CONTACT_FIELDS = ["phone", "email", "address_th", "address_en"]
+CONTACT_FIELDS = ["phone", "email", "address_th", "address_en", "latitude", "longitude"]
 
 
-def office_update_contact(*, office: Office, actor: User, **values: str) -> Office:
-    """Changes an office's telephone, e-mail and addresses.
+def office_update_contact(*, office: Office, actor: User, **values: Any) -> Office:
+    """Changes an office's telephone, e-mail, addresses and location.
 
     Requires the actor to manage the office (its district, province or HQ). Audited as
     `office.update` with the fields before and after.

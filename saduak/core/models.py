@@ -26,3 +26,27 @@ class BilingualNameMixin:
     @property
     def name(self) -> str:
         return in_current_language(self.name_th, self.name_en)
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST that carried an Idempotency-Key, so that the same
+    POST sent again (a retry after a timeout, a double tap) gets the same answer
+    instead of doing the work twice. Keys belong to the credential that sent them
+    (session or bearer token). An answer not yet known is `status` 0."""
+
+    owner = models.CharField(max_length=64)
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=1000, blank=True)
+    body = models.BinaryField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="idempotency_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.status}"

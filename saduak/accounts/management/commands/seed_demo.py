@@ -82,8 +82,16 @@ class Command(BaseCommand):
                         user.is_staff = user.is_superuser = True
                         user.save(update_fields=["is_staff", "is_superuser"])
                 rows.append((personal_id, f"{first} {last}", description))
+        from saduak.appointments.demo import seed_demo_appointments
+
+        hq = User.objects.get(personal_id=with_check_digit(DEMO_PEOPLE[1][0]))
+        offices = seed_demo_appointments(hq=hq)
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
             self.stdout.write(f"  {personal_id}  {name:<24} {description}")
+        self.stdout.write("")
+        self.stdout.write("Offices taking bookings, with their kiosk and display:")
+        for line in offices:
+            self.stdout.write(line)
         self.stdout.write("")

@@ -1,0 +1,81 @@
+"""Surviving a release of slots: an admission rate for the booking pages and API
+(over it, a waiting room that says honestly when to come back), and per-citizen
+and per-address limits against bots hoarding slots. Counted in the cache, so with
+Redis every app server shares the counts; with the memory cache each process
+admits its own share."""
+
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from saduak.core.client import client_key
+from saduak.core.errors import DomainError
+
+MAX_RETRY_SECONDS = 60
+
+
+class Busy(DomainError):
+    """More people are booking than the service admits; come back shortly."""
+
+    status = 503
+    code = "waiting-room"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "rate-limited"
+
+
+def _count(key: str, window_seconds: int) -> int:
+    cache.add(key, 0, timeout=window_seconds + 1)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window_seconds + 1)
+        return 1
+
+
+def admit(request: HttpRequest) -> None:
+    """Lets the request through, or raises Busy (503) or TooManyRequests (429),
+    each with `retry_after` seconds. Limits are per second (admission), per
+    minute per signed-in person and per minute per client address."""
+    now = time.time()
+    minute = int(now // 60)
+    to_next_minute = 60 - int(now % 60)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        used = _count(f"book-rate:user:{user.pk}:{minute}", 60)
+        if used > settings.BOOKING_REQUESTS_PER_PERSON_PER_MINUTE:
+            raise TooManyRequests(
+                _("You are going too fast. Wait %(seconds)s seconds and try again.")
+                % {"seconds": to_next_minute},
+                extra={"retry_after": to_next_minute},
+            )
+    used = _count(f"book-rate:ip:{client_key(request)}:{minute}", 60)
+    if used > settings.BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE:
+        raise TooManyRequests(
+            _("Too many requests from your network. Wait %(seconds)s seconds.")
+            % {"seconds": to_next_minute},
+            extra={"retry_after": to_next_minute},
+        )
+    rate = settings.BOOKING_ADMISSIONS_PER_SECOND
+    if rate <= 0:
+        return
+    second = int(now)
+    admitted = _count(f"book-admit:{second}", 1)
+    if admitted > rate:
+        # The k-th request over the rate this second gets in after about k/rate
+        # seconds if everyone comes back when told.
+        wait = min(MAX_RETRY_SECONDS, 1 + math.ceil((admitted - rate) / rate))
+        raise Busy(
+            _(
+                "Many people are booking right now. Your place is kept for you: this "
+                "page tries again by itself in %(seconds)s seconds."
+            )
+            % {"seconds": wait},
+            extra={"retry_after": wait},
+        )

@@ -1,0 +1,334 @@
+"""Booking, cancelling and changing a visit. Capacity and the one-active-booking
+rule are the database's: a conditional UPDATE takes a seat (a CHECK constraint
+backs it) and a partial unique index refuses a second active booking."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saduak.accounts.models import User
+from saduak.accounts.scoping import ACTING_ROLES, Reach, reach_of
+from saduak.appointments import notices
+from saduak.appointments.choices import BookingChannel, BookingStatus
+from saduak.appointments.models import Booking, Slot
+from saduak.appointments.references import new_reference
+from saduak.appointments.selectors.slots import alternatives_for
+from saduak.appointments.services.slots import closed_days
+from saduak.audit.services import audit_record
+from saduak.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDeniedError,
+)
+from saduak.core.links import absolute_url
+from saduak.core.personal_id import clean_personal_id
+from saduak.core.thai import day_bounds, format_datetime_be
+from saduak.notifications.services import notification_notify_user, notification_send
+
+
+class SlotUnavailable(Conflict):
+    """A slot that cannot be booked; `extra["alternatives"]` lists what can."""
+
+    code = "slot-unavailable"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A person booked for by an officer on the telephone."""
+
+    personal_id: str
+    name: str
+    phone: str
+
+
+def acting_reach(actor: User) -> Reach:
+    """Where the actor may act for others (auditors only read)."""
+    return reach_of(actor, ACTING_ROLES)
+
+
+def _refuse(slot: Slot, message: str, code: str) -> SlotUnavailable:
+    return SlotUnavailable(
+        message,
+        code=code,
+        field="slot",
+        extra={"alternatives": alternatives_for(slot)},
+    )
+
+
+def _check_bookable(slot: Slot, *, now: datetime, channel: str) -> None:
+    offered = slot.office_service
+    if not offered.is_active or not offered.office.is_active:
+        raise _refuse(
+            slot, _("This office no longer offers this service."), "not-offered"
+        )
+    if channel == BookingChannel.ONLINE and not offered.online:
+        raise _refuse(
+            slot,
+            _("This office does not take online bookings for this service."),
+            "not-online",
+        )
+    if slot.starts_at <= now:
+        raise _refuse(slot, _("This time has passed. Choose a later time."), "past")
+    if slot.starts_at < now + timedelta(hours=offered.min_notice_hours):
+        raise _refuse(
+            slot,
+            _("Book at least %(hours)s hours ahead. Choose a later time.")
+            % {"hours": offered.min_notice_hours},
+            "too-soon",
+        )
+    last_day = timezone.localdate(now) + timedelta(days=offered.days_ahead)
+    if timezone.localdate(slot.starts_at) > last_day:
+        raise _refuse(
+            slot,
+            _("Bookings open %(days)s days ahead. Choose a day up to %(day)s.")
+            % {"days": offered.days_ahead, "day": last_day.strftime("%d/%m/%Y")},
+            "beyond-window",
+        )
+    day = timezone.localdate(slot.starts_at)
+    if day in closed_days(offered.office, day, day):
+        raise _refuse(slot, _("The office is closed that day."), "closed")
+
+
+def booking_create(
+    *,
+    actor: User,
+    slot: Slot,
+    caller: Caller | None = None,
+) -> Booking:
+    """Books a seat in `slot`: for the signed-in citizen (`actor`), or, with
+    `caller`, for a person on the telephone by an officer of an office the actor's
+    reach covers.
+
+    Refuses (SlotUnavailable, with alternatives) a slot that is past, too soon,
+    beyond the booking window, on a closed day or full, and (Conflict) a second
+    active booking of the same service by the same person. Takes the seat with
+    a conditional UPDATE in the same transaction as the booking, so a refusal
+    leaves nothing. Audited as `appointments.booking.create`; the confirmation
+    goes out by LINE, SMS or e-mail after commit.
+    """
+    now = timezone.now()
+    offered = slot.office_service
+    if caller is None:
+        channel = BookingChannel.ONLINE
+        personal_id, name, phone = actor.personal_id, actor.full_name, actor.phone
+        citizen: User | None = actor
+    else:
+        if not acting_reach(actor).covers_office(offered.office):
+            raise PermissionDeniedError(
+                _("You can book by telephone only at offices you work for.")
+            )
+        channel = BookingChannel.PHONE
+        try:
+            personal_id = clean_personal_id(caller.personal_id)
+        except ValidationError as error:
+            raise InvalidInput(error.messages[0], field="personal_id") from None
+        name, phone = caller.name.strip(), caller.phone.strip()
+        if not name:
+            raise InvalidInput(_("Write the caller's name."), field="name")
+        citizen = User.objects.filter(personal_id=personal_id).first()
+    _check_bookable(slot, now=now, channel=channel)
+    try:
+        with transaction.atomic():
+            taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(
+                booked=F("booked") + 1
+            )
+            if not taken:
+                raise _refuse(
+                    slot, _("This time is fully booked. Choose another time."), "full"
+                )
+            booking = _insert(
+                slot=slot,
+                created_by=actor,
+                personal_id=personal_id,
+                citizen=citizen,
+                name=name,
+                phone=phone,
+                channel=channel,
+            )
+            audit_record(
+                actor=actor,
+                action="appointments.booking.create",
+                target=booking,
+                after={
+                    "reference": booking.reference,
+                    "slot": slot.pk,
+                    "channel": channel,
+                },
+                office=offered.office,
+            )
+            transaction.on_commit(
+                lambda: _notify(booking, notices.BOOKING_CONFIRMED.key)
+            )
+    except IntegrityError:
+        active = Booking.objects.filter(
+            personal_id=personal_id,
+            service_id=offered.service_id,
+            status=BookingStatus.BOOKED,
+        ).first()
+        raise Conflict(
+            _(
+                "There is already a booking for this service (%(reference)s). Cancel "
+                "or change that booking first."
+            )
+            % {"reference": active.reference if active else ""},
+            code="already-booked",
+            field="slot",
+            extra={"reference": active.reference if active else None},
+        ) from None
+    return booking
+
+
+def _insert(*, slot: Slot, **fields: Any) -> Booking:
+    """The booking row, with a new reference; a reference already taken (one in
+    billions) is drawn again."""
+    offered = slot.office_service
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Booking.objects.create(
+                    reference=new_reference(),
+                    slot=slot,
+                    office_service=offered,
+                    service_id=offered.service_id,
+                    office_id=offered.office_id,
+                    starts_at=slot.starts_at,
+                    **fields,
+                )
+        except IntegrityError as error:
+            if "reference" not in str(error).lower():
+                raise
+    raise DomainError(_("No free reference could be drawn. Try again."))
+
+
+def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Booking:
+    """Cancels a booking and frees its seat. The citizen may until the office's
+    free-cancellation deadline; officers of the office's area may at any time
+    before the visit. Audited as `appointments.booking.cancel`."""
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        _check_may_change(actor, locked, verb="cancel")
+        locked.status = BookingStatus.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["status", "cancelled_at"])
+        Slot.objects.filter(pk=locked.slot_id, booked__gt=0).update(
+            booked=F("booked") - 1
+        )
+        audit_record(
+            actor=actor,
+            action="appointments.booking.cancel",
+            target=locked,
+            before={"status": BookingStatus.BOOKED},
+            after={"status": BookingStatus.CANCELLED, "reason": reason[:200]},
+            office=locked.office,
+        )
+        transaction.on_commit(lambda: _notify(locked, notices.BOOKING_CANCELLED.key))
+    return locked
+
+
+def booking_reschedule(*, actor: User, booking: Booking, slot: Slot) -> Booking:
+    """Moves a booking to another slot of the same service: the new seat is taken
+    before the old one is given back, in one transaction, so a full slot leaves
+    the booking as it was. Audited as cancel + create, the new booking pointing
+    at the old one."""
+    if slot.office_service.service_id != booking.service_id:
+        raise InvalidInput(_("Choose a time for the same service."), field="slot")
+    with transaction.atomic():
+        old = Booking.objects.select_for_update().get(pk=booking.pk)
+        _check_may_change(actor, old, verb="change")
+        caller = None
+        if old.channel == BookingChannel.PHONE or old.citizen_id != actor.pk:
+            caller = Caller(old.personal_id, old.name, old.phone)
+        booking_cancel(actor=actor, booking=old, reason="rebooked")
+        new = booking_create(actor=actor, slot=slot, caller=caller)
+        new.rebooked_from = old
+        new.save(update_fields=["rebooked_from"])
+    return new
+
+
+def _check_may_change(actor: User, booking: Booking, *, verb: str) -> None:
+    if booking.status != BookingStatus.BOOKED:
+        raise Conflict(
+            _("This booking is %(status)s and can no longer change.")
+            % {"status": booking.get_status_display().lower()},
+            code="booking-closed",
+        )
+    now = timezone.now()
+    if booking.starts_at <= now:
+        raise Conflict(_("The time of this booking has passed."), code="booking-past")
+    is_staff = acting_reach(actor).covers_office(booking.office)
+    if booking.citizen_id == actor.pk and not is_staff:
+        deadline = booking.starts_at - timedelta(
+            hours=booking.office_service.cancel_until_hours
+        )
+        if now > deadline:
+            raise Conflict(
+                _(
+                    "Free cancellation ended at %(deadline)s. Call the office to "
+                    "%(verb)s this booking: %(phone)s."
+                )
+                % {
+                    "deadline": format_datetime_be(deadline),
+                    "verb": _("cancel") if verb == "cancel" else _("change"),
+                    "phone": booking.office.phone or "",
+                },
+                code="cancellation-closed",
+            )
+    elif not is_staff:
+        raise NotFound(_("There is no such booking."))
+
+
+def booking_url(booking: Booking) -> str:
+    return reverse("appointments:booking", args=[booking.reference])
+
+
+def _notify(booking: Booking, template_key: str) -> None:
+    context = {
+        "reference": booking.reference,
+        "service": booking.service.name_th,
+        "office": booking.office.name_th,
+        "when": format_datetime_be(booking.starts_at),
+        "url": absolute_url(booking_url(booking)),
+    }
+    if booking.citizen is not None:
+        notification_notify_user(
+            user=booking.citizen, template_key=template_key, context=context
+        )
+    elif booking.phone:
+        notification_send(
+            address=booking.phone,
+            channel="sms",
+            template_key=template_key,
+            context=context,
+        )
+
+
+def booking_reminders_send(*, now: datetime | None = None) -> int:
+    """Sends the reminder for tomorrow's bookings not yet reminded. Run by celery
+    beat every hour; each booking is reminded once (a conditional UPDATE marks
+    it first)."""
+    now = now or timezone.now()
+    start, end = day_bounds(timezone.localdate(now) + timedelta(days=1))
+    due = Booking.objects.filter(
+        status=BookingStatus.BOOKED,
+        reminded_at__isnull=True,
+        starts_at__gte=start,
+        starts_at__lt=end,
+    ).select_related("service", "office", "citizen")
+    sent = 0
+    for booking in due.iterator(chunk_size=500):
+        marked = Booking.objects.filter(pk=booking.pk, reminded_at__isnull=True).update(
+            reminded_at=now
+        )
+        if marked:
+            _notify(booking, notices.BOOKING_REMINDER.key)
+            sent += 1
+    return sent

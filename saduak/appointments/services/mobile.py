@@ -1,0 +1,252 @@
+"""The Mobile Unit: anyone asks for a home visit; the district schedules visits
+and records what was done; the requester is told at each step by SMS."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saduak.accounts.models import User
+from saduak.appointments import notices
+from saduak.appointments.choices import (
+    MobileCategory,
+    MobileRequestStatus,
+    MobileVisitStatus,
+)
+from saduak.appointments.models import MobileRequest, MobileVisit
+from saduak.appointments.references import new_reference
+from saduak.appointments.services.bookings import acting_reach
+from saduak.appointments.services.catalogue import clean_or_refuse
+from saduak.areas.models import Office, Subdistrict
+from saduak.audit.services import audit_record
+from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
+from saduak.core.links import absolute_url
+from saduak.core.thai import format_date_be
+from saduak.notifications.services import notification_send
+
+OPEN_STATUSES = (MobileRequestStatus.REQUESTED, MobileRequestStatus.SCHEDULED)
+
+
+@dataclass(frozen=True)
+class MobileRequestDetails:
+    category: str
+    person_name: str
+    person_personal_id: str
+    requester_name: str
+    requester_relation: str
+    contact_phone: str
+    address: str
+    subdistrict_code: str
+    reason: str
+
+
+def _sms(request: MobileRequest, template_key: str, **context: Any) -> None:
+    notification_send(
+        address=request.contact_phone,
+        channel="sms",
+        template_key=template_key,
+        context={
+            "reference": request.reference,
+            "person": request.person_name,
+            **context,
+        },
+    )
+
+
+def mobile_request_create(
+    *, details: MobileRequestDetails, actor: User | None
+) -> MobileRequest:
+    """Records a request for a home visit (by anyone: a relative, a village head,
+    an officer). Refuses an unknown subdistrict, a bad telephone number or a
+    missing reason, naming the field; nothing is saved then. Audited as
+    `appointments.mobile.request`; the requester gets an SMS with the link to
+    follow it."""
+    if details.category not in MobileCategory.values:
+        raise InvalidInput(_("Choose who needs the visit."), field="category")
+    subdistrict = (
+        Subdistrict.objects.select_related("district__province")
+        .filter(code=details.subdistrict_code.strip(), is_active=True)
+        .first()
+    )
+    if subdistrict is None:
+        raise InvalidInput(
+            _("Choose the subdistrict from the list."), field="subdistrict"
+        )
+    request = MobileRequest(
+        category=details.category,
+        person_name=details.person_name.strip(),
+        person_personal_id=details.person_personal_id.replace("-", "").strip(),
+        requester_name=details.requester_name.strip(),
+        requester_relation=details.requester_relation.strip(),
+        contact_phone=details.contact_phone.replace("-", "").strip(),
+        address=details.address.strip(),
+        subdistrict=subdistrict,
+        district=subdistrict.district,
+        province=subdistrict.district.province,
+        reason=details.reason.strip(),
+        requested_by=actor if actor is not None and actor.is_authenticated else None,
+        reference=new_reference(),
+        token=secrets.token_urlsafe(16),
+    )
+    if not request.contact_phone.isdigit() or len(request.contact_phone) not in (9, 10):
+        raise InvalidInput(
+            _("Enter a telephone number we can call: 9 or 10 digits."),
+            field="contact_phone",
+        )
+    clean_or_refuse(request, exclude=["reference", "token", "visit"])
+    try:
+        with transaction.atomic():
+            request.save()
+            audit_record(
+                actor=request.requested_by or "public",
+                action="appointments.mobile.request",
+                target=request,
+                after={"reference": request.reference, "category": request.category},
+                district_code=request.district_id,
+            )
+            transaction.on_commit(
+                lambda: _sms(
+                    request,
+                    notices.MOBILE_REQUEST_RECEIVED.key,
+                    url=absolute_url(
+                        reverse("appointments:mobile-status", args=[request.token])
+                    ),
+                )
+            )
+    except IntegrityError:  # a reference drawn twice
+        raise Conflict(_("Please send the request again."), code="retry") from None
+    return request
+
+
+def _ensure_district(actor: User, district_code: str) -> None:
+    from saduak.appointments.selectors.mobile import covers_district
+
+    if not covers_district(acting_reach(actor), district_code):
+        raise PermissionDeniedError(_("This request belongs to another district."))
+
+
+def mobile_visit_schedule(
+    *,
+    actor: User,
+    office: Office,
+    day: date,
+    requests: list[MobileRequest],
+    note: str = "",
+) -> MobileVisit:
+    """Plans a visit on `day` serving open requests of one subdistrict of the
+    office's district. Audited as `appointments.mobile.visit`; each requester is
+    told the day by SMS."""
+    if not requests:
+        raise InvalidInput(
+            _("Choose the requests this visit serves."), field="requests"
+        )
+    if office.district_id is None:
+        raise InvalidInput(_("Choose a district office."), field="office")
+    _ensure_district(actor, office.district_id)
+    if day < timezone.localdate():
+        raise InvalidInput(_("Choose today or a later day."), field="day")
+    subdistricts = {request.subdistrict_id for request in requests}
+    if len(subdistricts) != 1:
+        raise InvalidInput(
+            _("One visit serves one subdistrict. Choose requests of one subdistrict."),
+            field="requests",
+        )
+    with transaction.atomic():
+        locked = list(
+            MobileRequest.objects.select_for_update().filter(
+                pk__in=[request.pk for request in requests]
+            )
+        )
+        if any(r.district_id != office.district_id for r in locked):
+            raise InvalidInput(
+                _("These requests are not in this office's district."), field="requests"
+            )
+        if any(r.status not in OPEN_STATUSES for r in locked):
+            raise Conflict(_("A chosen request is already closed."), code="closed")
+        visit = MobileVisit.objects.create(
+            office=office,
+            district_id=office.district_id,
+            subdistrict_id=subdistricts.pop(),
+            day=day,
+            note=note.strip()[:500],
+            created_by=actor,
+        )
+        MobileRequest.objects.filter(pk__in=[r.pk for r in locked]).update(
+            visit=visit, status=MobileRequestStatus.SCHEDULED
+        )
+        audit_record(
+            actor=actor,
+            action="appointments.mobile.visit",
+            target=visit,
+            after={"day": day.isoformat(), "requests": [r.reference for r in locked]},
+            office=office,
+        )
+        day_text = format_date_be(day, style="long")
+
+        def tell_requesters() -> None:
+            for request in locked:
+                _sms(
+                    request,
+                    notices.MOBILE_VISIT_SCHEDULED.key,
+                    day=day_text,
+                    office=office.name_th,
+                )
+
+        transaction.on_commit(tell_requesters)
+    return visit
+
+
+OUTCOMES = {
+    MobileRequestStatus.SERVED,
+    MobileRequestStatus.NOT_SERVED,
+    MobileRequestStatus.CANCELLED,
+}
+
+
+def mobile_request_close(
+    *, actor: User, request: MobileRequest, outcome: str, note: str = ""
+) -> MobileRequest:
+    """Records what happened: served at home, visited but not served (with the
+    reason), or cancelled. A visit whose requests are all closed is done.
+    Audited as `appointments.mobile.close`; the requester gets an SMS."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput(_("Choose what happened."), field="outcome")
+    if outcome == MobileRequestStatus.NOT_SERVED and not note.strip():
+        raise InvalidInput(_("Say why the person could not be served."), field="note")
+    _ensure_district(actor, request.district_id)
+    with transaction.atomic():
+        locked = MobileRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status not in OPEN_STATUSES:
+            raise Conflict(_("This request is already closed."), code="closed")
+        before = locked.status
+        locked.status = outcome
+        locked.outcome_note = note.strip()[:500]
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["status", "outcome_note", "closed_at"])
+        if (
+            locked.visit_id
+            and not MobileRequest.objects.filter(
+                visit_id=locked.visit_id, status__in=OPEN_STATUSES
+            ).exists()
+        ):
+            MobileVisit.objects.filter(pk=locked.visit_id).update(
+                status=MobileVisitStatus.DONE
+            )
+        audit_record(
+            actor=actor,
+            action="appointments.mobile.close",
+            target=locked,
+            before={"status": before},
+            after={"status": outcome, "note": locked.outcome_note},
+            district_code=locked.district_id,
+        )
+        label = str(MobileRequestStatus(outcome).label)
+        transaction.on_commit(
+            lambda: _sms(locked, notices.MOBILE_REQUEST_CLOSED.key, outcome=label)
+        )
+    return locked
