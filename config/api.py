@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.renderers import JSONRenderer
 
 from saduak.accounts.api import router as accounts_router
+from saduak.appointments.api import router as appointments_router
 from saduak.areas.api import offices_router
 from saduak.areas.api import router as areas_router
 from saduak.audit.api import router as audit_router
@@ -40,6 +41,7 @@ api.add_router("/offices", offices_router, tags=["offices"])
 api.add_router("/accounts", accounts_router, tags=["accounts"])
 api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/identity", identity_router, tags=["digital ID"])
+api.add_router("/appointments", appointments_router, tags=["appointments"])
 
 
 @api.exception_handler(ValidationError)

@@ -328,7 +328,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Booking requests admitted per second over all app servers (0: no waiting room),
 # and per person and per client address per minute.
 BOOKING_ADMISSIONS_PER_SECOND = env_int("BOOKING_ADMISSIONS_PER_SECOND", 200)
-BOOKING_REQUESTS_PER_PERSON_PER_MINUTE = env_int("BOOKING_REQUESTS_PER_PERSON_PER_MINUTE", 30)
+BOOKING_REQUESTS_PER_PERSON_PER_MINUTE = env_int(
+    "BOOKING_REQUESTS_PER_PERSON_PER_MINUTE", 30
+)
 BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE = env_int(
     "BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE", 600
 )
