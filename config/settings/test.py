@@ -19,5 +19,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: threads in the race tests then wait for
+    # SQLite's write lock (timeout) as the real server's processes do.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 AUDIT_APPEND_ONLY_GUARD = False

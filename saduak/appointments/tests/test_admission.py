@@ -1,0 +1,67 @@
+import pytest
+from django.test import RequestFactory, override_settings
+
+from saduak.appointments.admission import Busy, TooManyRequests, admit
+
+pytestmark = pytest.mark.django_db
+
+
+def request(user=None, address="203.0.113.9"):
+    made = RequestFactory().get("/", REMOTE_ADDR=address)
+    from django.contrib.auth.models import AnonymousUser
+
+    made.user = user or AnonymousUser()
+    return made
+
+
+@override_settings(BOOKING_ADMISSIONS_PER_SECOND=3)
+def test_over_the_admission_rate_people_are_told_when_to_come_back(monkeypatch):
+    import saduak.appointments.admission as admission
+
+    monkeypatch.setattr(admission.time, "time", lambda: 1_000_000.2)
+    for n in range(3):
+        admit(request(address=f"198.51.100.{n}"))
+    with pytest.raises(Busy) as refused:
+        admit(request(address="198.51.100.9"))
+    assert refused.value.status == 503
+    assert refused.value.extra["retry_after"] == 2
+    monkeypatch.setattr(admission.time, "time", lambda: 1_000_001.2)
+    admit(request(address="198.51.100.10"))  # the next second admits again
+
+
+@override_settings(
+    BOOKING_REQUESTS_PER_PERSON_PER_MINUTE=2, BOOKING_ADMISSIONS_PER_SECOND=0
+)
+def test_one_person_cannot_hoard_slots(citizen):
+    admit(request(citizen, "198.51.100.1"))
+    admit(request(citizen, "198.51.100.2"))
+    with pytest.raises(TooManyRequests) as refused:
+        admit(request(citizen, "198.51.100.3"))
+    assert 0 < refused.value.extra["retry_after"] <= 60
+
+
+@override_settings(
+    BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE=2, BOOKING_ADMISSIONS_PER_SECOND=0
+)
+def test_one_address_cannot_either(make_user):
+    admit(request(make_user()))
+    admit(request(make_user()))
+    with pytest.raises(TooManyRequests):
+        admit(request(make_user()))
+    admit(request(make_user(), address="192.0.2.1"))
+
+
+@override_settings(
+    TRUSTED_PROXIES=1,
+    BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE=1,
+    BOOKING_ADMISSIONS_PER_SECOND=0,
+)
+def test_behind_the_proxy_the_client_is_the_forwarded_address():
+    first = request(address="10.0.0.1")
+    first.META["HTTP_X_FORWARDED_FOR"] = "203.0.113.1"
+    second = request(address="10.0.0.1")
+    second.META["HTTP_X_FORWARDED_FOR"] = "203.0.113.2"
+    admit(first)
+    admit(second)  # another client behind the same proxy
+    with pytest.raises(TooManyRequests):
+        admit(first)
