@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -349,6 +350,22 @@ CELERY_BEAT_SCHEDULE = {
     },
     "refresh-partner-usage": {
         "task": "saduak.identity.tasks.refresh_partner_usage",
+        "schedule": 300.0,
+    },
+    "release-slots": {
+        "task": "saduak.appointments.tasks.release_slots",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "send-booking-reminders": {
+        "task": "saduak.appointments.tasks.send_booking_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "close-the-day": {
+        "task": "saduak.appointments.tasks.close_the_day",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "refresh-office-statistics": {
+        "task": "saduak.appointments.tasks.refresh_office_statistics",
         "schedule": 300.0,
     },
 }

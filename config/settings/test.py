@@ -1,6 +1,8 @@
 """Settings for the test suite: fast hashing, in-memory mail, the same database engine
 that DATABASE_URL names (SQLite by default, PostgreSQL in CI's second run)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR
 
@@ -22,6 +24,9 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: threads in the race tests then wait for
     # SQLite's write lock (timeout) as the real server's processes do.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # One file per run, so two runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 AUDIT_APPEND_ONLY_GUARD = False

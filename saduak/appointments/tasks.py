@@ -1,0 +1,38 @@
+"""Celery tasks for appointments: the work is in the services."""
+
+from celery import shared_task
+
+from saduak.appointments.services.bookings import booking_reminders_send
+from saduak.appointments.services.slots import slots_release_rolling
+from saduak.appointments.services.stats import (
+    bookings_close_past,
+    offices_today_refresh,
+)
+from saduak.core.idempotency import idempotency_records_expire
+
+
+@shared_task(ignore_result=True)
+def release_slots() -> int:
+    """Daily: keeps every office's booking window open (CELERY_BEAT_SCHEDULE)."""
+    return slots_release_rolling()
+
+
+@shared_task(ignore_result=True)
+def send_booking_reminders() -> int:
+    """Hourly: reminders for tomorrow's bookings, once each."""
+    return booking_reminders_send()
+
+
+@shared_task(ignore_result=True)
+def close_the_day() -> int:
+    """Nightly: bookings nobody came for become "did not come"; answers kept for
+    Idempotency-Keys expire."""
+    expired = bookings_close_past()
+    idempotency_records_expire()
+    return expired
+
+
+@shared_task(ignore_result=True)
+def refresh_office_statistics() -> None:
+    """Every five minutes: today's office statistics."""
+    offices_today_refresh(force=True)
