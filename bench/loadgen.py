@@ -45,6 +45,14 @@ class LoadSpec:
     # client only and the clients stop when they run out (single-use codes).
     requests: list[RequestSpec] = field(default_factory=list)
     once: bool = False
+    # Requests per second over all clients (0: each client sends as soon as it has
+    # its answer). With a rate, clients keep to their schedule, as arrivals of
+    # people would, and a slow server does not slow what is offered to it
+    # unless every client is waiting.
+    rate_per_s: float = 0.0
+    # Keep (seconds since the measured start, status, latency ms) of every
+    # answer; status 0 is a failed request.
+    keep_samples: bool = False
 
     def request_list(self) -> list[RequestSpec]:
         return self.requests or [RequestSpec(path) for path in self.paths]
@@ -58,6 +66,10 @@ class LoadResult:
     errors: Counter[str] = field(default_factory=Counter)
     body_bytes: int = 0
     elapsed_s: float = 0.0
+    statuses: Counter[int] = field(default_factory=Counter)
+    samples: list[tuple[float, int, float]] = field(default_factory=list)
+    # 429 and 503 answers without a Retry-After header.
+    shed_without_retry_after: int = 0
 
 
 class _Turns:
@@ -91,8 +103,18 @@ def _client(
     conn = http.client.HTTPConnection(spec.host, spec.port, timeout=spec.timeout_s)
     headers = {"Connection": "keep-alive", "Accept": "*/*", **spec.headers}
     turn = index  # clients start at different paths so every path stays in play
+    interval = spec.concurrency / spec.rate_per_s if spec.rate_per_s > 0 else 0.0
+    # Paced clients start spread over one interval, not all at once.
+    due = measure_from - spec.warmup_s + interval * index / spec.concurrency
     try:
         while (started := time.perf_counter()) < stop_at:
+            if interval:
+                if started < due:
+                    time.sleep(due - started)
+                    started = time.perf_counter()
+                    if started >= stop_at:
+                        break
+                due += interval
             request = turns.next(turn)
             if request is None:
                 break
@@ -113,12 +135,23 @@ def _client(
                 conn.close()  # the next request reconnects
                 if started >= measure_from:
                     out.errors[type(exc).__name__] += 1
+                    out.statuses[0] += 1
+                    if spec.keep_samples:
+                        out.samples.append((started - measure_from, 0, 0.0))
                 time.sleep(ERROR_BACKOFF_S)
                 continue
             if started < measure_from:
                 continue
+            latency_ms = (time.perf_counter() - started) * 1000
+            out.statuses[response.status] += 1
+            if response.status in (429, 503) and not response.getheader("Retry-After"):
+                out.shed_without_retry_after += 1
+            if spec.keep_samples:
+                out.samples.append(
+                    (started - measure_from, response.status, latency_ms)
+                )
             if request.succeeded(response.status):
-                out.latencies_ms.append((time.perf_counter() - started) * 1000)
+                out.latencies_ms.append(latency_ms)
                 out.body_bytes += len(body)
             else:
                 out.errors[f"HTTP {response.status}"] += 1
@@ -151,6 +184,10 @@ def generate_load(spec: LoadSpec) -> LoadResult:
         total.latencies_ms.extend(part.latencies_ms)
         total.errors.update(part.errors)
         total.body_bytes += part.body_bytes
+        total.statuses.update(part.statuses)
+        total.samples.extend(part.samples)
+        total.shed_without_retry_after += part.shed_without_retry_after
+    total.samples.sort()
     stuck = sum(thread.is_alive() for thread in threads)
     if stuck:
         total.errors["client did not finish"] += stuck

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -18,10 +18,14 @@ from typing import Any
 
 from psycopg import Error as DatabaseError
 
-from bench import identity_scenarios  # noqa: F401  (registers its scenarios)
+from bench import (  # noqa: F401  (they register their scenarios)
+    appointment_scenarios,
+    identity_scenarios,
+)
 from bench import scenarios as registry
 from bench.loadgen import LoadSpec, run_in_child
 from bench.server import (
+    BENCH_REDIS_URL,
     HOST,
     PG_ADMIN_URL,
     PG_BENCH_DB,
@@ -32,6 +36,7 @@ from bench.server import (
     create_postgres,
     django_env,
     drop_postgres,
+    fresh_redis,
     manage,
     sqlite_url,
     tree_rss,
@@ -65,6 +70,7 @@ class Options:
     worker_class: str
     threads: int
     pg_admin_url: str
+    redis_url: str = ""
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -95,6 +101,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
         default=os.environ.get("BENCH_PG_ADMIN_URL", PG_ADMIN_URL),
         help="where to create the bench database (default: %(default)s)",
     )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", BENCH_REDIS_URL),
+        help="Redis for the cache (flushed first); '' for the memory cache "
+        "(default: %(default)s when it answers)",
+    )
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.warmup < 0 or args.duration + args.warmup > 600:
         parser.error("need 0 < duration, 0 <= warmup, duration + warmup <= 600")
@@ -111,6 +123,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         worker_class=args.worker_class,
         threads=args.threads,
         pg_admin_url=args.pg_admin_url,
+        redis_url=args.redis_url,
     )
 
 
@@ -132,15 +145,20 @@ def prepare_data(env: dict[str, str]) -> None:
 
 
 def measure(
-    scenario: registry.Scenario, server: Server, env: dict[str, str], opts: Options
+    scenario: registry.Scenario,
+    server: Server,
+    env: dict[str, str],
+    opts: Options,
+    earlier: dict[str, ScenarioResult],
 ) -> ScenarioResult:
     prepared = registry.Prepared()
+    context = registry.SetupContext(
+        base_url=server.base_url,
+        manage=lambda *args, **kw: manage(env, *args, **kw),
+        env=env,
+        results=dict(earlier),
+    )
     if scenario.setup is not None:
-        context = registry.SetupContext(
-            base_url=server.base_url,
-            manage=lambda *args, **kw: manage(env, *args, **kw),
-            env=env,
-        )
         result = scenario.setup(context)
         if isinstance(result, registry.Prepared):
             prepared = result
@@ -150,19 +168,29 @@ def measure(
         host=HOST,
         port=server.port,
         paths=scenario.paths(),
-        concurrency=opts.concurrency,
-        warmup_s=opts.warmup,
-        duration_s=opts.duration,
+        concurrency=prepared.concurrency or opts.concurrency,
+        warmup_s=opts.warmup if prepared.warmup_s is None else prepared.warmup_s,
+        duration_s=prepared.duration_s or opts.duration,
         headers=dict(prepared.headers),
         requests=list(prepared.requests),
         once=prepared.once,
+        timeout_s=prepared.timeout_s or 10.0,
+        rate_per_s=prepared.rate_per_s,
+        keep_samples=prepared.keep_samples,
     )
-    log(f"{scenario.name}: {opts.warmup:g}s warm-up + {opts.duration:g}s measured")
+    log(
+        f"{scenario.name}: {spec.warmup_s:g}s warm-up + {spec.duration_s:g}s measured, "
+        f"{spec.concurrency} clients"
+        + (f" at {spec.rate_per_s:.0f} req/s" if spec.rate_per_s else "")
+    )
     with MemorySampler(server.pid) as memory:
         load = run_in_child(spec)
     if not server.alive():
         raise RuntimeError(f"gunicorn died during {scenario.name}")
-    return summarize(
+    checks = prepared.verify(context, load) if prepared.verify else {}
+    for name, value in checks.items():
+        log(f"{scenario.name}: {name} = {value}")
+    summary = summarize(
         scenario.name,
         load.latencies_ms,
         dict(load.errors),
@@ -170,6 +198,7 @@ def measure(
         memory.peak,
         load.body_bytes,
     )
+    return replace(summary, checks=checks)
 
 
 def git_revision() -> str:
@@ -219,7 +248,9 @@ def run(opts: Options) -> int:
             database_url = create_postgres(opts.pg_admin_url)
         else:
             database_url = sqlite_url(workdir)
-        env = django_env(database_url, workdir)
+        redis_url = fresh_redis(opts.redis_url)
+        log(f"cache: {redis_url or 'local memory (per process)'}")
+        env = django_env(database_url, workdir, redis_url)
         prepare_data(env)
         server = Server(
             env,
@@ -231,7 +262,10 @@ def run(opts: Options) -> int:
         log(f"gunicorn pid {server.pid} on {server.base_url}")
         server.wait_ready(registry.PING_PATH)
         idle_rss_mb = tree_rss(server.pid) / MB
-        results = [measure(scenario, server, env, opts) for scenario in chosen]
+        measured: dict[str, ScenarioResult] = {}
+        for scenario in chosen:
+            measured[scenario.name] = measure(scenario, server, env, opts, measured)
+        results = list(measured.values())
         results = add_ratios(results, baseline=registry.BASELINE)
         print(format_table(results), flush=True)
         meta = {

@@ -6,9 +6,10 @@ Add one with `register(Scenario(...))` in this module (or in a module imported h
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
-from bench.loadgen import RequestSpec
+from bench.loadgen import LoadResult, RequestSpec
 
 BASELINE = "ping"
 PING_PATH = "/healthz/ping"
@@ -16,22 +17,37 @@ PING_PATH = "/healthz/ping"
 
 @dataclass(frozen=True)
 class SetupContext:
-    """What a scenario's setup may use: the server's address and `manage.py` with
-    the server's environment (same database)."""
+    """What a scenario's setup may use: the server's address, `manage.py` with
+    the server's environment (same database), and the results of the scenarios
+    measured before it in this run."""
 
     base_url: str
     manage: Callable[..., str]
     env: Mapping[str, str] = field(default_factory=dict)
+    results: Mapping[str, Any] = field(default_factory=dict)
+
+
+# Checks a scenario runs on what its load saw (and the database), for the report.
+Verify = Callable[[SetupContext, LoadResult], dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class Prepared:
     """What a setup hands to the load: headers for every request (a token, a
-    cookie) and, for scenarios that POST, the requests themselves."""
+    cookie) and, for scenarios that POST, the requests themselves; and, where a
+    scenario needs them, its own number of clients, pace, timeout, duration and
+    a check of the outcome."""
 
     headers: Mapping[str, str] = field(default_factory=dict)
     requests: list[RequestSpec] = field(default_factory=list)
     once: bool = False
+    concurrency: int | None = None
+    rate_per_s: float = 0.0
+    timeout_s: float | None = None
+    duration_s: float | None = None
+    warmup_s: float | None = None
+    keep_samples: bool = False
+    verify: Verify | None = None
 
 
 # A setup may return extra request headers (a session cookie, a token) for its load,

@@ -51,12 +51,34 @@ def sqlite_url(workdir: Path) -> str:
 
 
 # --- Django ---------------------------------------------------------------------------
-def django_env(database_url: str, workdir: Path) -> dict[str, str]:
-    """The production settings, pointed at the bench database and a scratch dir."""
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def fresh_redis(url: str) -> str:
+    """An emptied Redis database for the run's cache (the waiting room's counts
+    and rate are shared by every worker there, as in production), or "" when
+    Redis does not answer."""
+    if not url:
+        return ""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.flushdb()
+    except redis.RedisError:
+        return ""
+    return url
+
+
+def django_env(database_url: str, workdir: Path, redis_url: str = "") -> dict[str, str]:
+    """The production settings, pointed at the bench database and a scratch dir
+    (and a Redis cache when `redis_url`)."""
     static_root = workdir / "static"
     static_root.mkdir(exist_ok=True)
+    cache = {"REDIS_URL": redis_url} if redis_url else {}
     return {
         **os.environ,
+        **cache,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -66,6 +88,9 @@ def django_env(database_url: str, workdir: Path) -> dict[str, str]:
         "SADUAK_VAR_DIR": str(workdir / "var"),
         "STATIC_ROOT": str(static_root),
         "PYTHONUNBUFFERED": "1",
+        # Every client of the load generator has the one address 127.0.0.1; in
+        # production each person has their own behind the proxy.
+        "BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE": "100000000",
     }
 
 

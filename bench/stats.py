@@ -37,6 +37,7 @@ class ScenarioResult:
     error_kinds: dict[str, int] = field(default_factory=dict)
     rps_ratio: float | None = None  # rps / baseline rps
     p95_ratio: float | None = None  # p95 / baseline p95
+    checks: dict[str, Any] = field(default_factory=dict)  # the scenario's own
 
 
 def summarize(

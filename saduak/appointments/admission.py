@@ -30,6 +30,29 @@ class TooManyRequests(DomainError):
     code = "rate-limited"
 
 
+RATE_KEY = "booking-admission-rate"
+
+
+def admission_rate() -> int:
+    """Booking requests admitted per second: what operators set for now
+    (`manage.py admission_rate`), else BOOKING_ADMISSIONS_PER_SECOND."""
+    override = cache.get(RATE_KEY)
+    return (
+        int(override)
+        if override is not None
+        else settings.BOOKING_ADMISSIONS_PER_SECOND
+    )
+
+
+def admission_rate_set(rate: int | None, *, hours: int = 24) -> None:
+    """Sets the admission rate on every app server (with a shared cache) until
+    `hours` from now; None goes back to the setting."""
+    if rate is None:
+        cache.delete(RATE_KEY)
+    else:
+        cache.set(RATE_KEY, max(0, rate), timeout=hours * 3600)
+
+
 def _count(key: str, window_seconds: int) -> int:
     cache.add(key, 0, timeout=window_seconds + 1)
     try:
@@ -62,7 +85,7 @@ def admit(request: HttpRequest) -> None:
             % {"seconds": to_next_minute},
             extra={"retry_after": to_next_minute},
         )
-    rate = settings.BOOKING_ADMISSIONS_PER_SECOND
+    rate = admission_rate()
     if rate <= 0:
         return
     second = int(now)

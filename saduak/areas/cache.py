@@ -1,5 +1,6 @@
-"""Caching reads of the map. The map changes only when `load_areas` runs, which bumps
-the version so every cached answer is dropped at once (across app servers when the
+"""Caching reads of the map and the calendar of closures. The map changes only when
+`load_areas` runs, and holidays and closures when staff change them; each bumps the
+version so every cached answer is dropped at once (across app servers when the
 cache is Redis; with the per-process memory cache, answers expire after the TTL)."""
 
 import hashlib

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from saduak.accounts.models import User
+from saduak.areas.cache import bump_map_version
 from saduak.areas.models import Counter, Holiday, Office, OpeningHours
 from saduak.areas.permissions import (
     ensure_can_edit_national_holidays,
@@ -214,6 +215,7 @@ def holiday_add(
                 },
                 office=office,
             )
+            transaction.on_commit(bump_map_version)
     except IntegrityError:
         raise Conflict(
             _("There is already a holiday on this date."), field="date"
@@ -250,6 +252,7 @@ def holiday_remove(*, actor: User, holiday_id: int) -> None:
             office=holiday.office,
         )
         holiday.delete()
+        transaction.on_commit(bump_map_version)
 
 
 def holidays_load_national(*, years: list[int], actor: Any) -> int:
@@ -276,4 +279,5 @@ def holidays_load_national(*, years: list[int], actor: Any) -> int:
                 action="holiday.load",
                 after={"years": years, "added": len(new)},
             )
+            transaction.on_commit(bump_map_version)
     return len(new)

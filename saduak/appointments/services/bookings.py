@@ -198,8 +198,8 @@ def _insert(*, slot: Slot, **fields: Any) -> Booking:
                     reference=new_reference(),
                     slot=slot,
                     office_service=offered,
-                    service_id=offered.service_id,
-                    office_id=offered.office_id,
+                    service=offered.service,
+                    office=offered.office,
                     starts_at=slot.starts_at,
                     **fields,
                 )
@@ -291,6 +291,14 @@ def booking_url(booking: Booking) -> str:
 
 
 def _notify(booking: Booking, template_key: str) -> None:
+    """The message to the person booked for, on the channels they can be reached
+    on (LINE, SMS, e-mail of their account, or the caller's telephone)."""
+    citizen = booking.citizen
+    reachable = booking.phone or (
+        citizen is not None and (citizen.phone or citizen.email or citizen.line_user_id)
+    )
+    if not reachable:
+        return
     context = {
         "reference": booking.reference,
         "service": booking.service.name_th,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
 from saduak.appointments.models import OfficeService, Slot
+from saduak.areas.cache import cached_map_read
 from saduak.areas.models import Holiday, Office
 from saduak.areas.permissions import ensure_can_manage_office
 from saduak.audit.services import audit_record
@@ -20,11 +21,17 @@ MAX_RELEASE_DAYS = 190
 
 
 def closed_days(office: Office, start: date, end: date) -> set[date]:
-    """National holidays and the office's own closures between two days."""
-    return set(
-        Holiday.objects.filter(
-            Q(office__isnull=True) | Q(office=office), date__gte=start, date__lte=end
-        ).values_list("date", flat=True)
+    """National holidays and the office's own closures between two days (cached
+    until holidays change: every booking asks)."""
+    return cached_map_read(
+        f"closed-days:{office.pk}:{start.isoformat()}:{end.isoformat()}",
+        lambda: set(
+            Holiday.objects.filter(
+                Q(office__isnull=True) | Q(office=office),
+                date__gte=start,
+                date__lte=end,
+            ).values_list("date", flat=True)
+        ),
     )
 
 

@@ -65,3 +65,19 @@ def test_behind_the_proxy_the_client_is_the_forwarded_address():
     admit(second)  # another client behind the same proxy
     with pytest.raises(TooManyRequests):
         admit(first)
+
+
+@override_settings(BOOKING_ADMISSIONS_PER_SECOND=200)
+def test_operators_set_the_admission_rate_for_every_server():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from saduak.appointments.admission import admission_rate
+
+    out = StringIO()
+    call_command("admission_rate", "25", stdout=out)
+    assert out.getvalue().strip() == "admission_rate=25"
+    assert admission_rate() == 25
+    call_command("admission_rate", "--reset", stdout=StringIO())
+    assert admission_rate() == 200
