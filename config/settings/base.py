@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "saduak.core.middleware.RequestIdMiddleware",
     "saduak.core.middleware.ApiProblemMiddleware",
+    "saduak.appointments.middleware.AdmissionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "saduak.core.middleware.ContentSecurityPolicyMiddleware",
     "saduak.core.middleware.RefuseNulMiddleware",

@@ -63,9 +63,9 @@ def _count(key: str, window_seconds: int) -> int:
 
 
 def admit(request: HttpRequest) -> None:
-    """Lets the request through, or raises Busy (503) or TooManyRequests (429),
-    each with `retry_after` seconds. Limits are per second (admission), per
-    minute per signed-in person and per minute per client address."""
+    """The per-person and per-address limits of the booking pages and API (the
+    views call it; the waiting room, `admit_now`, runs before them in
+    AdmissionMiddleware). Raises TooManyRequests with `retry_after` seconds."""
     now = time.time()
     minute = int(now // 60)
     to_next_minute = 60 - int(now % 60)
@@ -85,14 +85,17 @@ def admit(request: HttpRequest) -> None:
             % {"seconds": to_next_minute},
             extra={"retry_after": to_next_minute},
         )
+
+
+def admit_now() -> None:
+    """The waiting room: at most admission_rate() booking requests a second get
+    in. Raises Busy with `retry_after`: the k-th request over the rate this
+    second gets in after about k/rate seconds if everyone comes back when told."""
     rate = admission_rate()
     if rate <= 0:
         return
-    second = int(now)
-    admitted = _count(f"book-admit:{second}", 1)
+    admitted = _count(f"book-admit:{int(time.time())}", 1)
     if admitted > rate:
-        # The k-th request over the rate this second gets in after about k/rate
-        # seconds if everyone comes back when told.
         wait = min(MAX_RETRY_SECONDS, 1 + math.ceil((admitted - rate) / rate))
         raise Busy(
             _(

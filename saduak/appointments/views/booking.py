@@ -17,9 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from saduak.accounts.permissions import acting_user
-from saduak.appointments.admission import Busy, TooManyRequests, admit
+from saduak.appointments.admission import TooManyRequests, admit
 from saduak.appointments.choices import BookingStatus
 from saduak.appointments.forms import OfficeSearchForm
+from saduak.appointments.middleware import waiting_room
 from saduak.appointments.models import Booking, OfficeService, Slot
 from saduak.appointments.selectors import bookings as booking_selectors
 from saduak.appointments.selectors import catalogue, slots
@@ -31,24 +32,16 @@ View = Callable[..., HttpResponse]
 
 
 def admitted(view: View) -> View:
-    """The booking pages' waiting room: over the admission rate (or a person's or
-    address's limit) the page says when it will try again, and does so by itself
-    (a meta refresh, no JavaScript needed), with 503 or 429 and Retry-After."""
+    """A person's or address's limit on the booking pages (the waiting room for
+    everyone runs before, in AdmissionMiddleware): the page says when it will try
+    again, and does so by itself (a meta refresh, no JavaScript), with 429 and
+    Retry-After."""
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             admit(request)
-        except (Busy, TooManyRequests) as refused:
-            retry = int(refused.extra["retry_after"])
-            response = render(
-                request,
-                "appointments/waiting_room.html",
-                {"message": refused.message, "retry_after": retry},
-                status=refused.status,
-            )
-            response["Retry-After"] = str(retry)
-            response["Cache-Control"] = "no-store"
-            return response
+        except TooManyRequests as refused:
+            return waiting_room(request, refused)
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
