@@ -170,6 +170,14 @@ def test_walk_ins_and_check_ins_are_called_and_the_display_follows(
     expect(desk.locator(".console-now")).to_contain_text(
         th("Nobody is at this counter.")
     )
+    # The same display, console and kiosk in English.
+    tv.goto("/en/offices/reg-5001/now-serving/")
+    expect(tv.locator("h1")).to_have_text("Now serving")
+    expect(tv.locator(".board")).to_contain_text("Please take a ticket at the kiosk.")
+    desk.goto(f"/en/staff/counters/{counters[0].pk}/")
+    expect(desk.get_by_role("button", name="Call next")).to_be_visible()
+    kiosk.goto("/en/offices/reg-5001/kiosk/")
+    expect(kiosk.locator("h1")).to_have_text("Take a ticket")
 
 
 def test_a_relative_asks_for_a_home_visit_for_a_bedridden_person(phone, small_map):
