@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from saduak.appointments.choices import MobileCategory, MobileRequestStatus
 from saduak.appointments.models import OfficeService, QueueSettings
+from saduak.appointments.services.catalogue import (
+    OFFICE_SERVICE_FIELDS,
+    QUEUE_SETTINGS_FIELDS,
+)
 from saduak.areas.models import Counter, Office
 from saduak.core.personal_id import clean_personal_id
 
@@ -53,17 +57,7 @@ class CallerForm(forms.Form):
 class OfficeServiceForm(forms.ModelForm):
     class Meta:
         model = OfficeService
-        fields = [
-            "counters",
-            "slot_minutes",
-            "seats_per_slot",
-            "min_notice_hours",
-            "days_ahead",
-            "cancel_until_hours",
-            "online",
-            "walk_in",
-            "is_active",
-        ]
+        fields = ["counters", *OFFICE_SERVICE_FIELDS]
         widgets = {"counters": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, office: Office, **kwargs: Any) -> None:
@@ -77,12 +71,7 @@ class OfficeServiceForm(forms.ModelForm):
 class QueueSettingsForm(forms.ModelForm):
     class Meta:
         model = QueueSettings
-        fields = [
-            "appointment_priority",
-            "priority_first",
-            "wait_target_minutes",
-            "notify_when_ahead",
-        ]
+        fields = list(QUEUE_SETTINGS_FIELDS)
 
 
 class ReleaseForm(forms.Form):

@@ -66,15 +66,28 @@ def kiosk(request: HttpRequest, code: str) -> HttpResponse:
         )
         return response
     office = _kiosk_office(request, code)
+    return _kiosk_page(request, office)
+
+
+def _kiosk_page(
+    request: HttpRequest,
+    office: Office,
+    *,
+    ticket_form: KioskTicketForm | None = None,
+    check_in_form: CheckInForm | None = None,
+) -> HttpResponse:
+    """The kiosk's page; with a refused form, 400 and the form's errors."""
+    refused = ticket_form is not None or check_in_form is not None
     return render(
         request,
         "appointments/kiosk.html",
         {
             "office": office,
             "services": _walk_in_services(office),
-            "ticket_form": KioskTicketForm(),
-            "check_in_form": CheckInForm(),
+            "ticket_form": ticket_form or KioskTicketForm(),
+            "check_in_form": check_in_form or CheckInForm(),
         },
+        status=400 if refused else 200,
     )
 
 
@@ -119,17 +132,7 @@ def kiosk_ticket(request: HttpRequest, code: str) -> HttpResponse:
             add_domain_error(form, error)
         else:
             return _ticket_issued(request, ticket)
-    return render(
-        request,
-        "appointments/kiosk.html",
-        {
-            "office": office,
-            "services": _walk_in_services(office),
-            "ticket_form": form,
-            "check_in_form": CheckInForm(),
-        },
-        status=400,
-    )
+    return _kiosk_page(request, office, ticket_form=form)
 
 
 @require_POST
@@ -149,17 +152,7 @@ def kiosk_check_in(request: HttpRequest, code: str) -> HttpResponse:
             add_domain_error(form, error)
         else:
             return _ticket_issued(request, ticket)
-    return render(
-        request,
-        "appointments/kiosk.html",
-        {
-            "office": office,
-            "services": _walk_in_services(office),
-            "ticket_form": KioskTicketForm(),
-            "check_in_form": form,
-        },
-        status=400,
-    )
+    return _kiosk_page(request, office, check_in_form=form)
 
 
 def now_serving(request: HttpRequest, code: str) -> HttpResponse:
