@@ -191,9 +191,9 @@ def report_table(report: StatsReport) -> tuple[list[str], list[list[object]]]:
         _("Served"),
         _("Called, did not come"),
         _("Mean wait (min)"),
-        _("90% waited at most (min)"),
+        _("Wait, 90th percentile (min)"),
         _("Mean service (min)"),
-        _("90% served within (min)"),
+        _("Service, 90th percentile (min)"),
         _("Share within the waiting target"),
     ]
     body = []
