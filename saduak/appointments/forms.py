@@ -13,6 +13,10 @@ from saduak.areas.models import Counter, Office
 from saduak.core.personal_id import clean_personal_id
 
 
+# ISO dates, which the browser's date picker reads and writes.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class OfficeSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Office name"),
@@ -75,10 +79,8 @@ class QueueSettingsForm(forms.ModelForm):
 
 
 class ReleaseForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), widget=DATE_INPUT)
 
 
 class KioskTicketForm(forms.Form):
@@ -150,9 +152,7 @@ class MobileRequestForm(forms.Form):
 
 
 class MobileVisitForm(forms.Form):
-    day = forms.DateField(
-        label=_("Day of the visit"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    day = forms.DateField(label=_("Day of the visit"), widget=DATE_INPUT)
     note = forms.CharField(label=_("Note for the team"), max_length=500, required=False)
 
 
@@ -172,7 +172,5 @@ class MobileCloseForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), widget=DATE_INPUT)
