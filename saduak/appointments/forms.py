@@ -12,7 +12,6 @@ from saduak.appointments.services.catalogue import (
 from saduak.areas.models import Counter, Office
 from saduak.core.personal_id import clean_personal_id
 
-
 # ISO dates, which the browser's date picker reads and writes.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
