@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from saduak.core.client import client_key
+from saduak.core.counters import count_up
 from saduak.core.errors import DomainError
 
 MAX_RETRY_SECONDS = 60
@@ -54,12 +55,7 @@ def admission_rate_set(rate: int | None, *, hours: int = 24) -> None:
 
 
 def _count(key: str, window_seconds: int) -> int:
-    cache.add(key, 0, timeout=window_seconds + 1)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window_seconds + 1)
-        return 1
+    return count_up(key, timeout=window_seconds + 1)
 
 
 def admit(request: HttpRequest) -> None:

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saduak.core.counters import count_up
 from saduak.core.errors import DomainError, InvalidInput
 from saduak.core.personal_id import clean_personal_id
 from saduak.identity.data_access import partner_check_record, partner_uses_today
@@ -35,8 +35,7 @@ def _check_limits(partner: Partner) -> None:
     """A per-second rate limit (cache) and the partner's daily quota (counts)."""
     second = int(timezone.now().timestamp())
     key = f"identity-check:{partner.pk}:{second}"
-    cache.add(key, 0, timeout=2)
-    if cache.incr(key) > settings.IDENTITY_CHECKS_PER_SECOND:
+    if count_up(key, timeout=2) > settings.IDENTITY_CHECKS_PER_SECOND:
         raise QuotaExceeded(
             _("Too many identity checks this second. Wait a moment and try again."),
             extra={"retry_after": 1},
@@ -46,12 +45,14 @@ def _check_limits(partner: Partner) -> None:
     # counts its own share on top of the log's.
     today = timezone.localdate()
     day_key = f"identity-check-day:{partner.pk}:{today.isoformat()}"
-    if cache.get(day_key) is None:
-        counted = partner_uses_today(
+    used = count_up(
+        day_key,
+        timeout=26 * 60 * 60,
+        start=lambda: partner_uses_today(
             partner=partner, channel=AccessChannel.IDENTITY_CHECK
-        )
-        cache.add(day_key, counted, timeout=26 * 60 * 60)
-    if cache.incr(day_key) > partner.identity_checks_per_day:
+        ),
+    )
+    if used > partner.identity_checks_per_day:
         raise QuotaExceeded(
             _("Today's quota of identity checks is used up. It renews at midnight."),
             extra={"retry_after": 3600},

@@ -1,0 +1,70 @@
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from saduak.core import counters
+
+REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/13",
+        "KEY_PREFIX": "saduak-test",
+    }
+}
+
+
+def redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/13").ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(params=["memory", "redis"])
+def some_cache(request, monkeypatch):
+    if request.param == "redis":
+        if not redis_answers():
+            pytest.skip("Redis does not answer on 127.0.0.1:6379")
+        with override_settings(CACHES=REDIS):
+            cache = caches["default"]
+            cache.clear()
+            monkeypatch.setattr(counters, "cache", cache)
+            yield cache
+            cache.clear()
+    else:
+        yield counters.cache
+
+
+def test_a_counter_counts_from_one(some_cache):
+    assert [counters.count_up("k", timeout=10) for _ in range(3)] == [1, 2, 3]
+    assert int(some_cache.get("k")) == 3
+
+
+def test_a_new_counter_starts_from_what_it_is_given_once(some_cache):
+    asked = []
+
+    def start():
+        asked.append(1)
+        return 40
+
+    values = [counters.count_up("day", timeout=10, start=start) for _ in range(3)]
+    assert values == [41, 42, 43]
+    assert asked == [1]
+
+
+def test_a_counter_expires(some_cache):
+    counters.count_up("short", timeout=10)
+    some_cache.delete("short")
+    assert counters.count_up("short", timeout=10) == 1
+
+
+def test_on_redis_a_counter_gets_its_lifetime(some_cache):
+    from django.core.cache.backends.redis import RedisCache
+
+    counters.count_up("ttl", timeout=30)
+    counters.count_up("ttl", timeout=30)
+    if isinstance(some_cache, RedisCache):
+        key = some_cache.make_and_validate_key("ttl")
+        assert 0 < some_cache._cache.get_client(key).ttl(key) <= 30
