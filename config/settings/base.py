@@ -115,7 +115,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "saduak.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "saduak",
         }

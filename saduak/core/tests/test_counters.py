@@ -6,7 +6,7 @@ from saduak.core import counters
 
 REDIS = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "saduak.core.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/13",
         "KEY_PREFIX": "saduak-test",
     }
