@@ -40,7 +40,10 @@ _serial = iter(range(1, 10**6))
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """The database is rolled back after each test; the cache must be too."""
+    from saduak.core.memo import clear_all_memos
+
     cache.clear()
+    clear_all_memos()
 
 
 @pytest.fixture

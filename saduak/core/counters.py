@@ -1,39 +1,59 @@
 """Counters in the cache for rate limits and quotas, shared by every app server
-when the cache is Redis. One round trip per count on Redis (Django's `incr` takes
-two, and `add` before it a third); any other cache counts with add and incr."""
+when the cache is Redis. On Redis the counters of one request are counted in one
+round trip (Django's `incr` takes two per counter, and `add` before it a third);
+any other cache counts with add and incr."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 
+Start = Callable[[], int] | None
 
-def count_up(key: str, *, timeout: int, start: Callable[[], int] | None = None) -> int:
+
+def count_up(key: str, *, timeout: int, start: Start = None) -> int:
     """Adds one to the counter `key` and returns its value. A counter that does not
     exist yet begins at `start()` (e.g. a count read from the database) plus one,
     and lives `timeout` seconds."""
+    return count_up_many([(key, timeout, start)])[0]
+
+
+def count_up_many(counters: Sequence[tuple[str, int, Start]]) -> list[int]:
+    """count_up for several counters at once: (key, timeout, start) each."""
     if isinstance(cache, RedisCache):
-        return _count_up_redis(key, timeout=timeout, start=start)
-    if cache.get(key) is None:
-        cache.add(key, start() if start else 0, timeout=timeout)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=timeout)
-        return 1
+        return _count_up_redis(counters)
+    values = []
+    for key, timeout, start in counters:
+        if cache.get(key) is None:
+            cache.add(key, start() if start else 0, timeout=timeout)
+        try:
+            values.append(int(cache.incr(key)))
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=timeout)
+            values.append(1)
+    return values
 
 
-def _count_up_redis(key: str, *, timeout: int, start: Callable[[], int] | None) -> int:
-    full_key = cache.make_and_validate_key(key)
-    # Django's Redis client, for one INCR instead of EXISTS + INCR.
-    client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
-    value = int(client.incr(full_key))
-    if value == 1:  # this request made the counter: give it its start and lifetime
-        pipeline = client.pipeline()
-        if start is not None:
-            pipeline.incrby(full_key, start())
-        pipeline.expire(full_key, timeout)
-        results = pipeline.execute()
-        if start is not None:
-            value = int(results[0])
-    return value
+def _count_up_redis(counters: Sequence[tuple[str, int, Start]]) -> list[int]:
+    keys = [cache.make_and_validate_key(key) for key, _, _ in counters]
+    # Django's Redis client (saduak.core.cache keeps one per pool).
+    client: Any = cache._cache.get_client(keys[0], write=True)  # type: ignore[attr-defined]
+    pipeline = client.pipeline(transaction=False)
+    for key in keys:
+        pipeline.incr(key)
+    values = [int(value) for value in pipeline.execute()]
+    made = [index for index, value in enumerate(values) if value == 1]
+    if made:  # this request made these counters: their start and lifetime
+        pipeline = client.pipeline(transaction=False)
+        for index in made:
+            _, timeout, start = counters[index]
+            if start is not None:
+                pipeline.incrby(keys[index], start())
+            pipeline.expire(keys[index], timeout)
+        results = iter(pipeline.execute())
+        for index in made:
+            if counters[index][2] is not None:
+                values[index] = int(next(results))
+            next(results)  # the expire
+    return values

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saduak.core.counters import count_up
+from saduak.core.counters import count_up_many
 from saduak.core.errors import DomainError, InvalidInput
 from saduak.core.personal_id import clean_personal_id
 from saduak.identity.data_access import partner_check_record, partner_uses_today
@@ -32,27 +32,31 @@ class IdentityCheckResult:
 
 
 def _check_limits(partner: Partner) -> None:
-    """A per-second rate limit (cache) and the partner's daily quota (counts)."""
-    second = int(timezone.now().timestamp())
-    key = f"identity-check:{partner.pk}:{second}"
-    if count_up(key, timeout=2) > settings.IDENTITY_CHECKS_PER_SECOND:
+    """A per-second rate limit and the partner's daily quota, counted together in
+    the cache (one round trip on Redis). A check refused for the rate still counts
+    against the day's quota. Today's count starts from the access log's count;
+    with Redis it is shared by every app server, with the memory cache each
+    process counts its own share on top of the log's."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    per_second, per_day = count_up_many(
+        [
+            (f"identity-check:{partner.pk}:{int(now.timestamp())}", 2, None),
+            (
+                f"identity-check-day:{partner.pk}:{today.isoformat()}",
+                26 * 60 * 60,
+                lambda: partner_uses_today(
+                    partner=partner, channel=AccessChannel.IDENTITY_CHECK
+                ),
+            ),
+        ]
+    )
+    if per_second > settings.IDENTITY_CHECKS_PER_SECOND:
         raise QuotaExceeded(
             _("Too many identity checks this second. Wait a moment and try again."),
             extra={"retry_after": 1},
         )
-    # Today's count lives in the cache, started from the access log's count; with
-    # Redis it is shared by every app server, with the memory cache each process
-    # counts its own share on top of the log's.
-    today = timezone.localdate()
-    day_key = f"identity-check-day:{partner.pk}:{today.isoformat()}"
-    used = count_up(
-        day_key,
-        timeout=26 * 60 * 60,
-        start=lambda: partner_uses_today(
-            partner=partner, channel=AccessChannel.IDENTITY_CHECK
-        ),
-    )
-    if used > partner.identity_checks_per_day:
+    if per_day > partner.identity_checks_per_day:
         raise QuotaExceeded(
             _("Today's quota of identity checks is used up. It renews at midnight."),
             extra={"retry_after": 3600},

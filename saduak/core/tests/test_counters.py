@@ -68,3 +68,9 @@ def test_on_redis_a_counter_gets_its_lifetime(some_cache):
     if isinstance(some_cache, RedisCache):
         key = some_cache.make_and_validate_key("ttl")
         assert 0 < some_cache._cache.get_client(key).ttl(key) <= 30
+
+
+def test_several_counters_count_together(some_cache):
+    first = counters.count_up_many([("a", 10, None), ("b", 10, lambda: 5)])
+    second = counters.count_up_many([("a", 10, None), ("b", 10, lambda: 99)])
+    assert (first, second) == ([1, 6], [2, 7])
