@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from saduak.appointments.choices import MobileCategory, MobileRequestStatus
@@ -49,8 +50,6 @@ class CallerForm(forms.Form):
     )
 
     def clean_personal_id(self) -> str:
-        from django.core.exceptions import ValidationError
-
         try:
             return clean_personal_id(self.cleaned_data["personal_id"])
         except ValidationError as error:
@@ -139,8 +138,6 @@ class MobileRequestForm(forms.Form):
     )
 
     def clean_person_personal_id(self) -> str:
-        from django.core.exceptions import ValidationError
-
         value = self.cleaned_data["person_personal_id"].strip()
         if not value:
             return ""

@@ -20,6 +20,7 @@ from saduak.appointments.choices import (
 )
 from saduak.appointments.models import MobileRequest, MobileVisit
 from saduak.appointments.references import new_reference
+from saduak.appointments.selectors.mobile import covers_district
 from saduak.appointments.services.bookings import acting_reach
 from saduak.appointments.services.catalogue import clean_or_refuse
 from saduak.areas.models import Office, Subdistrict
@@ -124,8 +125,6 @@ def mobile_request_create(
 
 
 def _ensure_district(actor: User, district_code: str) -> None:
-    from saduak.appointments.selectors.mobile import covers_district
-
     if not covers_district(acting_reach(actor), district_code):
         raise PermissionDeniedError(_("This request belongs to another district."))
 

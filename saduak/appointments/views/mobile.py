@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.appointments.choices import MobileRequestStatus
+from saduak.accounts.scoping import read_reach
+from saduak.appointments.choices import MobileCategory, MobileRequestStatus
 from saduak.appointments.forms import (
     MobileCloseForm,
     MobileRequestForm,
@@ -212,8 +213,6 @@ def staff_statistics(request: HttpRequest, file_format: str = "") -> HttpRespons
     level = request.GET.get("level", "")
     code = request.GET.get("code", "")
     if not level:
-        from saduak.accounts.scoping import read_reach
-
         reach = read_reach(user)
         if reach.everything:
             level = "country"
@@ -240,8 +239,6 @@ def staff_statistics(request: HttpRequest, file_format: str = "") -> HttpRespons
             header=header,
             rows=rows,
         )
-    from saduak.appointments.choices import MobileCategory
-
     return render(
         request,
         "appointments/mobile_statistics.html",

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from saduak.accounts.permissions import acting_user, staff_required
+from saduak.accounts.scoping import read_reach
 from saduak.appointments.forms import CheckInForm, KioskTicketForm
 from saduak.appointments.models import OfficeService, QueueSettings
 from saduak.appointments.selectors import queue as queue_selectors
@@ -216,8 +217,6 @@ def _console(
 ) -> HttpResponse:
     counter = queue_selectors.counter_get(counter_id)
     user = acting_user(request)
-    from saduak.accounts.scoping import read_reach
-
     if not read_reach(user).covers_office(counter.office):
         raise PermissionDeniedError(_("You do not work at this counter's office."))
     template = (

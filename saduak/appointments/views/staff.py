@@ -23,6 +23,7 @@ from saduak.appointments.forms import (
 from saduak.appointments.models import OfficeService, Service, Slot
 from saduak.appointments.selectors import bookings as booking_selectors
 from saduak.appointments.selectors import catalogue
+from saduak.appointments.selectors.slots import free_slots
 from saduak.appointments.services import bookings
 from saduak.appointments.services import catalogue as catalogue_services
 from saduak.appointments.services.slots import slots_release
@@ -229,8 +230,6 @@ def office_bookings(request: HttpRequest, code: str) -> HttpResponse:
                 )
     if caller_form.errors:
         status = 400
-    from saduak.appointments.selectors.slots import free_slots
-
     return render(
         request,
         "appointments/office_bookings.html",
