@@ -4,17 +4,17 @@ and HQ's per-partner statistics."""
 import enum
 import functools
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
-from django.core.cache import cache
 from django.db import connections, models, router, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from saduak.accounts.models import User
 from saduak.areas.models import Office
+from saduak.core.rollups import recount_when_stale
 from saduak.core.thai import day_bounds
 from saduak.identity.models import (
     AccessorKind,
@@ -207,18 +207,12 @@ USAGE_ROLLUP_SECONDS = 300
 
 
 def partner_usage_refresh(*, force: bool = False) -> datetime:
-    """Recounts today's uses when the last count is older than
-    USAGE_ROLLUP_SECONDS (celery beat forces it on that schedule; HQ's pages call
-    it so that a setup without beat stays current) and yesterday's once after
-    midnight. Returns when today's figures were counted."""
-    now = timezone.now()
-    today = timezone.localdate(now)
-    yesterday = today - timedelta(days=1)
-    if cache.add(f"partner-usage-final:{yesterday.isoformat()}", 1, 26 * 60 * 60):
-        partner_usage_rollup(day=yesterday)
-    if force or cache.add("partner-usage-counted-at", now, USAGE_ROLLUP_SECONDS):
-        partner_usage_rollup(day=today)
-        cache.set("partner-usage-counted-at", now, USAGE_ROLLUP_SECONDS)
-        return now
-    counted_at: datetime | None = cache.get("partner-usage-counted-at")
-    return counted_at or now
+    """Recounts today's uses at most every USAGE_ROLLUP_SECONDS (always with
+    `force`, as celery beat does) and yesterday's once after midnight. Returns
+    when today's figures were counted."""
+    return recount_when_stale(
+        "partner-usage",
+        recount=lambda day: partner_usage_rollup(day=day),
+        every_seconds=USAGE_ROLLUP_SECONDS,
+        force=force,
+    )

@@ -1,8 +1,7 @@
 """Counting an office's day into OfficeDayStats, and closing the day."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from saduak.appointments.models.stats import HISTOGRAM_MINUTES
 from saduak.appointments.services.catalogue import queue_settings_for
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
+from saduak.core.rollups import recount_when_stale
 from saduak.core.thai import day_bounds
 
 STATS_REFRESH_SECONDS = 300
@@ -85,17 +85,12 @@ def offices_today_refresh(*, force: bool = False) -> datetime:
     """Recounts today for offices that had tickets or bookings today, at most
     every STATS_REFRESH_SECONDS unless forced; yesterday once more after
     midnight. Returns when today was counted."""
-    now = timezone.now()
-    today = timezone.localdate(now)
-    yesterday = today - timedelta(days=1)
-    if cache.add(f"office-stats-final:{yesterday.isoformat()}", 1, 26 * 3600):
-        _rollup_active(yesterday)
-    if force or cache.add("office-stats-counted-at", now, STATS_REFRESH_SECONDS):
-        _rollup_active(today)
-        cache.set("office-stats-counted-at", now, STATS_REFRESH_SECONDS)
-        return now
-    counted: datetime | None = cache.get("office-stats-counted-at")
-    return counted or now
+    return recount_when_stale(
+        "office-stats",
+        recount=_rollup_active,
+        every_seconds=STATS_REFRESH_SECONDS,
+        force=force,
+    )
 
 
 def _rollup_active(day: date) -> None:
