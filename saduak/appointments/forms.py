@@ -11,10 +11,8 @@ from saduak.appointments.services.catalogue import (
     QUEUE_SETTINGS_FIELDS,
 )
 from saduak.areas.models import Counter, Office
+from saduak.core.forms import DATE_INPUT
 from saduak.core.personal_id import clean_personal_id
-
-# ISO dates, which the browser's date picker reads and writes.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OfficeSearchForm(forms.Form):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from saduak.areas.choices import Weekday
 from saduak.areas.models import Office, OpeningHours
 from saduak.areas.services import Period
+from saduak.core.forms import DATE_INPUT
 
 
 class SearchForm(forms.Form):
@@ -33,7 +34,7 @@ class CounterForm(forms.Form):
 class HolidayForm(forms.Form):
     date = forms.DateField(
         label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_INPUT,
         help_text=_("Common-era date from the calendar picker."),
     )
     name_th = forms.CharField(label=_("Thai name"), max_length=300)

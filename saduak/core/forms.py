@@ -2,6 +2,10 @@ from django import forms
 
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
 
+# The browser's date picker, which reads and writes ISO dates (a localised value
+# would leave it empty).
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Shows a service's refusal of the input on the form, on the field it names when

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from saduak.areas.models import Office
+from saduak.core.forms import DATE_INPUT
 from saduak.core.personal_id import clean_personal_id
 from saduak.identity.models import EnrolmentCode
 
@@ -18,9 +19,6 @@ def offer_offices(field: forms.Field, offices: Any) -> None:
     if offices.count() == 1:
         field.initial = offices.first()
         field.widget = forms.HiddenInput()
-
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonalIdField(forms.CharField):
@@ -47,9 +45,9 @@ class CardForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     birth_date = forms.DateField(
-        label=_("Date of birth"), widget=DATE_WIDGET, help_text=_("As on the card.")
+        label=_("Date of birth"), widget=DATE_INPUT, help_text=_("As on the card.")
     )
-    card_expiry = forms.DateField(label=_("Card expiry date"), widget=DATE_WIDGET)
+    card_expiry = forms.DateField(label=_("Card expiry date"), widget=DATE_INPUT)
 
     def __init__(self, *args: Any, offices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
