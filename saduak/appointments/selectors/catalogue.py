@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from saduak.appointments.models import OfficeService, Service
+from saduak.appointments.models import OfficeService, QueueSettings, Service
 from saduak.areas.models import Office
 from saduak.areas.search import normal_query
 from saduak.core.errors import NotFound
@@ -51,6 +51,14 @@ def office_services(office: Office) -> QuerySet[OfficeService]:
         .select_related("service")
         .prefetch_related("counters")
         .order_by("service__group", "service__sort_order")
+    )
+
+
+def queue_settings_for(office: Office) -> QueueSettings:
+    """How the office runs its queue: its saved settings, or the defaults (not
+    saved: reading never writes) until an administrator changes them."""
+    return QueueSettings.objects.filter(office=office).first() or QueueSettings(
+        office=office
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from saduak.appointments.choices import TicketStatus
 from saduak.appointments.models import OfficeService, Ticket
-from saduak.appointments.services.catalogue import queue_settings_for
+from saduak.appointments.selectors.catalogue import queue_settings_for
 from saduak.appointments.services.queue import board_cache_key, order_key
 from saduak.areas.models import Counter, Office
 from saduak.core.errors import NotFound

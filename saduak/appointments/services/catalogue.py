@@ -107,11 +107,6 @@ def _state(offered: OfficeService) -> dict[str, Any]:
     return state
 
 
-def queue_settings_for(office: Office) -> QueueSettings:
-    settings, _ = QueueSettings.objects.get_or_create(office=office)
-    return settings
-
-
 def queue_settings_save(*, actor: User, office: Office, **fields: Any) -> QueueSettings:
     """Changes how the office runs its queue (QUEUE_SETTINGS_FIELDS). Audited as
     `appointments.queue_settings.save`."""

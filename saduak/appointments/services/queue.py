@@ -30,8 +30,8 @@ from saduak.appointments.models import (
     TicketSequence,
 )
 from saduak.appointments.references import normalise_reference
+from saduak.appointments.selectors.catalogue import queue_settings_for
 from saduak.appointments.services.bookings import acting_reach
-from saduak.appointments.services.catalogue import queue_settings_for
 from saduak.areas.models import Counter, Office
 from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError

@@ -8,7 +8,7 @@ from django.utils import timezone
 from saduak.appointments.choices import BookingStatus, TicketKind, TicketStatus
 from saduak.appointments.models import Booking, OfficeDayStats, Ticket
 from saduak.appointments.models.stats import HISTOGRAM_MINUTES
-from saduak.appointments.services.catalogue import queue_settings_for
+from saduak.appointments.selectors.catalogue import queue_settings_for
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
 from saduak.core.rollups import recount_when_stale

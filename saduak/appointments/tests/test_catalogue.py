@@ -131,6 +131,14 @@ def test_offices_are_found_by_name_area_and_nearest_first(renewal, office):
 def test_kiosk_keys_are_kept_as_hashes_and_replace_each_other(admin, office):
     first = catalogue.kiosk_key_issue(actor=admin, office=office)
     second = catalogue.kiosk_key_issue(actor=admin, office=office)
-    stored = catalogue.queue_settings_for(office).kiosk_key_hash
+    stored = selectors.queue_settings_for(office).kiosk_key_hash
     assert stored == catalogue.kiosk_key_hash(second) != catalogue.kiosk_key_hash(first)
     assert first not in stored
+
+
+def test_reading_the_queue_settings_of_an_office_writes_nothing(office):
+    from saduak.appointments.models import QueueSettings
+
+    settings = selectors.queue_settings_for(office)
+    assert settings.pk is None and settings.wait_target_minutes == 30
+    assert not QueueSettings.objects.exists()

@@ -60,7 +60,7 @@ def office_services(request: HttpRequest, code: str) -> HttpResponse:
             "office": office,
             "rows": rows,
             "settings_form": QueueSettingsForm(
-                instance=catalogue_services.queue_settings_for(office)
+                instance=catalogue.queue_settings_for(office)
             ),
             "release_form": ReleaseForm(
                 initial={"start": today, "end": today + timedelta(days=30)}
