@@ -157,11 +157,7 @@ def _booking_out(booking: Booking) -> dict[str, Any]:
 
 
 def _slot(slot_id: int) -> Slot:
-    slot = (
-        Slot.objects.select_related("office_service__office", "office_service__service")
-        .filter(pk=slot_id)
-        .first()
-    )
+    slot = slots.slot_find(slot_id)
     if slot is None:
         raise NotFound(_("There is no such slot."))
     return slot

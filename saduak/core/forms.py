@@ -15,3 +15,10 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
         raise error
     field = error.field if error.field in form.fields else None
     form.add_error(field, str(error.message))
+
+
+def posted_id(raw: object) -> int | None:
+    """A row id as a request sends it (number or text); None for anything else,
+    so a tampered form field is "not found", never a server error."""
+    text = str(raw if raw is not None else "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None

@@ -9,10 +9,25 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from saduak.appointments.models import OfficeService, Slot
+from saduak.core.forms import posted_id
 from saduak.core.thai import day_bounds
 
 ALTERNATIVES_HERE = 3
 ALTERNATIVES_ELSEWHERE = 3
+
+
+def slot_find(raw: object, **scope: object) -> Slot | None:
+    """The slot a request names (an id, as a number or text from a form), with
+    its office and service, within `scope` (an office or office_service); None
+    for anything else, a malformed id included."""
+    pk = posted_id(raw)
+    if pk is None:
+        return None
+    return (
+        Slot.objects.select_related("office_service__office", "office_service__service")
+        .filter(pk=pk, **scope)
+        .first()
+    )
 
 
 def earliest_bookable(offered: OfficeService, now: datetime | None = None) -> datetime:

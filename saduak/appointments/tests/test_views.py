@@ -268,3 +268,35 @@ def test_the_booking_pages_are_in_english_too(renewal, citizen, client_for):
     page = client_for(citizen).get("/en/appointments/book/").content.decode()
     assert "New ID card when the old one expires" in page
     assert 'lang="en"' in page
+
+
+def test_tampered_ids_in_forms_are_refused_not_server_errors(
+    renewal, counters, officer, admin, client_for
+):
+    staff = client_for(officer)
+    booked = staff.post(
+        "/staff/offices/reg-5001/bookings/",
+        {
+            "personal_id": "1100000000016",
+            "name": "x",
+            "phone": "0812345678",
+            "slot": "1 OR 1=1",
+        },
+    )
+    assert booked.status_code == 400
+    queue.ticket_issue(offered=renewal, actor="kiosk")
+    staff.post(f"/staff/counters/{counters[0].pk}/call-next/")
+    moved = staff.post(
+        f"/staff/counters/{counters[0].pk}/transfer/", {"service": "abc"}
+    )
+    assert moved.status_code == 404
+    planned = client_for(admin).post(
+        "/staff/mobile-unit/visits/", {"office": "x", "day": "2026-12-02"}
+    )
+    assert planned.status_code == 302  # back to the list with the message
+    assert (
+        client_for(officer)
+        .post("/appointments/book/id-card-renewal/reg-5001/confirm/", {"slot": "x"})
+        .status_code
+        == 404
+    )

@@ -147,11 +147,7 @@ def choose_time(request: HttpRequest, code: str, office_code: str) -> HttpRespon
 
 
 def _slot_of(offered: OfficeService, raw: str | None) -> Slot:
-    slot = (
-        Slot.objects.select_related("office_service__office", "office_service__service")
-        .filter(pk=int(raw) if raw and raw.isdigit() else 0, office_service=offered)
-        .first()
-    )
+    slot = slots.slot_find(raw, office_service=offered)
     if slot is None:
         raise NotFound(_("That time is not offered here. Choose a time from the list."))
     return slot

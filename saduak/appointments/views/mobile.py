@@ -25,7 +25,7 @@ from saduak.areas.choices import OfficeKind
 from saduak.areas.models import District, Office, Province, Subdistrict
 from saduak.core.errors import DomainError, NotFound
 from saduak.core.exports import table_response
-from saduak.core.forms import add_domain_error
+from saduak.core.forms import add_domain_error, posted_id
 from saduak.core.thai import FiscalYear, current_fiscal_year
 
 
@@ -150,7 +150,9 @@ def staff_schedule(request: HttpRequest) -> HttpResponse:
             reference__in=request.POST.getlist("requests")
         )
     )
-    office = Office.objects.filter(pk=int(request.POST.get("office", "0") or 0)).first()
+    office = Office.objects.filter(
+        pk=posted_id(request.POST.get("office")) or 0
+    ).first()
     if not form.is_valid() or office is None:
         messages.error(
             request, _("Choose the requests, the district office and the day.")

@@ -20,7 +20,7 @@ from saduak.appointments.services.catalogue import kiosk_key_hash
 from saduak.areas.models import Office
 from saduak.areas.selectors import office_get
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
-from saduak.core.forms import add_domain_error
+from saduak.core.forms import add_domain_error, posted_id
 
 KIOSK_COOKIE = "saduak_kiosk"
 
@@ -264,7 +264,8 @@ def counter_action(request: HttpRequest, counter_id: int, action: str) -> HttpRe
         elif action == "transfer":
             target = (
                 OfficeService.objects.filter(
-                    pk=int(request.POST.get("service", "0") or 0), office=counter.office
+                    pk=posted_id(request.POST.get("service")) or 0,
+                    office=counter.office,
                 )
                 .select_related("service", "office")
                 .first()

@@ -20,10 +20,10 @@ from saduak.appointments.forms import (
     QueueSettingsForm,
     ReleaseForm,
 )
-from saduak.appointments.models import OfficeService, Service, Slot
+from saduak.appointments.models import OfficeService, Service
 from saduak.appointments.selectors import bookings as booking_selectors
 from saduak.appointments.selectors import catalogue
-from saduak.appointments.selectors.slots import free_slots
+from saduak.appointments.selectors.slots import free_slots, slot_find
 from saduak.appointments.services import bookings
 from saduak.appointments.services import catalogue as catalogue_services
 from saduak.appointments.services.slots import slots_release
@@ -198,13 +198,7 @@ def office_bookings(request: HttpRequest, code: str) -> HttpResponse:
     offered = list(catalogue.office_services(office).filter(is_active=True))
     status = 200
     if request.method == "POST" and caller_form.is_valid():
-        slot = (
-            Slot.objects.filter(
-                pk=int(request.POST.get("slot", "0") or 0), office=office
-            )
-            .select_related("office_service__office", "office_service__service")
-            .first()
-        )
+        slot = slot_find(request.POST.get("slot"), office=office)
         if slot is None:
             caller_form.add_error(None, _("Choose a time."))
         else:
