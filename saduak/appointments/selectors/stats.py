@@ -108,6 +108,23 @@ class StatsReport:
     child_level: str
 
 
+def default_unit(viewer: User, *, offices: bool = True) -> tuple[str, str]:
+    """The widest unit a staff member's reach covers, as (level, code): the
+    country, a province, a district, or their office (its district when
+    `offices` is False, for reports without an office level)."""
+    reach = read_reach(viewer)
+    if reach.everything:
+        return "country", ""
+    if reach.provinces:
+        return "province", sorted(reach.provinces)[0]
+    if reach.districts:
+        return "district", sorted(reach.districts)[0]
+    office = Office.objects.filter(pk__in=reach.offices).order_by("code").first()
+    if office is None or (not offices and office.district_id is None):
+        raise NotFound(_("Statistics are for staff of an office."))
+    return ("office", office.code) if offices else ("district", str(office.district_id))
+
+
 def office_statistics(
     *, viewer: User, level: str, code: str, start: date, end: date
 ) -> StatsReport:

@@ -95,3 +95,20 @@ def test_bookings_nobody_came_for_are_closed_after_their_day(renewal, citizen):
     assert booking.status == "no_show"
     stats = office_day_rollup(office=renewal.office, day=TODAY)
     assert stats.booking_no_shows == 1
+
+
+def test_each_role_starts_at_the_widest_unit_it_reaches(make_staff):
+    from saduak.appointments.selectors.stats import default_unit
+
+    assert default_unit(make_staff(Role.HQ_ADMIN, "hq")) == ("country", "")
+    assert default_unit(make_staff(Role.PROVINCIAL_STAFF, "pao-50")) == (
+        "province",
+        "50",
+    )
+    assert default_unit(make_staff(Role.DISTRICT_ADMIN, "do-5001")) == (
+        "district",
+        "5001",
+    )
+    counter = make_staff(Role.COUNTER_OFFICER, "reg-5001")
+    assert default_unit(counter) == ("office", "reg-5001")
+    assert default_unit(counter, offices=False) == ("district", "5001")

@@ -12,7 +12,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.accounts.scoping import read_reach
 from saduak.appointments.choices import MobileCategory, MobileRequestStatus
 from saduak.appointments.forms import (
     MobileCloseForm,
@@ -20,10 +19,11 @@ from saduak.appointments.forms import (
     MobileVisitForm,
 )
 from saduak.appointments.selectors import mobile as mobile_selectors
+from saduak.appointments.selectors.stats import default_unit
 from saduak.appointments.services import mobile
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import District, Office, Province, Subdistrict
-from saduak.core.errors import DomainError, NotFound
+from saduak.core.errors import DomainError
 from saduak.core.exports import table_response
 from saduak.core.forms import add_domain_error, posted_id
 from saduak.core.thai import FiscalYear, current_fiscal_year
@@ -215,24 +215,10 @@ def staff_statistics(request: HttpRequest, file_format: str = "") -> HttpRespons
     level = request.GET.get("level", "")
     code = request.GET.get("code", "")
     if not level:
-        reach = read_reach(user)
-        if reach.everything:
-            level = "country"
-        elif reach.provinces:
-            level, code = "province", sorted(reach.provinces)[0]
-        elif reach.districts:
-            level, code = "district", sorted(reach.districts)[0]
-        else:
-            office = Office.objects.filter(pk__in=reach.offices).first()
-            if office is None or office.district_id is None:
-                raise NotFound(_("Mobile Unit statistics are for district staff."))
-            level, code = "district", office.district_id
-    try:
-        stats = mobile_selectors.mobile_statistics(
-            viewer=user, fiscal_year=_fiscal_year(request), level=level, code=code
-        )
-    except NotFound:
-        raise
+        level, code = default_unit(user, offices=False)
+    stats = mobile_selectors.mobile_statistics(
+        viewer=user, fiscal_year=_fiscal_year(request), level=level, code=code
+    )
     if file_format:
         header, rows = mobile_selectors.mobile_table(stats)
         return table_response(

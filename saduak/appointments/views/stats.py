@@ -5,30 +5,16 @@ from datetime import timedelta
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.accounts.scoping import read_reach
 from saduak.appointments.forms import PeriodForm
-from saduak.appointments.selectors.stats import office_statistics, report_table
+from saduak.appointments.selectors.stats import (
+    default_unit,
+    office_statistics,
+    report_table,
+)
 from saduak.appointments.services.stats import offices_today_refresh
-from saduak.areas.models import Office
-from saduak.core.errors import NotFound
 from saduak.core.exports import table_response
-
-
-def _default_unit(request: HttpRequest) -> tuple[str, str]:
-    reach = read_reach(acting_user(request))
-    if reach.everything:
-        return "country", ""
-    if reach.provinces:
-        return "province", sorted(reach.provinces)[0]
-    if reach.districts:
-        return "district", sorted(reach.districts)[0]
-    office = Office.objects.filter(pk__in=reach.offices).order_by("code").first()
-    if office is None:
-        raise NotFound(_("Statistics are for staff of an office."))
-    return "office", office.code
 
 
 @staff_required
@@ -36,7 +22,7 @@ def statistics(request: HttpRequest, file_format: str = "") -> HttpResponse:
     level = request.GET.get("level", "")
     code = request.GET.get("code", "")
     if not level:
-        level, code = _default_unit(request)
+        level, code = default_unit(acting_user(request))
     today = timezone.localdate()
     form = PeriodForm(
         request.GET
