@@ -57,14 +57,13 @@ def seed_demo_appointments(*, hq: User) -> list[str]:
         for service in Service.objects.filter(is_active=True):
             if OfficeService.objects.filter(office=office, service=service).exists():
                 continue
-            serving = [counters[min(len(counters) - 1, "ABCDE".index(service.group))]]
+            # The group's own counter, and the last counter for everything.
+            own = counters[min(len(counters) - 1, "ABCDE".index(service.group))]
             offered = office_service_save(
                 actor=hq,
                 office=office,
                 service=service,
-                counters=[*serving, counters[-1]]
-                if serving[0] != counters[-1]
-                else serving,
+                counters={own, counters[-1]},
                 seats_per_slot=2,
             )
             slots_release(

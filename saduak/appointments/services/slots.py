@@ -74,12 +74,14 @@ def slots_release(*, offered: OfficeService, start: date, end: date, actor: Any)
             field="end",
         )
     times = slot_times(offered, start, end)
+    if not times:
+        return 0
     with transaction.atomic():
         existing = set(
             Slot.objects.filter(
                 office_service=offered,
-                starts_at__gte=times[0][0] if times else timezone.now(),
-                starts_at__lte=times[-1][0] if times else timezone.now(),
+                starts_at__gte=times[0][0],
+                starts_at__lte=times[-1][0],
             ).values_list("starts_at", flat=True)
         )
         new = [

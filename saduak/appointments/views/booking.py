@@ -25,7 +25,7 @@ from saduak.appointments.models import Booking, OfficeService, Slot
 from saduak.appointments.selectors import bookings as booking_selectors
 from saduak.appointments.selectors import catalogue, slots
 from saduak.appointments.services import bookings
-from saduak.areas.models import Province
+from saduak.areas.models import District, Province
 from saduak.core.errors import DomainError, NotFound
 
 View = Callable[..., HttpResponse]
@@ -100,10 +100,10 @@ def choose_office(request: HttpRequest, code: str) -> HttpResponse:
             "nearest": nearest,
             "provinces": Province.objects.filter(is_active=True).order_by("code"),
             "province_code": province_code,
-            "districts": Province.objects.get(code=province_code)
-            .districts.filter(is_active=True)
-            .order_by("code")
-            if province_code and Province.objects.filter(code=province_code).exists()
+            "districts": District.objects.filter(
+                province_id=province_code, is_active=True
+            ).order_by("code")
+            if province_code
             else [],
         },
     )
