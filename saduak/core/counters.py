@@ -6,7 +6,7 @@ any other cache counts with add and incr."""
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
 
 Start = Callable[[], int] | None
@@ -21,8 +21,10 @@ def count_up(key: str, *, timeout: int, start: Start = None) -> int:
 
 def count_up_many(counters: Sequence[tuple[str, int, Start]]) -> list[int]:
     """count_up for several counters at once: (key, timeout, start) each."""
+    # The cache itself, not django.core.cache.cache: that proxy is no RedisCache.
+    cache = caches[DEFAULT_CACHE_ALIAS]
     if isinstance(cache, RedisCache):
-        return _count_up_redis(counters)
+        return _count_up_redis(cache, counters)
     values = []
     for key, timeout, start in counters:
         if cache.get(key) is None:
@@ -35,7 +37,9 @@ def count_up_many(counters: Sequence[tuple[str, int, Start]]) -> list[int]:
     return values
 
 
-def _count_up_redis(counters: Sequence[tuple[str, int, Start]]) -> list[int]:
+def _count_up_redis(
+    cache: RedisCache, counters: Sequence[tuple[str, int, Start]]
+) -> list[int]:
     keys = [cache.make_and_validate_key(key) for key, _, _ in counters]
     # Django's Redis client (saduak.core.cache keeps one per pool).
     client: Any = cache._cache.get_client(keys[0], write=True)  # type: ignore[attr-defined]

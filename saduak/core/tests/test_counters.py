@@ -22,19 +22,27 @@ def redis_answers() -> bool:
         return False
 
 
+def _redis_cache():
+    if not redis_answers():
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    with override_settings(CACHES=REDIS):
+        cache = caches["default"]
+        cache.clear()
+        yield cache
+        cache.clear()
+
+
 @pytest.fixture(params=["memory", "redis"])
-def some_cache(request, monkeypatch):
+def some_cache(request):
     if request.param == "redis":
-        if not redis_answers():
-            pytest.skip("Redis does not answer on 127.0.0.1:6379")
-        with override_settings(CACHES=REDIS):
-            cache = caches["default"]
-            cache.clear()
-            monkeypatch.setattr(counters, "cache", cache)
-            yield cache
-            cache.clear()
+        yield from _redis_cache()
     else:
-        yield counters.cache
+        yield caches["default"]
+
+
+@pytest.fixture
+def redis_cache():
+    yield from _redis_cache()
 
 
 def test_a_counter_counts_from_one(some_cache):
@@ -74,3 +82,25 @@ def test_several_counters_count_together(some_cache):
     first = counters.count_up_many([("a", 10, None), ("b", 10, lambda: 5)])
     second = counters.count_up_many([("a", 10, None), ("b", 10, lambda: 99)])
     assert (first, second) == ([1, 6], [2, 7])
+
+
+def test_on_redis_the_counters_of_a_request_take_one_round_trip(
+    redis_cache, monkeypatch
+):
+    """Through the settings, as the app counts: not Django's add + incr per counter."""
+    import redis
+
+    counters.count_up_many([("x", 10, None), ("y", 10, None)])  # made: a second trip
+    sent = []
+    monkeypatch.setattr(
+        redis.Redis, "execute_command", lambda *a, **k: sent.append(a) or 0
+    )
+    executed = []
+    original = redis.client.Pipeline.execute
+    monkeypatch.setattr(
+        redis.client.Pipeline,
+        "execute",
+        lambda self, *a, **k: executed.append(1) or original(self, *a, **k),
+    )
+    assert counters.count_up_many([("x", 10, None), ("y", 10, None)]) == [2, 2]
+    assert (executed, sent) == ([1], [])
