@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from saduak.core.client import client_key
 from saduak.core.counters import count_up, count_up_many
 from saduak.core.errors import DomainError
+from saduak.core.memo import ProcessMemo
 
 MAX_RETRY_SECONDS = 60
 
@@ -32,26 +33,37 @@ class TooManyRequests(DomainError):
 
 
 RATE_KEY = "booking-admission-rate"
+# Every guarded request asks for the rate; each process reads it from the shared
+# cache at most this often, so an operator's change reaches all within seconds.
+RATE_READ_SECONDS = 2
+_rate_read = ProcessMemo(seconds=RATE_READ_SECONDS, size=1)
 
 
 def admission_rate() -> int:
     """Booking requests admitted per second: what operators set for now
     (`manage.py admission_rate`), else BOOKING_ADMISSIONS_PER_SECOND."""
+    remembered = _rate_read.get(RATE_KEY)
+    if remembered is not None:
+        return int(remembered)
     override = cache.get(RATE_KEY)
-    return (
+    rate = (
         int(override)
         if override is not None
         else settings.BOOKING_ADMISSIONS_PER_SECOND
     )
+    _rate_read.set(RATE_KEY, rate)
+    return rate
 
 
 def admission_rate_set(rate: int | None, *, hours: int = 24) -> None:
     """Sets the admission rate on every app server (with a shared cache) until
-    `hours` from now; None goes back to the setting."""
+    `hours` from now, in this process at once and in the others within
+    RATE_READ_SECONDS; None goes back to the setting."""
     if rate is None:
         cache.delete(RATE_KEY)
     else:
         cache.set(RATE_KEY, max(0, rate), timeout=hours * 3600)
+    _rate_read.clear()
 
 
 def admit(request: HttpRequest) -> None:

@@ -38,7 +38,9 @@ def audit_record(
     numbered and chained in commit order. `office` (or the district and province codes
     when no office applies) decides which staff may later see the event.
     """
-    with transaction.atomic():
+    # No savepoint of its own: an event that cannot be written fails the caller's
+    # whole transaction anyway (and a savepoint costs two round trips).
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         scope = _office_scope(office)
         if office is None:

@@ -136,77 +136,78 @@ def booking_create(
             raise InvalidInput(_("Write the caller's name."), field="name")
         citizen = User.objects.filter(personal_id=personal_id).first()
     _check_bookable(slot, now=now, channel=channel)
-    try:
-        with transaction.atomic():
-            taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(
-                booked=F("booked") + 1
+    fields = {
+        "created_by": actor,
+        "personal_id": personal_id,
+        "citizen": citizen,
+        "name": name,
+        "phone": phone,
+        "channel": channel,
+    }
+    # A reference already taken (one in billions) is drawn again, the whole
+    # transaction with it: no savepoint round trips for the case that never comes.
+    for _attempt in range(REFERENCE_DRAWS):
+        try:
+            return _book(slot, fields)
+        except IntegrityError as error:
+            if "reference" not in str(error).lower():
+                raise _already_booked(personal_id, offered.service_id) from None
+    raise DomainError(_("No free reference could be drawn. Try again."))
+
+
+REFERENCE_DRAWS = 5
+
+
+def _book(slot: Slot, fields: dict[str, Any]) -> Booking:
+    """Takes the seat and writes the booking and its audit event, in one
+    transaction; a full slot leaves nothing."""
+    offered = slot.office_service
+    with transaction.atomic():
+        taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(
+            booked=F("booked") + 1
+        )
+        if not taken:
+            raise _refuse(
+                slot, _("This time is fully booked. Choose another time."), "full"
             )
-            if not taken:
-                raise _refuse(
-                    slot, _("This time is fully booked. Choose another time."), "full"
-                )
-            booking = _insert(
-                slot=slot,
-                created_by=actor,
-                personal_id=personal_id,
-                citizen=citizen,
-                name=name,
-                phone=phone,
-                channel=channel,
-            )
-            audit_record(
-                actor=actor,
-                action="appointments.booking.create",
-                target=booking,
-                after={
-                    "reference": booking.reference,
-                    "slot": slot.pk,
-                    "channel": channel,
-                },
-                office=offered.office,
-            )
-            transaction.on_commit(
-                lambda: _notify(booking, notices.BOOKING_CONFIRMED.key)
-            )
-    except IntegrityError:
-        active = Booking.objects.filter(
-            personal_id=personal_id,
-            service_id=offered.service_id,
-            status=BookingStatus.BOOKED,
-        ).first()
-        raise Conflict(
-            _(
-                "There is already a booking for this service (%(reference)s). Cancel "
-                "or change that booking first."
-            )
-            % {"reference": active.reference if active else ""},
-            code="already-booked",
-            field="slot",
-            extra={"reference": active.reference if active else None},
-        ) from None
+        booking = Booking.objects.create(
+            reference=new_reference(),
+            slot=slot,
+            office_service=offered,
+            service=offered.service,
+            office=offered.office,
+            starts_at=slot.starts_at,
+            **fields,
+        )
+        audit_record(
+            actor=fields["created_by"],
+            action="appointments.booking.create",
+            target=booking,
+            after={
+                "reference": booking.reference,
+                "slot": slot.pk,
+                "channel": fields["channel"],
+            },
+            office=offered.office,
+        )
+        transaction.on_commit(lambda: _notify(booking, notices.BOOKING_CONFIRMED.key))
     return booking
 
 
-def _insert(*, slot: Slot, **fields: Any) -> Booking:
-    """The booking row, with a new reference; a reference already taken (one in
-    billions) is drawn again."""
-    offered = slot.office_service
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                return Booking.objects.create(
-                    reference=new_reference(),
-                    slot=slot,
-                    office_service=offered,
-                    service=offered.service,
-                    office=offered.office,
-                    starts_at=slot.starts_at,
-                    **fields,
-                )
-        except IntegrityError as error:
-            if "reference" not in str(error).lower():
-                raise
-    raise DomainError(_("No free reference could be drawn. Try again."))
+def _already_booked(personal_id: str, service_id: int) -> Conflict:
+    active = Booking.objects.filter(
+        personal_id=personal_id, service_id=service_id, status=BookingStatus.BOOKED
+    ).first()
+    return Conflict(
+        _(
+            "There is already a booking for this service (%(reference)s). Cancel "
+            "or change that booking first."
+        )
+        % {"reference": active.reference if active else ""},
+        code="already-booked",
+        field="slot",
+        extra={"reference": active.reference if active else None},
+    )
 
 
 def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Booking:

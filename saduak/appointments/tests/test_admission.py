@@ -81,3 +81,18 @@ def test_operators_set_the_admission_rate_for_every_server():
     assert admission_rate() == 25
     call_command("admission_rate", "--reset", stdout=StringIO())
     assert admission_rate() == 200
+
+
+@override_settings(BOOKING_ADMISSIONS_PER_SECOND=200)
+def test_a_rate_set_on_another_server_arrives_within_seconds(monkeypatch):
+    from django.core.cache import cache
+
+    import saduak.appointments.admission as admission
+
+    now = [2_000_000.0]
+    monkeypatch.setattr(admission.time, "time", lambda: now[0])
+    assert admission.admission_rate() == 200
+    cache.set(admission.RATE_KEY, 40)  # what another server's command wrote
+    assert admission.admission_rate() == 200  # remembered here for a moment
+    now[0] += admission.RATE_READ_SECONDS + 0.1
+    assert admission.admission_rate() == 40

@@ -77,6 +77,21 @@ def test_a_second_active_booking_of_the_same_service_is_refused_and_keeps_the_se
     assert AuditEvent.objects.filter(action="appointments.booking.create").count() == 1
 
 
+def test_a_reference_drawn_twice_is_drawn_again_and_the_seat_counted_once(
+    renewal, make_user, monkeypatch
+):
+    first = bookings.booking_create(
+        actor=make_user(), slot=slot_at(renewal, TUESDAY, 9)
+    )
+    draws = iter([first.reference, "ACDEFHJK"])
+    monkeypatch.setattr(bookings, "new_reference", lambda: next(draws))
+    slot = slot_at(renewal, TUESDAY, 10)
+    second = bookings.booking_create(actor=make_user(), slot=slot)
+    assert second.reference == "ACDEFHJK"
+    assert Slot.objects.get(pk=slot.pk).booked == 1
+    assert AuditEvent.objects.filter(action="appointments.booking.create").count() == 2
+
+
 def test_another_service_can_be_booked_at_the_same_time(renewal, move_in, citizen):
     bookings.booking_create(actor=citizen, slot=slot_at(renewal, TUESDAY, 9))
     bookings.booking_create(actor=citizen, slot=slot_at(move_in, TUESDAY, 9))
