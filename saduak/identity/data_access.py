@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-import psycopg
-from django.db import connections, models, router, transaction
+from django.db import connections, router, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from saduak.accounts.models import User
 from saduak.areas.models import Office
 from saduak.core.rollups import recount_when_stale
+from saduak.core.rows import Row, column_of, row_of, run
 from saduak.core.thai import day_bounds
 from saduak.identity.models import (
     AccessorKind,
@@ -24,7 +24,7 @@ from saduak.identity.models import (
 )
 
 
-def data_access_record(
+def data_access_row(
     *,
     citizen: User,
     channel: str,
@@ -33,21 +33,35 @@ def data_access_record(
     partner: Partner | None = None,
     staff_user: User | None = None,
     office: Office | None = None,
-) -> None:
-    """Writes one access event: by a partner (`partner`) or by a member of staff
-    (`staff_user`, at `office`). One INSERT, which is also what the partner's
-    statistics and quota count. Call it inside the transaction that releases or
-    shows the data."""
-    _access_insert(
+) -> Row:
+    """The access event of a partner (`partner`) or a member of staff
+    (`staff_user`, at `office`), to insert (data_access_insert) or to write
+    with other rows in one statement."""
+    return access_row(
         citizen_by=CitizenBy.PK,
         citizen=citizen.pk,
         accessor_kind=AccessorKind.PARTNER if partner else AccessorKind.STAFF,
-        partner=partner.pk if partner else None,
-        staff_user=staff_user.pk if staff_user else None,
-        office=office.pk if office else None,
+        partner_id=partner.pk if partner else None,
+        staff_user_id=staff_user.pk if staff_user else None,
+        office_id=office.pk if office else None,
         channel=channel,
         data_items=data_items,
         purpose=purpose,
+    )
+
+
+def data_access_record(**event: Any) -> None:
+    """Writes one access event (the arguments of data_access_row). One INSERT,
+    which is also what the partner's statistics and quota count. Call it inside
+    the transaction that releases or shows the data."""
+    data_access_insert(data_access_row(**event))
+
+
+def data_access_insert(row: Row) -> None:
+    run(
+        connections[router.db_for_write(DataAccess)],
+        row.insert_values_sql(),
+        list(row.params),
     )
 
 
@@ -57,16 +71,16 @@ def partner_check_record(
     """Writes a partner's use of the registry's data about `personal_id`: on that
     person's "who used my data" page when they have a digital ID, otherwise with no
     citizen (still counted for the partner). The same INSERT finds the citizen."""
-    _access_insert(
-        citizen_by=CitizenBy.PERSONAL_ID,
-        citizen=personal_id,
-        accessor_kind=AccessorKind.PARTNER,
-        partner=partner.pk,
-        staff_user=None,
-        office=None,
-        channel=channel,
-        data_items=data_items,
-        purpose=partner.purpose_th,
+    data_access_insert(
+        access_row(
+            citizen_by=CitizenBy.PERSONAL_ID,
+            citizen=personal_id,
+            accessor_kind=AccessorKind.PARTNER,
+            partner_id=partner.pk,
+            channel=channel,
+            data_items=data_items,
+            purpose=partner.purpose_th,
+        )
     )
 
 
@@ -75,82 +89,43 @@ class CitizenBy(enum.Enum):
     PERSONAL_ID = "personal_id"
 
 
-# The columns _access_insert writes after the citizen, in order.
-ACCESS_COLUMNS = (
-    "occurred_at",
-    "accessor_kind",
-    "partner",
-    "staff_user",
-    "office",
-    "channel",
-    "data_items",
-    "purpose",
-)
-
-
-def _access_insert(
+def access_row(
     *,
     citizen_by: CitizenBy,
     citizen: object,
     data_items: Iterable[str],
     purpose: str,
-    **values: object,
-) -> None:
-    """One prepared INSERT into the access log. Every identity check, partner
-    sign-in and release of claims writes one, and the ORM would spend longer
-    compiling the statement than the database spends running it. Values go
-    through each field's own conversion, as the ORM would send them."""
-    values |= {
-        "occurred_at": timezone.now(),
-        "data_items": sorted(set(data_items)),
-        "purpose": purpose[:500],
-    }
+    **values: Any,
+) -> Row:
+    """The access-log row, for one prepared INSERT (saduak.core.rows): every
+    identity check, partner sign-in and release of claims writes one. `values`
+    are DataAccess fields (foreign keys as `<name>_id`). With
+    CitizenBy.PERSONAL_ID the same statement finds the citizen."""
     connection = connections[router.db_for_write(DataAccess)]
-    params: list[Any] = [citizen] + [
-        _field(DataAccess, name).get_db_prep_save(values[name], connection)
-        for name in ACCESS_COLUMNS
-    ]
-    sql = _access_insert_sql(connection.alias, citizen_by)
-    if connection.vendor == "postgresql":
-        # Bound on the server and prepared after a few runs (psycopg), where
-        # Django's cursor would quote every value in Python each time.
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return field
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    return str(_field(model, name).column)
+    entry = DataAccess(
+        occurred_at=timezone.now(),
+        data_items=sorted(set(data_items)),
+        purpose=purpose[:500],
+        **values,
+    )
+    expressions = {}
+    if citizen_by is CitizenBy.PERSONAL_ID:
+        expressions["citizen"] = (
+            _citizen_by_personal_id_sql(connection.alias),
+            citizen,
+        )
+    else:
+        entry.citizen_id = citizen  # type: ignore[assignment]
+    return row_of(entry, connection, expressions=expressions)
 
 
 @functools.cache
-def _access_insert_sql(alias: str, citizen_by: CitizenBy) -> str:
+def _citizen_by_personal_id_sql(alias: str) -> str:
     quote = connections[alias].ops.quote_name
-    meta = DataAccess._meta
-    columns = [_column(DataAccess, "citizen")] + [
-        _column(DataAccess, name) for name in ACCESS_COLUMNS
-    ]
-    citizen = "%s"
-    if citizen_by is CitizenBy.PERSONAL_ID:
-        user = User._meta
-        citizen = (
-            f"(SELECT {quote(_column(User, 'id'))} "  # noqa: S608
-            f"FROM {quote(user.db_table)} "
-            f"WHERE {quote(_column(User, 'personal_id'))} = %s)"
-        )
-    placeholders = ", ".join([citizen] + ["%s"] * len(ACCESS_COLUMNS))
     return (
-        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 (names from the model)
-        f"({', '.join(quote(column) for column in columns)}) VALUES ({placeholders})"
+        f"(SELECT {quote(column_of(User, 'pk'))} "  # noqa: S608 (model names)
+        f"FROM {quote(User._meta.db_table)} "
+        f"WHERE {quote(column_of(User, 'personal_id'))} = %s)"
     )
 
 

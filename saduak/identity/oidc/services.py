@@ -27,7 +27,12 @@ from saduak.accounts.models import User
 from saduak.accounts.scoping import has_role
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput, NotFound, PermissionDeniedError
-from saduak.identity.data_access import data_access_record
+from saduak.core.rows import Row
+from saduak.identity.data_access import (
+    data_access_insert,
+    data_access_record,
+    data_access_row,
+)
 from saduak.identity.models import AccessChannel, Partner, PartnerClient
 from saduak.identity.oidc.claims import BROWSER_SCOPES, OPENID
 from saduak.identity.oidc.client_cache import forget_clients
@@ -223,19 +228,25 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def oidc_sign_in_record(*, user: User, partner: Partner) -> None:
-    """Records that the citizen signed in to the partner (an ID token was issued)
-    on their "who used my data" page: the partner learnt the pairwise identifier.
-    Like identity checks, each use of data is a DataAccess row (which counts it for
-    HQ's statistics) rather than an audit event: the audit chain is for changes
-    people make, and one lock shared by every sign-in would cap throughput."""
-    data_access_record(
+def oidc_sign_in_entry(*, user: User, partner: Partner) -> Row:
+    """The entry on the citizen's "who used my data" page saying that they signed
+    in to the partner (an ID token was issued): the partner learnt the pairwise
+    identifier. Like identity checks, each use of data is a DataAccess row (which
+    counts it for HQ's statistics) rather than an audit event: the audit chain is
+    for changes people make, and one lock shared by every sign-in would cap
+    throughput. Written by the code exchange with its tokens (exchange_rows) or
+    by oidc_sign_in_record."""
+    return data_access_row(
         citizen=user,
         channel=AccessChannel.SIGN_IN,
         data_items=["sub"],
         purpose=partner.purpose_th,
         partner=partner,
     )
+
+
+def oidc_sign_in_record(*, user: User, partner: Partner) -> None:
+    data_access_insert(oidc_sign_in_entry(user=user, partner=partner))
 
 
 def oidc_claims_release_record(

@@ -5,6 +5,7 @@ each release of data."""
 
 import hashlib
 import json
+import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,12 +17,14 @@ from oauth2_provider.models import (
     get_application_model,
     get_grant_model,
     get_id_token_model,
+    get_refresh_token_model,
 )
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.common import Request
 from oauthlib.oauth2.rfc6749 import errors
 
 from saduak.core.errors import InvalidInput
+from saduak.core.memo import ProcessMemo
 from saduak.identity.models import Partner
 from saduak.identity.oidc import signing
 from saduak.identity.oidc.claims import (
@@ -35,9 +38,11 @@ from saduak.identity.oidc.claims import (
     userinfo_claims,
 )
 from saduak.identity.oidc.client_cache import application_with_partner
+from saduak.identity.oidc.exchange_rows import exchange_rows_write, pending_rows
 from saduak.identity.oidc.selectors import partner_for_application
 from saduak.identity.oidc.services import (
     oidc_claims_release_record,
+    oidc_sign_in_entry,
     oidc_sign_in_record,
     redirect_uri_check,
 )
@@ -45,10 +50,15 @@ from saduak.identity.oidc.services import (
 AccessToken = get_access_token_model()
 Application = get_application_model()
 Grant = get_grant_model()
+IDToken = get_id_token_model()
+RefreshToken = get_refresh_token_model()
 # A secret that verified is remembered (by a digest of it and its stored hash) for
 # a few minutes: client secrets are long random strings, and re-running the
 # password hasher (Argon2, ~100 MB) on every token request would cap throughput.
 SECRET_CHECK_CACHE_SECONDS = 300
+# ...and in each process too, sparing the cache's round trip (a changed secret
+# has a new stored hash, so a new digest).
+_verified_here = ProcessMemo(seconds=SECRET_CHECK_CACHE_SECONDS)
 
 
 class PartnerValidator(OAuth2Validator):
@@ -129,11 +139,13 @@ class PartnerValidator(OAuth2Validator):
             f"{stored_secret}\x00{provided_secret}".encode()
         ).hexdigest()
         key = f"oidc:client-secret-verified:{digest}"
-        if cache.get(key):
+        if _verified_here.get(key) or cache.get(key):
+            _verified_here.set(key, True)
             return True
         verified = super()._check_secret(provided_secret, stored_secret)
         if verified:
             cache.set(key, True, SECRET_CHECK_CACHE_SECONDS)
+            _verified_here.set(key, True)
         return bool(verified)
 
     def validate_bearer_token(
@@ -305,7 +317,6 @@ class PartnerValidator(OAuth2Validator):
             header=json.dumps(header), claims=json.dumps(id_token, default=str)
         )
         signed.make_signed_token(key)
-        IDToken = get_id_token_model()
         # No savepoint: the token view runs the whole exchange in one transaction.
         with transaction.atomic(using=router.db_for_write(IDToken), savepoint=False):
             saved = self._save_id_token(id_token["jti"], request, expiration_time)
@@ -316,11 +327,25 @@ class PartnerValidator(OAuth2Validator):
     def _save_id_token(
         self, jti: str, request: Request, expires: Any, *args: Any, **kwargs: Any
     ) -> Any:
-        saved = super()._save_id_token(jti, request, expires, *args, **kwargs)
+        """The ID token and the sign-in on the citizen's "who used my data"
+        page: saved now, or (exchange_rows) with the other rows of the exchange."""
         partner = self._partner(request)
         assert partner is not None
-        oidc_sign_in_record(user=request.user, partner=partner)
-        return saved
+        pending = pending_rows(request)
+        if pending is None:
+            saved = super()._save_id_token(jti, request, expires, *args, **kwargs)
+            oidc_sign_in_record(user=request.user, partner=partner)
+            return saved
+        pending.access_log = oidc_sign_in_entry(user=request.user, partner=partner)
+        return pending.add(
+            IDToken(
+                user=request.user,
+                scope=request.scope or " ".join(request.scopes),
+                expires=expires,
+                jti=jti,
+                application=request.client,
+            )
+        )
 
     def _create_access_token(
         self,
@@ -330,9 +355,11 @@ class PartnerValidator(OAuth2Validator):
         source_refresh_token: Any = None,
     ) -> Any:
         """Links the access token to the ID token issued in this same request
-        without parsing and verifying it again, as django-oauth-toolkit would."""
-        issued = getattr(request, "id_token", None)
-        if not token.get("id_token") or issued is None:
+        without parsing and verifying it again, as django-oauth-toolkit would;
+        in a code exchange on PostgreSQL it is written with the other rows."""
+        issued = getattr(request, "id_token", None) if token.get("id_token") else None
+        pending = pending_rows(request)
+        if pending is None and issued is None:
             return super()._create_access_token(
                 expires, request, token, source_refresh_token
             )
@@ -346,8 +373,48 @@ class PartnerValidator(OAuth2Validator):
             resource=getattr(request, "resource", []),
         )
         self._set_token_value(access_token, token["access_token"])
+        if pending is not None:
+            linked = pending.holds(issued) if issued is not None else False
+            return pending.add(
+                access_token, links_previous_by="id_token" if linked else None
+            )
         access_token.save()
         return access_token
+
+    def _create_refresh_token(
+        self,
+        request: Request,
+        refresh_token_code: str,
+        access_token: Any,
+        previous_refresh_token: Any,
+    ) -> Any:
+        pending = pending_rows(request)
+        if pending is None or not pending.holds(access_token):
+            return super()._create_refresh_token(
+                request, refresh_token_code, access_token, previous_refresh_token
+            )
+        refresh_token = RefreshToken(
+            user=request.user,
+            application=request.client,
+            access_token=access_token,
+            token_family=uuid.uuid4(),  # a code starts a new family
+            resource=getattr(request, "resource", []),
+        )
+        self._set_token_value(refresh_token, refresh_token_code)
+        return pending.add(refresh_token, links_previous_by="access_token")
+
+    def invalidate_authorization_code(
+        self, client_id: str, code: str, request: Request, *args: Any, **kwargs: Any
+    ) -> None:
+        """Deletes the code; in a code exchange on PostgreSQL, in the one
+        statement that writes the exchange's rows, so a code already used
+        (replayed, or taken by a racing request) leaves nothing behind."""
+        pending = pending_rows(request)
+        if pending is None:
+            super().invalidate_authorization_code(client_id, code, request)
+            return
+        if not exchange_rows_write(pending, code=code, application=request.client):
+            raise errors.InvalidGrantError(request=request)
 
     def _get_key_for_token(self, token: str) -> Any:
         """All published keys, so an ID token signed before a key rotation is still

@@ -1,12 +1,14 @@
 """The validator's rules, through django-oauth-toolkit's own endpoints."""
 
 import base64
+import hashlib
 import json
+import uuid
 
 import pytest
 from django.core.cache import cache
 from jwcrypto import jwk, jwt
-from oauth2_provider.models import AccessToken, Grant, IDToken
+from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 
 from saduak.identity.models import AccessChannel, DataAccess
 from saduak.identity.oidc.claims import pairwise_subject
@@ -196,6 +198,49 @@ def test_a_code_used_up_by_a_racing_request_leaves_no_tokens_of_the_loser(
     assert not IDToken.objects.exists()
     assert not DataAccess.objects.exists()
     assert Grant.objects.filter(code=query["code"]).exists()
+
+
+def test_a_code_taken_by_another_request_after_validation_leaves_nothing(
+    signed_in, monkeypatch
+):
+    """The other request deletes the code between this one's validation and its
+    writing: on PostgreSQL the one statement finds the code gone and writes
+    nothing; elsewhere the transaction is rolled back."""
+    from saduak.identity.oidc.validators import PartnerValidator
+
+    application, secret = make_client(make_partner())
+    query, verifier = code_for(signed_in, application)
+    save_token = PartnerValidator.save_bearer_token
+
+    def other_request_took_the_code(self, token, request, *args, **kwargs):
+        Grant.objects.filter(code=query["code"]).delete()
+        return save_token(self, token, request, *args, **kwargs)
+
+    monkeypatch.setattr(
+        PartnerValidator, "save_bearer_token", other_request_took_the_code
+    )
+    response = exchange(signed_in, application, secret, query["code"], verifier)
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_grant")
+    assert not AccessToken.objects.exists()
+    assert not RefreshToken.objects.exists()
+    assert not IDToken.objects.exists()
+    assert not DataAccess.objects.exists()
+
+
+def test_the_rows_of_an_exchange_are_linked(signed_in, citizen):
+    application, secret = make_client(make_partner())
+    query, verifier = code_for(signed_in, application)
+    body = exchange(signed_in, application, secret, query["code"], verifier).json()
+    access = AccessToken.objects.select_related("id_token").get()
+    refresh = RefreshToken.objects.get()
+    assert access.id_token.jti == uuid.UUID(id_token_claims(body["id_token"])["jti"])
+    assert (access.user, access.id_token.user, refresh.user) == (citizen,) * 3
+    assert refresh.access_token == access and refresh.token_family is not None
+    assert (
+        access.token_checksum
+        == hashlib.sha256(body["access_token"].encode()).hexdigest()
+    )
+    assert not Grant.objects.exists()
 
 
 def test_a_partner_withdrawn_by_hq_stops_exchanging_codes_within_a_minute(signed_in):

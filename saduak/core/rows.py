@@ -1,0 +1,129 @@
+"""Rows written without the ORM's per-statement compiling, for the hottest writes
+(each identity check, each partner sign-in): the ORM spends longer building an
+INSERT in Python than the database spends running it. Values go through each
+field's own `pre_save` and conversion, exactly as the ORM's INSERT sends them, and
+on PostgreSQL the statement is bound on the server, so psycopg prepares it after a
+few runs."""
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row to insert: its table, columns and value expressions (placeholders
+    cast to the column's type, so they also serve in INSERT ... SELECT), with the
+    parameters in order."""
+
+    table: str
+    columns: tuple[str, ...]
+    values: tuple[str, ...]
+    params: tuple[Any, ...]
+
+    def insert_values_sql(self) -> str:
+        return _insert_values_sql(self.table, self.columns, self.values)
+
+    def insert_select_sql(self, source: str, linked: dict[str, str]) -> str:
+        """INSERT ... SELECT ... FROM `source`: one row for each row of `source`
+        (none when it is empty); each `linked` column (quoted) takes the named
+        column of `source`."""
+        columns = self.columns + tuple(linked)
+        values = self.values + tuple(f"{source}.{column}" for column in linked.values())
+        return (
+            f"INSERT INTO {self.table} ({', '.join(columns)}) "  # noqa: S608
+            f"SELECT {', '.join(values)} FROM {source}"
+        )
+
+
+def row_of(
+    instance: models.Model,
+    connection: BaseDatabaseWrapper,
+    *,
+    leave_out: frozenset[str] = frozenset(),
+    expressions: dict[str, tuple[str, Any]] | None = None,
+) -> Row:
+    """The INSERT of `instance` (an unsaved model object), without its automatic
+    primary key and the fields named in `leave_out`. `expressions` replaces a
+    field's value by SQL with one placeholder and its parameter (e.g. a
+    subquery finding a foreign key)."""
+    expressions = expressions or {}
+    table, fields, columns, values = _layout(
+        type(instance),
+        connection.alias,
+        leave_out,
+        tuple(sorted((name, sql) for name, (sql, _param) in expressions.items())),
+    )
+    params = tuple(
+        expressions[field.name][1]
+        if field.name in expressions
+        else field.get_db_prep_save(field.pre_save(instance, True), connection)
+        for field in fields
+    )
+    return Row(table, columns, values, params)
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(
+    model: type[models.Model],
+    alias: str,
+    leave_out: frozenset[str],
+    expressions: tuple[tuple[str, str], ...],
+) -> tuple[str, tuple[Any, ...], tuple[str, ...], tuple[str, ...]]:
+    """The table, fields, columns and value expressions of a model's rows
+    (worked out once: the same for every row)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    # PostgreSQL cannot tell a parameter's type in INSERT ... SELECT; SQLite's
+    # CAST would change values (to datetime is to a number there).
+    cast = connection.vendor == "postgresql"
+    given = dict(expressions)
+    fields = tuple(
+        field
+        for field in model._meta.local_concrete_fields
+        if not isinstance(field, models.AutoField) and field.name not in leave_out
+    )
+    values = tuple(
+        given[field.name]
+        if field.name in given
+        else (f"CAST(%s AS {field.db_type(connection)})" if cast else "%s")
+        for field in fields
+    )
+    columns = tuple(quote(str(field.column)) for field in fields)
+    return quote(model._meta.db_table), fields, columns, values
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_values_sql(
+    table: str, columns: tuple[str, ...], values: tuple[str, ...]
+) -> str:
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (model names)
+        f"VALUES ({', '.join(values)})"
+    )
+
+
+def column_of(model: type[models.Model], name: str) -> str:
+    """The database column of a model's field (`pk` for its primary key)."""
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column
+    return str(field.column)
+
+
+def run(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> Any:
+    """Runs one statement on `connection` (inside whatever transaction it is in)
+    and returns its first row, if it returns rows."""
+    if connection.vendor == "postgresql":
+        # Server-side binding: psycopg prepares a statement it sees repeatedly,
+        # where Django's cursor would quote every value in Python each time.
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if cursor.description else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() if cursor.description else None
