@@ -6,6 +6,7 @@ on PostgreSQL the statement is bound on the server, so psycopg prepares it after
 few runs."""
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,13 +118,54 @@ def column_of(model: type[models.Model], name: str) -> str:
 def run(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> Any:
     """Runs one statement on `connection` (inside whatever transaction it is in)
     and returns its first row, if it returns rows."""
-    if connection.vendor == "postgresql":
-        # Server-side binding: psycopg prepares a statement it sees repeatedly,
-        # where Django's cursor would quote every value in Python each time.
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
+    return _execute(
+        connection,
+        sql,
+        params,
+        lambda cursor: cursor.fetchone() if cursor.description else None,
+    )
+
+
+def run_count(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> int:
+    """Runs one statement and returns how many rows it changed."""
+    return int(_execute(connection, sql, params, lambda cursor: cursor.rowcount))
+
+
+def insert(instance: models.Model, connection: BaseDatabaseWrapper) -> None:
+    """Inserts `instance` as its save() would (without the model's signals,
+    which nothing in Saduak receives for the models written this way) and gives
+    it its primary key."""
+    row = row_of(instance, connection)
+    pk = quote_pk(type(instance), connection)
+    (instance.pk,) = run(
+        connection, f"{row.insert_values_sql()} RETURNING {pk}", list(row.params)
+    )
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+def quote_pk(model: type[models.Model], connection: BaseDatabaseWrapper) -> str:
+    return str(connection.ops.quote_name(column_of(model, "pk")))
+
+
+def _execute(
+    connection: BaseDatabaseWrapper,
+    sql: str,
+    params: list[Any],
+    result: Callable[[Any], Any],
+) -> Any:
+    # Errors as Django's (IntegrityError and the rest), as from the ORM.
+    with connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            # Bound and prepared on the server (Django's cursor would quote every
+            # value in Python and have the statement planned each time). Django
+            # turns psycopg's automatic preparing off for connection poolers;
+            # these few statements are prepared explicitly (PgBouncer keeps
+            # prepared statements from 1.21 on, see docs/operations.md).
+            connection.ensure_connection()
+            with psycopg.Cursor(connection.connection) as cursor:
+                cursor.execute(sql, params, prepare=True)
+                return result(cursor)
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone() if cursor.description else None
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() if cursor.description else None
+            return result(cursor)
