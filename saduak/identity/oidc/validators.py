@@ -317,7 +317,8 @@ class PartnerValidator(OAuth2Validator):
             header=json.dumps(header), claims=json.dumps(id_token, default=str)
         )
         signed.make_signed_token(key)
-        # No savepoint: the token view runs the whole exchange in one transaction.
+        # No savepoint: elsewhere than on PostgreSQL (where nothing is written
+        # here, see exchange_rows) the token view's transaction holds the exchange.
         with transaction.atomic(using=router.db_for_write(IDToken), savepoint=False):
             saved = self._save_id_token(id_token["jti"], request, expiration_time)
         request.access_token = saved
@@ -374,7 +375,7 @@ class PartnerValidator(OAuth2Validator):
         )
         self._set_token_value(access_token, token["access_token"])
         if pending is not None:
-            linked = pending.holds(issued) if issued is not None else False
+            linked = issued is not None and pending.holds(issued)
             return pending.add(
                 access_token, links_previous_by="id_token" if linked else None
             )
