@@ -9,3 +9,7 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from saduak.appointments import notices  # noqa: F401  (registers templates)
+        from saduak.appointments.receivers import closure_cancels_bookings
+        from saduak.areas.signals import closure_added
+
+        closure_added.connect(closure_cancels_bookings, dispatch_uid="appointments")

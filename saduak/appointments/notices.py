@@ -20,6 +20,11 @@ BOOKING_CANCELLED = register_template(
     description=_("A booking is cancelled"),
     required_context=("reference", "service", "office", "when"),
 )
+BOOKING_OFFICE_CLOSED = register_template(
+    "appointments.booking.office_closed",
+    description=_("A booking is cancelled because the office closed that day"),
+    required_context=("reference", "service", "office", "when", "closure", "url"),
+)
 TICKET_NEAR = register_template(
     "appointments.ticket.near",
     description=_("Few people are ahead of a ticket"),

@@ -2,7 +2,10 @@
 
 from celery import shared_task
 
-from saduak.appointments.services.bookings import booking_reminders_send
+from saduak.appointments.services.bookings import (
+    booking_reminders_send,
+    bookings_cancel_for_closure,
+)
 from saduak.appointments.services.slots import slots_release_rolling
 from saduak.appointments.services.stats import (
     bookings_close_past,
@@ -36,3 +39,9 @@ def close_the_day() -> int:
 def refresh_office_statistics() -> None:
     """Every five minutes: today's office statistics."""
     offices_today_refresh(force=True)
+
+
+@shared_task(ignore_result=True)
+def cancel_bookings_for_closure(holiday_id: int) -> int:
+    """When a closure is added: that day's bookings cancelled, the people told."""
+    return bookings_cancel_for_closure(holiday_id=holiday_id)

@@ -18,6 +18,7 @@ from saduak.areas.permissions import (
     ensure_can_edit_national_holidays,
     ensure_can_manage_office,
 )
+from saduak.areas.signals import closure_added
 from saduak.audit.services import audit_record, changed_fields
 from saduak.core.errors import Conflict, InvalidInput, NotFound
 
@@ -189,7 +190,8 @@ def holiday_add(
     office: Office | None = None,
 ) -> Holiday:
     """Adds a national holiday (HQ administrators) or a closure of one office (its
-    managers). Audited as `holiday.add`."""
+    managers). Audited as `holiday.add`; `closure_added` tells the apps that book
+    days (appointments cancels that day's bookings and tells the people)."""
     if office is None:
         ensure_can_edit_national_holidays(actor)
     else:
@@ -216,6 +218,7 @@ def holiday_add(
                 office=office,
             )
             transaction.on_commit(bump_map_version)
+            closure_added.send(sender=Holiday, holiday=holiday)
     except IntegrityError:
         raise Conflict(
             _("There is already a holiday on this date."), field="date"

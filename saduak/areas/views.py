@@ -183,7 +183,13 @@ def office_closure_add(request: HttpRequest, code: str) -> HttpResponse:
             add_domain_error(form, error)
     if form.errors:
         return _office_page_refusing(request, office, holiday_form=form)
-    messages.success(request, _("The closure was added."))
+    messages.success(
+        request,
+        _(
+            "The closure was added. Bookings on that day are cancelled and the "
+            "people booked are told, with a link to book another time."
+        ),
+    )
     return redirect("areas:office", code=code)
 
 
@@ -202,7 +208,13 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("The holiday was added."))
+            messages.success(
+                request,
+                _(
+                    "The holiday was added. Bookings on that day at every office are "
+                    "cancelled and the people booked are told."
+                ),
+            )
             return redirect("areas:holidays")
     return render(
         request,

@@ -22,6 +22,7 @@ from saduak.appointments.models import Booking, Slot
 from saduak.appointments.references import new_reference
 from saduak.appointments.selectors.slots import alternatives_for
 from saduak.appointments.services.slots import closed_days
+from saduak.areas.models import Holiday
 from saduak.audit.services import audit_record
 from saduak.core.errors import (
     Conflict,
@@ -234,22 +235,80 @@ def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Bookin
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         _check_may_change(actor, locked, verb="cancel")
-        locked.status = BookingStatus.CANCELLED
-        locked.cancelled_at = timezone.now()
-        locked.save(update_fields=["status", "cancelled_at"])
-        Slot.objects.filter(pk=locked.slot_id, booked__gt=0).update(
-            booked=F("booked") - 1
+        _cancel(
+            locked, actor=actor, reason=reason, notice=notices.BOOKING_CANCELLED.key
         )
-        audit_record(
-            actor=actor,
-            action="appointments.booking.cancel",
-            target=locked,
-            before={"status": BookingStatus.BOOKED},
-            after={"status": BookingStatus.CANCELLED, "reason": reason[:200]},
-            office=locked.office,
-        )
-        transaction.on_commit(lambda: _notify(locked, notices.BOOKING_CANCELLED.key))
     return locked
+
+
+def _cancel(
+    booking: Booking,
+    *,
+    actor: Any,
+    reason: str,
+    notice: str,
+    context: dict[str, str] | None = None,
+) -> None:
+    """Inside the caller's transaction, with `booking` locked: cancelled, its seat
+    freed, audited, and the person told after commit."""
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = timezone.now()
+    booking.save(update_fields=["status", "cancelled_at"])
+    Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    audit_record(
+        actor=actor,
+        action="appointments.booking.cancel",
+        target=booking,
+        before={"status": BookingStatus.BOOKED},
+        after={"status": BookingStatus.CANCELLED, "reason": reason[:200]},
+        office=booking.office,
+    )
+    transaction.on_commit(lambda: _notify(booking, notice, context))
+
+
+def bookings_cancel_for_closure(*, holiday_id: int) -> int:
+    """Cancels the bookings of a day that an office (or, for a national holiday,
+    every office) closed after they were made, frees their seats and tells each
+    person why, with a link to book another time. Run after the closure is
+    committed (celery); a booking is cancelled once however often it runs.
+    Returns how many it cancelled."""
+    holiday = Holiday.objects.filter(pk=holiday_id).first()
+    if holiday is None:  # removed again before this ran
+        return 0
+    start, end = day_bounds(holiday.date)
+    due = Booking.objects.filter(
+        status=BookingStatus.BOOKED, starts_at__gte=start, starts_at__lt=end
+    )
+    if holiday.office_id is not None:
+        due = due.filter(office_id=holiday.office_id)
+    cancelled = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("service", "office", "citizen")
+                .filter(pk=pk, status=BookingStatus.BOOKED)
+                .first()
+            )
+            if booking is None:  # cancelled meanwhile
+                continue
+            _cancel(
+                booking,
+                actor="system",
+                reason=f"office closed: {holiday.name_th}",
+                notice=notices.BOOKING_OFFICE_CLOSED.key,
+                context={
+                    "closure": holiday.name_th,
+                    "url": absolute_url(
+                        reverse(
+                            "appointments:choose-time",
+                            args=[booking.service.code, booking.office.code],
+                        )
+                    ),
+                },
+            )
+        cancelled += 1
+    return cancelled
 
 
 def booking_reschedule(*, actor: User, booking: Booking, slot: Slot) -> Booking:
@@ -308,9 +367,12 @@ def booking_url(booking: Booking) -> str:
     return reverse("appointments:booking", args=[booking.reference])
 
 
-def _notify(booking: Booking, template_key: str) -> None:
+def _notify(
+    booking: Booking, template_key: str, extra: dict[str, str] | None = None
+) -> None:
     """The message to the person booked for, on the channels they can be reached
-    on (LINE, SMS, e-mail of their account, or the caller's telephone)."""
+    on (LINE, SMS, e-mail of their account, or the caller's telephone); `extra`
+    adds to or replaces the booking's own context."""
     citizen = booking.citizen
     reachable = booking.phone or (
         citizen is not None and (citizen.phone or citizen.email or citizen.line_user_id)
@@ -323,6 +385,7 @@ def _notify(booking: Booking, template_key: str) -> None:
         "office": booking.office.name_th,
         "when": format_datetime_be(booking.starts_at),
         "url": absolute_url(booking_url(booking)),
+        **(extra or {}),
     }
     if booking.citizen is not None:
         notification_notify_user(

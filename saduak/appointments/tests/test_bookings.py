@@ -129,6 +129,64 @@ def test_a_day_the_office_closed_after_the_release_is_refused(renewal, citizen, 
     assert refused.value.code == "closed"
 
 
+def test_a_closure_added_after_bookings_cancels_that_day_and_tells_the_people(
+    renewal,
+    admin,
+    office,
+    phoned_citizen,
+    make_user,
+    django_capture_on_commit_callbacks,
+):
+    from saduak.areas.services import holiday_add
+
+    slot = slot_at(renewal, TUESDAY, 9)
+    that_day = bookings.booking_create(actor=phoned_citizen, slot=slot)
+    next_day = bookings.booking_create(
+        actor=make_user(), slot=slot_at(renewal, TUESDAY + timedelta(days=1), 9)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_add(actor=admin, day=TUESDAY, name_th="น้ำท่วมสำนักงาน", office=office)
+    that_day.refresh_from_db()
+    next_day.refresh_from_db()
+    assert (that_day.status, next_day.status) == (
+        BookingStatus.CANCELLED,
+        BookingStatus.BOOKED,
+    )
+    assert Slot.objects.get(pk=slot.pk).booked == 0
+    event = AuditEvent.objects.get(
+        action="appointments.booking.cancel", target_id=str(that_day.pk)
+    )
+    assert "น้ำท่วมสำนักงาน" in event.after["reason"]
+    sms = Notification.objects.get(template_key="appointments.booking.office_closed")
+    assert sms.address == "0812345678"
+    assert that_day.reference in sms.body
+    assert f"/appointments/book/id-card-renewal/{office.code}/" in sms.body
+    # Again (a retried task): nothing is cancelled twice.
+    assert (
+        bookings.bookings_cancel_for_closure(holiday_id=Holiday.objects.get().pk) == 0
+    )
+
+
+def test_a_national_holiday_added_late_cancels_the_day_at_every_office(
+    renewal, make_staff, citizen, django_capture_on_commit_callbacks
+):
+    from saduak.areas.services import holiday_add
+
+    admin = make_staff(Role.HQ_ADMIN, "hq")
+    booking = bookings.booking_create(actor=citizen, slot=slot_at(renewal, TUESDAY, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_add(actor=admin, day=TUESDAY, name_th="วันหยุดพิเศษ")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+
+
+def test_a_closure_removed_before_its_task_ran_cancels_nothing(renewal, citizen):
+    booking = bookings.booking_create(actor=citizen, slot=slot_at(renewal, TUESDAY, 9))
+    assert bookings.bookings_cancel_for_closure(holiday_id=999_999) == 0
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED
+
+
 def test_an_office_not_taking_online_bookings_refuses_them(renewal, citizen):
     renewal.online = False
     renewal.save(update_fields=["online"])
