@@ -23,7 +23,15 @@ BOOKING_CANCELLED = register_template(
 BOOKING_OFFICE_CLOSED = register_template(
     "appointments.booking.office_closed",
     description=_("A booking is cancelled because the office closed that day"),
-    required_context=("reference", "service", "office", "when", "closure", "url"),
+    required_context=(
+        "reference",
+        "service",
+        "office",
+        "when",
+        "day",
+        "closure",
+        "url",
+    ),
 )
 TICKET_NEAR = register_template(
     "appointments.ticket.near",

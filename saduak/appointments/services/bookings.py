@@ -34,7 +34,7 @@ from saduak.core.errors import (
 from saduak.core.links import absolute_url
 from saduak.core.personal_id import clean_personal_id
 from saduak.core.rows import column_of, insert, run_count
-from saduak.core.thai import day_bounds, format_datetime_be
+from saduak.core.thai import day_bounds, format_date_be, format_datetime_be
 from saduak.notifications.services import notification_notify_user, notification_send
 
 
@@ -299,6 +299,7 @@ def bookings_cancel_for_closure(*, holiday_id: int) -> int:
                 notice=notices.BOOKING_OFFICE_CLOSED.key,
                 context={
                     "closure": holiday.name_th,
+                    "day": format_date_be(holiday.date, style="long"),
                     "url": absolute_url(
                         reverse(
                             "appointments:choose-time",
