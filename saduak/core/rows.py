@@ -108,6 +108,95 @@ def _insert_values_sql(
     )
 
 
+def select_one(
+    model: type[models.Model],
+    connection: BaseDatabaseWrapper,
+    *,
+    where: str,
+    value: Any,
+    related: tuple[str, ...] = (),
+) -> Any:
+    """The row of `model` whose field `where` equals `value` (a unique field), with
+    the rows its foreign keys in `related` lead to (paths as in select_related,
+    "office_service__office"), in one prepared SELECT; None when there is none.
+    The objects are what the ORM would make: each field's conversion applied,
+    the related objects cached on the one that points to them."""
+    sql, joined = _select_layout(model, connection.alias, where, related)
+    row = run(connection, sql, [value])
+    if row is None:
+        return None
+    made: dict[str, Any] = {}
+    offset = 0
+    for path, target, columns, converters in joined:
+        values = []
+        for index, column in enumerate(columns):
+            found = row[offset + index]
+            for converter in converters[index]:
+                found = converter(found, column, connection)
+            values.append(found)
+        offset += len(columns)
+        pk_index = target._meta.concrete_fields.index(target._meta.pk)
+        instance = (
+            None  # a LEFT JOIN that found nothing
+            if path and values[pk_index] is None
+            else target.from_db(connection.alias, None, values)
+        )
+        made[path] = instance
+        parent_path, _, name = path.rpartition("__")
+        parent = made.get(parent_path) if path else None
+        if parent is not None:
+            parent._meta.get_field(name).set_cached_value(parent, instance)
+    return made[""]
+
+
+@functools.lru_cache(maxsize=32)
+def _select_layout(
+    model: type[models.Model], alias: str, where: str, related: tuple[str, ...]
+) -> tuple[str, list[tuple[str, Any, tuple[Any, ...], list[list[Any]]]]]:
+    """The SELECT and, per joined model (its path, "" for `model`), the model, its
+    columns in the order of its fields and their converters."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    paths = [""]
+    for path in related:
+        parts = path.split("__")
+        paths += ["__".join(parts[: n + 1]) for n in range(len(parts))]
+    paths = list(dict.fromkeys(paths))  # each once, parents first
+    models_at: dict[str, type[models.Model]] = {"": model}
+    aliases = {"": "t0"}
+    joins = []
+    for number, path in enumerate(paths[1:], start=1):
+        parent_path, _, name = path.rpartition("__")
+        parent = models_at[parent_path]
+        key = parent._meta.get_field(name)
+        target = key.related_model
+        assert isinstance(key, models.ForeignKey) and isinstance(target, type)
+        models_at[path], aliases[path] = target, f"t{number}"
+        joins.append(
+            f"LEFT JOIN {quote(target._meta.db_table)} t{number} "
+            f"ON t{number}.{quote(column_of(target, 'pk'))} = "
+            f"{aliases[parent_path]}.{quote(str(key.column))}"
+        )
+    selected, joined = [], []
+    for path in paths:
+        here = models_at[path]
+        columns, converters = [], []
+        for field in here._meta.concrete_fields:
+            column = field.get_col(aliases[path])
+            selected.append(f"{aliases[path]}.{quote(str(field.column))}")
+            columns.append(column)
+            converters.append(
+                connection.ops.get_db_converters(column)
+                + column.get_db_converters(connection)
+            )
+        joined.append((path, here, tuple(columns), converters))
+    sql = (
+        f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} t0 "  # noqa: S608
+        f"{' '.join(joins)} WHERE t0.{quote(column_of(model, where))} = %s"
+    )
+    return sql, joined
+
+
 def column_of(model: type[models.Model], name: str) -> str:
     """The database column of a model's field (`pk` for its primary key)."""
     field = model._meta.pk if name == "pk" else model._meta.get_field(name)

@@ -5,7 +5,7 @@ from django.db import connection
 from django.utils import timezone
 
 from saduak.accounts.models import ApiToken
-from saduak.core.rows import row_of, run
+from saduak.core.rows import row_of, run, select_one
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,52 @@ def test_insert_select_makes_a_row_per_source_row_with_its_linked_column(
 
 def test_a_statement_returning_rows_gives_the_first(make_user):
     assert run(connection, "SELECT %s, %s", [7, "เจ็ด"]) == (7, "เจ็ด")
+
+
+def _fields(instance):
+    return {
+        f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields
+    }
+
+
+def test_one_row_is_read_with_its_related_rows_as_the_orm_reads_it(
+    make_user, django_assert_num_queries
+):
+    from saduak.identity.models import AccessorKind, DataAccess
+
+    user = make_user()
+    made = DataAccess.objects.create(
+        citizen=user,
+        accessor_kind=AccessorKind.STAFF,
+        staff_user=make_user(),
+        channel="staff_view",
+        data_items=["sub", "ชื่อ"],
+        purpose="ทดสอบ",
+    )
+    found = select_one(
+        DataAccess,
+        connection,
+        where="pk",
+        value=made.pk,
+        related=("citizen", "partner"),
+    )
+    expected = DataAccess.objects.select_related("citizen", "partner").get(pk=made.pk)
+    assert _fields(found) == _fields(expected)
+    with django_assert_num_queries(0):  # both came with it
+        assert _fields(found.citizen) == _fields(expected.citizen)
+        assert found.partner is None
+    assert found.data_items == ["sub", "ชื่อ"]
+    assert found._state.adding is False
+
+
+def test_paths_of_two_steps_are_followed(make_user, django_assert_num_queries):
+    user = make_user()
+    token = ApiToken.objects.create(
+        user=user, name="x", key_hash="d" * 64, key_prefix="sdk_"
+    )
+    found = select_one(
+        ApiToken, connection, where="key_hash", value="d" * 64, related=("user",)
+    )
+    with django_assert_num_queries(0):
+        assert (found.pk, found.user.personal_id) == (token.pk, user.personal_id)
+    assert select_one(ApiToken, connection, where="key_hash", value="e" * 64) is None

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from jwcrypto import jws, jwt
 from oauth2_provider.models import (
     get_access_token_model,
@@ -25,6 +25,7 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from saduak.core.errors import InvalidInput
 from saduak.core.memo import ProcessMemo
+from saduak.core.rows import select_one
 from saduak.identity.models import Partner
 from saduak.identity.oidc import signing
 from saduak.identity.oidc.claims import (
@@ -181,7 +182,13 @@ class PartnerValidator(OAuth2Validator):
         cached = getattr(request, "saduak_grant", None)
         if cached is not None and cached.code == code:
             return cached
-        grant = Grant.objects.select_related("user").filter(code=code).first()
+        grant = select_one(
+            Grant,
+            connections[router.db_for_read(Grant)],
+            where="code",
+            value=code,
+            related=("user",),
+        )
         if grant is not None:
             request.saduak_grant = grant
         return grant
