@@ -153,6 +153,8 @@ def _booking_out(booking: Booking) -> dict[str, Any]:
         "ends_at": booking.slot.ends_at,
         "name": booking.name,
         "channel": booking.channel,
+        "cancel_reason": booking.cancel_reason,
+        "cancel_note": booking.cancel_note,
     }
 
 

@@ -20,6 +20,12 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("Did not come")
 
 
+class CancelReason(models.TextChoices):
+    ON_REQUEST = "on_request", _("Cancelled on request.")
+    MOVED = "moved", _("Changed to another time.")
+    OFFICE_CLOSED = "office_closed", _("The office is closed that day.")
+
+
 class BookingChannel(models.TextChoices):
     ONLINE = "online", _("Online")
     PHONE = "phone", _("By telephone, booked by an officer")

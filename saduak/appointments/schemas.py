@@ -69,6 +69,10 @@ class BookingOut(Schema):
     ends_at: datetime
     name: str
     channel: str
+    cancel_reason: str = Field(
+        "", description="on_request, moved or office_closed, for a cancelled booking"
+    )
+    cancel_note: str = Field("", description="What the office said, e.g. the closure")
 
 
 class TicketIn(Schema):

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from saduak.appointments.choices import BookingChannel, BookingStatus
+from saduak.appointments.choices import BookingChannel, BookingStatus, CancelReason
 from saduak.core.personal_id import mask_personal_id
 
 
@@ -95,6 +95,11 @@ class Booking(models.Model):
     )
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(
+        _("why cancelled"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    # What the office said, e.g. the name of the closure.
+    cancel_note = models.CharField(_("cancellation note"), max_length=300, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     rebooked_from = models.OneToOneField(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from saduak.accounts.models import User
 from saduak.accounts.scoping import ACTING_ROLES, Reach, reach_of
 from saduak.appointments import notices
-from saduak.appointments.choices import BookingChannel, BookingStatus
+from saduak.appointments.choices import BookingChannel, BookingStatus, CancelReason
 from saduak.appointments.models import Booking, Slot
 from saduak.appointments.references import new_reference
 from saduak.appointments.selectors.slots import alternatives_for
@@ -228,7 +228,12 @@ def _already_booked(personal_id: str, service_id: int) -> Conflict:
     )
 
 
-def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Booking:
+def booking_cancel(
+    *,
+    actor: User,
+    booking: Booking,
+    reason: CancelReason = CancelReason.ON_REQUEST,
+) -> Booking:
     """Cancels a booking and frees its seat. The citizen may until the office's
     free-cancellation deadline; officers of the office's area may at any time
     before the visit. Audited as `appointments.booking.cancel`."""
@@ -245,25 +250,36 @@ def _cancel(
     booking: Booking,
     *,
     actor: Any,
-    reason: str,
+    reason: CancelReason,
     notice: str,
+    note: str = "",
     context: dict[str, str] | None = None,
 ) -> None:
     """Inside the caller's transaction, with `booking` locked: cancelled, its seat
     freed, audited, and the person told after commit."""
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = timezone.now()
-    booking.save(update_fields=["status", "cancelled_at"])
+    booking.cancel_reason, booking.cancel_note = reason, note[:300]
+    booking.save(
+        update_fields=["status", "cancelled_at", "cancel_reason", "cancel_note"]
+    )
     Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
     audit_record(
         actor=actor,
         action="appointments.booking.cancel",
         target=booking,
         before={"status": BookingStatus.BOOKED},
-        after={"status": BookingStatus.CANCELLED, "reason": reason[:200]},
+        after={"status": BookingStatus.CANCELLED, "reason": reason, "note": note},
         office=booking.office,
     )
     transaction.on_commit(lambda: _notify(booking, notice, context))
+
+
+def closure_name(holiday: Holiday) -> str:
+    """The closure's name as the booking keeps it: Thai, and English when given."""
+    return (
+        f"{holiday.name_th} ({holiday.name_en})" if holiday.name_en else holiday.name_th
+    )
 
 
 def bookings_cancel_for_closure(*, holiday_id: int) -> int:
@@ -295,7 +311,8 @@ def bookings_cancel_for_closure(*, holiday_id: int) -> int:
             _cancel(
                 booking,
                 actor="system",
-                reason=f"office closed: {holiday.name_th}",
+                reason=CancelReason.OFFICE_CLOSED,
+                note=closure_name(holiday),
                 notice=notices.BOOKING_OFFICE_CLOSED.key,
                 context={
                     "closure": holiday.name_th,
@@ -325,7 +342,7 @@ def booking_reschedule(*, actor: User, booking: Booking, slot: Slot) -> Booking:
         caller = None
         if old.channel == BookingChannel.PHONE or old.citizen_id != actor.pk:
             caller = Caller(old.personal_id, old.name, old.phone)
-        booking_cancel(actor=actor, booking=old, reason="rebooked")
+        booking_cancel(actor=actor, booking=old, reason=CancelReason.MOVED)
         new = booking_create(actor=actor, slot=slot, caller=caller)
         new.rebooked_from = old
         new.save(update_fields=["rebooked_from"])

@@ -91,7 +91,10 @@ def test_cancel_and_reschedule_through_the_api(renewal, citizen, client_for):
     ).json()
     assert moved["reference"] != made["reference"]
     cancelled = post(api, f"/bookings/{moved['reference']}/cancel").json()
-    assert cancelled["status"] == "cancelled"
+    assert (cancelled["status"], cancelled["cancel_reason"]) == (
+        "cancelled",
+        "on_request",
+    )
     again = post(api, f"/bookings/{moved['reference']}/cancel")
     assert again.status_code == 409
 

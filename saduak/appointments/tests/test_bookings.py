@@ -153,10 +153,14 @@ def test_a_closure_added_after_bookings_cancels_that_day_and_tells_the_people(
         BookingStatus.BOOKED,
     )
     assert Slot.objects.get(pk=slot.pk).booked == 0
+    assert (that_day.cancel_reason, that_day.cancel_note) == (
+        "office_closed",
+        "น้ำท่วมสำนักงาน",
+    )
     event = AuditEvent.objects.get(
         action="appointments.booking.cancel", target_id=str(that_day.pk)
     )
-    assert "น้ำท่วมสำนักงาน" in event.after["reason"]
+    assert event.after["note"] == "น้ำท่วมสำนักงาน"
     sms = Notification.objects.get(template_key="appointments.booking.office_closed")
     assert sms.address == "0812345678"
     assert that_day.reference in sms.body

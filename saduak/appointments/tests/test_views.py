@@ -83,6 +83,41 @@ def test_cancelling_and_changing_through_the_pages(renewal, citizen, client_for)
     assert Slot.objects.get(pk=later.pk).booked == 0
 
 
+def test_a_booking_cancelled_for_a_closure_says_why_and_offers_another_time(
+    renewal, citizen, admin, office, client_for, django_capture_on_commit_callbacks
+):
+    from saduak.appointments.services import bookings
+    from saduak.areas.services import holiday_add
+
+    booking = bookings.booking_create(actor=citizen, slot=slot_at(renewal, TUESDAY, 9))
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_add(actor=admin, day=TUESDAY, name_th="ปรับปรุงอาคาร", office=office)
+    page = (
+        client_for(citizen)
+        .get(f"/appointments/b/{booking.reference}/")
+        .content.decode()
+    )
+    assert "หน่วยงานปิดทำการในวันนั้น ปรับปรุงอาคาร" in page
+    assert 'href="/appointments/book/id-card-renewal/reg-5001/"' in page
+    english = client_for(citizen).get(f"/en/appointments/b/{booking.reference}/")
+    assert "The office is closed that day. ปรับปรุงอาคาร" in english.content.decode()
+
+
+def test_a_booking_moved_to_another_time_offers_no_new_booking(
+    renewal, citizen, client_for
+):
+    from saduak.appointments.services import bookings
+
+    browser = client_for(citizen)
+    booking = bookings.booking_create(actor=citizen, slot=slot_at(renewal, TUESDAY, 9))
+    browser.post(
+        f"/appointments/b/{booking.reference}/change/",
+        {"slot": slot_at(renewal, TUESDAY, 10).pk},
+    )
+    page = browser.get(f"/appointments/b/{booking.reference}/").content.decode()
+    assert 'href="/appointments/book/id-card-renewal/reg-5001/"' not in page
+
+
 def test_someone_elses_booking_page_is_not_found(
     renewal, citizen, make_user, client_for
 ):
