@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,13 +57,32 @@ def phone(chromium: object, live_server: object) -> Iterator[object]:
     page's Content-Security-Policy is bypassed for the test runner only."""
     context = chromium.new_context(  # type: ignore[attr-defined]
         viewport=PHONE,
-        base_url=live_server.url,
+        base_url=live_server.url,  # type: ignore[attr-defined]
         bypass_csp=True,
-        locale="th-TH",  # type: ignore[attr-defined]
+        locale="th-TH",
     )
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_page(chromium: object, live_server: object) -> Iterator[Any]:
+    """Makes pages on the live server, each in a context of its own (`options` as
+    for Playwright's new_context), and closes them all when the test ends: a page
+    left open keeps polling the server while the next test runs."""
+    contexts: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        options.setdefault("base_url", live_server.url)  # type: ignore[attr-defined]
+        options.setdefault("bypass_csp", True)
+        context = chromium.new_context(**options)  # type: ignore[attr-defined]
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def assert_accessible(page: object, name: str) -> None:

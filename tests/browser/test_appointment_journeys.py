@@ -101,7 +101,7 @@ def test_a_citizen_books_a_visit_on_a_phone_and_cancels_it(
 
 
 def test_walk_ins_and_check_ins_are_called_and_the_display_follows(
-    chromium, live_server, registry, make_staff, citizen
+    open_page, registry, make_staff, citizen
 ):
     office, offered, counters = (
         registry["office"],
@@ -120,11 +120,7 @@ def test_walk_ins_and_check_ins_are_called_and_the_display_follows(
     )
     booking = bookings.booking_create(actor=citizen, slot=slot)
 
-    kiosk = chromium.new_context(
-        base_url=live_server.url,
-        viewport={"width": 800, "height": 1200},
-        bypass_csp=True,
-    ).new_page()
+    kiosk = open_page(viewport={"width": 800, "height": 1200})
     kiosk.goto(f"/offices/reg-5001/kiosk/?key={key}")
     assert_accessible(kiosk, "kiosk-th")
     kiosk.get_by_role("button", name="ทำบัตรใหม่ กรณีบัตรหมดอายุ").click()
@@ -135,23 +131,15 @@ def test_walk_ins_and_check_ins_are_called_and_the_display_follows(
     kiosk.get_by_role("button", name=th("Check in")).click()
     expect(kiosk.locator(".ticket-number")).to_have_text("A002")
 
-    tv = chromium.new_context(
-        base_url=live_server.url,
-        viewport={"width": 1280, "height": 720},
-        bypass_csp=True,
-    ).new_page()
+    tv = open_page(viewport={"width": 1280, "height": 720})
     tv.goto("/offices/reg-5001/now-serving/")
     assert_accessible(tv, "now-serving-empty-th")
 
-    mine = chromium.new_context(viewport=PHONE, bypass_csp=True).new_page()
+    mine = open_page(viewport=PHONE, base_url=None)
     mine.goto(ticket_url)
     expect(mine.locator(".ticket-ahead")).to_be_visible()
 
-    desk = chromium.new_context(
-        base_url=live_server.url,
-        viewport={"width": 1024, "height": 800},
-        bypass_csp=True,
-    ).new_page()
+    desk = open_page(viewport={"width": 1024, "height": 800})
     sign_in(desk, officer.personal_id)
     desk.goto(f"/staff/counters/{counters[0].pk}/")
     desk.get_by_role("button", name=th("Call next")).click()

@@ -20,7 +20,7 @@ def sign_in(page, personal_id):
 
 
 def test_a_citizen_sees_who_used_their_data_and_downloads_a_copy(
-    chromium, live_server, small_map, make_staff, citizen
+    open_page, small_map, make_staff, citizen
 ):
     officer = make_staff(Role.COUNTER_OFFICER, "reg-5001")
     officer.set_password(PASSWORD)
@@ -36,7 +36,7 @@ def test_a_citizen_sees_who_used_their_data_and_downloads_a_copy(
         partner=bank,
     )
 
-    desk = chromium.new_context(base_url=live_server.url, bypass_csp=True).new_page()
+    desk = open_page()
     sign_in(desk, officer.personal_id)
     desk.goto("/staff/citizens/")
     desk.fill("#id_personal_id", citizen.personal_id)
@@ -44,12 +44,7 @@ def test_a_citizen_sees_who_used_their_data_and_downloads_a_copy(
     desk.wait_for_selector("main h2:text('สมศรี ใจดี')")
     assert_accessible(desk, "citizen-lookup-th")
 
-    phone_context = chromium.new_context(
-        base_url=live_server.url,
-        bypass_csp=True,
-        viewport={"width": 390, "height": 844},
-    )
-    phone = phone_context.new_page()
+    phone = open_page(viewport={"width": 390, "height": 844})
     sign_in(phone, citizen.personal_id)
     phone.goto("/account/")
     phone.locator("main a[href$='/account/data-use/']").first.click()
@@ -62,4 +57,3 @@ def test_a_citizen_sees_who_used_their_data_and_downloads_a_copy(
     with phone.expect_download() as download:
         phone.locator("main a[href$='my-data.pdf']").click()
     assert download.value.suggested_filename.endswith(".pdf")
-    phone_context.close()
