@@ -20,7 +20,11 @@ from saduak.appointments import notices
 from saduak.appointments.choices import BookingChannel, BookingStatus, CancelReason
 from saduak.appointments.models import Booking, Slot
 from saduak.appointments.references import new_reference
-from saduak.appointments.selectors.slots import alternatives_for
+from saduak.appointments.selectors.slots import (
+    alternatives_for,
+    earliest_bookable,
+    last_bookable_day,
+)
 from saduak.appointments.services.slots import closed_days
 from saduak.areas.models import Holiday
 from saduak.audit.services import audit_record
@@ -81,22 +85,22 @@ def _check_bookable(slot: Slot, *, now: datetime, channel: str) -> None:
         )
     if slot.starts_at <= now:
         raise _refuse(slot, _("This time has passed. Choose a later time."), "past")
-    if slot.starts_at < now + timedelta(hours=offered.min_notice_hours):
+    if slot.starts_at < earliest_bookable(offered, now):
         raise _refuse(
             slot,
             _("Book at least %(hours)s hours ahead. Choose a later time.")
             % {"hours": offered.min_notice_hours},
             "too-soon",
         )
-    last_day = timezone.localdate(now) + timedelta(days=offered.days_ahead)
-    if timezone.localdate(slot.starts_at) > last_day:
+    day = timezone.localdate(slot.starts_at)
+    last_day = last_bookable_day(offered, now)
+    if day > last_day:
         raise _refuse(
             slot,
             _("Bookings open %(days)s days ahead. Choose a day up to %(day)s.")
             % {"days": offered.days_ahead, "day": last_day.strftime("%d/%m/%Y")},
             "beyond-window",
         )
-    day = timezone.localdate(slot.starts_at)
     if day in closed_days(offered.office, day, day):
         raise _refuse(slot, _("The office is closed that day."), "closed")
 
@@ -151,27 +155,33 @@ def booking_create(
     # transaction with it: no savepoint round trips for the case that never comes.
     for _attempt in range(REFERENCE_DRAWS):
         try:
-            return _book(slot, fields)
+            booking = _book(slot, fields)
         except IntegrityError as error:
             if "reference" not in str(error).lower():
                 raise _already_booked(personal_id, offered.service_id) from None
+            continue
+        if booking is None:
+            # The alternatives are looked up after the transaction, not in it:
+            # "full" is the answer most given in a surge.
+            raise _refuse(
+                slot, _("This time is fully booked. Choose another time."), "full"
+            )
+        return booking
     raise DomainError(_("No free reference could be drawn. Try again."))
 
 
 REFERENCE_DRAWS = 5
 
 
-def _book(slot: Slot, fields: dict[str, Any]) -> Booking:
+def _book(slot: Slot, fields: dict[str, Any]) -> Booking | None:
     """Takes the seat and writes the booking and its audit event, in one
-    transaction; a full slot leaves nothing."""
+    transaction; None, with nothing written, when the slot is full."""
     offered = slot.office_service
     connection = connections[router.db_for_write(Booking)]
     with transaction.atomic():
         # The busiest writes of a surge: prepared statements, not the ORM's.
         if not run_count(connection, _take_seat_sql(connection.alias), [slot.pk]):
-            raise _refuse(
-                slot, _("This time is fully booked. Choose another time."), "full"
-            )
+            return None
         booking = Booking(
             reference=new_reference(),
             slot=slot,
@@ -251,12 +261,12 @@ def _cancel(
     *,
     actor: Any,
     reason: CancelReason,
-    notice: str,
+    notice: str | None,
     note: str = "",
     context: dict[str, str] | None = None,
 ) -> None:
     """Inside the caller's transaction, with `booking` locked: cancelled, its seat
-    freed, audited, and the person told after commit."""
+    freed, audited, and the person told after commit (unless `notice` is None)."""
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = timezone.now()
     booking.cancel_reason, booking.cancel_note = reason, note[:300]
@@ -272,7 +282,8 @@ def _cancel(
         after={"status": BookingStatus.CANCELLED, "reason": reason, "note": note},
         office=booking.office,
     )
-    transaction.on_commit(lambda: _notify(booking, notice, context))
+    if notice is not None:
+        transaction.on_commit(lambda: _notify(booking, notice, context))
 
 
 def closure_name(holiday: Holiday) -> str:
@@ -330,10 +341,10 @@ def bookings_cancel_for_closure(*, holiday_id: int) -> int:
 
 
 def booking_reschedule(*, actor: User, booking: Booking, slot: Slot) -> Booking:
-    """Moves a booking to another slot of the same service: the new seat is taken
-    before the old one is given back, in one transaction, so a full slot leaves
-    the booking as it was. Audited as cancel + create, the new booking pointing
-    at the old one."""
+    """Moves a booking to another slot of the same service, in one transaction:
+    the old seat is given back and the new one taken, so a full slot rolls back
+    and leaves the booking as it was. Audited as cancel + create, the new booking
+    pointing at the old one; the person gets the new booking's confirmation."""
     if slot.office_service.service_id != booking.service_id:
         raise InvalidInput(_("Choose a time for the same service."), field="slot")
     with transaction.atomic():
@@ -342,7 +353,7 @@ def booking_reschedule(*, actor: User, booking: Booking, slot: Slot) -> Booking:
         caller = None
         if old.channel == BookingChannel.PHONE or old.citizen_id != actor.pk:
             caller = Caller(old.personal_id, old.name, old.phone)
-        booking_cancel(actor=actor, booking=old, reason=CancelReason.MOVED)
+        _cancel(old, actor=actor, reason=CancelReason.MOVED, notice=None)
         new = booking_create(actor=actor, slot=slot, caller=caller)
         new.rebooked_from = old
         new.save(update_fields=["rebooked_from"])

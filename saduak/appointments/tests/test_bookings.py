@@ -249,6 +249,23 @@ def test_rebooking_moves_the_seat_and_links_the_bookings(renewal, citizen):
     ) == (0, 1)
 
 
+def test_rebooking_tells_the_person_the_new_time_only(
+    renewal, phoned_citizen, django_capture_on_commit_callbacks
+):
+    old = bookings.booking_create(
+        actor=phoned_citizen, slot=slot_at(renewal, TUESDAY, 9)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        new = bookings.booking_reschedule(
+            actor=phoned_citizen, booking=old, slot=slot_at(renewal, TUESDAY, 10)
+        )
+    sent = list(Notification.objects.values_list("template_key", flat=True))
+    assert sent == ["appointments.booking.confirmed"]
+    assert new.reference in Notification.objects.get().body
+    old.refresh_from_db()
+    assert old.cancel_reason == "moved"
+
+
 def test_rebooking_to_a_full_slot_leaves_the_booking_as_it_was(
     renewal, citizen, make_user
 ):
