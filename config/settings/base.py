@@ -311,6 +311,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as the booking limits (TRUSTED_PROXIES), so that behind
+# the reverse proxy a lockout is of the person, not of the proxy.
+AXES_CLIENT_IP_CALLABLE = "saduak.core.client.client_ip"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
