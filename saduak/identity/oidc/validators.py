@@ -140,7 +140,9 @@ class PartnerValidator(OAuth2Validator):
             f"{stored_secret}\x00{provided_secret}".encode()
         ).hexdigest()
         key = f"oidc:client-secret-verified:{digest}"
-        if _verified_here.get(key) or cache.get(key):
+        if _verified_here.get(key):
+            return True
+        if cache.get(key):
             _verified_here.set(key, True)
             return True
         verified = super()._check_secret(provided_secret, stored_secret)
