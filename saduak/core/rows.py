@@ -26,8 +26,9 @@ class Row:
     values: tuple[str, ...]
     params: tuple[Any, ...]
 
-    def insert_values_sql(self) -> str:
-        return _insert_values_sql(self.table, self.columns, self.values)
+    def insert_values_sql(self, *, returning: str = "") -> str:
+        """INSERT ... VALUES, RETURNING the (quoted) column `returning` if given."""
+        return _insert_values_sql(self.table, self.columns, self.values, returning)
 
     def insert_select_sql(self, source: str, linked: dict[str, str]) -> str:
         """INSERT ... SELECT ... FROM `source`: one row for each row of `source`
@@ -100,11 +101,12 @@ def _layout(
 
 @functools.lru_cache(maxsize=64)
 def _insert_values_sql(
-    table: str, columns: tuple[str, ...], values: tuple[str, ...]
+    table: str, columns: tuple[str, ...], values: tuple[str, ...], returning: str
 ) -> str:
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (model names)
         f"VALUES ({', '.join(values)})"
+        + (f" RETURNING {returning}" if returning else "")
     )
 
 
@@ -127,34 +129,46 @@ def select_one(
         return None
     made: dict[str, Any] = {}
     offset = 0
-    for path, target, columns, converters in joined:
+    for part in joined:
         values = []
-        for index, column in enumerate(columns):
+        for index, column in enumerate(part.columns):
             found = row[offset + index]
-            for converter in converters[index]:
+            for converter in part.converters[index]:
                 found = converter(found, column, connection)
             values.append(found)
-        offset += len(columns)
-        pk_index = target._meta.concrete_fields.index(target._meta.pk)
+        offset += len(part.columns)
         instance = (
             None  # a LEFT JOIN that found nothing
-            if path and values[pk_index] is None
-            else target.from_db(connection.alias, None, values)
+            if part.key is not None and values[part.pk_index] is None
+            else part.model.from_db(connection.alias, None, values)
         )
-        made[path] = instance
-        parent_path, _, name = path.rpartition("__")
-        parent = made.get(parent_path) if path else None
+        made[part.path] = instance
+        parent = made[part.parent_path] if part.key is not None else None
         if parent is not None:
-            parent._meta.get_field(name).set_cached_value(parent, instance)
+            part.key.set_cached_value(parent, instance)
     return made[""]
+
+
+@dataclass(frozen=True)
+class _Joined:
+    """One model of a select_one: where it hangs (`key`, the foreign key of the
+    model at `parent_path`; None for the model asked for), its columns in the
+    order of its fields, their converters, and where its primary key is."""
+
+    path: str
+    model: Any
+    parent_path: str
+    key: Any
+    columns: tuple[Any, ...]
+    converters: tuple[tuple[Any, ...], ...]
+    pk_index: int
 
 
 @functools.lru_cache(maxsize=32)
 def _select_layout(
     model: type[models.Model], alias: str, where: str, related: tuple[str, ...]
-) -> tuple[str, list[tuple[str, Any, tuple[Any, ...], list[list[Any]]]]]:
-    """The SELECT and, per joined model (its path, "" for `model`), the model, its
-    columns in the order of its fields and their converters."""
+) -> tuple[str, list[_Joined]]:
+    """The SELECT and, per joined model, parents first, how to read it."""
     connection = connections[alias]
     quote = connection.ops.quote_name
     paths = [""]
@@ -163,6 +177,7 @@ def _select_layout(
         paths += ["__".join(parts[: n + 1]) for n in range(len(parts))]
     paths = list(dict.fromkeys(paths))  # each once, parents first
     models_at: dict[str, type[models.Model]] = {"": model}
+    keys: dict[str, Any] = {"": None}
     aliases = {"": "t0"}
     joins = []
     for number, path in enumerate(paths[1:], start=1):
@@ -171,7 +186,7 @@ def _select_layout(
         key = parent._meta.get_field(name)
         target = key.related_model
         assert isinstance(key, models.ForeignKey) and isinstance(target, type)
-        models_at[path], aliases[path] = target, f"t{number}"
+        models_at[path], keys[path], aliases[path] = target, key, f"t{number}"
         joins.append(
             f"LEFT JOIN {quote(target._meta.db_table)} t{number} "
             f"ON t{number}.{quote(column_of(target, 'pk'))} = "
@@ -189,7 +204,18 @@ def _select_layout(
                 connection.ops.get_db_converters(column)
                 + column.get_db_converters(connection)
             )
-        joined.append((path, here, tuple(columns), converters))
+        fields = here._meta.concrete_fields
+        joined.append(
+            _Joined(
+                path=path,
+                model=here,
+                parent_path=path.rpartition("__")[0],
+                key=keys[path],
+                columns=tuple(columns),
+                converters=tuple(tuple(found) for found in converters),
+                pk_index=fields.index(here._meta.pk),
+            )
+        )
     sql = (
         f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} t0 "  # noqa: S608
         f"{' '.join(joins)} WHERE t0.{quote(column_of(model, where))} = %s"
@@ -225,16 +251,12 @@ def insert(instance: models.Model, connection: BaseDatabaseWrapper) -> None:
     which nothing in Saduak receives for the models written this way) and gives
     it its primary key."""
     row = row_of(instance, connection)
-    pk = quote_pk(type(instance), connection)
+    pk = connection.ops.quote_name(column_of(type(instance), "pk"))
     (instance.pk,) = run(
-        connection, f"{row.insert_values_sql()} RETURNING {pk}", list(row.params)
+        connection, row.insert_values_sql(returning=pk), list(row.params)
     )
     instance._state.adding = False
     instance._state.db = connection.alias
-
-
-def quote_pk(model: type[models.Model], connection: BaseDatabaseWrapper) -> str:
-    return str(connection.ops.quote_name(column_of(model, "pk")))
 
 
 def _execute(
