@@ -132,6 +132,15 @@ def office_list(
     return filter_by_name(queryset, search)
 
 
+def office_code_get(code: str) -> Office:
+    """The office of `code` with only its key and code loaded, for the reads
+    that repeat every second (a TV's board)."""
+    office = Office.objects.only("pk", "code").filter(code=code).first()
+    if office is None:
+        raise NotFound(_("There is no office with code %(code)s.") % {"code": code})
+    return office
+
+
 def office_get(code: str) -> Office:
     office = (
         Office.objects.select_related("province", "district", "parent")

@@ -175,6 +175,17 @@ def test_checking_in_at_the_kiosk_with_a_booking_code(renewal, admin, citizen, c
     assert Ticket.objects.get().booking == booking
 
 
+def test_a_tv_asking_for_the_board_every_second_costs_one_light_query(
+    renewal, client, django_assert_num_queries
+):
+    queue.ticket_issue(offered=renewal, actor="kiosk")
+    client.get("/offices/reg-5001/now-serving/board/")  # the board is cached now
+    with django_assert_num_queries(1):
+        board = client.get("/offices/reg-5001/now-serving/board/")
+    assert "<span>A 1</span>" in board.content.decode()  # one waits in group A
+    assert client.get("/offices/nowhere/now-serving/board/").status_code == 404
+
+
 def test_the_display_and_the_ticket_page_follow_the_counter(
     renewal, counters, officer, client, client_for, django_capture_on_commit_callbacks
 ):

@@ -18,7 +18,7 @@ from saduak.appointments.selectors import queue as queue_selectors
 from saduak.appointments.services import queue
 from saduak.appointments.services.catalogue import kiosk_key_hash
 from saduak.areas.models import Office
-from saduak.areas.selectors import office_get
+from saduak.areas.selectors import office_code_get, office_get
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
 from saduak.core.forms import add_domain_error, posted_id
 
@@ -168,7 +168,9 @@ def now_serving(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def now_serving_board(request: HttpRequest, code: str) -> HttpResponse:
-    office = office_get(code)
+    """The board alone, which every TV asks for every second: one light query and
+    the cached board."""
+    office = office_code_get(code)
     response = render(
         request,
         "appointments/partials/board.html",
