@@ -13,6 +13,7 @@ from saduak.appointments.services.catalogue import (
 from saduak.areas.models import Counter, Office
 from saduak.core.forms import DATE_INPUT
 from saduak.core.personal_id import clean_personal_id
+from saduak.notifications.addresses import THAI_MOBILE
 
 
 class OfficeSearchForm(forms.Form):
@@ -39,7 +40,7 @@ class CallerForm(forms.Form):
     name = forms.CharField(label=_("Caller's name"), max_length=200)
     phone = forms.RegexField(
         label=_("Caller's mobile phone"),
-        regex=r"^0[689]\d{8}$",
+        regex=THAI_MOBILE,
         error_messages={
             "invalid": _(
                 "Enter a Thai mobile number: 10 digits starting with 06, 08 or 09."
@@ -84,10 +85,13 @@ class KioskTicketForm(forms.Form):
     priority = forms.BooleanField(required=False)
     phone = forms.RegexField(
         label=_("Mobile phone for a message when your turn is near (optional)"),
-        regex=r"^0\d{9}$",
+        regex=THAI_MOBILE,
         required=False,
         error_messages={
-            "invalid": _("Enter 10 digits starting with 0, or leave empty.")
+            "invalid": _(
+                "Enter a Thai mobile number: 10 digits starting with 06, 08 or 09, "
+                "or leave it empty."
+            )
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )

@@ -4,6 +4,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from saduak.notifications.addresses import THAI_MOBILE
+
 
 class ServiceOut(Schema):
     code: str
@@ -45,7 +47,7 @@ class SlotOut(Schema):
 class CallerIn(Schema):
     personal_id: str = Field(max_length=17)
     name: str = Field(min_length=1, max_length=200)
-    phone: str = Field(pattern=r"^0[689]\d{8}$")
+    phone: str = Field(pattern=THAI_MOBILE.pattern)
 
 
 class BookingIn(Schema):

@@ -28,6 +28,7 @@ from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
 from saduak.core.links import absolute_url
 from saduak.core.thai import format_date_be
+from saduak.notifications.addresses import THAI_MOBILE
 from saduak.notifications.services import notification_send
 
 OPEN_STATUSES = (MobileRequestStatus.REQUESTED, MobileRequestStatus.SCHEDULED)
@@ -47,6 +48,10 @@ class MobileRequestDetails:
 
 
 def _sms(request: MobileRequest, template_key: str, **context: Any) -> None:
+    """A message to the contact, when their number takes SMS: a landline is
+    called, not texted."""
+    if not THAI_MOBILE.match(request.contact_phone):
+        return
     notification_send(
         address=request.contact_phone,
         channel="sms",

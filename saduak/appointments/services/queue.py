@@ -35,6 +35,7 @@ from saduak.appointments.services.bookings import acting_reach
 from saduak.areas.models import Counter, Office
 from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
+from saduak.notifications.addresses import THAI_MOBILE, normalise_thai_mobile
 from saduak.notifications.services import notification_notify_user, notification_send
 
 # Arriving this long after the booked time ends, a person takes a walk-in ticket.
@@ -84,10 +85,11 @@ def ticket_issue(
         raise InvalidInput(
             _("This office gives no walk-in tickets for this service."), field="service"
         )
-    phone = phone.strip()
-    if phone and not (len(phone) == 10 and phone.isdigit() and phone[0] == "0"):
+    phone = normalise_thai_mobile(phone.strip()) if phone.strip() else ""
+    if phone and not THAI_MOBILE.match(phone):
         raise InvalidInput(
-            _("Enter a Thai mobile number: 10 digits starting with 0."), field="phone"
+            _("Enter a Thai mobile number: 10 digits starting with 06, 08 or 09."),
+            field="phone",
         )
     now = timezone.now()
     day = timezone.localdate(now)

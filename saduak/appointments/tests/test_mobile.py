@@ -55,6 +55,17 @@ def test_anyone_asks_for_a_home_visit_and_gets_an_sms(
     assert sms.address == "0812345678" and request.token in sms.body
 
 
+def test_a_landline_contact_is_kept_to_be_called_and_gets_no_sms(
+    small_map, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = mobile_request_create(
+            details=details(contact_phone="053-123456"), actor=None
+        )
+    assert request.contact_phone == "053123456"
+    assert not Notification.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

@@ -22,6 +22,14 @@ def walk_in(offered, **fields):
     return queue.ticket_issue(offered=offered, actor="kiosk:reg-5001", **fields)
 
 
+@pytest.mark.parametrize("landline", ["0531234567", "021234567"])
+def test_a_ticket_takes_only_a_mobile_number_for_its_sms(renewal, landline):
+    with pytest.raises(InvalidInput) as refused:
+        walk_in(renewal, phone=landline)
+    assert refused.value.field == "phone"
+    assert walk_in(renewal, phone="+66 81 234 5678").phone == "0812345678"
+
+
 def test_tickets_are_numbered_per_group_and_day(renewal, move_in):
     first, second = walk_in(renewal), walk_in(renewal)
     other = walk_in(move_in)
