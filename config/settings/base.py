@@ -368,6 +368,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.appointments.tasks.close_the_day",
         "schedule": crontab(hour=0, minute=30),
     },
+    "expire-idempotency-records": {
+        "task": "saduak.core.tasks.expire_idempotency_records",
+        "schedule": crontab(hour=0, minute=40),
+    },
     "refresh-office-statistics": {
         "task": "saduak.appointments.tasks.refresh_office_statistics",
         "schedule": 300.0,

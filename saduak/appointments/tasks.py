@@ -11,7 +11,6 @@ from saduak.appointments.services.stats import (
     bookings_close_past,
     offices_today_refresh,
 )
-from saduak.core.idempotency import idempotency_records_expire
 
 
 @shared_task(ignore_result=True)
@@ -28,11 +27,8 @@ def send_booking_reminders() -> int:
 
 @shared_task(ignore_result=True)
 def close_the_day() -> int:
-    """Nightly: bookings nobody came for become "did not come"; answers kept for
-    Idempotency-Keys expire."""
-    expired = bookings_close_past()
-    idempotency_records_expire()
-    return expired
+    """Nightly: bookings nobody came for become "did not come"."""
+    return bookings_close_past()
 
 
 @shared_task(ignore_result=True)
