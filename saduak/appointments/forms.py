@@ -13,7 +13,7 @@ from saduak.appointments.services.catalogue import (
 from saduak.areas.models import Counter, Office
 from saduak.core.forms import DATE_INPUT
 from saduak.core.personal_id import clean_personal_id
-from saduak.notifications.addresses import THAI_MOBILE
+from saduak.notifications.fields import ThaiMobileField
 
 
 class OfficeSearchForm(forms.Form):
@@ -38,9 +38,8 @@ class CallerForm(forms.Form):
 
     personal_id = forms.CharField(label=_("Caller's personal ID"), max_length=17)
     name = forms.CharField(label=_("Caller's name"), max_length=200)
-    phone = forms.RegexField(
+    phone = ThaiMobileField(
         label=_("Caller's mobile phone"),
-        regex=THAI_MOBILE,
         error_messages={
             "invalid": _(
                 "Enter a Thai mobile number: 10 digits starting with 06, 08 or 09."
@@ -83,9 +82,8 @@ class ReleaseForm(forms.Form):
 class KioskTicketForm(forms.Form):
     service = forms.IntegerField(widget=forms.HiddenInput)
     priority = forms.BooleanField(required=False)
-    phone = forms.RegexField(
+    phone = ThaiMobileField(
         label=_("Mobile phone for a message when your turn is near (optional)"),
-        regex=THAI_MOBILE,
         required=False,
         error_messages={
             "invalid": _(
