@@ -21,6 +21,7 @@ from saduak.appointments.services.catalogue import (
 )
 from saduak.appointments.services.slots import slots_release
 from saduak.areas.models import Counter, Office
+from saduak.core.thai import day_bounds
 from tests.browser.conftest import PHONE, assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -110,7 +111,11 @@ def test_walk_ins_and_check_ins_are_called_and_the_display_follows(
     )
     officer = make_staff(Role.COUNTER_OFFICER, "reg-5001")
     key = kiosk_key_issue(actor=registry["admin"], office=office)
-    soon = timezone.now() + timedelta(minutes=20)
+    # Check-in is for today's bookings: a time soon, but before local midnight
+    # (the suite may run at 23:50 in Bangkok).
+    now = timezone.now()
+    _, midnight = day_bounds(timezone.localdate(now))
+    soon = now + min(timedelta(minutes=20), (midnight - now) / 2)
     slot = Slot.objects.create(
         office_service=offered,
         office=office,
