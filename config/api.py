@@ -15,6 +15,7 @@ from saduak.areas.api import router as areas_router
 from saduak.audit.api import router as audit_router
 from saduak.core.errors import DomainError
 from saduak.core.problems import invalid_params_from_errors, problem_response
+from saduak.feedback.api import router as feedback_router
 from saduak.identity.api import router as identity_router
 
 
@@ -42,6 +43,7 @@ api.add_router("/accounts", accounts_router, tags=["accounts"])
 api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/identity", identity_router, tags=["digital ID"])
 api.add_router("/appointments", appointments_router, tags=["appointments"])
+api.add_router("/happiness", feedback_router, tags=["happiness vote"])
 
 
 @api.exception_handler(ValidationError)

@@ -18,6 +18,8 @@ urlpatterns = [
     # Called by the SMS gateway, so outside the language prefixes.
     path("notifications/", include("saduak.notifications.urls")),
     path("o/", include("saduak.identity.oidc.urls")),
+    # Called by LINE's servers, so outside the language prefixes.
+    path("line/", include("saduak.feedback.line.webhook_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -28,5 +30,8 @@ urlpatterns += i18n_patterns(
     path("", include("saduak.identity.urls")),
     path("", include("saduak.identity.oidc.page_urls")),
     path("", include("saduak.appointments.urls")),
+    path("", include("saduak.feedback.urls")),
+    path("", include("saduak.feedback.line.urls")),
+    path("staff/happiness/", include("saduak.feedback.staff_urls")),
     prefix_default_language=False,
 )

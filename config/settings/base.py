@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "saduak.notifications",
     "saduak.identity",
     "saduak.appointments",
+    "saduak.feedback",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -339,6 +340,32 @@ BOOKING_REQUESTS_PER_PERSON_PER_MINUTE = env_int(
 BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE = env_int(
     "BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE", 600
 )
+# --- Amphoe Sang Suk happiness vote (saduak/feedback) -------------------------------
+# The salt of every voter and source hash. Changing it starts "one vote a day"
+# afresh for everyone; keep it when SECRET_KEY rotates.
+FEEDBACK_KEY_SALT = env_str("FEEDBACK_KEY_SALT") or f"feedback:{SECRET_KEY}"
+# Votes refused outright from one network in an hour (a script, not people).
+FEEDBACK_VOTES_PER_SOURCE_PER_HOUR = env_int("FEEDBACK_VOTES_PER_SOURCE_PER_HOUR", 600)
+# Votes for one office from one network in an hour before the rest are held for a
+# moderator. A district office's public Wi-Fi is one network for everyone in it.
+FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR = env_int(
+    "FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR", 40
+)
+# An office's votes in an hour above this many times its usual busiest hour (and
+# above FEEDBACK_SPIKE_MIN_PER_HOUR) are held as an improbable spike.
+FEEDBACK_SPIKE_FACTOR = env_int("FEEDBACK_SPIKE_FACTOR", 8)
+FEEDBACK_SPIKE_MIN_PER_HOUR = env_int("FEEDBACK_SPIKE_MIN_PER_HOUR", 150)
+# The ranking's Bayesian average: a district counts as this many votes at the
+# national mean on top of its own (docs/feedback.md explains the choice).
+FEEDBACK_RANKING_MIN_VOTES = env_int("FEEDBACK_RANKING_MIN_VOTES", 30)
+# Public pages and open data are at most this many seconds behind the votes.
+FEEDBACK_PUBLIC_CACHE_SECONDS = env_int("FEEDBACK_PUBLIC_CACHE_SECONDS", 60)
+# LINE official account (Messaging API) and LINE Login (for the LIFF page).
+LINE_CHANNEL_SECRET = env_str("LINE_CHANNEL_SECRET")
+LINE_LOGIN_BACKEND = env_str("LINE_LOGIN_BACKEND", "console")
+LINE_LOGIN_CHANNEL_ID = env_str("LINE_LOGIN_CHANNEL_ID")
+LINE_LIFF_ID = env_str("LINE_LIFF_ID")
+LINE_OFFICIAL_ACCOUNT = env_str("LINE_OFFICIAL_ACCOUNT", "@amphoesangsook")
 # Reverse proxies in front of the app servers: the client is the address this many
 # hops from the end of X-Forwarded-For. 0 trusts no header (REMOTE_ADDR).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
@@ -371,6 +398,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-idempotency-records": {
         "task": "saduak.core.tasks.expire_idempotency_records",
         "schedule": crontab(hour=0, minute=40),
+    },
+    "watch-happiness": {
+        "task": "saduak.feedback.tasks.watch_happiness",
+        "schedule": crontab(hour=1, minute=15),
     },
     "refresh-office-statistics": {
         "task": "saduak.appointments.tasks.refresh_office_statistics",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from saduak.core.client import client_key
 from saduak.core.counters import count_up, count_up_many
-from saduak.core.errors import DomainError
+from saduak.core.errors import DomainError, TooManyRequests
 from saduak.core.memo import ProcessMemo
 
 MAX_RETRY_SECONDS = 60
@@ -25,11 +25,6 @@ class Busy(DomainError):
 
     status = 503
     code = "waiting-room"
-
-
-class TooManyRequests(DomainError):
-    status = 429
-    code = "rate-limited"
 
 
 RATE_KEY = "booking-admission-rate"

@@ -49,3 +49,10 @@ class PermissionDeniedError(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class TooManyRequests(DomainError):
+    """A rate limit; `extra["retry_after"]` (seconds) becomes Retry-After."""
+
+    status = 429
+    code = "rate-limited"

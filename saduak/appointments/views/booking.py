@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from saduak.accounts.permissions import acting_user
-from saduak.appointments.admission import TooManyRequests, admit
+from saduak.appointments.admission import admit
 from saduak.appointments.choices import BookingStatus
 from saduak.appointments.forms import OfficeSearchForm
 from saduak.appointments.middleware import waiting_room
@@ -26,7 +26,7 @@ from saduak.appointments.selectors import bookings as booking_selectors
 from saduak.appointments.selectors import catalogue, slots
 from saduak.appointments.services import bookings
 from saduak.areas.models import District, Province
-from saduak.core.errors import DomainError, NotFound
+from saduak.core.errors import DomainError, NotFound, TooManyRequests
 
 View = Callable[..., HttpResponse]
 

@@ -1,0 +1,262 @@
+"""Casting a vote: checked, limited, written as one row per voter, office and day,
+and counted into the rollups in the same transaction."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saduak.appointments.models import OfficeService, Service
+from saduak.areas.models import Counter, Office
+from saduak.core.counters import count_up_many
+from saduak.core.errors import InvalidInput, NotFound, TooManyRequests
+from saduak.core.memo import ProcessMemo
+from saduak.core.rows import row_of, run
+from saduak.feedback.choices import CommentState, HoldReason, VoteStatus
+from saduak.feedback.keys import Voter
+from saduak.feedback.masking import mask_comment
+from saduak.feedback.models import (
+    COMMENT_MAX_LENGTH,
+    SCORES,
+    OfficeDayHappiness,
+    Vote,
+)
+from saduak.feedback.rollups import rollups_move
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    vote_id: int
+    status: str
+    replaced: bool
+    hold_reason: str = ""
+
+
+def vote_cast(
+    *,
+    office: Office,
+    score: Any,
+    voter: Voter,
+    service: Service | None = None,
+    counter: Counter | None = None,
+    comment: str = "",
+    now: datetime | None = None,
+) -> VoteOutcome:
+    """Records `voter`'s happiness with `office` today. A second vote the same day
+    replaces the first (one row per voter, office and day, whatever races). A
+    flood from one network or an improbable spike for the office is held for a
+    moderator and not counted. Raises InvalidInput (nothing stored) for a score
+    outside 1-5, a comment too long, a service the office does not offer or a
+    counter not its own; TooManyRequests past the per-network limit. Votes are
+    anonymous and not audited; moderating them is."""
+    now = now or timezone.now()
+    score = _checked_score(score)
+    comment = _checked_comment(comment)
+    if not office.is_active:
+        raise NotFound(_("This office no longer takes votes."))
+    if counter is not None and counter.office_id != office.pk:
+        raise InvalidInput(
+            _("This counter is not one of the office's counters."), field="counter"
+        )
+    if service is not None and not _office_offers(office, service):
+        raise InvalidInput(
+            _("Choose a service from this office's list."), field="service"
+        )
+    hold_reason = _hold_reason(office=office, voter=voter, now=now)
+    status = VoteStatus.HELD if hold_reason else VoteStatus.COUNTED
+    masked = mask_comment(comment) if comment else None
+    if masked is None:
+        comment_state = CommentState.NONE
+    elif masked.has_abuse:
+        comment_state = CommentState.REVIEW
+    else:
+        comment_state = CommentState.PUBLIC
+    vote = Vote(
+        office=office,
+        district_id=office.district_id,
+        province_id=office.province_id,
+        counter=counter,
+        service=service,
+        day=timezone.localdate(now),
+        score=score,
+        comment=comment,
+        comment_public=masked.text if masked else "",
+        comment_state=comment_state,
+        voter_key=voter.key,
+        source_key=voter.source,
+        channel=voter.channel,
+        status=status,
+        hold_reason=hold_reason,
+        created_at=now,
+        updated_at=now,
+    )
+    with transaction.atomic():
+        vote_id, replaced_score, replaced_status = _upsert(vote)
+        moved: dict[int, int] = {}
+        if replaced_status == VoteStatus.COUNTED and replaced_score is not None:
+            moved[replaced_score] = moved.get(replaced_score, 0) - 1
+        if status == VoteStatus.COUNTED:
+            moved[score] = moved.get(score, 0) + 1
+        rollups_move(office=office, day=vote.day, moved=moved)
+    return VoteOutcome(
+        vote_id=vote_id,
+        status=status,
+        replaced=bool(replaced_status),
+        hold_reason=hold_reason,
+    )
+
+
+def _checked_score(score: Any) -> int:
+    try:
+        value = int(str(score).strip())
+    except (TypeError, ValueError):
+        value = 0
+    if value not in SCORES:
+        raise InvalidInput(
+            _("Choose one of the five faces, from 1 (very unhappy) to 5 (very happy)."),
+            field="score",
+        )
+    return value
+
+
+def _checked_comment(comment: str) -> str:
+    text = "".join(
+        character
+        for character in str(comment or "")
+        if character in "\n\t" or character.isprintable()
+    ).strip()
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise InvalidInput(
+            _(
+                "A comment has at most %(limit)d characters; this one has "
+                "%(count)d. Shorten it and send again."
+            )
+            % {"limit": COMMENT_MAX_LENGTH, "count": len(text)},
+            field="comment",
+        )
+    return text
+
+
+def _office_offers(office: Office, service: Service) -> bool:
+    return OfficeService.objects.filter(
+        office=office, service=service, is_active=True, service__is_active=True
+    ).exists()
+
+
+# Each office's usual busiest hour, worked out at most every ten minutes.
+_usual_hour = ProcessMemo(seconds=600, size=5000)
+
+
+def _hold_reason(*, office: Office, voter: Voter, now: datetime) -> str:
+    """Counts this vote against the limits (one round trip on Redis) and says
+    why it must be held, if it must."""
+    hour = int(now.timestamp() // 3600)
+    to_next_hour = 3600 - int(now.timestamp() % 3600)
+    from_source, from_source_here, for_office = count_up_many(
+        [
+            (f"vote:source:{voter.source}:{hour}", 3700, None),
+            (f"vote:source:{voter.source}:{office.pk}:{hour}", 3700, None),
+            (f"vote:office:{office.pk}:{hour}", 3700, None),
+        ]
+    )
+    if from_source > settings.FEEDBACK_VOTES_PER_SOURCE_PER_HOUR:
+        raise TooManyRequests(
+            _("Too many votes from your network. Try again in %(minutes)d minutes.")
+            % {"minutes": max(1, to_next_hour // 60)},
+            extra={"retry_after": to_next_hour},
+        )
+    if from_source_here > settings.FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR:
+        return HoldReason.SOURCE_FLOOD
+    if for_office > spike_threshold(office_id=office.pk, today=now.date()):
+        return HoldReason.OFFICE_SPIKE
+    return ""
+
+
+def spike_threshold(*, office_id: int, today: date) -> int:
+    """Votes in one hour above which the office's votes are an improbable spike:
+    FEEDBACK_SPIKE_FACTOR times its usual busiest hour (a quarter of its busiest
+    day in the last four weeks), and never below FEEDBACK_SPIKE_MIN_PER_HOUR."""
+    busiest = _usual_hour.get(str(office_id))
+    if busiest is None:
+        busiest = (
+            OfficeDayHappiness.objects.filter(
+                office_id=office_id, day__gte=today - timedelta(days=28)
+            )
+            .annotate(
+                total=F("votes_1")
+                + F("votes_2")
+                + F("votes_3")
+                + F("votes_4")
+                + F("votes_5")
+            )
+            .order_by("-total")
+            .values_list("total", flat=True)
+            .first()
+            or 0
+        )
+        _usual_hour.set(str(office_id), busiest)
+    return max(
+        settings.FEEDBACK_SPIKE_MIN_PER_HOUR,
+        settings.FEEDBACK_SPIKE_FACTOR * ((int(busiest) + 3) // 4),
+    )
+
+
+# Replacing copies what the voter says now, and remembers what it replaced.
+_REPLACED_BY_THE_NEW_CAST = (
+    "score",
+    "comment",
+    "comment_public",
+    "comment_state",
+    "counter_id",
+    "service_id",
+    "channel",
+    "source_key",
+    "status",
+    "hold_reason",
+    "updated_at",
+)
+
+
+def _upsert(vote: Vote) -> tuple[int, int | None, str]:
+    """INSERT ... ON CONFLICT DO UPDATE on (office, day, voter): the database
+    locks the voter's row, so parallel casts of one voice queue and each sees
+    the score the one before it left (`replaced_score`)."""
+    row = row_of(vote, connection)
+    quote = connection.ops.quote_name
+    table = quote(Vote._meta.db_table)
+    sql = _upsert_sql(row.insert_values_sql(), table, quote)
+    found = run(connection, sql, list(row.params))
+    return int(found[0]), found[1], str(found[2] or "")
+
+
+_upsert_statements: dict[str, str] = {}
+
+
+def _upsert_sql(insert: str, table: str, quote: Any) -> str:
+    cached = _upsert_statements.get(insert)
+    if cached is None:
+        assignments = [
+            f"{quote(name)} = excluded.{quote(name)}"
+            for name in _REPLACED_BY_THE_NEW_CAST
+        ]
+        assignments += [
+            f"{quote('replaced_score')} = {table}.{quote('score')}",
+            f"{quote('replaced_status')} = {table}.{quote('status')}",
+            f"{quote('times_cast')} = {table}.{quote('times_cast')} + 1",
+            f"{quote('reply')} = ''",
+            f"{quote('replied_at')} = NULL",
+            f"{quote('replied_by_id')} = NULL",
+        ]
+        cached = (
+            f"{insert} ON CONFLICT ({quote('office_id')}, {quote('day')}, "
+            f"{quote('voter_key')}) DO UPDATE SET {', '.join(assignments)} "
+            f"RETURNING {quote('id')}, {quote('replaced_score')}, "
+            f"{quote('replaced_status')}"
+        )
+        _upsert_statements[insert] = cached
+    return cached
