@@ -179,6 +179,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun"),
+    # @line/liff ships no browser build; package.json's postinstall bundles one.
+    ("vendor/liff", NODE_MODULES / ".saduak" / "liff"),
 ]
 # Private files (attachments, exports) live outside any served directory; nothing in
 # them is publicly addressable.
@@ -365,6 +367,8 @@ LINE_CHANNEL_SECRET = env_str("LINE_CHANNEL_SECRET")
 LINE_LOGIN_BACKEND = env_str("LINE_LOGIN_BACKEND", "console")
 LINE_LOGIN_CHANNEL_ID = env_str("LINE_LOGIN_CHANNEL_ID")
 LINE_LIFF_ID = env_str("LINE_LIFF_ID")
+# Where LIFF ID tokens are verified (tests point it at a local server).
+LINE_LOGIN_API_HOST = env_str("LINE_LOGIN_API_HOST", "https://api.line.me")
 LINE_OFFICIAL_ACCOUNT = env_str("LINE_OFFICIAL_ACCOUNT", "@amphoesangsook")
 # Reverse proxies in front of the app servers: the client is the address this many
 # hops from the end of X-Forwarded-For. 0 trusts no header (REMOTE_ADDR).

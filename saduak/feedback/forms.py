@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from saduak.core.errors import InvalidInput
 from saduak.core.thai import FiscalYear, current_fiscal_year, format_date_be
-from saduak.feedback.choices import Score
+from saduak.feedback.choices import FACES, Score
 from saduak.feedback.models import COMMENT_MAX_LENGTH
 
 # The longest range any index page or download covers.
@@ -53,6 +53,14 @@ class VoteForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["service"].choices = [("", _("Not saying")), *services]  # type: ignore[attr-defined]
+
+    @property
+    def faces(self) -> list[dict[str, object]]:
+        """The five answers as buttons: very unhappy first."""
+        return [
+            {"score": score, "emoji": FACES[score], "label": label}
+            for score, label in Score.choices
+        ]
 
 
 @dataclass(frozen=True)

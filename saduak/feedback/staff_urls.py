@@ -1,4 +1,40 @@
 from django.urls import path
 
+from saduak.feedback.views import moderation, staff
+
 app_name = "feedback-staff"
-urlpatterns: list = []
+urlpatterns = [
+    path("", staff.dashboard, name="dashboard"),
+    path("comments/", staff.comments, name="comments"),
+    path("words/", staff.words, name="words"),
+    path("votes/<int:vote_id>/", staff.vote_detail, name="vote"),
+    path("votes/<int:vote_id>/reply/", staff.vote_reply_view, name="vote-reply"),
+    path(
+        "votes/<int:vote_id>/acted-on/",
+        staff.vote_acted_on_view,
+        name="vote-acted-on",
+    ),
+    path("moderation/", moderation.moderation_page, name="moderation"),
+    path(
+        "votes/<int:vote_id>/release/",
+        moderation.vote_release_view,
+        name="vote-release",
+    ),
+    path(
+        "votes/<int:vote_id>/reject/", moderation.vote_reject_view, name="vote-reject"
+    ),
+    path(
+        "votes/<int:vote_id>/publish/",
+        moderation.comment_publish_view,
+        name="comment-publish",
+    ),
+    path(
+        "votes/<int:vote_id>/hide/", moderation.comment_hide_view, name="comment-hide"
+    ),
+    path("held/", moderation.held_batch_view, name="held-batch"),
+    path(
+        "alerts/<int:alert_id>/acknowledge/",
+        staff.alert_acknowledge_view,
+        name="alert-acknowledge",
+    ),
+]

@@ -3,9 +3,7 @@ them, as JSON and as a readable PDF, and closing the digital ID."""
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,6 +13,7 @@ from saduak.accounts.models import User
 from saduak.audit.models import AuditEvent
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput
+from saduak.core.pdf import pdf_from_template
 from saduak.identity.models import EnrolmentCode
 from saduak.identity.oidc.models import PartnerConsent
 from saduak.identity.services import sessions_end_all
@@ -99,18 +98,10 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
 
 def personal_data_pdf(*, user: User, language: str) -> bytes:
     """The same copy as a readable PDF in Thai or English (WeasyPrint, Sarabun)."""
-    from weasyprint import HTML  # imported here: it needs Pango, which pages do not
-
-    fonts = settings.NODE_MODULES / "@fontsource" / "sarabun" / "files"
-    html = render_to_string(
+    return pdf_from_template(
         "identity/data_export_pdf.html",
-        {
-            "data": personal_data_export(user=user),
-            "fonts": fonts.as_uri(),
-            "user": user,
-        },
+        {"data": personal_data_export(user=user), "user": user},
     )
-    return bytes(HTML(string=html).write_pdf())
 
 
 def digital_id_close(*, user: User, password: str) -> None:

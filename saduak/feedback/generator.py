@@ -1,0 +1,454 @@
+"""Synthetic happiness votes for load tests and demonstrations: millions of
+counted votes over every active district-level office and the last days, loaded
+straight into the table (COPY on PostgreSQL), and the rollups rebuilt from them
+on the database with one INSERT ... SELECT ... GROUP BY each.
+
+The votes look like a year of the real vote: some districts are happier than
+others, busy offices (registries of big districts) get most votes, weekdays most
+of them and the vote grows in use over the year, scores lean to 4 and 5, and a
+few votes carry a short Thai comment. The same seed makes the same votes.
+
+Not a service: it writes rows past vote_cast on purpose (no limits, no masking,
+no per-vote rollup moves), which only a bulk load of made-up data may do."""
+
+import hashlib
+import itertools
+import math
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
+
+from saduak.areas.choices import DISTRICT_LEVEL_KINDS, OfficeKind
+from saduak.areas.models import Office, Subdistrict
+from saduak.feedback.choices import CommentState, VoteChannel, VoteStatus
+from saduak.feedback.models import (
+    SCORES,
+    OfficeDayHappiness,
+    OfficeMonthHappiness,
+    Vote,
+)
+from saduak.feedback.rollups import VOTE_COLUMNS
+
+# How often each score is given in a district of average mood; a district's
+# mood tilts this towards 5 or towards 1.
+AVERAGE_SCORE_SHARES = (0.04, 0.06, 0.15, 0.35, 0.40)
+# Spread of the districts' moods, and of offices around their district's.
+DISTRICT_MOOD_SPREAD = 0.6
+OFFICE_MOOD_SPREAD = 0.25
+# Registries do most of the counter work (ID cards, house registration).
+KIND_BUSYNESS = {
+    OfficeKind.DISTRICT_REGISTRY: 1.0,
+    OfficeKind.LOCAL_REGISTRY: 0.6,
+    OfficeKind.DISTRICT_OFFICE: 0.5,
+    OfficeKind.DAMRONGDHAM_CENTER: 0.15,
+}
+OFFICE_BUSYNESS_SPREAD = 0.5
+# Offices are shut at weekends but for a few mobile units and Saturday
+# services; use of the vote grows over the year (posters go up, word spreads).
+WEEKDAY_SHARE = (1.0, 1.0, 1.0, 1.0, 1.0, 0.08, 0.03)
+GROWTH_OVER_THE_PERIOD = 0.6
+# Votes are cast while offices are open: 08:30-16:30 in Bangkok, which is
+# 01:30-09:30 UTC of the same day.
+OPENS_UTC_SECONDS = 1 * 3600 + 30 * 60
+OPEN_SECONDS = 8 * 3600
+COMMENT_SHARE = 0.03
+NETWORKS_PER_OFFICE = 3
+# Each office's score distribution, as this many equally likely scores.
+SCORE_TABLE_SIZE = 200
+
+COMMENTS_BY_SCORE = {
+    1: ("รอนานมาก ไม่มีคนบอกว่าต้องทำอะไร", "เจ้าหน้าที่พูดจาไม่สุภาพ"),
+    2: ("คิวยาว ที่นั่งรอไม่พอ", "ระบบล่มต้องมาใหม่อีกวัน"),
+    3: ("พอใช้ได้ แต่ที่จอดรถน้อย", "บริการปกติ ไม่รวดเร็วนัก"),
+    4: ("เจ้าหน้าที่ใจดี อธิบายชัดเจน", "เร็วกว่าที่คิด ขอบคุณครับ"),
+    5: ("บริการดีมาก รวดเร็ว ประทับใจค่ะ", "ทำบัตรเสร็จในสิบนาที ขอบคุณมาก"),
+}
+
+# The order of the columns each generated row gives (COPY's column list).
+COLUMNS = (
+    "office_id",
+    "district_id",
+    "province_id",
+    "source_key",
+    "day",
+    "created_at",
+    "updated_at",
+    "score",
+    "voter_key",
+    "comment",
+    "comment_public",
+    "comment_state",
+    "channel",
+    "status",
+    "hold_reason",
+    "replaced_status",
+    "times_cast",
+    "reply",
+    "action_taken",
+)
+SQLITE_BATCH = 5000
+
+
+class AlreadyLoaded(Exception):
+    """The votes of this seed are in the table already (load with replace)."""
+
+
+@dataclass(frozen=True)
+class GeneratedVotes:
+    votes: int
+    offices: int
+    first_day: date
+    last_day: date
+    day_rollups: int
+    month_rollups: int
+    load_seconds: float
+    rollup_seconds: float
+    tidy_seconds: float
+
+    @property
+    def seconds(self) -> float:
+        return self.load_seconds + self.rollup_seconds + self.tidy_seconds
+
+
+@dataclass(frozen=True)
+class _OfficeProfile:
+    """What every vote for one office shares: its ids, its networks, how it is
+    scored, and its share of the votes."""
+
+    office_id: int
+    district_id: str
+    province_id: str
+    sources: tuple[str, ...]
+    scores: tuple[int, ...]
+    busyness: float
+
+
+def votes_generate(
+    *,
+    votes: int,
+    days: int = 365,
+    end: date | None = None,
+    seed: int = 1,
+    replace: bool = False,
+) -> GeneratedVotes:
+    """Loads `votes` counted votes over every active district-level office and
+    the `days` days up to `end` (today in Bangkok), then rebuilds both rollups
+    from all counted votes, as rollups_recount would. With `replace`, every vote
+    and rollup is deleted first. One transaction; raises AlreadyLoaded when the
+    votes of `seed` are there already (and then changes nothing)."""
+    if votes < 0 or days < 1:
+        raise ValueError("need votes >= 0 and days >= 1")
+    end = end or timezone.localdate()
+    first_day = end - timedelta(days=days - 1)
+    rng = random.Random(seed)
+    profiles = _office_profiles(rng, seed=seed)
+    if votes and not profiles:
+        raise ValueError("no active district-level office: run load_areas first")
+    rows = _vote_rows(
+        rng,
+        profiles,
+        _votes_per_day(votes, first_day=first_day, days=days),
+        first_day=first_day,
+        seed=seed,
+    )
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            if replace:
+                _empty(Vote, OfficeDayHappiness, OfficeMonthHappiness)
+            if connection.vendor == "postgresql":
+                _copy(rows)
+            else:
+                _insert(rows)
+            loaded = time.perf_counter()
+            day_rollups, month_rollups = _rollups_rebuild()
+    except IntegrityError as error:
+        raise AlreadyLoaded(
+            f"votes of seed {seed} are loaded already: replace them or choose "
+            "another seed"
+        ) from error
+    rolled_up = time.perf_counter()
+    _analyse()
+    return GeneratedVotes(
+        votes=votes,
+        offices=len(profiles),
+        first_day=first_day,
+        last_day=end,
+        day_rollups=day_rollups,
+        month_rollups=month_rollups,
+        load_seconds=loaded - started,
+        rollup_seconds=rolled_up - loaded,
+        tidy_seconds=time.perf_counter() - rolled_up,
+    )
+
+
+def _office_profiles(rng: random.Random, *, seed: int) -> list[_OfficeProfile]:
+    """Every active district-level office, with its district's mood (and a
+    little of its own) and its busyness."""
+    offices = (
+        Office.objects.filter(
+            kind__in=DISTRICT_LEVEL_KINDS, is_active=True, district__isnull=False
+        )
+        .order_by("code")
+        .values_list("pk", "code", "kind", "district_id", "province_id")
+    )
+    # Districts with more subdistricts have more people to serve.
+    subdistricts = dict(
+        Subdistrict.objects.values("district_id")
+        .annotate(count=Count("code"))
+        .order_by()
+        .values_list("district_id", "count")
+    )
+    moods: dict[str, float] = {}
+    profiles = []
+    for pk, code, kind, district_id, province_id in offices:
+        if district_id not in moods:
+            moods[district_id] = rng.gauss(0, DISTRICT_MOOD_SPREAD)
+        mood = moods[district_id] + rng.gauss(0, OFFICE_MOOD_SPREAD)
+        profiles.append(
+            _OfficeProfile(
+                office_id=pk,
+                district_id=district_id,
+                province_id=province_id,
+                sources=tuple(
+                    _hex(f"source:{seed}:{code}:{network}")
+                    for network in range(NETWORKS_PER_OFFICE)
+                ),
+                scores=_score_table(mood),
+                busyness=KIND_BUSYNESS.get(kind, 0.5)
+                * math.sqrt(subdistricts.get(district_id) or 1)
+                * rng.lognormvariate(0, OFFICE_BUSYNESS_SPREAD),
+            )
+        )
+    return profiles
+
+
+def _score_table(mood: float) -> tuple[int, ...]:
+    """SCORE_TABLE_SIZE scores in the proportions of an office of this mood:
+    picking one at random is drawing a score."""
+    tilted = [
+        math.exp(math.log(share) + mood * (score - 3) * 0.6)
+        for share, score in zip(AVERAGE_SCORE_SHARES, SCORES, strict=True)
+    ]
+    total = sum(tilted)
+    table: list[int] = []
+    cumulative = 0.0
+    for score, weight in zip(SCORES, tilted, strict=True):
+        cumulative += weight / total
+        table += [score] * (round(cumulative * SCORE_TABLE_SIZE) - len(table))
+    return tuple(table)
+
+
+def _votes_per_day(votes: int, *, first_day: date, days: int) -> list[int]:
+    """`votes` shared out over the days by weekday and growth, exactly."""
+    weights = [
+        WEEKDAY_SHARE[(first_day + timedelta(days=n)).weekday()]
+        * (1 + GROWTH_OVER_THE_PERIOD * n / max(days - 1, 1))
+        for n in range(days)
+    ]
+    total = sum(weights)
+    shares = [votes * weight / total for weight in weights]
+    counts = [int(share) for share in shares]
+    # The largest remainders take the votes that rounding down left over.
+    by_remainder = sorted(range(days), key=lambda n: counts[n] - shares[n])
+    for n in by_remainder[: votes - sum(counts)]:
+        counts[n] += 1
+    return counts
+
+
+Row = tuple[object, ...]
+
+
+def _vote_rows(
+    rng: random.Random,
+    profiles: list[_OfficeProfile],
+    per_day: list[int],
+    *,
+    first_day: date,
+    seed: int,
+) -> Iterator[list[Row]]:
+    """The votes day by day (a list of rows in COLUMNS order per day), in the
+    order they were cast: every index then grows at its end, as it does live."""
+    cumulative_busyness = list(itertools.accumulate(p.busyness for p in profiles))
+    clock = [
+        f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        for seconds in range(OPENS_UTC_SECONDS, OPENS_UTC_SECONDS + OPEN_SECONDS)
+    ]
+    comments = {
+        score: [(text, CommentState.PUBLIC.value) for text in texts]
+        for score, texts in COMMENTS_BY_SCORE.items()
+    }
+    no_comment = ("", CommentState.NONE.value)
+    draw = rng.random
+    table_size = SCORE_TABLE_SIZE
+    counted, qr = VoteStatus.COUNTED.value, VoteChannel.QR.value
+    serial = 0
+    for offset, count in enumerate(per_day):
+        if not count:
+            continue
+        day = (first_day + timedelta(days=offset)).isoformat()
+        offices = rng.choices(profiles, cum_weights=cumulative_busyness, k=count)
+        step = OPEN_SECONDS / count
+        rows: list[Row] = []
+        for number, profile in enumerate(offices):
+            at = f"{day} {clock[int((number + draw()) * step)]}"
+            score = profile.scores[int(draw() * table_size)]
+            comment, comment_state = (
+                rng.choice(comments[score]) if draw() < COMMENT_SHARE else no_comment
+            )
+            voter_key = hashlib.blake2b(
+                b"voter:%d:%d" % (seed, serial), digest_size=32
+            ).hexdigest()
+            rows.append(
+                (
+                    profile.office_id,
+                    profile.district_id,
+                    profile.province_id,
+                    profile.sources[serial % NETWORKS_PER_OFFICE],
+                    day,
+                    at,
+                    at,
+                    score,
+                    voter_key,
+                    comment,
+                    comment,
+                    comment_state,
+                    qr,
+                    counted,
+                    "",
+                    "",
+                    1,
+                    "",
+                    "",
+                )
+            )
+            serial += 1
+        yield rows
+
+
+def _table(model: type[Vote | OfficeDayHappiness | OfficeMonthHappiness]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _copy(days: Iterator[list[Row]]) -> None:
+    """COPY FROM STDIN in text format, a day at a time; psycopg sends each day
+    from a thread of its own while the next is made."""
+    columns = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
+    # Timestamps are UTC; nothing generated holds a tab, newline or backslash,
+    # so no value needs COPY's escaping.
+    template = (
+        "\t".join(
+            "%s+00" if column in ("created_at", "updated_at") else "%s"
+            for column in COLUMNS
+        )
+        + "\n"
+    )
+    connection.ensure_connection()
+    raw = connection.connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(
+            f"COPY {_table(Vote)} ({columns}) FROM STDIN",
+            writer=QueuedLibpqWriter(cursor),
+        ) as copy,
+    ):
+        for rows in days:
+            copy.write("".join([template % row for row in rows]))
+
+
+def _insert(days: Iterator[list[Row]]) -> None:
+    """executemany in batches (SQLite, and any database without COPY)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in COLUMNS)
+    placeholders = ", ".join(["%s"] * len(COLUMNS))
+    sql = f"INSERT INTO {_table(Vote)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    batch: list[Row] = []
+    with connection.cursor() as cursor:
+        for rows in days:
+            batch += rows
+            if len(batch) >= SQLITE_BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _empty(*models: type[Vote | OfficeDayHappiness | OfficeMonthHappiness]) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Nothing points at these tables; TRUNCATE is instant where DELETE
+            # of ten million rows takes minutes and leaves them all dead.
+            cursor.execute(f"TRUNCATE {', '.join(_table(m) for m in models)}")
+        else:
+            for model in models:
+                cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
+
+
+def _rollups_rebuild() -> tuple[int, int]:
+    """Both rollups from all counted votes, on the database: the days from the
+    votes, the months from the days. What rollups_recount makes, without
+    reading ten million votes into Python."""
+    quote = connection.ops.quote_name
+    counts = ", ".join(quote(column) for column in VOTE_COLUMNS)
+    by_score = ", ".join(
+        f"SUM(CASE WHEN {quote('score')} = {score} THEN 1 ELSE 0 END)"
+        for score in SCORES
+    )
+    sums = ", ".join(f"SUM({quote(column)})" for column in VOTE_COLUMNS)
+    office, district, province = (
+        quote("office_id"),
+        quote("district_id"),
+        quote("province_id"),
+    )
+    day = quote("day")
+    month_of_day = (
+        f"CAST(date_trunc('month', {day}) AS date)"
+        if connection.vendor == "postgresql"
+        else f"date({day}, 'start of month')"
+    )
+    with connection.cursor() as cursor:
+        for model in (OfficeDayHappiness, OfficeMonthHappiness):
+            cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {_table(OfficeDayHappiness)} "  # noqa: S608
+            f"({office}, {district}, {province}, {day}, {counts}) "
+            f"SELECT {office}, {district}, {province}, {day}, {by_score} "
+            f"FROM {_table(Vote)} WHERE {quote('status')} = %s "
+            f"GROUP BY {office}, {district}, {province}, {day}",
+            [VoteStatus.COUNTED.value],
+        )
+        day_rollups = cursor.rowcount
+        # An office's month takes its district and province from its days, as
+        # rollups_recount's does (they are the same on every day).
+        cursor.execute(
+            f"INSERT INTO {_table(OfficeMonthHappiness)} "  # noqa: S608
+            f"({office}, {district}, {province}, {quote('month')}, {counts}) "
+            f"SELECT {office}, MIN({district}), MIN({province}), {month_of_day}, "
+            f"{sums} FROM {_table(OfficeDayHappiness)} "
+            f"GROUP BY {office}, {month_of_day}"
+        )
+        month_rollups = cursor.rowcount
+    return day_rollups, month_rollups
+
+
+def _analyse() -> None:
+    """Fresh planner statistics and visibility maps, so that what is measured
+    next neither plans on an empty table nor races autovacuum over it."""
+    if connection.vendor != "postgresql":
+        return
+    # VACUUM cannot run inside a transaction (a test's, say); ANALYZE can.
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        for model in (Vote, OfficeDayHappiness, OfficeMonthHappiness):
+            cursor.execute(f"{command} {_table(model)}")
+
+
+def _hex(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=32).hexdigest()
