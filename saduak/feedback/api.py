@@ -4,15 +4,14 @@ a vote needs no sign-in either, but counts once per device or citizen a day."""
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from saduak.areas.selectors import office_code_get
 from saduak.feedback.forms import period_or_default
 from saduak.feedback.lookups import vote_targets
 from saduak.feedback.public import LICENCE, cached_ranking
-from saduak.feedback.schemas import IndexOut, RankingOut, VoteIn, VoteOut
+from saduak.feedback.schemas import RankingOut, VoteIn, VoteOut
 from saduak.feedback.selectors.index import HappinessIndex
 from saduak.feedback.services.votes import vote_cast
 from saduak.feedback.voters import api_voter
@@ -21,7 +20,7 @@ router = Router()
 
 
 @router.post("/votes", response={201: VoteOut}, auth=None)
-def vote_create(request: HttpRequest, payload: VoteIn) -> tuple[int, dict[str, Any]]:
+def vote_create(request: HttpRequest, payload: VoteIn) -> Status:
     """One citizen's happiness with an office today; a second vote the same day
     replaces the first. Answers 201 with `status` counted or held."""
     office = office_code_get(payload.office)
@@ -36,11 +35,10 @@ def vote_create(request: HttpRequest, payload: VoteIn) -> tuple[int, dict[str, A
         service=service,
         comment=payload.comment,
     )
-    return 201, {
-        "id": outcome.vote_id,
-        "status": outcome.status,
-        "replaced": outcome.replaced,
-    }
+    return Status(
+        201,
+        {"id": outcome.vote_id, "status": outcome.status, "replaced": outcome.replaced},
+    )
 
 
 class PeriodQuery(Schema):
@@ -91,6 +89,3 @@ def ranking(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
             for row in result.districts
         ],
     }
-
-
-__all__ = ["IndexOut", "router", "settings"]

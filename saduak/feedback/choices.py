@@ -39,4 +39,4 @@ class Score(models.IntegerChoices):
     VERY_HAPPY = 5, _("Very happy")
 
 
-FACES = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+FACES = {1: "😞", 2: "😟", 3: "😐", 4: "😊", 5: "😄"}

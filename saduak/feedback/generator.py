@@ -94,6 +94,14 @@ COLUMNS = (
     "action_taken",
 )
 SQLITE_BATCH = 5000
+# From this many votes on, PostgreSQL loads into the tables without their
+# secondary indexes and foreign keys and builds them afterwards: the vote has
+# fifteen indexes, and each row kept up in each of them costs ten times what
+# one sorted build per index costs, as do millions of deferred key checks.
+BULK_LOAD_VOTES = 200_000
+# Memory for each index build (this transaction only); the default 64 MB
+# sorts ten million keys on disk.
+INDEX_BUILD_MEMORY = "256MB"
 
 
 class AlreadyLoaded(Exception):
@@ -110,11 +118,18 @@ class GeneratedVotes:
     month_rollups: int
     load_seconds: float
     rollup_seconds: float
+    # Indexes rebuilt and constraints checked (at commit, for small loads).
+    index_seconds: float
     tidy_seconds: float
 
     @property
     def seconds(self) -> float:
-        return self.load_seconds + self.rollup_seconds + self.tidy_seconds
+        return (
+            self.load_seconds
+            + self.rollup_seconds
+            + self.index_seconds
+            + self.tidy_seconds
+        )
 
 
 @dataclass(frozen=True)
@@ -158,24 +173,31 @@ def votes_generate(
         first_day=first_day,
         seed=seed,
     )
+    bulk = connection.vendor == "postgresql" and votes >= BULK_LOAD_VOTES
+    tables = [
+        _table(model) for model in (Vote, OfficeDayHappiness, OfficeMonthHappiness)
+    ]
     started = time.perf_counter()
     try:
         with transaction.atomic():
             if replace:
-                _empty(Vote, OfficeDayHappiness, OfficeMonthHappiness)
+                _empty(tables)
+            set_aside = _indexes_set_aside(tables) if bulk else []
             if connection.vendor == "postgresql":
-                _copy(rows)
+                _copy(rows, freeze=replace and bulk)
             else:
                 _insert(rows)
             loaded = time.perf_counter()
             day_rollups, month_rollups = _rollups_rebuild()
+            rolled_up = time.perf_counter()
+            _indexes_restore(set_aside)
     except IntegrityError as error:
         raise AlreadyLoaded(
             f"votes of seed {seed} are loaded already: replace them or choose "
             "another seed"
         ) from error
-    rolled_up = time.perf_counter()
-    _analyse()
+    indexed = time.perf_counter()
+    _analyse(tables)
     return GeneratedVotes(
         votes=votes,
         offices=len(profiles),
@@ -185,7 +207,8 @@ def votes_generate(
         month_rollups=month_rollups,
         load_seconds=loaded - started,
         rollup_seconds=rolled_up - loaded,
-        tidy_seconds=time.perf_counter() - rolled_up,
+        index_seconds=indexed - rolled_up,
+        tidy_seconds=time.perf_counter() - indexed,
     )
 
 
@@ -337,9 +360,11 @@ def _table(model: type[Vote | OfficeDayHappiness | OfficeMonthHappiness]) -> str
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _copy(days: Iterator[list[Row]]) -> None:
+def _copy(days: Iterator[list[Row]], *, freeze: bool) -> None:
     """COPY FROM STDIN in text format, a day at a time; psycopg sends each day
-    from a thread of its own while the next is made."""
+    from a thread of its own while the next is made. With `freeze` (the table
+    was emptied in this transaction) rows are written frozen, so that the
+    VACUUM after has next to nothing to do."""
     columns = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
     # Timestamps are UTC; nothing generated holds a tab, newline or backslash,
     # so no value needs COPY's escaping.
@@ -355,7 +380,8 @@ def _copy(days: Iterator[list[Row]]) -> None:
     with (
         raw.cursor() as cursor,
         cursor.copy(
-            f"COPY {_table(Vote)} ({columns}) FROM STDIN",
+            f"COPY {_table(Vote)} ({columns}) FROM STDIN"
+            + (" (FREEZE)" if freeze else ""),
             writer=QueuedLibpqWriter(cursor),
         ) as copy,
     ):
@@ -380,15 +406,69 @@ def _insert(days: Iterator[list[Row]]) -> None:
             cursor.executemany(sql, batch)
 
 
-def _empty(*models: type[Vote | OfficeDayHappiness | OfficeMonthHappiness]) -> None:
+def _empty(tables: list[str]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Nothing points at these tables; TRUNCATE is instant where DELETE
             # of ten million rows takes minutes and leaves them all dead.
-            cursor.execute(f"TRUNCATE {', '.join(_table(m) for m in models)}")
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
         else:
-            for model in models:
-                cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+
+
+def _indexes_set_aside(tables: list[str]) -> list[str]:
+    """Drops the tables' indexes but their primary keys, and their unique and
+    foreign key constraints, and returns the statements that make them again
+    (unique constraints first, foreign keys last: their check is one join).
+    Inside the caller's transaction, so a failure puts every one back."""
+    statements: list[str] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, contype, "
+            "pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = ANY(CAST(%s AS regclass[])) AND contype IN ('u', 'f') "
+            "ORDER BY contype DESC, conname",
+            [tables],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT CAST(indexrelid AS regclass)::text, pg_get_indexdef(indexrelid) "
+            "FROM pg_index WHERE indrelid = ANY(CAST(%s AS regclass[])) "
+            "AND NOT indisprimary AND indexrelid NOT IN "
+            "(SELECT conindid FROM pg_constraint WHERE contype IN ('u', 'p')) "
+            "ORDER BY 1",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        quote = connection.ops.quote_name
+        for table, name, _kind, _definition in constraints:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        unique = [row for row in constraints if row[2] == "u"]
+        foreign = [row for row in constraints if row[2] == "f"]
+        statements += [
+            f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}"
+            for table, name, _kind, definition in unique
+        ]
+        statements += [definition for _name, definition in indexes]
+        statements += [
+            f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}"
+            for table, name, _kind, definition in foreign
+        ]
+    return statements
+
+
+def _indexes_restore(statements: list[str]) -> None:
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+        for statement in statements:
+            import sys; began = time.perf_counter()
+            cursor.execute(statement)
+            print(f"{time.perf_counter() - began:6.2f} {statement[:110]}", file=sys.stderr)
 
 
 def _rollups_rebuild() -> tuple[int, int]:
@@ -414,7 +494,7 @@ def _rollups_rebuild() -> tuple[int, int]:
         else f"date({day}, 'start of month')"
     )
     with connection.cursor() as cursor:
-        for model in (OfficeDayHappiness, OfficeMonthHappiness):
+        for model in (OfficeMonthHappiness, OfficeDayHappiness):
             cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
         cursor.execute(
             f"INSERT INTO {_table(OfficeDayHappiness)} "  # noqa: S608
@@ -438,7 +518,7 @@ def _rollups_rebuild() -> tuple[int, int]:
     return day_rollups, month_rollups
 
 
-def _analyse() -> None:
+def _analyse(tables: list[str]) -> None:
     """Fresh planner statistics and visibility maps, so that what is measured
     next neither plans on an empty table nor races autovacuum over it."""
     if connection.vendor != "postgresql":
@@ -446,8 +526,8 @@ def _analyse() -> None:
     # VACUUM cannot run inside a transaction (a test's, say); ANALYZE can.
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
-        for model in (Vote, OfficeDayHappiness, OfficeMonthHappiness):
-            cursor.execute(f"{command} {_table(model)}")
+        for table in tables:
+            cursor.execute(f"{command} {table}")
 
 
 def _hex(text: str) -> str:

@@ -4,8 +4,8 @@ written in Thai first and English on the line after (not through gettext: the
 chat has no language to pick one by)."""
 
 from saduak.areas.models import Office
-from saduak.feedback.selectors.index import HappinessIndex
 from saduak.core.thai import FiscalYear
+from saduak.feedback.selectors.index import HappinessIndex
 
 # LINE cuts a quick-reply button's label at 20 characters: Thai only there, and
 # both languages in the text the tap writes into the chat.
@@ -110,12 +110,16 @@ HOW_TO_VOTE = bilingual(
     "vote and the office code printed on the poster, for example: vote do-1001",
 )
 
-WELCOME = bilingual(
-    "ยินดีต้อนรับสู่อำเภอสร้างสุข 😄 บอกเราได้ว่าวันนี้บริการของสำนักงานเป็นอย่างไร "
-    "คะแนนของคุณไม่ระบุตัวตน และนับหนึ่งเสียงต่อสำนักงานต่อวัน",
-    "Welcome to Amphoe Sang Suk. Tell us how the office served you today: votes are "
-    "anonymous, and one vote per office a day counts.",
-) + "\n\n" + HOW_TO_VOTE
+WELCOME = (
+    bilingual(
+        "ยินดีต้อนรับสู่อำเภอสร้างสุข 😄 บอกเราได้ว่าวันนี้บริการของสำนักงานเป็นอย่างไร "
+        "คะแนนของคุณไม่ระบุตัวตน และนับหนึ่งเสียงต่อสำนักงานต่อวัน",
+        "Welcome to Amphoe Sang Suk. Tell us how the office served you today: votes are "
+        "anonymous, and one vote per office a day counts.",
+    )
+    + "\n\n"
+    + HOW_TO_VOTE
+)
 
 
 def unknown_office(code: str) -> str:

@@ -63,4 +63,3 @@ def webhook(request: HttpRequest) -> JsonResponse:
         except LineReplyError as error:
             logger.warning("LINE reply failed: %s", error)
     return JsonResponse({"ok": True})
-

@@ -121,7 +121,9 @@ def unit_get(*, viewer: User, level: str, code: str) -> Unit:
             district=office.district,
             office=office,
         )
-    raise InvalidInput(_("Choose country, province, district or office."), field="level")
+    raise InvalidInput(
+        _("Choose country, province, district or office."), field="level"
+    )
 
 
 def unit_default(viewer: User) -> Unit:
@@ -150,21 +152,22 @@ def unit_requested(viewer: User, params: Any) -> Unit:
 def unit_parent(viewer: User, unit: Unit) -> Unit | None:
     """The unit above, if the viewer may see it (for breadcrumbs)."""
     reach = read_reach(viewer)
-    if unit.level == PROVINCE and reach.everything:
-        return Unit(COUNTRY)
-    if unit.level == DISTRICT and unit.province is not None:
-        if reach.everything or unit.province.code in reach.provinces:
-            return Unit(PROVINCE, unit.province.code, province=unit.province)
-    if unit.level == OFFICE and unit.district is not None:
-        if reach.covers_area(
-            district_code=unit.district.code, province_code=unit.district.province_id
-        ):
-            return Unit(
-                DISTRICT,
-                unit.district.code,
-                province=unit.province,
-                district=unit.district,
-            )
+    if unit.level == PROVINCE:
+        return Unit(COUNTRY) if reach.everything else None
+    province, district = unit.province, unit.district
+    if unit.level == DISTRICT and province is not None:
+        if reach.everything or province.code in reach.provinces:
+            return Unit(PROVINCE, province.code, province=province)
+        return None
+    if unit.level == OFFICE and district is not None:
+        covered = reach.covers_area(
+            district_code=district.code, province_code=district.province_id
+        )
+        return (
+            Unit(DISTRICT, district.code, province=province, district=district)
+            if covered
+            else None
+        )
     return None
 
 
@@ -218,9 +221,7 @@ def unit_children(*, unit: Unit, start: date, end: date) -> list[ChildRow]:
     else:
         return []
     level = CHILD_LEVEL[unit.level]
-    rows = [
-        ChildRow(level, code, name, found.get(code, EMPTY)) for code, name in units
-    ]
+    rows = [ChildRow(level, code, name, found.get(code, EMPTY)) for code, name in units]
     rows.sort(key=lambda row: (row.index.mean is None, -(row.index.mean or 0.0)))
     return rows
 

@@ -24,8 +24,41 @@ TOP_WORDS = 30
 CACHE_SECONDS = 300
 # A few English words that say nothing, for comments written in English.
 ENGLISH_STOPWORDS = frozenset(
-    "a an and are as at be but by for from have i in is it its my not of on or "
-    "so that the this to very was we were with you".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "have",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "my",
+        "not",
+        "of",
+        "on",
+        "or",
+        "so",
+        "that",
+        "the",
+        "this",
+        "to",
+        "very",
+        "was",
+        "we",
+        "were",
+        "with",
+        "you",
+    ]
 )
 _MASKS = frozenset({ID_MASK, TELEPHONE_MASK, EMAIL_MASK, "xxx", "0xx"})
 

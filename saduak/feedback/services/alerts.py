@@ -212,7 +212,8 @@ def _notify(alert: HappinessAlert) -> None:
         "baseline_votes": alert.baseline_votes,
         "drop": f"{baseline - recent:.2f}",
         "url": absolute_url(
-            reverse("feedback-staff:dashboard") + f"?level=district&code={district.code}"
+            reverse("feedback-staff:dashboard")
+            + f"?level=district&code={district.code}"
         ),
     }
     for user in alert_recipients(alert):

@@ -59,7 +59,9 @@ def vote_reply(
         ensure_may_moderate(actor, locked.office)
         ensure_unchanged(locked, expected_version)
         if locked.comment_state == CommentState.NONE:
-            raise Conflict(_("This vote has no comment to reply to."), code="no-comment")
+            raise Conflict(
+                _("This vote has no comment to reply to."), code="no-comment"
+            )
         if locked.comment_state == CommentState.HIDDEN:
             raise Conflict(
                 _("This comment is hidden; a reply to it would not be shown."),

@@ -112,15 +112,11 @@ def vote_reject(
         ensure_may_moderate(actor, locked.office)
         ensure_unchanged(locked, expected_version)
         if locked.status == VoteStatus.REJECTED:
-            raise Conflict(
-                _("This vote is rejected already."), code="already-rejected"
-            )
+            raise Conflict(_("This vote is rejected already."), code="already-rejected")
         before = locked.status
         _moderated(locked, actor=actor, status=VoteStatus.REJECTED)
         if before == VoteStatus.COUNTED:
-            rollups_move(
-                office=locked.office, day=locked.day, moved={locked.score: -1}
-            )
+            rollups_move(office=locked.office, day=locked.day, moved={locked.score: -1})
         audit_record(
             actor=actor,
             action="feedback.vote.reject",
@@ -205,7 +201,9 @@ def held_votes_decide(
         audit_record(
             actor=actor,
             action=(
-                "feedback.vote.release_batch" if release else "feedback.vote.reject_batch"
+                "feedback.vote.release_batch"
+                if release
+                else "feedback.vote.reject_batch"
             ),
             target=office,
             after={

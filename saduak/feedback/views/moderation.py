@@ -23,7 +23,7 @@ from saduak.feedback.forms_staff import HeldBatchForm
 from saduak.feedback.models import Vote
 from saduak.feedback.selectors import staff as selectors
 from saduak.feedback.services import moderation
-from saduak.feedback.views.staff import safe_next, unit_query
+from saduak.feedback.views.staff import safe_next, unit_context
 
 HELD_PER_PAGE = 30
 
@@ -43,9 +43,7 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
         request,
         "feedback/staff/moderation.html",
         {
-            "unit": unit,
-            "parent": selectors.unit_parent(viewer, unit),
-            "unit_query": unit_query(unit, request),
+            **unit_context(request, unit),
             "groups": [
                 (group, reach.covers_office(group.office))
                 for group in selectors.held_groups(viewer=viewer, unit=unit)
@@ -91,9 +89,7 @@ def _decide(
 @staff_required
 @require_POST
 def vote_release_view(request: HttpRequest, vote_id: int) -> HttpResponse:
-    return _decide(
-        request, vote_id, moderation.vote_release, _("The vote is counted.")
-    )
+    return _decide(request, vote_id, moderation.vote_release, _("The vote is counted."))
 
 
 @staff_required

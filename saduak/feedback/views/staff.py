@@ -60,13 +60,13 @@ def unit_query(unit: selectors.Unit, request: HttpRequest, **extra: str) -> str:
     return urlencode(params)
 
 
-def _unit_context(request: HttpRequest, unit: selectors.Unit) -> dict[str, Any]:
+def unit_context(request: HttpRequest, unit: selectors.Unit) -> dict[str, Any]:
     viewer = acting_user(request)
     return {
         "unit": unit,
         "parent": selectors.unit_parent(viewer, unit),
         "unit_query": unit_query(unit, request),
-        "period_keys": PERIOD_FIELDS,
+        "waiting": selectors.waiting_counts(viewer=viewer, unit=unit),
     }
 
 
@@ -80,6 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = form.period()
     children = selectors.unit_children(unit=unit, start=period.start, end=period.end)
+    reach = selectors.may_manage(viewer)
     rises, falls = (
         weekly_movers(today=timezone.localdate(), where=unit.where)
         if unit.level in (selectors.COUNTRY, selectors.PROVINCE)
@@ -89,7 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "feedback/staff/dashboard.html",
         {
-            **_unit_context(request, unit),
+            **unit_context(request, unit),
             "form": form,
             "period": period,
             "index": index_of(start=period.start, end=period.end, where=unit.where),
@@ -97,19 +98,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "tiles": selectors.province_tiles(children)
             if unit.level == selectors.COUNTRY
             else [],
-            "grid_rows": range(18),
             "rises": rises,
             "falls": falls,
+            "movers_tables": [
+                (rises, _("Biggest rises"), "rises-title"),
+                (falls, _("Biggest falls"), "falls-title"),
+            ],
             "series": [
                 (month, index, selectors.mean_bar(index))
                 for month, index in series_by_month(
                     start=period.start, end=period.end, where=unit.where
                 )
             ],
-            "alerts": list(selectors.open_alerts(viewer=viewer, unit=unit)[:20]),
-            "manage_reach": selectors.may_manage(viewer),
-            "waiting": selectors.waiting_counts(viewer=viewer, unit=unit),
-            "faces": FACES,
+            "alerts": [
+                (
+                    alert,
+                    reach.covers_area(
+                        district_code=alert.district_id,
+                        province_code=alert.district.province_id,
+                    ),
+                )
+                for alert in selectors.open_alerts(viewer=viewer, unit=unit)[:20]
+            ],
         },
     )
 
@@ -133,7 +143,7 @@ def comments(request: HttpRequest) -> HttpResponse:
         request,
         "feedback/staff/comments.html",
         {
-            **_unit_context(request, unit),
+            **unit_context(request, unit),
             "form": form,
             "page": page,
             "rows": _comment_rows(viewer, list(page.object_list)),
@@ -180,6 +190,7 @@ def _vote_page(
     status: int = 200,
 ) -> HttpResponse:
     row = _comment_rows(viewer, [vote])[0]
+    detail_url = reverse("feedback-staff:vote", args=[vote.pk])
     return render(
         request,
         "feedback/staff/vote.html",
@@ -188,7 +199,9 @@ def _vote_page(
             "reply_form": reply_form or row["reply_form"],
             "acted_form": acted_form or row["acted_form"],
             "bound_form": reply_form or acted_form,
-            "next": safe_next(request, ""),
+            "open_forms": "reply" if reply_form else "acted" if acted_form else "",
+            "next": safe_next(request, detail_url),
+            "detail_url": detail_url,
             "comments_url": reverse("feedback-staff:comments")
             + "?"
             + urlencode({"level": "office", "code": vote.office.code}),
@@ -256,7 +269,7 @@ def words(request: HttpRequest) -> HttpResponse:
         request,
         "feedback/staff/words.html",
         {
-            **_unit_context(request, unit),
+            **unit_context(request, unit),
             "form": form,
             "period": period,
             "summary": comment_words(
