@@ -34,3 +34,6 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# The LIFF page trusts only LINE's own verification of the ID token in production:
+# the console verifier (development) would take any made-up LINE user.
+LINE_LOGIN_BACKEND = env_str("LINE_LOGIN_BACKEND", "line")

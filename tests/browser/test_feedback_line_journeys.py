@@ -44,9 +44,7 @@ def console_login(settings, small_map):
     settings.LINE_LIFF_ID = ""
 
 
-def test_a_citizen_votes_on_the_liff_page_with_the_console_login(
-    console_login, phone
-):
+def test_a_citizen_votes_on_the_liff_page_with_the_console_login(console_login, phone):
     phone.goto(FIRST_REDIRECT)
     expect(phone.locator("h1")).to_have_text(th("How was our service?"))
     expect(phone.locator(".vote-office")).to_contain_text("สำนักทะเบียนอำเภอเมืองเชียงใหม่")
@@ -63,9 +61,7 @@ def test_a_citizen_votes_on_the_liff_page_with_the_console_login(
     assert vote.voter_key == salted("line", LINE_USER)
 
 
-def test_a_vote_without_a_line_token_is_explained_and_not_stored(
-    console_login, phone
-):
+def test_a_vote_without_a_line_token_is_explained_and_not_stored(console_login, phone):
     phone.goto("/en" + FIRST_REDIRECT)
     phone.locator("button.face-5").click()
 
@@ -102,13 +98,12 @@ def test_inside_line_the_id_token_from_the_sdk_is_verified_by_the_server(
         )
         phone.route(
             "**/static/vendor/liff/liff.js",
-            lambda route: route.fulfill(
-                content_type="text/javascript", body=FAKE_SDK
-            ),
+            lambda route: route.fulfill(content_type="text/javascript", body=FAKE_SDK),
         )
         phone.goto(FIRST_REDIRECT)
         # No token field to fill in: the page takes the token from the SDK.
         expect(phone.locator("#id_id_token")).to_have_count(0)
+        assert_accessible(phone, "feedback-liff-in-line-phone")
         phone.locator("button.face-3").click()
 
         expect(phone.locator("h1")).to_have_text(th("Thank you for your vote"))

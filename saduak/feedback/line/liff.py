@@ -114,7 +114,9 @@ def _cast(
         service=service,
         comment=form.cleaned_data["comment"],
     )
-    query = "?replaced=1" if outcome.replaced else ""
+    # "Change your vote" on the thank-you page leads back here: the QR page
+    # would count the phone, another voice than the LINE account.
+    query = "?via=liff" + ("&replaced=1" if outcome.replaced else "")
     response = redirect(reverse("feedback:thanks", args=[office.code]) + query)
     response.status_code = 303  # see other: a reload does not send the vote again
     return response

@@ -60,6 +60,11 @@ ENGLISH_STOPWORDS = frozenset(
         "you",
     ]
 )
+# PyThaiNLP's stop words include some that say how a service was (slow, fast,
+# long, hard, wrong): people's comments are about exactly that, so they stay.
+SERVICE_WORDS = frozenset(
+    {"นาน", "เร็ว", "ช้า", "ยาก", "ง่าย", "ยาว", "สั้น", "ผิด", "ถูก", "เสีย", "ช่วย"}
+)
 _MASKS = frozenset({ID_MASK, TELEPHONE_MASK, EMAIL_MASK, "xxx", "0xx"})
 
 
@@ -86,7 +91,7 @@ class WordSummary:
 def _stopwords() -> frozenset[str]:
     from pythainlp.corpus import thai_stopwords
 
-    return frozenset(thai_stopwords()) | ENGLISH_STOPWORDS
+    return (frozenset(thai_stopwords()) | ENGLISH_STOPWORDS) - SERVICE_WORDS
 
 
 def words_of(text: str) -> set[str]:

@@ -8,6 +8,7 @@ until one of them acknowledges it."""
 
 import logging
 import math
+from functools import partial
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -167,7 +168,7 @@ def happiness_alerts_raise(*, today: date) -> list[HappinessAlert]:
                 district_code=district.code,
                 province_code=district.province_id,
             )
-            transaction.on_commit(lambda alert=alert: _notify(alert))  # type: ignore[misc]
+            transaction.on_commit(partial(_notify, alert))
         made.append(alert)
     return made
 

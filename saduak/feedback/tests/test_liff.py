@@ -76,7 +76,7 @@ def test_a_vote_with_a_verified_token_counts_as_that_line_users(client, console_
     response = vote(client, id_token=f"console:{LINE_USER}", comment="รวดเร็วดี")
 
     assert response.status_code == 303
-    assert response["Location"] == "/v/do-1001/thanks/"
+    assert response["Location"] == "/v/do-1001/thanks/?via=liff"
     stored = Vote.objects.get()
     assert stored.score == 4
     assert stored.comment == "รวดเร็วดี"
@@ -89,7 +89,7 @@ def test_a_second_vote_on_the_page_replaces_the_first(client, console_login):
     vote(client, id_token="console:U1", score="5")
     response = vote(client, id_token="console:U1", score="1")
 
-    assert response["Location"] == "/v/do-1001/thanks/?replaced=1"
+    assert response["Location"] == "/v/do-1001/thanks/?via=liff&replaced=1"
     assert Vote.objects.get().score == 1
 
 

@@ -22,6 +22,7 @@ from saduak.feedback.services.votes import vote_cast
 from saduak.feedback.tests.conftest import NOW, voter
 
 pytestmark = pytest.mark.django_db
+TODAY = NOW.date()
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +36,7 @@ def moderator(make_staff):
     return make_staff(Role.DISTRICT_ADMIN, "do-5001")
 
 
-def counts(office, day=NOW.date()):
+def counts(office, day=TODAY):
     """The office's day and month rollups as (votes_1..votes_5) tuples."""
     day_row = OfficeDayHappiness.objects.filter(office=office, day=day).first()
     month_row = OfficeMonthHappiness.objects.filter(

@@ -276,3 +276,13 @@ def test_qr_codes_and_printables_download(office):
     assert poster.content[:4] == b"%PDF"
     cards = Client().get(thai(reverse("feedback:cards", args=[office.code])))
     assert cards.content[:4] == b"%PDF"
+
+
+@pytest.mark.django_db
+def test_change_your_vote_leads_back_to_where_the_vote_came_from(office):
+    plain = Client().get(thai(reverse("feedback:thanks", args=[office.code])))
+    assert f'href="/v/{office.code}/"' in plain.content.decode()
+    liff = Client().get(
+        thai(reverse("feedback:thanks", args=[office.code])) + "?via=liff"
+    )
+    assert f'href="/happiness/liff/?office={office.code}"' in liff.content.decode()

@@ -81,9 +81,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period = form.period()
     children = selectors.unit_children(unit=unit, start=period.start, end=period.end)
     reach = selectors.may_manage(viewer)
+    show_movers = unit.level in (selectors.COUNTRY, selectors.PROVINCE)
     rises, falls = (
         weekly_movers(today=timezone.localdate(), where=unit.where)
-        if unit.level in (selectors.COUNTRY, selectors.PROVINCE)
+        if show_movers
         else ([], [])
     )
     return render(
@@ -98,8 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "tiles": selectors.province_tiles(children)
             if unit.level == selectors.COUNTRY
             else [],
-            "rises": rises,
-            "falls": falls,
+            "show_movers": show_movers,
             "movers_tables": [
                 (rises, _("Biggest rises"), "rises-title"),
                 (falls, _("Biggest falls"), "falls-title"),

@@ -1,6 +1,8 @@
 """The vote page behind each office's QR code (and each counter's card), and the
 thank-you page."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -100,5 +102,10 @@ def thanks(request: HttpRequest, code: str) -> HttpResponse:
             "index": index,
             "year": year,
             "replaced": request.GET.get("replaced") == "1",
+            "change_url": (
+                f"{reverse('feedback-line:liff')}?{urlencode({'office': office.code})}"
+                if request.GET.get("via") == "liff"
+                else reverse("feedback:vote", args=[office.code])
+            ),
         },
     )

@@ -52,6 +52,11 @@ DEMO_PEOPLE = [
 ]
 
 
+# Synthetic votes spread over every district office (saduak/feedback/generator.py).
+DEMO_HAPPINESS_VOTES = 30_000
+DEMO_SEED = 2569
+
+
 class Command(BaseCommand):
     help = "Creates demo accounts (all with the same demo password) and prints them."
 
@@ -86,6 +91,12 @@ class Command(BaseCommand):
 
         hq = User.objects.get(personal_id=with_check_digit(DEMO_PEOPLE[1][0]))
         offices = seed_demo_appointments(hq=hq)
+        from saduak.feedback.generator import AlreadyLoaded, votes_generate
+
+        try:  # four months of happiness votes, so the public pages have figures
+            votes_generate(votes=DEMO_HAPPINESS_VOTES, days=120, seed=DEMO_SEED)
+        except AlreadyLoaded:
+            pass
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
@@ -94,4 +105,9 @@ class Command(BaseCommand):
         self.stdout.write("Offices taking bookings, with their kiosk and display:")
         for line in offices:
             self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write("Amphoe Sang Suk (happiness vote):")
+        self.stdout.write("  national ranking     /happiness/")
+        self.stdout.write("  vote page (QR code)  /v/reg-1001/   poster /v/reg-1001/poster.pdf")
+        self.stdout.write("  staff                /staff/happiness/")
         self.stdout.write("")
