@@ -20,6 +20,7 @@ from psycopg import Error as DatabaseError
 
 from bench import (  # noqa: F401  (they register their scenarios)
     appointment_scenarios,
+    feedback_scenarios,
     identity_scenarios,
 )
 from bench import scenarios as registry

@@ -28,7 +28,9 @@ def test_a_citizen_votes_with_one_tap_on_a_phone(small_map, phone):
     phone.goto(f"/v/{office.code}/")
     expect(phone.locator("h1")).to_have_text(th("How was our service?"))
     assert_accessible(phone, "feedback-vote-phone")
-    phone.get_by_text(th("Add the service you received or a comment (optional)")).click()
+    phone.get_by_text(
+        th("Add the service you received or a comment (optional)")
+    ).click()
     phone.fill("#id_comment", "รอไม่นาน เจ้าหน้าที่ใจดี โทร 0812345678")
     phone.locator("button.face-5").click()
     expect(phone.locator("h1")).to_have_text(th("Thank you for your vote"))
@@ -63,7 +65,9 @@ def test_a_bad_tap_is_explained_and_nothing_is_stored(small_map, phone):
     assert_accessible(phone, "feedback-vote-error-en")
 
 
-def test_anyone_searches_the_ranking_in_english_without_javascript(small_map, open_page):
+def test_anyone_searches_the_ranking_in_english_without_javascript(
+    small_map, open_page
+):
     for code, score in [("do-5001", 5), ("do-5002", 3), ("do-1001", 4)]:
         vote_cast(
             office=Office.objects.get(code=code),

@@ -85,7 +85,7 @@ def test_a_district_admin_replies_to_a_comment_and_marks_it_acted_on(
     assert_accessible(page, "feedback-staff-comments-th")
     assert fits_the_screen(page)
 
-    comment.get_by_text(th("Reply publicly")).click()
+    comment.get_by_text(th("Reply publicly"), exact=True).click()
     comment.get_by_label(th("Public reply")).fill(
         "ขออภัยในความไม่สะดวก อำเภอจะเปิดช่องบริการเพิ่มช่วงเช้า"
     )
@@ -96,7 +96,7 @@ def test_a_district_admin_replies_to_a_comment_and_marks_it_acted_on(
     comment = page.locator(f"#vote-{slow.vote_id}")
     expect(comment.locator(".fb-reply")).to_contain_text("เปิดช่องบริการเพิ่ม")
 
-    comment.get_by_text(th("Mark as acted on")).click()
+    comment.get_by_text(th("Mark as acted on"), exact=True).click()
     comment.get_by_label(th("What was done")).fill("เพิ่มเจ้าหน้าที่ช่วงเช้า 1 คน")
     comment.get_by_role("button", name=th("Save what was done")).click()
     expect(page.locator(".messages")).to_contain_text(
@@ -107,8 +107,16 @@ def test_a_district_admin_replies_to_a_comment_and_marks_it_acted_on(
     )
     vote = Vote.objects.get(pk=slow.vote_id)
     assert vote.reply.startswith("ขออภัย") and vote.action_taken
+    page.locator(f"#vote-{slow.vote_id}").get_by_role(
+        "link", name=re.compile(th("Open this comment"))
+    ).click()
+    expect(page.locator("h1")).to_have_text(th("A vote and its comment"))
+    assert_accessible(page, "feedback-staff-vote-th")
+    assert fits_the_screen(page)
+    page.go_back()
 
     # Filter the list to the comments not yet answered: this one is gone.
+    page.get_by_text(th("Filter the comments"), exact=True).click()
     page.select_option("#id_replied", "no")
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator(f"#vote-{slow.vote_id}")).to_have_count(0)
@@ -119,6 +127,7 @@ def test_a_district_admin_replies_to_a_comment_and_marks_it_acted_on(
     ).click()
     expect(page.locator(".fb-words")).to_contain_text("เจ้าหน้าที่")
     assert_accessible(page, "feedback-staff-words-th")
+    assert fits_the_screen(page)
 
 
 def test_a_moderator_counts_a_held_vote_and_sees_the_index_change(

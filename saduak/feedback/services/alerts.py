@@ -6,11 +6,10 @@ so that chance among a few votes raises nothing. The district's administrators
 and the province's staff are told by e-mail and see the alert on their pages
 until one of them acknowledges it."""
 
-import logging
 import math
-from functools import partial
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -32,8 +31,6 @@ from saduak.feedback.selectors.index import EMPTY, HappinessIndex, index_by
 from saduak.notifications.choices import NotificationChannel
 from saduak.notifications.services import notification_notify_user
 from saduak.notifications.templates import register_template
-
-logger = logging.getLogger(__name__)
 
 RECENT_DAYS = 7
 BASELINE_DAYS = 56

@@ -8,6 +8,7 @@ import time
 import httpx
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from saduak.core.errors import InvalidInput
 from saduak.feedback.line.id_tokens import (
@@ -20,6 +21,13 @@ from saduak.feedback.line.id_tokens import (
 from saduak.feedback.tests.line_fakes import LINE_USER, fake_line_server
 
 CHANNEL_ID = "1657000000"
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages are checked in English (Thai is the default language)."""
+    with translation.override("en"):
+        yield
 
 
 def claims(**changes):

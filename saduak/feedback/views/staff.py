@@ -147,6 +147,7 @@ def comments(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": _comment_rows(viewer, list(page.object_list)),
+            "filtering": any(request.GET.get(name) for name in form.fields),
             "here": request.get_full_path(),
         },
     )

@@ -1,5 +1,7 @@
 """Demo accounts for trying Saduak on the embedded setup. Never run in production."""
 
+import contextlib
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -93,10 +95,9 @@ class Command(BaseCommand):
         offices = seed_demo_appointments(hq=hq)
         from saduak.feedback.generator import AlreadyLoaded, votes_generate
 
-        try:  # four months of happiness votes, so the public pages have figures
+        # Four months of happiness votes, so the public pages have figures.
+        with contextlib.suppress(AlreadyLoaded):
             votes_generate(votes=DEMO_HAPPINESS_VOTES, days=120, seed=DEMO_SEED)
-        except AlreadyLoaded:
-            pass
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
@@ -108,6 +109,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Amphoe Sang Suk (happiness vote):")
         self.stdout.write("  national ranking     /happiness/")
-        self.stdout.write("  vote page (QR code)  /v/reg-1001/   poster /v/reg-1001/poster.pdf")
+        self.stdout.write(
+            "  vote page (QR code)  /v/reg-1001/   poster /v/reg-1001/poster.pdf"
+        )
         self.stdout.write("  staff                /staff/happiness/")
         self.stdout.write("")
