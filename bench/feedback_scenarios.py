@@ -6,6 +6,7 @@ should grow with the offices, not the votes), computed and cached."""
 import json
 import os
 import random
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from statistics import fmean
 from typing import Any
@@ -35,7 +36,7 @@ print(json.dumps(list(
 # The counted votes against what the rollups hold, and the votes by status.
 TOTALS_SCRIPT = """
 import json
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from saduak.feedback.models import OfficeDayHappiness, OfficeMonthHappiness, Vote
 
 def total(model):
@@ -258,7 +259,9 @@ def _load_votes(context: SetupContext, votes: int, end: date) -> str:
     return report
 
 
-def _ranking_setup(name: str, votes: int) -> Any:
+def _ranking_setup(name: str, votes: int) -> Callable[[SetupContext], Prepared]:
+    """Loads `votes` (replacing all), then asks for every period once."""
+
     def setup(context: SetupContext) -> Prepared:
         end = _today()
         loaded = _load_votes(context, votes, end)

@@ -5,7 +5,7 @@ count read anywhere is exact and costs nothing that grows with the votes."""
 from collections.abc import Mapping
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Q
 
 from saduak.areas.models import Office
@@ -46,10 +46,10 @@ def rollups_move(*, office: Office, day: date, moved: Mapping[int, int]) -> None
         )
 
 
-_statements: dict[type, str] = {}
+_statements: dict[object, str] = {}
 
 
-def _period_field(model: type[HappinessCounts]) -> str:
+def _period_field(model: type[models.Model]) -> str:
     return "day" if model is OfficeDayHappiness else "month"
 
 
@@ -80,6 +80,50 @@ def _move_sql(model: type[HappinessCounts]) -> str:
             f"ON CONFLICT ({quote('office_id')}, {period}) DO UPDATE SET {adds}"
         )
         _statements[model] = cached
+    return cached
+
+
+def cast_counted_sql(upsert: str) -> str:
+    """PostgreSQL: `upsert` (the vote's INSERT ... ON CONFLICT ... RETURNING id,
+    replaced_score, replaced_status, score, status) with the moves of the day and
+    month rollups hanging off it, in one statement. Parameters after the
+    upsert's: office, district, province and day, then office, district, province
+    and the first day of the month."""
+    cached = _statements.get(upsert)
+    if cached is None:
+        quote = connection.ops.quote_name
+        counted = VoteStatus.COUNTED.value
+        deltas = ", ".join(
+            f"(CASE WHEN status = '{counted}' AND score = {score} THEN 1 ELSE 0 END)"
+            f" - (CASE WHEN replaced_status = '{counted}' AND replaced_score = "
+            f"{score} THEN 1 ELSE 0 END) AS d{score}"
+            for score in SCORES
+        )
+        moves = []
+        for number, model in enumerate((OfficeDayHappiness, OfficeMonthHappiness)):
+            table = quote(model._meta.db_table)
+            period = quote(_period_field(model))
+            columns = ", ".join(quote(name) for name in VOTE_COLUMNS)
+            proposed = ", ".join(f"GREATEST(d{score}, 0)" for score in SCORES)
+            adds = ", ".join(
+                f"{quote(name)} = {table}.{quote(name)} + (SELECT d{score} FROM deltas)"  # noqa: S608
+                for score, name in zip(SCORES, VOTE_COLUMNS, strict=True)
+            )
+            changed = " OR ".join(f"d{score} <> 0" for score in SCORES)
+            moves.append(
+                f"move{number} AS (INSERT INTO {table} ({quote('office_id')}, "  # noqa: S608 (model names)
+                f"{quote('district_id')}, {quote('province_id')}, {period}, "
+                f"{columns}) SELECT CAST(%s AS integer), CAST(%s AS varchar), "
+                f"CAST(%s AS varchar), CAST(%s AS date), {proposed} "
+                f"FROM deltas WHERE {changed} ON CONFLICT ({quote('office_id')}, "
+                f"{period}) DO UPDATE SET {adds})"
+            )
+        cached = (
+            f"WITH cast_vote AS ({upsert}), deltas AS (SELECT {deltas} FROM "  # noqa: S608
+            f"cast_vote), {', '.join(moves)} "
+            f"SELECT id, replaced_status FROM cast_vote"
+        )
+        _statements[upsert] = cached
     return cached
 
 

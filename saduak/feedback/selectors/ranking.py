@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from saduak.areas.models import District
+from saduak.core.memo import ProcessMemo
 from saduak.feedback.selectors.index import EMPTY, HappinessIndex, index_by
 
 # Movers need this many votes in each of the two weeks to be compared at all.
@@ -33,19 +34,47 @@ class Ranking:
     districts: list[RankedDistrict]
 
 
+# The map changes a few times a year (load_areas); every ranking lists it.
+_districts = ProcessMemo(seconds=300, size=1)
+
+
 def districts_with_provinces(province_code: str = "") -> list[District]:
-    districts = District.objects.filter(is_active=True).select_related("province")
+    """The active districts with their provinces, read at most every five
+    minutes per process. The objects are shared: read them, never change them."""
+    everyone: list[District] | None = _districts.get("all")
+    if everyone is None:
+        everyone = list(
+            District.objects.filter(is_active=True)
+            .select_related("province")
+            .order_by("code")
+        )
+        _districts.set("all", everyone)
     if province_code:
-        districts = districts.filter(province_id=province_code)
-    return list(districts.order_by("code"))
+        return [d for d in everyone if d.province_id == province_code]
+    return everyone
 
 
-def district_ranking(*, start: date, end: date, province_code: str = "") -> Ranking:
+def district_counts(*, start: date, end: date) -> dict[str, HappinessIndex]:
+    """Every district's votes in [start, end]: what a ranking is made of, and
+    what is worth caching (small, and quick to store and read)."""
+    return index_by("district_id", start=start, end=end)
+
+
+def district_ranking(
+    *,
+    start: date,
+    end: date,
+    province_code: str = "",
+    counts: dict[str, HappinessIndex] | None = None,
+) -> Ranking:
     """Every active district (of one province, with `province_code`) with its
     index and rank in the whole country: ranks are national even when the list
-    shows one province. Districts without votes come last, unranked."""
+    shows one province. Districts without votes come last, unranked. `counts`
+    (from district_counts) saves reading the rollups again."""
     weight = settings.FEEDBACK_RANKING_MIN_VOTES
-    by_district = index_by("district_id", start=start, end=end)
+    by_district = (
+        counts if counts is not None else district_counts(start=start, end=end)
+    )
     national = sum(by_district.values(), EMPTY)
     prior = national.mean or 0.0
     scored = {

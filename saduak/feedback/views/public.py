@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 
 from saduak.areas.selectors import district_get, province_get
 from saduak.core.exports import table_response
+from saduak.core.memo import ProcessMemo
 from saduak.feedback.api import index_out
 from saduak.feedback.charts import trend_chart
 from saduak.feedback.forms import PeriodForm
@@ -31,7 +32,10 @@ from saduak.feedback.selectors.public import (
 )
 from saduak.feedback.selectors.ranking import RankedDistrict
 
-RANKING_PAGE_SIZE = 100
+RANKING_PAGE_SIZE = 50
+# A popular page is kept in each process's memory for a few seconds as well, so
+# that a surge of readers does not fetch it from Redis for every request.
+_pages = ProcessMemo(seconds=5, size=200)
 SORTS = ("rank", "name", "votes", "mean", "happy")
 
 
