@@ -21,15 +21,31 @@ SCORES = (1, 2, 3, 4, 5)
 
 
 class Vote(models.Model):
+    """Its foreign keys have no index of their own (db_index=False): every vote
+    would keep eight more indexes up to date, and the lookups that matter are
+    covered by the unique key (office first) and the indexes below. Deleting a
+    counter, service or user the votes point at scans the table; that is rare."""
+
     office = models.ForeignKey(
-        "areas.Office", on_delete=models.PROTECT, related_name="happiness_votes"
+        "areas.Office",
+        on_delete=models.PROTECT,
+        related_name="happiness_votes",
+        db_index=False,
     )
     # Repeated from the office so that a district's comments are one indexed filter.
     district = models.ForeignKey(
-        "areas.District", on_delete=models.PROTECT, null=True, related_name="+"
+        "areas.District",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     province = models.ForeignKey(
-        "areas.Province", on_delete=models.PROTECT, null=True, related_name="+"
+        "areas.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     counter = models.ForeignKey(
         "areas.Counter",
@@ -37,6 +53,7 @@ class Vote(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     service = models.ForeignKey(
         "appointments.Service",
@@ -45,6 +62,7 @@ class Vote(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("service received"),
+        db_index=False,
     )
     day = models.DateField(_("day"))
     score = models.PositiveSmallIntegerField(
@@ -89,6 +107,7 @@ class Vote(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     reply = models.TextField(_("public reply"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
@@ -98,6 +117,7 @@ class Vote(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     action_taken = models.TextField(_("what was done"), blank=True)
     acted_on_at = models.DateTimeField(_("acted on at"), null=True, blank=True)
@@ -107,6 +127,7 @@ class Vote(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -124,6 +145,28 @@ class Vote(models.Model):
             models.Index(fields=["status", "updated_at"]),
             models.Index(fields=["district", "comment_state", "updated_at"]),
             models.Index(fields=["office", "comment_state", "updated_at"]),
+            # Partial: only the few rows moderators and the public lists look for,
+            # so the millions of plain votes do not pay for them.
+            models.Index(
+                fields=["office", "updated_at"],
+                condition=Q(status=VoteStatus.HELD),
+                name="vote_held",
+            ),
+            models.Index(
+                fields=["office", "updated_at"],
+                condition=Q(comment_state=CommentState.REVIEW),
+                name="vote_comment_in_review",
+            ),
+            models.Index(
+                fields=["province", "updated_at"],
+                condition=Q(comment_state=CommentState.PUBLIC),
+                name="vote_public_comment_province",
+            ),
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(comment_state=CommentState.PUBLIC),
+                name="vote_public_comment",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,10 +180,16 @@ class HappinessCounts(models.Model):
         "areas.Office", on_delete=models.CASCADE, related_name="+"
     )
     district = models.ForeignKey(
-        "areas.District", on_delete=models.PROTECT, null=True, related_name="+"
+        "areas.District",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     province = models.ForeignKey(
-        "areas.Province", on_delete=models.PROTECT, null=True, related_name="+"
+        "areas.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     votes_1 = models.PositiveIntegerField(default=0)
     votes_2 = models.PositiveIntegerField(default=0)

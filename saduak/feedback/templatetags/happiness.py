@@ -1,5 +1,7 @@
 from django import template
 
+from saduak.areas.models import Office
+from saduak.feedback import posters
 from saduak.feedback.choices import FACES, Score
 from saduak.feedback.selectors.index import HappinessIndex
 
@@ -24,3 +26,9 @@ def happiness_rows(index: HappinessIndex) -> list[dict[str, object]]:
 @register.filter
 def face(score: int) -> str:
     return FACES.get(int(score), "")
+
+
+@register.simple_tag
+def vote_url(office: Office) -> str:
+    """The permanent address on the office's QR code."""
+    return posters.vote_url(office)

@@ -286,3 +286,19 @@ def test_change_your_vote_leads_back_to_where_the_vote_came_from(office):
         thai(reverse("feedback:thanks", args=[office.code])) + "?via=liff"
     )
     assert f'href="/happiness/liff/?office={office.code}"' in liff.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_offices_staff_page_links_its_poster_cards_and_qr_codes(office, make_staff):
+    from saduak.accounts.choices import Role
+
+    client = Client()
+    client.force_login(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    page = client.get(f"/en/staff/offices/{office.code}/").content.decode()
+    for name, args in [
+        ("feedback:poster", [office.code]),
+        ("feedback:cards", [office.code]),
+        ("feedback:qr", [office.code, "png"]),
+    ]:
+        assert thai(reverse(name, args=args)).removeprefix("/") in page
+    assert f"/v/{office.code}/" in page
