@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
@@ -31,6 +31,7 @@ from saduak.areas.models import Office, Subdistrict
 from saduak.feedback.choices import CommentState, VoteChannel, VoteStatus
 from saduak.feedback.models import (
     SCORES,
+    DistrictDayHappiness,
     OfficeDayHappiness,
     OfficeMonthHappiness,
     Vote,
@@ -184,7 +185,13 @@ def votes_generate(
         )
     bulk = connection.vendor == "postgresql" and votes >= BULK_LOAD_VOTES
     tables = [
-        _table(model) for model in (Vote, OfficeDayHappiness, OfficeMonthHappiness)
+        _table(model)
+        for model in (
+            Vote,
+            OfficeDayHappiness,
+            OfficeMonthHappiness,
+            DistrictDayHappiness,
+        )
     ]
     started = time.perf_counter()
     try:
@@ -381,7 +388,7 @@ def _vote_rows(
             yield rows
 
 
-def _table(model: type[Vote | OfficeDayHappiness | OfficeMonthHappiness]) -> str:
+def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -505,9 +512,9 @@ def _indexes_restore(statements: list[str]) -> None:
 
 
 def _rollups_rebuild() -> tuple[int, int]:
-    """Both rollups from all counted votes, on the database: the days from the
-    votes, the months from the days. What rollups_recount makes, without
-    reading ten million votes into Python."""
+    """The rollups from all counted votes, on the database: the office days
+    from the votes, the office months and district days from the office days.
+    What rollups_recount makes, without reading ten million votes into Python."""
     quote = connection.ops.quote_name
     counts = ", ".join(quote(column) for column in VOTE_COLUMNS)
     by_score = ", ".join(
@@ -531,7 +538,7 @@ def _rollups_rebuild() -> tuple[int, int]:
             # Ten million votes group into a million office days: in memory,
             # not in batches spilled to disk.
             cursor.execute(f"SET LOCAL work_mem = '{GROUPING_MEMORY}'")
-        for model in (OfficeMonthHappiness, OfficeDayHappiness):
+        for model in (DistrictDayHappiness, OfficeMonthHappiness, OfficeDayHappiness):
             cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
         cursor.execute(
             f"INSERT INTO {_table(OfficeDayHappiness)} "  # noqa: S608
@@ -552,6 +559,13 @@ def _rollups_rebuild() -> tuple[int, int]:
             f"GROUP BY {office}, {month_of_day}"
         )
         month_rollups = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {_table(DistrictDayHappiness)} "  # noqa: S608
+            f"({district}, {province}, {day}, {counts}) "
+            f"SELECT {district}, MIN({province}), {day}, {sums} "
+            f"FROM {_table(OfficeDayHappiness)} WHERE {district} IS NOT NULL "
+            f"GROUP BY {district}, {day}"
+        )
     return day_rollups, month_rollups
 
 

@@ -173,8 +173,21 @@ class Vote(models.Model):
         return f"{self.office_id} {self.day} {self.score}"
 
 
-class HappinessCounts(models.Model):
-    """Votes counted for an office over a period, one column per score."""
+class VoteCounts(models.Model):
+    """Votes counted over a period, one column per score."""
+
+    votes_1 = models.PositiveIntegerField(default=0)
+    votes_2 = models.PositiveIntegerField(default=0)
+    votes_3 = models.PositiveIntegerField(default=0)
+    votes_4 = models.PositiveIntegerField(default=0)
+    votes_5 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class HappinessCounts(VoteCounts):
+    """Votes counted for an office over a period."""
 
     office = models.ForeignKey(
         "areas.Office", on_delete=models.CASCADE, related_name="+"
@@ -191,11 +204,6 @@ class HappinessCounts(models.Model):
         null=True,
         related_name="+",
     )
-    votes_1 = models.PositiveIntegerField(default=0)
-    votes_2 = models.PositiveIntegerField(default=0)
-    votes_3 = models.PositiveIntegerField(default=0)
-    votes_4 = models.PositiveIntegerField(default=0)
-    votes_5 = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -239,6 +247,33 @@ class OfficeMonthHappiness(HappinessCounts):
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.month:%Y-%m}"
+
+
+class DistrictDayHappiness(VoteCounts):
+    """The day's counts of all of a district's offices together: what national
+    lists (the ranking, the alerts) read for the days at either end of a period,
+    a row per district instead of one per office."""
+
+    district = models.ForeignKey(
+        "areas.District", on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey(
+        "areas.Province", on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("district day happiness")
+        verbose_name_plural = _("district day happiness")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "day"], name="happiness_district_day_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.day}"
 
 
 class HappinessAlert(models.Model):

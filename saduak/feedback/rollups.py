@@ -1,19 +1,22 @@
-"""Keeping the per-office rollups (by day and by month) in step with the votes:
-each counted vote moves one unit in both, inside the vote's own transaction, so a
-count read anywhere is exact and costs nothing that grows with the votes."""
+"""Keeping the rollups in step with the votes: each counted vote moves one unit in
+the office's day and month and in the district's day, inside the vote's own
+transaction, so a count read anywhere is exact and costs nothing that grows with
+the votes."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from saduak.areas.models import Office
 from saduak.core.rows import run
 from saduak.feedback.choices import VoteStatus
 from saduak.feedback.models import (
     SCORES,
-    HappinessCounts,
+    DistrictDayHappiness,
     OfficeDayHappiness,
     OfficeMonthHappiness,
     Vote,
@@ -22,24 +25,67 @@ from saduak.feedback.models import (
 VOTE_COLUMNS = tuple(f"votes_{score}" for score in SCORES)
 
 
+@dataclass(frozen=True)
+class Rollup:
+    """A rollup table: its key columns (the unique ones in `unique`) and their
+    values for a vote at `office` on `day`."""
+
+    model: type[models.Model]
+    keys: tuple[str, ...]
+    unique: tuple[str, ...]
+    values: Callable[[Office, date], tuple[Any, ...]]
+    # Offices outside any district (a province's, HQ) have no district row.
+    needs_district: bool = False
+
+
+ROLLUPS = (
+    Rollup(
+        OfficeDayHappiness,
+        ("office_id", "district_id", "province_id", "day"),
+        ("office_id", "day"),
+        lambda office, day: (office.pk, office.district_id, office.province_id, day),
+    ),
+    Rollup(
+        OfficeMonthHappiness,
+        ("office_id", "district_id", "province_id", "month"),
+        ("office_id", "month"),
+        lambda office, day: (
+            office.pk,
+            office.district_id,
+            office.province_id,
+            day.replace(day=1),
+        ),
+    ),
+    Rollup(
+        DistrictDayHappiness,
+        ("district_id", "province_id", "day"),
+        ("district_id", "day"),
+        lambda office, day: (office.district_id, office.province_id, day),
+        needs_district=True,
+    ),
+)
+
+
+def rollups_of(office: Office) -> tuple[Rollup, ...]:
+    return tuple(
+        rollup
+        for rollup in ROLLUPS
+        if not rollup.needs_district or office.district_id is not None
+    )
+
+
 def rollups_move(*, office: Office, day: date, moved: Mapping[int, int]) -> None:
-    """Adds `moved[score]` votes (negative to take away) to the office's day and
-    month. Runs inside the caller's transaction; the upsert locks the two rows."""
+    """Adds `moved[score]` votes (negative to take away) to the office's rollups.
+    Runs inside the caller's transaction; each upsert locks its row."""
     deltas = [moved.get(score, 0) for score in SCORES]
     if not any(deltas):
         return
-    for model, period in (
-        (OfficeDayHappiness, day),
-        (OfficeMonthHappiness, day.replace(day=1)),
-    ):
+    for rollup in rollups_of(office):
         run(
             connection,
-            _move_sql(model),
+            _move_sql(rollup),
             [
-                office.pk,
-                office.district_id,
-                office.province_id,
-                period,
+                *rollup.values(office, day),
                 *(max(delta, 0) for delta in deltas),
                 *deltas,
             ],
@@ -49,47 +95,48 @@ def rollups_move(*, office: Office, day: date, moved: Mapping[int, int]) -> None
 _statements: dict[object, str] = {}
 
 
-def _period_field(model: type[models.Model]) -> str:
-    return "day" if model is OfficeDayHappiness else "month"
+def _key_placeholders(rollup: Rollup) -> list[str]:
+    """A placeholder per key column, cast to its type on PostgreSQL (which
+    cannot tell a parameter's type in INSERT ... SELECT)."""
+    if connection.vendor != "postgresql":
+        return ["%s"] * len(rollup.keys)
+    return [
+        f"CAST(%s AS {_field(rollup, key).db_type(connection)})" for key in rollup.keys
+    ]
 
 
-def _move_sql(model: type[HappinessCounts]) -> str:
-    cached = _statements.get(model)
+def _field(rollup: Rollup, column: str) -> Any:
+    return next(
+        field for field in rollup.model._meta.concrete_fields if field.column == column
+    )
+
+
+def _move_sql(rollup: Rollup) -> str:
+    cached = _statements.get(rollup)
     if cached is None:
         quote = connection.ops.quote_name
-        table = quote(model._meta.db_table)
-        period = quote(_period_field(model))
-        columns = [
-            quote("office_id"),
-            quote("district_id"),
-            quote("province_id"),
-            period,
-            *(quote(name) for name in VOTE_COLUMNS),
-        ]
-        cast = connection.vendor == "postgresql"
-        placeholders = [
-            "CAST(%s AS date)" if cast and column == period else "%s"
-            for column in columns
-        ]
+        table = quote(rollup.model._meta.db_table)
+        columns = [*(quote(key) for key in rollup.keys), *map(quote, VOTE_COLUMNS)]
+        placeholders = _key_placeholders(rollup) + ["%s"] * len(VOTE_COLUMNS)
         adds = ", ".join(
             f"{quote(name)} = {table}.{quote(name)} + %s" for name in VOTE_COLUMNS
         )
         cached = (
             f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (model names)
             f"VALUES ({', '.join(placeholders)}) "
-            f"ON CONFLICT ({quote('office_id')}, {period}) DO UPDATE SET {adds}"
+            f"ON CONFLICT ({', '.join(map(quote, rollup.unique))}) DO UPDATE SET {adds}"
         )
-        _statements[model] = cached
+        _statements[rollup] = cached
     return cached
 
 
-def cast_counted_sql(upsert: str) -> str:
+def cast_counted_sql(upsert: str, rollups: tuple[Rollup, ...]) -> str:
     """PostgreSQL: `upsert` (the vote's INSERT ... ON CONFLICT ... RETURNING id,
-    replaced_score, replaced_status, score, status) with the moves of the day and
-    month rollups hanging off it, in one statement. Parameters after the
-    upsert's: office, district, province and day, then office, district, province
-    and the first day of the month."""
-    cached = _statements.get(upsert)
+    replaced_score, replaced_status, score, status) with the moves of `rollups`
+    hanging off it, in one statement. Parameters after the upsert's: each
+    rollup's key values (Rollup.values), in order."""
+    key = (upsert, rollups)
+    cached = _statements.get(key)
     if cached is None:
         quote = connection.ops.quote_name
         counted = VoteStatus.COUNTED.value
@@ -99,31 +146,29 @@ def cast_counted_sql(upsert: str) -> str:
             f"{score} THEN 1 ELSE 0 END) AS d{score}"
             for score in SCORES
         )
+        changed = " OR ".join(f"d{score} <> 0" for score in SCORES)
+        proposed = ", ".join(f"GREATEST(d{score}, 0)" for score in SCORES)
         moves = []
-        for number, model in enumerate((OfficeDayHappiness, OfficeMonthHappiness)):
-            table = quote(model._meta.db_table)
-            period = quote(_period_field(model))
-            columns = ", ".join(quote(name) for name in VOTE_COLUMNS)
-            proposed = ", ".join(f"GREATEST(d{score}, 0)" for score in SCORES)
+        for number, rollup in enumerate(rollups):
+            table = quote(rollup.model._meta.db_table)
+            columns = [*(quote(k) for k in rollup.keys), *map(quote, VOTE_COLUMNS)]
             adds = ", ".join(
                 f"{quote(name)} = {table}.{quote(name)} + (SELECT d{score} FROM deltas)"  # noqa: S608
                 for score, name in zip(SCORES, VOTE_COLUMNS, strict=True)
             )
-            changed = " OR ".join(f"d{score} <> 0" for score in SCORES)
             moves.append(
-                f"move{number} AS (INSERT INTO {table} ({quote('office_id')}, "  # noqa: S608 (model names)
-                f"{quote('district_id')}, {quote('province_id')}, {period}, "
-                f"{columns}) SELECT CAST(%s AS integer), CAST(%s AS varchar), "
-                f"CAST(%s AS varchar), CAST(%s AS date), {proposed} "
-                f"FROM deltas WHERE {changed} ON CONFLICT ({quote('office_id')}, "
-                f"{period}) DO UPDATE SET {adds})"
+                f"move{number} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (model names)
+                f"SELECT {', '.join(_key_placeholders(rollup))}, {proposed} "
+                f"FROM deltas WHERE {changed} "
+                f"ON CONFLICT ({', '.join(map(quote, rollup.unique))}) "
+                f"DO UPDATE SET {adds})"
             )
         cached = (
             f"WITH cast_vote AS ({upsert}), deltas AS (SELECT {deltas} FROM "  # noqa: S608
             f"cast_vote), {', '.join(moves)} "
             f"SELECT id, replaced_status FROM cast_vote"
         )
-        _statements[upsert] = cached
+        _statements[key] = cached
     return cached
 
 
@@ -137,7 +182,6 @@ def rollups_recount(*, office_ids: list[int] | None = None) -> int:
         column: Count("id", filter=Q(score=score))
         for score, column in zip(SCORES, VOTE_COLUMNS, strict=True)
     }
-    made = 0
     with transaction.atomic():
         for model in (OfficeDayHappiness, OfficeMonthHappiness):
             existing = model.objects.all()
@@ -151,7 +195,6 @@ def rollups_recount(*, office_ids: list[int] | None = None) -> int:
             .order_by()
         ]
         OfficeDayHappiness.objects.bulk_create(day_rows, batch_size=2000)
-        made = len(day_rows)
         months: dict[tuple[int, date], OfficeMonthHappiness] = {}
         for row in day_rows:
             key = (row.office_id, row.day.replace(day=1))
@@ -166,4 +209,29 @@ def rollups_recount(*, office_ids: list[int] | None = None) -> int:
             for column in VOTE_COLUMNS:
                 setattr(month, column, getattr(month, column) + getattr(row, column))
         OfficeMonthHappiness.objects.bulk_create(months.values(), batch_size=2000)
-    return made
+        _district_days_recount(office_ids)
+    return len(day_rows)
+
+
+def _district_days_recount(office_ids: list[int] | None) -> None:
+    """The district days of the offices' districts, from their office days."""
+    days = OfficeDayHappiness.objects.filter(district__isnull=False)
+    districts = DistrictDayHappiness.objects.all()
+    if office_ids is not None:
+        touched = set(
+            Office.objects.filter(
+                pk__in=office_ids, district__isnull=False
+            ).values_list("district_id", flat=True)
+        )
+        days = days.filter(district_id__in=touched)
+        districts = districts.filter(district_id__in=touched)
+    districts.delete()
+    DistrictDayHappiness.objects.bulk_create(
+        [
+            DistrictDayHappiness(**row)
+            for row in days.values("district_id", "province_id", "day")
+            .annotate(**{column: Sum(column) for column in VOTE_COLUMNS})
+            .order_by()
+        ],
+        batch_size=2000,
+    )

@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q, QuerySet, Sum
 
-from saduak.feedback.models import OfficeDayHappiness, OfficeMonthHappiness
+from saduak.feedback.models import (
+    DistrictDayHappiness,
+    OfficeDayHappiness,
+    OfficeMonthHappiness,
+)
 from saduak.feedback.rollups import VOTE_COLUMNS
 
 HAPPY_SCORES = (4, 5)
@@ -105,6 +109,13 @@ def index_by(
     """The index for [start, end] of each value of `group` ("office_id",
     "district_id", "province_id", or "" for the country under key ""), over the
     offices `where` picks."""
+    # National lists by district read the days from the district rollup: a row
+    # per district and day instead of one per office.
+    day_model: type[models.Model] = (
+        DistrictDayHappiness
+        if group == "district_id" and where is None
+        else OfficeDayHappiness
+    )
     where = where or Q()
     months, first_month, after_months = _split(start, end)
     parts: list[QuerySet[Any]] = []
@@ -120,7 +131,7 @@ def index_by(
     for day_from, day_to in day_ranges:
         if day_from < day_to:
             parts.append(
-                OfficeDayHappiness.objects.filter(
+                day_model._default_manager.filter(
                     where, day__gte=day_from, day__lt=day_to
                 )
             )

@@ -26,7 +26,7 @@ from saduak.feedback.models import (
     OfficeDayHappiness,
     Vote,
 )
-from saduak.feedback.rollups import cast_counted_sql, rollups_move
+from saduak.feedback.rollups import cast_counted_sql, rollups_move, rollups_of
 
 
 @dataclass(frozen=True)
@@ -270,24 +270,19 @@ def _upsert_sql(insert: str, table: str, quote: Any) -> str:
 
 
 def cast_counted_in_one_statement(vote: Vote, office: Office) -> tuple[int, str]:
-    """PostgreSQL: the vote's upsert and both rollups' moves in one statement,
+    """PostgreSQL: the vote's upsert and its rollups' moves in one statement,
     the rollups fed by what the upsert returns (the new and the replaced score
     and status). Returns the vote's id and the status it replaced."""
     row = row_of(vote, connection)
     quote = connection.ops.quote_name
     upsert = _upsert_sql(row.insert_values_sql(), quote(Vote._meta.db_table), quote)
+    rollups = rollups_of(office)
     found = run(
         connection,
-        cast_counted_sql(upsert),
+        cast_counted_sql(upsert, rollups),
         [
             *row.params,
-            *(office.pk, office.district_id, office.province_id, vote.day),
-            *(
-                office.pk,
-                office.district_id,
-                office.province_id,
-                vote.day.replace(day=1),
-            ),
+            *(value for rollup in rollups for value in rollup.values(office, vote.day)),
         ],
     )
     return int(found[0]), str(found[1] or "")

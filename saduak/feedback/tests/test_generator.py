@@ -12,18 +12,28 @@ from saduak.areas.models import Office
 from saduak.feedback import generator
 from saduak.feedback.choices import CommentState, VoteChannel, VoteStatus
 from saduak.feedback.generator import AlreadyLoaded, votes_generate
-from saduak.feedback.models import OfficeDayHappiness, OfficeMonthHappiness, Vote
+from saduak.feedback.models import (
+    DistrictDayHappiness,
+    OfficeDayHappiness,
+    OfficeMonthHappiness,
+    Vote,
+)
 from saduak.feedback.rollups import VOTE_COLUMNS, rollups_recount
 
 END = date(2026, 3, 31)
 
 
-def rollups() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """Both rollups as sorted tuples, without their ids."""
+def rollups() -> tuple[list[tuple[object, ...]], ...]:
+    """The rollups as sorted tuples, without their ids."""
     fields = ("office_id", "district_id", "province_id", *VOTE_COLUMNS)
     return (
         sorted(OfficeDayHappiness.objects.values_list("day", *fields)),
         sorted(OfficeMonthHappiness.objects.values_list("month", *fields)),
+        sorted(
+            DistrictDayHappiness.objects.values_list(
+                "day", "district_id", "province_id", *VOTE_COLUMNS
+            )
+        ),
     )
 
 
@@ -56,10 +66,11 @@ def test_the_votes_are_counted_qr_votes_cast_once_on_their_day(small_map):
 @pytest.mark.django_db
 def test_the_rollups_are_what_a_recount_makes(small_map):
     made = votes_generate(votes=3000, days=100, end=END, seed=4)
-    days, months = rollups()
+    days, months, districts = rollups()
     assert (made.day_rollups, made.month_rollups) == (len(days), len(months))
     assert sum(sum(row[4:]) for row in days) == 3000
     assert sum(sum(row[4:]) for row in months) == 3000
+    assert sum(sum(row[3:]) for row in districts) == 3000
     assert {row[0] for row in months} == {
         date(2025, 12, 1),
         date(2026, 1, 1),
@@ -67,7 +78,7 @@ def test_the_rollups_are_what_a_recount_makes(small_map):
         date(2026, 3, 1),
     }
     rollups_recount()
-    assert rollups() == (days, months)
+    assert rollups() == (days, months, districts)
 
 
 @pytest.mark.django_db
@@ -78,10 +89,10 @@ def test_a_load_beside_other_votes_rolls_them_all_up(small_map):
     )
     votes_generate(votes=200, days=20, end=END, seed=6)
     assert Vote.objects.count() == 500
-    days, months = rollups()
+    days, months, districts = rollups()
     assert sum(sum(row[4:]) for row in days) == 460  # held votes are not counted
     rollups_recount()
-    assert rollups() == (days, months)
+    assert rollups() == (days, months, districts)
 
 
 @pytest.mark.django_db
@@ -90,7 +101,7 @@ def test_replace_deletes_every_vote_and_rollup_first(small_map):
     made = votes_generate(votes=150, days=5, end=END, seed=8, replace=True)
     assert Vote.objects.count() == 150
     assert Vote.objects.filter(day__lt=END - timedelta(days=4)).count() == 0
-    days, _months = rollups()
+    days, _months, _districts = rollups()
     assert sum(sum(row[4:]) for row in days) == 150
     assert made.day_rollups == len(days)
 
@@ -200,7 +211,12 @@ def test_a_bulk_load_on_postgresql_puts_every_index_and_key_back(
         pytest.skip("the bulk path is PostgreSQL's")
     tables = [
         model._meta.db_table
-        for model in (Vote, OfficeDayHappiness, OfficeMonthHappiness)
+        for model in (
+            Vote,
+            OfficeDayHappiness,
+            OfficeMonthHappiness,
+            DistrictDayHappiness,
+        )
     ]
     before = _schema(tables)
     assert len(before[0]) > 20 and len(before[1]) > 15
@@ -211,9 +227,9 @@ def test_a_bulk_load_on_postgresql_puts_every_index_and_key_back(
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     votes_generate(votes=2000, days=30, end=END, seed=13, replace=True)
     assert _schema(tables) == before
-    days, months = rollups()
+    days, months, districts = rollups()
     rollups_recount()
-    assert rollups() == (days, months)
+    assert rollups() == (days, months, districts)
     # The unique constraint is back at work: the same voice again is refused.
     vote = Vote.objects.first()
     assert vote is not None

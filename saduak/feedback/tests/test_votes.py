@@ -8,14 +8,23 @@ from saduak.appointments.services.catalogue import services_load_national
 from saduak.areas.models import Counter
 from saduak.core.errors import InvalidInput, NotFound, TooManyRequests
 from saduak.feedback.choices import CommentState, HoldReason, VoteStatus
-from saduak.feedback.models import OfficeDayHappiness, OfficeMonthHappiness, Vote
+from saduak.feedback.models import (
+    DistrictDayHappiness,
+    OfficeDayHappiness,
+    OfficeMonthHappiness,
+    Vote,
+)
 from saduak.feedback.rollups import rollups_recount
 from saduak.feedback.services.votes import vote_cast
 from saduak.feedback.tests.conftest import NOW, voter
 
 
 def counts(model, office):
-    row = model.objects.get(office=office)
+    row = (
+        model.objects.get(district=office)
+        if model is DistrictDayHappiness
+        else model.objects.get(office=office)
+    )
     return [row.votes_1, row.votes_2, row.votes_3, row.votes_4, row.votes_5]
 
 
@@ -169,14 +178,35 @@ def test_a_counted_vote_replaced_by_a_held_one_leaves_the_rollups(office, cast):
 
 
 def all_counts():
+    columns = ("votes_1", "votes_2", "votes_3", "votes_4", "votes_5")
     return {
-        model.__name__: sorted(
-            model.objects.values_list(
-                "office_id", "votes_1", "votes_2", "votes_3", "votes_4", "votes_5"
-            )
-        )
-        for model in (OfficeDayHappiness, OfficeMonthHappiness)
+        "office days": sorted(
+            OfficeDayHappiness.objects.values_list("office_id", "day", *columns)
+        ),
+        "office months": sorted(
+            OfficeMonthHappiness.objects.values_list("office_id", "month", *columns)
+        ),
+        "district days": sorted(
+            DistrictDayHappiness.objects.values_list("district_id", "day", *columns)
+        ),
     }
+
+
+@pytest.mark.django_db
+def test_the_district_day_adds_up_the_districts_offices(office, small_map, cast):
+    from saduak.areas.models import Office
+
+    same = voter("same")
+    cast(office, 4, by=same, now=NOW)
+    cast(Office.objects.get(code="do-5001"), 2, now=NOW)
+    cast(office, 1, by=same, now=NOW)  # replaces the 4
+    cast(Office.objects.get(code="pao-50"), 5, now=NOW)  # no district
+    district = DistrictDayHappiness.objects.get()
+    assert (district.district_id, district.province_id) == ("5001", "50")
+    assert counts(DistrictDayHappiness, office.district) == [1, 1, 0, 0, 0]
+    before = all_counts()
+    rollups_recount()
+    assert all_counts() == before
 
 
 @pytest.mark.django_db
