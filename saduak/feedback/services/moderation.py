@@ -70,33 +70,18 @@ def vote_release(
     *, vote: Vote, actor: User, expected_version: int | None = None
 ) -> Vote:
     """Counts a vote that was held for review (or rejected by mistake): its
-    score goes into the office's day and month rollups. Locks the vote; only
-    moderators of its office (ensure_may_moderate). Raises Conflict when it is
-    counted already or was cast again since `expected_version`. Audited as
-    `feedback.vote.release`; public pages are refreshed after commit."""
-    with transaction.atomic():
-        locked = vote_locked(vote.pk)
-        ensure_may_moderate(actor, locked.office)
-        ensure_unchanged(locked, expected_version)
-        if locked.status == VoteStatus.COUNTED:
-            raise Conflict(_("This vote is counted already."), code="already-counted")
-        before = locked.status
-        _moderated(locked, actor=actor, status=VoteStatus.COUNTED)
-        rollups_move(office=locked.office, day=locked.day, moved={locked.score: 1})
-        audit_record(
-            actor=actor,
-            action="feedback.vote.release",
-            target=locked,
-            before={"status": before},
-            after={
-                "status": locked.status,
-                "score": locked.score,
-                "hold_reason": locked.hold_reason,
-            },
-            office=locked.office,
-        )
-        transaction.on_commit(public_refresh)
-    return locked
+    score goes into the office's rollups. Locks the vote; only moderators of its
+    office (ensure_may_moderate). Raises Conflict when it is counted already or
+    was cast again since `expected_version`. Audited as `feedback.vote.release`;
+    public pages are refreshed after commit."""
+    return _vote_decide(
+        vote=vote,
+        actor=actor,
+        expected_version=expected_version,
+        status=VoteStatus.COUNTED,
+        action="feedback.vote.release",
+        already=Conflict(_("This vote is counted already."), code="already-counted"),
+    )
 
 
 def vote_reject(
@@ -107,19 +92,46 @@ def vote_reject(
     Raises Conflict when it is rejected already or was cast again since
     `expected_version`. Audited as `feedback.vote.reject`; public pages are
     refreshed after commit."""
+    return _vote_decide(
+        vote=vote,
+        actor=actor,
+        expected_version=expected_version,
+        status=VoteStatus.REJECTED,
+        action="feedback.vote.reject",
+        already=Conflict(_("This vote is rejected already."), code="already-rejected"),
+    )
+
+
+def _vote_decide(
+    *,
+    vote: Vote,
+    actor: User,
+    expected_version: int | None,
+    status: str,
+    action: str,
+    already: Conflict,
+) -> Vote:
+    """A moderator's decision on one vote: `status` counted or rejected; the
+    rollups gain the vote when it becomes counted and lose it when a counted
+    vote is rejected."""
     with transaction.atomic():
         locked = vote_locked(vote.pk)
         ensure_may_moderate(actor, locked.office)
         ensure_unchanged(locked, expected_version)
-        if locked.status == VoteStatus.REJECTED:
-            raise Conflict(_("This vote is rejected already."), code="already-rejected")
+        if locked.status == status:
+            raise already
         before = locked.status
-        _moderated(locked, actor=actor, status=VoteStatus.REJECTED)
-        if before == VoteStatus.COUNTED:
-            rollups_move(office=locked.office, day=locked.day, moved={locked.score: -1})
+        _moderated(locked, actor=actor, status=status)
+        # In when it becomes counted; out when a counted vote is rejected.
+        becomes_counted = status == VoteStatus.COUNTED
+        moved = 1 if becomes_counted else -int(before == VoteStatus.COUNTED)
+        if moved:
+            rollups_move(
+                office=locked.office, day=locked.day, moved={locked.score: moved}
+            )
         audit_record(
             actor=actor,
-            action="feedback.vote.reject",
+            action=action,
             target=locked,
             before={"status": before},
             after={
