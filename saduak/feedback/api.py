@@ -7,12 +7,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from saduak.areas.selectors import office_code_get
 from saduak.feedback.forms import period_or_default
 from saduak.feedback.lookups import vote_targets
 from saduak.feedback.public import LICENCE, cached_ranking
 from saduak.feedback.schemas import RankingOut, VoteIn, VoteOut
 from saduak.feedback.selectors.index import HappinessIndex
+from saduak.feedback.selectors.offices import office_for_ballot
 from saduak.feedback.services.votes import vote_cast
 from saduak.feedback.voters import api_voter
 
@@ -23,7 +23,7 @@ router = Router()
 def vote_create(request: HttpRequest, payload: VoteIn) -> Status:
     """One citizen's happiness with an office today; a second vote the same day
     replaces the first. Answers 201 with `status` counted or held."""
-    office = office_code_get(payload.office)
+    office = office_for_ballot(payload.office)
     counter, service = vote_targets(
         office=office, counter_number=payload.counter, service_code=payload.service
     )

@@ -101,3 +101,15 @@ def test_twenty_parallel_votes_of_one_device_count_once(office):
     day = OfficeDayHappiness.objects.get()
     assert sum(getattr(day, f"votes_{n}") for n in range(1, 6)) == 1
     assert getattr(day, f"votes_{vote.score}") == 1
+
+
+@pytest.mark.django_db
+def test_a_vote_for_a_known_office_does_not_read_the_office_again(office):
+    from django.test.utils import CaptureQueriesContext
+
+    post({"office": office.code, "score": 3, "device_id": DEVICE})
+    with CaptureQueriesContext(connection) as seen:
+        response = post({"office": office.code, "score": 4, "device_id": DEVICE + "x"})
+    assert response.status_code == 201
+    assert not [q for q in seen.captured_queries if "areas_office" in q["sql"]]
+    assert Vote.objects.count() == 2
