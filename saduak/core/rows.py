@@ -30,6 +30,14 @@ class Row:
         """INSERT ... VALUES, RETURNING the (quoted) column `returning` if given."""
         return _insert_values_sql(self.table, self.columns, self.values, returning)
 
+    def insert_placeholders_sql(self) -> str:
+        """INSERT ... VALUES with bare placeholders: shorter, for a statement
+        that must stay under psycopg's cache of converted queries (4 KB); in
+        VALUES PostgreSQL takes each parameter's type from its column."""
+        return _insert_values_sql(
+            self.table, self.columns, ("%s",) * len(self.columns), ""
+        )
+
     def insert_select_sql(self, source: str, linked: dict[str, str]) -> str:
         """INSERT ... SELECT ... FROM `source`: one row for each row of `source`
         (none when it is empty); each `linked` column (quoted) takes the named

@@ -140,10 +140,11 @@ def cast_counted_sql(upsert: str, rollups: tuple[Rollup, ...]) -> str:
     if cached is None:
         quote = connection.ops.quote_name
         counted = VoteStatus.COUNTED.value
+        # Kept short: under 4 KB psycopg converts the statement once, not on
+        # every vote.
         deltas = ", ".join(
-            f"(CASE WHEN status = '{counted}' AND score = {score} THEN 1 ELSE 0 END)"
-            f" - (CASE WHEN replaced_status = '{counted}' AND replaced_score = "
-            f"{score} THEN 1 ELSE 0 END) AS d{score}"
+            f"(status='{counted}' AND score={score})::int"
+            f"-(replaced_status='{counted}' AND replaced_score={score})::int AS d{score}"
             for score in SCORES
         )
         changed = " OR ".join(f"d{score} <> 0" for score in SCORES)
@@ -153,11 +154,11 @@ def cast_counted_sql(upsert: str, rollups: tuple[Rollup, ...]) -> str:
             table = quote(rollup.model._meta.db_table)
             columns = [*(quote(k) for k in rollup.keys), *map(quote, VOTE_COLUMNS)]
             adds = ", ".join(
-                f"{quote(name)} = {table}.{quote(name)} + (SELECT d{score} FROM deltas)"  # noqa: S608
+                f"{name}=r.{name}+(SELECT d{score} FROM deltas)"  # noqa: S608
                 for score, name in zip(SCORES, VOTE_COLUMNS, strict=True)
             )
             moves.append(
-                f"move{number} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (model names)
+                f"move{number} AS (INSERT INTO {table} AS r ({', '.join(columns)}) "  # noqa: S608 (model names)
                 f"SELECT {', '.join(_key_placeholders(rollup))}, {proposed} "
                 f"FROM deltas WHERE {changed} "
                 f"ON CONFLICT ({', '.join(map(quote, rollup.unique))}) "

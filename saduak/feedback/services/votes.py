@@ -275,7 +275,9 @@ def cast_counted_in_one_statement(vote: Vote, office: Office) -> tuple[int, str]
     and status). Returns the vote's id and the status it replaced."""
     row = row_of(vote, connection)
     quote = connection.ops.quote_name
-    upsert = _upsert_sql(row.insert_values_sql(), quote(Vote._meta.db_table), quote)
+    upsert = _upsert_sql(
+        row.insert_placeholders_sql(), quote(Vote._meta.db_table), quote
+    )
     rollups = rollups_of(office)
     found = run(
         connection,

@@ -217,3 +217,35 @@ def test_recounting_rebuilds_the_same_rollups(office, other_office, cast):
     before = all_counts()
     assert rollups_recount() == 2
     assert all_counts() == before
+
+
+@pytest.mark.django_db
+def test_the_vote_statement_stays_small_enough_for_psycopg_to_convert_once(office):
+    from django.db import connection
+    from django.utils import timezone
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
+
+    from saduak.core.rows import row_of
+    from saduak.feedback.rollups import cast_counted_sql, rollups_of
+    from saduak.feedback.services.votes import _upsert_sql
+
+    now = timezone.now()
+    vote = Vote(
+        office=office,
+        day=now.date(),
+        score=3,
+        voter_key="k",
+        source_key="s",
+        channel="qr",
+        created_at=now,
+        updated_at=now,
+    )
+    quote = connection.ops.quote_name
+    upsert = _upsert_sql(
+        row_of(vote, connection).insert_placeholders_sql(),
+        quote(Vote._meta.db_table),
+        quote,
+    )
+    assert (
+        len(cast_counted_sql(upsert, rollups_of(office))) <= MAX_CACHED_STATEMENT_LENGTH
+    )
