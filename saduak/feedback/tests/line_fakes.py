@@ -6,87 +6,21 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
-from collections import deque
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Sequence
 from typing import Any, ClassVar
-from urllib.parse import parse_qs
 
 from django.test import Client
 
+from saduak.core.tests.stub_http import stub_server_running
 from saduak.feedback.line.replies import ReplyText
 
 CHANNEL_SECRET = "test-channel-secret"
 LINE_USER = "U" + "1a2b3c4d5e6f7a8b" * 2
 
 
-@dataclass
-class RecordedRequest:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    def form(self) -> dict[str, list[str]]:
-        return parse_qs(self.body.decode())
-
-
-@dataclass
-class FakeLine:
-    """Answers each request with the next queued (status, body) or `default`,
-    and records what it was sent."""
-
-    url: str = ""
-    requests: list[RecordedRequest] = field(default_factory=list)
-    responses: deque[tuple[int, Any]] = field(default_factory=deque)
-    default: tuple[int, Any] = (200, {})
-
-    def respond(self, status: int, body: Any) -> None:
-        self.responses.append((status, body))
-
-
-@contextmanager
-def fake_line_server() -> Iterator[FakeLine]:
-    fake = FakeLine()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            fake.requests.append(
-                RecordedRequest(
-                    method="POST",
-                    path=self.path,
-                    headers={key.lower(): value for key, value in self.headers.items()},
-                    body=self.rfile.read(length),
-                )
-            )
-            status, body = fake.responses.popleft() if fake.responses else fake.default
-            payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+# The local server that stands in for api.line.me (the reply and verify
+# endpoints); `line.respond(status, body)` queues LINE's answers.
+fake_line_server = stub_server_running
 
 
 class RecordingReplier:

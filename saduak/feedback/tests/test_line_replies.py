@@ -40,7 +40,7 @@ FACES = ReplyText(
 @pytest.fixture
 def line_api():
     with fake_line_server() as line:
-        line.default = (200, {"sentMessages": [{"id": "1", "quoteToken": "q"}]})
+        line.default = (200, {"sentMessages": [{"id": "1", "quoteToken": "q"}]}, {})
         yield line
 
 
