@@ -11,7 +11,7 @@ from saduak.areas.models import Office
 from saduak.feedback.choices import CommentState, Score
 from saduak.feedback.forms import PeriodForm
 from saduak.feedback.selectors.staff import CommentFilters
-from saduak.feedback.services.comments import ACTION_MAX_LENGTH, REPLY_MAX_LENGTH
+from saduak.feedback.services.comments import NOTE_MAX_LENGTH
 
 YES_NO = [
     ("", gettext_lazy("Either")),
@@ -93,8 +93,8 @@ class VersionedForm(forms.Form):
 class ReplyForm(VersionedForm):
     text = forms.CharField(
         label=gettext_lazy("Public reply"),
-        max_length=REPLY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REPLY_MAX_LENGTH}),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_LENGTH}),
         help_text=gettext_lazy(
             "Shown next to the comment on the district's public page, in the "
             "district's name. Up to 1,000 characters."
@@ -108,8 +108,8 @@ class ReplyForm(VersionedForm):
 class ActedOnForm(VersionedForm):
     text = forms.CharField(
         label=gettext_lazy("What was done"),
-        max_length=ACTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": ACTION_MAX_LENGTH}),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_LENGTH}),
         help_text=gettext_lazy(
             "For the district's own records: what was changed because of this "
             "comment. Up to 1,000 characters."

@@ -2,41 +2,27 @@
 shown next to the comment on the district's public page) and records that it
 acted on one, and what it did."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
 from saduak.audit.services import audit_record
-from saduak.core.errors import Conflict, InvalidInput
+from saduak.core.errors import Conflict
 from saduak.feedback.choices import CommentState
-from saduak.feedback.models import Vote
+from saduak.feedback.models import COMMENT_MAX_LENGTH, Vote
 from saduak.feedback.public import public_refresh
 from saduak.feedback.services.moderation import (
     ensure_may_moderate,
     ensure_unchanged,
     vote_locked,
 )
+from saduak.feedback.text_input import checked_text
 
-REPLY_MAX_LENGTH = 1000
-ACTION_MAX_LENGTH = 1000
-
-
-def _checked_text(text: str, *, limit: int, field: str, empty: str) -> str:
-    cleaned = "".join(
-        character
-        for character in str(text or "")
-        if character in "\n\t" or character.isprintable()
-    ).strip()
-    if not cleaned:
-        raise InvalidInput(empty, field=field)
-    if len(cleaned) > limit:
-        raise InvalidInput(
-            _("Write at most %(limit)d characters; this has %(count)d.")
-            % {"limit": limit, "count": len(cleaned)},
-            field=field,
-        )
-    return cleaned
+# A reply and a "what was done" each hold as much as a comment.
+NOTE_MAX_LENGTH = COMMENT_MAX_LENGTH
 
 
 def vote_reply(
@@ -48,40 +34,21 @@ def vote_reply(
     (Conflict) a vote without a comment, a hidden comment, or one cast again
     since `expected_version` (a new vote clears the reply). Audited as
     `feedback.comment.reply`; public pages are refreshed after commit."""
-    text = _checked_text(
-        text,
-        limit=REPLY_MAX_LENGTH,
-        field="text",
-        empty=_("Write the reply that citizens will read."),
+    return _comment_note(
+        vote=vote,
+        actor=actor,
+        expected_version=expected_version,
+        note=_Note(
+            "reply",
+            "replied_at",
+            "replied_by",
+            "feedback.comment.reply",
+            _("Write the reply that citizens will read."),
+            _("This vote has no comment to reply to."),
+            refuse_hidden=True,
+        ),
+        text=text,
     )
-    with transaction.atomic():
-        locked = vote_locked(vote.pk)
-        ensure_may_moderate(actor, locked.office)
-        ensure_unchanged(locked, expected_version)
-        if locked.comment_state == CommentState.NONE:
-            raise Conflict(
-                _("This vote has no comment to reply to."), code="no-comment"
-            )
-        if locked.comment_state == CommentState.HIDDEN:
-            raise Conflict(
-                _("This comment is hidden; a reply to it would not be shown."),
-                code="comment-hidden",
-            )
-        before = {"reply": locked.reply}
-        locked.reply = text
-        locked.replied_at = timezone.now()
-        locked.replied_by = actor
-        locked.save(update_fields=["reply", "replied_at", "replied_by"])
-        audit_record(
-            actor=actor,
-            action="feedback.comment.reply",
-            target=locked,
-            before=before,
-            after={"reply": text},
-            office=locked.office,
-        )
-        transaction.on_commit(public_refresh)
-    return locked
 
 
 def vote_mark_acted_on(
@@ -93,29 +60,69 @@ def vote_mark_acted_on(
     `text`) an empty or over-long text and (Conflict) a vote without a
     comment or cast again since `expected_version`. Audited as
     `feedback.comment.acted_on`."""
-    text = _checked_text(
-        text,
-        limit=ACTION_MAX_LENGTH,
-        field="text",
-        empty=_("Write what was done about the comment."),
+    return _comment_note(
+        vote=vote,
+        actor=actor,
+        expected_version=expected_version,
+        note=_Note(
+            "action_taken",
+            "acted_on_at",
+            "acted_by",
+            "feedback.comment.acted_on",
+            _("Write what was done about the comment."),
+            _("This vote has no comment."),
+        ),
+        text=text,
+    )
+
+
+@dataclass(frozen=True)
+class _Note:
+    """What a district writes on a comment: the fields it fills (text, when,
+    who), its audit action and its refusals."""
+
+    text_field: str
+    at_field: str
+    by_field: str
+    action: str
+    empty: str
+    no_comment: str
+    refuse_hidden: bool = False
+
+
+def _comment_note(
+    *,
+    vote: Vote,
+    actor: User,
+    expected_version: int | None,
+    note: _Note,
+    text: str,
+) -> Vote:
+    text = checked_text(
+        text, limit=NOTE_MAX_LENGTH, field="text", empty_message=note.empty
     )
     with transaction.atomic():
         locked = vote_locked(vote.pk)
         ensure_may_moderate(actor, locked.office)
         ensure_unchanged(locked, expected_version)
         if locked.comment_state == CommentState.NONE:
-            raise Conflict(_("This vote has no comment."), code="no-comment")
-        before = {"action_taken": locked.action_taken}
-        locked.action_taken = text
-        locked.acted_on_at = timezone.now()
-        locked.acted_by = actor
-        locked.save(update_fields=["action_taken", "acted_on_at", "acted_by"])
+            raise Conflict(note.no_comment, code="no-comment")
+        if note.refuse_hidden and locked.comment_state == CommentState.HIDDEN:
+            raise Conflict(
+                _("This comment is hidden; a reply to it would not be shown."),
+                code="comment-hidden",
+            )
+        before = {note.text_field: getattr(locked, note.text_field)}
+        setattr(locked, note.text_field, text)
+        setattr(locked, note.at_field, timezone.now())
+        setattr(locked, note.by_field, actor)
+        locked.save(update_fields=[note.text_field, note.at_field, note.by_field])
         audit_record(
             actor=actor,
-            action="feedback.comment.acted_on",
+            action=note.action,
             target=locked,
             before=before,
-            after={"action_taken": text},
+            after={note.text_field: text},
             office=locked.office,
         )
         transaction.on_commit(public_refresh)

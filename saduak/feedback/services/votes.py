@@ -27,6 +27,7 @@ from saduak.feedback.models import (
     Vote,
 )
 from saduak.feedback.rollups import cast_counted_sql, rollups_move, rollups_of
+from saduak.feedback.text_input import checked_text
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def vote_cast(
     anonymous and not audited; moderating them is."""
     now = now or timezone.now()
     score = _checked_score(score)
-    comment = _checked_comment(comment)
+    comment = checked_text(comment, limit=COMMENT_MAX_LENGTH, field="comment")
     if not office.is_active:
         raise NotFound(_("This office no longer takes votes."))
     if counter is not None and counter.office_id != office.pk:
@@ -126,24 +127,6 @@ def _checked_score(score: Any) -> int:
             field="score",
         )
     return value
-
-
-def _checked_comment(comment: str) -> str:
-    text = "".join(
-        character
-        for character in str(comment or "")
-        if character in "\n\t" or character.isprintable()
-    ).strip()
-    if len(text) > COMMENT_MAX_LENGTH:
-        raise InvalidInput(
-            _(
-                "A comment has at most %(limit)d characters; this one has "
-                "%(count)d. Shorten it and send again."
-            )
-            % {"limit": COMMENT_MAX_LENGTH, "count": len(text)},
-            field="comment",
-        )
-    return text
 
 
 def _office_offers(office: Office, service: Service) -> bool:
