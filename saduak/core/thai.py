@@ -85,6 +85,12 @@ def format_datetime_be(value: datetime, *, language: str = "th") -> str:
     return f"{format_date_be(local, language=language)} {local:%H:%M}{suffix}"
 
 
+def month_start(day: date, months_after: int = 0) -> date:
+    """The first day of `day`'s month, or of the month `months_after` later."""
+    index = day.year * 12 + day.month - 1 + months_after
+    return date(index // 12, index % 12 + 1, 1)
+
+
 @dataclass(frozen=True)
 class FiscalYear:
     """A Thai government fiscal year, named by its B.E. year."""

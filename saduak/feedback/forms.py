@@ -5,11 +5,18 @@ from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from saduak.core.errors import InvalidInput
-from saduak.core.thai import FiscalYear, current_fiscal_year, format_date_be
+from saduak.core.thai import (
+    MONTHS_EN_SHORT,
+    MONTHS_TH_FULL,
+    FiscalYear,
+    current_fiscal_year,
+    format_date_be,
+    month_start,
+)
 from saduak.feedback.choices import FACES, Score
 from saduak.feedback.models import COMMENT_MAX_LENGTH
 
@@ -70,8 +77,6 @@ class Period:
 
     @property
     def label(self) -> str:
-        from django.utils.translation import get_language
-
         language = (get_language() or "th")[:2]
         return (
             f"{format_date_be(self.start, language=language)} – "
@@ -158,25 +163,14 @@ class PeriodForm(forms.Form):
             month = data["month"]
             ce_year = year.start.year if month >= 10 else year.end.year
             start = date(ce_year, month, 1)
-            end = (start.replace(day=28) + timedelta(days=4)).replace(
-                day=1
-            ) - timedelta(days=1)
+            end = month_start(start, 1) - timedelta(days=1)
         elif data.get("quarter"):
-            start = _add_months(year.start, 3 * (data["quarter"] - 1))
-            end = _add_months(start, 3) - timedelta(days=1)
+            start = month_start(year.start, 3 * (data["quarter"] - 1))
+            end = month_start(start, 3) - timedelta(days=1)
         return Period(start, min(end, today) if start <= today else end)
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 + months
-    return date(month_index // 12, month_index % 12 + 1, 1)
-
-
 def _month_name(month: int) -> str:
-    from django.utils.translation import get_language
-
-    from saduak.core.thai import MONTHS_EN_SHORT, MONTHS_TH_FULL
-
     return (
         MONTHS_TH_FULL[month - 1]
         if (get_language() or "th").startswith("th")

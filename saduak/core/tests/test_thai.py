@@ -70,3 +70,12 @@ def test_every_day_lies_inside_the_fiscal_year_it_is_given(day):
     fiscal_year = fiscal_year_of(day)
     assert day in fiscal_year
     assert (fiscal_year.end - fiscal_year.start).days in (364, 365)
+
+
+def test_month_start_counts_months_across_years():
+    from saduak.core.thai import month_start
+
+    assert month_start(date(2026, 11, 30)) == date(2026, 11, 1)
+    assert month_start(date(2026, 11, 30), 1) == date(2026, 12, 1)
+    assert month_start(date(2026, 12, 31), 1) == date(2027, 1, 1)
+    assert month_start(date(2026, 10, 1), 12) == date(2027, 10, 1)

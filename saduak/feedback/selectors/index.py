@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection, models
 from django.db.models import Q, QuerySet, Sum
 
+from saduak.core.thai import month_start
 from saduak.feedback.models import (
     DistrictDayHappiness,
     OfficeDayHappiness,
@@ -89,18 +90,14 @@ def _split(start: date, end: date) -> tuple[list[tuple[date, date]], date, date]
     """The whole months inside [start, end] as [(first month, first day after
     them)] (empty when there is none), and those two days: the days before the
     first and from the second on are read day by day."""
-    first_month = start if start.day == 1 else _next_month(start)
+    first_month = start if start.day == 1 else month_start(start, 1)
     after_end = end + timedelta(days=1)
-    last_month_end = after_end if after_end.day == 1 else after_end.replace(day=1)
+    last_month_end = after_end.replace(day=1)
     return (
         [(first_month, last_month_end)] if first_month < last_month_end else [],
         first_month,
         last_month_end,
     )
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def index_by(
@@ -192,7 +189,7 @@ def series_by_month(
     month = start.replace(day=1)
     while month <= end:
         series.append((month, by_month.get(month, EMPTY)))
-        month = _next_month(month)
+        month = month_start(month, 1)
     return series
 
 
