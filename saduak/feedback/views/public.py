@@ -30,7 +30,7 @@ from saduak.feedback.selectors.public import (
     recent_comments,
     trend,
 )
-from saduak.feedback.selectors.ranking import RankedDistrict
+from saduak.feedback.selectors.ranking import RankedDistrict, districts_with_provinces
 
 RANKING_PAGE_SIZE = 50
 # A popular page is kept in each process's memory for a few seconds as well, so
@@ -118,9 +118,12 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 
 def _provinces() -> list[Any]:
-    from saduak.areas.models import Province
-
-    return list(Province.objects.filter(is_active=True).order_by("name_th"))
+    """The provinces of the filter, from the map the ranking keeps anyway."""
+    found = {
+        district.province_id: district.province
+        for district in districts_with_provinces()
+    }
+    return sorted(found.values(), key=lambda province: province.name_th)
 
 
 @public_page
