@@ -10,13 +10,20 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
-from saduak.accounts.scoping import read_reach
+from saduak.accounts.units import (
+    COUNTRY,
+    DISTRICT,
+    LEVELS,
+    OFFICE,
+    PROVINCE,
+    unit_default,
+    unit_get,
+)
 from saduak.appointments.models import OfficeDayStats
 from saduak.appointments.models.stats import HISTOGRAM_MINUTES
 from saduak.areas.models import District, Office, Province
 from saduak.core.errors import InvalidInput, NotFound, PermissionDeniedError
 
-LEVELS = ("country", "province", "district", "office")
 COUNTS = (
     "bookings",
     "cancellations",
@@ -112,17 +119,24 @@ def default_unit(viewer: User, *, offices: bool = True) -> tuple[str, str]:
     """The widest unit a staff member's reach covers, as (level, code): the
     country, a province, a district, or their office (its district when
     `offices` is False, for reports without an office level)."""
-    reach = read_reach(viewer)
-    if reach.everything:
-        return "country", ""
-    if reach.provinces:
-        return "province", sorted(reach.provinces)[0]
-    if reach.districts:
-        return "district", sorted(reach.districts)[0]
-    office = Office.objects.filter(pk__in=reach.offices).order_by("code").first()
-    if office is None or (not offices and office.district_id is None):
+    try:
+        unit = unit_default(viewer)
+    except PermissionDeniedError:
+        raise NotFound(_("Statistics are for staff of an office.")) from None
+    if unit.level != OFFICE or offices:
+        return unit.level, unit.code
+    if unit.district is None:
         raise NotFound(_("Statistics are for staff of an office."))
-    return ("office", office.code) if offices else ("district", str(office.district_id))
+    return DISTRICT, unit.district.code
+
+
+# Each level's rows below it, and the column that groups them.
+CHILDREN_OF = {
+    COUNTRY: ("province", "province_id"),
+    PROVINCE: ("district", "district_id"),
+    DISTRICT: ("office", "office_id"),
+    OFFICE: ("day", "day"),
+}
 
 
 def office_statistics(
@@ -137,36 +151,10 @@ def office_statistics(
         )
     if end < start or (end - start).days > 400:
         raise InvalidInput(_("Choose a period of at most 400 days."), field="end")
-    reach = read_reach(viewer)
-    rows = OfficeDayStats.objects.filter(day__gte=start, day__lte=end)
-    if level == "country":
-        if not reach.everything:
-            raise PermissionDeniedError(_("The whole country is for HQ."))
-        name, child_level, group_by = _("Thailand"), "province", "province_id"
-    elif level == "province":
-        province = Province.objects.filter(code=code).first()
-        if province is None:
-            raise NotFound(_("There is no such province."))
-        if not reach.covers_area(district_code=None, province_code=code):
-            raise PermissionDeniedError(_("This province is outside your area."))
-        rows = rows.filter(province_id=code)
-        name, child_level, group_by = province.name, "district", "district_id"
-    elif level == "district":
-        district = District.objects.filter(code=code).first()
-        if district is None:
-            raise NotFound(_("There is no such district."))
-        if not reach.covers_area(district_code=code, province_code=code[:2]):
-            raise PermissionDeniedError(_("This district is outside your area."))
-        rows = rows.filter(district_id=code)
-        name, child_level, group_by = district.name, "office", "office_id"
-    else:
-        office = Office.objects.filter(code=code).first()
-        if office is None:
-            raise NotFound(_("There is no such office."))
-        if not reach.covers_office(office):
-            raise PermissionDeniedError(_("This office is outside your area."))
-        rows = rows.filter(office=office)
-        name, child_level, group_by = office.name, "day", "day"
+    unit = unit_get(viewer=viewer, level=level, code=code)
+    rows = OfficeDayStats.objects.filter(unit.where, day__gte=start, day__lte=end)
+    name = _("Thailand") if level == COUNTRY else unit.name
+    child_level, group_by = CHILDREN_OF[level]
     total = StatsRow(code or "TH", name)
     children: dict[Any, StatsRow] = defaultdict(lambda: StatsRow("", ""))
     for row in rows.order_by(group_by):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from saduak.accounts import units
 from saduak.accounts.choices import Role
 from saduak.audit.models import AuditEvent
 from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
@@ -161,7 +162,7 @@ def filters(**fields):
 
 
 def listed(viewer, unit=None, **fields):
-    unit = unit or selectors.unit_default(viewer)
+    unit = unit or units.unit_default(viewer)
     return list(
         selectors.comment_list(viewer=viewer, unit=unit, filters=filters(**fields))
     )
@@ -217,6 +218,6 @@ def test_staff_see_the_comments_of_their_area_only(
     assert set(listed(province)) == {here, there}
     assert listed(bangkok) == []
     with pytest.raises(PermissionDeniedError):
-        selectors.unit_get(viewer=district, level="district", code="5002")
+        units.unit_get(viewer=district, level="district", code="5002")
     with pytest.raises(PermissionDeniedError):
-        selectors.unit_get(viewer=province, level="country", code="")
+        units.unit_get(viewer=province, level="country", code="")

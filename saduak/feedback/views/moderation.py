@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from saduak.accounts import units
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
@@ -32,7 +33,7 @@ HELD_PER_PAGE = 30
 @never_cache
 def moderation_page(request: HttpRequest) -> HttpResponse:
     viewer = acting_user(request)
-    unit = selectors.unit_requested(viewer, request.GET)
+    unit = units.unit_requested(viewer, request.GET)
     page = paginate(
         request, selectors.held_votes(viewer=viewer, unit=unit), per_page=HELD_PER_PAGE
     )

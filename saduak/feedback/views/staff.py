@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from saduak.accounts import units
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.core.errors import (
@@ -50,7 +51,7 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def unit_query(unit: selectors.Unit, request: HttpRequest, **extra: str) -> str:
+def unit_query(unit: units.Unit, request: HttpRequest, **extra: str) -> str:
     """The unit and the period of this request as a query string."""
     params = dict(unit.params)
     params.update(
@@ -60,11 +61,11 @@ def unit_query(unit: selectors.Unit, request: HttpRequest, **extra: str) -> str:
     return urlencode(params)
 
 
-def unit_context(request: HttpRequest, unit: selectors.Unit) -> dict[str, Any]:
+def unit_context(request: HttpRequest, unit: units.Unit) -> dict[str, Any]:
     viewer = acting_user(request)
     return {
         "unit": unit,
-        "parent": selectors.unit_parent(viewer, unit),
+        "parent": units.unit_parent(viewer, unit),
         "unit_query": unit_query(unit, request),
         "waiting": selectors.waiting_counts(viewer=viewer, unit=unit),
     }
@@ -76,12 +77,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """One unit's index for a period, the units below it (the tile map of
     provinces for the country), the week's movers and the open alerts."""
     viewer = acting_user(request)
-    unit = selectors.unit_requested(viewer, request.GET)
+    unit = units.unit_requested(viewer, request.GET)
     form = PeriodForm(request.GET or None)
     period = form.period()
     children = selectors.unit_children(unit=unit, start=period.start, end=period.end)
     reach = selectors.may_manage(viewer)
-    show_movers = unit.level in (selectors.COUNTRY, selectors.PROVINCE)
+    show_movers = unit.level in (units.COUNTRY, units.PROVINCE)
     rises, falls = (
         weekly_movers(today=timezone.localdate(), where=unit.where)
         if show_movers
@@ -97,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "index": index_of(start=period.start, end=period.end, where=unit.where),
             "children": children,
             "tiles": selectors.province_tiles(children)
-            if unit.level == selectors.COUNTRY
+            if unit.level == units.COUNTRY
             else [],
             "show_movers": show_movers,
             "movers_tables": [
@@ -130,7 +131,7 @@ def comments(request: HttpRequest) -> HttpResponse:
     """The unit's comments with filters, newest first, each with its reply
     and "acted on" forms for those who may answer."""
     viewer = acting_user(request)
-    unit = selectors.unit_requested(viewer, request.GET)
+    unit = units.unit_requested(viewer, request.GET)
     form = CommentFilterForm(
         request.GET or None, offices=list(selectors.offices_of(unit))
     )
@@ -263,7 +264,7 @@ def words(request: HttpRequest) -> HttpResponse:
     """The words used by most comments of the unit in the period, each a link
     to the comments that use it."""
     viewer = acting_user(request)
-    unit = selectors.unit_requested(viewer, request.GET)
+    unit = units.unit_requested(viewer, request.GET)
     form = PeriodForm(request.GET or None)
     period = form.period()
     return render(
