@@ -36,7 +36,7 @@ from saduak.feedback.models import (
     OfficeMonthHappiness,
     Vote,
 )
-from saduak.feedback.rollups import VOTE_COLUMNS
+from saduak.feedback.rollups import rollups_rebuild
 
 # How often each score is given in a district of average mood; a district's
 # mood tilts this towards 5 or towards 1.
@@ -105,7 +105,6 @@ BULK_LOAD_VOTES = 200_000
 # Memory for each index build (this transaction only); the default 64 MB
 # sorts ten million keys on disk.
 INDEX_BUILD_MEMORY = "256MB"
-GROUPING_MEMORY = "256MB"
 
 
 class AlreadyLoaded(Exception):
@@ -205,7 +204,7 @@ def votes_generate(
             else:
                 _insert(rows)
             loaded = time.perf_counter()
-            day_rollups, month_rollups = _rollups_rebuild()
+            day_rollups, month_rollups = rollups_rebuild()
             rolled_up = time.perf_counter()
             _indexes_restore(set_aside)
     except IntegrityError as error:
@@ -510,64 +509,6 @@ def _indexes_restore(statements: list[str]) -> None:
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
         for statement in statements:
             cursor.execute(statement)
-
-
-def _rollups_rebuild() -> tuple[int, int]:
-    """The rollups from all counted votes, on the database: the office days
-    from the votes, the office months and district days from the office days.
-    What rollups_recount makes, without reading ten million votes into Python."""
-    quote = connection.ops.quote_name
-    counts = ", ".join(quote(column) for column in VOTE_COLUMNS)
-    by_score = ", ".join(
-        f"SUM(CASE WHEN {quote('score')} = {score} THEN 1 ELSE 0 END)"
-        for score in SCORES
-    )
-    sums = ", ".join(f"SUM({quote(column)})" for column in VOTE_COLUMNS)
-    office, district, province = (
-        quote("office_id"),
-        quote("district_id"),
-        quote("province_id"),
-    )
-    day = quote("day")
-    month_of_day = (
-        f"CAST(date_trunc('month', {day}) AS date)"
-        if connection.vendor == "postgresql"
-        else f"date({day}, 'start of month')"
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Ten million votes group into a million office days: in memory,
-            # not in batches spilled to disk.
-            cursor.execute(f"SET LOCAL work_mem = '{GROUPING_MEMORY}'")
-        for model in (DistrictDayHappiness, OfficeMonthHappiness, OfficeDayHappiness):
-            cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
-        cursor.execute(
-            f"INSERT INTO {_table(OfficeDayHappiness)} "  # noqa: S608
-            f"({office}, {district}, {province}, {day}, {counts}) "
-            f"SELECT {office}, {district}, {province}, {day}, {by_score} "
-            f"FROM {_table(Vote)} WHERE {quote('status')} = %s "
-            f"GROUP BY {office}, {district}, {province}, {day}",
-            [VoteStatus.COUNTED.value],
-        )
-        day_rollups = cursor.rowcount
-        # An office's month takes its district and province from its days, as
-        # rollups_recount's does (they are the same on every day).
-        cursor.execute(
-            f"INSERT INTO {_table(OfficeMonthHappiness)} "  # noqa: S608
-            f"({office}, {district}, {province}, {quote('month')}, {counts}) "
-            f"SELECT {office}, MIN({district}), MIN({province}), {month_of_day}, "
-            f"{sums} FROM {_table(OfficeDayHappiness)} "
-            f"GROUP BY {office}, {month_of_day}"
-        )
-        month_rollups = cursor.rowcount
-        cursor.execute(
-            f"INSERT INTO {_table(DistrictDayHappiness)} "  # noqa: S608
-            f"({district}, {province}, {day}, {counts}) "
-            f"SELECT {district}, MIN({province}), {day}, {sums} "
-            f"FROM {_table(OfficeDayHappiness)} WHERE {district} IS NOT NULL "
-            f"GROUP BY {district}, {day}"
-        )
-    return day_rollups, month_rollups
 
 
 def _analyse(tables: list[str]) -> None:

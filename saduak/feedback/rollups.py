@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Q, Sum
 
 from saduak.areas.models import Office
 from saduak.core.rows import run
@@ -173,66 +172,76 @@ def cast_counted_sql(upsert: str, rollups: tuple[Rollup, ...]) -> str:
     return cached
 
 
-def rollups_recount(*, office_ids: list[int] | None = None) -> int:
-    """Rebuilds the rollups of the given offices (all when None) from their
-    counted votes: for repairs and after bulk loads. Returns the day rows made."""
-    counted = Vote.objects.filter(status=VoteStatus.COUNTED)
-    if office_ids is not None:
-        counted = counted.filter(office_id__in=office_ids)
-    by_score = {
-        column: Count("id", filter=Q(score=score))
-        for score, column in zip(SCORES, VOTE_COLUMNS, strict=True)
-    }
+# Ten million votes group into a million office days: in memory, not in
+# batches spilled to disk (this transaction only).
+GROUPING_MEMORY = "256MB"
+
+
+def rollups_recount() -> int:
+    """rollups_rebuild in its own transaction; returns the office days made."""
     with transaction.atomic():
-        for model in (OfficeDayHappiness, OfficeMonthHappiness):
-            existing = model.objects.all()
-            if office_ids is not None:
-                existing = existing.filter(office_id__in=office_ids)
-            existing.delete()
-        day_rows = [
-            OfficeDayHappiness(**row)
-            for row in counted.values("office_id", "district_id", "province_id", "day")
-            .annotate(**by_score)
-            .order_by()
-        ]
-        OfficeDayHappiness.objects.bulk_create(day_rows, batch_size=2000)
-        months: dict[tuple[int, date], OfficeMonthHappiness] = {}
-        for row in day_rows:
-            key = (row.office_id, row.day.replace(day=1))
-            month = months.get(key)
-            if month is None:
-                month = months[key] = OfficeMonthHappiness(
-                    office_id=row.office_id,
-                    district_id=row.district_id,
-                    province_id=row.province_id,
-                    month=key[1],
-                )
-            for column in VOTE_COLUMNS:
-                setattr(month, column, getattr(month, column) + getattr(row, column))
-        OfficeMonthHappiness.objects.bulk_create(months.values(), batch_size=2000)
-        _district_days_recount(office_ids)
-    return len(day_rows)
+        days, _months = rollups_rebuild()
+    return days
 
 
-def _district_days_recount(office_ids: list[int] | None) -> None:
-    """The district days of the offices' districts, from their office days."""
-    days = OfficeDayHappiness.objects.filter(district__isnull=False)
-    districts = DistrictDayHappiness.objects.all()
-    if office_ids is not None:
-        touched = set(
-            Office.objects.filter(
-                pk__in=office_ids, district__isnull=False
-            ).values_list("district_id", flat=True)
-        )
-        days = days.filter(district_id__in=touched)
-        districts = districts.filter(district_id__in=touched)
-    districts.delete()
-    DistrictDayHappiness.objects.bulk_create(
-        [
-            DistrictDayHappiness(**row)
-            for row in days.values("district_id", "province_id", "day")
-            .annotate(**{column: Sum(column) for column in VOTE_COLUMNS})
-            .order_by()
-        ],
-        batch_size=2000,
+def rollups_rebuild() -> tuple[int, int]:
+    """Rebuilds every rollup from the counted votes, on the database: the office
+    days from the votes, the office months and district days from the office
+    days; for repairs and after bulk loads. Run inside a transaction (the
+    caller's). Returns the office day and month rows made."""
+    quote = connection.ops.quote_name
+    counts = ", ".join(quote(column) for column in VOTE_COLUMNS)
+    by_score = ", ".join(
+        f"SUM(CASE WHEN {quote('score')} = {score} THEN 1 ELSE 0 END)"
+        for score in SCORES
     )
+    sums = ", ".join(f"SUM({quote(column)})" for column in VOTE_COLUMNS)
+    office, district, province = (
+        quote("office_id"),
+        quote("district_id"),
+        quote("province_id"),
+    )
+    day = quote("day")
+    month_of_day = (
+        f"CAST(date_trunc('month', {day}) AS date)"
+        if connection.vendor == "postgresql"
+        else f"date({day}, 'start of month')"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Ten million votes group into a million office days: in memory,
+            # not in batches spilled to disk.
+            cursor.execute(f"SET LOCAL work_mem = '{GROUPING_MEMORY}'")
+        for model in (DistrictDayHappiness, OfficeMonthHappiness, OfficeDayHappiness):
+            cursor.execute(f"DELETE FROM {_quoted_table(model)}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {_quoted_table(OfficeDayHappiness)} "  # noqa: S608
+            f"({office}, {district}, {province}, {day}, {counts}) "
+            f"SELECT {office}, {district}, {province}, {day}, {by_score} "
+            f"FROM {_quoted_table(Vote)} WHERE {quote('status')} = %s "
+            f"GROUP BY {office}, {district}, {province}, {day}",
+            [VoteStatus.COUNTED.value],
+        )
+        day_rollups = cursor.rowcount
+        # An office's month takes its district and province from its days, as
+        # rollups_recount's does (they are the same on every day).
+        cursor.execute(
+            f"INSERT INTO {_quoted_table(OfficeMonthHappiness)} "  # noqa: S608
+            f"({office}, {district}, {province}, {quote('month')}, {counts}) "
+            f"SELECT {office}, MIN({district}), MIN({province}), {month_of_day}, "
+            f"{sums} FROM {_quoted_table(OfficeDayHappiness)} "
+            f"GROUP BY {office}, {month_of_day}"
+        )
+        month_rollups = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {_quoted_table(DistrictDayHappiness)} "  # noqa: S608
+            f"({district}, {province}, {day}, {counts}) "
+            f"SELECT {district}, MIN({province}), {day}, {sums} "
+            f"FROM {_quoted_table(OfficeDayHappiness)} WHERE {district} IS NOT NULL "
+            f"GROUP BY {district}, {day}"
+        )
+    return day_rollups, month_rollups
+
+
+def _quoted_table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
