@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "saduak.identity",
     "saduak.appointments",
     "saduak.feedback",
+    "saduak.eservices",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -501,3 +502,21 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
+
+# --- E-services -----------------------------------------------------------------------
+# Master keys that wrap each attachment's own data key: "id:base64key,id2:base64key"
+# (32-byte AES keys). The first is the current one, used for new files; the others
+# still unwrap older files until `manage.py eservices_rotate_keys` re-wraps them.
+# Development derives one from SECRET_KEY; production refuses to start without it.
+ESERVICES_MASTER_KEYS = env_str("ESERVICES_MASTER_KEYS")
+# The antivirus daemon (clamd) that scans uploads: "tcp://host:3310" or
+# "unix:///run/clamav/clamd.ctl"; empty stores files unscanned (marked so).
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS")
+# The largest upload any form field may allow, in megabytes.
+ESERVICES_MAX_UPLOAD_MB = env_int("ESERVICES_MAX_UPLOAD_MB", 20)
+# The department's account that pays approved applicants, as the bank's bulk
+# transfer file names it.
+ESERVICES_PAYER_BANK_CODE = env_str("ESERVICES_PAYER_BANK_CODE", "006")
+ESERVICES_PAYER_ACCOUNT = env_str("ESERVICES_PAYER_ACCOUNT", "0000000000")
+ESERVICES_PAYER_COMPANY_ID = env_str("ESERVICES_PAYER_COMPANY_ID", "SADUAKDEMO")
+ESERVICES_PAYER_NAME = env_str("ESERVICES_PAYER_NAME", "DEPARTMENT DEMO ACCOUNT")

@@ -13,3 +13,5 @@ class Role(models.TextChoices):
     PROVINCIAL_STAFF = "provincial_staff", _("Provincial staff")
     HQ_ADMIN = "hq_admin", _("HQ administrator")
     AUDITOR = "auditor", _("Auditor")
+    ESERVICE_ADMIN = "eservice_admin", _("E-service administrator (bureau)")
+    FINANCE_OFFICER = "finance_officer", _("Finance officer")

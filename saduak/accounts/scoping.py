@@ -107,14 +107,19 @@ def reach_of(user: User, roles: Iterable[Role] | None = None) -> Reach:
         if staff_role.role not in wanted:
             continue
         office = staff_role.office
-        if staff_role.role in (Role.HQ_ADMIN, Role.AUDITOR):
+        if staff_role.role in (Role.HQ_ADMIN, Role.AUDITOR) or (staff_role.role == Role.FINANCE_OFFICER and office.province_id is None):
             everything = True
-        elif staff_role.role == Role.PROVINCIAL_STAFF and office.province_id:
+        elif (
+            staff_role.role in (Role.PROVINCIAL_STAFF, Role.FINANCE_OFFICER)
+            and office.province_id
+        ):
             provinces.add(office.province_id)
         elif staff_role.role == Role.DISTRICT_ADMIN and office.district_id:
             districts.add(office.district_id)
         elif staff_role.role == Role.COUNTER_OFFICER:
             offices.add(office.pk)
+        # An e-service administrator builds services; it reaches no office's
+        # records.
     return Reach(
         everything, frozenset(provinces), frozenset(districts), frozenset(offices)
     )

@@ -21,6 +21,10 @@ ROLE_OFFICE_KINDS: dict[str, frozenset[str]] = {
     Role.PROVINCIAL_STAFF: frozenset({OfficeKind.PROVINCIAL_OFFICE}),
     Role.HQ_ADMIN: frozenset({OfficeKind.HEADQUARTERS}),
     Role.AUDITOR: frozenset({OfficeKind.HEADQUARTERS}),
+    Role.ESERVICE_ADMIN: frozenset({OfficeKind.HEADQUARTERS}),
+    Role.FINANCE_OFFICER: frozenset(
+        {OfficeKind.PROVINCIAL_OFFICE, OfficeKind.HEADQUARTERS}
+    ),
 }
 
 

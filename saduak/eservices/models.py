@@ -1,0 +1,439 @@
+"""E-services: a service and its immutable published versions (form, workflow,
+citizen's manual), the applications made under a version with their timeline
+and documents, committee meetings, and payments to approved applicants."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from saduak.core.models import BilingualNameMixin, TimeStampedModel, in_current_language
+from saduak.eservices.choices import (
+    ApplicationStatus,
+    BatchStatus,
+    Channel,
+    CommitteeDecisionKind,
+    EventKind,
+    IdentityCheckMethod,
+    MeetingStatus,
+    Outcome,
+    PaymentStatus,
+    ScanStatus,
+    VersionStatus,
+)
+
+
+class Service(BilingualNameMixin, TimeStampedModel):
+    """A service a bureau offers online. What citizens fill in and how officers
+    work it live in its versions; the service itself holds only what may change
+    at any time: names, owner, the offices that take applications."""
+
+    code = models.SlugField(_("service code"), max_length=40, unique=True)
+    name_th = models.CharField(_("Thai name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    summary_th = models.CharField(_("Thai summary"), max_length=400, blank=True)
+    summary_en = models.CharField(_("English summary"), max_length=400, blank=True)
+    bureau_th = models.CharField(_("owning bureau (Thai)"), max_length=200)
+    bureau_en = models.CharField(
+        _("owning bureau (English)"), max_length=200, blank=True
+    )
+    offices = models.ManyToManyField(
+        "areas.Office",
+        blank=True,
+        related_name="eservices",
+        verbose_name=_("responsible offices"),
+        help_text=_("Empty: every district office takes applications."),
+    )
+    is_builtin = models.BooleanField(_("built in"), default=False)
+    is_active = models.BooleanField(_("open for applications"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("e-service")
+        verbose_name_plural = _("e-services")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def summary(self) -> str:
+        return in_current_language(self.summary_th, self.summary_en)
+
+    @property
+    def bureau(self) -> str:
+        return in_current_language(self.bureau_th, self.bureau_en)
+
+
+class ServiceVersion(TimeStampedModel):
+    """One version of a service's manual, form and workflow. A draft may be
+    edited; publishing freezes it (services refuse to change it and a new
+    draft copies it), and applications keep the version they were made under."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=VersionStatus.choices,
+        default=VersionStatus.DRAFT,
+    )
+    manual = models.JSONField(_("citizen's manual"), default=dict, blank=True)
+    form = models.JSONField(_("form"), default=dict, blank=True)
+    workflow = models.JSONField(_("workflow"), default=dict, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("e-service version")
+        verbose_name_plural = _("e-service versions")
+        ordering = ["service", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "number"], name="eservice_version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(status=VersionStatus.DRAFT),
+                name="eservice_one_draft_per_service",
+            ),
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(status=VersionStatus.PUBLISHED),
+                name="eservice_one_published_per_service",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.code} v{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != VersionStatus.DRAFT
+
+
+class Application(TimeStampedModel):
+    """A citizen's application under one published version. `stage` is a stage
+    code of that version's workflow; `status` says whether it is a draft, moving,
+    waiting for the applicant, or closed with an `outcome`."""
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True)
+    version = models.ForeignKey(
+        ServiceVersion, on_delete=models.PROTECT, related_name="applications"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    office = models.ForeignKey(
+        "areas.Office", on_delete=models.PROTECT, related_name="applications"
+    )
+    # Copied from the office, for reach filters without a join.
+    district_code = models.CharField(max_length=4, blank=True)
+    province_code = models.CharField(max_length=2, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by officer"),
+    )
+    referral_agency = models.CharField(
+        _("referring agency"), max_length=200, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, default="", blank=True
+    )
+    stage = models.CharField(_("stage"), max_length=40, blank=True)
+    stage_entered_at = models.DateTimeField(null=True, blank=True)
+    stage_due_on = models.DateField(_("due"), null=True, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # What an officer asked for when returning it; cleared when answered.
+    request_to_applicant = models.TextField(blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_amount = models.DecimalField(
+        _("approved amount (THB)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            # The officer queue: one office's open cases at one stage, by due date.
+            models.Index(
+                fields=["office", "stage", "stage_due_on", "id"],
+                condition=Q(status__in=["in_progress", "returned"]),
+                name="eservice_app_queue",
+            ),
+            models.Index(fields=["applicant", "-created_at"], name="eservice_app_mine"),
+            models.Index(
+                fields=["service", "submitted_at"], name="eservice_app_report"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (
+            ApplicationStatus.IN_PROGRESS,
+            ApplicationStatus.RETURNED,
+        )
+
+
+class ApplicationEvent(models.Model):
+    """The timeline: every step, action, note and document. Internal notes and
+    staff-only details have `for_applicant` False and never reach the citizen."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events"
+    )
+    occurred_at = models.DateTimeField(_("when"))
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
+    action = models.CharField(max_length=16, blank=True)
+    from_stage = models.CharField(max_length=40, blank=True)
+    to_stage = models.CharField(max_length=40, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    message = models.TextField(_("message"), blank=True)
+    for_applicant = models.BooleanField(default=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["application", "occurred_at"])]
+
+
+class StageVisit(models.Model):
+    """One stay of an application in one stage: the fact table for stage times
+    and the share handled within the stage's target."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="stage_visits"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(
+        "areas.Office", on_delete=models.CASCADE, related_name="+"
+    )
+    stage = models.CharField(max_length=40)
+    entered_at = models.DateTimeField()
+    due_on = models.DateField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+    working_days = models.PositiveIntegerField(null=True, blank=True)
+    within_target = models.BooleanField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["office", "entered_at"], name="eservice_visit_office"),
+            models.Index(
+                fields=["service", "entered_at"], name="eservice_visit_service"
+            ),
+        ]
+
+
+class Attachment(models.Model):
+    """An uploaded document, stored encrypted under a random name with its own
+    data key; the data key is stored wrapped by a master key (`master_key_id`).
+    Nothing about it is publicly addressable: staff download through a view that
+    checks reach and writes an audit event."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    field_key = models.CharField(_("form field"), max_length=60)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=200, unique=True)
+    wrapped_key = models.BinaryField()
+    master_key_id = models.CharField(max_length=40)
+    scan_status = models.CharField(
+        max_length=16, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"))
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class FactCheck(models.Model):
+    """The officer's record of the fact check: how the identity was checked and
+    what the home visit found."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="fact_check"
+    )
+    identity_method = models.CharField(
+        _("identity checked by"), max_length=16, choices=IdentityCheckMethod.choices
+    )
+    identity_confirmed = models.BooleanField(_("identity confirmed"))
+    visited_on = models.DateField(_("home visit on"))
+    household_size = models.PositiveSmallIntegerField(_("people in the household"))
+    monthly_income = models.DecimalField(
+        _("household income a month (THB)"), max_digits=12, decimal_places=2
+    )
+    findings = models.TextField(_("what the visit found"))
+    recommendation = models.TextField(_("recommendation"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+
+class CommitteeMeeting(TimeStampedModel):
+    """A meeting of the "One Home" committee that decides a batch of cases."""
+
+    office = models.ForeignKey(
+        "areas.Office", on_delete=models.PROTECT, related_name="committee_meetings"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    meets_on = models.DateField(_("meeting date"))
+    members = models.TextField(_("members present"), blank=True)
+    status = models.CharField(
+        max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("committee meeting")
+        verbose_name_plural = _("committee meetings")
+        ordering = ["-meets_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CommitteeDecision(models.Model):
+    meeting = models.ForeignKey(
+        CommitteeMeeting, on_delete=models.CASCADE, related_name="decisions"
+    )
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="committee_decision"
+    )
+    decision = models.CharField(
+        max_length=16, choices=CommitteeDecisionKind.choices, blank=True
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class PaymentBatch(TimeStampedModel):
+    reference = models.CharField(_("batch reference"), max_length=20, unique=True)
+    status = models.CharField(
+        max_length=16, choices=BatchStatus.choices, default=BatchStatus.OPEN
+    )
+    pay_on = models.DateField(_("transfer date"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    exported_at = models.DateTimeField(null=True, blank=True)
+    reconciled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment batch")
+        verbose_name_plural = _("payment batches")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Payment(models.Model):
+    """One transfer to one approved applicant. At most one payment per
+    application is pending or paid at any time (a database constraint), so
+    nobody is paid twice; a failed one may be batched again."""
+
+    batch = models.ForeignKey(
+        PaymentBatch, on_delete=models.PROTECT, related_name="payments"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    bank_code = models.CharField(max_length=3)
+    account_number = models.CharField(max_length=15)
+    account_name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    failure_reason = models.CharField(max_length=300, blank=True)
+    bank_reference = models.CharField(max_length=40, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["pending", "paid"]),
+                name="eservice_one_live_payment_per_application",
+            )
+        ]
