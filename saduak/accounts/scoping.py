@@ -107,7 +107,10 @@ def reach_of(user: User, roles: Iterable[Role] | None = None) -> Reach:
         if staff_role.role not in wanted:
             continue
         office = staff_role.office
-        if staff_role.role in (Role.HQ_ADMIN, Role.AUDITOR) or (staff_role.role == Role.FINANCE_OFFICER and office.province_id is None):
+        reaches_all = staff_role.role in (Role.HQ_ADMIN, Role.AUDITOR) or (
+            staff_role.role == Role.FINANCE_OFFICER and office.province_id is None
+        )
+        if reaches_all:
             everything = True
         elif (
             staff_role.role in (Role.PROVINCIAL_STAFF, Role.FINANCE_OFFICER)

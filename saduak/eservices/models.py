@@ -251,6 +251,9 @@ class ApplicationEvent(models.Model):
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["application", "occurred_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.kind} {self.occurred_at:%Y-%m-%d}"
+
 
 class StageVisit(models.Model):
     """One stay of an application in one stage: the fact table for stage times
@@ -277,6 +280,9 @@ class StageVisit(models.Model):
                 fields=["service", "entered_at"], name="eservice_visit_service"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} @ {self.stage}"
 
 
 class Attachment(models.Model):
@@ -341,6 +347,9 @@ class FactCheck(models.Model):
     )
     recorded_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.visited_on}"
+
 
 class CommitteeMeeting(TimeStampedModel):
     """A meeting of the "One Home" committee that decides a batch of cases."""
@@ -383,6 +392,9 @@ class CommitteeDecision(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.decision or '-'}"
 
 
 class PaymentBatch(TimeStampedModel):
@@ -437,3 +449,6 @@ class Payment(models.Model):
                 name="eservice_one_live_payment_per_application",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.amount} {self.status}"
