@@ -1,0 +1,48 @@
+"""Working days: Monday to Friday that are neither a national holiday nor a
+closure of the office. Targets for officers' work (e-service stages, complaint
+SLAs) count in working days."""
+
+from datetime import date, timedelta
+
+from saduak.areas.models import Office
+from saduak.areas.selectors import holiday_list
+
+# Enough to step over any run of holidays (Songkran, New Year) with weekends.
+_LOOKAHEAD_DAYS = 60
+
+
+def _days_off(office: Office | None, start: date, end: date) -> set[date]:
+    holidays = holiday_list(office=office, start=start).filter(date__lte=end)
+    return set(holidays.values_list("date", flat=True))
+
+
+def add_working_days(start: date, days: int, *, office: Office | None = None) -> date:
+    """The day `days` working days after `start` (0: `start` itself, moved to the
+    next working day if it is not one)."""
+    end = start + timedelta(days=days * 2 + _LOOKAHEAD_DAYS)
+    off = _days_off(office, start, end)
+    day = start
+    while day.weekday() >= 5 or day in off:
+        day += timedelta(days=1)
+    remaining = days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in off:
+            remaining -= 1
+    return day
+
+
+def working_days_between(
+    start: date, end: date, *, office: Office | None = None
+) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    if end <= start:
+        return 0
+    off = _days_off(office, start, end)
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in off:
+            count += 1
+    return count
