@@ -15,6 +15,8 @@ from saduak.areas.api import router as areas_router
 from saduak.audit.api import router as audit_router
 from saduak.core.errors import DomainError
 from saduak.core.problems import invalid_params_from_errors, problem_response
+from saduak.eservices.api import router as eservices_router
+from saduak.eservices.api_documents import documents_router as eservice_documents_router
 from saduak.feedback.api import router as feedback_router
 from saduak.identity.api import router as identity_router
 
@@ -44,6 +46,8 @@ api.add_router("/audit", audit_router, tags=["audit"])
 api.add_router("/identity", identity_router, tags=["digital ID"])
 api.add_router("/appointments", appointments_router, tags=["appointments"])
 api.add_router("/happiness", feedback_router, tags=["happiness vote"])
+api.add_router("/eservices", eservices_router, tags=["e-services"])
+api.add_router("/eservices", eservice_documents_router)
 
 
 @api.exception_handler(ValidationError)

@@ -33,5 +33,11 @@ urlpatterns += i18n_patterns(
     path("", include("saduak.feedback.urls")),
     path("", include("saduak.feedback.line.urls")),
     path("staff/happiness/", include("saduak.feedback.staff_urls")),
+    path("staff/eservices/builder/", include("saduak.eservices.builder_urls")),
+    path("staff/eservices/payments/", include("saduak.eservices.payment_urls")),
+    path("staff/eservices/reports/", include("saduak.eservices.report_urls")),
+    path("staff/eservices/", include("saduak.eservices.staff_urls")),
+    path("eservices/documents/", include("saduak.eservices.document_urls")),
+    path("", include("saduak.eservices.citizen_urls")),
     prefix_default_language=False,
 )

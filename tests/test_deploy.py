@@ -1,11 +1,14 @@
 """Production settings pass Django's deployment checks."""
 
+import base64
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# A well-formed key for the check only (32 bytes of "k", base64): not a secret.
+TEST_MASTER_KEYS = "check:" + base64.b64encode(b"k" * 32).decode()
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
@@ -22,6 +25,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         + "y" * 10,
         "ALLOWED_HOSTS": "saduak.example.go.th",
         "SADUAK_VAR_DIR": str(tmp_path),
+        "ESERVICES_MASTER_KEYS": TEST_MASTER_KEYS,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -55,3 +59,25 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_attachment_master_keys(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "ESERVICES_MASTER_KEYS")
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "z" * 60,
+        "SADUAK_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "ESERVICES_MASTER_KEYS must be set" in result.stderr

@@ -11,6 +11,12 @@ DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+# Attachments are encrypted under these keys; a key derived from SECRET_KEY (the
+# development default) would make the documents as safe as the session secret.
+if not ESERVICES_MASTER_KEYS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "ESERVICES_MASTER_KEYS must be set in production (see docs/operations.md)."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

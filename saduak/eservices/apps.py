@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,6 @@ class EservicesConfig(AppConfig):
 
     def ready(self) -> None:
         from saduak.eservices import notices  # noqa: F401  (registers templates)
+        from saduak.eservices.signals import builtin_services_on_migrate
+
+        post_migrate.connect(builtin_services_on_migrate, sender=self)

@@ -51,6 +51,30 @@ DEMO_PEOPLE = [
         "do-5002",
         "district admin, Chom Thong",
     ),
+    (
+        "110000000008",
+        "กานดา",
+        "บริการออนไลน์",
+        Role.ESERVICE_ADMIN,
+        "hq",
+        "e-service administrator (builder)",
+    ),
+    (
+        "110000000009",
+        "บุญมี",
+        "การเงิน",
+        Role.FINANCE_OFFICER,
+        "pao-50",
+        "finance officer, Chiang Mai",
+    ),
+    (
+        "110000000010",
+        "จันทร์เพ็ญ",
+        "สวัสดิการ",
+        Role.COUNTER_OFFICER,
+        "do-5001",
+        "counter officer, Mueang Chiang Mai district office (e-services)",
+    ),
 ]
 
 
@@ -98,6 +122,16 @@ class Command(BaseCommand):
         # Four months of happiness votes, so the public pages have figures.
         with contextlib.suppress(AlreadyLoaded):
             votes_generate(votes=DEMO_HAPPINESS_VOTES, days=120, seed=DEMO_SEED)
+        from saduak.eservices.demo import seed_demo_eservices
+
+        def demo_person(twelve: str) -> User:
+            return User.objects.get(personal_id=with_check_digit(twelve))
+
+        applications = seed_demo_eservices(
+            citizen=demo_person(DEMO_PEOPLE[0][0]),
+            officer=demo_person("110000000010"),
+            district_admin=demo_person("110000000005"),
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
@@ -113,4 +147,12 @@ class Command(BaseCommand):
             "  vote page (QR code)  /v/reg-1001/   poster /v/reg-1001/poster.pdf"
         )
         self.stdout.write("  staff                /staff/happiness/")
+        self.stdout.write("")
+        self.stdout.write("E-services (subsidies online):")
+        self.stdout.write("  catalogue            /eservices/")
+        self.stdout.write("  officers' queue      /staff/eservices/")
+        self.stdout.write("  builder              /staff/eservices/builder/")
+        self.stdout.write("  payments             /staff/eservices/payments/")
+        for line in applications:
+            self.stdout.write(line)
         self.stdout.write("")
