@@ -34,4 +34,4 @@ def can_work(user: User, application: Application) -> bool:
     stage = workflow_of(application.version).by_code.get(application.stage)
     if stage is None or not stage.roles:
         return False
-    return reach_of(user, stage.roles).covers_office(application.office)
+    return reach_of(user, stage.office_roles).covers_office(application.office)

@@ -56,6 +56,10 @@ class Stage:
     def is_end(self) -> bool:
         return self.kind == StageKind.END
 
+    @property
+    def office_roles(self) -> list[Role]:
+        return [Role(role) for role in self.roles]
+
 
 @dataclass(frozen=True)
 class Transition:

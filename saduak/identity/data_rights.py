@@ -87,6 +87,32 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             }
             for notification in user.notifications.order_by("created_at")
         ],
+        "eservice_applications": [
+            {
+                "reference": application.reference,
+                "service": application.service.name_th,
+                "office": application.office.name_th,
+                "status": application.status,
+                "outcome": application.outcome,
+                "answers": application.answers,
+                "documents": [
+                    document.original_name
+                    for document in application.attachments.all()
+                    if document.removed_at is None
+                ],
+                "submitted_at": application.submitted_at.isoformat()
+                if application.submitted_at
+                else None,
+                "timeline": [
+                    {"when": event.occurred_at.isoformat(), "what": event.kind}
+                    for event in application.events.all()
+                    if event.for_applicant
+                ],
+            }
+            for application in user.applications.select_related("service", "office")
+            .prefetch_related("attachments", "events")
+            .order_by("created_at")
+        ],
         "changes_to_your_account": [
             {"when": event.occurred_at.isoformat(), "action": event.action}
             for event in AuditEvent.objects.filter(

@@ -402,7 +402,7 @@ class ActionInput:
 
 
 def _check_actor(application: Application, stage: Stage, actor: User) -> None:
-    if not reach_of(actor, stage.roles).covers_office(application.office):
+    if not reach_of(actor, stage.office_roles).covers_office(application.office):
         raise PermissionDeniedError(
             _("Only %(roles)s of this office act at the stage “%(stage)s”.")
             % {
