@@ -1,0 +1,81 @@
+"""The e-service builder, mounted at staff/eservices/builder/."""
+
+from django.urls import path
+
+from saduak.eservices.views import builder, builder_form, builder_workflow
+
+app_name = "eservices-builder"
+VERSION = "<slug:code>/v<int:number>/"
+urlpatterns = [
+    path("", builder.service_list, name="list"),
+    path("new/", builder.service_create_view, name="create"),
+    path("<slug:code>/", builder.service_detail, name="service"),
+    path("<slug:code>/details/", builder.service_details_save, name="details-save"),
+    path("<slug:code>/offices/", builder.service_offices_save, name="offices-save"),
+    path("<slug:code>/versions/new/", builder.version_new, name="version-new"),
+    path(VERSION, builder.version_manual, name="manual"),
+    path(f"{VERSION}preview/", builder.version_preview, name="preview"),
+    path(f"{VERSION}publish/", builder.version_publish_view, name="publish"),
+    path(f"{VERSION}form/", builder_form.form_editor, name="form"),
+    path(f"{VERSION}form/sections/new/", builder_form.section_add, name="section-add"),
+    path(
+        f"{VERSION}form/sections/<slug:section_key>/",
+        builder_form.section_update,
+        name="section-update",
+    ),
+    path(
+        f"{VERSION}form/sections/<slug:section_key>/move/",
+        builder_form.section_move,
+        name="section-move",
+    ),
+    path(
+        f"{VERSION}form/sections/<slug:section_key>/remove/",
+        builder_form.section_remove,
+        name="section-remove",
+    ),
+    path(f"{VERSION}form/fields/new/", builder_form.field_new, name="field-new"),
+    path(
+        f"{VERSION}form/fields/<slug:field_key>/",
+        builder_form.field_edit,
+        name="field-edit",
+    ),
+    path(
+        f"{VERSION}form/fields/<slug:field_key>/move/",
+        builder_form.field_move,
+        name="field-move",
+    ),
+    path(
+        f"{VERSION}form/fields/<slug:field_key>/remove/",
+        builder_form.field_remove,
+        name="field-remove",
+    ),
+    path(f"{VERSION}workflow/", builder_workflow.workflow_editor, name="workflow"),
+    path(
+        f"{VERSION}workflow/stages/new/", builder_workflow.stage_add, name="stage-add"
+    ),
+    path(
+        f"{VERSION}workflow/stages/<slug:stage_code>/",
+        builder_workflow.stage_update,
+        name="stage-update",
+    ),
+    path(
+        f"{VERSION}workflow/stages/<slug:stage_code>/move/",
+        builder_workflow.stage_move,
+        name="stage-move",
+    ),
+    path(
+        f"{VERSION}workflow/stages/<slug:stage_code>/remove/",
+        builder_workflow.stage_remove,
+        name="stage-remove",
+    ),
+    path(
+        f"{VERSION}workflow/transitions/new/",
+        builder_workflow.transition_add,
+        name="transition-add",
+    ),
+    path(
+        f"{VERSION}workflow/transitions/remove/",
+        builder_workflow.transition_remove,
+        name="transition-remove",
+    ),
+]
