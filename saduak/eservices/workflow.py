@@ -108,7 +108,7 @@ class Workflow:
                 "Possible here: %(possible)s."
             )
             % {
-                "action": Action(action).label if action in Action.values else action,
+                "action": _action_label(action),
                 "stage": stage.label if stage else code,
                 "possible": possible or _("nothing, the application is closed"),
             },
@@ -176,64 +176,85 @@ def _stage(raw: Any, position: int) -> Stage:
     return Stage(code, kind, name, roles, target_days)
 
 
-def workflow_from_definition(definition: Any) -> Workflow:
-    """Parses and checks a workflow definition; InvalidInput says what is wrong."""
+def _action_label(action: str) -> str:
+    return str(Action(action).label) if action in Action.values else action
+
+
+def _transition(raw: Any, by_code: dict[str, Stage]) -> Transition:
+    if not isinstance(raw, dict):
+        raise InvalidInput(_("A transition is not valid."), code="workflow-invalid")
+    item = Transition(
+        str(raw.get("from") or ""),
+        str(raw.get("action") or ""),
+        str(raw.get("to") or ""),
+    )
+    if item.source not in by_code or item.target not in by_code:
+        raise InvalidInput(
+            _("A transition names a stage that does not exist: %(stage)s.")
+            % {"stage": item.source if item.source not in by_code else item.target},
+            code="workflow-invalid",
+        )
+    source = by_code[item.source]
+    if item.action not in KIND_ACTIONS[source.kind]:
+        raise InvalidInput(
+            _("“%(action)s” is not an action of the stage “%(stage)s”.")
+            % {"action": _action_label(item.action), "stage": source.label},
+            code="workflow-invalid",
+        )
+    if item.action == Action.RETURN and item.target != item.source:
+        raise InvalidInput(
+            _("Returning to the applicant comes back to the same stage."),
+            code="workflow-invalid",
+        )
+    return item
+
+
+def workflow_parts(definition: Any) -> Workflow:
+    """Each stage and transition checked on its own (codes, kinds, roles,
+    targets, transitions that name stages and suit their kind, one per action),
+    without the checks of the whole: what a draft being edited must satisfy."""
+    if definition in (None, {}):
+        definition = {"stages": [], "transitions": []}
     if not isinstance(definition, dict):
         raise InvalidInput(_("The workflow is missing."), code="workflow-invalid")
     stages = [
         _stage(raw, position)
         for position, raw in enumerate(definition.get("stages") or [], start=1)
     ]
-    if len(stages) < 2:
-        raise InvalidInput(
-            _("A workflow needs at least a first stage and a closing stage."),
-            code="workflow-invalid",
-        )
     codes = [stage.code for stage in stages]
     if len(set(codes)) != len(codes):
         raise InvalidInput(_("Two stages have the same code."), code="workflow-invalid")
-    if stages[0].kind != StageKind.INTAKE:
-        raise InvalidInput(
-            _("The first stage must be an intake stage."), code="workflow-invalid"
-        )
     by_code = {stage.code: stage for stage in stages}
     transitions: list[Transition] = []
     seen: set[tuple[str, str]] = set()
     for raw in definition.get("transitions") or []:
-        if not isinstance(raw, dict):
-            raise InvalidInput(_("A transition is not valid."), code="workflow-invalid")
-        item = Transition(
-            str(raw.get("from") or ""),
-            str(raw.get("action") or ""),
-            str(raw.get("to") or ""),
-        )
-        if item.source not in by_code or item.target not in by_code:
-            raise InvalidInput(
-                _("A transition names a stage that does not exist: %(stage)s.")
-                % {"stage": item.source if item.source not in by_code else item.target},
-                code="workflow-invalid",
-            )
-        source = by_code[item.source]
-        if item.action not in KIND_ACTIONS[source.kind]:
-            raise InvalidInput(
-                _("“%(action)s” is not an action of the stage “%(stage)s”.")
-                % {"action": item.action, "stage": source.label},
-                code="workflow-invalid",
-            )
+        item = _transition(raw, by_code)
         if (item.source, item.action) in seen:
             raise InvalidInput(
                 _("The stage “%(stage)s” has two transitions for one action.")
-                % {"stage": source.label},
-                code="workflow-invalid",
-            )
-        if item.action == Action.RETURN and item.target != item.source:
-            raise InvalidInput(
-                _("Returning to the applicant comes back to the same stage."),
+                % {"stage": by_code[item.source].label},
                 code="workflow-invalid",
             )
         seen.add((item.source, item.action))
         transitions.append(item)
-    workflow = Workflow(tuple(stages), tuple(transitions))
+    return Workflow(tuple(stages), tuple(transitions))
+
+
+def workflow_from_definition(definition: Any) -> Workflow:
+    """Parses and checks a whole workflow definition, as publishing and every
+    application need it; InvalidInput says what is wrong."""
+    if not isinstance(definition, dict):
+        raise InvalidInput(_("The workflow is missing."), code="workflow-invalid")
+    workflow = workflow_parts(definition)
+    if len(workflow.stages) < 2:
+        raise InvalidInput(
+            _("A workflow needs at least a first stage and a closing stage."),
+            code="workflow-invalid",
+        )
+    if workflow.first.kind != StageKind.INTAKE:
+        raise InvalidInput(
+            _("The first stage must be an intake stage."), code="workflow-invalid"
+        )
     _check_paths(workflow)
     return workflow
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput
-from saduak.eservices.choices import Action
 from saduak.eservices.models import ServiceVersion
 from saduak.eservices.services.builder_common import (
     UP,
@@ -19,90 +18,17 @@ from saduak.eservices.services.builder_common import (
     ensure_can_build,
     locked_draft,
 )
-from saduak.eservices.workflow import (
-    KIND_ACTIONS,
-    Stage,
-    Workflow,
-    _stage,
-    workflow_from_definition,
-)
+from saduak.eservices.workflow import workflow_from_definition, workflow_parts
 
 
 def workflow_check(workflow: Any, *, complete: bool) -> dict[str, Any]:
     """The workflow definition checked and normalised. Complete (publishing):
     `workflow_from_definition` must accept it. A draft may still lack stages or
     paths (no closing stage, a stage with no way out), but every stage and
-    every transition in it must be valid on its own."""
-    if workflow in (None, {}):
-        workflow = {"stages": [], "transitions": []}
+    every transition in it must be valid on its own (`workflow_parts`)."""
     if complete:
         return workflow_from_definition(workflow).as_definition()
-    if not isinstance(workflow, dict):
-        raise InvalidInput(_("The workflow is not valid."), code="workflow-invalid")
-    stages = [
-        _stage(raw, position)
-        for position, raw in enumerate(workflow.get("stages") or [], start=1)
-    ]
-    by_code: dict[str, Stage] = {}
-    for stage in stages:
-        if stage.code in by_code:
-            raise InvalidInput(
-                _("Two stages have the same code."), code="workflow-invalid"
-            )
-        by_code[stage.code] = stage
-    transitions = []
-    seen: set[tuple[str, str]] = set()
-    for raw in workflow.get("transitions") or []:
-        if not isinstance(raw, dict):
-            raise InvalidInput(_("A transition is not valid."), code="workflow-invalid")
-        source, action, target = (
-            str(raw.get("from") or ""),
-            str(raw.get("action") or ""),
-            str(raw.get("to") or ""),
-        )
-        _transition_check(by_code, seen, source, action, target)
-        seen.add((source, action))
-        transitions.append({"from": source, "action": action, "to": target})
-    definition = Workflow(tuple(stages), ()).as_definition()
-    definition["transitions"] = transitions
-    return definition
-
-
-def _transition_check(
-    by_code: dict[str, Stage],
-    seen: set[tuple[str, str]],
-    source: str,
-    action: str,
-    target: str,
-) -> None:
-    # The same rules as workflow_from_definition's, one transition at a time.
-    if source not in by_code or target not in by_code:
-        raise InvalidInput(
-            _("A transition names a stage that does not exist: %(stage)s.")
-            % {"stage": source if source not in by_code else target},
-            code="workflow-invalid",
-        )
-    stage = by_code[source]
-    if action not in KIND_ACTIONS[stage.kind]:
-        raise InvalidInput(
-            _("“%(action)s” is not an action of the stage “%(stage)s”.")
-            % {
-                "action": Action(action).label if action in Action.values else action,
-                "stage": stage.label,
-            },
-            code="workflow-invalid",
-        )
-    if (source, action) in seen:
-        raise InvalidInput(
-            _("The stage “%(stage)s” has two transitions for one action.")
-            % {"stage": stage.label},
-            code="workflow-invalid",
-        )
-    if action == Action.RETURN and target != source:
-        raise InvalidInput(
-            _("Returning to the applicant comes back to the same stage."),
-            code="workflow-invalid",
-        )
+    return workflow_parts(workflow).as_definition()
 
 
 def _edit_workflow(
