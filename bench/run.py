@@ -20,6 +20,8 @@ from psycopg import Error as DatabaseError
 
 from bench import (  # noqa: F401  (they register their scenarios)
     appointment_scenarios,
+    eservice_queue_scenarios,
+    eservice_upload_scenarios,
     feedback_scenarios,
     identity_scenarios,
 )

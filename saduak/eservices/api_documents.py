@@ -1,0 +1,100 @@
+"""Documents of applications over the API: upload one file to a form's document
+field, and download one. Mounted at /api/v1/eservices (config/api.py)."""
+
+from datetime import datetime
+
+from django.http import HttpRequest, StreamingHttpResponse
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from saduak.accounts.permissions import acting_user
+from saduak.core.api_auth import STAFF_OR_MACHINE
+from saduak.eservices.documents.fields import document_field
+from saduak.eservices.documents.selectors import (
+    application_for_documents,
+    attachment_get,
+)
+from saduak.eservices.documents.services import attachment_open, attachment_store
+from saduak.eservices.views.documents import attachment_response
+
+documents_router = Router(tags=["e-service documents"])
+
+
+class AttachmentOut(Schema):
+    id: int
+    field_key: str
+    name: str = Field(description="The file name as uploaded (extension fixed).")
+    size: int = Field(description="Bytes.")
+    content_type: str = Field(description="Read from the content, not the name.")
+    scan_status: str = Field(description="clean, or not_scanned (no antivirus).")
+    uploaded_at: datetime
+
+
+@documents_router.post(
+    "/applications/{reference}/attachments",
+    response={201: AttachmentOut},
+    auth=STAFF_OR_MACHINE,
+)
+def attachment_upload(
+    request: HttpRequest,
+    reference: str,
+    field_key: Form[str],
+    file: File[UploadedFile],
+) -> Status:
+    """Adds one document to a document field of an application: its applicant
+    while it is a draft or returned to them, or an officer in reach. The type
+    is read from the content (a renamed file is refused with 400 `file-type`);
+    too large a file is 400 `file-too-large` with the limit; an infected one
+    400 `file-infected`; an unreachable antivirus 503 with Retry-After."""
+    actor = acting_user(request)
+    application = application_for_documents(reference=reference, actor=actor)
+    field = document_field(application.version.form, field_key)
+    attachment = attachment_store(
+        application=application,
+        field_key=field.key,
+        upload=file,
+        allowed_types=field.allowed_types,
+        max_bytes=field.max_bytes,
+        max_files=field.max_files,
+        actor=actor,
+    )
+    return Status(
+        201,
+        {
+            "id": attachment.pk,
+            "field_key": attachment.field_key,
+            "name": attachment.original_name,
+            "size": attachment.size,
+            "content_type": attachment.content_type,
+            "scan_status": attachment.scan_status,
+            "uploaded_at": attachment.uploaded_at,
+        },
+    )
+
+
+@documents_router.get(
+    "/attachments/{attachment_id}",
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, decrypted as it is sent.",
+                "content": {
+                    "application/octet-stream": {
+                        "schema": {"type": "string", "format": "binary"}
+                    }
+                },
+            }
+        }
+    },
+)
+def attachment_download(
+    request: HttpRequest, attachment_id: int
+) -> StreamingHttpResponse:
+    """One document, for its applicant or an officer whose reach covers the
+    application's office (each officer's download is an audit event)."""
+    attachment = attachment_get(pk=attachment_id)
+    chunks = attachment_open(
+        attachment=attachment, actor=acting_user(request), purpose="api"
+    )
+    return attachment_response(attachment, chunks)

@@ -1,0 +1,406 @@
+"""Storing, opening, removing and re-wrapping the documents of applications.
+
+A stored document is written to the private storage encrypted (crypto.py) under
+a random name; its row holds the wrapped data key. Files are streamed through
+every step (type check, scan, encryption, download), so memory stays flat
+whatever their size."""
+
+import logging
+import secrets
+import unicodedata
+from collections.abc import Iterator
+from functools import partial
+from typing import IO, Any, cast
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saduak.accounts.models import User
+from saduak.accounts.scoping import ACTING_ROLES, reach_of, read_reach
+from saduak.audit.services import audit_record
+from saduak.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDeniedError,
+)
+from saduak.eservices.choices import ApplicationStatus, EventKind
+from saduak.eservices.documents import crypto
+from saduak.eservices.documents.antivirus import upload_scan
+from saduak.eservices.documents.sniffing import kind_of_upload, name_for_kind
+from saduak.eservices.models import Application, ApplicationEvent, Attachment
+
+logger = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+MAX_NAME_LENGTH = 200  # Attachment.original_name
+REWRAP_BATCH = 500
+# What an applicant may still change.
+APPLICANT_EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+
+
+def storage_name_new() -> str:
+    """A fresh, unguessable name in the private storage (nothing about the
+    application or the person is in it)."""
+    return f"eservices/{timezone.now():%Y}/{secrets.token_hex(16)}"
+
+
+def clean_file_name(name: str) -> str:
+    """The uploaded name without control characters or paths, at most 200
+    characters with its extension kept."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    name = name.strip(". ") or "document"
+    if len(name) > MAX_NAME_LENGTH:
+        stem, dot, extension = name.rpartition(".")
+        if dot and stem and len(extension) <= 10:
+            name = stem[: MAX_NAME_LENGTH - len(extension) - 1] + "." + extension
+        else:
+            name = name[:MAX_NAME_LENGTH]
+    return name
+
+
+def _limit_mb(max_bytes: int) -> str:
+    megabytes = max_bytes / MB
+    return f"{megabytes:.0f}" if megabytes == int(megabytes) else f"{megabytes:.1f}"
+
+
+def _may_upload(actor: User, application: Application) -> bool:
+    if application.status == ApplicationStatus.CLOSED:
+        return False
+    if actor.pk == application.applicant_id:
+        return application.status in APPLICANT_EDITABLE
+    return reach_of(actor, ACTING_ROLES).covers_office(application.office)
+
+
+def _refuse_upload(actor: User, application: Application) -> None:
+    if not _may_upload(actor, application):
+        if application.status == ApplicationStatus.CLOSED or (
+            actor.pk == application.applicant_id
+        ):
+            raise Conflict(
+                _("Documents cannot be added to this application any more."),
+                code="not-editable",
+            )
+        raise PermissionDeniedError()
+
+
+def attachment_store(
+    *,
+    application: Application,
+    field_key: str,
+    upload: UploadedFile,
+    allowed_types: list[str],
+    max_bytes: int,
+    actor: User,
+    max_files: int | None = None,
+) -> Attachment:
+    """Checks, scans, encrypts and stores one uploaded document of a form field.
+
+    Refuses (InvalidInput, `field=field_key`): a file over `max_bytes`
+    ("file-too-large", the limit in MB in the message), a file whose content is
+    none of `allowed_types` ("file-type"), an infected file ("file-infected"),
+    a field already holding `max_files` ("too-many-files"); a configured
+    antivirus that does not answer refuses with ScannerUnavailable (503).
+    Permission: the applicant while the application is a draft or returned to
+    them, or staff whose acting reach covers its office while it is not closed.
+
+    The file is streamed through the type check, the scan and the encryption to
+    the private storage, then the row, the timeline event and the audit event
+    `eservices.attachment.add` are written in one short transaction (holding
+    the application's row lock, not while the file is written). Nothing is left
+    half-saved: on any failure the stored object is deleted again.
+    """
+    _refuse_upload(actor, application)
+    size = upload.size or 0
+    if size > max_bytes:
+        raise InvalidInput(
+            _("The file is too large. The limit is %(limit)s MB.")
+            % {"limit": _limit_mb(max_bytes)},
+            code="file-too-large",
+            field=field_key,
+            extra={"max_bytes": max_bytes},
+        )
+    source = upload.file
+    if source is None:
+        raise ValueError("the upload has no file")
+    kind = kind_of_upload(source, allowed=allowed_types, field=field_key)
+    scan_status = upload_scan(source, field=field_key)
+    original_name = name_for_kind(clean_file_name(upload.name or ""), kind)
+    if len(original_name) > MAX_NAME_LENGTH:
+        original_name = clean_file_name(original_name)
+
+    keys = crypto.master_keys()
+    data_key = crypto.new_data_key()
+    source.seek(0)
+    reader = crypto.EncryptingReader(source, data_key)
+    wanted_name = storage_name_new()
+    try:
+        stored_name = default_storage.save(
+            wanted_name, File(cast(IO[bytes], reader), name=wanted_name)
+        )
+    except BaseException:
+        # A half-written object may be left under the random name.
+        _storage_delete(wanted_name)
+        raise
+    try:
+        if reader.size > max_bytes:  # the upload handler's count was wrong
+            raise InvalidInput(
+                _("The file is too large. The limit is %(limit)s MB.")
+                % {"limit": _limit_mb(max_bytes)},
+                code="file-too-large",
+                field=field_key,
+                extra={"max_bytes": max_bytes},
+            )
+        with transaction.atomic():
+            attachment = _attachment_insert(
+                application=application,
+                field_key=field_key,
+                original_name=original_name,
+                content_type=kind.mime,
+                size=reader.size,
+                sha256=reader.sha256,
+                storage_name=stored_name,
+                wrapped_key=crypto.wrap_key(data_key, keys.key(keys.current_id)),
+                master_key_id=keys.current_id,
+                scan_status=scan_status,
+                actor=actor,
+                max_files=max_files,
+            )
+    except BaseException:
+        _storage_delete(stored_name)
+        raise
+    return attachment
+
+
+def _attachment_insert(
+    *,
+    application: Application,
+    field_key: str,
+    actor: User,
+    max_files: int | None,
+    **fields: Any,
+) -> Attachment:
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("office")
+        .get(pk=application.pk)
+    )
+    # The status may have moved on while the file was being stored.
+    _refuse_upload(actor, locked)
+    if max_files is not None:
+        held = Attachment.objects.filter(
+            application=locked, field_key=field_key, removed_at__isnull=True
+        ).count()
+        if held >= max_files:
+            raise InvalidInput(
+                _("This field takes at most %(count)d files. Remove one first.")
+                % {"count": max_files},
+                code="too-many-files",
+                field=field_key,
+                extra={"max_files": max_files},
+            )
+    now = timezone.now()
+    attachment = Attachment.objects.create(
+        application=locked,
+        field_key=field_key,
+        uploaded_by=actor,
+        uploaded_at=now,
+        **fields,
+    )
+    ApplicationEvent.objects.create(
+        application=locked,
+        occurred_at=now,
+        kind=EventKind.DOCUMENT,
+        actor=actor,
+        message=attachment.original_name,
+        for_applicant=True,
+        data={"attachment_id": attachment.pk, "field_key": field_key},
+    )
+    audit_record(
+        actor=actor,
+        action="eservices.attachment.add",
+        target=attachment,
+        after={
+            "application": locked.reference,
+            "field_key": field_key,
+            "name": attachment.original_name,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+            "scan_status": attachment.scan_status,
+            "master_key_id": attachment.master_key_id,
+        },
+        office=locked.office,
+    )
+    return attachment
+
+
+def _storage_delete(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except OSError:
+        # The row is gone or was never written; an orphan object is only
+        # storage, never readable without its key.
+        logger.exception("could not delete stored attachment %s", name)
+
+
+def attachment_open(
+    *, attachment: Attachment, actor: User, purpose: str
+) -> Iterator[bytes]:
+    """The plaintext of a document, as chunks to stream to the reader.
+
+    Permission: the applicant, or staff whose reach covers the application's
+    office (PermissionDeniedError otherwise); a removed document is NotFound.
+    A staff read is the audit event `eservices.attachment.download` (with
+    `purpose`), which the citizen's access log shows, written once the file
+    has been found to open. The key is unwrapped and the header and first
+    chunk checked before this returns, so a missing key or a foreign file
+    fails before a response starts; every later chunk is authenticated before
+    it is yielded (crypto.DecryptionError on tampering).
+    """
+    if attachment.removed_at is not None:
+        raise NotFound()
+    application = attachment.application
+    is_applicant = actor.pk == application.applicant_id
+    if not is_applicant and not read_reach(actor).covers_office(application.office):
+        raise PermissionDeniedError(
+            _("Only the applicant and the officers in charge may open this.")
+        )
+    keys = crypto.master_keys()
+    data_key = crypto.unwrap_key(
+        attachment.wrapped_key, keys.key(attachment.master_key_id)
+    )
+    stored = default_storage.open(attachment.storage_name, "rb")
+    try:
+        chunks = crypto.Decryptor(cast(IO[bytes], stored), data_key).chunks()
+        # The first chunk is authenticated now: another file's or a damaged
+        # beginning fails before any response starts.
+        first = next(chunks, b"")
+        if not is_applicant:
+            audit_record(
+                actor=actor,
+                action="eservices.attachment.download",
+                target=attachment,
+                after={
+                    "application": application.reference,
+                    "applicant_id": application.applicant_id,
+                    "name": attachment.original_name,
+                    "purpose": purpose,
+                },
+                office=application.office,
+            )
+    except BaseException:
+        stored.close()
+        raise
+    return _closing(first, chunks, stored)
+
+
+def _closing(first: bytes, chunks: Iterator[bytes], stored: File) -> Iterator[bytes]:
+    try:
+        if first:
+            yield first
+        yield from chunks
+    finally:
+        stored.close()
+
+
+def attachment_remove(*, attachment: Attachment, actor: User) -> Attachment:
+    """Takes a document off an application: the applicant, for a file they
+    uploaded while the application is a draft or returned to them.
+
+    Locks the application row. Sets `removed_at`, writes the audit event
+    `eservices.attachment.remove`, and deletes the stored object after commit
+    (the row stays, for the timeline and the audit trail)."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("office")
+            .get(pk=attachment.application_id)
+        )
+        locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        if locked.removed_at is not None:
+            raise NotFound()
+        if actor.pk != application.applicant_id or locked.uploaded_by_id != actor.pk:
+            raise PermissionDeniedError(
+                _("Only the applicant who uploaded a document may remove it.")
+            )
+        if application.status not in APPLICANT_EDITABLE:
+            raise Conflict(
+                _(
+                    "Documents can be removed only while the application is a "
+                    "draft or returned to you."
+                ),
+                code="not-editable",
+            )
+        locked.removed_at = timezone.now()
+        locked.save(update_fields=["removed_at"])
+        audit_record(
+            actor=actor,
+            action="eservices.attachment.remove",
+            target=locked,
+            before={"removed_at": None},
+            after={
+                "application": application.reference,
+                "field_key": locked.field_key,
+                "name": locked.original_name,
+                "removed_at": locked.removed_at,
+            },
+            office=application.office,
+        )
+        transaction.on_commit(partial(_storage_delete, locked.storage_name))
+    attachment.removed_at = locked.removed_at
+    return locked
+
+
+def attachments_rewrap(*, to_key_id: str | None = None) -> int:
+    """Re-wraps every attachment's data key that is not wrapped with
+    `to_key_id` (default: the current master key) with that key. The file
+    contents are not touched: only `wrapped_key` and `master_key_id` change.
+
+    Works in batches of REWRAP_BATCH rows, each in its own transaction with the
+    rows locked and one audit event `eservices.attachment.rewrap` (how many,
+    from which keys). Raises crypto.MasterKeyError when a key it needs is not
+    configured. Returns how many were re-wrapped."""
+    keys = crypto.master_keys()
+    target_id = to_key_id or keys.current_id
+    target = keys.key(target_id)
+    done = 0
+    after_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Attachment.objects.select_for_update()
+                .filter(pk__gt=after_pk)
+                .exclude(master_key_id=target_id)
+                .order_by("pk")
+                .only("pk", "wrapped_key", "master_key_id")[:REWRAP_BATCH]
+            )
+            if not batch:
+                return done
+            from_ids: dict[str, int] = {}
+            for attachment in batch:
+                old_id = attachment.master_key_id
+                data_key = crypto.unwrap_key(attachment.wrapped_key, keys.key(old_id))
+                attachment.wrapped_key = crypto.wrap_key(data_key, target)
+                attachment.master_key_id = target_id
+                attachment.save(update_fields=["wrapped_key", "master_key_id"])
+                from_ids[old_id] = from_ids.get(old_id, 0) + 1
+            audit_record(
+                actor="eservices_rotate_keys",
+                action="eservices.attachment.rewrap",
+                after={
+                    "count": len(batch),
+                    "to_key_id": target_id,
+                    "from_key_ids": from_ids,
+                    "first_id": batch[0].pk,
+                    "last_id": batch[-1].pk,
+                },
+            )
+        done += len(batch)
+        after_pk = batch[-1].pk

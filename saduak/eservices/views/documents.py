@@ -1,0 +1,45 @@
+"""Downloading a document of an application: the applicant, or staff whose
+reach covers the application's office (each staff download an audit event).
+The file is decrypted as it is sent; nothing of it is cached on the way."""
+
+from collections.abc import Iterator
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from saduak.accounts.permissions import acting_user
+from saduak.eservices.documents.selectors import attachment_get
+from saduak.eservices.documents.services import attachment_open
+from saduak.eservices.models import Attachment
+
+
+def attachment_response(
+    attachment: Attachment, chunks: Iterator[bytes]
+) -> StreamingHttpResponse:
+    """The streamed download of a document: always saved, never shown inline
+    or sniffed by the browser, never stored by a cache."""
+    response = StreamingHttpResponse(chunks, content_type=attachment.content_type)
+    response["Content-Length"] = str(attachment.size)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@never_cache
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    # The services' NotFound and PermissionDeniedError become the 404 and 403
+    # pages (core.middleware.DomainErrorMiddleware).
+    attachment = attachment_get(pk=pk)
+    chunks = attachment_open(
+        attachment=attachment, actor=acting_user(request), purpose="download"
+    )
+    return attachment_response(attachment, chunks)
