@@ -8,7 +8,6 @@ Targets (docs/eservices-documents.md): the server's peak memory grows by less
 than 100 MB over idle, and the encrypted throughput is at least half of the
 plain one."""
 
-import base64
 import json
 import os
 import secrets
@@ -35,16 +34,6 @@ THROUGHPUT_SHARE_TARGET = 0.5
 # short window would count mostly the tail; these runs are longer.
 WARMUP_S = 5.0
 DURATION_S = 20.0
-
-# The server the runner starts takes the runner's environment (server.django_env
-# copies os.environ when it is called, after this import): the bench-only
-# baseline view is routed, and the production settings get the master key they
-# insist on (one fresh key per run).
-os.environ.setdefault("SADUAK_BENCH_ENDPOINTS", "1")
-os.environ.setdefault(
-    "ESERVICES_MASTER_KEYS",
-    "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-)
 
 # Run with `manage.py shell -c`: one citizen with an API token, a published
 # service whose form has one PDF field of 20 MB, and one draft application per

@@ -1,6 +1,7 @@
 """Everything around the server: a throw-away database, the Django environment,
 `manage.py`, gunicorn itself and its memory."""
 
+import base64
 import contextlib
 import os
 import secrets
@@ -99,6 +100,11 @@ def django_env(database_url: str, workdir: Path, redis_url: str = "") -> dict[st
         "FEEDBACK_VOTES_PER_SOURCE_PER_HOUR": "100000000",
         "FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR": "100000000",
         "FEEDBACK_SPIKE_MIN_PER_HOUR": "100000000",
+        # Production insists on the attachment master keys: one fresh key a run.
+        "ESERVICES_MASTER_KEYS": "bench:"
+        + base64.b64encode(secrets.token_bytes(32)).decode(),
+        # Routes the plain-write upload baseline (views/bench_upload.py).
+        "SADUAK_BENCH_ENDPOINTS": "1",
     }
 
 
