@@ -24,8 +24,9 @@ def field(key: str, kind: str, label: dict[str, str], **options: Any) -> dict[st
 
 
 def five_steps() -> dict[str, Any]:
-    """Intake, fact check, committee, payment, closed; every working stage may
-    return the case to the applicant or reject it with a reason."""
+    """Intake, fact check, committee, payment, closed. Intake and fact check
+    may return the case to the applicant or reject it with a reason; payment
+    returns it when the bank refused the transfer (a wrong account)."""
     office = [Role.COUNTER_OFFICER, Role.DISTRICT_ADMIN]
     stages = [
         ("intake", StageKind.INTAKE, text("รับคำขอ", "Intake"), office, 3),
@@ -47,7 +48,7 @@ def five_steps() -> dict[str, Any]:
             "payment",
             StageKind.PAYMENT,
             text("จ่ายเงิน", "Payment"),
-            [Role.FINANCE_OFFICER, Role.PROVINCIAL_STAFF],
+            [Role.FINANCE_OFFICER, Role.PROVINCIAL_STAFF, Role.HQ_ADMIN],
             7,
         ),
         ("closed", StageKind.END, text("ปิดเรื่อง", "Closed"), [], 0),
@@ -62,6 +63,7 @@ def five_steps() -> dict[str, Any]:
         ("committee", Action.APPROVE, "payment"),
         ("committee", Action.REJECT, "closed"),
         ("payment", Action.PAY, "closed"),
+        ("payment", Action.RETURN, "payment"),
     ]
     return {
         "stages": [

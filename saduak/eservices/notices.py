@@ -13,7 +13,8 @@ APPLICATION_SUBMITTED = register_template(
 APPLICATION_UPDATED = register_template(
     "eservices.application.updated",
     description=_("An e-service application moved on, was returned or decided"),
-    required_context=("reference", "service", "status", "message", "url"),
+    # "message": what is asked, or the reason of a rejection (may be empty).
+    required_context=("reference", "service", "status", "url"),
 )
 PAYMENT_PAID = register_template(
     "eservices.payment.paid",

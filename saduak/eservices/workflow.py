@@ -35,7 +35,8 @@ KIND_ACTIONS: dict[str, frozenset[str]] = {
     ),
     StageKind.FACT_CHECK: frozenset({Action.FORWARD, Action.RETURN, Action.REJECT}),
     StageKind.COMMITTEE: frozenset({Action.APPROVE, Action.REJECT, Action.RETURN}),
-    StageKind.PAYMENT: frozenset({Action.PAY}),
+    # A failed transfer (a wrong account) goes back to the applicant.
+    StageKind.PAYMENT: frozenset({Action.PAY, Action.RETURN}),
     StageKind.END: frozenset(),
 }
 

@@ -29,6 +29,7 @@ from saduak.eservices.choices import (
     Channel,
     EventKind,
     Outcome,
+    PaymentStatus,
     StageKind,
 )
 from saduak.eservices.forms_engine.answers import answers_check_complete
@@ -429,6 +430,15 @@ def _check_inputs(application: Application, stage: Stage, given: ActionInput) ->
             field="message",
             code="message-required",
         )
+    if (
+        given.action == Action.RETURN
+        and stage.kind == StageKind.PAYMENT
+        and application.payments.filter(status=PaymentStatus.PENDING).exists()
+    ):
+        raise Conflict(
+            _("A transfer for this application is with the bank: wait for its result."),
+            code="payment-pending",
+        )
     needs_amount = given.action == Action.APPROVE and workflow.pays
     if needs_amount and (given.amount is None or given.amount <= 0):
         raise InvalidInput(
@@ -532,12 +542,13 @@ def _move(application: Application, given: ActionInput, actor: User) -> Applicat
         after={"stage": application.stage, "status": application.status, **data},
         office=application.office,
     )
-    _notify(
-        application,
-        APPLICATION_UPDATED.key,
-        status=_status_text(application),
-        message=message if given.action in (Action.RETURN, Action.REJECT) else "",
-    )
+    if given.action != Action.PAY:  # the payment's own SMS says it
+        _notify(
+            application,
+            APPLICATION_UPDATED.key,
+            status=_status_text(application),
+            message=message if given.action in (Action.RETURN, Action.REJECT) else "",
+        )
     return application
 
 

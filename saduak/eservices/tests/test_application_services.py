@@ -343,3 +343,47 @@ def test_another_citizen_cannot_change_or_submit_a_draft(
 ) -> None:
     with pytest.raises(PermissionDeniedError):
         application_save(application=draft, values={"reason": "x"}, actor=make_user())
+
+
+def test_every_move_tells_the_applicant_what_it_means(
+    submitted: Application, officer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        application_act(application=submitted, action=Action.FORWARD, actor=officer)
+    sms = Notification.objects.get(
+        template_key="eservices.application.updated", channel="sms"
+    )
+    assert submitted.reference in sms.body
+    assert "ตรวจสอบข้อเท็จจริง" in sms.body or "Fact check" in sms.body
+
+
+def test_a_refused_transfer_goes_back_to_the_applicant_for_another_account(
+    submitted: Application,
+    applicant: User,
+    officer: User,
+    district_admin: User,
+    finance_officer: User,
+) -> None:
+    approved = application_act(
+        application=at_committee(submitted, officer),
+        action=Action.APPROVE,
+        actor=district_admin,
+        amount=Decimal("3000"),
+    )
+    returned = application_act(
+        application=approved,
+        action=Action.RETURN,
+        actor=finance_officer,
+        message="ธนาคารแจ้งว่าบัญชีปิดแล้ว กรุณาแจ้งบัญชีใหม่",
+    )
+    assert returned.status == ApplicationStatus.RETURNED
+    assert returned.stage == "payment"
+    application_save(
+        application=returned,
+        values={"bank_account": {"bank": "014", "number": "1112223334"}},
+        actor=applicant,
+    )
+    back = application_resubmit(application=returned, actor=applicant)
+    assert back.stage == "payment"
+    assert back.outcome == Outcome.APPROVED
+    assert back.answers["bank_account"]["bank"] == "014"
