@@ -32,7 +32,7 @@ from saduak.eservices.choices import (
     PaymentStatus,
     StageKind,
 )
-from saduak.eservices.forms_engine.answers import answers_check_complete
+from saduak.eservices.forms_engine.answers import answers_check_complete, drop_hidden
 from saduak.eservices.forms_engine.definition import definition_of
 from saduak.eservices.forms_engine.prefill import prefill_answers
 from saduak.eservices.links import tracking_url
@@ -209,14 +209,20 @@ def application_save(
 ) -> Application:
     """Merges cleaned answers into a draft or returned application.
 
-    `values` come from the form engine's `answers_clean`. Only the applicant, or
+    `values` come from the form engine's `answers_clean`; answers the form's
+    conditions hide afterwards are dropped. Only the applicant, or
     the officer who recorded it, may save. Officers' saves are audited as
     `eservices.application.save`; a citizen's own typing is not.
     """
     with transaction.atomic():
         application = _locked(application)
         _check_fillable(application, actor)
-        application.answers = {**application.answers, **dict(values)}
+        # Answers that the form's conditions now hide are dropped, whichever
+        # page or API call changed the condition.
+        application.answers = drop_hidden(
+            definition_of(application.version),
+            {**application.answers, **dict(values)},
+        )
         application.save(update_fields=["answers", "updated_at"])
         if actor.pk != application.applicant_id:
             audit_record(
