@@ -1,0 +1,228 @@
+"""The officer queue: one office's open applications at one stage, by due date.
+
+Keyset-paginated on (stage_due_on, id), which the partial index
+`eservice_app_queue` on (office, stage, stage_due_on, id) serves, so a page
+costs the same with a hundred open cases or a hundred thousand. Counts are
+bounded ("1000+"): an exact COUNT over a growing table is what makes queues
+slow."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saduak.accounts.choices import Role
+from saduak.accounts.models import User
+from saduak.accounts.scoping import reach_of, read_reach
+from saduak.areas.choices import OfficeKind
+from saduak.areas.models import Office
+from saduak.core.errors import PermissionDeniedError
+from saduak.eservices.choices import ApplicationStatus, StageKind, VersionStatus
+from saduak.eservices.models import Application, Service, ServiceVersion
+from saduak.eservices.versions import workflow_of
+
+OPEN_STATUSES = (ApplicationStatus.IN_PROGRESS, ApplicationStatus.RETURNED)
+COUNT_BOUND = 1000
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 200
+# What a queue row shows; never the answers (they can be large and personal).
+ROW_FIELDS = (
+    "id",
+    "reference",
+    "status",
+    "stage",
+    "stage_due_on",
+    "stage_entered_at",
+    "submitted_at",
+    "channel",
+    "office_id",
+    "applicant__id",
+    "applicant__personal_id",
+    "applicant__first_name",
+    "applicant__last_name",
+    "service__id",
+    "service__code",
+    "service__name_th",
+    "service__name_en",
+    "claimed_by__id",
+    "claimed_by__first_name",
+    "claimed_by__last_name",
+)
+
+
+@dataclass(frozen=True)
+class QueueCursor:
+    """Where the next page starts: after (due_on, id). A case without a due
+    date sorts last."""
+
+    due_on: date | None
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.due_on.isoformat() if self.due_on else '-'}.{self.id}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> "QueueCursor | None":
+        """The cursor of a `after` query parameter; None for anything malformed
+        (the queue then starts from the top rather than failing)."""
+        if not raw or "." not in raw:
+            return None
+        day, _dot, number = raw.rpartition(".")
+        if not number.isdigit() or len(number) > 18:
+            return None
+        if day == "-":
+            return cls(None, int(number))
+        try:
+            return cls(date.fromisoformat(day), int(number))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class BoundedCount:
+    value: int
+    more: bool
+
+    def __str__(self) -> str:
+        return f"{self.value:,}+" if self.more else f"{self.value:,}"
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[Application]
+    next_cursor: QueueCursor | None
+    today: date
+
+
+@dataclass(frozen=True)
+class QueueStage:
+    code: str
+    label: str
+    kind: str
+    count: BoundedCount
+    can_act: bool
+
+
+def bounded_count(queryset: QuerySet, bound: int = COUNT_BOUND) -> BoundedCount:
+    """How many rows, counting at most `bound` + 1 of them."""
+    found = queryset.order_by()[: bound + 1].count()
+    return BoundedCount(min(found, bound), found > bound)
+
+
+def ensure_reaches_office(user: User, office: Office) -> None:
+    if not read_reach(user).covers_office(office):
+        raise PermissionDeniedError(_("This office's applications are not yours."))
+
+
+def open_applications(office: Office) -> QuerySet[Application]:
+    return Application.objects.filter(office=office, status__in=OPEN_STATUSES)
+
+
+def office_queue(
+    *,
+    user: User,
+    office: Office,
+    stage: str | None,
+    service: Service | None = None,
+    overdue_only: bool = False,
+    mine: bool = False,
+    after: QueueCursor | None = None,
+    limit: int = PAGE_SIZE,
+) -> QueuePage:
+    """One page of `office`'s open applications at `stage` (any stage when
+    None), earliest due first. PermissionDeniedError when the office is out of
+    the user's reach. One query."""
+    ensure_reaches_office(user, office)
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    today = timezone.localdate()
+    queryset = open_applications(office)
+    if stage:
+        queryset = queryset.filter(stage=stage)
+    if service is not None:
+        queryset = queryset.filter(service=service)
+    if overdue_only:
+        queryset = queryset.filter(stage_due_on__lt=today)
+    if mine:
+        queryset = queryset.filter(claimed_by=user)
+    if after is not None:
+        if after.due_on is None:
+            queryset = queryset.filter(stage_due_on__isnull=True, id__gt=after.id)
+        else:
+            queryset = queryset.filter(
+                Q(stage_due_on__gt=after.due_on)
+                | Q(stage_due_on=after.due_on, id__gt=after.id)
+                | Q(stage_due_on__isnull=True)
+            )
+    rows = list(
+        queryset.select_related("applicant", "service", "claimed_by")
+        .only(*ROW_FIELDS)
+        .order_by(F("stage_due_on").asc(nulls_last=True), "id")[: limit + 1]
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = QueueCursor(last.stage_due_on, last.pk)
+    return QueuePage(rows, next_cursor, today)
+
+
+def _versions_in_use() -> list[ServiceVersion]:
+    """Published versions, and retired ones (their applications may still be
+    open), of active services."""
+    return list(
+        ServiceVersion.objects.filter(
+            status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED],
+            service__is_active=True,
+        )
+        .only("id", "status", "workflow", "service_id")
+        .order_by("status", "service_id", "-number")
+    )
+
+
+def queue_stages(*, user: User, office: Office) -> list[QueueStage]:
+    """The working stages of the services' workflows (stages with one code in
+    several services are one tab), each with a bounded count of the office's
+    open applications in it. Only the stages the user acts in, unless the user
+    acts in none (an auditor, a province reading a district): then every stage,
+    read-only. One count query per stage."""
+    ensure_reaches_office(user, office)
+    stages: dict[str, tuple[str, str, bool]] = {}
+    for version in _versions_in_use():
+        for stage in workflow_of(version).stages:
+            if stage.kind == StageKind.END:
+                continue
+            can_act = reach_of(
+                user, [Role(role) for role in stage.roles]
+            ).covers_office(office)
+            known = stages.get(stage.code)
+            if known is None:
+                stages[stage.code] = (stage.label, stage.kind, can_act)
+            elif can_act and not known[2]:
+                stages[stage.code] = (known[0], known[1], True)
+    acting = {code: item for code, item in stages.items() if item[2]}
+    chosen = acting or stages
+    queryset = open_applications(office)
+    return [
+        QueueStage(
+            code,
+            label,
+            kind,
+            bounded_count(queryset.filter(stage=code)),
+            can_act,
+        )
+        for code, (label, kind, can_act) in chosen.items()
+    ]
+
+
+def queue_offices(user: User) -> QuerySet[Office]:
+    """The offices whose queues the user may open: district offices in reach,
+    and any other office a service names as taking applications."""
+    reach = read_reach(user)
+    named = Service.offices.through.objects.values("office_id")
+    return (
+        Office.objects.filter(reach.offices_q(), is_active=True)
+        .filter(Q(kind=OfficeKind.DISTRICT_OFFICE) | Q(pk__in=named))
+        .order_by("province_id", "district_id", "code")
+    )
