@@ -14,6 +14,7 @@ DATA_ITEM_LABELS: dict[str, str | Promise] = {
     "identity_match": _("whether your name and date of birth match your ID"),
     "card_status": _("whether your ID card is valid"),
     "account": _("your account details"),
+    "eservice_application": _("your e-service application (answers and documents)"),
 }
 
 

@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from saduak.accounts.models import User
 from saduak.areas.models import Office
@@ -76,7 +77,7 @@ def at_committee(application: Application, officer: User) -> Application:
         actor=officer,
         identity_method=IdentityCheckMethod.SMART_CARD,
         identity_confirmed=True,
-        visited_on=application.submitted_at.date(),
+        visited_on=timezone.localdate(),
         household_size=4,
         monthly_income=Decimal("2500"),
         findings="บ้านเช่า สภาพทรุดโทรม",
@@ -230,7 +231,7 @@ def test_the_fact_check_must_be_recorded_and_the_identity_confirmed_to_forward(
         actor=officer,
         identity_method=IdentityCheckMethod.REGISTRY,
         identity_confirmed=False,
-        visited_on=application.submitted_at.date(),
+        visited_on=timezone.localdate(),
         household_size=3,
         monthly_income=Decimal("1000"),
         findings="ไม่พบผู้ยื่นคำขอที่บ้าน",
