@@ -57,15 +57,19 @@ def request_key(request: HttpRequest) -> str:
 
 def _request_digest(request: HttpRequest) -> str:
     """What the request asks, to tell a replay from another request with the same
-    key: the body of an API request, the fields of a form (files are not read
-    into memory for this; the CSRF token changes between tabs)."""
+    key: the body of an API request, the fields of a form or multipart upload
+    with each file's name and size (a file is never read into memory for this;
+    the CSRF token changes between tabs)."""
     hashed = hashlib.sha256(request.path.encode() + b"\0")
-    if request.headers.get(HEADER):
+    if request.headers.get(HEADER) and request.content_type != "multipart/form-data":
         hashed.update(request.body)
-    else:
-        for name in sorted(request.POST):
-            if name != "csrfmiddlewaretoken":
-                hashed.update(f"{name}={request.POST.getlist(name)!r}\0".encode())
+        return hashed.hexdigest()
+    for name in sorted(request.POST):
+        if name != "csrfmiddlewaretoken":
+            hashed.update(f"{name}={request.POST.getlist(name)!r}\0".encode())
+    for name in sorted(request.FILES):
+        files = [(item.name, item.size) for item in request.FILES.getlist(name)]
+        hashed.update(f"{name}={files!r}\0".encode())
     return hashed.hexdigest()
 
 

@@ -137,3 +137,31 @@ def test_an_officer_action_the_stage_does_not_allow_is_refused_with_the_reason(
     assert moved.json()["stage"] == "fact_check"
     citizen_try = api.post(url, {"action": "forward"}, content_type="application/json")
     assert citizen_try.status_code == 403
+
+
+def test_a_large_upload_with_an_idempotency_key_is_stored_once(
+    api: Client, started: dict[str, Any]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from saduak.eservices.demo import DEMO_PDF
+
+    body = DEMO_PDF + b"%" + b"0" * (3 * 1024 * 1024)  # over the 2.5 MB in memory
+
+    def upload() -> Any:
+        return api.post(
+            f"{BASE}/applications/{started['reference']}/attachments",
+            {
+                "field_key": "bank_book",
+                "file": SimpleUploadedFile("book.pdf", body, "application/pdf"),
+            },
+            HTTP_IDEMPOTENCY_KEY="upload-1",
+        )
+
+    first = upload()
+    assert first.status_code == 201, first.content
+    again = upload()
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    application = Application.objects.get(reference=started["reference"])
+    assert application.attachments.count() == 1

@@ -17,7 +17,6 @@ from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user
 from saduak.core.errors import (
     DomainError,
-    InvalidInput,
     NotFound,
 )
 from saduak.core.forms import posted_id
@@ -125,7 +124,7 @@ def _store_files(
                     actor=user,
                     max_files=item.max_files,
                 )
-            except InvalidInput as refused:
+            except DomainError as refused:  # a refused file, or no scanner now
                 errors.setdefault(item.key, []).append(
                     f"{upload.name}: {refused.message}"
                 )
