@@ -43,7 +43,7 @@ class Action(models.TextChoices):
 
 class EventKind(models.TextChoices):
     CREATED = "created", _("Draft started")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", _("Application submitted")
     ACTION = "action", _("Stage action")
     RESUBMITTED = "resubmitted", _("Applicant answered")
     CLAIMED = "claimed", _("Taken by an officer")
