@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas.models import Office
-from saduak.core.errors import DomainError, NotFound
+from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
 from saduak.core.forms import add_domain_error
 from saduak.eservices.choices import VersionStatus
 from saduak.eservices.forms_builder import (
@@ -108,6 +108,39 @@ def version_url(version: ServiceVersion, tab: str = "manual") -> str:
     return reverse(
         f"eservices-builder:{tab}", args=[version.service.code, version.number]
     )
+
+
+def refusal(form: Any, error: DomainError) -> None:
+    """A refused edit as a message at the top of the editor's form. The
+    engine's `field` names a field of the service's form, not of the editor's
+    form, so it is not used; not found and forbidden are not a form's error."""
+    if isinstance(error, NotFound | PermissionDeniedError):
+        raise error
+    form.add_error(None, str(error.message))
+
+
+def posted_direction(request: HttpRequest) -> str:
+    return builder.UP if request.POST.get("direction") == builder.UP else builder.DOWN
+
+
+def one_click(
+    request: HttpRequest,
+    version: ServiceVersion,
+    tab: str,
+    done: str,
+    change: Callable[..., Any],
+) -> HttpResponse:
+    """A move or a removal in an editor: no input to keep, so a refusal is a
+    message on the editor's page."""
+    try:
+        change(version=version, actor=acting_user(request))
+    except (NotFound, PermissionDeniedError):
+        raise
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, done)
+    return redirect(version_url(version, tab))
 
 
 # --- services -----------------------------------------------------------------

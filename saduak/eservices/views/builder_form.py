@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saduak.accounts.permissions import acting_user
-from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
+from saduak.core.errors import DomainError, NotFound
 from saduak.eservices.forms_builder import (
     FIELD_TYPE_LABELS,
     FieldForm,
@@ -23,6 +23,9 @@ from saduak.eservices.models import ServiceVersion
 from saduak.eservices.services import builder
 from saduak.eservices.views.builder import (
     builder_required,
+    one_click,
+    posted_direction,
+    refusal,
     version_context,
     version_get,
     version_url,
@@ -36,14 +39,6 @@ def _sections(version: ServiceVersion) -> list[dict[str, Any]]:
 
 def _all_fields(version: ServiceVersion) -> list[dict[str, Any]]:
     return [field for section in _sections(version) for field in section["fields"]]
-
-
-def _refusal(form: Any, error: DomainError) -> None:
-    # The engine's `field` names a field of the service's form, not of this
-    # editor's form: the message goes to the summary at the top.
-    if isinstance(error, NotFound | PermissionDeniedError):
-        raise error
-    form.add_error(None, str(error.message))
 
 
 def _editor(
@@ -118,7 +113,7 @@ def section_add(request: HttpRequest, code: str, number: int) -> HttpResponse:
                 actor=acting_user(request),
             )
         except DomainError as error:
-            _refusal(form, error)
+            refusal(form, error)
         else:
             messages.success(request, _("The section is added."))
             return redirect(version_url(version, "form"))
@@ -141,26 +136,11 @@ def section_update(
                 actor=acting_user(request),
             )
         except DomainError as error:
-            _refusal(form, error)
+            refusal(form, error)
         else:
             messages.success(request, _("The section is renamed."))
             return redirect(version_url(version, "form"))
     return _editor(request, version, renaming=(section_key, form), status=400)
-
-
-def _one_click(
-    request: HttpRequest, version: ServiceVersion, done: str, change: Any
-) -> HttpResponse:
-    """A move or a removal: no input to keep, so a refusal is a message."""
-    try:
-        change(version=version, actor=acting_user(request))
-    except (NotFound, PermissionDeniedError):
-        raise
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return redirect(version_url(version, "form"))
 
 
 @builder_required
@@ -168,12 +148,11 @@ def _one_click(
 def section_move(
     request: HttpRequest, code: str, number: int, section_key: str
 ) -> HttpResponse:
-    direction = (
-        builder.UP if request.POST.get("direction") == builder.UP else builder.DOWN
-    )
-    return _one_click(
+    direction = posted_direction(request)
+    return one_click(
         request,
         version_get(code, number),
+        "form",
         _("The section is moved."),
         lambda **kwargs: builder.form_section_move(
             section_key=section_key, direction=direction, **kwargs
@@ -186,9 +165,10 @@ def section_move(
 def section_remove(
     request: HttpRequest, code: str, number: int, section_key: str
 ) -> HttpResponse:
-    return _one_click(
+    return one_click(
         request,
         version_get(code, number),
+        "form",
         _("The section is removed."),
         lambda **kwargs: builder.form_section_remove(section_key=section_key, **kwargs),
     )
@@ -199,12 +179,11 @@ def section_remove(
 def field_move(
     request: HttpRequest, code: str, number: int, field_key: str
 ) -> HttpResponse:
-    direction = (
-        builder.UP if request.POST.get("direction") == builder.UP else builder.DOWN
-    )
-    return _one_click(
+    direction = posted_direction(request)
+    return one_click(
         request,
         version_get(code, number),
+        "form",
         _("The field is moved."),
         lambda **kwargs: builder.form_field_move(
             field_key=field_key, direction=direction, **kwargs
@@ -217,9 +196,10 @@ def field_move(
 def field_remove(
     request: HttpRequest, code: str, number: int, field_key: str
 ) -> HttpResponse:
-    return _one_click(
+    return one_click(
         request,
         version_get(code, number),
+        "form",
         _("The field is removed."),
         lambda **kwargs: builder.form_field_remove(field_key=field_key, **kwargs),
     )
@@ -282,7 +262,7 @@ def field_new(request: HttpRequest, code: str, number: int) -> HttpResponse:
                 actor=acting_user(request),
             )
         except DomainError as error:
-            _refusal(form, error)
+            refusal(form, error)
         else:
             messages.success(request, _("The field is added."))
             return redirect(
@@ -337,7 +317,7 @@ def field_edit(
                 actor=acting_user(request),
             )
         except DomainError as error:
-            _refusal(form, error)
+            refusal(form, error)
         else:
             messages.success(request, _("The field is saved."))
             return redirect(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from saduak.accounts.choices import Role
 from saduak.accounts.permissions import acting_user
-from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
+from saduak.core.errors import DomainError
 from saduak.eservices.bilingual import in_language
 from saduak.eservices.choices import Action, StageKind
 from saduak.eservices.forms_builder import StageForm, TransitionForm
@@ -20,6 +20,9 @@ from saduak.eservices.models import ServiceVersion
 from saduak.eservices.services import builder
 from saduak.eservices.views.builder import (
     builder_required,
+    one_click,
+    posted_direction,
+    refusal,
     version_context,
     version_get,
     version_url,
@@ -43,12 +46,6 @@ def _stage_choices(workflow: dict[str, Any]) -> list[tuple[str, str]]:
         )
         for stage in workflow["stages"]
     ]
-
-
-def _refusal(form: Any, error: DomainError) -> None:
-    if isinstance(error, NotFound | PermissionDeniedError):
-        raise error
-    form.add_error(None, str(error.message))
 
 
 def _label(value: str, choices: type[Any]) -> str:
@@ -141,7 +138,7 @@ def stage_add(request: HttpRequest, code: str, number: int) -> HttpResponse:
                 version=version, stage=form.stage(), actor=acting_user(request)
             )
         except DomainError as error:
-            _refusal(form, error)
+            refusal(form, error)
         else:
             messages.success(request, _("The stage is added."))
             return redirect(version_url(version, "workflow"))
@@ -164,25 +161,11 @@ def stage_update(
                 actor=acting_user(request),
             )
         except DomainError as error:
-            _refusal(form, error)
+            refusal(form, error)
         else:
             messages.success(request, _("The stage is saved."))
             return redirect(version_url(version, "workflow"))
     return _editor(request, version, editing=(stage_code, form), status=400)
-
-
-def _one_click(
-    request: HttpRequest, version: ServiceVersion, done: str, change: Any
-) -> HttpResponse:
-    try:
-        change(version=version, actor=acting_user(request))
-    except (NotFound, PermissionDeniedError):
-        raise
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return redirect(version_url(version, "workflow"))
 
 
 @builder_required
@@ -190,12 +173,11 @@ def _one_click(
 def stage_move(
     request: HttpRequest, code: str, number: int, stage_code: str
 ) -> HttpResponse:
-    direction = (
-        builder.UP if request.POST.get("direction") == builder.UP else builder.DOWN
-    )
-    return _one_click(
+    direction = posted_direction(request)
+    return one_click(
         request,
         version_get(code, number),
+        "workflow",
         _("The stage is moved."),
         lambda **kwargs: builder.workflow_stage_move(
             stage_code=stage_code, direction=direction, **kwargs
@@ -208,9 +190,10 @@ def stage_move(
 def stage_remove(
     request: HttpRequest, code: str, number: int, stage_code: str
 ) -> HttpResponse:
-    return _one_click(
+    return one_click(
         request,
         version_get(code, number),
+        "workflow",
         _("The stage and its transitions are removed."),
         lambda **kwargs: builder.workflow_stage_remove(stage_code=stage_code, **kwargs),
     )
@@ -233,7 +216,7 @@ def transition_add(request: HttpRequest, code: str, number: int) -> HttpResponse
                 actor=acting_user(request),
             )
         except DomainError as error:
-            _refusal(form, error)
+            refusal(form, error)
         else:
             messages.success(request, _("The transition is added."))
             return redirect(version_url(version, "workflow"))
@@ -244,9 +227,10 @@ def transition_add(request: HttpRequest, code: str, number: int) -> HttpResponse
 @require_POST
 def transition_remove(request: HttpRequest, code: str, number: int) -> HttpResponse:
     source, action = request.POST.get("source", ""), request.POST.get("action", "")
-    return _one_click(
+    return one_click(
         request,
         version_get(code, number),
+        "workflow",
         _("The transition is removed."),
         lambda **kwargs: builder.workflow_transition_remove(
             source=source, action=action, **kwargs
