@@ -4,7 +4,6 @@ payment batch all have something to show. Made through the same services as
 real ones."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -14,6 +13,7 @@ from saduak.areas.models import Office
 from saduak.eservices.choices import Action, IdentityCheckMethod
 from saduak.eservices.documents.services import attachment_store
 from saduak.eservices.models import Application, Service
+from saduak.eservices.samples import sample_answers
 from saduak.eservices.services.applications import (
     application_act,
     application_save,
@@ -32,38 +32,12 @@ DEMO_PDF = (
 )
 
 
-def demo_answers(applicant: User, *, amount: str = "3000.00") -> dict[str, Any]:
-    return {
-        "full_name": applicant.full_name,
-        "personal_id": applicant.personal_id,
-        "birth_date": "1975-03-14",
-        "phone": applicant.phone or "0812345678",
-        "address": {
-            "line": "99/1 หมู่ 2 ถนนช้างเผือก",
-            "province": "50",
-            "district": "5001",
-            "subdistrict": "500101",
-            "postal_code": "50200",
-        },
-        "household_size": 4,
-        "monthly_income": "2400.00",
-        "income_source": "wage",
-        "dependants": ["elderly", "sick"],
-        "housing": "rent",
-        "has_welfare_card": "yes",
-        "reason": "สามีป่วยติดเตียง รายได้จากการรับจ้างรายวันไม่พอค่าใช้จ่าย",
-        "requested_amount": amount,
-        "bank_account": {"bank": "006", "number": "9876543210"},
-        "declaration": True,
-    }
-
-
 def _submitted(service: Service, applicant: User, office: Office) -> Application:
     application = application_start(
         service=service, applicant=applicant, office=office, actor=applicant
     )
     application_save(
-        application=application, values=demo_answers(applicant), actor=applicant
+        application=application, values=sample_answers(applicant), actor=applicant
     )
     attachment_store(
         application=application,

@@ -23,6 +23,7 @@ from saduak.eservices.catalogue import builtin_services_install
 from saduak.eservices.choices import Action, IdentityCheckMethod, Outcome
 from saduak.eservices.documents.services import attachment_store
 from saduak.eservices.models import Application, Service
+from saduak.eservices.samples import sample_answers
 from saduak.eservices.services.applications import (
     application_act,
     application_save,
@@ -63,38 +64,15 @@ def pdf_bytes() -> bytes:
     return out
 
 
-def answers(person: User) -> dict[str, object]:
-    return {
-        "full_name": person.full_name,
-        "personal_id": person.personal_id,
-        "birth_date": "1980-05-01",
-        "phone": person.phone,
-        "address": {
-            "line": "12 หมู่ 3",
-            "province": "50",
-            "district": "5001",
-            "subdistrict": "500101",
-            "postal_code": "50200",
-        },
-        "household_size": 4,
-        "monthly_income": "2500.00",
-        "income_source": "wage",
-        "housing": "rent",
-        "has_welfare_card": "yes",
-        "reason": "รายได้ไม่พอเลี้ยงครอบครัว",
-        "requested_amount": "3000.00",
-        "bank_account": {"bank": "006", "number": "1234567890"},
-        "declaration": True,
-    }
-
-
 def submitted(person: User, office: Office) -> Application:
     """Applied online through the services, the bank book a real PDF."""
     service = Service.objects.get(code="low-income-family-assistance")
     application = application_start(
         service=service, applicant=person, office=office, actor=person
     )
-    application_save(application=application, values=answers(person), actor=person)
+    application_save(
+        application=application, values=sample_answers(person), actor=person
+    )
     attachment_store(
         application=application,
         field_key="bank_book",

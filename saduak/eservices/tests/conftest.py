@@ -12,35 +12,14 @@ from saduak.accounts.models import User
 from saduak.areas.models import Office
 from saduak.eservices.catalogue import builtin_services_install
 from saduak.eservices.models import Application, Attachment, Service
+from saduak.eservices.samples import sample_answers
 
 LOW_INCOME = "low-income-family-assistance"
 
 
 def complete_answers(applicant: User) -> dict[str, Any]:
     """Every required answer of the low-income subsidy's form."""
-    return {
-        "full_name": applicant.full_name,
-        "personal_id": applicant.personal_id,
-        "birth_date": "1980-05-01",
-        "phone": "0812345678",
-        "address": {
-            "line": "12 หมู่ 3",
-            "province": "50",
-            "district": "5001",
-            "subdistrict": "500101",
-            "postal_code": "50200",
-        },
-        "household_size": 4,
-        "monthly_income": "2500.00",
-        "income_source": "wage",
-        "dependants": ["elderly"],
-        "housing": "rent",
-        "has_welfare_card": "yes",
-        "reason": "รายได้ไม่พอเลี้ยงครอบครัว",
-        "requested_amount": "3000.00",
-        "bank_account": {"bank": "006", "number": "1234567890"},
-        "declaration": True,
-    }
+    return sample_answers(applicant)
 
 
 def attach(application: Application, field_key: str = "bank_book") -> Attachment:
