@@ -15,7 +15,10 @@ from saduak.core.errors import DomainError, InvalidInput
 from saduak.core.personal_id import clean_personal_id
 from saduak.identity.data_access import partner_check_record, partner_uses_today
 from saduak.identity.models import AccessChannel, CardStatus, Partner
-from saduak.identity.registry import RegistryRecord, RegistryUnavailable, civil_registry
+from saduak.identity.registry import (
+    RegistryRecord,
+    registry_lookup,
+)
 from saduak.identity.services import same_name
 
 
@@ -82,13 +85,7 @@ def identity_check(
     except ValidationError as error:
         raise InvalidInput(error.messages[0], field="personal_id") from None
     _check_limits(partner)
-    try:
-        record = civil_registry().lookup(cleaned)
-    except RegistryUnavailable:
-        raise DomainError(
-            _("The civil registry cannot be reached. Try again in a few minutes."),
-            code="registry-unavailable",
-        ) from None
+    record = registry_lookup(cleaned)
     result = _compare(record, first_name, last_name, birth_date)
     partner_check_record(
         partner=partner,

@@ -15,7 +15,9 @@ from typing import Protocol
 import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
+from saduak.core.errors import DomainError
 from saduak.identity.models import CardStatus, RegistryPerson
 
 
@@ -137,3 +139,16 @@ def civil_registry() -> CivilRegistry:
     if backend == "demo":
         return DemoCivilRegistry()
     raise ImproperlyConfigured(f"Unknown CIVIL_REGISTRY_BACKEND {backend!r}.")
+
+
+def registry_lookup(personal_id: str) -> RegistryRecord | None:
+    """The person the civil registry holds under `personal_id` (None: nobody).
+    A registry that cannot be asked is a DomainError `registry-unavailable`
+    saying to try again, for pages and the API alike."""
+    try:
+        return civil_registry().lookup(personal_id)
+    except RegistryUnavailable:
+        raise DomainError(
+            _("The civil registry cannot be reached. Try again in a few minutes."),
+            code="registry-unavailable",
+        ) from None

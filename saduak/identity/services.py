@@ -30,7 +30,9 @@ from saduak.identity.models import (
     TermsVersion,
     hash_code,
 )
-from saduak.identity.registry import RegistryUnavailable, civil_registry
+from saduak.identity.registry import (
+    registry_lookup,
+)
 
 REGISTRY_OFFICES = frozenset({OfficeKind.DISTRICT_REGISTRY, OfficeKind.LOCAL_REGISTRY})
 
@@ -67,13 +69,7 @@ def _check_against_registry(card: CardDetails) -> None:
             % {"day": format_date_be(card.card_expiry)},
             field="card_expiry",
         )
-    try:
-        record = civil_registry().lookup(card.personal_id)
-    except RegistryUnavailable:
-        raise DomainError(
-            _("The civil registry cannot be reached. Try again in a few minutes."),
-            code="registry-unavailable",
-        ) from None
+    record = registry_lookup(card.personal_id)
     if record is None:
         raise RegistryMismatch(
             _(

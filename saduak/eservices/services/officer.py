@@ -17,13 +17,15 @@ from saduak.accounts.scoping import ACTING_ROLES, reach_of
 from saduak.accounts.services import user_create
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
-from saduak.core.errors import DomainError, InvalidInput, PermissionDeniedError
+from saduak.core.errors import InvalidInput, PermissionDeniedError
 from saduak.core.personal_id import clean_personal_id
 from saduak.eservices.models import Application
 from saduak.eservices.permissions import can_see_as_staff
 from saduak.identity.data_access import data_access_record
 from saduak.identity.models import AccessChannel, CardStatus
-from saduak.identity.registry import RegistryUnavailable, civil_registry
+from saduak.identity.registry import (
+    registry_lookup,
+)
 from saduak.identity.services import same_name
 
 # The data item a citizen reads on "who used my data" for an application.
@@ -109,13 +111,7 @@ def application_registry_check(
             _("This application belongs to an office outside your area.")
         )
     applicant = application.applicant
-    try:
-        record = civil_registry().lookup(applicant.personal_id)
-    except RegistryUnavailable:
-        raise DomainError(
-            _("The civil registry cannot be reached. Try again in a few minutes."),
-            code="registry-unavailable",
-        ) from None
+    record = registry_lookup(applicant.personal_id)
     if record is None:
         result = RegistryCheck(found=False)
     else:
@@ -188,13 +184,7 @@ def applicant_for_recording(
         return citizen_record_view(
             officer=officer, office=office, personal_id=cleaned
         ), False
-    try:
-        record = civil_registry().lookup(cleaned)
-    except RegistryUnavailable:
-        raise DomainError(
-            _("The civil registry cannot be reached. Try again in a few minutes."),
-            code="registry-unavailable",
-        ) from None
+    record = registry_lookup(cleaned)
     if record is None:
         raise InvalidInput(
             _("The civil registry has no person with this ID. Check the number."),

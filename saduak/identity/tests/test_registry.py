@@ -75,3 +75,16 @@ def test_the_http_registry_says_none_for_404_and_unavailable_for_errors():
         registry_answering(503).lookup("1100000000016")
     with pytest.raises(RegistryUnavailable):
         registry_answering(200, {"unexpected": True}).lookup("1100000000016")
+
+
+def test_a_registry_that_cannot_be_asked_is_a_refusal_saying_to_try_again(
+    monkeypatch,
+):
+    from saduak.core.errors import DomainError
+    from saduak.identity import registry
+
+    monkeypatch.setattr(registry, "civil_registry", lambda: registry_answering(503))
+    with pytest.raises(DomainError) as refused:
+        registry.registry_lookup("1100000000016")
+    assert refused.value.code == "registry-unavailable"
+    assert registry.registry_lookup.__module__ == "saduak.identity.registry"
