@@ -275,10 +275,12 @@ def _digits(value: str, line: int, label: str) -> int:
 
 
 def _outcome(code: str, reason: str) -> tuple[bool, str]:
+    """Whether paid, and the bank's own words when it gave any (the code's
+    meaning is looked up when shown, in the reader's language)."""
     paid = code == PAID_CODE
     if paid:
         return True, ""
-    return False, reason or str(RESULT_CODES[code])
+    return False, reason
 
 
 def _unknown_code(line: int, code: str) -> BankFileError:

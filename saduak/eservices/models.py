@@ -452,3 +452,15 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.amount} {self.status}"
+
+    @property
+    def failure_text(self) -> str:
+        """Why the bank refused it, in the reader's language: the meaning of
+        the bank's result code, then the bank's own words if it gave any."""
+        from saduak.eservices.bank_files_ktb import RESULT_CODES
+
+        code, _space, words = self.failure_reason.partition(" ")
+        meaning = RESULT_CODES.get(code)
+        if meaning is None:
+            return self.failure_reason
+        return f"{meaning} ({words})" if words else str(meaning)

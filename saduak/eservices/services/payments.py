@@ -597,7 +597,7 @@ def _mark_failed(
         actor=actor,
         for_applicant=False,
         message=_("The bank could not transfer the money: %(reason)s")
-        % {"reason": payment.failure_reason},
+        % {"reason": payment.failure_text},
         data={"batch": payment.batch.reference, "code": line.code},
     )
     audit_record(

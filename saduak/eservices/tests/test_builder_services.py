@@ -1,8 +1,10 @@
 """The builder's services: a service and its versions, field-level editing of
 a draft, checks that refuse malformed pieces, and publishing."""
 
+from collections.abc import Iterator
+
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from saduak.accounts.choices import Role
 from saduak.areas.models import Office
@@ -13,6 +15,13 @@ from saduak.eservices.models import Application, Service, ServiceVersion
 from saduak.eservices.services import builder
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """The messages these tests read are the English source texts."""
+    with translation.override("en"):
+        yield
 
 
 def text(thai, english=""):

@@ -1,8 +1,10 @@
 import io
 import os
 import tempfile
+from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 
 from saduak.core.errors import InvalidInput
 from saduak.eservices.choices import ScanStatus
@@ -13,6 +15,13 @@ from saduak.eservices.tests.document_fixtures import (
     clamd_stub,
     unused_tcp_address,
 )
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """The messages these tests read are the English source texts."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

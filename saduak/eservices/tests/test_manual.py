@@ -1,10 +1,20 @@
 """The citizen's manual: checked, trimmed, complete before publishing."""
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from saduak.core.errors import InvalidInput
 from saduak.eservices.manual import manual_clean
 from saduak.eservices.tests.test_builder_services import MANUAL
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """The messages these tests read are the English source texts."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_complete_manual_is_kept_and_trimmed():

@@ -277,7 +277,9 @@ def test_the_bank_result_marks_paid_and_failed_and_the_paid_citizen_gets_an_sms(
     assert paid_payment.bank_reference == "KTB0001"
     failed_payment = Payment.objects.get(application=failed)
     assert failed_payment.status == PaymentStatus.FAILED
-    assert failed_payment.failure_reason.startswith("02 ")
+    assert failed_payment.failure_reason == "02"
+    with translation.override("en"):
+        assert failed_payment.failure_text == "The account is closed"
     batch.refresh_from_db()
     assert batch.status == BatchStatus.RECONCILED
     assert batch.reconciled_at is not None

@@ -1,12 +1,21 @@
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from saduak.core.errors import InvalidInput
 from saduak.eservices.builtins import BUILTIN_SERVICES, five_steps
 from saduak.eservices.choices import Action
 from saduak.eservices.workflow import workflow_from_definition
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """The messages these tests read are the English source texts."""
+    with translation.override("en"):
+        yield
 
 
 def definition() -> dict[str, Any]:
