@@ -8,7 +8,9 @@ slow."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +20,11 @@ from saduak.accounts.models import User
 from saduak.accounts.scoping import reach_of, read_reach
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office
-from saduak.core.errors import PermissionDeniedError
+from saduak.core.errors import NotFound, PermissionDeniedError
+from saduak.core.models import in_current_language
 from saduak.eservices.choices import ApplicationStatus, StageKind, VersionStatus
 from saduak.eservices.models import Application, Service, ServiceVersion
-from saduak.eservices.versions import workflow_of
+from saduak.eservices.versions import published_workflows
 
 OPEN_STATUSES = (ApplicationStatus.IN_PROGRESS, ApplicationStatus.RETURNED)
 COUNT_BOUND = 1000
@@ -49,6 +52,19 @@ ROW_FIELDS = (
     "claimed_by__id",
     "claimed_by__first_name",
     "claimed_by__last_name",
+)
+# What the queue page reads of its office: the name, and the province and
+# district the reach checks (not the address, hours or counters).
+OFFICE_FIELDS = (
+    "id",
+    "code",
+    "kind",
+    "name_th",
+    "name_en",
+    "province_id",
+    "district_id",
+    "parent_id",
+    "is_active",
 )
 
 
@@ -109,6 +125,38 @@ def bounded_count(queryset: QuerySet, bound: int = COUNT_BOUND) -> BoundedCount:
     """How many rows, counting at most `bound` + 1 of them."""
     found = queryset.order_by()[: bound + 1].count()
     return BoundedCount(min(found, bound), found > bound)
+
+
+def bounded_counts(
+    querysets: list[QuerySet], bound: int = COUNT_BOUND
+) -> list[BoundedCount]:
+    """`bounded_count` of each queryset, in one query: a UNION ALL of the
+    bounded counts, so a page with four tabs pays one round trip, not four."""
+    if not querysets:
+        return []
+    parts: list[str] = []
+    params: list[Any] = []
+    for number, queryset in enumerate(querysets):
+        bounded = queryset.order_by().values("pk")[: bound + 1]
+        sql, part_params = bounded.query.get_compiler(using=bounded.db).as_sql()
+        # The ORM's own SQL, its values passed as parameters.
+        parts.append(f"SELECT {number}, COUNT(*) FROM ({sql}) AS b{number}")  # noqa: S608
+        params.extend(part_params)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = {int(number): int(count) for number, count in cursor.fetchall()}
+    return [
+        BoundedCount(min(found[number], bound), found[number] > bound)
+        for number in range(len(querysets))
+    ]
+
+
+def queue_office(code: str) -> Office:
+    """The office of a queue page by its code, with only what the page reads."""
+    office = Office.objects.only(*OFFICE_FIELDS).filter(code=code).first()
+    if office is None:
+        raise NotFound(_("There is no office with code %(code)s.") % {"code": code})
+    return office
 
 
 def ensure_reaches_office(user: User, office: Office) -> None:
@@ -176,7 +224,7 @@ def _versions_in_use() -> list[ServiceVersion]:
             status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED],
             service__is_active=True,
         )
-        .only("id", "status", "workflow", "service_id")
+        .only("id", "status", "service_id")
         .order_by("status", "service_id", "-number")
     )
 
@@ -186,16 +234,23 @@ def queue_stages(*, user: User, office: Office) -> list[QueueStage]:
     several services are one tab), each with a bounded count of the office's
     open applications in it. Only the stages the user acts in, unless the user
     acts in none (an auditor, a province reading a district): then every stage,
-    read-only. One count query per stage."""
+    read-only. Two queries: the versions in use (their workflows are kept per
+    process) and the counts."""
     ensure_reaches_office(user, office)
+    versions = _versions_in_use()
+    workflows = published_workflows(versions)
+    acts: dict[tuple[str, ...], bool] = {}
     stages: dict[str, tuple[str, str, bool]] = {}
-    for version in _versions_in_use():
-        for stage in workflow_of(version).stages:
+    for version in versions:
+        for stage in workflows[version.pk].stages:
             if stage.kind == StageKind.END:
                 continue
-            can_act = reach_of(
-                user, [Role(role) for role in stage.roles]
-            ).covers_office(office)
+            can_act = acts.get(stage.roles)
+            if can_act is None:
+                can_act = reach_of(
+                    user, [Role(role) for role in stage.roles]
+                ).covers_office(office)
+                acts[stage.roles] = can_act
             known = stages.get(stage.code)
             if known is None:
                 stages[stage.code] = (stage.label, stage.kind, can_act)
@@ -204,15 +259,12 @@ def queue_stages(*, user: User, office: Office) -> list[QueueStage]:
     acting = {code: item for code, item in stages.items() if item[2]}
     chosen = acting or stages
     queryset = open_applications(office)
+    counts = bounded_counts([queryset.filter(stage=code) for code in chosen])
     return [
-        QueueStage(
-            code,
-            label,
-            kind,
-            bounded_count(queryset.filter(stage=code)),
-            can_act,
+        QueueStage(code, label, kind, count, can_act)
+        for (code, (label, kind, can_act)), count in zip(
+            chosen.items(), counts, strict=True
         )
-        for code, (label, kind, can_act) in chosen.items()
     ]
 
 
@@ -226,3 +278,20 @@ def queue_offices(user: User) -> QuerySet[Office]:
         .filter(Q(kind=OfficeKind.DISTRICT_OFFICE) | Q(pk__in=named))
         .order_by("province_id", "district_id", "code")
     )
+
+
+def queue_office_choices(user: User, limit: int = 1000) -> list[tuple[str, str]]:
+    """(code, name) of the offices of the page's office picker, at most
+    `limit` (HQ reaches about a thousand: tuples, not model rows). None to
+    pick from for a user whose reach names one office at most."""
+    reach = read_reach(user)
+    if not (reach.everything or reach.provinces or reach.districts) and (
+        len(reach.offices) < 2
+    ):
+        return []
+    return [
+        (code, in_current_language(name_th, name_en))
+        for code, name_th, name_en in queue_offices(user).values_list(
+            "code", "name_th", "name_en"
+        )[:limit]
+    ]

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from saduak.accounts.choices import Role
 from saduak.accounts.models import User
+from saduak.accounts.scoping import read_reach
 from saduak.appointments.references import new_reference
 from saduak.areas.models import Office
-from saduak.core.errors import PermissionDeniedError
+from saduak.core.errors import NotFound, PermissionDeniedError
 from saduak.eservices.choices import ApplicationStatus
 from saduak.eservices.models import Application, Service
 from saduak.eservices.selectors.applications import published_version
@@ -19,7 +20,10 @@ from saduak.eservices.selectors.queue import (
     BoundedCount,
     QueueCursor,
     bounded_count,
+    bounded_counts,
     office_queue,
+    queue_office,
+    queue_office_choices,
     queue_offices,
     queue_stages,
 )
@@ -246,3 +250,69 @@ def test_counts_stop_at_the_bound(make_open, district_office):
     assert counted == BoundedCount(3, True)
     assert str(counted) == "3+"
     assert str(bounded_count(Application.objects.all(), bound=10)) == "4"
+
+
+def test_the_counts_of_several_stages_are_bounded_in_one_query(
+    make_open, district_office, django_assert_num_queries
+):
+    for _ in range(4):
+        make_open(district_office, due=today())
+    make_open(district_office, stage="committee", due=today())
+    open_cases = Application.objects.filter(office=district_office)
+
+    with django_assert_num_queries(1):
+        counted = bounded_counts(
+            [
+                open_cases.filter(stage="intake"),
+                open_cases.filter(stage="committee"),
+                open_cases.filter(stage="payment"),
+            ],
+            bound=3,
+        )
+
+    assert counted == [
+        BoundedCount(3, True),
+        BoundedCount(1, False),
+        BoundedCount(0, False),
+    ]
+    assert bounded_counts([]) == []
+
+
+def test_the_stages_cost_two_queries_once_the_workflows_are_kept(
+    make_open, district_admin, district_office, django_assert_num_queries
+):
+    make_open(district_office, due=today())
+    queue_stages(user=district_admin, office=district_office)  # roles, workflows
+
+    with django_assert_num_queries(2):
+        stages = queue_stages(user=district_admin, office=district_office)
+
+    assert [stage.code for stage in stages] == ["intake", "fact_check", "committee"]
+    assert str(stages[0].count) == "1"
+
+
+def test_the_queue_office_is_found_by_its_code_or_not_at_all(district_office):
+    office = queue_office("do-5001")
+
+    assert office.pk == district_office.pk
+    assert office.district_id == district_office.district_id
+    with pytest.raises(NotFound):
+        queue_office("do-0000")
+
+
+def test_the_office_picker_lists_the_reach_and_skips_a_single_office(
+    make_staff, small_map, django_assert_num_queries
+):
+    officer = make_staff(Role.COUNTER_OFFICER, "do-5001")
+    provincial = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
+    read_reach(officer)  # the roles are loaded once per user object
+
+    with django_assert_num_queries(0):
+        assert queue_office_choices(officer) == []
+    choices = queue_office_choices(provincial)
+
+    assert [code for code, _name in choices] == list(
+        queue_offices(provincial).values_list("code", flat=True)
+    )
+    assert {"do-5001", "do-5002"} <= {code for code, _name in choices}
+    assert len(queue_office_choices(provincial, limit=1)) == 1

@@ -71,6 +71,8 @@ def test_the_queue_costs_the_same_queries_with_more_rows(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # The first page reads the workflows, which the process then keeps.
+    client.get(staff("queue", "do-5001"))
     with CaptureQueriesContext(connection) as few:
         client.get(staff("queue", "do-5001"))
     for _ in range(4):

@@ -4,7 +4,7 @@ actions the workflow allows the officer now (claim, release, note, forward,
 return, reject, approve)."""
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.areas.selectors import office_get
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
 from saduak.eservices.choices import (
     Action,
@@ -54,6 +53,14 @@ def staff_url(name: str, *args: Any) -> str:
     return reverse(f"{NAMESPACE}:{name}", args=args)
 
 
+def application_links(references: list[str]) -> list[str]:
+    """The officers' address of each application, reversed once for a list
+    rather than once a row."""
+    slot = "REFERENCE"
+    head, _slot, tail = staff_url("application", slot).rpartition(slot)
+    return [f"{head}{quote(reference, safe='')}{tail}" for reference in references]
+
+
 @staff_required
 @never_cache
 def queue_home(request: HttpRequest) -> HttpResponse:
@@ -74,7 +81,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     """One office's open applications at one stage, earliest due first, with
     the stages as tabs and "next page" by cursor."""
     user = acting_user(request)
-    office = office_get(code)
+    office = queue_selectors.queue_office(code)
     stages = queue_selectors.queue_stages(user=user, office=office)
     codes = [stage.code for stage in stages]
     stage_code = request.GET.get("stage") or (codes[0] if codes else "")
@@ -112,7 +119,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         "eservices/staff/queue.html",
         {
             "office": office,
-            "offices": list(queue_selectors.queue_offices(user)[:1000]),
+            "offices": queue_selectors.queue_office_choices(user),
             "stages": stages,
             "current": current,
             "form": form,
@@ -120,10 +127,15 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
             "rows": [
                 {
                     "application": row,
+                    "url": url,
                     "overdue": bool(row.stage_due_on and row.stage_due_on < page.today),
                     "returned": row.status == ApplicationStatus.RETURNED,
                 }
-                for row in page.rows
+                for row, url in zip(
+                    page.rows,
+                    application_links([row.reference for row in page.rows]),
+                    strict=True,
+                )
             ],
             "next_query": urlencode({**kept, "after": page.next_cursor.encode()})
             if page.next_cursor
