@@ -33,10 +33,7 @@ from saduak.eservices.services.applications import (
 )
 from tests.browser.conftest import PHONE, assert_accessible
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("saduak.eservices.tests.officer_urls"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct horse battery"
 DESKTOP = {"width": 1280, "height": 900}

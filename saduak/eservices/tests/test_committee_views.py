@@ -11,10 +11,7 @@ from saduak.eservices.models import CommitteeDecision, CommitteeMeeting
 from saduak.eservices.services.committee import committee_meeting_create
 from saduak.eservices.tests.pipeline import committee_application
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.urls("saduak.eservices.tests.officer_urls"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def staff(name: str, *args: object) -> str:

@@ -17,10 +17,7 @@ from saduak.eservices.tests.pipeline import (
     submitted_application,
 )
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.urls("saduak.eservices.tests.officer_urls"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -14,10 +14,7 @@ from saduak.eservices.services.applications import application_act
 from saduak.eservices.tests.pipeline import submitted_application
 from saduak.identity.models import AccessChannel, DataAccess
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.urls("saduak.eservices.tests.officer_urls"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def staff(name: str, *args: object, language: str = "en") -> str:
