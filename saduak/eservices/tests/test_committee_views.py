@@ -107,6 +107,9 @@ def test_ticked_cases_are_added_in_bulk_decided_and_the_minutes_download(
     assert meeting.status == MeetingStatus.CLOSED
     assert minutes["Content-Type"] == "application/pdf"
     assert minutes.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(
+        action="eservices.committee.minutes", target_id=str(meeting.pk)
+    ).exists()
 
 
 def test_a_row_without_an_amount_is_refused_on_its_row_and_nothing_is_saved(

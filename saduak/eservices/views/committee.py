@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas.models import Office
 from saduak.areas.selectors import office_get
+from saduak.audit.services import audit_record
 from saduak.core.errors import DomainError, NotFound
 from saduak.core.forms import add_domain_error, posted_id
 from saduak.eservices.forms_staff import DecisionForm, MeetingForm
@@ -258,9 +259,17 @@ def case_remove(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
 @never_cache
 @require_GET
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    """The minutes as PDF (a draft while the meeting is open)."""
+    """The minutes as PDF (a draft while the meeting is open). They name the
+    applicants, so each download is an audit event."""
     meeting = _meeting(request, pk)
-    response = HttpResponse(minutes_pdf(meeting), content_type="application/pdf")
+    content = minutes_pdf(meeting)
+    audit_record(
+        actor=acting_user(request),
+        action="eservices.committee.minutes",
+        target=meeting,
+        office=meeting.office,
+    )
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{minutes_filename(meeting)}.pdf"'
     )
