@@ -28,11 +28,12 @@ from saduak.core.errors import (
     NotFound,
     PermissionDeniedError,
 )
-from saduak.eservices.choices import ApplicationStatus, EventKind
+from saduak.eservices.choices import Action, ApplicationStatus, EventKind
 from saduak.eservices.documents import crypto
 from saduak.eservices.documents.antivirus import upload_scan
 from saduak.eservices.documents.sniffing import kind_of_upload, name_for_kind
 from saduak.eservices.models import Application, ApplicationEvent, Attachment
+from saduak.eservices.permissions import can_fill
 
 logger = logging.getLogger(__name__)
 
@@ -310,9 +311,23 @@ def _closing(first: bytes, chunks: Iterator[bytes], stored: File) -> Iterator[by
         stored.close()
 
 
+def _returned_at(application: Application) -> Any:
+    """When a returned application was last returned (None for a draft)."""
+    if application.status != ApplicationStatus.RETURNED:
+        return None
+    return (
+        application.events.filter(kind=EventKind.ACTION, action=Action.RETURN)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+
+
 def attachment_remove(*, attachment: Attachment, actor: User) -> Attachment:
-    """Takes a document off an application: the applicant, for a file they
-    uploaded while the application is a draft or returned to them.
+    """Takes a document off an application: whoever uploaded it (the
+    applicant, or the officer recording the application for them), while the
+    application is a draft, or returned and the file came after the return
+    (what the officers already had stays).
 
     Locks the application row. Sets `removed_at`, writes the audit event
     `eservices.attachment.remove`, and deletes the stored object after commit
@@ -326,10 +341,6 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> Attachment:
         locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
         if locked.removed_at is not None:
             raise NotFound()
-        if actor.pk != application.applicant_id or locked.uploaded_by_id != actor.pk:
-            raise PermissionDeniedError(
-                _("Only the applicant who uploaded a document may remove it.")
-            )
         if application.status not in APPLICANT_EDITABLE:
             raise Conflict(
                 _(
@@ -337,6 +348,21 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> Attachment:
                     "draft or returned to you."
                 ),
                 code="not-editable",
+            )
+        # The applicant, or the officer recording the application for them:
+        # each removes only what they uploaded themselves.
+        if locked.uploaded_by_id != actor.pk or not can_fill(actor, application):
+            raise PermissionDeniedError(
+                _("Only the applicant who uploaded a document may remove it.")
+            )
+        returned_at = _returned_at(application)
+        if returned_at is not None and locked.uploaded_at < returned_at:
+            raise Conflict(
+                _(
+                    "The officers already have this document, so it stays with "
+                    "the application. Add a new one instead."
+                ),
+                code="document-received",
             )
         locked.removed_at = timezone.now()
         locked.save(update_fields=["removed_at"])
