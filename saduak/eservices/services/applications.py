@@ -111,6 +111,14 @@ def _notify(application: Application, template_key: str, **context: str) -> None
     )
 
 
+def application_notify(
+    application: Application, *, status: str, message: str = ""
+) -> None:
+    """After commit, tells the applicant of something that is not a stage move
+    (a refused transfer): `status` and `message` already in their language."""
+    _notify(application, APPLICATION_UPDATED.key, status=status, message=message)
+
+
 # --- Drafts --------------------------------------------------------------------------
 
 

@@ -50,7 +50,10 @@ from saduak.eservices.selectors.payments import (
     payable_account,
     payable_applications,
 )
-from saduak.eservices.services.applications import application_mark_paid
+from saduak.eservices.services.applications import (
+    application_mark_paid,
+    application_notify,
+)
 from saduak.eservices.versions import workflow_of
 from saduak.notifications.services import notification_notify_user
 
@@ -595,7 +598,7 @@ def _mark_failed(
         occurred_at=now,
         kind=EventKind.PAYMENT,
         actor=actor,
-        for_applicant=False,
+        for_applicant=True,
         message=_("The bank could not transfer the money: %(reason)s")
         % {"reason": payment.failure_text},
         data={"batch": payment.batch.reference, "code": line.code},
@@ -612,6 +615,16 @@ def _mark_failed(
         },
         office=application.office,
     )
+    with translation.override(application.applicant.preferred_language or "th"):
+        application_notify(
+            application,
+            status=_("the transfer to your account did not go through"),
+            message=_(
+                "The bank said: %(reason)s. The office will contact you about "
+                "another account."
+            )
+            % {"reason": payment.failure_text},
+        )
 
 
 def money_text(amount: Decimal, language: str) -> str:

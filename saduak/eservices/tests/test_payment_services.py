@@ -295,6 +295,12 @@ def test_the_bank_result_marks_paid_and_failed_and_the_paid_citizen_gets_an_sms(
     assert not Notification.objects.filter(
         template_key="eservices.payment.paid", recipient=failed.applicant
     ).exists()
+    told = Notification.objects.filter(
+        template_key="eservices.application.updated", recipient=failed.applicant
+    ).last()
+    assert told is not None
+    assert failed.reference in told.body
+    assert failed.events.filter(kind="payment", for_applicant=True).exists()
 
 
 def test_an_english_speaking_citizen_reads_the_amount_in_thb(
