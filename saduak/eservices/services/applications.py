@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
-from saduak.accounts.scoping import reach_of
+from saduak.accounts.scoping import ACTING_ROLES, reach_of
 from saduak.appointments.references import new_reference
 from saduak.areas.models import Office
 from saduak.areas.working_days import add_working_days, working_days_between
@@ -45,7 +45,10 @@ from saduak.eservices.models import (
 )
 from saduak.eservices.notices import APPLICATION_SUBMITTED, APPLICATION_UPDATED
 from saduak.eservices.permissions import FILLABLE, can_fill, can_see_as_staff
-from saduak.eservices.selectors.applications import published_version
+from saduak.eservices.selectors.applications import (
+    offices_for_service,
+    published_version,
+)
 from saduak.eservices.versions import workflow_of
 from saduak.eservices.workflow import Stage
 from saduak.notifications.services import notification_notify_user
@@ -139,8 +142,6 @@ def application_start(
     The office must take this service's applications. Audited as
     `eservices.application.start`.
     """
-    from saduak.eservices.selectors.applications import offices_for_service
-
     version = published_version(service)
     if not offices_for_service(service).filter(pk=office.pk).exists():
         raise InvalidInput(
@@ -155,7 +156,7 @@ def application_start(
                 _("Say how the application came in: counter, referral or field visit."),
                 field="channel",
             )
-        if not reach_of(actor).covers_office(office):
+        if not reach_of(actor, ACTING_ROLES).covers_office(office):
             raise PermissionDeniedError(
                 _("You can record applications only for offices in your area.")
             )
