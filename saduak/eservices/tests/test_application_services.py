@@ -403,3 +403,20 @@ def test_an_answer_the_conditions_now_hide_is_dropped_on_save(
         application=draft, values={"income_source": "wage"}, actor=applicant
     )
     assert "income_source_other" not in saved.answers
+
+
+def test_an_auditor_who_sees_everything_still_cannot_record_an_application(
+    low_income: Service, applicant: User, district_office: Office, make_staff: Any
+) -> None:
+    from saduak.accounts.choices import Role
+
+    auditor = make_staff(Role.AUDITOR, "hq")
+    with pytest.raises(PermissionDeniedError):
+        application_start(
+            service=low_income,
+            applicant=applicant,
+            office=district_office,
+            actor=auditor,
+            channel=Channel.COUNTER,
+        )
+    assert not Application.objects.exists()
