@@ -17,6 +17,7 @@ from saduak.core.errors import DomainError
 from saduak.core.problems import invalid_params_from_errors, problem_response
 from saduak.eservices.api import router as eservices_router
 from saduak.eservices.api_documents import documents_router as eservice_documents_router
+from saduak.eservices.api_staff import staff_router
 from saduak.feedback.api import router as feedback_router
 from saduak.identity.api import router as identity_router
 
@@ -48,6 +49,7 @@ api.add_router("/appointments", appointments_router, tags=["appointments"])
 api.add_router("/happiness", feedback_router, tags=["happiness vote"])
 api.add_router("/eservices", eservices_router, tags=["e-services"])
 api.add_router("/eservices", eservice_documents_router)
+api.add_router("/eservices/staff", staff_router, tags=["e-services (staff)"])
 
 
 @api.exception_handler(ValidationError)

@@ -30,6 +30,7 @@ from saduak.eservices.schemas import (
 )
 from saduak.eservices.selectors import applications as selectors
 from saduak.eservices.services import applications as services
+from saduak.eservices.services.officer import application_view_record
 from saduak.eservices.versions import workflow_of
 
 router = Router()
@@ -221,4 +222,6 @@ def application_act(
         message=payload.message,
         amount=payload.amount,
     )
+    # The answer carries the applicant's answers: a staff read of their data.
+    application_view_record(application=application, viewer=user)
     return _application_out(application, for_applicant=False)

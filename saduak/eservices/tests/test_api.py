@@ -135,6 +135,10 @@ def test_an_officer_action_the_stage_does_not_allow_is_refused_with_the_reason(
     moved = staff.post(url, {"action": "forward"}, content_type="application/json")
     assert moved.status_code == 200
     assert moved.json()["stage"] == "fact_check"
+    # The answer holds the applicant's answers: the read is on their record.
+    assert AuditEvent.objects.filter(
+        action="eservices.application.view", actor=officer
+    ).exists()
     citizen_try = api.post(url, {"action": "forward"}, content_type="application/json")
     assert citizen_try.status_code == 403
 
