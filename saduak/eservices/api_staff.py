@@ -28,6 +28,7 @@ from saduak.eservices.models import (
     Payment,
     PaymentBatch,
 )
+from saduak.eservices.schemas import EventOut
 from saduak.eservices.selectors import queue as queue_selectors
 from saduak.eservices.selectors.applications import (
     application_for_staff,
@@ -86,13 +87,7 @@ class FactCheckOut(FactCheckIn):
     recorded_at: datetime
 
 
-class StaffEventOut(Schema):
-    occurred_at: datetime
-    kind: str
-    action: str
-    from_stage: str
-    to_stage: str
-    message: str
+class StaffEventOut(EventOut):
     actor: str | None
     for_applicant: bool = Field(description="False for internal notes and events.")
 
