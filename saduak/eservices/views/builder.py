@@ -119,6 +119,28 @@ def refusal(form: Any, error: DomainError) -> None:
     form.add_error(None, str(error.message))
 
 
+def editor_save(
+    request: HttpRequest,
+    version: ServiceVersion,
+    tab: str,
+    form: Any,
+    done: str,
+    change: Callable[[], Any],
+) -> HttpResponse | None:
+    """An edit from an editor's form: when the form is valid, `change` runs and
+    the editor's tab is shown again with `done`; None when the form (now with
+    the refusal at its top) must be shown again with what was typed."""
+    if not form.is_valid():
+        return None
+    try:
+        change()
+    except DomainError as error:
+        refusal(form, error)
+        return None
+    messages.success(request, done)
+    return redirect(version_url(version, tab))
+
+
 def posted_direction(request: HttpRequest) -> str:
     return builder.UP if request.POST.get("direction") == builder.UP else builder.DOWN
 

@@ -23,12 +23,12 @@ from saduak.eservices.models import ServiceVersion
 from saduak.eservices.services import builder
 from saduak.eservices.views.builder import (
     builder_required,
+    editor_save,
     one_click,
     posted_direction,
     refusal,
     version_context,
     version_get,
-    version_url,
 )
 from saduak.eservices.views.builder_preview import field_summary
 
@@ -103,21 +103,21 @@ def form_editor(request: HttpRequest, code: str, number: int) -> HttpResponse:
 def section_add(request: HttpRequest, code: str, number: int) -> HttpResponse:
     version = version_get(code, number)
     form = SectionForm(request.POST, prefix="new")
-    if form.is_valid():
-        taken = {section["key"] for section in _sections(version)}
-        try:
-            builder.form_section_add(
-                version=version,
-                key=form.section_key(taken),
-                title=form.title(),
-                actor=acting_user(request),
-            )
-        except DomainError as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The section is added."))
-            return redirect(version_url(version, "form"))
-    return _editor(request, version, new_section=form, status=400)
+    taken = {section["key"] for section in _sections(version)}
+    saved = editor_save(
+        request,
+        version,
+        "form",
+        form,
+        _("The section is added."),
+        lambda: builder.form_section_add(
+            version=version,
+            key=form.section_key(taken),
+            title=form.title(),
+            actor=acting_user(request),
+        ),
+    )
+    return saved or _editor(request, version, new_section=form, status=400)
 
 
 @builder_required
@@ -127,20 +127,20 @@ def section_update(
 ) -> HttpResponse:
     version = version_get(code, number)
     form = SectionForm(request.POST, renaming=True, prefix=f"s-{section_key}")
-    if form.is_valid():
-        try:
-            builder.form_section_update(
-                version=version,
-                section_key=section_key,
-                title=form.title(),
-                actor=acting_user(request),
-            )
-        except DomainError as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The section is renamed."))
-            return redirect(version_url(version, "form"))
-    return _editor(request, version, renaming=(section_key, form), status=400)
+    saved = editor_save(
+        request,
+        version,
+        "form",
+        form,
+        _("The section is renamed."),
+        lambda: builder.form_section_update(
+            version=version,
+            section_key=section_key,
+            title=form.title(),
+            actor=acting_user(request),
+        ),
+    )
+    return saved or _editor(request, version, renaming=(section_key, form), status=400)
 
 
 @builder_required

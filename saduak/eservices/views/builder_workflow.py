@@ -4,9 +4,8 @@ the workflow from being published are listed at the top."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,12 +19,11 @@ from saduak.eservices.models import ServiceVersion
 from saduak.eservices.services import builder
 from saduak.eservices.views.builder import (
     builder_required,
+    editor_save,
     one_click,
     posted_direction,
-    refusal,
     version_context,
     version_get,
-    version_url,
 )
 from saduak.eservices.workflow import KIND_ACTIONS
 
@@ -132,17 +130,17 @@ def workflow_editor(request: HttpRequest, code: str, number: int) -> HttpRespons
 def stage_add(request: HttpRequest, code: str, number: int) -> HttpResponse:
     version = version_get(code, number)
     form = StageForm(request.POST, prefix="new")
-    if form.is_valid():
-        try:
-            builder.workflow_stage_add(
-                version=version, stage=form.stage(), actor=acting_user(request)
-            )
-        except DomainError as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The stage is added."))
-            return redirect(version_url(version, "workflow"))
-    return _editor(request, version, new_stage=form, status=400)
+    saved = editor_save(
+        request,
+        version,
+        "workflow",
+        form,
+        _("The stage is added."),
+        lambda: builder.workflow_stage_add(
+            version=version, stage=form.stage(), actor=acting_user(request)
+        ),
+    )
+    return saved or _editor(request, version, new_stage=form, status=400)
 
 
 @builder_required
@@ -152,20 +150,20 @@ def stage_update(
 ) -> HttpResponse:
     version = version_get(code, number)
     form = StageForm(request.POST, prefix=f"st-{stage_code}")
-    if form.is_valid():
-        try:
-            builder.workflow_stage_update(
-                version=version,
-                stage_code=stage_code,
-                stage=form.stage(),
-                actor=acting_user(request),
-            )
-        except DomainError as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The stage is saved."))
-            return redirect(version_url(version, "workflow"))
-    return _editor(request, version, editing=(stage_code, form), status=400)
+    saved = editor_save(
+        request,
+        version,
+        "workflow",
+        form,
+        _("The stage is saved."),
+        lambda: builder.workflow_stage_update(
+            version=version,
+            stage_code=stage_code,
+            stage=form.stage(),
+            actor=acting_user(request),
+        ),
+    )
+    return saved or _editor(request, version, editing=(stage_code, form), status=400)
 
 
 @builder_required
@@ -206,21 +204,21 @@ def transition_add(request: HttpRequest, code: str, number: int) -> HttpResponse
     form = TransitionForm(
         request.POST, prefix="tr", stages=_stage_choices(_workflow(version))
     )
-    if form.is_valid():
-        try:
-            builder.workflow_transition_add(
-                version=version,
-                source=form.cleaned_data["source"],
-                action=form.cleaned_data["action"],
-                target=form.cleaned_data["target"],
-                actor=acting_user(request),
-            )
-        except DomainError as error:
-            refusal(form, error)
-        else:
-            messages.success(request, _("The transition is added."))
-            return redirect(version_url(version, "workflow"))
-    return _editor(request, version, new_transition=form, status=400)
+    saved = editor_save(
+        request,
+        version,
+        "workflow",
+        form,
+        _("The transition is added."),
+        lambda: builder.workflow_transition_add(
+            version=version,
+            source=form.cleaned_data["source"],
+            action=form.cleaned_data["action"],
+            target=form.cleaned_data["target"],
+            actor=acting_user(request),
+        ),
+    )
+    return saved or _editor(request, version, new_transition=form, status=400)
 
 
 @builder_required
