@@ -35,7 +35,7 @@ from saduak.eservices.models import (
     CommitteeMeeting,
     ServiceVersion,
 )
-from saduak.eservices.versions import workflow_of
+from saduak.eservices.versions import published_workflows, workflow_of
 
 MAX_CASES_PER_MEETING = 500
 REQUESTED_AMOUNT_FIELD = "requested_amount"
@@ -52,15 +52,18 @@ class DecisionInput:
 
 
 def committee_roles() -> set[str]:
-    """The roles that act at a committee stage of any service in use."""
-    roles: set[str] = set()
-    for version in ServiceVersion.objects.filter(
+    """The roles that act at a committee stage of any workflow in use (the
+    workflows come from the per-process memo, not read on every page)."""
+    versions = ServiceVersion.objects.filter(
         status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED]
-    ).only("id", "status", "workflow"):
-        for stage in workflow_of(version).stages:
-            if stage.kind == StageKind.COMMITTEE:
-                roles.update(stage.roles)
-    return roles
+    ).only("id", "status")
+    return {
+        role
+        for workflow in published_workflows(versions).values()
+        for stage in workflow.stages
+        if stage.kind == StageKind.COMMITTEE
+        for role in stage.roles
+    }
 
 
 def may_run_committee(user: User, office: Office) -> bool:
