@@ -16,7 +16,7 @@ from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user
 from saduak.appointments.references import normalise_reference
 from saduak.core.api_auth import STAFF_OR_MACHINE
-from saduak.core.errors import InvalidInput, NotFound
+from saduak.core.errors import InvalidInput
 from saduak.core.links import absolute_url
 from saduak.eservices.bank_files import MAX_RESULT_BYTES
 from saduak.eservices.models import (
@@ -34,6 +34,7 @@ from saduak.eservices.selectors.applications import (
     application_for_staff,
     application_timeline,
 )
+from saduak.eservices.selectors.committee import meeting_for_staff
 from saduak.eservices.selectors.payments import batch_for, batch_payments
 from saduak.eservices.services import applications as services
 from saduak.eservices.services import committee as committee_services
@@ -276,14 +277,8 @@ def application_get(request: HttpRequest, reference: str) -> Application:
     return application
 
 
-def _meeting(request: HttpRequest, meeting_id: int) -> CommitteeMeeting:
-    meeting = (
-        CommitteeMeeting.objects.select_related("office").filter(pk=meeting_id).first()
-    )
-    if meeting is None:
-        raise NotFound(_("There is no such meeting."))
-    queue_selectors.ensure_reaches_office(acting_user(request), meeting.office)
-    return meeting
+def _meeting(request: HttpRequest, pk: int) -> CommitteeMeeting:
+    return meeting_for_staff(user=acting_user(request), pk=pk)
 
 
 @staff_router.post(

@@ -22,6 +22,7 @@ from saduak.eservices.forms_staff import DecisionForm, MeetingForm
 from saduak.eservices.minutes import minutes_filename, minutes_pdf
 from saduak.eservices.models import Application, CommitteeMeeting
 from saduak.eservices.selectors.applications import application_for_staff
+from saduak.eservices.selectors.committee import meeting_for_staff
 from saduak.eservices.selectors.queue import ensure_reaches_office
 from saduak.eservices.services import committee as committee_services
 from saduak.eservices.services.committee import DecisionInput, may_run_committee
@@ -31,15 +32,7 @@ MEETINGS_SHOWN = 50
 
 
 def _meeting(request: HttpRequest, pk: int) -> CommitteeMeeting:
-    meeting = (
-        CommitteeMeeting.objects.select_related("office", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if meeting is None:
-        raise NotFound(_("There is no such meeting."))
-    ensure_reaches_office(acting_user(request), meeting.office)
-    return meeting
+    return meeting_for_staff(user=acting_user(request), pk=pk)
 
 
 def _meetings_page(
