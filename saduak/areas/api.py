@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
 from saduak.areas import selectors, services
 from saduak.areas.choices import OfficeKind
@@ -111,7 +112,12 @@ def list_national_holidays(
     return list(selectors.holiday_list(start=start))
 
 
-@router.post("/holidays", response={201: HolidayOut}, auth=STAFF_OR_MACHINE)
+@router.post(
+    "/holidays",
+    response={201: HolidayOut},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.HOLIDAY_NATIONAL_EDIT},
+)
 def add_national_holiday(request: HttpRequest, payload: HolidayIn) -> Status:
     holiday = services.holiday_add(
         actor=acting_user(request),
@@ -122,9 +128,14 @@ def add_national_holiday(request: HttpRequest, payload: HolidayIn) -> Status:
     return Status(201, holiday)
 
 
-@router.delete("/holidays/{holiday_id}", response={204: None}, auth=STAFF_OR_MACHINE)
-def remove_holiday(request: HttpRequest, holiday_id: int) -> Status:
-    services.holiday_remove(actor=acting_user(request), holiday_id=holiday_id)  # type: ignore[arg-type]
+@router.delete(
+    "/holidays/{day}",
+    response={204: None},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.HOLIDAY_NATIONAL_EDIT},
+)
+def remove_holiday(request: HttpRequest, day: date) -> Status:
+    services.holiday_remove(actor=acting_user(request), day=day)
     return Status(204, None)
 
 
@@ -147,7 +158,12 @@ def get_office(request: HttpRequest, code: str) -> Office:
     return selectors.office_get(code)
 
 
-@offices_router.patch("/{code}", response=OfficeDetailOut, auth=STAFF_OR_MACHINE)
+@offices_router.patch(
+    "/{code}",
+    response=OfficeDetailOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.OFFICE_UPDATE_CONTACT},
+)
 def update_office(request: HttpRequest, code: str, payload: OfficeContactIn) -> Office:
     office = selectors.office_get(code)
     values = payload.dict(exclude_unset=True, exclude_none=True)
@@ -156,7 +172,10 @@ def update_office(request: HttpRequest, code: str, payload: OfficeContactIn) -> 
 
 
 @offices_router.put(
-    "/{code}/opening-hours", response=OfficeDetailOut, auth=STAFF_OR_MACHINE
+    "/{code}/opening-hours",
+    response=OfficeDetailOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.OFFICE_SET_OPENING_HOURS},
 )
 def set_opening_hours(
     request: HttpRequest, code: str, payload: list[OpeningPeriod]
@@ -170,7 +189,10 @@ def set_opening_hours(
 
 
 @offices_router.put(
-    "/{code}/counters/{number}", response=CounterOut, auth=STAFF_OR_MACHINE
+    "/{code}/counters/{number}",
+    response=CounterOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.OFFICE_COUNTER_SAVE},
 )
 def save_counter(
     request: HttpRequest, code: str, number: int, payload: CounterIn
@@ -192,7 +214,10 @@ def list_office_holidays(
 
 
 @offices_router.post(
-    "/{code}/holidays", response={201: HolidayOut}, auth=STAFF_OR_MACHINE
+    "/{code}/holidays",
+    response={201: HolidayOut},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.OFFICE_CLOSURE_ADD},
 )
 def add_office_closure(request: HttpRequest, code: str, payload: HolidayIn) -> Status:
     office = selectors.office_get(code)
@@ -204,3 +229,16 @@ def add_office_closure(request: HttpRequest, code: str, payload: HolidayIn) -> S
         office=office,
     )
     return Status(201, holiday)
+
+
+@offices_router.delete(
+    "/{code}/holidays/{day}",
+    response={204: None},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.OFFICE_CLOSURE_REMOVE},
+)
+def remove_office_closure(request: HttpRequest, code: str, day: date) -> Status:
+    services.holiday_remove(
+        actor=acting_user(request), day=day, office=selectors.office_get(code)
+    )
+    return Status(204, None)

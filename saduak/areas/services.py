@@ -11,13 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from saduak.accounts.matrix import Action, ensure_may
 from saduak.accounts.models import User
 from saduak.areas.cache import bump_map_version
 from saduak.areas.models import Counter, Holiday, Office, OpeningHours
-from saduak.areas.permissions import (
-    ensure_can_edit_national_holidays,
-    ensure_can_manage_office,
-)
 from saduak.areas.signals import closure_added
 from saduak.audit.services import audit_record, changed_fields
 from saduak.core.errors import Conflict, InvalidInput, NotFound
@@ -31,7 +28,7 @@ def office_update_contact(*, office: Office, actor: User, **values: Any) -> Offi
     Requires the actor to manage the office (its district, province or HQ). Audited as
     `office.update` with the fields before and after.
     """
-    ensure_can_manage_office(actor, office)
+    ensure_may(actor, Action.OFFICE_UPDATE_CONTACT, office=office, public=True)
     unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -111,7 +108,7 @@ def office_set_opening_hours(
     Requires the actor to manage the office. Periods on a day must not overlap. Audited
     as `office.opening_hours`.
     """
-    ensure_can_manage_office(actor, office)
+    ensure_may(actor, Action.OFFICE_SET_OPENING_HOURS, office=office, public=True)
     _check_periods(periods)
     with transaction.atomic():
         office = Office.objects.select_for_update().get(pk=office.pk)
@@ -145,7 +142,7 @@ def counter_save(
 ) -> Counter:
     """Adds counter `number` to an office, or changes its labels and whether it is in
     use. Requires the actor to manage the office. Audited as `counter.save`."""
-    ensure_can_manage_office(actor, office)
+    ensure_may(actor, Action.OFFICE_COUNTER_SAVE, office=office, public=True)
     if not 1 <= number <= 999:
         raise InvalidInput(_("A counter number is from 1 to 999."), field="number")
     if not label_th.strip():
@@ -193,9 +190,9 @@ def holiday_add(
     managers). Audited as `holiday.add`; `closure_added` tells the apps that book
     days (appointments cancels that day's bookings and tells the people)."""
     if office is None:
-        ensure_can_edit_national_holidays(actor)
+        ensure_may(actor, Action.HOLIDAY_NATIONAL_EDIT)
     else:
-        ensure_can_manage_office(actor, office)
+        ensure_may(actor, Action.OFFICE_CLOSURE_ADD, office=office, public=True)
     if not name_th.strip():
         raise InvalidInput(_("Give the holiday a Thai name."), field="name_th")
     try:
@@ -226,23 +223,23 @@ def holiday_add(
     return holiday
 
 
-def holiday_remove(*, actor: User, holiday_id: int) -> None:
-    """Removes a holiday or an office closure. Same permissions as adding it. Audited
-    as `holiday.remove`."""
+def holiday_remove(*, actor: User, day: date, office: Office | None = None) -> None:
+    """Removes the national holiday on `day`, or `office`'s closure that day. Same
+    permissions as adding it. Audited as `holiday.remove`."""
     with transaction.atomic():
         # Locked so that two removals at once write one event and one refusal.
         holiday = (
             Holiday.objects.select_for_update(of=("self",))
             .select_related("office")
-            .filter(pk=holiday_id)
+            .filter(date=day, office=office)
             .first()
         )
+        if office is None:
+            ensure_may(actor, Action.HOLIDAY_NATIONAL_EDIT)
+        else:
+            ensure_may(actor, Action.OFFICE_CLOSURE_REMOVE, office=office, public=True)
         if holiday is None:
             raise NotFound(_("This holiday no longer exists."))
-        if holiday.office is None:
-            ensure_can_edit_national_holidays(actor)
-        else:
-            ensure_can_manage_office(actor, holiday.office)
         audit_record(
             actor=actor,
             action="holiday.remove",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from saduak.areas import views
+from saduak.core import converters  # noqa: F401  (registers <isodate:>)
 
 app_name = "areas"
 urlpatterns = [
@@ -13,7 +14,10 @@ urlpatterns = [
     path("offices/<slug:code>/hours/", views.opening_hours_save, name="hours-save"),
     path("offices/<slug:code>/closures/", views.office_closure_add, name="closure-add"),
     path("holidays/", views.holiday_list, name="holidays"),
+    path("holidays/<isodate:day>/remove/", views.holiday_remove, name="holiday-remove"),
     path(
-        "holidays/<int:holiday_id>/remove/", views.holiday_remove, name="holiday-remove"
+        "offices/<slug:code>/closures/<isodate:day>/remove/",
+        views.holiday_remove,
+        name="closure-remove",
     ),
 ]

@@ -1,5 +1,7 @@
 """Staff pages for the map and the offices."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from saduak.accounts.matrix import Action, may
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.accounts.scoping import active_roles
 from saduak.areas import selectors, services
@@ -19,7 +22,6 @@ from saduak.areas.forms import (
     SearchForm,
 )
 from saduak.areas.models import Office
-from saduak.areas.permissions import can_edit_national_holidays, can_manage_office
 from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
 from saduak.core.htmx import is_htmx
@@ -82,7 +84,7 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _office_context(request: HttpRequest, office: Office) -> dict[str, object]:
     return {
         "office": office,
-        "can_manage": can_manage_office(request.user, office),  # type: ignore[arg-type]
+        "can_manage": may(request.user, Action.OFFICE_UPDATE_CONTACT, office=office),  # type: ignore[arg-type]
         "closures": selectors.holiday_list(
             office=office, start=timezone.localdate()
         ).filter(office=office),
@@ -222,7 +224,7 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
         {
             "holidays": paginate(request, selectors.holiday_list()),
             "form": form,
-            "can_edit": can_edit_national_holidays(request.user),  # type: ignore[arg-type]
+            "can_edit": may(request.user, Action.HOLIDAY_NATIONAL_EDIT),  # type: ignore[arg-type]
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -230,9 +232,12 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def holiday_remove(request: HttpRequest, holiday_id: int) -> HttpResponse:
+def holiday_remove(
+    request: HttpRequest, day: date, code: str | None = None
+) -> HttpResponse:
+    office = selectors.office_get(code) if code else None
     try:
-        services.holiday_remove(actor=acting_user(request), holiday_id=holiday_id)  # type: ignore[arg-type]
+        services.holiday_remove(actor=acting_user(request), day=day, office=office)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:

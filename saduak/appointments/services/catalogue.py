@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from saduak.accounts.matrix import Action, ensure_may
 from saduak.accounts.models import User
 from saduak.appointments.catalogue import SERVICES
 from saduak.appointments.models import OfficeService, QueueSettings, Service
 from saduak.areas.models import Counter, Office
-from saduak.areas.permissions import ensure_can_manage_office
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput
 
@@ -72,7 +72,7 @@ def office_service_save(
     """Offers `service` at `office` (or changes how): counters, slot length, seats
     per slot and booking rules (OFFICE_SERVICE_FIELDS). For those who manage the
     office. Audited as `appointments.office_service.save`."""
-    ensure_can_manage_office(actor, office)
+    ensure_may(actor, Action.OFFICE_SERVICE_SAVE, office=office, public=True)
     chosen = list(counters)
     if any(counter.office_id != office.pk for counter in chosen):
         raise InvalidInput(_("Choose counters of this office."), field="counters")
@@ -110,7 +110,7 @@ def _state(offered: OfficeService) -> dict[str, Any]:
 def queue_settings_save(*, actor: User, office: Office, **fields: Any) -> QueueSettings:
     """Changes how the office runs its queue (QUEUE_SETTINGS_FIELDS). Audited as
     `appointments.queue_settings.save`."""
-    ensure_can_manage_office(actor, office)
+    ensure_may(actor, Action.QUEUE_SETTINGS_SAVE, office=office, public=True)
     with transaction.atomic():
         settings, _ = QueueSettings.objects.select_for_update().get_or_create(
             office=office
@@ -139,7 +139,7 @@ def kiosk_key_hash(raw: str) -> str:
 def kiosk_key_issue(*, actor: User, office: Office) -> str:
     """A new key for the office's kiosks (the old one stops working); returns it
     once, only its hash is kept. Audited as `appointments.kiosk_key.issue`."""
-    ensure_can_manage_office(actor, office)
+    ensure_may(actor, Action.KIOSK_KEY_ISSUE, office=office, public=True)
     raw = secrets.token_urlsafe(24)
     with transaction.atomic():
         settings, _ = QueueSettings.objects.select_for_update().get_or_create(

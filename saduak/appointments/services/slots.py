@@ -9,11 +9,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saduak.accounts.matrix import Action, ensure_may
 from saduak.accounts.models import User
 from saduak.appointments.models import OfficeService, Slot
 from saduak.areas.cache import cached_map_read
 from saduak.areas.models import Holiday, Office
-from saduak.areas.permissions import ensure_can_manage_office
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput
 
@@ -67,7 +67,7 @@ def slots_release(*, offered: OfficeService, start: date, end: date, actor: Any)
     release of celery beat acts as the system). Audited as
     `appointments.slots.release`; returns how many slots were made."""
     if isinstance(actor, User):
-        ensure_can_manage_office(actor, offered.office)
+        ensure_may(actor, Action.SLOTS_RELEASE, office=offered.office, public=True)
     if end < start or (end - start).days > MAX_RELEASE_DAYS:
         raise InvalidInput(
             _("Release at most %(days)s days at a time.") % {"days": MAX_RELEASE_DAYS},

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from saduak.accounts.matrix import Action, ensure_may, may
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.appointments.forms import (
     CallerForm,
@@ -27,7 +28,6 @@ from saduak.appointments.selectors.slots import free_slots, slot_find
 from saduak.appointments.services import bookings
 from saduak.appointments.services import catalogue as catalogue_services
 from saduak.appointments.services.slots import slots_release
-from saduak.areas.permissions import can_manage_office, ensure_can_manage_office
 from saduak.areas.selectors import office_get
 from saduak.core.errors import DomainError, NotFound
 from saduak.core.forms import add_domain_error
@@ -38,7 +38,7 @@ from saduak.core.forms import add_domain_error
 def office_services(request: HttpRequest, code: str) -> HttpResponse:
     office = office_get(code)
     user = acting_user(request)
-    ensure_can_manage_office(user, office)
+    ensure_may(user, Action.OFFICE_SERVICE_SAVE, office=office, public=True)
     offered = {row.service_id: row for row in catalogue.office_services(office)}
     rows = [
         {
@@ -233,7 +233,7 @@ def office_bookings(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "caller_form": caller_form,
             "free": [(row, free_slots(row, day)) for row in offered],
-            "may_manage": can_manage_office(user, office),
+            "may_manage": may(user, Action.OFFICE_SERVICE_SAVE, office=office),
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1),
         },

@@ -171,7 +171,7 @@ def test_a_district_admin_closes_their_own_office_for_a_day(make_staff, registry
         actor=admin, day=date(2026, 12, 24), name_th="ปิดปรับปรุง", office=registry
     )
     assert holiday.office == registry
-    services.holiday_remove(actor=admin, holiday_id=holiday.pk)
+    services.holiday_remove(actor=admin, day=holiday.date, office=registry)
     assert not Holiday.objects.filter(pk=holiday.pk).exists()
     assert AuditEvent.objects.filter(
         action="holiday.remove", office_id=registry.pk
