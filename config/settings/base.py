@@ -306,17 +306,20 @@ RECOVERY_CODE_COUNT = 10
 SECOND_FACTOR_PENDING_SECONDS = 300
 TERMS_VERSION = "2569.1"
 
-# Sign-in lockout (django-axes): five wrong passwords for one personal ID, or from
-# one browser at one address, pause sign-in for 15 minutes. Not by address alone:
-# the citizens at a district office, or on one mobile network, share an address.
+# Sign-in lockout (django-axes; saduak/accounts/lockout.py): five wrong passwords for
+# one personal ID pause every password check of that ID for 15 minutes, whatever the
+# address or browser. Not by address: the citizens at a district office, or on one
+# mobile network, share an address; and not by address and browser, which a new
+# browser name escapes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "saduak.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# The same client address as the booking limits (TRUSTED_PROXIES), so that behind
-# the reverse proxy a lockout is of the person, not of the proxy.
+# Each failure is recorded with the same client address as the booking limits
+# (TRUSTED_PROXIES), the person's and not the reverse proxy's.
 AXES_CLIENT_IP_CALLABLE = "saduak.core.client.client_ip"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -449,6 +452,8 @@ OAUTH2_PROVIDER = {
         env_str("OIDC_RSA_PREVIOUS_KEYS")
     ),
     "OAUTH2_VALIDATOR_CLASS": "saduak.identity.oidc.validators.PartnerValidator",
+    # No password grant for any client (server.py).
+    "OIDC_SERVER_CLASS": "saduak.identity.oidc.server.PartnerServer",
     "SCOPES": {
         "openid": "Sign in with the digital ID (a code for this partner only)",
         "profile": "Name in Thai",

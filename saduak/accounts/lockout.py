@@ -1,0 +1,53 @@
+"""Sign-in lockout: at most AXES_FAILURE_LIMIT wrong passwords for one personal
+ID within AXES_COOLOFF_TIME, whatever the address or the browser they come
+from. django-axes counts the failures and refuses while the count is reached;
+this module tells it whose ID a request is about, and gives the pages that ask
+a signed-in person for their password again the same counting.
+
+The lockout is by personal ID alone. Counting by address, or by address and
+browser, would lock out the citizens who share a district office's or a mobile
+carrier's address, and a lock that a new browser name escapes is no lock at
+all. While an ID is locked every answer is the same, for a wrong password and
+for the right one, so the lock cannot be used to test guesses.
+"""
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from saduak.accounts.models import User
+from saduak.core.errors import InvalidInput
+from saduak.core.personal_id import clean_personal_id
+
+# Longest text kept as "the ID" of a failure that is not a valid personal ID.
+_RAW_ID_LENGTH = 32
+
+
+def lockout_username(request: HttpRequest | None, credentials: Any = None) -> str:
+    """The personal ID a sign-in attempt is for (AXES_USERNAME_CALLABLE), written
+    the one way `clean_personal_id` writes it, so that "1-1000-…", spaces and
+    Thai digits count against the same ID."""
+    raw = ""
+    if credentials:
+        raw = credentials.get("username") or credentials.get("personal_id") or ""
+    if not raw and request is not None:
+        data = getattr(request, "POST", {})
+        raw = data.get("username") or data.get("personal_id") or ""
+    raw = str(raw)
+    try:
+        return clean_personal_id(raw)
+    except ValidationError:
+        return raw.strip()[:_RAW_ID_LENGTH]
+
+
+def password_recheck(*, request: HttpRequest, user: User, password: str) -> None:
+    """Checks the password of a person already signed in who is asked for it again
+    (before closing the digital ID, removing a second factor). A wrong password
+    counts towards the same lockout as the sign-in page; while the ID is locked
+    the right password is refused too, and django-axes's middleware answers the
+    lockout page. Raises InvalidInput on `password` otherwise."""
+    if authenticate(request, username=user.personal_id, password=password) is None:
+        raise InvalidInput(_("The password is not right."), field="password")
