@@ -323,7 +323,7 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "saduak.core.client.client_ip"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "saduak.accounts.lockout.GuessBudgetBackend",
 ]
 
 # --- OpenID Connect provider (django-oauth-toolkit) -------------------------------------

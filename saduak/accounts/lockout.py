@@ -13,12 +13,16 @@ for the right one, so the lock cannot be used to test guesses.
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
+from saduak.core.counters import count_up
 from saduak.core.errors import InvalidInput
 from saduak.core.personal_id import clean_personal_id
 
@@ -51,3 +55,35 @@ def password_recheck(*, request: HttpRequest, user: User, password: str) -> None
     lockout page. Raises InvalidInput on `password` otherwise."""
     if authenticate(request, username=user.personal_id, password=password) is None:
         raise InvalidInput(_("The password is not right."), field="password")
+
+
+def _budget_key(personal_id: str) -> str:
+    return f"sign-in-guesses:{personal_id}"
+
+
+class GuessBudgetBackend(ModelBackend):
+    """Django's password check, after spending one of the personal ID's guesses.
+    A right password gives the guesses back; once they are spent, every check of
+    that ID is refused until the cool-off ends, as a lockout (django-axes's
+    middleware answers its lockout page)."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        personal_id = lockout_username(request, {"username": username, **kwargs})
+        if password is None or not personal_id:
+            return None
+        cool_off = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        spent = count_up(_budget_key(personal_id), timeout=cool_off)
+        if spent > settings.AXES_FAILURE_LIMIT:
+            if request is not None:
+                request.axes_locked_out = True  # type: ignore[attr-defined]
+            raise PermissionDenied
+        user = super().authenticate(request, username, password, **kwargs)
+        if user is not None:
+            cache.delete(_budget_key(personal_id))
+        return user

@@ -4,8 +4,13 @@ ID per 15 minutes, across addresses and browsers, on every password check."""
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 
-from saduak.accounts.lockout import lockout_username, password_recheck
+from saduak.accounts.lockout import (
+    GuessBudgetBackend,
+    lockout_username,
+    password_recheck,
+)
 from saduak.core.errors import InvalidInput
 from saduak.identity.tests.oidc_helpers import make_client, make_partner
 
@@ -145,3 +150,40 @@ def test_the_token_endpoint_has_no_password_grant_for_any_client(client, citizen
     assert wrong.status_code == right.status_code == 400
     assert wrong.json() == right.json() == {"error": "unsupported_grant_type"}
     assert not AccessAttempt.objects.exists()
+
+
+def test_guesses_that_axes_has_not_counted_yet_still_spend_the_ids_budget(
+    rf, citizen, monkeypatch
+):
+    # Parallel requests all pass django-axes's check before any failure is
+    # written; the budget is spent before each comparison, so they cannot.
+    compared = []
+    original = ModelBackend.authenticate
+
+    def counting(self, request, username=None, password=None, **kwargs):
+        compared.append(password)
+        return original(self, request, username, password, **kwargs)
+
+    monkeypatch.setattr(ModelBackend, "authenticate", counting)
+    backend = GuessBudgetBackend()
+    refused = 0
+    for guess in range(20):
+        request = rf.post("/accounts/login/")
+        try:
+            backend.authenticate(request, citizen.personal_id, f"guess-{guess}")
+        except PermissionDenied:
+            refused += 1
+            assert request.axes_locked_out
+
+    assert (len(compared), refused) == (5, 15)
+    with pytest.raises(PermissionDenied):
+        backend.authenticate(rf.post("/"), citizen.personal_id, RIGHT)
+
+
+def test_the_right_password_gives_the_guesses_back(rf, citizen):
+    backend = GuessBudgetBackend()
+    for _ in range(4):
+        assert backend.authenticate(rf.post("/"), citizen.personal_id, "wrong") is None
+    assert backend.authenticate(rf.post("/"), citizen.personal_id, RIGHT) == citizen
+    for _ in range(5):
+        assert backend.authenticate(rf.post("/"), citizen.personal_id, "wrong") is None
