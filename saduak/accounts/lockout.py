@@ -13,15 +13,18 @@ for the right one, so the lock cannot be used to test guesses.
 
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
+from saduak.audit.services import audit_record
 from saduak.core.counters import count_up
 from saduak.core.errors import InvalidInput
 from saduak.core.personal_id import clean_personal_id
@@ -87,3 +90,14 @@ class GuessBudgetBackend(ModelBackend):
         if user is not None:
             cache.delete(_budget_key(personal_id))
         return user
+
+
+def lockout_lift(*, personal_id: str, actor: Any) -> None:
+    """Ends a personal ID's lockout before its cool-off: django-axes's failures
+    and the guess budget both. For the help desk, once the person has shown who
+    they are. Audited as `accounts.lockout.lift`."""
+    with transaction.atomic():
+        axes_reset(username=personal_id)
+        user = User.objects.filter(personal_id=personal_id).first()
+        audit_record(actor=actor, action="accounts.lockout.lift", target=user)
+    cache.delete(_budget_key(personal_id))

@@ -5,12 +5,14 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 
 from saduak.accounts.lockout import (
     GuessBudgetBackend,
     lockout_username,
     password_recheck,
 )
+from saduak.audit.models import AuditEvent
 from saduak.core.errors import InvalidInput
 from saduak.identity.tests.oidc_helpers import make_client, make_partner
 
@@ -187,3 +189,18 @@ def test_the_right_password_gives_the_guesses_back(rf, citizen):
     assert backend.authenticate(rf.post("/"), citizen.personal_id, RIGHT) == citizen
     for _ in range(5):
         assert backend.authenticate(rf.post("/"), citizen.personal_id, "wrong") is None
+
+
+def test_the_help_desk_lifts_a_lockout_and_it_is_audited(client, citizen):
+    for _ in range(6):
+        _sign_in(client, citizen.personal_id, "wrong")
+    assert _sign_in(client, citizen.personal_id, RIGHT).status_code == 429
+
+    call_command("signin_unlock", citizen.personal_id)
+
+    assert _sign_in(client, citizen.personal_id, RIGHT).status_code == 302
+    event = AuditEvent.objects.get(action="accounts.lockout.lift")
+    assert (event.actor_label, event.target_id) == (
+        "command:signin_unlock",
+        str(citizen.pk),
+    )
