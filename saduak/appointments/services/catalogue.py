@@ -47,7 +47,9 @@ def clean_or_refuse(instance: Any, exclude: Iterable[str] = ()) -> None:
 
 def services_load_national(*, actor: Any) -> int:
     """Adds the shipped services (catalogue.SERVICES) that the catalogue lacks,
-    by code. Audited as `appointments.catalogue.load` when any is added."""
+    by code. For HQ administrators (`services.load_national`) and commands.
+    Audited as `appointments.catalogue.load` when any is added."""
+    ensure_may(actor, Action.SERVICES_LOAD_NATIONAL)
     with transaction.atomic():
         known = set(Service.objects.values_list("code", flat=True))
         missing = [Service(**entry) for entry in SERVICES if entry["code"] not in known]

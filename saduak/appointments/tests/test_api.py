@@ -105,12 +105,13 @@ def test_the_counter_works_through_the_api(
     api = client_for(officer)
     issued = post(api, "/offices/reg-5001/tickets", {"service": "id-card-renewal"})
     assert issued.status_code == 201 and issued.json()["ticket"] == "A001"
-    called = post(api, f"/counters/{counters[0].pk}/call-next").json()
+    counter = f"/offices/reg-5001/counters/{counters[0].number}"
+    called = post(api, f"{counter}/call-next").json()
     assert called["status"] == "called" and called["counter"] == counters[0].number
-    assert post(api, f"/counters/{counters[0].pk}/recall").status_code == 200
-    done = post(api, f"/counters/{counters[0].pk}/complete").json()
+    assert post(api, f"{counter}/recall").status_code == 200
+    done = post(api, f"{counter}/complete").json()
     assert done["status"] == "completed"
-    assert post(api, f"/counters/{counters[0].pk}/call-next").status_code == 204
+    assert post(api, f"{counter}/call-next").status_code == 204
     board = client.get(f"{API}/offices/reg-5001/board").json()
     assert board["waiting"] == {}
     mine = client.get(f"{API}/tickets/{issued.json()['token']}").json()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from saduak.accounts.matrix import Action, may
 from saduak.accounts.permissions import acting_user
 from saduak.appointments.admission import admit
 from saduak.appointments.choices import BookingStatus
@@ -220,9 +221,8 @@ def booking_qr_svg(booking: Booking) -> str:
 @login_required
 @never_cache
 def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    booking = booking_selectors.booking_for(
-        viewer=acting_user(request), reference=reference
-    )
+    user = acting_user(request)
+    booking = booking_selectors.booking_for(viewer=user, reference=reference)
     deadline = booking.starts_at - timedelta(
         hours=booking.office_service.cancel_until_hours
     )
@@ -235,7 +235,11 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "qr": booking_qr_svg(booking),
             "cancel_deadline": deadline,
             "may_change": booking.status == BookingStatus.BOOKED
-            and timezone.now() < booking.starts_at,
+            and timezone.now() < booking.starts_at
+            and (
+                booking.citizen_id == user.pk
+                or may(user, Action.BOOKING_CANCEL_FOR_CITIZEN, office=booking.office)
+            ),
         },
     )
 
