@@ -175,13 +175,13 @@ def mobile_visit_schedule(
     """Plans a visit on `day` serving open requests of one subdistrict of the
     office's district. Needs `mobile_visit.schedule` in that district. Audited
     as `appointments.mobile.visit`; each requester is told the day by SMS."""
+    if office.district_id is None:
+        raise InvalidInput(_("Choose a district office."), field="office")
+    ensure_may_in_district(actor, Action.MOBILE_VISIT_SCHEDULE, office.district_id)
     if not requests:
         raise InvalidInput(
             _("Choose the requests this visit serves."), field="requests"
         )
-    if office.district_id is None:
-        raise InvalidInput(_("Choose a district office."), field="office")
-    ensure_may_in_district(actor, Action.MOBILE_VISIT_SCHEDULE, office.district_id)
     if day < timezone.localdate():
         raise InvalidInput(_("Choose today or a later day."), field="day")
     subdistricts = {request.subdistrict_id for request in requests}

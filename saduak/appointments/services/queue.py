@@ -77,16 +77,20 @@ def kiosk_actor(office: Office) -> str:
     return f"{KIOSK_ACTOR}{office.code}"
 
 
-def _ensure_may_at_office(actor: Any, action: Action, office: Office) -> None:
+def _ensure_may_at_office(
+    actor: Any, action: Action, office: Office, *, public: bool = True
+) -> None:
     """The matrix check of a queue action at `office`. A kiosk (the system
-    actor "kiosk:<office code>") acts only at its own office, and only to issue
-    tickets and check bookings in; staff are checked against the matrix."""
+    actor "kiosk:<office code>") is no person: it only issues tickets and
+    checks bookings in, at its own office. Staff are checked against the
+    matrix; with `public=False` (a counter's or a ticket's private work) an
+    office they cannot read is not found."""
     if isinstance(actor, str) and actor.startswith(KIOSK_ACTOR):
         kiosk_may = action in (Action.TICKET_ISSUE, Action.BOOKING_CHECK_IN)
         if not kiosk_may or actor != kiosk_actor(office):
-            raise PermissionDeniedError(_("This kiosk belongs to another office."))
+            raise PermissionDeniedError(_("A kiosk only gives out tickets at its own office."))
         return
-    ensure_may(actor, action, office=office, public=True)
+    ensure_may(actor, action, office=office, public=public)
 
 
 def ticket_issue(
@@ -220,7 +224,7 @@ def booking_check_in(*, office: Office, reference: str, actor: Any) -> Ticket:
 def _ensure_at_counter(actor: User, action: Action, counter: Counter) -> None:
     """The matrix check of an action at a counter: a counter's tickets are
     private, so a counter of an office the actor cannot read is not found."""
-    ensure_may(actor, action, office=counter.office)
+    _ensure_may_at_office(actor, action, counter.office, public=False)
     if not counter.is_active:
         raise Conflict(_("This counter is not in use."), code="counter-closed")
 
@@ -301,7 +305,7 @@ def ticket_call_next(*, actor: User, counter: Counter) -> Ticket | None:
             ).update(
                 status=TicketStatus.CALLED,
                 counter=counter,
-                called_by=actor,
+                called_by=actor if isinstance(actor, User) else None,
                 called_at=now,
                 announced_at=now,
             )
@@ -325,7 +329,7 @@ def ticket_call_next(*, actor: User, counter: Counter) -> Ticket | None:
 def _locked_ticket(actor: User, action: Action, ticket: Ticket) -> Ticket:
     """The ticket, locked, once the matrix allows `action` at its office (a
     ticket of an office the actor cannot read is not found)."""
-    ensure_may(actor, action, office=ticket.office)
+    _ensure_may_at_office(actor, action, ticket.office, public=False)
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
@@ -403,7 +407,7 @@ def ticket_transfer(*, actor: User, ticket: Ticket, to: OfficeService) -> Ticket
     ticket in that service's group that keeps the first ticket's place in time.
     Needs `ticket.transfer` at its office. Audited as
     `appointments.ticket.transferred` and `appointments.ticket.issue`."""
-    ensure_may(actor, Action.TICKET_TRANSFER, office=ticket.office)
+    _ensure_may_at_office(actor, Action.TICKET_TRANSFER, ticket.office, public=False)
     if to.office_id != ticket.office_id:
         raise InvalidInput(_("Transfer within this office only."), field="service")
     with transaction.atomic():

@@ -166,3 +166,58 @@ def test_the_mobile_unit_through_the_api(small_map, admin, client, client_for):
     assert missing.status_code == 400
     names = {p["name"] for p in missing.json()["invalid_params"]}
     assert {"person_name", "contact_phone", "subdistrict"} <= names
+
+
+def test_a_finance_officer_cannot_call_the_next_ticket_through_the_api(
+    renewal, counters, officer, make_staff, client_for
+):
+    from saduak.accounts.choices import Role
+    from saduak.appointments.models import Ticket
+
+    post(client_for(officer), "/offices/reg-5001/tickets", {"service": "id-card-renewal"})
+    finance = client_for(make_staff(Role.FINANCE_OFFICER, "pao-50"))
+    refused = post(finance, f"/offices/reg-5001/counters/{counters[0].number}/call-next")
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert Ticket.objects.get().status == "waiting"
+
+
+def test_staff_records_outside_ones_reach_answer_404_not_403(
+    renewal, counters, citizen, make_staff, client_for
+):
+    from saduak.accounts.choices import Role
+
+    booking = bookings.booking_create(actor=citizen, slot=slot_at(renewal, TUESDAY, 9))
+    elsewhere = client_for(make_staff(Role.COUNTER_OFFICER, "reg-5002"))
+    counter = f"/offices/reg-5001/counters/{counters[0].number}"
+    assert post(elsewhere, f"{counter}/call-next").status_code == 404
+    assert post(elsewhere, f"{counter}/recall").status_code == 404
+    assert post(elsewhere, f"/bookings/{booking.reference}/cancel").status_code == 404
+    assert post(elsewhere, "/bookings/NOSUCH99/cancel").status_code == 404
+    # A counter number the office does not have answers the same.
+    assert post(elsewhere, "/offices/reg-5001/counters/999/call-next").status_code == 404
+    assert Booking.objects.get().status == "booked"
+
+
+def test_a_mobile_request_outside_ones_reach_is_not_found(small_map, client, make_staff, client_for):
+    created = post(
+        client,
+        "/mobile-requests",
+        {
+            "category": "disabled",
+            "person_name": "นายดี",
+            "requester_name": "ผู้ใหญ่บ้าน",
+            "contact_phone": "0812345678",
+            "address": "5 หมู่ 2",
+            "subdistrict": "500101",
+            "reason": "ใช้รถเข็น",
+        },
+    ).json()
+    from saduak.accounts.choices import Role
+
+    elsewhere = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5002"))
+    closing = post(
+        elsewhere,
+        f"/mobile-requests/{created['reference']}/close",
+        {"outcome": "served"},
+    )
+    assert closing.status_code == 404

@@ -162,3 +162,39 @@ def test_statistics_count_requests_by_fiscal_year_category_and_area(
     )
     assert earlier.total.total == 0
     assert MobileRequestStatus.SERVED in {r.status for r in MobileRequest.objects.all()}
+
+
+def test_a_finance_officer_of_the_province_cannot_close_or_schedule_a_request(
+    small_map, make_staff
+):
+    request = mobile_request_create(details=details(), actor=None)
+    finance = make_staff(Role.FINANCE_OFFICER, "pao-50")
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDeniedError):
+        mobile_request_close(actor=finance, request=request, outcome="served")
+    with pytest.raises(PermissionDeniedError):
+        mobile_visit_schedule(
+            actor=finance,
+            office=Office.objects.get(code="do-5001"),
+            day=TODAY + timedelta(days=1),
+            requests=[request],
+        )
+    request.refresh_from_db()
+    assert request.status == MobileRequestStatus.REQUESTED and request.visit is None
+    assert AuditEvent.objects.count() == before
+
+
+def test_an_officer_records_a_request_for_a_citizen_of_their_district_only(
+    small_map, make_staff
+):
+    officer = make_staff(Role.COUNTER_OFFICER, "reg-5001")
+    recorded = mobile_request_create(details=details(), actor=officer, for_citizen=True)
+    event = AuditEvent.objects.get(action="appointments.mobile.request")
+    assert event.actor_id == officer.pk and event.after["for_citizen"] is True
+    with pytest.raises(NotFound):
+        mobile_request_create(
+            details=details(subdistrict_code="500201"),
+            actor=officer,
+            for_citizen=True,
+        )
+    assert list(MobileRequest.objects.all()) == [recorded]
