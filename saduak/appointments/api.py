@@ -176,8 +176,9 @@ def _slot(slot_id: int) -> Slot:
 )
 def booking_create(request: HttpRequest, payload: BookingIn) -> Status:
     """Books a seat for the signed-in person (their own), or, with `caller`,
-    for a person on the telephone (`booking.create_for_caller`). Send an Idempotency-Key: a retry gets the first
-    answer. A full slot answers 409 `full` with `alternatives`."""
+    for a person on the telephone (`booking.create_for_caller`). Send an
+    Idempotency-Key: a retry gets the first answer. A full slot answers 409
+    `full` with `alternatives`."""
     admit(request)
     caller = bookings.Caller(**payload.caller.dict()) if payload.caller else None
     booking = bookings.booking_create(
