@@ -348,9 +348,7 @@ def recall(request: HttpRequest, office: str, number: int) -> Any:
 )
 def no_show(request: HttpRequest, office: str, number: int) -> Any:
     current = _current(request, office, number)
-    return _ticket_out(
-        queue.ticket_no_show(actor=acting_user(request), ticket=current)
-    )
+    return _ticket_out(queue.ticket_no_show(actor=acting_user(request), ticket=current))
 
 
 @router.post(

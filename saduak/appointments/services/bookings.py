@@ -32,7 +32,6 @@ from saduak.core.errors import (
     Conflict,
     DomainError,
     InvalidInput,
-    NotFound,
 )
 from saduak.core.links import absolute_url
 from saduak.core.personal_id import clean_personal_id

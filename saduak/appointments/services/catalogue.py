@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from saduak.accounts.matrix import Action, ensure_may
+from saduak.accounts.matrix import Action, Actor, ensure_may
 from saduak.accounts.models import User
 from saduak.appointments.catalogue import SERVICES
 from saduak.appointments.models import OfficeService, QueueSettings, Service
@@ -65,7 +65,7 @@ def services_load_national(*, actor: Any) -> int:
 
 def office_service_save(
     *,
-    actor: User,
+    actor: Actor,
     office: Office,
     service: Service,
     counters: Iterable[Counter] = (),

@@ -110,7 +110,9 @@ def mobile_request_create(
         )
     if for_citizen:
         if actor is None:
-            raise PermissionDeniedError(MATRIX[Action.MOBILE_REQUEST_CREATE_FOR_CITIZEN].refusal)
+            raise PermissionDeniedError(
+                MATRIX[Action.MOBILE_REQUEST_CREATE_FOR_CITIZEN].refusal
+            )
         ensure_may_in_district(
             actor, Action.MOBILE_REQUEST_CREATE_FOR_CITIZEN, subdistrict.district_id
         )

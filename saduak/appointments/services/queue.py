@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saduak.accounts.matrix import Action, ensure_may
+from saduak.accounts.matrix import Action, Actor, ensure_may
 from saduak.accounts.models import User
 from saduak.appointments import notices
 from saduak.appointments.choices import (
@@ -88,7 +88,9 @@ def _ensure_may_at_office(
     if isinstance(actor, str) and actor.startswith(KIOSK_ACTOR):
         kiosk_may = action in (Action.TICKET_ISSUE, Action.BOOKING_CHECK_IN)
         if not kiosk_may or actor != kiosk_actor(office):
-            raise PermissionDeniedError(_("A kiosk only gives out tickets at its own office."))
+            raise PermissionDeniedError(
+                _("A kiosk only gives out tickets at its own office.")
+            )
         return
     ensure_may(actor, action, office=office, public=public)
 
@@ -106,8 +108,9 @@ def ticket_issue(
     (`ticket.issue`), or the office's own kiosk ("kiosk:<office code>", see
     `kiosk_actor`). Audited as `appointments.ticket.issue`."""
     _ensure_may_at_office(actor, Action.TICKET_ISSUE, offered.office)
-    return _issue(offered=offered, actor=actor, priority=priority, phone=phone,
-                  citizen=citizen)
+    return _issue(
+        offered=offered, actor=actor, priority=priority, phone=phone, citizen=citizen
+    )
 
 
 def _issue(
@@ -221,7 +224,7 @@ def booking_check_in(*, office: Office, reference: str, actor: Any) -> Ticket:
         )
 
 
-def _ensure_at_counter(actor: User, action: Action, counter: Counter) -> None:
+def _ensure_at_counter(actor: Actor, action: Action, counter: Counter) -> None:
     """The matrix check of an action at a counter: a counter's tickets are
     private, so a counter of an office the actor cannot read is not found."""
     _ensure_may_at_office(actor, action, counter.office, public=False)
@@ -259,7 +262,7 @@ def _last_called_was_appointment(office: Office, services: list[int]) -> bool:
     return last == TicketKind.APPOINTMENT
 
 
-def ticket_call_next(*, actor: User, counter: Counter) -> Ticket | None:
+def ticket_call_next(*, actor: Actor, counter: Counter) -> Ticket | None:
     """Calls the next person for the services this counter serves, in the
     office's order (queue settings), and finishes the counter's current ticket
     if it is still called. Returns None when nobody waits. Audited as
@@ -357,7 +360,7 @@ def ticket_recall(*, actor: User, ticket: Ticket) -> Ticket:
     return locked
 
 
-def _finish(ticket: Ticket, status: str, *, actor: User, now: datetime) -> None:
+def _finish(ticket: Ticket, status: str, *, actor: Actor, now: datetime) -> None:
     ticket.status = status
     ticket.finished_at = now
     ticket.save(update_fields=["status", "finished_at"])

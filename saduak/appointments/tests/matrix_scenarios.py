@@ -108,9 +108,10 @@ def _booked_today(request: Any) -> Booking:
     """A booking whose time started a moment ago, today: it may check in."""
     place = _place(request)
     now = timezone.now()
-    starts_at = max(now - timedelta(minutes=5), timezone.localtime(now).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    ))
+    starts_at = max(
+        now - timedelta(minutes=5),
+        timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0),
+    )
     slot = _slot(place.renewal, starts_at)
     slot.booked = 1
     slot.save(update_fields=["booked"])
@@ -142,11 +143,20 @@ def _called(request: Any) -> Ticket:
     return called
 
 
+def _other_slot(booking: Booking) -> Slot:
+    """The place's later time, to move the booking to."""
+    return Slot.objects.exclude(pk=booking.slot_id).get(
+        office_service=booking.office_service
+    )
+
+
 def _booking_state(booking: Booking) -> Any:
     booking.refresh_from_db()
-    return booking.status, Booking.objects.count(), Slot.objects.get(
-        pk=booking.slot_id
-    ).booked
+    return (
+        booking.status,
+        Booking.objects.count(),
+        Slot.objects.get(pk=booking.slot_id).booked,
+    )
 
 
 def _tickets(_ctx: Any) -> Any:
@@ -288,9 +298,7 @@ SCENARIOS = [
         "booking_cancel",
         OFFICE,
         _booked,
-        lambda actor, booking, r: bookings.booking_cancel(
-            actor=actor, booking=booking
-        ),
+        lambda actor, booking, r: bookings.booking_cancel(actor=actor, booking=booking),
         _booking_state,
     ),
     Scenario(
@@ -311,9 +319,7 @@ SCENARIOS = [
         lambda actor, booking, r: bookings.booking_reschedule(
             actor=actor,
             booking=booking,
-            slot=Slot.objects.exclude(pk=booking.slot_id)
-            .filter(office_service=booking.office_service)
-            .first(),
+            slot=_other_slot(booking),
         ),
         _booking_state,
     ),
@@ -326,12 +332,7 @@ SCENARIOS = [
             r,
             actor,
             f"/bookings/{booking.reference}/reschedule",
-            {
-                "slot": Slot.objects.exclude(pk=booking.slot_id)
-                .filter(office_service=booking.office_service)
-                .values_list("pk", flat=True)
-                .first()
-            },
+            {"slot": _other_slot(booking).pk},
         ),
         _booking_state,
     ),

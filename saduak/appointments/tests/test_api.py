@@ -174,9 +174,13 @@ def test_a_finance_officer_cannot_call_the_next_ticket_through_the_api(
     from saduak.accounts.choices import Role
     from saduak.appointments.models import Ticket
 
-    post(client_for(officer), "/offices/reg-5001/tickets", {"service": "id-card-renewal"})
+    post(
+        client_for(officer), "/offices/reg-5001/tickets", {"service": "id-card-renewal"}
+    )
     finance = client_for(make_staff(Role.FINANCE_OFFICER, "pao-50"))
-    refused = post(finance, f"/offices/reg-5001/counters/{counters[0].number}/call-next")
+    refused = post(
+        finance, f"/offices/reg-5001/counters/{counters[0].number}/call-next"
+    )
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
     assert Ticket.objects.get().status == "waiting"
 
@@ -194,11 +198,15 @@ def test_staff_records_outside_ones_reach_answer_404_not_403(
     assert post(elsewhere, f"/bookings/{booking.reference}/cancel").status_code == 404
     assert post(elsewhere, "/bookings/NOSUCH99/cancel").status_code == 404
     # A counter number the office does not have answers the same.
-    assert post(elsewhere, "/offices/reg-5001/counters/999/call-next").status_code == 404
+    assert (
+        post(elsewhere, "/offices/reg-5001/counters/999/call-next").status_code == 404
+    )
     assert Booking.objects.get().status == "booked"
 
 
-def test_a_mobile_request_outside_ones_reach_is_not_found(small_map, client, make_staff, client_for):
+def test_a_mobile_request_outside_ones_reach_is_not_found(
+    small_map, client, make_staff, client_for
+):
     created = post(
         client,
         "/mobile-requests",

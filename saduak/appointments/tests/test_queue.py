@@ -284,7 +284,9 @@ def test_a_kiosk_issues_tickets_only_at_its_own_office(renewal):
     with pytest.raises(PermissionDeniedError):
         queue.ticket_issue(offered=renewal, actor="kiosk:reg-5002")
     assert not Ticket.objects.exists()
-    issued = queue.ticket_issue(offered=renewal, actor=queue.kiosk_actor(renewal.office))
+    issued = queue.ticket_issue(
+        offered=renewal, actor=queue.kiosk_actor(renewal.office)
+    )
     assert AuditEvent.objects.get(action="appointments.ticket.issue").actor_label == (
         "kiosk:reg-5001"
     )
