@@ -286,6 +286,47 @@ def test_the_office_admin_offers_a_service_and_releases_times(
     assert Slot.objects.filter(office_service__service=service).count() == 5 * 16
 
 
+def test_a_counter_transfers_a_person_to_a_service_named_by_its_code(
+    renewal, move_in, counters, officer, client_for
+):
+    queue.ticket_issue(offered=renewal, actor="kiosk:reg-5001")
+    console = client_for(officer)
+    counter = f"/staff/offices/reg-5001/queue/{counters[0].number}"
+    console.post(f"{counter}/call-next/")
+    moved = console.post(f"{counter}/transfer/", {"service": "house-move-in"})
+    assert moved.status_code == 302
+    assert sorted(Ticket.objects.values_list("status", flat=True)) == [
+        "transferred",
+        "waiting",
+    ]
+    assert AuditEvent.objects.filter(action="appointments.ticket.transferred").exists()
+
+
+def test_only_those_who_may_act_for_a_citizen_see_the_forms_that_do(
+    renewal, citizen, officer, make_staff, client_for
+):
+    from saduak.accounts.choices import Role
+    from saduak.appointments.services import bookings
+
+    booking = bookings.booking_create(actor=citizen, slot=slot_at(renewal, TODAY, 14))
+    provincial = client_for(make_staff(Role.PROVINCIAL_STAFF, "pao-50"))
+    auditor = client_for(make_staff(Role.AUDITOR, "hq"))
+    desk = client_for(officer)
+    day_list = "/staff/offices/reg-5001/bookings/"
+    assert 'name="slot"' not in provincial.get(day_list).content.decode()
+    assert 'name="slot"' in desk.get(day_list).content.decode()
+    detail = f"/appointments/b/{booking.reference}/"
+    cancel = f"/appointments/b/{booking.reference}/cancel/"
+    assert cancel not in auditor.get(detail).content.decode()
+    assert cancel in desk.get(detail).content.decode()
+    assert auditor.post(cancel).status_code == 403
+    change = f"/appointments/b/{booking.reference}/change/"
+    assert auditor.get(change).status_code == 403
+    assert desk.get(change).status_code == 200
+    booking.refresh_from_db()
+    assert booking.status == "booked"
+
+
 def test_an_officer_books_for_a_caller_on_the_bookings_page(
     renewal, officer, client_for
 ):
@@ -367,11 +408,11 @@ def test_tampered_ids_in_forms_are_refused_not_server_errors(
     )
     assert booked.status_code == 400
     queue.ticket_issue(offered=renewal, actor="kiosk")
-    staff.post(f"/staff/counters/{counters[0].pk}/call-next/")
-    moved = staff.post(
-        f"/staff/counters/{counters[0].pk}/transfer/", {"service": "abc"}
-    )
+    counter = f"/staff/offices/reg-5001/queue/{counters[0].number}"
+    staff.post(f"{counter}/call-next/")
+    moved = staff.post(f"{counter}/transfer/", {"service": "abc"})
     assert moved.status_code == 404
+    assert Ticket.objects.get().status == "called"
     planned = client_for(admin).post(
         "/staff/mobile-unit/visits/", {"office": "x", "day": "2026-12-02"}
     )
