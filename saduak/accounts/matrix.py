@@ -85,7 +85,7 @@ class Action(models.TextChoices):
     )
     BOOKING_CANCEL_FOR_CITIZEN = (
         "booking.cancel_for_citizen",
-        _("Cancel a citizen's booking"),
+        _("Cancel or move a citizen's booking"),
     )
     BOOKING_CHECK_IN = "booking.check_in", _("Check in a booking at the office")
     TICKET_ISSUE = "ticket.issue", _("Issue a walk-in ticket")

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from saduak.accounts.choices import Role
+from saduak.accounts.matrix import Action, ensure_may
 from saduak.accounts.models import ApiToken, StaffRole, User, hash_token
 from saduak.areas.choices import DISTRICT_LEVEL_KINDS, OfficeKind
 from saduak.areas.models import Office
@@ -68,7 +69,10 @@ def staff_role_grant(
     *, user: User, role: Role, office: Office, actor: Any
 ) -> StaffRole:
     """Gives `user` a role at `office`; the office must be of a kind the role is held
-    at. Granting again reactivates a withdrawn role. Audited as `staff_role.grant`."""
+    at. Granting again reactivates a withdrawn role. Only HQ administrators
+    (`staff_role.grant`) and commands (a system actor) give roles. Audited as
+    `staff_role.grant`."""
+    ensure_may(actor, Action.STAFF_ROLE_GRANT)
     if office.kind not in ROLE_OFFICE_KINDS[role]:
         raise InvalidInput(
             _("A %(role)s works at a different kind of office.") % {"role": role.label},
@@ -100,7 +104,11 @@ def staff_role_grant(
 
 def api_token_create(*, user: User, name: str, actor: Any) -> tuple[ApiToken, str]:
     """Makes a bearer token for `user`. Returns the record and the token itself, which
-    is not stored and cannot be shown again. Audited as `api_token.create`."""
+    is not stored and cannot be shown again. Only HQ administrators
+    (`api_token.create`) and commands (a system actor) make tokens, for anyone
+    including themselves: a token signs in without a second factor. Audited as
+    `api_token.create`."""
+    ensure_may(actor, Action.API_TOKEN_CREATE)
     raw = ApiToken.generate_key()
     with transaction.atomic():
         token = ApiToken.objects.create(

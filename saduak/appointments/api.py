@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
 from saduak.appointments.admission import admit
 from saduak.appointments.models import (
@@ -46,10 +47,10 @@ from saduak.appointments.selectors import mobile as mobile_selectors
 from saduak.appointments.selectors import queue as queue_selectors
 from saduak.appointments.selectors.stats import StatsRow, office_statistics
 from saduak.appointments.services import bookings, mobile, queue
-from saduak.areas.models import Office
+from saduak.areas.models import Counter, Office
 from saduak.areas.selectors import office_get
 from saduak.core.api_auth import STAFF_OR_MACHINE
-from saduak.core.errors import NotFound, PermissionDeniedError
+from saduak.core.errors import NotFound
 from saduak.core.links import absolute_url
 from saduak.core.thai import FiscalYear, current_fiscal_year
 
@@ -165,11 +166,19 @@ def _slot(slot_id: int) -> Slot:
     return slot
 
 
-@router.post("/bookings", response={201: BookingOut}, auth=STAFF_OR_MACHINE)
+@router.post(
+    "/bookings",
+    response={201: BookingOut},
+    auth=STAFF_OR_MACHINE,
+    # A citizen books for themselves (self-service); the matrix governs
+    # booking for a caller, the case this write is walked for.
+    openapi_extra={"x-action": Action.BOOKING_CREATE_FOR_CALLER},
+)
 def booking_create(request: HttpRequest, payload: BookingIn) -> Status:
-    """Books a seat for the signed-in person, or (staff, with `caller`) for a
-    person on the telephone. Send an Idempotency-Key: a retry gets the first
-    answer. A full slot answers 409 `full` with `alternatives`."""
+    """Books a seat for the signed-in person (their own), or, with `caller`,
+    for a person on the telephone (`booking.create_for_caller`). Send an
+    Idempotency-Key: a retry gets the first answer. A full slot answers 409
+    `full` with `alternatives`."""
     admit(request)
     caller = bookings.Caller(**payload.caller.dict()) if payload.caller else None
     booking = bookings.booking_create(
@@ -193,19 +202,29 @@ def booking_get(request: HttpRequest, reference: str) -> dict[str, Any]:
     )
 
 
-@router.post("/bookings/{reference}/cancel", response=BookingOut, auth=STAFF_OR_MACHINE)
+@router.post(
+    "/bookings/{reference}/cancel",
+    response=BookingOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.BOOKING_CANCEL_FOR_CITIZEN},
+)
 def booking_cancel(request: HttpRequest, reference: str) -> dict[str, Any]:
+    """Cancels the signed-in person's own booking, or (staff) a citizen's."""
     user = acting_user(request)
     booking = booking_selectors.booking_for(viewer=user, reference=reference)
     return _booking_out(bookings.booking_cancel(actor=user, booking=booking))
 
 
 @router.post(
-    "/bookings/{reference}/reschedule", response=BookingOut, auth=STAFF_OR_MACHINE
+    "/bookings/{reference}/reschedule",
+    response=BookingOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.BOOKING_CANCEL_FOR_CITIZEN},
 )
 def booking_reschedule(
     request: HttpRequest, reference: str, payload: RescheduleIn
 ) -> dict[str, Any]:
+    """Moves the signed-in person's own booking, or (staff) a citizen's."""
     admit(request)
     user = acting_user(request)
     booking = booking_selectors.booking_for(viewer=user, reference=reference)
@@ -231,13 +250,6 @@ def _ticket_out(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def _staff_office(request: HttpRequest, code: str) -> Office:
-    office = office_get(code)
-    if not bookings.acting_reach(acting_user(request)).covers_office(office):
-        raise PermissionDeniedError(_("You do not work at this office."))
-    return office
-
-
 def _office_service(office: Office, service_code: str) -> OfficeService:
     offered = (
         OfficeService.objects.select_related("office", "service")
@@ -256,13 +268,15 @@ def board(request: HttpRequest, office: str) -> Any:
 
 
 @router.post(
-    "/offices/{office}/tickets", response={201: TicketOut}, auth=STAFF_OR_MACHINE
+    "/offices/{office}/tickets",
+    response={201: TicketOut},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.TICKET_ISSUE},
 )
 def ticket_issue(request: HttpRequest, office: str, payload: TicketIn) -> Status:
     """A walk-in ticket issued by an officer (kiosks use their page)."""
-    place = _staff_office(request, office)
     ticket = queue.ticket_issue(
-        offered=_office_service(place, payload.service),
+        offered=_office_service(office_get(office), payload.service),
         actor=acting_user(request),
         priority=payload.priority,
         phone=payload.phone,
@@ -271,67 +285,95 @@ def ticket_issue(request: HttpRequest, office: str, payload: TicketIn) -> Status
 
 
 @router.post(
-    "/offices/{office}/check-ins", response={201: TicketOut}, auth=STAFF_OR_MACHINE
+    "/offices/{office}/check-ins",
+    response={201: TicketOut},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.BOOKING_CHECK_IN},
 )
 def check_in(request: HttpRequest, office: str, payload: CheckInIn) -> Status:
-    place = _staff_office(request, office)
     ticket = queue.booking_check_in(
-        office=place, reference=payload.reference, actor=acting_user(request)
+        office=office_get(office),
+        reference=payload.reference,
+        actor=acting_user(request),
     )
     return Status(201, _ticket_out(ticket))
 
 
+COUNTER = "/offices/{office}/counters/{number}"
+
+
+def _counter(request: HttpRequest, office: str, number: int) -> Counter:
+    return queue_selectors.counter_for(
+        viewer=acting_user(request), office_code=office, number=number
+    )
+
+
 @router.post(
-    "/counters/{counter_id}/call-next",
+    f"{COUNTER}/call-next",
     response={200: TicketOut, 204: None},
     auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.TICKET_CALL_NEXT},
 )
-def call_next(request: HttpRequest, counter_id: int) -> Any:
-    """Calls the next person; 204 when nobody waits."""
-    counter = queue_selectors.counter_get(counter_id)
+def call_next(request: HttpRequest, office: str, number: int) -> Any:
+    """Calls the next person to counter `number` of the office; 204 when
+    nobody waits."""
+    counter = _counter(request, office, number)
     ticket = queue.ticket_call_next(actor=acting_user(request), counter=counter)
     return _ticket_out(ticket) if ticket else Status(204, None)
 
 
-def _current(counter_id: int) -> Ticket:
-    current = queue_selectors.counter_view(
-        queue_selectors.counter_get(counter_id)
-    ).current
+def _current(request: HttpRequest, office: str, number: int) -> Ticket:
+    current = queue_selectors.counter_view(_counter(request, office, number)).current
     if current is None:
         raise NotFound(_("This counter has no ticket called."))
     return current
 
 
-@router.post("/counters/{counter_id}/recall", response=TicketOut, auth=STAFF_OR_MACHINE)
-def recall(request: HttpRequest, counter_id: int) -> Any:
+@router.post(
+    f"{COUNTER}/recall",
+    response=TicketOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.TICKET_RECALL},
+)
+def recall(request: HttpRequest, office: str, number: int) -> Any:
+    current = _current(request, office, number)
+    return _ticket_out(queue.ticket_recall(actor=acting_user(request), ticket=current))
+
+
+@router.post(
+    f"{COUNTER}/no-show",
+    response=TicketOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.TICKET_NO_SHOW},
+)
+def no_show(request: HttpRequest, office: str, number: int) -> Any:
+    current = _current(request, office, number)
+    return _ticket_out(queue.ticket_no_show(actor=acting_user(request), ticket=current))
+
+
+@router.post(
+    f"{COUNTER}/complete",
+    response=TicketOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.TICKET_COMPLETE},
+)
+def complete(request: HttpRequest, office: str, number: int) -> Any:
+    current = _current(request, office, number)
     return _ticket_out(
-        queue.ticket_recall(actor=acting_user(request), ticket=_current(counter_id))
+        queue.ticket_complete(actor=acting_user(request), ticket=current)
     )
 
 
 @router.post(
-    "/counters/{counter_id}/no-show", response=TicketOut, auth=STAFF_OR_MACHINE
+    f"{COUNTER}/transfer",
+    response=TicketOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.TICKET_TRANSFER},
 )
-def no_show(request: HttpRequest, counter_id: int) -> Any:
-    return _ticket_out(
-        queue.ticket_no_show(actor=acting_user(request), ticket=_current(counter_id))
-    )
-
-
-@router.post(
-    "/counters/{counter_id}/complete", response=TicketOut, auth=STAFF_OR_MACHINE
-)
-def complete(request: HttpRequest, counter_id: int) -> Any:
-    return _ticket_out(
-        queue.ticket_complete(actor=acting_user(request), ticket=_current(counter_id))
-    )
-
-
-@router.post(
-    "/counters/{counter_id}/transfer", response=TicketOut, auth=STAFF_OR_MACHINE
-)
-def transfer(request: HttpRequest, counter_id: int, payload: TransferIn) -> Any:
-    current = _current(counter_id)
+def transfer(
+    request: HttpRequest, office: str, number: int, payload: TransferIn
+) -> Any:
+    current = _current(request, office, number)
     moved = queue.ticket_transfer(
         actor=acting_user(request),
         ticket=current,
@@ -407,7 +449,12 @@ def _mobile_out(item: MobileRequest) -> dict[str, Any]:
     }
 
 
-@router.post("/mobile-requests", response={201: MobileRequestOut}, auth=None)
+@router.post(
+    "/mobile-requests",
+    response={201: MobileRequestOut},
+    auth=None,
+    openapi_extra={"x-action": "public"},
+)
 def mobile_request_create(request: HttpRequest, payload: MobileRequestIn) -> Status:
     """Anyone asks for a home visit; `status_url` is where to follow it."""
     data = payload.dict()
@@ -432,7 +479,12 @@ def mobile_requests(
     return [_mobile_out(item) for item in rows[:500]]
 
 
-@router.post("/mobile-visits", response={201: MobileVisitOut}, auth=STAFF_OR_MACHINE)
+@router.post(
+    "/mobile-visits",
+    response={201: MobileVisitOut},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.MOBILE_VISIT_SCHEDULE},
+)
 def mobile_visit(request: HttpRequest, payload: MobileVisitIn) -> Status:
     user = acting_user(request)
     chosen = list(
@@ -462,6 +514,7 @@ def mobile_visit(request: HttpRequest, payload: MobileVisitIn) -> Status:
     "/mobile-requests/{reference}/close",
     response=MobileRequestOut,
     auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.MOBILE_REQUEST_CLOSE},
 )
 def mobile_close(request: HttpRequest, reference: str, payload: MobileCloseIn) -> Any:
     user = acting_user(request)

@@ -78,9 +78,13 @@ urlpatterns = [
         name="office-bookings",
     ),
     path("staff/offices/<slug:code>/queue/", queue.counter_list, name="counters"),
-    path("staff/counters/<int:counter_id>/", queue.counter_console, name="counter"),
     path(
-        "staff/counters/<int:counter_id>/<slug:action>/",
+        "staff/offices/<slug:code>/queue/<int:number>/",
+        queue.counter_console,
+        name="counter",
+    ),
+    path(
+        "staff/offices/<slug:code>/queue/<int:number>/<slug:action>/",
         queue.counter_action,
         name="counter-action",
     ),

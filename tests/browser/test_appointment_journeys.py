@@ -146,7 +146,7 @@ def test_walk_ins_and_check_ins_are_called_and_the_display_follows(
 
     desk = open_page(viewport={"width": 1024, "height": 800})
     sign_in(desk, officer.personal_id)
-    desk.goto(f"/staff/counters/{counters[0].pk}/")
+    desk.goto(f"/staff/offices/reg-5001/queue/{counters[0].number}/")
     desk.get_by_role("button", name=th("Call next")).click()
     # Appointments first (the office's default): the booked person is called.
     expect(desk.locator(".console-now .ticket-number")).to_have_text("A002")
@@ -167,7 +167,7 @@ def test_walk_ins_and_check_ins_are_called_and_the_display_follows(
     tv.goto("/en/offices/reg-5001/now-serving/")
     expect(tv.locator("h1")).to_have_text("Now serving")
     expect(tv.locator(".board")).to_contain_text("Please take a ticket at the kiosk.")
-    desk.goto(f"/en/staff/counters/{counters[0].pk}/")
+    desk.goto(f"/en/staff/offices/reg-5001/queue/{counters[0].number}/")
     expect(desk.get_by_role("button", name="Call next")).to_be_visible()
     kiosk.goto("/en/offices/reg-5001/kiosk/")
     expect(kiosk.locator("h1")).to_have_text("Take a ticket")

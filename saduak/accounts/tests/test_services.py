@@ -7,7 +7,7 @@ from saduak.accounts.scoping import manage_reach, read_reach
 from saduak.accounts.services import api_token_create, staff_role_grant, user_create
 from saduak.areas.models import Office
 from saduak.audit.models import AuditEvent
-from saduak.core.errors import Conflict, InvalidInput
+from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_a_withdrawn_role_reaches_nothing(make_staff):
 
 
 def test_an_api_token_is_stored_only_as_a_hash(citizen):
-    record, raw = api_token_create(user=citizen, name="script", actor=citizen)
+    record, raw = api_token_create(user=citizen, name="script", actor="test")
     assert raw.startswith("sdk_") and len(raw) > 40
     assert raw not in str(ApiToken.objects.filter(pk=record.pk).values().get())
 
@@ -119,3 +119,41 @@ def test_the_token_command_prints_a_token_that_signs_in(citizen, client, capsys)
     token = capsys.readouterr().out.strip()
     response = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role, seat",
+    [
+        (Role.DISTRICT_ADMIN, "do-5001"),
+        (Role.PROVINCIAL_STAFF, "pao-50"),
+        (Role.AUDITOR, "hq"),
+    ],
+)
+def test_only_hq_gives_staff_roles(make_staff, citizen, role, seat):
+    actor = make_staff(role, seat)
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDeniedError):
+        staff_role_grant(
+            user=citizen,
+            role=Role.COUNTER_OFFICER,
+            office=Office.objects.get(code="reg-5001"),
+            actor=actor,
+        )
+    assert not citizen.staff_roles.exists()
+    assert AuditEvent.objects.count() == before
+    hq = make_staff(Role.HQ_ADMIN, "hq")
+    staff_role_grant(
+        user=citizen,
+        role=Role.COUNTER_OFFICER,
+        office=Office.objects.get(code="reg-5001"),
+        actor=hq,
+    )
+    assert AuditEvent.objects.filter(action="staff_role.grant", actor_id=hq.pk).exists()
+
+
+def test_a_district_admin_cannot_make_an_api_token_even_for_themselves(make_staff):
+    admin = make_staff(Role.DISTRICT_ADMIN, "do-5001")
+    with pytest.raises(PermissionDeniedError):
+        api_token_create(user=admin, name="script", actor=admin)
+    assert not ApiToken.objects.exists()
+    assert not AuditEvent.objects.filter(action="api_token.create").exists()

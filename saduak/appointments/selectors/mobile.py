@@ -56,7 +56,16 @@ def requests_for(
 
 
 def request_for(*, viewer: User, reference: str) -> MobileRequest:
-    found = requests_for(viewer=viewer).filter(reference=reference).first()
+    """One request, for staff who read its district; for anyone else it does
+    not exist (a private record's refusal never says it exists)."""
+    reach = read_reach(viewer)
+    found = (
+        None
+        if reach.is_empty
+        else MobileRequest.objects.filter(area_q(reach), reference=reference)
+        .select_related("subdistrict", "district", "visit")
+        .first()
+    )
     if found is None:
         raise NotFound(_("There is no such request in your area."))
     return found

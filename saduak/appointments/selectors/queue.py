@@ -9,6 +9,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saduak.accounts.models import User
+from saduak.accounts.scoping import read_reach
 from saduak.appointments.choices import TicketStatus
 from saduak.appointments.models import OfficeService, Ticket
 from saduak.appointments.selectors.catalogue import queue_settings_for
@@ -173,8 +175,15 @@ def counter_view(counter: Counter) -> CounterView:
     return CounterView(counter, current, waiting, transfer_to)
 
 
-def counter_get(counter_id: int) -> Counter:
-    counter = Counter.objects.select_related("office").filter(pk=counter_id).first()
-    if counter is None:
+def counter_for(*, viewer: User, office_code: str, number: int) -> Counter:
+    """Counter `number` of an office, addressed as its staff know it (office
+    code and the number on the counter, never a row id). Its tickets are
+    private: a counter of an office the viewer cannot read is not found."""
+    counter = (
+        Counter.objects.select_related("office")
+        .filter(office__code=office_code, number=number)
+        .first()
+    )
+    if counter is None or not read_reach(viewer).covers_office(counter.office):
         raise NotFound(_("There is no such counter."))
     return counter

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saduak.accounts.matrix import Action, ensure_may, may
 from saduak.accounts.models import User
-from saduak.accounts.scoping import ACTING_ROLES, Reach, reach_of
 from saduak.appointments import notices
 from saduak.appointments.choices import BookingChannel, BookingStatus, CancelReason
 from saduak.appointments.models import Booking, Slot
@@ -32,8 +32,6 @@ from saduak.core.errors import (
     Conflict,
     DomainError,
     InvalidInput,
-    NotFound,
-    PermissionDeniedError,
 )
 from saduak.core.links import absolute_url
 from saduak.core.personal_id import clean_personal_id
@@ -55,11 +53,6 @@ class Caller:
     personal_id: str
     name: str
     phone: str
-
-
-def acting_reach(actor: User) -> Reach:
-    """Where the actor may act for others (auditors only read)."""
-    return reach_of(actor, ACTING_ROLES)
 
 
 def _refuse(slot: Slot, message: str, code: str) -> SlotUnavailable:
@@ -111,9 +104,10 @@ def booking_create(
     slot: Slot,
     caller: Caller | None = None,
 ) -> Booking:
-    """Books a seat in `slot`: for the signed-in citizen (`actor`), or, with
-    `caller`, for a person on the telephone by an officer of an office the actor's
-    reach covers.
+    """Books a seat in `slot`: for the signed-in citizen (`actor`, their own
+    booking), or, with `caller`, for a person on the telephone by an officer
+    the matrix lets book for a caller at the slot's office
+    (`booking.create_for_caller`).
 
     Refuses (SlotUnavailable, with alternatives) a slot that is past, too soon,
     beyond the booking window, on a closed day or full, and (Conflict) a second
@@ -122,18 +116,33 @@ def booking_create(
     leaves nothing. Audited as `appointments.booking.create`; the confirmation
     goes out by LINE, SMS or e-mail after commit.
     """
+    if caller is not None:
+        ensure_may(
+            actor,
+            Action.BOOKING_CREATE_FOR_CALLER,
+            office=slot.office_service.office,
+            public=True,
+            refusal=_("You can book by telephone only at offices you work for."),
+        )
+        return _create(actor=actor, slot=slot, caller=caller)
+    return _create(actor=actor, slot=slot, caller=None)
+
+
+def _create(
+    *,
+    actor: User,
+    slot: Slot,
+    caller: Caller | None,
+    channel: str | None = None,
+) -> Booking:
+    """The booking itself, once the caller of this function has checked who
+    may make it; `channel` keeps a moved booking's channel."""
     now = timezone.now()
     offered = slot.office_service
     if caller is None:
-        channel = BookingChannel.ONLINE
         personal_id, name, phone = actor.personal_id, actor.full_name, actor.phone
         citizen: User | None = actor
     else:
-        if not acting_reach(actor).covers_office(offered.office):
-            raise PermissionDeniedError(
-                _("You can book by telephone only at offices you work for.")
-            )
-        channel = BookingChannel.PHONE
         try:
             personal_id = clean_personal_id(caller.personal_id)
         except ValidationError as error:
@@ -142,6 +151,9 @@ def booking_create(
         if not name:
             raise InvalidInput(_("Write the caller's name."), field="name")
         citizen = User.objects.filter(personal_id=personal_id).first()
+    channel = channel or (
+        BookingChannel.ONLINE if caller is None else BookingChannel.PHONE
+    )
     _check_bookable(slot, now=now, channel=channel)
     fields = {
         "created_by": actor,
@@ -244,9 +256,11 @@ def booking_cancel(
     booking: Booking,
     reason: CancelReason = CancelReason.ON_REQUEST,
 ) -> Booking:
-    """Cancels a booking and frees its seat. The citizen may until the office's
-    free-cancellation deadline; officers of the office's area may at any time
-    before the visit. Audited as `appointments.booking.cancel`."""
+    """Cancels a booking and frees its seat. The citizen may cancel their own
+    until the office's free-cancellation deadline (self-service); staff with
+    `booking.cancel_for_citizen` at its office may at any time before the
+    visit. A booking outside what the actor may read is not found. Audited as
+    `appointments.booking.cancel`."""
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         _check_may_change(actor, locked, verb="cancel")
@@ -343,24 +357,41 @@ def bookings_cancel_for_closure(*, holiday_id: int) -> int:
 def booking_reschedule(*, actor: User, booking: Booking, slot: Slot) -> Booking:
     """Moves a booking to another slot of the same service, in one transaction:
     the old seat is given back and the new one taken, so a full slot rolls back
-    and leaves the booking as it was. Audited as cancel + create, the new booking
-    pointing at the old one; the person gets the new booking's confirmation."""
+    and leaves the booking as it was. The citizen moves their own booking until
+    the free-cancellation deadline; for anyone else's, the actor needs
+    `booking.cancel_for_citizen` at its office (moving is cancelling and
+    booking again). Audited as cancel + create, the new booking pointing at the
+    old one; the person gets the new booking's confirmation."""
     if slot.office_service.service_id != booking.service_id:
         raise InvalidInput(_("Choose a time for the same service."), field="slot")
     with transaction.atomic():
         old = Booking.objects.select_for_update().get(pk=booking.pk)
-        _check_may_change(actor, old, verb="change")
+        for_citizen = _check_may_change(actor, old, verb="change")
         caller = None
-        if old.channel == BookingChannel.PHONE or old.citizen_id != actor.pk:
+        if old.channel == BookingChannel.PHONE or for_citizen:
             caller = Caller(old.personal_id, old.name, old.phone)
         _cancel(old, actor=actor, reason=CancelReason.MOVED, notice=None)
-        new = booking_create(actor=actor, slot=slot, caller=caller)
+        new = _create(
+            actor=actor,
+            slot=slot,
+            caller=caller,
+            channel=BookingChannel.PHONE if for_citizen else old.channel,
+        )
         new.rebooked_from = old
         new.save(update_fields=["rebooked_from"])
     return new
 
 
-def _check_may_change(actor: User, booking: Booking, *, verb: str) -> None:
+def _check_may_change(actor: User, booking: Booking, *, verb: str) -> bool:
+    """Whether `actor` may cancel or move `booking` now: their own booking
+    until the free-cancellation deadline (self-service, no matrix), or anyone's
+    with `booking.cancel_for_citizen` at its office. Returns whether the actor
+    acts for the citizen (as staff)."""
+    own = booking.citizen_id is not None and booking.citizen_id == actor.pk
+    as_staff = may(actor, Action.BOOKING_CANCEL_FOR_CITIZEN, office=booking.office)
+    if not own and not as_staff:
+        # Outside the actor's reading reach this answers not found.
+        ensure_may(actor, Action.BOOKING_CANCEL_FOR_CITIZEN, office=booking.office)
     if booking.status != BookingStatus.BOOKED:
         raise Conflict(
             _("This booking is %(status)s and can no longer change.")
@@ -370,8 +401,7 @@ def _check_may_change(actor: User, booking: Booking, *, verb: str) -> None:
     now = timezone.now()
     if booking.starts_at <= now:
         raise Conflict(_("The time of this booking has passed."), code="booking-past")
-    is_staff = acting_reach(actor).covers_office(booking.office)
-    if booking.citizen_id == actor.pk and not is_staff:
+    if not as_staff:
         deadline = booking.starts_at - timedelta(
             hours=booking.office_service.cancel_until_hours
         )
@@ -388,8 +418,7 @@ def _check_may_change(actor: User, booking: Booking, *, verb: str) -> None:
                 },
                 code="cancellation-closed",
             )
-    elif not is_staff:
-        raise NotFound(_("There is no such booking."))
+    return as_staff and not own
 
 
 def booking_url(booking: Booking) -> str:

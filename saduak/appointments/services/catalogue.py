@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from saduak.accounts.matrix import Action, ensure_may
+from saduak.accounts.matrix import Action, Actor, ensure_may
 from saduak.accounts.models import User
 from saduak.appointments.catalogue import SERVICES
 from saduak.appointments.models import OfficeService, QueueSettings, Service
@@ -47,7 +47,9 @@ def clean_or_refuse(instance: Any, exclude: Iterable[str] = ()) -> None:
 
 def services_load_national(*, actor: Any) -> int:
     """Adds the shipped services (catalogue.SERVICES) that the catalogue lacks,
-    by code. Audited as `appointments.catalogue.load` when any is added."""
+    by code. For HQ administrators (`services.load_national`) and commands.
+    Audited as `appointments.catalogue.load` when any is added."""
+    ensure_may(actor, Action.SERVICES_LOAD_NATIONAL)
     with transaction.atomic():
         known = set(Service.objects.values_list("code", flat=True))
         missing = [Service(**entry) for entry in SERVICES if entry["code"] not in known]
@@ -63,7 +65,7 @@ def services_load_national(*, actor: Any) -> int:
 
 def office_service_save(
     *,
-    actor: User,
+    actor: Actor,
     office: Office,
     service: Service,
     counters: Iterable[Counter] = (),

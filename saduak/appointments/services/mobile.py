@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saduak.accounts.matrix import MATRIX, Action, action_reach
 from saduak.accounts.models import User
+from saduak.accounts.scoping import read_reach
 from saduak.appointments import notices
 from saduak.appointments.choices import (
     MobileCategory,
@@ -21,11 +23,10 @@ from saduak.appointments.choices import (
 from saduak.appointments.models import MobileRequest, MobileVisit
 from saduak.appointments.references import new_reference
 from saduak.appointments.selectors.mobile import covers_district
-from saduak.appointments.services.bookings import acting_reach
 from saduak.appointments.services.catalogue import clean_or_refuse
 from saduak.areas.models import Office, Subdistrict
 from saduak.audit.services import audit_record
-from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
+from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
 from saduak.core.links import absolute_url
 from saduak.core.thai import format_date_be
 from saduak.notifications.addresses import THAI_MOBILE
@@ -64,12 +65,36 @@ def _sms(request: MobileRequest, template_key: str, **context: Any) -> None:
     )
 
 
+def may_in_district(actor: Any, action: Action, district_code: str) -> bool:
+    """Whether `actor` may carry out a Mobile Unit `action` in a district (see
+    `ensure_may_in_district`)."""
+    return covers_district(action_reach(actor, action), district_code)
+
+
+def ensure_may_in_district(actor: Any, action: Action, district_code: str) -> None:
+    """The matrix check of a Mobile Unit action in a district. The Mobile Unit
+    is the district's: a district administrator acts in their district, a
+    counter officer in the district of their office. Requests of a district
+    the actor cannot read are not found; a district they read but may not act
+    in is refused."""
+    if may_in_district(actor, action, district_code):
+        return
+    if not covers_district(read_reach(actor), district_code):
+        raise NotFound(_("There is no such request in your area."))
+    raise PermissionDeniedError(MATRIX[action].refusal)
+
+
 def mobile_request_create(
-    *, details: MobileRequestDetails, actor: User | None
+    *,
+    details: MobileRequestDetails,
+    actor: User | None,
+    for_citizen: bool = False,
 ) -> MobileRequest:
-    """Records a request for a home visit (by anyone: a relative, a village head,
-    an officer). Refuses an unknown subdistrict, a bad telephone number or a
-    missing reason, naming the field; nothing is saved then. Audited as
+    """Records a request for a home visit: by anyone (a relative, a village
+    head; public, no matrix), or, with `for_citizen`, by an officer recording
+    it for a citizen of their district (`mobile_request.create_for_citizen`).
+    Refuses an unknown subdistrict, a bad telephone number or a missing reason,
+    naming the field; nothing is saved then. Audited as
     `appointments.mobile.request`; the requester gets an SMS with the link to
     follow it."""
     if details.category not in MobileCategory.values:
@@ -82,6 +107,14 @@ def mobile_request_create(
     if subdistrict is None:
         raise InvalidInput(
             _("Choose the subdistrict from the list."), field="subdistrict"
+        )
+    if for_citizen:
+        if actor is None:
+            raise PermissionDeniedError(
+                MATRIX[Action.MOBILE_REQUEST_CREATE_FOR_CITIZEN].refusal
+            )
+        ensure_may_in_district(
+            actor, Action.MOBILE_REQUEST_CREATE_FOR_CITIZEN, subdistrict.district_id
         )
     request = MobileRequest(
         category=details.category,
@@ -112,7 +145,11 @@ def mobile_request_create(
                 actor=request.requested_by or "public",
                 action="appointments.mobile.request",
                 target=request,
-                after={"reference": request.reference, "category": request.category},
+                after={
+                    "reference": request.reference,
+                    "category": request.category,
+                    "for_citizen": for_citizen,
+                },
                 district_code=request.district_id,
             )
             transaction.on_commit(
@@ -129,11 +166,6 @@ def mobile_request_create(
     return request
 
 
-def _ensure_district(actor: User, district_code: str) -> None:
-    if not covers_district(acting_reach(actor), district_code):
-        raise PermissionDeniedError(_("This request belongs to another district."))
-
-
 def mobile_visit_schedule(
     *,
     actor: User,
@@ -143,15 +175,15 @@ def mobile_visit_schedule(
     note: str = "",
 ) -> MobileVisit:
     """Plans a visit on `day` serving open requests of one subdistrict of the
-    office's district. Audited as `appointments.mobile.visit`; each requester is
-    told the day by SMS."""
+    office's district. Needs `mobile_visit.schedule` in that district. Audited
+    as `appointments.mobile.visit`; each requester is told the day by SMS."""
+    if office.district_id is None:
+        raise InvalidInput(_("Choose a district office."), field="office")
+    ensure_may_in_district(actor, Action.MOBILE_VISIT_SCHEDULE, office.district_id)
     if not requests:
         raise InvalidInput(
             _("Choose the requests this visit serves."), field="requests"
         )
-    if office.district_id is None:
-        raise InvalidInput(_("Choose a district office."), field="office")
-    _ensure_district(actor, office.district_id)
     if day < timezone.localdate():
         raise InvalidInput(_("Choose today or a later day."), field="day")
     subdistricts = {request.subdistrict_id for request in requests}
@@ -217,12 +249,13 @@ def mobile_request_close(
 ) -> MobileRequest:
     """Records what happened: served at home, visited but not served (with the
     reason), or cancelled. A visit whose requests are all closed is done.
-    Audited as `appointments.mobile.close`; the requester gets an SMS."""
+    Needs `mobile_request.close` in the request's district. Audited as
+    `appointments.mobile.close`; the requester gets an SMS."""
+    ensure_may_in_district(actor, Action.MOBILE_REQUEST_CLOSE, request.district_id)
     if outcome not in OUTCOMES:
         raise InvalidInput(_("Choose what happened."), field="outcome")
     if outcome == MobileRequestStatus.NOT_SERVED and not note.strip():
         raise InvalidInput(_("Say why the person could not be served."), field="note")
-    _ensure_district(actor, request.district_id)
     with transaction.atomic():
         locked = MobileRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status not in OPEN_STATUSES:

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saduak.accounts.matrix import Action, Actor, ensure_may
 from saduak.accounts.models import User
 from saduak.appointments import notices
 from saduak.appointments.choices import (
@@ -31,7 +32,6 @@ from saduak.appointments.models import (
 )
 from saduak.appointments.references import normalise_reference
 from saduak.appointments.selectors.catalogue import queue_settings_for
-from saduak.appointments.services.bookings import acting_reach
 from saduak.areas.models import Counter, Office
 from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
@@ -68,7 +68,52 @@ def _next_number(office: Office, group: str, day: Any) -> int:
     return int(sequence.values_list("last_number", flat=True).get())
 
 
+KIOSK_ACTOR = "kiosk:"
+
+
+def kiosk_actor(office: Office) -> str:
+    """The actor a kiosk acts as: the office's kiosk, identified by the key the
+    kiosk page checked (views/queue.py `_kiosk_office`), not a person."""
+    return f"{KIOSK_ACTOR}{office.code}"
+
+
+def _ensure_may_at_office(
+    actor: Any, action: Action, office: Office, *, public: bool = True
+) -> None:
+    """The matrix check of a queue action at `office`. A kiosk (the system
+    actor "kiosk:<office code>") is no person: it only issues tickets and
+    checks bookings in, at its own office. Staff are checked against the
+    matrix; with `public=False` (a counter's or a ticket's private work) an
+    office they cannot read is not found."""
+    if isinstance(actor, str) and actor.startswith(KIOSK_ACTOR):
+        kiosk_may = action in (Action.TICKET_ISSUE, Action.BOOKING_CHECK_IN)
+        if not kiosk_may or actor != kiosk_actor(office):
+            raise PermissionDeniedError(
+                _("A kiosk only gives out tickets at its own office.")
+            )
+        return
+    ensure_may(actor, action, office=office, public=public)
+
+
 def ticket_issue(
+    *,
+    offered: OfficeService,
+    actor: Any,
+    priority: bool = False,
+    phone: str = "",
+    citizen: User | None = None,
+) -> Ticket:
+    """Gives out the next number of the service's group at its office, for a
+    walk-in. `actor` is an officer the matrix lets issue tickets at the office
+    (`ticket.issue`), or the office's own kiosk ("kiosk:<office code>", see
+    `kiosk_actor`). Audited as `appointments.ticket.issue`."""
+    _ensure_may_at_office(actor, Action.TICKET_ISSUE, offered.office)
+    return _issue(
+        offered=offered, actor=actor, priority=priority, phone=phone, citizen=citizen
+    )
+
+
+def _issue(
     *,
     offered: OfficeService,
     actor: Any,
@@ -77,10 +122,7 @@ def ticket_issue(
     citizen: User | None = None,
     booking: Booking | None = None,
 ) -> Ticket:
-    """Gives out the next number of the service's group at its office, for a
-    walk-in, or (with `booking`) for a person who checked in with a booking.
-    `actor` is the officer, or "kiosk:<office code>". Audited as
-    `appointments.ticket.issue`."""
+    """The ticket itself, once the caller has checked the actor."""
     if not offered.is_active or not (offered.walk_in or booking is not None):
         raise InvalidInput(
             _("This office gives no walk-in tickets for this service."), field="service"
@@ -127,8 +169,11 @@ def booking_check_in(*, office: Office, reference: str, actor: Any) -> Ticket:
     """A person with a booking arrives: their booking (by reference or its QR
     code) becomes a ticket that joins the queue with the office's appointment
     priority. Only on the booked day at the booked office, until
-    CHECK_IN_GRACE after the booked time. Audited as
-    `appointments.booking.check_in` and `appointments.ticket.issue`."""
+    CHECK_IN_GRACE after the booked time. For an officer the matrix lets check
+    bookings in at the office (`booking.check_in`), or the office's kiosk.
+    Audited as `appointments.booking.check_in` and
+    `appointments.ticket.issue`."""
+    _ensure_may_at_office(actor, Action.BOOKING_CHECK_IN, office)
     now = timezone.now()
     reference = normalise_reference(reference)
     with transaction.atomic():
@@ -170,7 +215,7 @@ def booking_check_in(*, office: Office, reference: str, actor: Any) -> Ticket:
             target=booking,
             office=office,
         )
-        return ticket_issue(
+        return _issue(
             offered=booking.office_service,
             actor=actor,
             phone=booking.phone,
@@ -179,16 +224,12 @@ def booking_check_in(*, office: Office, reference: str, actor: Any) -> Ticket:
         )
 
 
-def _ensure_at_counter(actor: User, counter: Counter) -> None:
+def _ensure_at_counter(actor: Actor, action: Action, counter: Counter) -> None:
+    """The matrix check of an action at a counter: a counter's tickets are
+    private, so a counter of an office the actor cannot read is not found."""
+    _ensure_may_at_office(actor, action, counter.office, public=False)
     if not counter.is_active:
         raise Conflict(_("This counter is not in use."), code="counter-closed")
-    if not acting_reach(actor).covers_office(counter.office):
-        raise PermissionDeniedError(_("You do not work at this counter's office."))
-
-
-def _ensure_same_office(actor: User, ticket: Ticket) -> None:
-    if not acting_reach(actor).covers_office(ticket.office):
-        raise PermissionDeniedError(_("This ticket belongs to another office."))
 
 
 def order_key(
@@ -221,12 +262,13 @@ def _last_called_was_appointment(office: Office, services: list[int]) -> bool:
     return last == TicketKind.APPOINTMENT
 
 
-def ticket_call_next(*, actor: User, counter: Counter) -> Ticket | None:
+def ticket_call_next(*, actor: Actor, counter: Counter) -> Ticket | None:
     """Calls the next person for the services this counter serves, in the
     office's order (queue settings), and finishes the counter's current ticket
     if it is still called. Returns None when nobody waits. Audited as
-    `appointments.ticket.call`."""
-    _ensure_at_counter(actor, counter)
+    `appointments.ticket.call`. Needs `ticket.call_next` at the counter's
+    office."""
+    _ensure_at_counter(actor, Action.TICKET_CALL_NEXT, counter)
     office = counter.office
     settings = queue_settings_for(office)
     services = list(
@@ -266,7 +308,7 @@ def ticket_call_next(*, actor: User, counter: Counter) -> Ticket | None:
             ).update(
                 status=TicketStatus.CALLED,
                 counter=counter,
-                called_by=actor,
+                called_by=actor if isinstance(actor, User) else None,
                 called_at=now,
                 announced_at=now,
             )
@@ -287,16 +329,19 @@ def ticket_call_next(*, actor: User, counter: Counter) -> Ticket | None:
     return None
 
 
-def _locked_ticket(actor: User, ticket: Ticket) -> Ticket:
-    _ensure_same_office(actor, ticket)
+def _locked_ticket(actor: User, action: Action, ticket: Ticket) -> Ticket:
+    """The ticket, locked, once the matrix allows `action` at its office (a
+    ticket of an office the actor cannot read is not found)."""
+    _ensure_may_at_office(actor, action, ticket.office, public=False)
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
 def ticket_recall(*, actor: User, ticket: Ticket) -> Ticket:
     """Calls the same person again (the display shows and sounds it again).
-    Audited as `appointments.ticket.recall`."""
+    Needs `ticket.recall` at its office. Audited as
+    `appointments.ticket.recall`."""
     with transaction.atomic():
-        locked = _locked_ticket(actor, ticket)
+        locked = _locked_ticket(actor, Action.TICKET_RECALL, ticket)
         if locked.status != TicketStatus.CALLED:
             raise Conflict(
                 _("Only a called ticket can be called again."), code="not-called"
@@ -315,7 +360,7 @@ def ticket_recall(*, actor: User, ticket: Ticket) -> Ticket:
     return locked
 
 
-def _finish(ticket: Ticket, status: str, *, actor: User, now: datetime) -> None:
+def _finish(ticket: Ticket, status: str, *, actor: Actor, now: datetime) -> None:
     ticket.status = status
     ticket.finished_at = now
     ticket.save(update_fields=["status", "finished_at"])
@@ -336,18 +381,20 @@ def _finish(ticket: Ticket, status: str, *, actor: User, now: datetime) -> None:
 
 
 def ticket_complete(*, actor: User, ticket: Ticket) -> Ticket:
-    """The person was served. Audited as `appointments.ticket.completed`."""
-    return _close(actor, ticket, TicketStatus.COMPLETED)
+    """The person was served. Needs `ticket.complete` at its office. Audited as
+    `appointments.ticket.completed`."""
+    return _close(actor, Action.TICKET_COMPLETE, ticket, TicketStatus.COMPLETED)
 
 
 def ticket_no_show(*, actor: User, ticket: Ticket) -> Ticket:
-    """The person called did not come. Audited as `appointments.ticket.no_show`."""
-    return _close(actor, ticket, TicketStatus.NO_SHOW)
+    """The person called did not come. Needs `ticket.no_show` at its office.
+    Audited as `appointments.ticket.no_show`."""
+    return _close(actor, Action.TICKET_NO_SHOW, ticket, TicketStatus.NO_SHOW)
 
 
-def _close(actor: User, ticket: Ticket, status: str) -> Ticket:
+def _close(actor: User, action: Action, ticket: Ticket, status: str) -> Ticket:
     with transaction.atomic():
-        locked = _locked_ticket(actor, ticket)
+        locked = _locked_ticket(actor, action, ticket)
         if locked.status != TicketStatus.CALLED:
             raise Conflict(
                 _("This ticket is %(status)s; call it first.")
@@ -361,11 +408,13 @@ def _close(actor: User, ticket: Ticket, status: str) -> Ticket:
 def ticket_transfer(*, actor: User, ticket: Ticket, to: OfficeService) -> Ticket:
     """Sends a called person on to another service of the same office: a new
     ticket in that service's group that keeps the first ticket's place in time.
-    Audited as `appointments.ticket.transferred` and `appointments.ticket.issue`."""
+    Needs `ticket.transfer` at its office. Audited as
+    `appointments.ticket.transferred` and `appointments.ticket.issue`."""
+    _ensure_may_at_office(actor, Action.TICKET_TRANSFER, ticket.office, public=False)
     if to.office_id != ticket.office_id:
         raise InvalidInput(_("Transfer within this office only."), field="service")
     with transaction.atomic():
-        locked = _locked_ticket(actor, ticket)
+        locked = _locked_ticket(actor, Action.TICKET_TRANSFER, ticket)
         if locked.status != TicketStatus.CALLED:
             raise Conflict(
                 _("Only a called ticket can be transferred."), code="not-called"
@@ -373,7 +422,7 @@ def ticket_transfer(*, actor: User, ticket: Ticket, to: OfficeService) -> Ticket
         if to.pk == locked.office_service_id:
             raise InvalidInput(_("Choose another service."), field="service")
         _finish(locked, TicketStatus.TRANSFERRED, actor=actor, now=timezone.now())
-        moved = ticket_issue(
+        moved = _issue(
             offered=to,
             actor=actor,
             priority=locked.priority,

@@ -105,12 +105,13 @@ def test_the_counter_works_through_the_api(
     api = client_for(officer)
     issued = post(api, "/offices/reg-5001/tickets", {"service": "id-card-renewal"})
     assert issued.status_code == 201 and issued.json()["ticket"] == "A001"
-    called = post(api, f"/counters/{counters[0].pk}/call-next").json()
+    counter = f"/offices/reg-5001/counters/{counters[0].number}"
+    called = post(api, f"{counter}/call-next").json()
     assert called["status"] == "called" and called["counter"] == counters[0].number
-    assert post(api, f"/counters/{counters[0].pk}/recall").status_code == 200
-    done = post(api, f"/counters/{counters[0].pk}/complete").json()
+    assert post(api, f"{counter}/recall").status_code == 200
+    done = post(api, f"{counter}/complete").json()
     assert done["status"] == "completed"
-    assert post(api, f"/counters/{counters[0].pk}/call-next").status_code == 204
+    assert post(api, f"{counter}/call-next").status_code == 204
     board = client.get(f"{API}/offices/reg-5001/board").json()
     assert board["waiting"] == {}
     mine = client.get(f"{API}/tickets/{issued.json()['token']}").json()
@@ -165,3 +166,66 @@ def test_the_mobile_unit_through_the_api(small_map, admin, client, client_for):
     assert missing.status_code == 400
     names = {p["name"] for p in missing.json()["invalid_params"]}
     assert {"person_name", "contact_phone", "subdistrict"} <= names
+
+
+def test_a_finance_officer_cannot_call_the_next_ticket_through_the_api(
+    renewal, counters, officer, make_staff, client_for
+):
+    from saduak.accounts.choices import Role
+    from saduak.appointments.models import Ticket
+
+    post(
+        client_for(officer), "/offices/reg-5001/tickets", {"service": "id-card-renewal"}
+    )
+    finance = client_for(make_staff(Role.FINANCE_OFFICER, "pao-50"))
+    refused = post(
+        finance, f"/offices/reg-5001/counters/{counters[0].number}/call-next"
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert Ticket.objects.get().status == "waiting"
+
+
+def test_staff_records_outside_ones_reach_answer_404_not_403(
+    renewal, counters, citizen, make_staff, client_for
+):
+    from saduak.accounts.choices import Role
+
+    booking = bookings.booking_create(actor=citizen, slot=slot_at(renewal, TUESDAY, 9))
+    elsewhere = client_for(make_staff(Role.COUNTER_OFFICER, "reg-5002"))
+    counter = f"/offices/reg-5001/counters/{counters[0].number}"
+    assert post(elsewhere, f"{counter}/call-next").status_code == 404
+    assert post(elsewhere, f"{counter}/recall").status_code == 404
+    assert post(elsewhere, f"/bookings/{booking.reference}/cancel").status_code == 404
+    assert post(elsewhere, "/bookings/NOSUCH99/cancel").status_code == 404
+    # A counter number the office does not have answers the same.
+    assert (
+        post(elsewhere, "/offices/reg-5001/counters/999/call-next").status_code == 404
+    )
+    assert Booking.objects.get().status == "booked"
+
+
+def test_a_mobile_request_outside_ones_reach_is_not_found(
+    small_map, client, make_staff, client_for
+):
+    created = post(
+        client,
+        "/mobile-requests",
+        {
+            "category": "disabled",
+            "person_name": "นายดี",
+            "requester_name": "ผู้ใหญ่บ้าน",
+            "contact_phone": "0812345678",
+            "address": "5 หมู่ 2",
+            "subdistrict": "500101",
+            "reason": "ใช้รถเข็น",
+        },
+    ).json()
+    from saduak.accounts.choices import Role
+
+    elsewhere = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5002"))
+    closing = post(
+        elsewhere,
+        f"/mobile-requests/{created['reference']}/close",
+        {"outcome": "served"},
+    )
+    assert closing.status_code == 404

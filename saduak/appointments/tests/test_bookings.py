@@ -370,3 +370,70 @@ def test_the_database_refuses_more_bookings_than_seats_even_without_the_service(
         Slot.objects.filter(pk=slot.pk).update(booked=slot.capacity + 1)
     assert timezone.now()  # the slot is untouched
     assert Slot.objects.get(pk=slot.pk).booked == 0
+
+
+def test_a_finance_officer_cannot_cancel_another_persons_booking(
+    renewal, phoned_citizen, make_staff
+):
+    booking = bookings.booking_create(
+        actor=phoned_citizen, slot=slot_at(renewal, TUESDAY, 9)
+    )
+    finance = make_staff(Role.FINANCE_OFFICER, "pao-50")
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDeniedError):
+        bookings.booking_cancel(actor=finance, booking=booking)
+    with pytest.raises(PermissionDeniedError):
+        bookings.booking_reschedule(
+            actor=finance, booking=booking, slot=slot_at(renewal, TUESDAY, 10)
+        )
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED
+    assert Slot.objects.get(pk=booking.slot_id).booked == 1
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "role, seat", [(Role.PROVINCIAL_STAFF, "pao-50"), (Role.AUDITOR, "hq")]
+)
+def test_staff_who_do_not_serve_citizens_cannot_book_for_a_caller(
+    renewal, make_staff, role, seat
+):
+    with pytest.raises(PermissionDeniedError):
+        bookings.booking_create(
+            actor=make_staff(role, seat),
+            slot=slot_at(renewal, TUESDAY, 9),
+            caller=Caller("1100000000016", "x", "0899999999"),
+        )
+    assert not Booking.objects.exists()
+
+
+def test_a_booking_of_another_district_is_not_found_when_cancelled(
+    renewal, phoned_citizen, make_staff
+):
+    booking = bookings.booking_create(
+        actor=phoned_citizen, slot=slot_at(renewal, TUESDAY, 9)
+    )
+    with pytest.raises(NotFound):
+        bookings.booking_cancel(
+            actor=make_staff(Role.COUNTER_OFFICER, "reg-5002"), booking=booking
+        )
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED
+
+
+def test_a_citizen_moves_their_own_booking_made_by_telephone(
+    renewal, officer, phoned_citizen
+):
+    booked = bookings.booking_create(
+        actor=officer,
+        slot=slot_at(renewal, TUESDAY, 9),
+        caller=Caller(phoned_citizen.personal_id, "สมศรี ใจดี", "0812345678"),
+    )
+    assert booked.citizen == phoned_citizen
+    moved = bookings.booking_reschedule(
+        actor=phoned_citizen, booking=booked, slot=slot_at(renewal, TUESDAY, 10)
+    )
+    assert (moved.rebooked_from, moved.channel) == (booked, "phone")
+    assert AuditEvent.objects.filter(
+        action="appointments.booking.create", actor_id=phoned_citizen.pk
+    ).exists()

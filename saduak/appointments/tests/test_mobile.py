@@ -15,7 +15,7 @@ from saduak.appointments.services.mobile import (
 from saduak.appointments.tests.conftest import TODAY
 from saduak.areas.models import Office
 from saduak.audit.models import AuditEvent
-from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
+from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
 from saduak.core.thai import fiscal_year_of
 from saduak.notifications.models import Notification
 
@@ -131,8 +131,11 @@ def test_another_district_cannot_act_on_or_see_the_requests(small_map, make_staf
     request = mobile_request_create(details=details(), actor=None)
     elsewhere = make_staff(Role.DISTRICT_ADMIN, "do-5002")
     assert not requests_for(viewer=elsewhere).exists()
-    with pytest.raises(PermissionDeniedError):
+    # Another district's request is not found, so a refusal reveals nothing.
+    with pytest.raises(NotFound):
         mobile_request_close(actor=elsewhere, request=request, outcome="served")
+    request.refresh_from_db()
+    assert request.status == "requested"
     counter = make_staff(Role.COUNTER_OFFICER, "reg-5001")
     assert list(requests_for(viewer=counter)) == [request]
 
@@ -159,3 +162,39 @@ def test_statistics_count_requests_by_fiscal_year_category_and_area(
     )
     assert earlier.total.total == 0
     assert MobileRequestStatus.SERVED in {r.status for r in MobileRequest.objects.all()}
+
+
+def test_a_finance_officer_of_the_province_cannot_close_or_schedule_a_request(
+    small_map, make_staff
+):
+    request = mobile_request_create(details=details(), actor=None)
+    finance = make_staff(Role.FINANCE_OFFICER, "pao-50")
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDeniedError):
+        mobile_request_close(actor=finance, request=request, outcome="served")
+    with pytest.raises(PermissionDeniedError):
+        mobile_visit_schedule(
+            actor=finance,
+            office=Office.objects.get(code="do-5001"),
+            day=TODAY + timedelta(days=1),
+            requests=[request],
+        )
+    request.refresh_from_db()
+    assert request.status == MobileRequestStatus.REQUESTED and request.visit is None
+    assert AuditEvent.objects.count() == before
+
+
+def test_an_officer_records_a_request_for_a_citizen_of_their_district_only(
+    small_map, make_staff
+):
+    officer = make_staff(Role.COUNTER_OFFICER, "reg-5001")
+    recorded = mobile_request_create(details=details(), actor=officer, for_citizen=True)
+    event = AuditEvent.objects.get(action="appointments.mobile.request")
+    assert event.actor_id == officer.pk and event.after["for_citizen"] is True
+    with pytest.raises(NotFound):
+        mobile_request_create(
+            details=details(subdistrict_code="500201"),
+            actor=officer,
+            for_citizen=True,
+        )
+    assert list(MobileRequest.objects.all()) == [recorded]

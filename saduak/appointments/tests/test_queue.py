@@ -185,13 +185,15 @@ def test_a_transfer_keeps_the_persons_place_in_time(
     )
 
 
-def test_a_ticket_of_another_office_is_refused(renewal, counters, make_staff):
+def test_a_ticket_of_another_office_is_not_found(renewal, counters, make_staff):
     ticket = walk_in(renewal)
     elsewhere = make_staff(Role.COUNTER_OFFICER, "reg-5002")
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFound):
         queue.ticket_recall(actor=elsewhere, ticket=ticket)
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFound):
         queue.ticket_call_next(actor=elsewhere, counter=counters[0])
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.WAITING and ticket.recalls == 0
 
 
 def test_the_board_shows_the_latest_call_and_is_rebuilt_after_a_change(
@@ -234,3 +236,64 @@ def test_people_near_their_turn_get_one_message(
         Notification.objects.filter(template_key="appointments.ticket.near").count()
         == 5
     )
+
+
+def test_a_finance_officer_cannot_call_the_next_ticket(renewal, counters, make_staff):
+    ticket = walk_in(renewal)
+    finance = make_staff(Role.FINANCE_OFFICER, "pao-50")
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDeniedError):
+        queue.ticket_call_next(actor=finance, counter=counters[0])
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.WAITING and ticket.counter is None
+    assert AuditEvent.objects.count() == before
+
+
+def test_an_auditor_cannot_act_at_a_counter(renewal, counters, officer, make_staff):
+    walk_in(renewal)
+    called = queue.ticket_call_next(actor=officer, counter=counters[0])
+    auditor = make_staff(Role.AUDITOR, "hq")
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDeniedError):
+        queue.ticket_call_next(actor=auditor, counter=counters[0])
+    for act in (queue.ticket_recall, queue.ticket_complete, queue.ticket_no_show):
+        with pytest.raises(PermissionDeniedError):
+            act(actor=auditor, ticket=called)
+    with pytest.raises(PermissionDeniedError):
+        queue.ticket_issue(offered=renewal, actor=auditor)
+    called.refresh_from_db()
+    assert called.status == TicketStatus.CALLED and called.recalls == 0
+    assert Ticket.objects.count() == 1
+    assert AuditEvent.objects.count() == before
+
+
+def test_provincial_staff_cannot_issue_tickets_or_check_bookings_in(
+    renewal, make_staff
+):
+    provincial = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
+    with pytest.raises(PermissionDeniedError):
+        queue.ticket_issue(offered=renewal, actor=provincial)
+    with pytest.raises(PermissionDeniedError):
+        queue.booking_check_in(
+            office=renewal.office, reference="AAAA3333", actor=provincial
+        )
+    assert not Ticket.objects.exists()
+
+
+def test_a_kiosk_issues_tickets_only_at_its_own_office(renewal):
+    with pytest.raises(PermissionDeniedError):
+        queue.ticket_issue(offered=renewal, actor="kiosk:reg-5002")
+    assert not Ticket.objects.exists()
+    issued = queue.ticket_issue(
+        offered=renewal, actor=queue.kiosk_actor(renewal.office)
+    )
+    assert AuditEvent.objects.get(action="appointments.ticket.issue").actor_label == (
+        "kiosk:reg-5001"
+    )
+    assert issued.label == "A001"
+
+
+def test_a_kiosk_cannot_call_tickets(renewal, counters):
+    walk_in(renewal)
+    with pytest.raises(PermissionDeniedError):
+        queue.ticket_call_next(actor="kiosk:reg-5001", counter=counters[0])

@@ -10,6 +10,7 @@ from saduak.appointments.models import Booking, Slot, Ticket
 from saduak.appointments.services import queue
 from saduak.appointments.services.catalogue import kiosk_key_issue
 from saduak.appointments.tests.conftest import TODAY, slot_at
+from saduak.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 TUESDAY = TODAY + timedelta(days=1)
@@ -195,7 +196,8 @@ def test_the_display_and_the_ticket_page_follow_the_counter(
     console = client_for(officer)
     with django_capture_on_commit_callbacks(execute=True):
         called = console.post(
-            f"/staff/counters/{counters[0].pk}/call-next/", HTTP_HX_REQUEST="true"
+            f"/staff/offices/reg-5001/queue/{counters[0].number}/call-next/",
+            HTTP_HX_REQUEST="true",
         )
     assert called.status_code == 200 and "A001" in called.content.decode()
     board = client.get("/offices/reg-5001/now-serving/board/").content.decode()
@@ -204,22 +206,56 @@ def test_the_display_and_the_ticket_page_follow_the_counter(
     status = client.get(f"/q/{ticket.token}/status/").content.decode()
     assert str(counters[0].number) in status
     assert (
-        console.post(f"/staff/counters/{counters[0].pk}/complete/").status_code == 302
+        console.post(
+            f"/staff/offices/reg-5001/queue/{counters[0].number}/complete/"
+        ).status_code
+        == 302
     )
     assert Ticket.objects.get().status == "completed"
 
 
-def test_an_officer_of_another_office_cannot_use_the_counter(
+def test_a_counter_is_addressed_by_its_office_and_number_not_a_row_id(
+    renewal, counters, officer, client_for
+):
+    console = client_for(officer)
+    page = console.get(f"/staff/offices/reg-5001/queue/{counters[0].number}/")
+    assert page.status_code == 200
+    assert f"/staff/offices/reg-5001/queue/{counters[0].number}/call-next/" in (
+        page.content.decode()
+    )
+    assert console.get(f"/staff/counters/{counters[0].pk}/").status_code == 404
+
+
+def test_an_officer_of_another_office_finds_no_such_counter(
     renewal, counters, make_staff, client_for
 ):
     from saduak.accounts.choices import Role
 
+    walk_in = queue.ticket_issue(offered=renewal, actor="kiosk:reg-5001")
     elsewhere = client_for(make_staff(Role.COUNTER_OFFICER, "reg-5002"))
-    assert elsewhere.get(f"/staff/counters/{counters[0].pk}/").status_code == 403
-    assert (
-        elsewhere.post(f"/staff/counters/{counters[0].pk}/call-next/").status_code
-        == 403
-    )
+    url = f"/staff/offices/reg-5001/queue/{counters[0].number}/"
+    assert elsewhere.get(url).status_code == 404
+    assert elsewhere.post(f"{url}call-next/").status_code == 404
+    walk_in.refresh_from_db()
+    assert walk_in.status == "waiting"
+
+
+def test_an_auditor_sees_a_counter_but_cannot_act_at_it(
+    renewal, counters, make_staff, client_for
+):
+    from saduak.accounts.choices import Role
+
+    ticket = queue.ticket_issue(offered=renewal, actor="kiosk:reg-5001")
+    auditor = client_for(make_staff(Role.AUDITOR, "hq"))
+    url = f"/staff/offices/reg-5001/queue/{counters[0].number}/"
+    page = auditor.get(url)
+    assert page.status_code == 200
+    assert "call-next" not in page.content.decode()
+    before = AuditEvent.objects.count()
+    assert auditor.post(f"{url}call-next/").status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting"
+    assert AuditEvent.objects.count() == before
 
 
 def test_the_office_admin_offers_a_service_and_releases_times(
@@ -248,6 +284,47 @@ def test_the_office_admin_offers_a_service_and_releases_times(
     )
     assert released.status_code == 302
     assert Slot.objects.filter(office_service__service=service).count() == 5 * 16
+
+
+def test_a_counter_transfers_a_person_to_a_service_named_by_its_code(
+    renewal, move_in, counters, officer, client_for
+):
+    queue.ticket_issue(offered=renewal, actor="kiosk:reg-5001")
+    console = client_for(officer)
+    counter = f"/staff/offices/reg-5001/queue/{counters[0].number}"
+    console.post(f"{counter}/call-next/")
+    moved = console.post(f"{counter}/transfer/", {"service": "house-move-in"})
+    assert moved.status_code == 302
+    assert sorted(Ticket.objects.values_list("status", flat=True)) == [
+        "transferred",
+        "waiting",
+    ]
+    assert AuditEvent.objects.filter(action="appointments.ticket.transferred").exists()
+
+
+def test_only_those_who_may_act_for_a_citizen_see_the_forms_that_do(
+    renewal, citizen, officer, make_staff, client_for
+):
+    from saduak.accounts.choices import Role
+    from saduak.appointments.services import bookings
+
+    booking = bookings.booking_create(actor=citizen, slot=slot_at(renewal, TODAY, 14))
+    provincial = client_for(make_staff(Role.PROVINCIAL_STAFF, "pao-50"))
+    auditor = client_for(make_staff(Role.AUDITOR, "hq"))
+    desk = client_for(officer)
+    day_list = "/staff/offices/reg-5001/bookings/"
+    assert 'name="slot"' not in provincial.get(day_list).content.decode()
+    assert 'name="slot"' in desk.get(day_list).content.decode()
+    detail = f"/appointments/b/{booking.reference}/"
+    cancel = f"/appointments/b/{booking.reference}/cancel/"
+    assert cancel not in auditor.get(detail).content.decode()
+    assert cancel in desk.get(detail).content.decode()
+    assert auditor.post(cancel).status_code == 403
+    change = f"/appointments/b/{booking.reference}/change/"
+    assert auditor.get(change).status_code == 403
+    assert desk.get(change).status_code == 200
+    booking.refresh_from_db()
+    assert booking.status == "booked"
 
 
 def test_an_officer_books_for_a_caller_on_the_bookings_page(
@@ -331,11 +408,11 @@ def test_tampered_ids_in_forms_are_refused_not_server_errors(
     )
     assert booked.status_code == 400
     queue.ticket_issue(offered=renewal, actor="kiosk")
-    staff.post(f"/staff/counters/{counters[0].pk}/call-next/")
-    moved = staff.post(
-        f"/staff/counters/{counters[0].pk}/transfer/", {"service": "abc"}
-    )
+    counter = f"/staff/offices/reg-5001/queue/{counters[0].number}"
+    staff.post(f"{counter}/call-next/")
+    moved = staff.post(f"{counter}/transfer/", {"service": "abc"})
     assert moved.status_code == 404
+    assert Ticket.objects.get().status == "called"
     planned = client_for(admin).post(
         "/staff/mobile-unit/visits/", {"office": "x", "day": "2026-12-02"}
     )

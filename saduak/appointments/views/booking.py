@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from saduak.accounts.matrix import NOT_YOUR_ROLE, Action, may
 from saduak.accounts.permissions import acting_user
 from saduak.appointments.admission import admit
 from saduak.appointments.choices import BookingStatus
@@ -26,7 +27,12 @@ from saduak.appointments.selectors import bookings as booking_selectors
 from saduak.appointments.selectors import catalogue, slots
 from saduak.appointments.services import bookings
 from saduak.areas.models import District, Province
-from saduak.core.errors import DomainError, NotFound, TooManyRequests
+from saduak.core.errors import (
+    DomainError,
+    NotFound,
+    PermissionDeniedError,
+    TooManyRequests,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -220,9 +226,8 @@ def booking_qr_svg(booking: Booking) -> str:
 @login_required
 @never_cache
 def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    booking = booking_selectors.booking_for(
-        viewer=acting_user(request), reference=reference
-    )
+    user = acting_user(request)
+    booking = booking_selectors.booking_for(viewer=user, reference=reference)
     deadline = booking.starts_at - timedelta(
         hours=booking.office_service.cancel_until_hours
     )
@@ -235,7 +240,11 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "qr": booking_qr_svg(booking),
             "cancel_deadline": deadline,
             "may_change": booking.status == BookingStatus.BOOKED
-            and timezone.now() < booking.starts_at,
+            and timezone.now() < booking.starts_at
+            and (
+                booking.citizen_id == user.pk
+                or may(user, Action.BOOKING_CANCEL_FOR_CITIZEN, office=booking.office)
+            ),
         },
     )
 
@@ -247,6 +256,8 @@ def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     booking = booking_selectors.booking_for(viewer=user, reference=reference)
     try:
         bookings.booking_cancel(actor=user, booking=booking)
+    except (NotFound, PermissionDeniedError):
+        raise
     except DomainError as refused:
         messages.error(request, str(refused.message))
     else:
@@ -260,10 +271,16 @@ def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
 def booking_change(request: HttpRequest, reference: str) -> HttpResponse:
     user = acting_user(request)
     booking = booking_selectors.booking_for(viewer=user, reference=reference)
+    if booking.citizen_id != user.pk and not may(
+        user, Action.BOOKING_CANCEL_FOR_CITIZEN, office=booking.office
+    ):
+        raise PermissionDeniedError(NOT_YOUR_ROLE)
     if request.method == "POST":
         slot = _slot_of(booking.office_service, request.POST.get("slot"))
         try:
             new = bookings.booking_reschedule(actor=user, booking=booking, slot=slot)
+        except (NotFound, PermissionDeniedError):
+            raise
         except DomainError as refused:
             messages.error(request, str(refused.message))
             return redirect(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from saduak.accounts.matrix import Action, may
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.appointments.choices import MobileCategory, MobileRequestStatus
 from saduak.appointments.forms import (
@@ -25,7 +26,7 @@ from saduak.areas.choices import OfficeKind
 from saduak.areas.models import District, Office, Province, Subdistrict
 from saduak.core.errors import DomainError
 from saduak.core.exports import table_response
-from saduak.core.forms import add_domain_error, posted_id
+from saduak.core.forms import add_domain_error
 from saduak.core.thai import FiscalYear, current_fiscal_year
 
 
@@ -53,6 +54,23 @@ def request_new(request: HttpRequest) -> HttpResponse:
     refreshing = "refresh" in request.POST
     if request.method == "POST" and not refreshing and form.is_valid():
         data = form.cleaned_data
+        user = request.user if request.user.is_authenticated else None
+        # Staff of the request's district record it for the citizen; anyone
+        # else (a relative, a village head) asks as themselves.
+        district = (
+            Subdistrict.objects.filter(code=data["subdistrict"])
+            .values_list("district_id", flat=True)
+            .first()
+        )
+        for_citizen = bool(
+            user is not None
+            and district
+            and mobile.may_in_district(
+                user,  # type: ignore[arg-type]
+                Action.MOBILE_REQUEST_CREATE_FOR_CITIZEN,
+                district,
+            )
+        )
         try:
             created = mobile.mobile_request_create(
                 details=mobile.MobileRequestDetails(
@@ -66,7 +84,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     subdistrict_code=data["subdistrict"],
                     reason=data["reason"],
                 ),
-                actor=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                actor=user,  # type: ignore[arg-type]
+                for_citizen=for_citizen,
             )
         except DomainError as error:
             add_domain_error(form, error)
@@ -136,6 +155,8 @@ def staff_requests(request: HttpRequest) -> HttpResponse:
             "visit_form": MobileVisitForm(),
             "close_form": MobileCloseForm(),
             "offices": offices,
+            "may_schedule": may(user, Action.MOBILE_VISIT_SCHEDULE),
+            "may_close": may(user, Action.MOBILE_REQUEST_CLOSE),
         },
     )
 
@@ -150,9 +171,7 @@ def staff_schedule(request: HttpRequest) -> HttpResponse:
             reference__in=request.POST.getlist("requests")
         )
     )
-    office = Office.objects.filter(
-        pk=posted_id(request.POST.get("office")) or 0
-    ).first()
+    office = Office.objects.filter(code=request.POST.get("office", "")).first()
     if not form.is_valid() or office is None:
         messages.error(
             request, _("Choose the requests, the district office and the day.")

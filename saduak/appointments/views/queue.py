@@ -10,17 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from saduak.accounts.matrix import Action, may
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.accounts.scoping import read_reach
 from saduak.appointments.forms import CheckInForm, KioskTicketForm
 from saduak.appointments.models import OfficeService, QueueSettings
 from saduak.appointments.selectors import queue as queue_selectors
 from saduak.appointments.services import queue
 from saduak.appointments.services.catalogue import kiosk_key_hash
-from saduak.areas.models import Office
+from saduak.areas.models import Counter, Office
 from saduak.areas.selectors import office_code_get, office_get
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
-from saduak.core.forms import add_domain_error, posted_id
+from saduak.core.forms import add_domain_error
 
 KIOSK_COOKIE = "saduak_kiosk"
 
@@ -125,7 +125,7 @@ def kiosk_ticket(request: HttpRequest, code: str) -> HttpResponse:
         try:
             ticket = queue.ticket_issue(
                 offered=offered,
-                actor=f"kiosk:{office.code}",
+                actor=queue.kiosk_actor(office),
                 priority=form.cleaned_data["priority"],
                 phone=form.cleaned_data["phone"] or "",
             )
@@ -145,7 +145,7 @@ def kiosk_check_in(request: HttpRequest, code: str) -> HttpResponse:
             ticket = queue.booking_check_in(
                 office=office,
                 reference=form.cleaned_data["reference"],
-                actor=f"kiosk:{office.code}",
+                actor=queue.kiosk_actor(office),
             )
         except NotFound as error:
             form.add_error("reference", str(error.message))
@@ -215,38 +215,50 @@ def counter_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _console(
-    request: HttpRequest, counter_id: int, *, status: int = 200
+    request: HttpRequest, counter: Counter, *, status: int = 200
 ) -> HttpResponse:
-    counter = queue_selectors.counter_get(counter_id)
     user = acting_user(request)
-    if not read_reach(user).covers_office(counter.office):
-        raise PermissionDeniedError(_("You do not work at this counter's office."))
     template = (
         "appointments/partials/console.html"
         if request.htmx  # type: ignore[attr-defined]
         else "appointments/counter_console.html"
     )
+    office = counter.office
     return render(
         request,
         template,
-        {"view": queue_selectors.counter_view(counter), "counter": counter},
+        {
+            "view": queue_selectors.counter_view(counter),
+            "counter": counter,
+            "may_call": may(user, Action.TICKET_CALL_NEXT, office=office),
+            "may_recall": may(user, Action.TICKET_RECALL, office=office),
+            "may_complete": may(user, Action.TICKET_COMPLETE, office=office),
+            "may_no_show": may(user, Action.TICKET_NO_SHOW, office=office),
+            "may_transfer": may(user, Action.TICKET_TRANSFER, office=office),
+        },
         status=status,
     )
 
 
 @staff_required
 @never_cache
-def counter_console(request: HttpRequest, counter_id: int) -> HttpResponse:
-    return _console(request, counter_id)
+def counter_console(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    counter = queue_selectors.counter_for(
+        viewer=acting_user(request), office_code=code, number=number
+    )
+    return _console(request, counter)
 
 
 @staff_required
 @require_POST
-def counter_action(request: HttpRequest, counter_id: int, action: str) -> HttpResponse:
+def counter_action(
+    request: HttpRequest, code: str, number: int, action: str
+) -> HttpResponse:
     """call-next, recall, no-show, complete and transfer, each through its
-    service; the console answers with its new state (htmx) or the page."""
+    service (which checks the matrix); the console answers with its new state
+    (htmx) or the page."""
     user = acting_user(request)
-    counter = queue_selectors.counter_get(counter_id)
+    counter = queue_selectors.counter_for(viewer=user, office_code=code, number=number)
     current = queue_selectors.counter_view(counter).current
     try:
         if action == "call-next":
@@ -266,7 +278,7 @@ def counter_action(request: HttpRequest, counter_id: int, action: str) -> HttpRe
         elif action == "transfer":
             target = (
                 OfficeService.objects.filter(
-                    pk=posted_id(request.POST.get("service")) or 0,
+                    service__code=request.POST.get("service", ""),
                     office=counter.office,
                 )
                 .select_related("service", "office")
@@ -290,7 +302,7 @@ def counter_action(request: HttpRequest, counter_id: int, action: str) -> HttpRe
         raise
     except DomainError as error:
         messages.error(request, str(error.message))
-        return _console(request, counter_id, status=error.status)
+        return _console(request, counter, status=error.status)
     if request.htmx:  # type: ignore[attr-defined]
-        return _console(request, counter_id)
-    return redirect("appointments:counter", counter_id=counter_id)
+        return _console(request, counter)
+    return redirect("appointments:counter", code=code, number=number)

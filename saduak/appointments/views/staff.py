@@ -234,6 +234,7 @@ def office_bookings(request: HttpRequest, code: str) -> HttpResponse:
             "caller_form": caller_form,
             "free": [(row, free_slots(row, day)) for row in offered],
             "may_manage": may(user, Action.OFFICE_SERVICE_SAVE, office=office),
+            "may_book": may(user, Action.BOOKING_CREATE_FOR_CALLER, office=office),
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1),
         },
