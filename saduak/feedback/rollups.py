@@ -142,57 +142,49 @@ def _move_sql(rollup: Rollup) -> str:
 
 def cast_counted_sql(upsert: str, rollups: tuple[Rollup, ...]) -> str:
     """PostgreSQL: `upsert` (the vote's INSERT ... ON CONFLICT ... RETURNING id,
-    replaced_score, replaced_status, score, status) with the moves of `rollups`
-    hanging off it, in one statement. Parameters after the upsert's: each
-    rollup's key values (Rollup.values), in order."""
+    replaced_score, replaced_status, score, status, verified, public_key) with
+    the moves of `rollups` hanging off it, in one statement; it answers the
+    vote's id, the status it replaced and its public key. Parameters after the
+    upsert's: each rollup's key values (Rollup.values), in order."""
     key = (upsert, rollups)
     cached = _statements.get(key)
     if cached is None:
         quote = connection.ops.quote_name
         counted = VoteStatus.COUNTED.value
         # Kept short: under 4 KB psycopg converts the statement once, not on
-        # every vote.
-        deltas = ", ".join(
-            f"(status='{counted}' AND score={score})::int"
-            f"-(replaced_status='{counted}' AND replaced_score={score})::int AS d{score}"
-            for score in SCORES
+        # every vote. `c`: n and o say whether the new and the replaced vote
+        # count, s and r are their scores, v whether the voter is verified (a
+        # voter's kind, hence `verified`, is the same before and after).
+        facts = (
+            f"(status='{counted}')::int n,(replaced_status='{counted}')::int o,"
+            "score s,COALESCE(replaced_score,0) r,verified::int v"
         )
-        # The verified votes and their scores move with the counted ones
-        # (a voter's kind, hence `verified`, is the same before and after).
-        deltas += (
-            f", verified::int*((status='{counted}')::int"
-            f"-(replaced_status='{counted}')::int) AS dv"
-            f", verified::int*((status='{counted}')::int*score"
-            f"-COALESCE((replaced_status='{counted}')::int*replaced_score,0)) AS ds"
+        deltas = ",".join(
+            [f"n*(s={score})::int-o*(r={score})::int d{score}" for score in SCORES]
+            + ["v*(n-o) dv", "v*(n*s-o*r) ds"]
         )
-        changed = " OR ".join(f"d{score} <> 0" for score in SCORES)
-        proposed = ", ".join(
-            [f"GREATEST(d{score}, 0)" for score in SCORES]
-            + ["GREATEST(dv, 0)", "GREATEST(ds, 0)"]
-        )
+        names = [*(f"d{score}" for score in SCORES), "dv", "ds"]
+        changed = " OR ".join(f"d{score}<>0" for score in SCORES)
+        proposed = ",".join(f"GREATEST({name},0)" for name in names)
         moves = []
         for number, rollup in enumerate(rollups):
             table = quote(rollup.model._meta.db_table)
             columns = [*(quote(k) for k in rollup.keys), *map(quote, COUNT_COLUMNS)]
-            adds = ", ".join(
-                f"{name}=r.{name}+(SELECT {delta} FROM deltas)"  # noqa: S608
-                for delta, name in zip(
-                    [*(f"d{score}" for score in SCORES), "dv", "ds"],
-                    COUNT_COLUMNS,
-                    strict=True,
-                )
+            adds = ",".join(
+                f"{column}=r.{column}+(SELECT {name} FROM d)"  # noqa: S608
+                for name, column in zip(names, COUNT_COLUMNS, strict=True)
             )
             moves.append(
-                f"move{number} AS (INSERT INTO {table} AS r ({', '.join(columns)}) "  # noqa: S608 (model names)
-                f"SELECT {', '.join(_key_placeholders(rollup))}, {proposed} "
-                f"FROM deltas WHERE {changed} "
-                f"ON CONFLICT ({', '.join(map(quote, rollup.unique))}) "
+                f"m{number} AS (INSERT INTO {table} AS r ({','.join(columns)}) "  # noqa: S608 (model names)
+                f"SELECT {','.join(_key_placeholders(rollup))},{proposed} "
+                f"FROM d WHERE {changed} "
+                f"ON CONFLICT ({','.join(map(quote, rollup.unique))}) "
                 f"DO UPDATE SET {adds})"
             )
         cached = (
-            f"WITH cast_vote AS ({upsert}), deltas AS (SELECT {deltas} FROM "  # noqa: S608
-            f"cast_vote), {', '.join(moves)} "
-            f"SELECT id, replaced_status FROM cast_vote"
+            f"WITH cast_vote AS ({upsert}),c AS (SELECT {facts} FROM cast_vote),"  # noqa: S608
+            f"d AS (SELECT {deltas} FROM c),{','.join(moves)} "
+            f"SELECT id,replaced_status,public_key FROM cast_vote"
         )
         _statements[key] = cached
     return cached

@@ -62,8 +62,9 @@ def vote_release(
     """Counts a vote that was held for review (or rejected by mistake): its
     score goes into the office's rollups. Locks the vote; only those the
     matrix allows VOTE_MODERATE at its office (ensure_may). Raises Conflict
-    when it is counted already or was cast again since `expected_version`. Audited as `feedback.vote.release`;
-    public pages are refreshed after commit."""
+    when it is counted already or was cast again since `expected_version`.
+    Audited as `feedback.vote.release`; public pages are refreshed after
+    commit."""
     return _vote_decide(
         vote=vote,
         actor=actor,
@@ -237,7 +238,8 @@ def comment_publish(
     on the public pages, masked as always. Locks the vote; only those the
     matrix allows COMMENT_MODERATE at its office. Raises Conflict for a
     comment public already, a vote without a comment, or one cast again since
-    `expected_version`. Audited as `feedback.comment.publish`; public pages are refreshed after commit."""
+    `expected_version`. Audited as `feedback.comment.publish`; public pages
+    are refreshed after commit."""
     return _comment_move(
         vote=vote,
         actor=actor,

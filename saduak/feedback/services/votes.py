@@ -4,6 +4,7 @@ and counted into the rollups in the same transaction."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -33,6 +34,7 @@ from saduak.feedback.text_input import checked_text
 @dataclass(frozen=True)
 class VoteOutcome:
     vote_id: int
+    public_key: UUID
     status: str
     replaced: bool
     hold_reason: str = ""
@@ -101,10 +103,12 @@ def vote_cast(
     )
     if connection.vendor == "postgresql":
         # One statement, so atomic by itself: no BEGIN and COMMIT round trips.
-        vote_id, replaced_status = cast_counted_in_one_statement(vote, office)
+        vote_id, replaced_status, public_key = cast_counted_in_one_statement(
+            vote, office
+        )
     else:
         with transaction.atomic():
-            vote_id, replaced_score, replaced_status = _upsert(vote)
+            vote_id, replaced_score, replaced_status, public_key = _upsert(vote)
             moved: dict[int, int] = {}
             if replaced_status == VoteStatus.COUNTED and replaced_score is not None:
                 moved[replaced_score] = moved.get(replaced_score, 0) - 1
@@ -115,6 +119,7 @@ def vote_cast(
             )
     return VoteOutcome(
         vote_id=vote_id,
+        public_key=public_key,
         status=status,
         replaced=bool(replaced_status),
         hold_reason=hold_reason,
@@ -251,7 +256,7 @@ _REPLACED_BY_THE_NEW_CAST = (
 )
 
 
-def _upsert(vote: Vote) -> tuple[int, int | None, str]:
+def _upsert(vote: Vote) -> tuple[int, int | None, str, UUID]:
     """INSERT ... ON CONFLICT DO UPDATE on (office, day, voter): the database
     locks the voter's row, so parallel casts of one voice queue and each sees
     the score the one before it left (`replaced_score`)."""
@@ -260,7 +265,7 @@ def _upsert(vote: Vote) -> tuple[int, int | None, str]:
     table = quote(Vote._meta.db_table)
     sql = _upsert_sql(row.insert_values_sql(), table, quote)
     found = run(connection, sql, list(row.params))
-    return int(found[0]), found[1], str(found[2] or "")
+    return int(found[0]), found[1], str(found[2] or ""), _uuid(found[6])
 
 
 _upsert_statements: dict[str, str] = {}
@@ -286,16 +291,24 @@ def _upsert_sql(insert: str, table: str, quote: Any) -> str:
             f"{quote('voter_key')}) DO UPDATE SET {', '.join(assignments)} "
             f"RETURNING {quote('id')}, {quote('replaced_score')}, "
             f"{quote('replaced_status')}, {quote('score')}, {quote('status')}, "
-            f"{quote('verified')}"
+            f"{quote('verified')}, {quote('public_key')}"
         )
         _upsert_statements[insert] = cached
     return cached
 
 
-def cast_counted_in_one_statement(vote: Vote, office: Office) -> tuple[int, str]:
+def _uuid(value: Any) -> UUID:
+    """A UUID column as the database answers it (SQLite: 32 hex digits)."""
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def cast_counted_in_one_statement(
+    vote: Vote, office: Office
+) -> tuple[int, str, UUID]:
     """PostgreSQL: the vote's upsert and its rollups' moves in one statement,
     the rollups fed by what the upsert returns (the new and the replaced score
-    and status). Returns the vote's id and the status it replaced."""
+    and status). Returns the vote's id, the status it replaced and its
+    public key."""
     row = row_of(vote, connection)
     quote = connection.ops.quote_name
     upsert = _upsert_sql(
@@ -310,4 +323,4 @@ def cast_counted_in_one_statement(vote: Vote, office: Office) -> tuple[int, str]
             *(value for rollup in rollups for value in rollup.values(office, vote.day)),
         ],
     )
-    return int(found[0]), str(found[1] or "")
+    return int(found[0]), str(found[1] or ""), _uuid(found[2])

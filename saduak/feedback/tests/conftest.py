@@ -35,6 +35,14 @@ def voter(name: str = "", *, source: str = "") -> Voter:
     )
 
 
+def verified_voter(name: str = "", *, source: str = "") -> Voter:
+    """A LINE user: a verified voter, never held nor limited by network."""
+    name = name or f"line-{next(_voters)}"
+    return Voter(
+        key=f"key-{name}", source=source or "carrier", channel=VoteChannel.LINE_CHAT
+    )
+
+
 @pytest.fixture
 def cast() -> Callable[..., VoteOutcome]:
     """Casts a vote as a new voter unless one is given."""

@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 
 from saduak.feedback.selectors.ranking import district_ranking, weekly_movers
-from saduak.feedback.tests.conftest import NOW
+from saduak.feedback.tests.conftest import NOW, verified_voter
 
 
 @override_settings(FEEDBACK_RANKING_MIN_VOTES=10)
@@ -17,9 +17,9 @@ def test_three_perfect_votes_do_not_top_many_good_ones(small_map, cast):
     for _ in range(3):
         cast(few, 5, now=NOW)
     for score in [5, 5, 5, 4] * 10:
-        cast(many, score, now=NOW)
+        cast(many, score, by=verified_voter(), now=NOW)
     for _ in range(20):
-        cast(Office.objects.get(code="do-5001"), 2, now=NOW)
+        cast(Office.objects.get(code="do-5001"), 2, by=verified_voter(), now=NOW)
     ranking = district_ranking(start=NOW.date(), end=NOW.date())
     assert [row.district.code for row in ranking.districts] == ["1001", "5002", "5001"]
     few = ranking.districts[1]
