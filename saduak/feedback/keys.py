@@ -84,9 +84,7 @@ def citizen_voter(user_id: int, *, source: str, channel: str) -> Voter:
     return Voter(key=salted("citizen", str(user_id)), source=source, channel=channel)
 
 
-def ticket_voter(
-    *, ticket_id: int, citizen_id: int | None, source: str
-) -> Voter:
+def ticket_voter(*, ticket_id: int, citizen_id: int | None, source: str) -> Voter:
     """The person a served ticket was for: the signed-in citizen who took it
     (one voice with their other ways of voting), else the ticket itself."""
     if citizen_id is not None:

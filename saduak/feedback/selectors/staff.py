@@ -344,4 +344,3 @@ def alert_get(*, viewer: User, public_key: UUID) -> HappinessAlert:
     if found is None:
         raise NotFound(_("There is no such alert in your area."))
     return found
-

@@ -302,9 +302,7 @@ def _uuid(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-def cast_counted_in_one_statement(
-    vote: Vote, office: Office
-) -> tuple[int, str, UUID]:
+def cast_counted_in_one_statement(vote: Vote, office: Office) -> tuple[int, str, UUID]:
     """PostgreSQL: the vote's upsert and its rollups' moves in one statement,
     the rollups fed by what the upsert returns (the new and the replaced score
     and status). Returns the vote's id, the status it replaced and its

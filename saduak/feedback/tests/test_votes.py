@@ -13,13 +13,13 @@ from saduak.feedback.choices import (
     VoteChannel,
     VoteStatus,
 )
+from saduak.feedback.keys import Voter
 from saduak.feedback.models import (
     DistrictDayHappiness,
     OfficeDayHappiness,
     OfficeMonthHappiness,
     Vote,
 )
-from saduak.feedback.keys import Voter
 from saduak.feedback.rollups import COUNT_COLUMNS, rollups_recount
 from saduak.feedback.services.votes import usual_anonymous_day, vote_cast
 from saduak.feedback.tests.conftest import NOW, voter

@@ -95,7 +95,9 @@ def _decide(
 @staff_required
 @require_POST
 def vote_release_view(request: HttpRequest, vote_key: UUID) -> HttpResponse:
-    return _decide(request, vote_key, moderation.vote_release, _("The vote is counted."))
+    return _decide(
+        request, vote_key, moderation.vote_release, _("The vote is counted.")
+    )
 
 
 @staff_required
