@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from saduak.areas.models import Office
+from saduak.core.errors import Conflict
 from saduak.core.thai import current_fiscal_year
 from saduak.feedback.keys import Voter, remember_device, source_key, ticket_voter
 from saduak.feedback.selectors.index import index_of
@@ -45,8 +46,10 @@ def served(request: HttpRequest, token: str) -> HttpResponse:
     """The vote page of a served ticket (linked from the ticket's own page):
     a verified vote for the office that served it, once per person a day.
     The ticket is checked again when the form is sent."""
-    today = timezone.localdate()
-    visit = served_visit(token, today=today)
+    try:
+        visit = served_visit(token, today=timezone.localdate())
+    except Conflict as refused:
+        return _served_closed(request, refused)
 
     def voter() -> Voter:
         checked = served_visit(token, today=timezone.localdate())
@@ -56,14 +59,17 @@ def served(request: HttpRequest, token: str) -> HttpResponse:
             source=source_key(request),
         )
 
-    taken = ballot_take(
-        request,
-        office=visit.office,
-        counter=visit.counter_number,
-        voter=voter,
-        via="ticket",
-        service_code=visit.service_code,
-    )
+    try:
+        taken = ballot_take(
+            request,
+            office=visit.office,
+            counter=visit.counter_number,
+            voter=voter,
+            via="ticket",
+            service_code=visit.service_code,
+        )
+    except Conflict as refused:  # no longer served today when sent
+        return _served_closed(request, refused)
     if isinstance(taken, HttpResponse):
         return taken
     return render(
@@ -76,6 +82,15 @@ def served(request: HttpRequest, token: str) -> HttpResponse:
             "served": True,
         },
         status=taken.status,
+    )
+
+
+def _served_closed(request: HttpRequest, refused: Conflict) -> HttpResponse:
+    return render(
+        request,
+        "feedback/served_closed.html",
+        {"reason": str(refused.message)},
+        status=refused.status,
     )
 
 
