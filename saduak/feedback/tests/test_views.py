@@ -259,6 +259,33 @@ def test_the_method_page_explains_the_minimum_votes(small_map):
 
 
 @pytest.mark.django_db
+def test_the_method_page_explains_verified_votes_and_the_anonymous_bound(small_map):
+    thai_page = Client().get(thai(reverse("feedback:method"))).content.decode()
+    assert "การประเมินที่ยืนยันตัวตนแล้วและแบบไม่ระบุตัวตน" in thai_page
+    assert "น้ำหนัก 50% ของการประเมินที่ยืนยันตัวตนแล้ว" in thai_page
+    english_page = Client().get(english(reverse("feedback:method"))).content.decode()
+    assert "only 2 anonymous votes for an office count each day" in english_page
+    assert "an anonymous vote weighs 50% of a verified one" in english_page
+
+
+@pytest.mark.django_db
+def test_the_public_pages_say_how_many_votes_are_verified(office, cast):
+    from saduak.feedback.tests.conftest import verified_voter
+
+    cast(office, 5, by=verified_voter())
+    cast(office, 4)
+    ranking = Client().get(english(reverse("feedback:ranking"))).content.decode()
+    assert "Of them, 1 are verified votes." in ranking
+    assert "Of them verified" in ranking
+    district = (
+        Client()
+        .get(english(reverse("feedback:district", args=[office.district_id])))
+        .content.decode()
+    )
+    assert re.search(r'class="index-verified">1 \(50%\)', district)
+
+
+@pytest.mark.django_db
 def test_qr_codes_and_printables_download(office):
     png = Client().get(thai(reverse("feedback:qr", args=[office.code, "png"])))
     assert png["Content-Type"] == "image/png" and png.content[:4] == b"\x89PNG"

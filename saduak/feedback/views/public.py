@@ -21,6 +21,7 @@ from saduak.core.exports import table_response
 from saduak.core.memo import ProcessMemo
 from saduak.feedback.api import index_out
 from saduak.feedback.charts import trend_chart
+from saduak.feedback.conf import feedback_setting
 from saduak.feedback.forms import PeriodForm
 from saduak.feedback.public import LICENCE, cached_ranking, public_generation
 from saduak.feedback.selectors.index import index_of
@@ -184,7 +185,16 @@ def method(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "feedback/method.html",
-        {"min_votes": settings.FEEDBACK_RANKING_MIN_VOTES, "licence": LICENCE},
+        {
+            "min_votes": settings.FEEDBACK_RANKING_MIN_VOTES,
+            "licence": LICENCE,
+            "per_source": feedback_setting("FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY"),
+            "factor": feedback_setting("FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR"),
+            "floor": feedback_setting("FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR"),
+            "anonymous_percent": round(
+                100 * float(feedback_setting("FEEDBACK_ANONYMOUS_WEIGHT"))
+            ),
+        },
     )
 
 
