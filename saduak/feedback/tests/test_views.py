@@ -275,7 +275,7 @@ def test_the_public_pages_say_how_many_votes_are_verified(office, cast):
     cast(office, 5, by=verified_voter())
     cast(office, 4)
     ranking = Client().get(english(reverse("feedback:ranking"))).content.decode()
-    assert "Of them, 1 are verified votes." in ranking
+    assert "Verified votes among them: 1." in ranking
     assert "Of them verified" in ranking
     district = (
         Client()
