@@ -1,7 +1,8 @@
-"""The feedback app's own settings with their defaults: each may be set in the
-project's settings (or the environment through them) and otherwise takes the
-value here. docs/feedback.md explains each choice."""
+"""The feedback app's own settings with their defaults: each is read from the
+project's settings, else from the environment variable of the same name, else
+takes the value here. docs/feedback.md explains each choice."""
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -30,4 +31,8 @@ DEFAULTS: dict[str, Any] = {
 
 
 def feedback_setting(name: str) -> Any:
-    return getattr(settings, name, DEFAULTS[name])
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    default = DEFAULTS[name]
+    found = os.environ.get(name, "").strip()
+    return type(default)(found) if found else default
