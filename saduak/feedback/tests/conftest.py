@@ -1,7 +1,7 @@
 """Offices of the small map and a way to cast votes as distinct voters."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from itertools import count
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -76,7 +76,7 @@ def served_ticket(office: Office) -> Callable[..., "Ticket"]:
     numbers = count(1)
 
     def make(
-        *, status: str = TicketStatus.COMPLETED, day: object = None, citizen=None
+        *, status: str = TicketStatus.COMPLETED, day: date | None = None, citizen=None
     ) -> Ticket:
         now = timezone.now()
         number = next(numbers)
