@@ -14,21 +14,29 @@ VERIFIED = ("line_chat", "liff", "portal", "ticket")
 
 
 def _fill_keys(apps, schema_editor):
-    for name in ("Vote", "HappinessAlert"):
-        model = apps.get_model("feedback", name)
-        table = schema_editor.quote_name(model._meta.db_table)
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"UPDATE {table} SET public_key = gen_random_uuid() "  # noqa: S608
-                "WHERE public_key IS NULL"
-            )
-            continue
-        for pk in model.objects.filter(public_key__isnull=True).values_list(
-            "pk", flat=True
-        ).iterator():
-            model.objects.filter(pk=pk).update(public_key=uuid.uuid4())
+    """Each row is updated once: on PostgreSQL a row updated twice in this
+    transaction would queue its deferred foreign-key checks, and the ALTER
+    TABLE that follows would refuse to run."""
     vote = apps.get_model("feedback", "Vote")
-    vote.objects.filter(channel__in=VERIFIED).update(verified=True)
+    alert = apps.get_model("feedback", "HappinessAlert")
+    if schema_editor.connection.vendor == "postgresql":
+        verified = ", ".join(f"'{channel}'" for channel in VERIFIED)
+        schema_editor.execute(
+            f"UPDATE {schema_editor.quote_name(vote._meta.db_table)} "  # noqa: S608
+            "SET public_key = gen_random_uuid(), "
+            f"verified = (channel IN ({verified}))"
+        )
+        schema_editor.execute(
+            f"UPDATE {schema_editor.quote_name(alert._meta.db_table)} "  # noqa: S608
+            "SET public_key = gen_random_uuid()"
+        )
+        return
+    for pk, channel in vote.objects.values_list("pk", "channel").iterator():
+        vote.objects.filter(pk=pk).update(
+            public_key=uuid.uuid4(), verified=channel in VERIFIED
+        )
+    for pk in alert.objects.values_list("pk", flat=True).iterator():
+        alert.objects.filter(pk=pk).update(public_key=uuid.uuid4())
 
 
 class Migration(migrations.Migration):
