@@ -1,11 +1,13 @@
 """Casting a vote: checked, limited, written as one row per voter, office and day,
 and counted into the rollups in the same transaction."""
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -117,6 +119,8 @@ def vote_cast(
             rollups_move(
                 office=office, day=vote.day, moved=moved, verified=voter.verified
             )
+    if replaced_status == VoteStatus.COUNTED and status == VoteStatus.COUNTED:
+        _slots_given_back(office=office, voter=voter, day=vote.day)
     return VoteOutcome(
         vote_id=vote_id,
         public_key=public_key,
@@ -196,6 +200,20 @@ def _hold_reason(*, office: Office, voter: Voter, now: datetime) -> str:
     if for_office > usual_anonymous_day(office_id=office.pk, today=today):
         return "" if _counted_today(office, voter, today) else HoldReason.OFFICE_SPIKE
     return ""
+
+
+def _slots_given_back(*, office: Office, voter: Voter, day: date) -> None:
+    """A re-vote that replaced a counted one added no voice: the network's and
+    the office's counts of anonymous votes today give its place back, so a
+    person changing their vote does not hold a neighbour's."""
+    if voter.verified:
+        return
+    for key in (
+        f"vote:anon:source:{voter.source}:{office.pk}:{day.isoformat()}",
+        f"vote:anon:office:{office.pk}:{day.isoformat()}",
+    ):
+        with contextlib.suppress(ValueError):  # expired meanwhile
+            cache.decr(key)
 
 
 def _counted_today(office: Office, voter: Voter, today: date) -> bool:

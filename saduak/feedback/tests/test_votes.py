@@ -179,6 +179,16 @@ def test_a_re_vote_of_a_counted_anonymous_vote_still_counts(office, cast):
 
 
 @pytest.mark.django_db
+def test_changing_ones_vote_does_not_take_a_neighbours_place(office, cast):
+    same = voter("same", source="one-net")
+    cast(office, 4, by=same, now=NOW)
+    cast(office, 2, by=same, now=NOW)  # changes their mind: still one voice
+    assert cast(office, 5, by=voter(source="one-net"), now=NOW).status == "counted"
+    assert cast(office, 5, by=voter(source="one-net"), now=NOW).status == "held"
+    assert counts(OfficeDayHappiness, office) == [0, 1, 0, 0, 1]
+
+
+@pytest.mark.django_db
 def test_verified_votes_are_never_held_nor_limited_by_network(office, cast):
     outcomes = [
         cast(
