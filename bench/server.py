@@ -98,11 +98,11 @@ def django_env(database_url: str, workdir: Path, redis_url: str = "") -> dict[st
         # The sustained booking scenario measures bookings, not the waiting room
         # (production's default admits 200 a second); booking_surge sets its own.
         "BOOKING_ADMISSIONS_PER_SECOND": "100000",
-        # The vote's limits per network, and its spike threshold per office,
-        # would hold or refuse the load generator's votes (one address).
-        "FEEDBACK_VOTES_PER_SOURCE_PER_HOUR": "100000000",
-        "FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR": "100000000",
-        "FEEDBACK_SPIKE_MIN_PER_HOUR": "100000000",
+        # The anonymous vote's caps per network and its usual volume per
+        # office would hold or refuse the load generator's votes (one address).
+        "FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY": "100000000",
+        "FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR": "100000000",
+        "FEEDBACK_ANONYMOUS_STORED_PER_SOURCE_DAY": "100000000",
         # Production insists on the attachment master keys: one fresh key a run.
         "ESERVICES_MASTER_KEYS": "bench:"
         + base64.b64encode(secrets.token_bytes(32)).decode(),

@@ -18,9 +18,10 @@ class VoteAdmin(ReadOnlyModelAdmin):
         "hold_reason",
         "comment_state",
         "channel",
+        "verified",
         "updated_at",
     ]
-    list_filter = ["status", "comment_state", "hold_reason", "channel"]
+    list_filter = ["status", "comment_state", "hold_reason", "channel", "verified"]
     search_fields = ["office__code"]
     list_select_related = ["office"]
     # The table grows with every vote: no COUNT(*) of all of it on each page.

@@ -19,10 +19,17 @@ from saduak.feedback.voters import api_voter
 router = Router()
 
 
-@router.post("/votes", response={201: VoteOut}, auth=None)
+@router.post(
+    "/votes",
+    response={201: VoteOut},
+    auth=None,
+    openapi_extra={"x-action": "public"},
+)
 def vote_create(request: HttpRequest, payload: VoteIn) -> Status:
-    """One citizen's happiness with an office today; a second vote the same day
-    replaces the first. Answers 201 with `status` counted or held."""
+    """One device's happiness with an office today; a second vote the same day
+    replaces the first. An anonymous vote: past two from one network for the
+    office today, or past the office's usual day, it is stored and held for a
+    moderator. Answers 201 with `status` counted or held."""
     office = office_for_ballot(payload.office)
     counter, service = vote_targets(
         office=office, counter_number=payload.counter, service_code=payload.service
@@ -37,7 +44,11 @@ def vote_create(request: HttpRequest, payload: VoteIn) -> Status:
     )
     return Status(
         201,
-        {"id": outcome.vote_id, "status": outcome.status, "replaced": outcome.replaced},
+        {
+            "id": str(outcome.public_key),
+            "status": outcome.status,
+            "replaced": outcome.replaced,
+        },
     )
 
 
@@ -50,6 +61,7 @@ class PeriodQuery(Schema):
 def index_out(index: HappinessIndex) -> dict[str, Any]:
     return {
         "votes": index.votes,
+        "verified_votes": index.verified,
         "mean": round(index.mean, 3) if index.mean is not None else None,
         "happy_share": (
             round(index.happy_share, 4) if index.happy_share is not None else None
@@ -79,6 +91,7 @@ def ranking(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
                 "name_en": row.district.name_en,
                 "province": row.district.province_id,
                 "province_name": row.district.province.name,
+                "verified_votes": row.index.verified,
                 "bayesian_mean": (
                     round(row.bayesian_mean, 4)
                     if row.bayesian_mean is not None

@@ -8,6 +8,21 @@ class VoteChannel(models.TextChoices):
     LIFF = "liff", _("LINE page (LIFF)")
     PORTAL = "portal", _("Signed-in citizen")
     API = "api", _("API")
+    TICKET = "ticket", _("Served ticket's page")
+
+
+# Channels whose voter is a known person or visit: a served ticket, a LINE
+# account verified by LINE, a signed-in citizen. They count once per person,
+# office and day, whatever the network. The QR page without sign-in and an
+# app's device id are anonymous: a new cookie or device id is a new voter.
+VERIFIED_CHANNELS = frozenset(
+    {
+        VoteChannel.TICKET,
+        VoteChannel.LINE_CHAT,
+        VoteChannel.LIFF,
+        VoteChannel.PORTAL,
+    }
+)
 
 
 class VoteStatus(models.TextChoices):

@@ -94,6 +94,8 @@ COLUMNS = (
     "times_cast",
     "reply",
     "action_taken",
+    "verified",
+    "public_key",
 )
 SQLITE_BATCH = 5000
 # From this many votes on, PostgreSQL loads into the tables without their
@@ -339,6 +341,9 @@ def _vote_rows(
     draw = rng.random
     table_size = SCORE_TABLE_SIZE
     counted, qr = VoteStatus.COUNTED.value, VoteChannel.QR.value
+    # Generated votes are QR votes: anonymous ("f" is false to COPY, 0 to
+    # SQLite).
+    anonymous: str | int = "f" if connection.vendor == "postgresql" else 0
     serial = 0
     for profile, by_day in zip(profiles, votes_on, strict=True):
         rows: list[Row] = []
@@ -381,6 +386,11 @@ def _vote_rows(
                         1,
                         "",
                         "",
+                        anonymous,
+                        # The voter key's second half: distinct for every
+                        # vote and free (no second hash), and a UUID in the
+                        # 32 hex digits both databases read.
+                        voter_key[32:],
                     )
                 )
                 serial += 1

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from saduak.core.client import client_ip
+from saduak.feedback.choices import VERIFIED_CHANNELS, VoteChannel
 
 DEVICE_COOKIE = "saduak_voter"
 DEVICE_COOKIE_SECONDS = 400 * 24 * 60 * 60  # the longest browsers keep a cookie
@@ -29,6 +30,11 @@ class Voter:
     key: str
     source: str
     channel: str
+
+    @property
+    def verified(self) -> bool:
+        """A known person or visit: counted once a day whatever the network."""
+        return self.channel in VERIFIED_CHANNELS
 
 
 def source_key(request: HttpRequest) -> str:
@@ -76,3 +82,13 @@ def line_voter(line_user_id: str, *, source: str, channel: str) -> Voter:
 
 def citizen_voter(user_id: int, *, source: str, channel: str) -> Voter:
     return Voter(key=salted("citizen", str(user_id)), source=source, channel=channel)
+
+
+def ticket_voter(*, ticket_id: int, citizen_id: int | None, source: str) -> Voter:
+    """The person a served ticket was for: the signed-in citizen who took it
+    (one voice with their other ways of voting), else the ticket itself."""
+    if citizen_id is not None:
+        return citizen_voter(citizen_id, source=source, channel=VoteChannel.TICKET)
+    return Voter(
+        key=salted("ticket", str(ticket_id)), source=source, channel=VoteChannel.TICKET
+    )

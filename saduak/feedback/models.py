@@ -2,6 +2,8 @@
 (a second vote that day replaces the first); every count anyone reads comes from
 the rollups, which each vote updates in its own transaction."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -84,6 +86,11 @@ class Vote(models.Model):
     voter_key = models.CharField(max_length=64, editable=False)
     source_key = models.CharField(max_length=64, editable=False)
     channel = models.CharField(_("channel"), max_length=16, choices=VoteChannel.choices)
+    # A known person or visit (feedback.choices.VERIFIED_CHANNELS): fixed by
+    # the voter key's kind, so a re-vote never changes it.
+    verified = models.BooleanField(_("verified"), default=False)
+    # What staff addresses name: not guessable, unlike the row's id.
+    public_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -181,6 +188,10 @@ class VoteCounts(models.Model):
     votes_3 = models.PositiveIntegerField(default=0)
     votes_4 = models.PositiveIntegerField(default=0)
     votes_5 = models.PositiveIntegerField(default=0)
+    # Of those, the verified votes (a served ticket, LINE, a signed-in
+    # citizen) and the sum of their scores: the rest are anonymous.
+    verified_votes = models.PositiveIntegerField(default=0)
+    verified_score = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -290,6 +301,7 @@ class HappinessAlert(models.Model):
     baseline_votes = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    public_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -48,14 +48,16 @@ def public_refresh() -> None:
 def cached_ranking(*, start: date, end: date, province_code: str = "") -> Ranking:
     """The ranking with the districts' counts from the cache: one entry per
     period, shared by every province's list."""
-    key = f"feedback-ranking:{public_generation()}:{start}:{end}"
+    key = f"feedback-ranking-v2:{public_generation()}:{start}:{end}"
     stored: dict[str, tuple[int, ...]] | None = cache.get(key)
     if stored is None:
         counts = district_counts(start=start, end=end)
-        stored = {code: index.distribution for code, index in counts.items()}
+        stored = {code: index.counts for code, index in counts.items()}
         cache.set(key, stored, timeout=settings.FEEDBACK_PUBLIC_CACHE_SECONDS)
     else:
-        counts = {code: HappinessIndex(votes) for code, votes in stored.items()}  # type: ignore[arg-type]
+        counts = {
+            code: HappinessIndex.from_counts(values) for code, values in stored.items()
+        }
     return district_ranking(
         start=start, end=end, province_code=province_code, counts=counts
     )

@@ -22,6 +22,10 @@ from saduak.feedback.models import (
 )
 
 VOTE_COLUMNS = tuple(f"votes_{score}" for score in SCORES)
+# Every counter of a rollup row: the votes by score, then the verified votes
+# among them and the sum of their scores.
+VERIFIED_COLUMNS = ("verified_votes", "verified_score")
+COUNT_COLUMNS = VOTE_COLUMNS + VERIFIED_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -73,12 +77,19 @@ def rollups_of(office: Office) -> tuple[Rollup, ...]:
     )
 
 
-def rollups_move(*, office: Office, day: date, moved: Mapping[int, int]) -> None:
-    """Adds `moved[score]` votes (negative to take away) to the office's rollups.
-    Runs inside the caller's transaction; each upsert locks its row."""
+def rollups_move(
+    *, office: Office, day: date, moved: Mapping[int, int], verified: bool = False
+) -> None:
+    """Adds `moved[score]` votes (negative to take away) to the office's rollups,
+    also to its verified counts when the votes are `verified`. Runs inside the
+    caller's transaction; each upsert locks its row."""
     deltas = [moved.get(score, 0) for score in SCORES]
     if not any(deltas):
         return
+    if verified:
+        deltas += [sum(deltas), sum(score * moved.get(score, 0) for score in SCORES)]
+    else:
+        deltas += [0, 0]
     for rollup in rollups_of(office):
         run(
             connection,
@@ -115,10 +126,10 @@ def _move_sql(rollup: Rollup) -> str:
     if cached is None:
         quote = connection.ops.quote_name
         table = quote(rollup.model._meta.db_table)
-        columns = [*(quote(key) for key in rollup.keys), *map(quote, VOTE_COLUMNS)]
-        placeholders = _key_placeholders(rollup) + ["%s"] * len(VOTE_COLUMNS)
+        columns = [*(quote(key) for key in rollup.keys), *map(quote, COUNT_COLUMNS)]
+        placeholders = _key_placeholders(rollup) + ["%s"] * len(COUNT_COLUMNS)
         adds = ", ".join(
-            f"{quote(name)} = {table}.{quote(name)} + %s" for name in VOTE_COLUMNS
+            f"{quote(name)} = {table}.{quote(name)} + %s" for name in COUNT_COLUMNS
         )
         cached = (
             f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (model names)
@@ -131,42 +142,49 @@ def _move_sql(rollup: Rollup) -> str:
 
 def cast_counted_sql(upsert: str, rollups: tuple[Rollup, ...]) -> str:
     """PostgreSQL: `upsert` (the vote's INSERT ... ON CONFLICT ... RETURNING id,
-    replaced_score, replaced_status, score, status) with the moves of `rollups`
-    hanging off it, in one statement. Parameters after the upsert's: each
-    rollup's key values (Rollup.values), in order."""
+    replaced_score, replaced_status, score, status, verified, public_key) with
+    the moves of `rollups` hanging off it, in one statement; it answers the
+    vote's id, the status it replaced and its public key. Parameters after the
+    upsert's: each rollup's key values (Rollup.values), in order."""
     key = (upsert, rollups)
     cached = _statements.get(key)
     if cached is None:
         quote = connection.ops.quote_name
         counted = VoteStatus.COUNTED.value
         # Kept short: under 4 KB psycopg converts the statement once, not on
-        # every vote.
-        deltas = ", ".join(
-            f"(status='{counted}' AND score={score})::int"
-            f"-(replaced_status='{counted}' AND replaced_score={score})::int AS d{score}"
-            for score in SCORES
+        # every vote. `c`: n and o say whether the new and the replaced vote
+        # count, s and r are their scores, v whether the voter is verified (a
+        # voter's kind, hence `verified`, is the same before and after).
+        facts = (
+            f"(status='{counted}')::int n,(replaced_status='{counted}')::int o,"
+            "score s,COALESCE(replaced_score,0) r,verified::int v"
         )
-        changed = " OR ".join(f"d{score} <> 0" for score in SCORES)
-        proposed = ", ".join(f"GREATEST(d{score}, 0)" for score in SCORES)
+        deltas = ",".join(
+            [f"n*(s={score})::int-o*(r={score})::int d{score}" for score in SCORES]
+            + ["v*(n-o) dv", "v*(n*s-o*r) ds"]
+        )
+        names = [*(f"d{score}" for score in SCORES), "dv", "ds"]
+        changed = " OR ".join(f"d{score}<>0" for score in SCORES)
+        proposed = ",".join(f"GREATEST({name},0)" for name in names)
         moves = []
         for number, rollup in enumerate(rollups):
             table = quote(rollup.model._meta.db_table)
-            columns = [*(quote(k) for k in rollup.keys), *map(quote, VOTE_COLUMNS)]
-            adds = ", ".join(
-                f"{name}=r.{name}+(SELECT d{score} FROM deltas)"  # noqa: S608
-                for score, name in zip(SCORES, VOTE_COLUMNS, strict=True)
+            columns = [*(quote(k) for k in rollup.keys), *map(quote, COUNT_COLUMNS)]
+            adds = ",".join(
+                f"{column}=r.{column}+(SELECT {name} FROM d)"  # noqa: S608
+                for name, column in zip(names, COUNT_COLUMNS, strict=True)
             )
             moves.append(
-                f"move{number} AS (INSERT INTO {table} AS r ({', '.join(columns)}) "  # noqa: S608 (model names)
-                f"SELECT {', '.join(_key_placeholders(rollup))}, {proposed} "
-                f"FROM deltas WHERE {changed} "
-                f"ON CONFLICT ({', '.join(map(quote, rollup.unique))}) "
+                f"m{number} AS (INSERT INTO {table} AS r ({','.join(columns)}) "  # noqa: S608 (model names)
+                f"SELECT {','.join(_key_placeholders(rollup))},{proposed} "
+                f"FROM d WHERE {changed} "
+                f"ON CONFLICT ({','.join(map(quote, rollup.unique))}) "
                 f"DO UPDATE SET {adds})"
             )
         cached = (
-            f"WITH cast_vote AS ({upsert}), deltas AS (SELECT {deltas} FROM "  # noqa: S608
-            f"cast_vote), {', '.join(moves)} "
-            f"SELECT id, replaced_status FROM cast_vote"
+            f"WITH cast_vote AS ({upsert}),c AS (SELECT {facts} FROM cast_vote),"  # noqa: S608
+            f"d AS (SELECT {deltas} FROM c),{','.join(moves)} "
+            f"SELECT id,replaced_status,public_key FROM cast_vote"
         )
         _statements[key] = cached
     return cached
@@ -190,12 +208,19 @@ def rollups_rebuild() -> tuple[int, int]:
     days; for repairs and after bulk loads. Run inside a transaction (the
     caller's). Returns the office day and month rows made."""
     quote = connection.ops.quote_name
-    counts = ", ".join(quote(column) for column in VOTE_COLUMNS)
+    counts = ", ".join(quote(column) for column in COUNT_COLUMNS)
+    verified = quote("verified")
     by_score = ", ".join(
-        f"SUM(CASE WHEN {quote('score')} = {score} THEN 1 ELSE 0 END)"
-        for score in SCORES
+        [
+            f"SUM(CASE WHEN {quote('score')} = {score} THEN 1 ELSE 0 END)"
+            for score in SCORES
+        ]
+        + [
+            f"SUM(CASE WHEN {verified} THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {verified} THEN {quote('score')} ELSE 0 END)",
+        ]
     )
-    sums = ", ".join(f"SUM({quote(column)})" for column in VOTE_COLUMNS)
+    sums = ", ".join(f"SUM({quote(column)})" for column in COUNT_COLUMNS)
     office, district, province = (
         quote("office_id"),
         quote("district_id"),

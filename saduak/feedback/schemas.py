@@ -19,13 +19,20 @@ class VoteIn(Schema):
 
 
 class VoteOut(Schema):
-    id: int
-    status: str = Field(description="counted, or held for a moderator.")
+    id: str = Field(description="The vote's public key (the same all day).")
+    status: str = Field(
+        description="counted, or held for a moderator (past two anonymous votes "
+        "from one network for the office today, or past its usual day)."
+    )
     replaced: bool = Field(description="True when it replaced today's earlier vote.")
 
 
 class IndexOut(Schema):
     votes: int
+    verified_votes: int = Field(
+        description="Of the votes, those of a served ticket, LINE or a signed-in "
+        "citizen; the rest are anonymous (QR page, app)."
+    )
     mean: float | None = Field(description="Mean happiness 1-5; null without votes.")
     happy_share: float | None = Field(description="Share of votes 4 or 5 (0-1).")
     distribution: list[int] = Field(description="Votes for 1, 2, 3, 4 and 5.")
@@ -39,7 +46,11 @@ class RankedDistrictOut(Schema):
     name_en: str
     province: str
     province_name: str
-    bayesian_mean: float | None
+    verified_votes: int
+    bayesian_mean: float | None = Field(
+        description="The ranking score: the Bayesian mean with anonymous votes "
+        "weighed within a bound (see /happiness/method/)."
+    )
     index: IndexOut
 
 

@@ -7,33 +7,33 @@ urlpatterns = [
     path("", staff.dashboard, name="dashboard"),
     path("comments/", staff.comments, name="comments"),
     path("words/", staff.words, name="words"),
-    path("votes/<int:vote_id>/", staff.vote_detail, name="vote"),
-    path("votes/<int:vote_id>/reply/", staff.vote_reply_view, name="vote-reply"),
+    path("votes/<uuid:vote_key>/", staff.vote_detail, name="vote"),
+    path("votes/<uuid:vote_key>/reply/", staff.vote_reply_view, name="vote-reply"),
     path(
-        "votes/<int:vote_id>/acted-on/",
+        "votes/<uuid:vote_key>/acted-on/",
         staff.vote_acted_on_view,
         name="vote-acted-on",
     ),
     path("moderation/", moderation.moderation_page, name="moderation"),
     path(
-        "votes/<int:vote_id>/release/",
+        "votes/<uuid:vote_key>/release/",
         moderation.vote_release_view,
         name="vote-release",
     ),
     path(
-        "votes/<int:vote_id>/reject/", moderation.vote_reject_view, name="vote-reject"
+        "votes/<uuid:vote_key>/reject/", moderation.vote_reject_view, name="vote-reject"
     ),
     path(
-        "votes/<int:vote_id>/publish/",
+        "votes/<uuid:vote_key>/publish/",
         moderation.comment_publish_view,
         name="comment-publish",
     ),
     path(
-        "votes/<int:vote_id>/hide/", moderation.comment_hide_view, name="comment-hide"
+        "votes/<uuid:vote_key>/hide/", moderation.comment_hide_view, name="comment-hide"
     ),
     path("held/", moderation.held_batch_view, name="held-batch"),
     path(
-        "alerts/<int:alert_id>/acknowledge/",
+        "alerts/<uuid:alert_key>/acknowledge/",
         staff.alert_acknowledge_view,
         name="alert-acknowledge",
     ),

@@ -4,6 +4,8 @@ from saduak.feedback.views import posters, public, vote
 
 app_name = "feedback"
 urlpatterns = [
+    # The vote link on a served ticket's own page (a verified vote).
+    path("v/served/<str:token>/", vote.served, name="served"),
     # The permanent short address on each office's QR code and counter cards.
     path("v/<slug:code>/", vote.vote, name="vote"),
     path("v/<slug:code>/<int:counter>/", vote.vote, name="vote-counter"),

@@ -98,3 +98,58 @@ def test_anyone_searches_the_ranking_in_english_without_javascript(
     assert_accessible(thai, "feedback-ranking-th-desktop")
     thai.goto("/happiness/method/")
     assert_accessible(thai, "feedback-method-th")
+
+
+def _served_ticket(office):
+    """A walk-in ticket for ID card renewal, served at the office today."""
+    from django.utils import timezone
+
+    from saduak.appointments.choices import TicketKind, TicketStatus
+    from saduak.appointments.models import OfficeService, Service, Ticket
+    from saduak.appointments.services.catalogue import services_load_national
+
+    services_load_national(actor="test")
+    offered, _ = OfficeService.objects.get_or_create(
+        office=office, service=Service.objects.get(code="id-card-renewal")
+    )
+    now = timezone.now()
+    return Ticket.objects.create(
+        office=office,
+        day=timezone.localdate(),
+        group=offered.service.group,
+        number=7,
+        office_service=offered,
+        kind=TicketKind.WALK_IN,
+        status=TicketStatus.COMPLETED,
+        queued_at=now,
+        issued_at=now,
+        finished_at=now,
+        token="browser-served-ticket-0001",
+    )
+
+
+def test_a_served_citizen_votes_from_the_ticket_page_and_the_vote_is_verified(
+    small_map, phone, open_page
+):
+    office = Office.objects.get(code="reg-5001")
+    ticket = _served_ticket(office)
+    phone.goto(f"/q/{ticket.token}/")
+    phone.get_by_role("link", name=th("How was our service? Vote")).click()
+    expect(phone.locator("h1")).to_have_text(th("How was our service?"))
+    expect(phone.locator("main")).to_contain_text("ท่านรับบริการที่นี่วันนี้")
+    assert_accessible(phone, "feedback-served-vote-phone")
+    phone.locator("button.face-4").click()
+    expect(phone.locator("h1")).to_have_text(th("Thank you for your vote"))
+    expect(phone.locator(".index-verified")).to_have_text("1 (100%)")
+    assert_accessible(phone, "feedback-served-thanks-phone")
+    vote = Vote.objects.get()
+    assert (vote.channel, vote.verified) == (VoteChannel.TICKET, True)
+
+    english = open_page(viewport=PHONE, locale="en-GB")
+    english.goto("/en/happiness/d/5001/")
+    expect(english.locator(".index-verified")).to_have_text("1 (100%)")
+    expect(english.locator("main")).to_contain_text("Of them verified")
+    assert_accessible(english, "feedback-district-verified-en")
+    english.goto("/en/happiness/")
+    expect(english.locator("main")).to_contain_text("Verified votes among them: 1.")
+    assert_accessible(english, "feedback-ranking-verified-en")

@@ -137,7 +137,7 @@ def test_a_moderator_counts_a_held_vote_and_sees_the_index_change(
     office = Office.objects.get(code="reg-5001")
     cast(office, 5)
     cast(office, 5)
-    with override_settings(FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR=0):
+    with override_settings(FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY=0):
         held = cast(office, 2, "มาโหวตหลายครั้ง", source="one-wifi")
     assert held.status == "held"
 

@@ -18,16 +18,40 @@ from saduak.feedback.models import (
     OfficeDayHappiness,
     OfficeMonthHappiness,
 )
-from saduak.feedback.rollups import VOTE_COLUMNS
+from saduak.feedback.rollups import COUNT_COLUMNS
 
 HAPPY_SCORES = (4, 5)
 
 
 @dataclass(frozen=True)
 class HappinessIndex:
-    """Votes for 1..5; the rest is worked out from them."""
+    """Votes for 1..5, and how many of them are verified (a served ticket,
+    LINE, a signed-in citizen) with the sum of their scores; the rest is
+    worked out from them."""
 
     distribution: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
+    verified: int = 0
+    verified_score: int = 0
+
+    @classmethod
+    def from_counts(cls, counts: "tuple[int, ...] | list[int]") -> "HappinessIndex":
+        """From the rollups' counters in COUNT_COLUMNS order."""
+        values = [int(value or 0) for value in counts]
+        values += [0] * (7 - len(values))
+        return cls(tuple(values[:5]), values[5], values[6])  # type: ignore[arg-type]
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """The counters in COUNT_COLUMNS order (for caching)."""
+        return (*self.distribution, self.verified, self.verified_score)
+
+    @property
+    def anonymous(self) -> int:
+        return self.votes - self.verified
+
+    @property
+    def verified_share(self) -> float | None:
+        return self.verified / self.votes if self.votes else None
 
     @property
     def votes(self) -> int:
@@ -71,10 +95,35 @@ class HappinessIndex:
             return None
         return (weight * prior_mean + self.score_total) / (weight + self.votes)
 
+    def anonymous_weight(self, *, weight: int, per_vote: float) -> float:
+        """How many votes the anonymous votes together count as in the
+        ranking: each `per_vote` of a verified one, and all of them never more
+        than the verified votes or, with fewer, `weight` (the prior's)."""
+        return min(per_vote * self.anonymous, float(max(self.verified, weight)))
+
+    def ranking_mean(
+        self, *, prior_mean: float, weight: int, per_vote: float
+    ) -> float | None:
+        """The ranking score: the Bayesian mean with the verified votes at
+        full weight and the anonymous ones at `anonymous_weight`, so that no
+        number of anonymous votes can outweigh the verified ones and the
+        prior together."""
+        if not self.votes:
+            return None
+        anonymous = self.anonymous
+        anonymous_score = self.score_total - self.verified_score
+        counted_as = self.anonymous_weight(weight=weight, per_vote=per_vote)
+        anonymous_part = anonymous_score / anonymous * counted_as if anonymous else 0.0
+        return (weight * prior_mean + self.verified_score + anonymous_part) / (
+            weight + self.verified + counted_as
+        )
+
     def __add__(self, other: "HappinessIndex") -> "HappinessIndex":
         a, b = self.distribution, other.distribution
         return HappinessIndex(
-            (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4])
+            (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4]),
+            self.verified + other.verified,
+            self.verified_score + other.verified_score,
         )
 
 
@@ -83,7 +132,7 @@ EMPTY = HappinessIndex()
 
 def counts_of(row: Mapping[str, Any]) -> HappinessIndex:
     """The index of a row (or sum) with the rollups' vote columns."""
-    return HappinessIndex(tuple(int(row[column] or 0) for column in VOTE_COLUMNS))  # type: ignore[arg-type]
+    return HappinessIndex.from_counts([row[column] for column in COUNT_COLUMNS])
 
 
 def _split(start: date, end: date) -> tuple[list[tuple[date, date]], date, date]:
@@ -142,14 +191,14 @@ def _summed(parts: list[QuerySet[Any]], group: str) -> dict[str, HappinessIndex]
     if not parts:
         return {}
     quote = connection.ops.quote_name
-    selected = ([group] if group else []) + list(VOTE_COLUMNS)
+    selected = ([group] if group else []) + list(COUNT_COLUMNS)
     sql_parts: list[str] = []
     params: list[Any] = []
     for queryset in parts:
         sql, part_params = queryset.values(*selected).order_by().query.sql_with_params()
         sql_parts.append(sql)
         params.extend(part_params)
-    sums = ", ".join(f"SUM({quote(column)})" for column in VOTE_COLUMNS)
+    sums = ", ".join(f"SUM({quote(column)})" for column in COUNT_COLUMNS)
     grouped = f"{quote(group)}, " if group else ""
     sql = (
         f"SELECT {grouped}{sums} FROM ({' UNION ALL '.join(sql_parts)}) counted"  # noqa: S608
@@ -160,9 +209,7 @@ def _summed(parts: list[QuerySet[Any]], group: str) -> dict[str, HappinessIndex]
         found = cursor.fetchall()
     offset = 1 if group else 0
     return {
-        (str(row[0]) if group else ""): HappinessIndex(
-            tuple(int(value or 0) for value in row[offset:])  # type: ignore[arg-type]
-        )
+        (str(row[0]) if group else ""): HappinessIndex.from_counts(row[offset:])
         for row in found
         if not group or row[0] is not None
     }
@@ -181,7 +228,7 @@ def series_by_month(
             where, month__gte=start.replace(day=1), month__lte=end
         )
         .values("month")
-        .annotate(**{column: Sum(column) for column in VOTE_COLUMNS})
+        .annotate(**{column: Sum(column) for column in COUNT_COLUMNS})
         .order_by("month")
     )
     by_month = {row["month"]: counts_of(row) for row in rows}
@@ -199,7 +246,7 @@ def series_by_day(
     rows = (
         OfficeDayHappiness.objects.filter(where, day__gte=start, day__lte=end)
         .values("day")
-        .annotate(**{column: Sum(column) for column in VOTE_COLUMNS})
+        .annotate(**{column: Sum(column) for column in COUNT_COLUMNS})
         .order_by("day")
     )
     by_day = {row["day"]: counts_of(row) for row in rows}

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from saduak.areas.models import District
 from saduak.core.memo import ProcessMemo
+from saduak.feedback.conf import feedback_setting
 from saduak.feedback.selectors.index import EMPTY, HappinessIndex, index_by
 
 # Movers need this many votes in each of the two weeks to be compared at all.
@@ -69,16 +70,19 @@ def district_ranking(
 ) -> Ranking:
     """Every active district (of one province, with `province_code`) with its
     index and rank in the whole country: ranks are national even when the list
-    shows one province. Districts without votes come last, unranked. `counts`
-    (from district_counts) saves reading the rollups again."""
+    shows one province. The score (`bayesian_mean`) is
+    HappinessIndex.ranking_mean: anonymous votes weigh within a bound.
+    Districts without votes come last, unranked. `counts` (from
+    district_counts) saves reading the rollups again."""
     weight = settings.FEEDBACK_RANKING_MIN_VOTES
     by_district = (
         counts if counts is not None else district_counts(start=start, end=end)
     )
     national = sum(by_district.values(), EMPTY)
     prior = national.mean or 0.0
+    per_vote = float(feedback_setting("FEEDBACK_ANONYMOUS_WEIGHT"))
     scored = {
-        code: index.bayesian_mean(prior_mean=prior, weight=weight)
+        code: index.ranking_mean(prior_mean=prior, weight=weight, per_vote=per_vote)
         for code, index in by_district.items()
         if index.votes
     }

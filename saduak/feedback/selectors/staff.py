@@ -6,6 +6,7 @@ paginated by the caller and fetch their related rows in the same query."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
-from saduak.accounts.scoping import Reach, manage_reach, read_reach
+from saduak.accounts.scoping import Reach, read_reach
 from saduak.accounts.units import CHILD_LEVEL, COUNTRY, DISTRICT, OFFICE, PROVINCE, Unit
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import District, Office, Province
@@ -168,10 +169,11 @@ def comment_list(
     )
 
 
-def vote_get(*, viewer: User, vote_id: int | None) -> Vote:
-    """One vote within the viewer's reach, with what its page shows."""
+def vote_get(*, viewer: User, public_key: UUID) -> Vote:
+    """One vote within the viewer's reach, by its public key, with what its
+    page shows. NotFound outside the reach, as for a key that names nothing."""
     found = (
-        Vote.objects.filter(read_reach(viewer).q(), pk=vote_id or 0)
+        Vote.objects.filter(read_reach(viewer).q(), public_key=public_key)
         .select_related(
             "office", "service", "counter", "replied_by", "acted_by", "moderated_by"
         )
@@ -329,17 +331,16 @@ def open_alerts(*, viewer: User, unit: Unit) -> QuerySet[HappinessAlert]:
     return alerts.select_related("district__province").order_by("-raised_on", "id")
 
 
-def alert_get(*, viewer: User, alert_id: int | None) -> HappinessAlert:
+def alert_get(*, viewer: User, public_key: UUID) -> HappinessAlert:
+    """One alert of a district within the viewer's reach, by its public key;
+    NotFound outside it."""
     found = (
-        HappinessAlert.objects.filter(_alerts_q(read_reach(viewer)), pk=alert_id or 0)
+        HappinessAlert.objects.filter(
+            _alerts_q(read_reach(viewer)), public_key=public_key
+        )
         .select_related("district__province")
         .first()
     )
     if found is None:
         raise NotFound(_("There is no such alert in your area."))
     return found
-
-
-def may_manage(viewer: User) -> Reach:
-    """The reach within which the viewer may moderate and reply."""
-    return manage_reach(viewer)

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saduak.accounts.choices import Role
+from saduak.accounts.matrix import Action, ensure_may
 from saduak.accounts.models import StaffRole, User
-from saduak.accounts.scoping import manage_reach
 from saduak.areas.models import District
 from saduak.audit.services import audit_record
-from saduak.core.errors import Conflict, PermissionDeniedError
+from saduak.core.errors import Conflict
 from saduak.core.links import absolute_url
 from saduak.feedback.models import HappinessAlert
 from saduak.feedback.selectors.index import EMPTY, HappinessIndex, index_by
@@ -227,7 +227,8 @@ def happiness_alert_acknowledge(
     *, alert: HappinessAlert, actor: User
 ) -> HappinessAlert:
     """Marks an alert as seen and handled: it leaves the dashboards. Locks the
-    alert; only administrators of its district, its province or HQ. Raises
+    alert; only those the matrix allows HAPPINESS_ALERT_ACKNOWLEDGE over its
+    district (ensure_may: NotFound outside what they read). Raises
     Conflict when it is acknowledged already. Audited as
     `feedback.alert.acknowledge`."""
     with transaction.atomic():
@@ -236,16 +237,12 @@ def happiness_alert_acknowledge(
             .select_related("district")
             .get(pk=alert.pk)
         )
-        if not manage_reach(actor).covers_area(
+        ensure_may(
+            actor,
+            Action.HAPPINESS_ALERT_ACKNOWLEDGE,
             district_code=locked.district_id,
             province_code=locked.district.province_id,
-        ):
-            raise PermissionDeniedError(
-                _(
-                    "Only administrators of this district, its province or HQ can "
-                    "acknowledge its alerts."
-                )
-            )
+        )
         if locked.acknowledged_at is not None:
             raise Conflict(
                 _("This alert is acknowledged already."), code="already-acknowledged"

@@ -8,17 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saduak.accounts.matrix import Action, ensure_may
 from saduak.accounts.models import User
 from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict
 from saduak.feedback.choices import CommentState
 from saduak.feedback.models import COMMENT_MAX_LENGTH, Vote
 from saduak.feedback.public import public_refresh
-from saduak.feedback.services.moderation import (
-    ensure_may_moderate,
-    ensure_unchanged,
-    vote_locked,
-)
+from saduak.feedback.services.moderation import ensure_unchanged, vote_locked
 from saduak.feedback.text_input import checked_text
 
 # A reply and a "what was done" each hold as much as a comment.
@@ -29,8 +26,8 @@ def vote_reply(
     *, vote: Vote, text: str, actor: User, expected_version: int | None = None
 ) -> Vote:
     """Answers a comment publicly (a second reply replaces the first). Locks
-    the vote; only administrators of its office's district, its province or
-    HQ. Refuses (InvalidInput, field `text`) an empty or over-long reply, and
+    the vote; only those the matrix allows VOTE_REPLY at its office
+    (ensure_may). Refuses (InvalidInput, field `text`) an empty or over-long reply, and
     (Conflict) a vote without a comment, a hidden comment, or one cast again
     since `expected_version` (a new vote clears the reply). Audited as
     `feedback.comment.reply`; public pages are refreshed after commit."""
@@ -39,6 +36,7 @@ def vote_reply(
         actor=actor,
         expected_version=expected_version,
         note=_Note(
+            Action.VOTE_REPLY,
             "reply",
             "replied_at",
             "replied_by",
@@ -55,9 +53,9 @@ def vote_mark_acted_on(
     *, vote: Vote, text: str, actor: User, expected_version: int | None = None
 ) -> Vote:
     """Records that the district acted on a comment, and what it did (marking
-    again replaces the text). Locks the vote; only administrators of its
-    office's district, its province or HQ. Refuses (InvalidInput, field
-    `text`) an empty or over-long text and (Conflict) a vote without a
+    again replaces the text). Locks the vote; only those the matrix allows
+    VOTE_MARK_ACTED_ON at its office. Refuses (InvalidInput, field `text`) an
+    empty or over-long text and (Conflict) a vote without a
     comment or cast again since `expected_version`. Audited as
     `feedback.comment.acted_on`."""
     return _comment_note(
@@ -65,6 +63,7 @@ def vote_mark_acted_on(
         actor=actor,
         expected_version=expected_version,
         note=_Note(
+            Action.VOTE_MARK_ACTED_ON,
             "action_taken",
             "acted_on_at",
             "acted_by",
@@ -81,6 +80,7 @@ class _Note:
     """What a district writes on a comment: the fields it fills (text, when,
     who), its audit action and its refusals."""
 
+    action_checked: Action
     text_field: str
     at_field: str
     by_field: str
@@ -103,7 +103,7 @@ def _comment_note(
     )
     with transaction.atomic():
         locked = vote_locked(vote.pk)
-        ensure_may_moderate(actor, locked.office)
+        ensure_may(actor, note.action_checked, office=locked.office)
         ensure_unchanged(locked, expected_version)
         if locked.comment_state == CommentState.NONE:
             raise Conflict(note.no_comment, code="no-comment")

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saduak.accounts.matrix import Action, ensure_may
 from saduak.accounts.models import User
-from saduak.accounts.scoping import manage_reach
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
-from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
+from saduak.core.errors import Conflict, InvalidInput, NotFound
 from saduak.feedback.choices import CommentState, VoteStatus
 from saduak.feedback.models import Vote
 from saduak.feedback.public import public_refresh
@@ -27,21 +27,11 @@ BATCH_LIMIT = 5000
 _UPDATE_CHUNK = 500
 
 
-def ensure_may_moderate(actor: User, office: Office) -> None:
-    """District administrators moderate their district's offices, provincial
-    staff their province's, HQ all; anyone else is refused."""
-    if not manage_reach(actor).covers_office(office):
-        raise PermissionDeniedError(
-            _(
-                "Only administrators of this office's district, its province or HQ "
-                "can moderate its votes and comments."
-            )
-        )
-
-
 def vote_locked(vote_id: int) -> Vote:
     """The vote with its office, its row locked until the transaction ends.
-    Raises NotFound. Call inside transaction.atomic."""
+    Raises NotFound. Call inside transaction.atomic. The actor's check
+    (ensure_may) follows, on the office read here: a vote outside what the
+    actor reads is NotFound too."""
     found = (
         Vote.objects.select_for_update(of=("self",))
         .select_related("office")
@@ -70,10 +60,11 @@ def vote_release(
     *, vote: Vote, actor: User, expected_version: int | None = None
 ) -> Vote:
     """Counts a vote that was held for review (or rejected by mistake): its
-    score goes into the office's rollups. Locks the vote; only moderators of its
-    office (ensure_may_moderate). Raises Conflict when it is counted already or
-    was cast again since `expected_version`. Audited as `feedback.vote.release`;
-    public pages are refreshed after commit."""
+    score goes into the office's rollups. Locks the vote; only those the
+    matrix allows VOTE_MODERATE at its office (ensure_may). Raises Conflict
+    when it is counted already or was cast again since `expected_version`.
+    Audited as `feedback.vote.release`; public pages are refreshed after
+    commit."""
     return _vote_decide(
         vote=vote,
         actor=actor,
@@ -116,7 +107,7 @@ def _vote_decide(
     vote is rejected."""
     with transaction.atomic():
         locked = vote_locked(vote.pk)
-        ensure_may_moderate(actor, locked.office)
+        ensure_may(actor, Action.VOTE_MODERATE, office=locked.office)
         ensure_unchanged(locked, expected_version)
         if locked.status == status:
             raise already
@@ -127,7 +118,10 @@ def _vote_decide(
         moved = 1 if becomes_counted else -int(before == VoteStatus.COUNTED)
         if moved:
             rollups_move(
-                office=locked.office, day=locked.day, moved={locked.score: moved}
+                office=locked.office,
+                day=locked.day,
+                moved={locked.score: moved},
+                verified=locked.verified,
             )
         audit_record(
             actor=actor,
@@ -170,10 +164,11 @@ def held_votes_decide(
     """Releases (counts) or rejects at once every vote held for `office` on
     `day` (last cast within `hour`, local time, when given; only those held
     for `hold_reason` when given): a spike is many votes. Locks those votes;
-    only moderators of the office. At most BATCH_LIMIT votes per call. One
+    only those the matrix
+    allows VOTE_MODERATE at the office. At most BATCH_LIMIT votes per call. One
     audit event, `feedback.vote.release_batch` or `feedback.vote.reject_batch`,
     lists the votes; public pages are refreshed after commit."""
-    ensure_may_moderate(actor, office)
+    ensure_may(actor, Action.VOTE_MODERATE, office=office)
     if hour is not None and not 0 <= hour <= 23:
         raise InvalidInput(_("Choose an hour from 0 to 23."), field="hour")
     held = Vote.objects.filter(office=office, day=day, status=VoteStatus.HELD)
@@ -188,7 +183,7 @@ def held_votes_decide(
         rows = list(
             held.select_for_update()
             .order_by("id")
-            .values_list("id", "score")[: BATCH_LIMIT + 1]
+            .values_list("id", "score", "verified")[: BATCH_LIMIT + 1]
         )
         left = max(0, len(rows) - BATCH_LIMIT)
         rows = rows[:BATCH_LIMIT]
@@ -197,7 +192,7 @@ def held_votes_decide(
                 _("No votes are held for this office at that time any more."),
                 code="nothing-held",
             )
-        ids = [vote_id for vote_id, _score in rows]
+        ids = [vote_id for vote_id, _score, _verified in rows]
         status = VoteStatus.COUNTED if release else VoteStatus.REJECTED
         now = timezone.now()
         for start in range(0, len(ids), _UPDATE_CHUNK):
@@ -205,11 +200,15 @@ def held_votes_decide(
                 status=status, moderated_at=now, moderated_by=actor
             )
         if release:
-            rollups_move(
-                office=office,
-                day=day,
-                moved=dict(Counter(score for _vote_id, score in rows)),
-            )
+            for verified in (False, True):
+                rollups_move(
+                    office=office,
+                    day=day,
+                    moved=dict(
+                        Counter(score for _id, score, kind in rows if kind == verified)
+                    ),
+                    verified=verified,
+                )
         audit_record(
             actor=actor,
             action=(
@@ -236,10 +235,11 @@ def comment_publish(
     *, vote: Vote, actor: User, expected_version: int | None = None
 ) -> Vote:
     """Puts a comment that waits for a moderator (abuse found) or was hidden
-    on the public pages, masked as always. Locks the vote; only moderators of
-    its office. Raises Conflict for a comment public already, a vote without
-    a comment, or one cast again since `expected_version`. Audited as
-    `feedback.comment.publish`; public pages are refreshed after commit."""
+    on the public pages, masked as always. Locks the vote; only those the
+    matrix allows COMMENT_MODERATE at its office. Raises Conflict for a
+    comment public already, a vote without a comment, or one cast again since
+    `expected_version`. Audited as `feedback.comment.publish`; public pages
+    are refreshed after commit."""
     return _comment_move(
         vote=vote,
         actor=actor,
@@ -255,9 +255,9 @@ def comment_hide(
     *, vote: Vote, actor: User, expected_version: int | None = None
 ) -> Vote:
     """Hides a comment from the public pages (public or waiting for review);
-    the vote itself still counts. Locks the vote; only moderators of its
-    office. Raises Conflict for a comment hidden already, a vote without a
-    comment, or one cast again since `expected_version`. Audited as
+    the vote itself still counts. Locks the vote; only those the matrix
+    allows COMMENT_MODERATE at its office. Raises Conflict for a comment
+    hidden already, a vote without a comment, or one cast again since `expected_version`. Audited as
     `feedback.comment.hide`; public pages are refreshed after commit."""
     return _comment_move(
         vote=vote,
@@ -282,7 +282,7 @@ def _comment_move(
 ) -> Vote:
     with transaction.atomic():
         locked = vote_locked(vote.pk)
-        ensure_may_moderate(actor, locked.office)
+        ensure_may(actor, Action.COMMENT_MODERATE, office=locked.office)
         ensure_unchanged(locked, expected_version)
         if locked.comment_state == CommentState.NONE:
             raise Conflict(_("This vote has no comment."), code="no-comment")

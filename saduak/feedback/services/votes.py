@@ -1,11 +1,13 @@
 """Casting a vote: checked, limited, written as one row per voter, office and day,
 and counted into the rollups in the same transaction."""
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
-from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,11 +15,12 @@ from django.utils.translation import gettext as _
 
 from saduak.appointments.models import OfficeService, Service
 from saduak.areas.models import Counter, Office
-from saduak.core.counters import count_up_many
+from saduak.core.counters import count_up, count_up_many
 from saduak.core.errors import InvalidInput, NotFound, TooManyRequests
 from saduak.core.memo import ProcessMemo
 from saduak.core.rows import row_of, run
 from saduak.feedback.choices import CommentState, HoldReason, VoteStatus
+from saduak.feedback.conf import feedback_setting
 from saduak.feedback.keys import Voter
 from saduak.feedback.masking import mask_comment
 from saduak.feedback.models import (
@@ -33,6 +36,7 @@ from saduak.feedback.text_input import checked_text
 @dataclass(frozen=True)
 class VoteOutcome:
     vote_id: int
+    public_key: UUID
     status: str
     replaced: bool
     hold_reason: str = ""
@@ -50,11 +54,13 @@ def vote_cast(
 ) -> VoteOutcome:
     """Records `voter`'s happiness with `office` today. A second vote the same day
     replaces the first (one row per voter, office and day, whatever races). A
-    flood from one network or an improbable spike for the office is held for a
-    moderator and not counted. Raises InvalidInput (nothing stored) for a score
-    outside 1-5, a comment too long, a service the office does not offer or a
-    counter not its own; TooManyRequests past the per-network limit. Votes are
-    anonymous and not audited; moderating them is."""
+    verified voter (a served ticket, LINE, a signed-in citizen) always counts;
+    an anonymous one past its network's daily cap for the office or past the
+    office's usual anonymous volume is held for a moderator and not counted
+    (_hold_reason). Raises InvalidInput (nothing stored) for a score outside
+    1-5, a comment too long, a service the office does not offer or a counter
+    not its own; TooManyRequests past what one network may store in a day.
+    Votes are anonymous and not audited; moderating them is."""
     now = now or timezone.now()
     score = _checked_score(score)
     comment = checked_text(comment, limit=COMMENT_MAX_LENGTH, field="comment")
@@ -91,6 +97,7 @@ def vote_cast(
         voter_key=voter.key,
         source_key=voter.source,
         channel=voter.channel,
+        verified=voter.verified,
         status=status,
         hold_reason=hold_reason,
         created_at=now,
@@ -98,18 +105,25 @@ def vote_cast(
     )
     if connection.vendor == "postgresql":
         # One statement, so atomic by itself: no BEGIN and COMMIT round trips.
-        vote_id, replaced_status = cast_counted_in_one_statement(vote, office)
+        vote_id, replaced_status, public_key = cast_counted_in_one_statement(
+            vote, office
+        )
     else:
         with transaction.atomic():
-            vote_id, replaced_score, replaced_status = _upsert(vote)
+            vote_id, replaced_score, replaced_status, public_key = _upsert(vote)
             moved: dict[int, int] = {}
             if replaced_status == VoteStatus.COUNTED and replaced_score is not None:
                 moved[replaced_score] = moved.get(replaced_score, 0) - 1
             if status == VoteStatus.COUNTED:
                 moved[score] = moved.get(score, 0) + 1
-            rollups_move(office=office, day=vote.day, moved=moved)
+            rollups_move(
+                office=office, day=vote.day, moved=moved, verified=voter.verified
+            )
+    if replaced_status == VoteStatus.COUNTED and status == VoteStatus.COUNTED:
+        _slots_given_back(office=office, voter=voter, day=vote.day)
     return VoteOutcome(
         vote_id=vote_id,
+        public_key=public_key,
         status=status,
         replaced=bool(replaced_status),
         hold_reason=hold_reason,
@@ -135,64 +149,112 @@ def _office_offers(office: Office, service: Service) -> bool:
     ).exists()
 
 
-# Each office's usual busiest hour, worked out at most every ten minutes.
-_usual_hour = ProcessMemo(seconds=600, size=5000)
+# Each office's usual day of anonymous votes, worked out at most every ten
+# minutes.
+_usual_day = ProcessMemo(seconds=600, size=5000)
+
+DAY_SECONDS = 24 * 3600
 
 
 def _hold_reason(*, office: Office, voter: Voter, now: datetime) -> str:
-    """Counts this vote against the limits (one round trip on Redis) and says
-    why it must be held, if it must."""
-    hour = int(now.timestamp() // 3600)
-    to_next_hour = 3600 - int(now.timestamp() % 3600)
-    from_source, from_source_here, for_office = count_up_many(
+    """Why this vote must be held, if it must. A verified vote (one person)
+    is never held nor limited by address: its key is the person. An
+    anonymous one counts against its network's votes for the office today
+    (FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY) and, under that, against the
+    office's anonymous votes today (its usual volume, usual_anonymous_day).
+    A re-vote by a voter whose vote today counts keeps counting: it adds no
+    voice. Raises TooManyRequests past what one network may store in a day."""
+    if voter.verified:
+        return ""
+    local = timezone.localtime(now)
+    today = local.date()
+    midnight = (local + timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    to_tomorrow = int((midnight - local).total_seconds())
+    day = today.isoformat()
+    stored_today, from_source_here = count_up_many(
         [
-            (f"vote:source:{voter.source}:{hour}", 3700, None),
-            (f"vote:source:{voter.source}:{office.pk}:{hour}", 3700, None),
-            (f"vote:office:{office.pk}:{hour}", 3700, None),
+            (f"vote:anon:source:{voter.source}:{day}", DAY_SECONDS + 600, None),
+            (
+                f"vote:anon:source:{voter.source}:{office.pk}:{day}",
+                DAY_SECONDS + 600,
+                None,
+            ),
         ]
     )
-    if from_source > settings.FEEDBACK_VOTES_PER_SOURCE_PER_HOUR:
+    if stored_today > feedback_setting("FEEDBACK_ANONYMOUS_STORED_PER_SOURCE_DAY"):
         raise TooManyRequests(
-            _("Too many votes from your network. Try again in %(minutes)d minutes.")
-            % {"minutes": max(1, to_next_hour // 60)},
-            extra={"retry_after": to_next_hour},
+            _(
+                "Too many votes from your network today. Vote from the page of "
+                "your served ticket, by LINE or signed in, or try again tomorrow."
+            ),
+            extra={"retry_after": to_tomorrow},
         )
-    if from_source_here > settings.FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR:
-        return HoldReason.SOURCE_FLOOD
-    # The threshold is never below the minimum: below it, nothing to look up.
-    if for_office > settings.FEEDBACK_SPIKE_MIN_PER_HOUR and for_office > (
-        spike_threshold(office_id=office.pk, today=now.date())
-    ):
-        return HoldReason.OFFICE_SPIKE
+    cap = feedback_setting("FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY")
+    if from_source_here > cap:
+        return "" if _counted_today(office, voter, today) else HoldReason.SOURCE_FLOOD
+    for_office = count_up(
+        f"vote:anon:office:{office.pk}:{day}", timeout=DAY_SECONDS + 600
+    )
+    if for_office > usual_anonymous_day(office_id=office.pk, today=today):
+        return "" if _counted_today(office, voter, today) else HoldReason.OFFICE_SPIKE
     return ""
 
 
-def spike_threshold(*, office_id: int, today: date) -> int:
-    """Votes in one hour above which the office's votes are an improbable spike:
-    FEEDBACK_SPIKE_FACTOR times its usual busiest hour (a quarter of its busiest
-    day in the last four weeks), and never below FEEDBACK_SPIKE_MIN_PER_HOUR."""
-    busiest = _usual_hour.get(str(office_id))
+def _slots_given_back(*, office: Office, voter: Voter, day: date) -> None:
+    """A re-vote that replaced a counted one added no voice: the network's and
+    the office's counts of anonymous votes today give its place back, so a
+    person changing their vote does not hold a neighbour's."""
+    if voter.verified:
+        return
+    for key in (
+        f"vote:anon:source:{voter.source}:{office.pk}:{day.isoformat()}",
+        f"vote:anon:office:{office.pk}:{day.isoformat()}",
+    ):
+        with contextlib.suppress(ValueError):  # expired meanwhile
+            cache.decr(key)
+
+
+def _counted_today(office: Office, voter: Voter, today: date) -> bool:
+    """Whether the voter's vote for the office today counts (one indexed
+    row): replacing it adds no voice, so it is not held."""
+    return Vote.objects.filter(
+        office=office, day=today, voter_key=voter.key, status=VoteStatus.COUNTED
+    ).exists()
+
+
+def usual_anonymous_day(*, office_id: int, today: date) -> int:
+    """The anonymous votes the office counts in a day before the rest are
+    held: FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR times its busiest day of
+    anonymous votes in the four weeks before today (from its day rollups),
+    never fewer than FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR."""
+    memo_key = f"{office_id}:{today}"
+    busiest = _usual_day.get(memo_key)
     if busiest is None:
         busiest = (
             OfficeDayHappiness.objects.filter(
-                office_id=office_id, day__gte=today - timedelta(days=28)
+                office_id=office_id,
+                day__gte=today - timedelta(days=28),
+                day__lt=today,
             )
             .annotate(
-                total=F("votes_1")
+                anonymous=F("votes_1")
                 + F("votes_2")
                 + F("votes_3")
                 + F("votes_4")
                 + F("votes_5")
+                - F("verified_votes")
             )
-            .order_by("-total")
-            .values_list("total", flat=True)
+            .order_by("-anonymous")
+            .values_list("anonymous", flat=True)
             .first()
             or 0
         )
-        _usual_hour.set(str(office_id), busiest)
+        _usual_day.set(memo_key, busiest)
     return max(
-        settings.FEEDBACK_SPIKE_MIN_PER_HOUR,
-        settings.FEEDBACK_SPIKE_FACTOR * ((int(busiest) + 3) // 4),
+        feedback_setting("FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR"),
+        feedback_setting("FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR") * int(busiest),
     )
 
 
@@ -212,7 +274,7 @@ _REPLACED_BY_THE_NEW_CAST = (
 )
 
 
-def _upsert(vote: Vote) -> tuple[int, int | None, str]:
+def _upsert(vote: Vote) -> tuple[int, int | None, str, UUID]:
     """INSERT ... ON CONFLICT DO UPDATE on (office, day, voter): the database
     locks the voter's row, so parallel casts of one voice queue and each sees
     the score the one before it left (`replaced_score`)."""
@@ -221,7 +283,7 @@ def _upsert(vote: Vote) -> tuple[int, int | None, str]:
     table = quote(Vote._meta.db_table)
     sql = _upsert_sql(row.insert_values_sql(), table, quote)
     found = run(connection, sql, list(row.params))
-    return int(found[0]), found[1], str(found[2] or "")
+    return int(found[0]), found[1], str(found[2] or ""), _uuid(found[6])
 
 
 _upsert_statements: dict[str, str] = {}
@@ -246,16 +308,23 @@ def _upsert_sql(insert: str, table: str, quote: Any) -> str:
             f"{insert} ON CONFLICT ({quote('office_id')}, {quote('day')}, "
             f"{quote('voter_key')}) DO UPDATE SET {', '.join(assignments)} "
             f"RETURNING {quote('id')}, {quote('replaced_score')}, "
-            f"{quote('replaced_status')}, {quote('score')}, {quote('status')}"
+            f"{quote('replaced_status')}, {quote('score')}, {quote('status')}, "
+            f"{quote('verified')}, {quote('public_key')}"
         )
         _upsert_statements[insert] = cached
     return cached
 
 
-def cast_counted_in_one_statement(vote: Vote, office: Office) -> tuple[int, str]:
+def _uuid(value: Any) -> UUID:
+    """A UUID column as the database answers it (SQLite: 32 hex digits)."""
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def cast_counted_in_one_statement(vote: Vote, office: Office) -> tuple[int, str, UUID]:
     """PostgreSQL: the vote's upsert and its rollups' moves in one statement,
     the rollups fed by what the upsert returns (the new and the replaced score
-    and status). Returns the vote's id and the status it replaced."""
+    and status). Returns the vote's id, the status it replaced and its
+    public key."""
     row = row_of(vote, connection)
     quote = connection.ops.quote_name
     upsert = _upsert_sql(
@@ -270,4 +339,4 @@ def cast_counted_in_one_statement(vote: Vote, office: Office) -> tuple[int, str]
             *(value for rollup in rollups for value in rollup.values(office, vote.day)),
         ],
     )
-    return int(found[0]), str(found[1] or "")
+    return int(found[0]), str(found[1] or ""), _uuid(found[2])

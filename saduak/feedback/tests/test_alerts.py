@@ -9,7 +9,7 @@ import pytest
 from saduak.accounts.choices import Role
 from saduak.areas.models import Office
 from saduak.audit.models import AuditEvent
-from saduak.core.errors import Conflict, PermissionDeniedError
+from saduak.core.errors import Conflict, NotFound
 from saduak.feedback import tasks
 from saduak.feedback.models import HappinessAlert
 from saduak.feedback.rollups import rollups_move
@@ -210,8 +210,9 @@ def test_acknowledging_takes_the_alert_off_the_pages_and_is_audited(falling, peo
 
 @pytest.mark.parametrize("who", ["other_district", "counter", "bangkok"])
 def test_only_the_district_its_province_and_hq_acknowledge(falling, people, who):
+    """Each of them cannot even read the district's alerts: not found."""
     (alert,) = alerts.happiness_alerts_raise(today=TODAY)
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFound):
         alerts.happiness_alert_acknowledge(alert=alert, actor=people[who])
     assert HappinessAlert.objects.get().acknowledged_at is None
 

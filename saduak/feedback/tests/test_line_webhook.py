@@ -360,39 +360,24 @@ def test_a_vote_for_a_counter_the_office_does_not_have_is_refused(client, replie
     assert not Vote.objects.exists()
 
 
-def test_the_per_network_limit_counts_each_line_user_apart(client, replies, settings):
-    settings.FEEDBACK_VOTES_PER_SOURCE_PER_HOUR = 1
-    deliver(client, postback_event(vote_data(office="do-1001")))
-    deliver(client, postback_event(vote_data(office="do-5001")))
-    deliver(
-        client,
-        postback_event(
-            vote_data(office="do-5001"), source={"type": "user", "userId": "U2"}
-        ),
-    )
+def test_line_votes_are_verified_and_not_limited_by_network(client, replies, settings):
+    """A LINE user is a person LINE verified: one vote per office a day,
+    whatever network they share with others."""
+    settings.FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY = 0
+    settings.FEEDBACK_ANONYMOUS_STORED_PER_SOURCE_DAY = 0
+    for user in ("U1", "U2", "U3"):
+        deliver(
+            client,
+            postback_event(
+                vote_data(office="do-5001", score=5),
+                source={"type": "user", "userId": user},
+            ),
+        )
 
-    _token, [limited] = replies[1]
-    assert limited.text.startswith("มีการประเมินมากเกินไปในเวลาสั้น ๆ")
-    assert "Too many votes in a short time." in limited.text
-    assert sorted(Vote.objects.values_list("office__code", flat=True)) == [
-        "do-1001",
-        "do-5001",
-    ]
-
-
-def test_a_held_vote_is_stored_uncounted_and_the_reply_says_so(
-    client, replies, settings
-):
-    settings.FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR = 0
-
-    deliver(client, postback_event(vote_data(score=5)))
-
-    assert Vote.objects.get().status == VoteStatus.HELD
-    assert day_counts() == (0, 0, 0, 0, 0)
-    text = only_reply(replies).text
-    assert "รอเจ้าหน้าที่ตรวจสอบก่อนนับ" in text
-    assert "counted after a moderator" in text
-    assert "no votes counted yet" in text
+    assert set(Vote.objects.values_list("status", "verified", "channel")) == {
+        (VoteStatus.COUNTED, True, "line_chat")
+    }
+    assert day_counts("do-5001") == (0, 0, 0, 0, 3)
 
 
 # --- Other events -------------------------------------------------------------

@@ -49,7 +49,7 @@ def commented(cast, office, score=2, text="รอนานมาก"):
 
 
 def held(office, score=5):
-    with override_settings(FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR=0):
+    with override_settings(FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY=0):
         return Vote.objects.get(
             pk=vote_cast(office=office, score=score, voter=voter()).vote_id
         )
@@ -162,7 +162,7 @@ def test_a_reply_from_the_list_is_published_and_audited(office, cast, browser):
     back = "/en/staff/happiness/comments/?score=2"
 
     response = browser.post(
-        reverse("feedback-staff:vote-reply", args=[vote.pk]),
+        reverse("feedback-staff:vote-reply", args=[vote.public_key]),
         {
             f"r{vote.pk}-text": "ขออภัย เราจะเปิดช่องบริการเพิ่ม",
             f"r{vote.pk}-version": vote.times_cast,
@@ -185,7 +185,7 @@ def test_a_reply_that_is_too_long_comes_back_with_the_text_and_the_error(
     vote = commented(cast, office)
     text = "ก" * 1001
     response = browser.post(
-        f"/en/staff/happiness/votes/{vote.pk}/reply/",
+        f"/en/staff/happiness/votes/{vote.public_key}/reply/",
         {f"r{vote.pk}-text": text, f"r{vote.pk}-version": vote.times_cast},
     )
 
@@ -199,11 +199,12 @@ def test_a_reply_that_is_too_long_comes_back_with_the_text_and_the_error(
 def test_an_external_next_address_is_ignored(office, cast, browser):
     vote = commented(cast, office)
     response = browser.post(
-        f"/en/staff/happiness/votes/{vote.pk}/acted-on/",
+        f"/en/staff/happiness/votes/{vote.public_key}/acted-on/",
         {f"a{vote.pk}-text": "ปรับปรุงแล้ว", "next": "https://evil.example/"},
     )
     assert (
-        response["Location"] == f"/en/staff/happiness/votes/{vote.pk}/#vote-{vote.pk}"
+        response["Location"]
+        == f"/en/staff/happiness/votes/{vote.public_key}/#vote-{vote.pk}"
     )
     assert Vote.objects.get(pk=vote.pk).action_taken == "ปรับปรุงแล้ว"
     assert AuditEvent.objects.filter(action="feedback.comment.acted_on").exists()
@@ -218,7 +219,7 @@ def test_a_counter_officer_reads_but_does_not_answer(
     html = page(officer, "/en/staff/happiness/comments/")
     assert "รอนานมาก" in html and "Reply publicly" not in html
     response = officer.post(
-        f"/en/staff/happiness/votes/{vote.pk}/reply/",
+        f"/en/staff/happiness/votes/{vote.public_key}/reply/",
         {f"r{vote.pk}-text": "ขออภัย"},
     )
     assert response.status_code == 403
@@ -227,8 +228,8 @@ def test_a_counter_officer_reads_but_does_not_answer(
 
 def test_another_districts_vote_is_not_found(other_office, cast, browser):
     vote = commented(cast, other_office)
-    page(browser, f"/en/staff/happiness/votes/{vote.pk}/", status=404)
-    response = browser.post(f"/en/staff/happiness/votes/{vote.pk}/release/")
+    page(browser, f"/en/staff/happiness/votes/{vote.public_key}/", status=404)
+    response = browser.post(f"/en/staff/happiness/votes/{vote.public_key}/release/")
     assert response.status_code == 404
 
 
@@ -243,7 +244,7 @@ def test_moderators_see_why_votes_were_held_and_count_one(office, browser):
     assert "Count all 2 votes" in html
 
     response = browser.post(
-        f"/en/staff/happiness/votes/{vote.pk}/release/",
+        f"/en/staff/happiness/votes/{vote.public_key}/release/",
         {"version": vote.times_cast, "next": "/en/staff/happiness/moderation/"},
     )
     assert response.status_code == 302
@@ -278,7 +279,7 @@ def test_a_spike_is_counted_with_one_press(office, browser):
 
 def test_deciding_twice_shows_a_message_not_an_error_page(office, browser):
     vote = held(office)
-    url = f"/en/staff/happiness/votes/{vote.pk}/reject/"
+    url = f"/en/staff/happiness/votes/{vote.public_key}/reject/"
     browser.post(url)
     response = browser.post(url, follow=True)
     assert response.status_code == 200
@@ -291,9 +292,9 @@ def test_a_comment_in_review_shows_as_written_and_is_published(office, cast, bro
     html = page(browser, "/en/staff/happiness/moderation/")
     assert "แย่ ควาย" in html and "แย่ ****" in html
 
-    browser.post(f"/en/staff/happiness/votes/{vote.pk}/publish/")
+    browser.post(f"/en/staff/happiness/votes/{vote.public_key}/publish/")
     assert Vote.objects.get(pk=vote.pk).comment_state == CommentState.PUBLIC
-    browser.post(f"/en/staff/happiness/votes/{vote.pk}/hide/")
+    browser.post(f"/en/staff/happiness/votes/{vote.public_key}/hide/")
     assert Vote.objects.get(pk=vote.pk).comment_state == CommentState.HIDDEN
     assert set(
         AuditEvent.objects.filter(action__startswith="feedback.comment").values_list(
@@ -329,7 +330,8 @@ def test_an_open_alert_is_on_the_dashboard_and_is_acknowledged(small_map, browse
     assert "Alerts: happiness fell" in html and "3.50" in html
 
     response = browser.post(
-        f"/en/staff/happiness/alerts/{alert.pk}/acknowledge/", {"next": DASHBOARD}
+        f"/en/staff/happiness/alerts/{alert.public_key}/acknowledge/",
+        {"next": DASHBOARD},
     )
 
     assert response["Location"] == DASHBOARD
@@ -352,7 +354,9 @@ def test_another_province_sees_no_alert_of_this_district(
     bangkok = client_for(make_staff(Role.PROVINCIAL_STAFF, "pao-10"))
     assert "Alerts" not in page(bangkok, DASHBOARD)
     assert (
-        bangkok.post(f"/en/staff/happiness/alerts/{alert.pk}/acknowledge/").status_code
+        bangkok.post(
+            f"/en/staff/happiness/alerts/{alert.public_key}/acknowledge/"
+        ).status_code
         == 404
     )
 

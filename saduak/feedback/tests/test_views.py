@@ -259,6 +259,33 @@ def test_the_method_page_explains_the_minimum_votes(small_map):
 
 
 @pytest.mark.django_db
+def test_the_method_page_explains_verified_votes_and_the_anonymous_bound(small_map):
+    thai_page = Client().get(thai(reverse("feedback:method"))).content.decode()
+    assert "การประเมินที่ยืนยันตัวตนแล้วและแบบไม่ระบุตัวตน" in thai_page
+    assert "น้ำหนัก 50% ของการประเมินที่ยืนยันตัวตนแล้ว" in thai_page
+    english_page = Client().get(english(reverse("feedback:method"))).content.decode()
+    assert "only 2 anonymous votes for an office count each day" in english_page
+    assert "an anonymous vote weighs 50% of a verified one" in english_page
+
+
+@pytest.mark.django_db
+def test_the_public_pages_say_how_many_votes_are_verified(office, cast):
+    from saduak.feedback.tests.conftest import verified_voter
+
+    cast(office, 5, by=verified_voter())
+    cast(office, 4)
+    ranking = Client().get(english(reverse("feedback:ranking"))).content.decode()
+    assert "Verified votes among them: 1." in ranking
+    assert "Of them verified" in ranking
+    district = (
+        Client()
+        .get(english(reverse("feedback:district", args=[office.district_id])))
+        .content.decode()
+    )
+    assert re.search(r'class="index-verified">1 \(50%\)', district)
+
+
+@pytest.mark.django_db
 def test_qr_codes_and_printables_download(office):
     png = Client().get(thai(reverse("feedback:qr", args=[office.code, "png"])))
     assert png["Content-Type"] == "image/png" and png.content[:4] == b"\x89PNG"
@@ -302,3 +329,155 @@ def test_the_offices_staff_page_links_its_poster_cards_and_qr_codes(office, make
     ]:
         assert thai(reverse(name, args=args)).removeprefix("/") in page
     assert f"/v/{office.code}/" in page
+
+
+def served_page(client, ticket, *, status=200):
+    response = client.get(english(reverse("feedback:served", args=[ticket.token])))
+    assert response.status_code == status, response.content[:300]
+    found = re.search(r'name="form_token" value="([^"]+)"', response.content.decode())
+    return found.group(1) if found else response.content.decode()
+
+
+def post_served(client, ticket, token, **fields):
+    data = {"form_token": token, "score": "5", "comment": "", "website": ""}
+    data.update(fields)
+    return client.post(english(reverse("feedback:served", args=[ticket.token])), data)
+
+
+@pytest.mark.django_db
+def test_a_served_tickets_page_leads_to_a_verified_vote_counted_once_a_day(
+    office, served_ticket
+):
+    ticket = served_ticket()
+    client = Client()
+    ticket_page = client.get(f"/en/q/{ticket.token}/").content.decode()
+    assert reverse("feedback:served", args=[ticket.token]) in ticket_page
+
+    html = client.get(
+        english(reverse("feedback:served", args=[ticket.token]))
+    ).content.decode()
+    assert "You were served here today" in html
+    assert re.search(r'<option value="id-card-renewal" selected', html)
+    first = post_served(
+        client,
+        ticket,
+        served_page(client, ticket),
+        score="2",
+        service="id-card-renewal",
+    )
+    assert first.status_code == 303 and "via=ticket" in first["Location"]
+    second = post_served(
+        Client(),
+        ticket,
+        served_page(Client(), ticket),
+        score="5",
+        service="id-card-renewal",
+    )
+    assert second.status_code == 303
+
+    vote = Vote.objects.get()
+    assert (vote.channel, vote.verified, vote.score, vote.times_cast) == (
+        "ticket",
+        True,
+        5,
+        2,
+    )
+    assert vote.service.code == "id-card-renewal"
+    row = OfficeDayHappiness.objects.get(office=office)
+    assert (row.votes_2, row.votes_5, row.verified_votes, row.verified_score) == (
+        0,
+        1,
+        1,
+        5,
+    )
+    thanks = Client().get(second["Location"]).content.decode()
+    assert "Change your vote" not in thanks
+
+
+@pytest.mark.django_db
+def test_a_ticket_not_served_or_of_another_day_or_unknown_cannot_vote(
+    office, served_ticket
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    waiting = served_ticket(status="waiting")
+    assert "once you have been served" in served_page(Client(), waiting, status=409)
+    old = served_ticket(day=timezone.localdate() - timedelta(days=1))
+    assert "on the day it was served" in served_page(Client(), old, status=409)
+    assert (
+        "Open the vote from your ticket"
+        in Client().get("/en/v/served/no-such-ticket-token/").content.decode()
+    )
+    # A page opened while served, sent the next day, is checked again.
+    ticket = served_ticket()
+    token = served_page(Client(), ticket)
+    ticket.day = timezone.localdate() - timedelta(days=1)
+    ticket.save(update_fields=["day"])
+    assert post_served(Client(), ticket, token).status_code == 409
+    assert not Vote.objects.exists()
+
+
+@override_settings(
+    FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY=0,
+    FEEDBACK_ANONYMOUS_STORED_PER_SOURCE_DAY=0,
+)
+@pytest.mark.django_db
+def test_served_tickets_count_whatever_network_they_share(office, served_ticket):
+    for _ in range(5):
+        ticket = served_ticket()
+        client = Client()
+        assert post_served(client, ticket, served_page(client, ticket)).status_code
+    assert set(Vote.objects.values_list("status", flat=True)) == {"counted"}
+    assert OfficeDayHappiness.objects.get(office=office).verified_votes == 5
+
+
+@pytest.mark.django_db
+def test_a_citizens_own_ticket_and_their_signed_in_vote_are_one_voice(
+    office, served_ticket, make_user
+):
+    citizen = make_user()
+    ticket = served_ticket(citizen=citizen)
+    client = Client()
+    client.force_login(citizen)
+    post_vote(client, office, vote_page(client, office), score="3")
+    post_served(client, ticket, served_page(client, ticket), score="4")
+    vote = Vote.objects.get()
+    assert (vote.score, vote.channel, vote.times_cast) == (4, "ticket", 2)
+
+
+@pytest.mark.django_db
+def test_stuffing_from_one_address_with_fresh_cookies_and_device_ids_is_held(
+    office,
+):
+    """Finding 5 of issue 13: a fresh cookie or device id made a new voter
+    and 36 of 65 votes from one address counted."""
+    statuses = []
+    for number in range(30):
+        if number % 2:
+            client = Client()  # a fresh cookie every time
+            response = post_vote(client, office, vote_page(client, office))
+            assert response.status_code == 303
+            statuses.append("held" if "held=1" in response["Location"] else "counted")
+        else:
+            response = Client().post(
+                "/api/v1/happiness/votes",
+                json.dumps(
+                    {
+                        "office": office.code,
+                        "score": 5,
+                        "device_id": f"fresh-device-{number:04d}-abcdefghij",
+                    }
+                ),
+                content_type="application/json",
+            )
+            assert response.status_code == 201
+            statuses.append(response.json()["status"])
+    assert statuses.count("counted") == 2
+    assert Vote.objects.filter(status="held").count() == 28
+    assert OfficeDayHappiness.objects.get(office=office).votes_5 == 2
+    held_page = Client().get(
+        english(reverse("feedback:thanks", args=[office.code])) + "?held=1"
+    )
+    assert "waits for a moderator" in held_page.content.decode()

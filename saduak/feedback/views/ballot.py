@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError, InvalidInput
 from saduak.core.forms import add_domain_error
+from saduak.feedback.choices import VoteStatus
 from saduak.feedback.form_tokens import form_token_make, form_token_use
 from saduak.feedback.forms import VoteForm
 from saduak.feedback.keys import Voter
@@ -37,14 +38,16 @@ def ballot_take(
     counter: int | None,
     voter: Callable[[], Voter],
     via: str = "",
+    service_code: str = "",
 ) -> HttpResponse | Ballot:
     """A redirect to the thank-you page once the vote is cast, else the form.
     `voter()` is asked only for a posted, valid form, before its token is
     used, so a voter it refuses (an unverified LINE token) costs no token.
-    `via` tells the thank-you page where "change your vote" leads back to."""
+    `via` tells the thank-you page where "change your vote" leads back to;
+    `service_code` is the service the form proposes (a served ticket's)."""
     services = office_services(office)
     if request.method != "POST":
-        return Ballot(_fresh_form(office, services), 200)
+        return Ballot(_fresh_form(office, services, service_code), 200)
     form = VoteForm(request.POST, services=services)
     status = 400
     if form.is_valid():
@@ -60,9 +63,14 @@ def ballot_take(
     return Ballot(form, status)
 
 
-def _fresh_form(office: Office, services: list[tuple[str, str]]) -> VoteForm:
+def _fresh_form(
+    office: Office, services: list[tuple[str, str]], service_code: str
+) -> VoteForm:
     return VoteForm(
-        initial={"form_token": form_token_make(office_id=office.pk)},
+        initial={
+            "form_token": form_token_make(office_id=office.pk),
+            "service": service_code,
+        },
         services=services,
     )
 
@@ -97,6 +105,8 @@ def _cast(
     query = [f"via={via}"] if via else []
     if outcome.replaced:
         query.append("replaced=1")
+    if outcome.status == VoteStatus.HELD:
+        query.append("held=1")
     thanks = reverse("feedback:thanks", args=[office.code])
     response = redirect(thanks + ("?" + "&".join(query) if query else ""))
     response.status_code = 303  # see other: a reload does not send the vote again

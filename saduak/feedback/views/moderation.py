@@ -4,6 +4,7 @@ decisions on them."""
 
 from collections.abc import Callable
 from datetime import date
+from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from saduak.accounts import units
+from saduak.accounts.matrix import Action, may
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
@@ -39,23 +41,26 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
     )
     held = list(page.object_list)
     same_source = selectors.same_source_counts(held)
-    reach = selectors.may_manage(viewer)
     return render(
         request,
         "feedback/staff/moderation.html",
         {
             **unit_context(request, unit),
             "groups": [
-                (group, reach.covers_office(group.office))
+                (group, may(viewer, Action.VOTE_MODERATE, office=group.office))
                 for group in selectors.held_groups(viewer=viewer, unit=unit)
             ],
             "page": page,
             "held": [
-                (vote, same_source.get(vote.pk, 0), reach.covers_office(vote.office))
+                (
+                    vote,
+                    same_source.get(vote.pk, 0),
+                    may(viewer, Action.VOTE_MODERATE, office=vote.office),
+                )
                 for vote in held
             ],
             "in_review": [
-                (vote, reach.covers_office(vote.office))
+                (vote, may(viewer, Action.COMMENT_MODERATE, office=vote.office))
                 for vote in selectors.comments_in_review(viewer=viewer, unit=unit)[:50]
             ],
             "faces": FACES,
@@ -66,12 +71,12 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
 
 def _decide(
     request: HttpRequest,
-    vote_id: int,
+    vote_key: UUID,
     service: Callable[..., Vote],
     done: str,
 ) -> HttpResponse:
     viewer = acting_user(request)
-    vote = selectors.vote_get(viewer=viewer, vote_id=vote_id)
+    vote = selectors.vote_get(viewer=viewer, public_key=vote_key)
     try:
         service(
             vote=vote,
@@ -89,16 +94,18 @@ def _decide(
 
 @staff_required
 @require_POST
-def vote_release_view(request: HttpRequest, vote_id: int) -> HttpResponse:
-    return _decide(request, vote_id, moderation.vote_release, _("The vote is counted."))
+def vote_release_view(request: HttpRequest, vote_key: UUID) -> HttpResponse:
+    return _decide(
+        request, vote_key, moderation.vote_release, _("The vote is counted.")
+    )
 
 
 @staff_required
 @require_POST
-def vote_reject_view(request: HttpRequest, vote_id: int) -> HttpResponse:
+def vote_reject_view(request: HttpRequest, vote_key: UUID) -> HttpResponse:
     return _decide(
         request,
-        vote_id,
+        vote_key,
         moderation.vote_reject,
         _("The vote is rejected and does not count."),
     )
@@ -106,10 +113,10 @@ def vote_reject_view(request: HttpRequest, vote_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def comment_publish_view(request: HttpRequest, vote_id: int) -> HttpResponse:
+def comment_publish_view(request: HttpRequest, vote_key: UUID) -> HttpResponse:
     return _decide(
         request,
-        vote_id,
+        vote_key,
         moderation.comment_publish,
         _("The comment is public, with personal data and abusive words masked."),
     )
@@ -117,10 +124,10 @@ def comment_publish_view(request: HttpRequest, vote_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def comment_hide_view(request: HttpRequest, vote_id: int) -> HttpResponse:
+def comment_hide_view(request: HttpRequest, vote_key: UUID) -> HttpResponse:
     return _decide(
         request,
-        vote_id,
+        vote_key,
         moderation.comment_hide,
         _("The comment is hidden from the public pages."),
     )

@@ -21,6 +21,7 @@ from saduak.core.exports import table_response
 from saduak.core.memo import ProcessMemo
 from saduak.feedback.api import index_out
 from saduak.feedback.charts import trend_chart
+from saduak.feedback.conf import feedback_setting
 from saduak.feedback.forms import PeriodForm
 from saduak.feedback.public import LICENCE, cached_ranking, public_generation
 from saduak.feedback.selectors.index import index_of
@@ -184,7 +185,16 @@ def method(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "feedback/method.html",
-        {"min_votes": settings.FEEDBACK_RANKING_MIN_VOTES, "licence": LICENCE},
+        {
+            "min_votes": settings.FEEDBACK_RANKING_MIN_VOTES,
+            "licence": LICENCE,
+            "per_source": feedback_setting("FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY"),
+            "factor": feedback_setting("FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR"),
+            "floor": feedback_setting("FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR"),
+            "anonymous_percent": round(
+                100 * float(feedback_setting("FEEDBACK_ANONYMOUS_WEIGHT"))
+            ),
+        },
     )
 
 
@@ -197,6 +207,7 @@ DATA_HEADER = [
     "province_th",
     "province_en",
     "votes",
+    "verified_votes",
     "mean",
     "happy_share",
     "bayesian_mean",
@@ -219,6 +230,7 @@ def _data_row(row: RankedDistrict) -> list[object]:
         district.province.name_th,
         district.province.name_en,
         index.votes,
+        index.verified,
         round(index.mean, 3) if index.mean is not None else "",
         round(index.happy_share, 4) if index.happy_share is not None else "",
         round(row.bayesian_mean, 4) if row.bayesian_mean is not None else "",

@@ -4,6 +4,7 @@ replies and "acted on", the words people use, and the alerts."""
 
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from saduak.accounts import units
+from saduak.accounts.matrix import Action, may
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.core.errors import (
@@ -24,7 +26,7 @@ from saduak.core.errors import (
     NotFound,
     PermissionDeniedError,
 )
-from saduak.core.forms import add_domain_error, posted_id
+from saduak.core.forms import add_domain_error
 from saduak.core.pagination import paginate
 from saduak.feedback.choices import FACES
 from saduak.feedback.forms import PeriodForm
@@ -81,7 +83,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = form.period()
     children = selectors.unit_children(unit=unit, start=period.start, end=period.end)
-    reach = selectors.may_manage(viewer)
     show_movers = unit.level in (units.COUNTRY, units.PROVINCE)
     rises, falls = (
         weekly_movers(today=timezone.localdate(), where=unit.where)
@@ -114,7 +115,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "alerts": [
                 (
                     alert,
-                    reach.covers_area(
+                    may(
+                        viewer,
+                        Action.HAPPINESS_ALERT_ACKNOWLEDGE,
                         district_code=alert.district_id,
                         province_code=alert.district.province_id,
                     ),
@@ -155,12 +158,16 @@ def comments(request: HttpRequest) -> HttpResponse:
 
 
 def _comment_rows(viewer: User, votes: list[Vote]) -> list[dict[str, Any]]:
-    reach = selectors.may_manage(viewer)
     return [
         {
             "vote": vote,
             "face": FACES.get(vote.score, ""),
-            "may_answer": reach.covers_office(vote.office),
+            "may_reply": may(viewer, Action.VOTE_REPLY, office=vote.office),
+            "may_act": may(viewer, Action.VOTE_MARK_ACTED_ON, office=vote.office),
+            "may_moderate_comment": may(
+                viewer, Action.COMMENT_MODERATE, office=vote.office
+            ),
+            "may_moderate_vote": may(viewer, Action.VOTE_MODERATE, office=vote.office),
             "reply_form": ReplyForm(
                 initial={"text": vote.reply, "version": vote.times_cast},
                 prefix=f"r{vote.pk}",
@@ -176,9 +183,9 @@ def _comment_rows(viewer: User, votes: list[Vote]) -> list[dict[str, Any]]:
 
 @staff_required
 @never_cache
-def vote_detail(request: HttpRequest, vote_id: int) -> HttpResponse:
+def vote_detail(request: HttpRequest, vote_key: UUID) -> HttpResponse:
     viewer = acting_user(request)
-    vote = selectors.vote_get(viewer=viewer, vote_id=vote_id)
+    vote = selectors.vote_get(viewer=viewer, public_key=vote_key)
     return _vote_page(request, viewer, vote)
 
 
@@ -192,7 +199,7 @@ def _vote_page(
     status: int = 200,
 ) -> HttpResponse:
     row = _comment_rows(viewer, [vote])[0]
-    detail_url = reverse("feedback-staff:vote", args=[vote.pk])
+    detail_url = reverse("feedback-staff:vote", args=[vote.public_key])
     return render(
         request,
         "feedback/staff/vote.html",
@@ -212,12 +219,12 @@ def _vote_page(
     )
 
 
-def _answer(request: HttpRequest, vote_id: int, *, reply: bool) -> HttpResponse:
+def _answer(request: HttpRequest, vote_key: UUID, *, reply: bool) -> HttpResponse:
     viewer = acting_user(request)
-    vote = selectors.vote_get(viewer=viewer, vote_id=vote_id)
+    vote = selectors.vote_get(viewer=viewer, public_key=vote_key)
     form_class = ReplyForm if reply else ActedOnForm
     form = form_class(request.POST, prefix=f"{'r' if reply else 'a'}{vote.pk}")
-    detail = reverse("feedback-staff:vote", args=[vote.pk])
+    detail = reverse("feedback-staff:vote", args=[vote.public_key])
     if form.is_valid():
         service = vote_reply if reply else vote_mark_acted_on
         try:
@@ -248,14 +255,14 @@ def _answer(request: HttpRequest, vote_id: int, *, reply: bool) -> HttpResponse:
 
 @staff_required
 @require_POST
-def vote_reply_view(request: HttpRequest, vote_id: int) -> HttpResponse:
-    return _answer(request, vote_id, reply=True)
+def vote_reply_view(request: HttpRequest, vote_key: UUID) -> HttpResponse:
+    return _answer(request, vote_key, reply=True)
 
 
 @staff_required
 @require_POST
-def vote_acted_on_view(request: HttpRequest, vote_id: int) -> HttpResponse:
-    return _answer(request, vote_id, reply=False)
+def vote_acted_on_view(request: HttpRequest, vote_key: UUID) -> HttpResponse:
+    return _answer(request, vote_key, reply=False)
 
 
 @staff_required
@@ -286,9 +293,9 @@ def words(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def alert_acknowledge_view(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_acknowledge_view(request: HttpRequest, alert_key: UUID) -> HttpResponse:
     viewer = acting_user(request)
-    alert = selectors.alert_get(viewer=viewer, alert_id=posted_id(alert_id))
+    alert = selectors.alert_get(viewer=viewer, public_key=alert_key)
     try:
         happiness_alert_acknowledge(alert=alert, actor=viewer)
     except (NotFound, PermissionDeniedError):
