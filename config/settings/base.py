@@ -350,17 +350,31 @@ BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE = env_int(
 # The salt of every voter and source hash. Changing it starts "one vote a day"
 # afresh for everyone; keep it when SECRET_KEY rotates.
 FEEDBACK_KEY_SALT = env_str("FEEDBACK_KEY_SALT") or f"feedback:{SECRET_KEY}"
-# Votes refused outright from one network in an hour (a script, not people).
-FEEDBACK_VOTES_PER_SOURCE_PER_HOUR = env_int("FEEDBACK_VOTES_PER_SOURCE_PER_HOUR", 600)
-# Votes for one office from one network in an hour before the rest are held for a
-# moderator. A district office's public Wi-Fi is one network for everyone in it.
-FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR = env_int(
-    "FEEDBACK_HOLD_AFTER_PER_SOURCE_OFFICE_HOUR", 40
+# Anonymous votes (the QR page without sign-in, an app's device id) for one office
+# from one network (address) in one day that count; the rest are held for a
+# moderator. Two: a couple at the counter together, on the office's Wi-Fi or one
+# carrier's shared address. Verified votes (a served ticket, LINE, the digital ID)
+# are never limited by address.
+FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY = env_int(
+    "FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY", 2
 )
-# An office's votes in an hour above this many times its usual busiest hour (and
-# above FEEDBACK_SPIKE_MIN_PER_HOUR) are held as an improbable spike.
-FEEDBACK_SPIKE_FACTOR = env_int("FEEDBACK_SPIKE_FACTOR", 8)
-FEEDBACK_SPIKE_MIN_PER_HOUR = env_int("FEEDBACK_SPIKE_MIN_PER_HOUR", 150)
+# An office's anonymous votes in a day count up to this many times its usual day
+# (its busiest day of anonymous votes in the last four weeks), and never fewer than
+# the floor; the rest are held as beyond its usual volume.
+FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR = env_int(
+    "FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR", 2
+)
+FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR = env_int("FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR", 20)
+# Anonymous votes stored (counted or held) from one network in a day, across all
+# offices, before further ones are refused with 429: what a script can add to the
+# table, not what counts.
+FEEDBACK_ANONYMOUS_STORED_PER_SOURCE_DAY = env_int(
+    "FEEDBACK_ANONYMOUS_STORED_PER_SOURCE_DAY", 5000
+)
+# In the ranking an anonymous vote weighs this many percent of a verified one, and
+# the anonymous votes together never more than the district's verified votes or,
+# with fewer, FEEDBACK_RANKING_MIN_VOTES.
+FEEDBACK_ANONYMOUS_WEIGHT_PERCENT = env_int("FEEDBACK_ANONYMOUS_WEIGHT_PERCENT", 50)
 # The ranking's Bayesian average: a district counts as this many votes at the
 # national mean on top of its own (docs/feedback.md explains the choice).
 FEEDBACK_RANKING_MIN_VOTES = env_int("FEEDBACK_RANKING_MIN_VOTES", 30)

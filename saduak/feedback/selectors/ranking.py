@@ -10,7 +10,6 @@ from django.db.models import Q
 
 from saduak.areas.models import District
 from saduak.core.memo import ProcessMemo
-from saduak.feedback.conf import feedback_setting
 from saduak.feedback.selectors.index import EMPTY, HappinessIndex, index_by
 
 # Movers need this many votes in each of the two weeks to be compared at all.
@@ -80,7 +79,7 @@ def district_ranking(
     )
     national = sum(by_district.values(), EMPTY)
     prior = national.mean or 0.0
-    per_vote = float(feedback_setting("FEEDBACK_ANONYMOUS_WEIGHT"))
+    per_vote = settings.FEEDBACK_ANONYMOUS_WEIGHT_PERCENT / 100
     scored = {
         code: index.ranking_mean(prior_mean=prior, weight=weight, per_vote=per_vote)
         for code, index in by_district.items()

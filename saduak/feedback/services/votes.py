@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
@@ -20,7 +21,6 @@ from saduak.core.errors import InvalidInput, NotFound, TooManyRequests
 from saduak.core.memo import ProcessMemo
 from saduak.core.rows import row_of, run
 from saduak.feedback.choices import CommentState, HoldReason, VoteStatus
-from saduak.feedback.conf import feedback_setting
 from saduak.feedback.keys import Voter
 from saduak.feedback.masking import mask_comment
 from saduak.feedback.models import (
@@ -183,7 +183,7 @@ def _hold_reason(*, office: Office, voter: Voter, now: datetime) -> str:
             ),
         ]
     )
-    if stored_today > feedback_setting("FEEDBACK_ANONYMOUS_STORED_PER_SOURCE_DAY"):
+    if stored_today > settings.FEEDBACK_ANONYMOUS_STORED_PER_SOURCE_DAY:
         raise TooManyRequests(
             _(
                 "Too many votes from your network today. Vote from the page of "
@@ -191,7 +191,7 @@ def _hold_reason(*, office: Office, voter: Voter, now: datetime) -> str:
             ),
             extra={"retry_after": to_tomorrow},
         )
-    cap = feedback_setting("FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY")
+    cap = settings.FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY
     if from_source_here > cap:
         return "" if _counted_today(office, voter, today) else HoldReason.SOURCE_FLOOD
     for_office = count_up(
@@ -253,8 +253,8 @@ def usual_anonymous_day(*, office_id: int, today: date) -> int:
         )
         _usual_day.set(memo_key, busiest)
     return max(
-        feedback_setting("FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR"),
-        feedback_setting("FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR") * int(busiest),
+        settings.FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR,
+        settings.FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR * int(busiest),
     )
 
 

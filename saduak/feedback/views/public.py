@@ -21,7 +21,6 @@ from saduak.core.exports import table_response
 from saduak.core.memo import ProcessMemo
 from saduak.feedback.api import index_out
 from saduak.feedback.charts import trend_chart
-from saduak.feedback.conf import feedback_setting
 from saduak.feedback.forms import PeriodForm
 from saduak.feedback.public import LICENCE, cached_ranking, public_generation
 from saduak.feedback.selectors.index import index_of
@@ -188,12 +187,10 @@ def method(request: HttpRequest) -> HttpResponse:
         {
             "min_votes": settings.FEEDBACK_RANKING_MIN_VOTES,
             "licence": LICENCE,
-            "per_source": feedback_setting("FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY"),
-            "factor": feedback_setting("FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR"),
-            "floor": feedback_setting("FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR"),
-            "anonymous_percent": round(
-                100 * float(feedback_setting("FEEDBACK_ANONYMOUS_WEIGHT"))
-            ),
+            "per_source": settings.FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY,
+            "factor": settings.FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR,
+            "floor": settings.FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR,
+            "anonymous_percent": settings.FEEDBACK_ANONYMOUS_WEIGHT_PERCENT,
         },
     )
 
