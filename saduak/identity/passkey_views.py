@@ -1,6 +1,8 @@
 """JSON endpoints the passkey script calls: add a passkey to one's account, and use
 one as the second step of sign-in or to step up a signed-in session."""
 
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -12,6 +14,7 @@ from saduak.accounts.permissions import acting_user
 from saduak.core.errors import DomainError
 from saduak.core.problems import problem_response
 from saduak.identity import passkeys
+from saduak.identity.step_up import second_factor_passed
 
 RECOVERY_CODES_KEY = "saduak_new_recovery_codes"
 
@@ -50,12 +53,14 @@ def register_verify(request: HttpRequest) -> HttpResponse:
     if codes:
         # Shown once on the security page, then forgotten.
         request.session[RECOVERY_CODES_KEY] = codes
+    # The passkey just made answered a challenge: a second factor.
+    second_factor_passed(request)
     return JsonResponse({"next": reverse("identity:security")})
 
 
 @login_required
 @require_POST
-def remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
+def remove(request: HttpRequest, passkey_id: UUID) -> HttpResponse:
     passkeys.passkey_remove(user=acting_user(request), passkey_id=passkey_id)
     return redirect("identity:security")
 
