@@ -140,10 +140,10 @@ def test_hq_registers_a_partner_and_a_client_through_the_pages_and_sees_the_secr
     )
     partner = Partner.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/staff/partners/{partner.pk}/"
+    assert response["Location"] == f"/staff/partners/{partner.public_id}/"
     assert partner.allowed_scopes == "openid personal_id profile"
     added = browser.post(
-        f"/staff/partners/{partner.pk}/clients/",
+        f"/staff/partners/{partner.public_id}/clients/",
         {"kind": "server", "redirect_uris": REDIRECT_URI, "name": "web"},
     )
     assert added.status_code == 201
@@ -152,14 +152,14 @@ def test_hq_registers_a_partner_and_a_client_through_the_pages_and_sees_the_secr
     assert application.client_id in page
     assert "client_secret" in page
     assert added["Cache-Control"].startswith("max-age=0")
-    again = browser.get(f"/staff/partners/{partner.pk}/").content.decode()
+    again = browser.get(f"/staff/partners/{partner.public_id}/").content.decode()
     assert application.client_id in again and "client_secret" not in again
 
 
 def test_a_sign_in_client_without_a_redirect_uri_is_refused_on_the_page(hq, client_for):
     partner = make_partner()
     response = client_for(hq).post(
-        f"/staff/partners/{partner.pk}/clients/", {"kind": "server"}
+        f"/staff/partners/{partner.public_id}/clients/", {"kind": "server"}
     )
     assert response.status_code == 400
     assert 'href="#id_redirect_uris"' in response.content.decode()
@@ -180,9 +180,9 @@ def test_an_auditor_reads_the_partners_but_has_no_forms(auditor, client_for):
     partner = make_partner()
     browser = client_for(auditor)
     assert partner.name_th in browser.get("/staff/partners/").content.decode()
-    page = browser.get(f"/staff/partners/{partner.pk}/").content.decode()
+    page = browser.get(f"/staff/partners/{partner.public_id}/").content.decode()
     assert "client-add" not in page and 'name="purpose_th"' not in page
-    refused = browser.post(f"/staff/partners/{partner.pk}/", {"name_th": "x"})
+    refused = browser.post(f"/staff/partners/{partner.public_id}/", {"name_th": "x"})
     assert refused.status_code == 403
 
 

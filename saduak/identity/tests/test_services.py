@@ -10,7 +10,7 @@ from saduak.accounts.choices import Role
 from saduak.accounts.models import User
 from saduak.areas.models import Office
 from saduak.audit.models import AuditEvent
-from saduak.core.errors import InvalidInput, PermissionDeniedError
+from saduak.core.errors import InvalidInput, NotFound, PermissionDeniedError
 from saduak.identity import services
 from saduak.identity.models import EnrolmentCode, SignInSession, TermsAcceptance
 from saduak.identity.services import EnrolmentCodeUnusable, RegistryMismatch
@@ -100,7 +100,8 @@ def test_only_officers_of_a_registry_office_enrol_there(make_staff, registry_off
     other_registry = make_staff(Role.COUNTER_OFFICER, "reg-5002")
     with pytest.raises(PermissionDeniedError):
         issue(district_office_officer, Office.objects.get(code="do-5001"))
-    with pytest.raises(PermissionDeniedError):
+    # Outside the officer's reach: not even found.
+    with pytest.raises(NotFound):
         issue(other_registry, registry_office)
 
 

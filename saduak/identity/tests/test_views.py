@@ -150,7 +150,7 @@ def test_signing_in_records_the_session_which_the_person_can_end(client, citizen
 
     page = client.get("/en/account/sessions/").content.decode()
     assert "old phone" in page and "this device" in page
-    client.post(f"/account/sessions/{other.pk}/end/")
+    client.post(f"/account/sessions/{other.public_id}/end/")
 
     other.refresh_from_db()
     assert other.ended_at is not None
@@ -161,7 +161,7 @@ def test_a_person_cannot_end_someone_elses_session(client_for, citizen, make_use
     stranger_session = SignInSession.objects.create(
         user=make_user(), session_key="theirs"
     )
-    client_for(citizen).post(f"/account/sessions/{stranger_session.pk}/end/")
+    client_for(citizen).post(f"/account/sessions/{stranger_session.public_id}/end/")
     stranger_session.refresh_from_db()
     assert stranger_session.ended_at is None
 
@@ -239,7 +239,7 @@ def test_sessions_are_listed_and_ended_through_the_api(client_for, citizen):
     assert [
         s["user_agent"] for s in client.get("/api/v1/identity/sessions").json()
     ] == ["tablet"]
-    assert client.delete(f"/api/v1/identity/sessions/{other.pk}").status_code == 204
+    assert client.delete(f"/api/v1/identity/sessions/{other.public_id}").status_code == 204
     assert client.get("/api/v1/identity/sessions").json() == []
 
 
