@@ -116,9 +116,7 @@ def _partner_with_token(request: Any) -> Registered:
     registered = _partner(request)
     get_access_token_model().objects.create(
         user=request.getfixturevalue("make_user")(),
-        application=get_application_model().objects.get(
-            client_id=registered.client_id
-        ),
+        application=get_application_model().objects.get(client_id=registered.client_id),
         token="walk-token",
         expires=timezone.now() + timedelta(hours=1),
         scope="openid",

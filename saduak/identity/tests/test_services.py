@@ -166,3 +166,24 @@ def test_a_fresh_code_resets_a_forgotten_password_and_ends_every_session(
     assert user.check_password("another long phrase")
     assert SignInSession.objects.get(session_key="k1").ended_at is not None
     assert AuditEvent.objects.filter(action="identity.password_reset").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "office_code"),
+    [
+        (Role.FINANCE_OFFICER, "pao-50"),
+        (Role.PROVINCIAL_STAFF, "pao-50"),
+        (Role.HQ_ADMIN, "hq"),
+        (Role.AUDITOR, "hq"),
+    ],
+)
+def test_only_counter_staff_issue_enrolment_codes_so_a_finance_officer_cannot_take_over_an_account(
+    make_staff, registry_office, role, office_code
+):
+    actor = make_staff(role, office_code)
+    with pytest.raises(PermissionDeniedError):
+        issue(actor, registry_office)
+    assert not EnrolmentCode.objects.exists()
+    assert not AuditEvent.objects.filter(
+        action="identity.enrolment_code.issue"
+    ).exists()

@@ -239,10 +239,29 @@ def test_sessions_are_listed_and_ended_through_the_api(client_for, citizen):
     assert [
         s["user_agent"] for s in client.get("/api/v1/identity/sessions").json()
     ] == ["tablet"]
-    assert client.delete(f"/api/v1/identity/sessions/{other.public_id}").status_code == 204
+    assert (
+        client.delete(f"/api/v1/identity/sessions/{other.public_id}").status_code == 204
+    )
     assert client.get("/api/v1/identity/sessions").json() == []
 
 
 def test_the_json_copy_is_in_the_api(client_for, citizen):
     body = client_for(citizen).get("/api/v1/identity/my-data").json()
     assert body["account"]["first_name"] == citizen.first_name
+
+
+def test_sessions_are_ended_by_their_public_id_never_by_a_sequential_one(
+    client_for, citizen
+):
+    other = SignInSession.objects.create(user=citizen, session_key="k9")
+    client = client_for(citizen)
+    assert client.post(f"/account/sessions/{other.pk}/end/").status_code == 404
+    assert client.delete(f"/api/v1/identity/sessions/{other.pk}").status_code in (
+        400,
+        404,
+    )
+    other.refresh_from_db()
+    assert other.ended_at is None
+    assert client.post(f"/account/sessions/{other.public_id}/end/").status_code == 302
+    other.refresh_from_db()
+    assert other.ended_at is not None
