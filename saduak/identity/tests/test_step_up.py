@@ -109,9 +109,8 @@ def test_staff_without_a_second_factor_are_sent_to_enrol_and_reach_no_staff_page
     assert page["Location"] == "/account/security/"
     enrol = client.get("/account/security/")
     assert enrol.status_code == 200
-    assert "Set up a second factor to continue" in enrol.content.decode() or (
-        "ตั้งปัจจัยที่สอง" in enrol.content.decode()
-    )
+    assert enrol.context["must_enrol"] is True
+    assert "ตั้งค่าปัจจัยที่สองก่อนจึงจะใช้งานต่อได้" in enrol.content.decode()
     api = client.get("/api/v1/identity/sessions")
     assert api.status_code == 403
     assert api.json()["code"] == "second-factor-enrolment-required"
