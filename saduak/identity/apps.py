@@ -16,7 +16,7 @@ class IdentityConfig(AppConfig):
         # second factor), never through its own password-only form; and opens
         # only to a session that passed the second factor when staff need one.
         # Wraps what core set (superusers only); core is installed first.
-        admin.site.has_permission = admin_has_permission(  # type: ignore[method-assign]
+        admin.site.has_permission = admin_has_permission(  # type: ignore[method-assign,assignment]
             admin.site.has_permission
         )
         admin.site.login = admin_login  # type: ignore[method-assign]

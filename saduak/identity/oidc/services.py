@@ -22,7 +22,7 @@ from oauth2_provider.models import (
     revoke_access_token,
 )
 
-from saduak.accounts.matrix import Action, ensure_may
+from saduak.accounts.matrix import Action, Actor, ensure_may
 from saduak.accounts.models import User
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput, NotFound
@@ -123,7 +123,7 @@ def partner_tokens_revoke(*, user: User | None, partner: Partner) -> int:
     return ended
 
 
-def partner_tokens_revoke_all(*, actor: User, partner: Partner) -> int:
+def partner_tokens_revoke_all(*, actor: Actor, partner: Partner) -> int:
     """Ends every token and unused code the partner's clients hold, for every
     citizen (a leaked key, a partner suspected of misuse); the clients stay and
     must get new tokens. A token the identity check remembers (api.py) stops
@@ -317,7 +317,7 @@ def _partner_state(partner: Partner) -> dict[str, Any]:
     return state
 
 
-def partner_create(*, actor: User, **fields: Any) -> Partner:
+def partner_create(*, actor: Actor, **fields: Any) -> Partner:
     """Registers a partner with what it may ask for and why (PARTNER_FIELDS).
     For PARTNER_CREATE (HQ administrators). Audited as `identity.partner.create`."""
     ensure_may(actor, Action.PARTNER_CREATE)
@@ -336,7 +336,7 @@ def partner_create(*, actor: User, **fields: Any) -> Partner:
     return partner
 
 
-def partner_update(*, actor: User, partner: Partner, **fields: Any) -> Partner:
+def partner_update(*, actor: Actor, partner: Partner, **fields: Any) -> Partner:
     """Changes what a partner may ask for and why, or withdraws it (is_active).
     For PARTNER_UPDATE (HQ administrators); the partner's clients are forgotten
     from the cache so the change takes effect at once. Audited as
@@ -370,7 +370,7 @@ def partner_update(*, actor: User, partner: Partner, **fields: Any) -> Partner:
     return locked
 
 
-def partner_client_remove(*, actor: User, partner: Partner, client_id: str) -> None:
+def partner_client_remove(*, actor: Actor, partner: Partner, client_id: str) -> None:
     """Deletes one of the partner's OAuth clients with every token and unused code
     it holds: it stops working at once. For PARTNER_CLIENT_REMOVE (HQ
     administrators). Audited as `identity.oidc.client.remove`."""

@@ -28,7 +28,7 @@ PARTNER_FIELDS = {
     "purpose_th": "เปิดบัญชี",
     "allowed_scopes": "openid profile",
 }
-CLIENT = {
+CLIENT: dict[str, Any] = {
     "redirect_uris": ["https://bank.example/callback"],
     "confidential": True,
     "name": "bank web",
