@@ -265,3 +265,9 @@ def test_sessions_are_ended_by_their_public_id_never_by_a_sequential_one(
     assert client.post(f"/account/sessions/{other.public_id}/end/").status_code == 302
     other.refresh_from_db()
     assert other.ended_at is not None
+
+
+def test_the_api_lists_sessions_by_their_public_id(client_for, citizen):
+    other = SignInSession.objects.create(user=citizen, session_key="k8")
+    listed = client_for(citizen).get("/api/v1/identity/sessions").json()
+    assert [row["id"] for row in listed] == [str(other.public_id)]
