@@ -49,6 +49,7 @@ from saduak.identity.step_up import (
     AFTER_ENROL_KEY,
     recent_second_factor_required,
     second_factor_passed,
+    step_up_redirect,
 )
 
 PENDING_KEY = "saduak_enrolment"
@@ -246,6 +247,10 @@ def security(request: HttpRequest) -> HttpResponse:
         "recovery_codes": request.session.pop(passkey_views.RECOVERY_CODES_KEY, None),
     }
     action = request.POST.get("action")
+    # Adding or removing a factor beside an existing one is a key change: the
+    # second factor again if the last one is old. A first factor is not asked.
+    if action and enabled and (answer := step_up_redirect(request)):
+        return answer
     if action == "start":
         device = second_factor.totp_setup_start(user=user)
         context["setup_qr"] = segno.make(device.config_url, error="m").svg_data_uri(
@@ -261,6 +266,7 @@ def security(request: HttpRequest) -> HttpResponse:
                     user=user, token=form.cleaned_data["token"]
                 )
                 context["enabled"] = True
+                context["must_enrol"] = False
                 # The code just given from the new app is a second factor.
                 second_factor_passed(request)
             except DomainError as error:

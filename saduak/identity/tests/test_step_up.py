@@ -255,3 +255,20 @@ def test_a_staff_member_cannot_remove_their_last_second_factor(required, make_st
     )
     assert refused.status_code == 403
     assert TOTPDevice.objects.filter(user=officer).exists()
+
+
+def test_setting_up_an_app_beside_a_passkey_asks_again_when_old(
+    make_staff, client_for
+):
+    officer = make_staff(Role.COUNTER_OFFICER, "reg-5001")
+    _app(officer)
+    client = client_for(officer)
+    session = client.session
+    session[PASSED_AT_KEY] = time.time() - 16 * 60
+    session.save()
+    answer = client.post(
+        "/account/security/", {"action": "start"}, HTTP_REFERER="/account/security/"
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == "/accounts/step-up/?next=%2Faccount%2Fsecurity%2F"
+    assert not TOTPDevice.objects.filter(user=officer, confirmed=False).exists()
