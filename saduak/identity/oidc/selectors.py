@@ -73,7 +73,10 @@ def partners_for_hq(*, viewer: User) -> QuerySet[Partner]:
 
 
 def partner_for_hq(*, viewer: User, partner_id: UUID) -> Partner:
-    _require_hq_reader(viewer)
+    """One partner, for those who read partners (HQ administrators and
+    auditors); for anyone else it is not found, whether or not it exists."""
+    if not read_reach(viewer).everything:
+        raise NotFound(_("There is no such partner."))
     try:
         return Partner.objects.get(public_id=partner_id)
     except Partner.DoesNotExist:

@@ -1,6 +1,9 @@
 """HQ registers partners and their clients: services, pages and API."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application
 
 from saduak.accounts.choices import Role
@@ -242,3 +245,49 @@ def test_the_api_refuses_an_unknown_scope_and_a_district_officer(
     assert refused.json()["invalid_params"][0]["name"] == "scopes.0"
     officer = make_staff(Role.DISTRICT_ADMIN, "do-5001")
     assert client_for(officer).get("/api/v1/identity/partners").status_code == 403
+
+
+def test_a_partner_outside_hq_answers_404_on_its_page_and_in_the_api(
+    make_staff, client_for
+):
+    partner = make_partner()
+    district = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    assert district.get(f"/staff/partners/{partner.public_id}/").status_code == 404
+    answer = district.get(f"/api/v1/identity/partners/{partner.public_id}")
+    assert answer.status_code == 404
+    assert district.get(f"/staff/partners/{partner.pk}/").status_code == 404
+
+
+def test_hq_ends_every_token_of_a_partner_and_it_is_audited(hq, citizen):
+    partner = make_partner()
+    application, _secret = make_client(partner)
+    AccessToken.objects.create(
+        user=citizen,
+        application=application,
+        token="leaked",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="openid",
+    )
+    ended = services.partner_tokens_revoke_all(actor=hq, partner=partner)
+    assert ended == 1
+    assert not AccessToken.objects.filter(token="leaked").exists()
+    event = AuditEvent.objects.get(action="identity.partner.tokens_revoke")
+    assert event.after == {"tokens_revoked": 1}
+
+
+def test_an_auditor_cannot_end_a_partners_tokens(auditor, citizen):
+    partner = make_partner()
+    application, _secret = make_client(partner)
+    AccessToken.objects.create(
+        user=citizen,
+        application=application,
+        token="kept",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="openid",
+    )
+    with pytest.raises(PermissionDeniedError):
+        services.partner_tokens_revoke_all(actor=auditor, partner=partner)
+    assert AccessToken.objects.filter(token="kept").exists()
+    assert not AuditEvent.objects.filter(
+        action="identity.partner.tokens_revoke"
+    ).exists()

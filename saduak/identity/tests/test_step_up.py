@@ -257,9 +257,7 @@ def test_a_staff_member_cannot_remove_their_last_second_factor(required, make_st
     assert TOTPDevice.objects.filter(user=officer).exists()
 
 
-def test_setting_up_an_app_beside_a_passkey_asks_again_when_old(
-    make_staff, client_for
-):
+def test_setting_up_an_app_beside_a_passkey_asks_again_when_old(make_staff, client_for):
     officer = make_staff(Role.COUNTER_OFFICER, "reg-5001")
     _app(officer)
     client = client_for(officer)
