@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "saduak.identity.step_up.StaffSecondFactorMiddleware",
     "saduak.core.middleware.DomainErrorMiddleware",
     "saduak.core.idempotency.IdempotencyMiddleware",
     "saduak.identity.middleware.SignInSessionMiddleware",
@@ -304,6 +305,16 @@ OTP_TOTP_ISSUER = "Saduak"
 WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
 RECOVERY_CODE_COUNT = 10
 SECOND_FACTOR_PENDING_SECONDS = 300
+# Staff (every active staff role, and whoever can reach the Django admin) pass a
+# second factor before any staff page, session API call or the admin; one with
+# none is sent to enrol one first. On by default, so the demo signs staff in as
+# production does (seed_demo prints each demo account's authenticator key);
+# the test settings turn it off for the tests of other areas.
+STAFF_SECOND_FACTOR_REQUIRED = env_bool("STAFF_SECOND_FACTOR_REQUIRED", True)
+# Sensitive actions (an enrolment code, partners and their keys, a second-factor
+# reset, a payout account) ask for the second factor again when the session's
+# last one is older than this.
+STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 15 * 60)
 TERMS_VERSION = "2569.1"
 
 # Sign-in lockout (django-axes; saduak/accounts/lockout.py): five wrong passwords for

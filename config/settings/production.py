@@ -40,6 +40,8 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# Every staff member and the admin pass a second factor (docs/operations.md).
+STAFF_SECOND_FACTOR_REQUIRED = env_bool("STAFF_SECOND_FACTOR_REQUIRED", True)
 # The LIFF page trusts only LINE's own verification of the ID token in production:
 # the console verifier (development) would take any made-up LINE user.
 LINE_LOGIN_BACKEND = env_str("LINE_LOGIN_BACKEND", "line")

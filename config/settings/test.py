@@ -30,3 +30,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 AUDIT_APPEND_ONLY_GUARD = False
+# Most tests sign staff in with force_login and test something else; the tests of
+# the staff second factor (identity, accounts, browser) turn it on themselves, and
+# a test checks that production requires it.
+STAFF_SECOND_FACTOR_REQUIRED = False

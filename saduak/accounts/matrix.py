@@ -113,6 +113,10 @@ class Action(models.TextChoices):
     )
     PARTNER_CLIENT_REMOVE = "partner_client.remove", _("Remove a partner's client")
     PARTNER_TOKENS_REVOKE = "partner_tokens.revoke", _("Revoke a partner's tokens")
+    CITIZEN_RECORD_VIEW = (
+        "citizen.record_view",
+        _("Look up a citizen's account to serve them at the counter"),
+    )
     # feedback
     VOTE_MODERATE = "vote.moderate", _("Count or reject a held happiness vote")
     COMMENT_MODERATE = "comment.moderate", _("Publish or hide a comment")
@@ -194,6 +198,7 @@ MATRIX: dict[Action, Rule] = {
     Action.PARTNER_CLIENT_CREATE: Rule(frozenset({H})),
     Action.PARTNER_CLIENT_REMOVE: Rule(frozenset({H})),
     Action.PARTNER_TOKENS_REVOKE: Rule(frozenset({H})),
+    Action.CITIZEN_RECORD_VIEW: Rule(COUNTER_STAFF),
     Action.VOTE_MODERATE: Rule(OFFICE_MANAGERS),
     Action.COMMENT_MODERATE: Rule(OFFICE_MANAGERS),
     Action.VOTE_REPLY: Rule(OFFICE_MANAGERS),

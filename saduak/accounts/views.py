@@ -26,9 +26,13 @@ from saduak.identity.middleware import SESSION_ID_KEY
 from saduak.identity.models import Passkey
 from saduak.identity.passkey_views import passkey_refused
 from saduak.identity.second_factor import has_second_factor, second_factor_verify
-from saduak.identity.services import session_assurance_raise, sign_in_session_start
+from saduak.identity.services import sign_in_session_start
+from saduak.identity.step_up import (
+    ASSURANCE_KEY,
+    second_factor_age,
+    second_factor_passed,
+)
 
-ASSURANCE_KEY = "saduak_aal"
 PENDING_KEY = "saduak_second_factor_pending"
 MAX_SECOND_FACTOR_TRIES = 5
 
@@ -90,6 +94,7 @@ def _finish_sign_in(
     if device is not None:
         otp_login(request, device)
     begin_session(request, user, assurance_level=2)
+    second_factor_passed(request)
     return str(pending["next"])
 
 
@@ -144,7 +149,12 @@ def step_up(request: HttpRequest) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}
     ):
         next_url = "/"
-    if assurance_level(request) >= 2:
+    age = second_factor_age(request)
+    if (
+        assurance_level(request) >= 2
+        and age is not None
+        and age <= settings.STEP_UP_SECONDS
+    ):
         return redirect(next_url)
     if not has_second_factor(user):
         return render(request, "accounts/step_up_needs_factor.html", {"next": next_url})
@@ -161,10 +171,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
             )
         else:
             otp_login(request, device)
-            request.session[ASSURANCE_KEY] = 2
-            session_assurance_raise(
-                session_id=request.session.get(SESSION_ID_KEY), level=2
-            )
+            second_factor_passed(request)
             return redirect(next_url)
     return render(
         request,
@@ -181,11 +188,6 @@ def step_up(request: HttpRequest) -> HttpResponse:
 
 class SignOutView(auth_views.LogoutView):
     pass
-
-
-def _raise_session(request: HttpRequest) -> None:
-    request.session[ASSURANCE_KEY] = 2
-    session_assurance_raise(session_id=request.session.get(SESSION_ID_KEY), level=2)
 
 
 def _passkey_user(request: HttpRequest) -> tuple[User, dict[str, Any] | None] | None:
@@ -233,7 +235,7 @@ def passkey_verify(request: HttpRequest) -> HttpResponse:
         return passkey_refused(request)
     if pending is not None:
         return JsonResponse({"next": _finish_sign_in(request, pending, user)})
-    _raise_session(request)
+    second_factor_passed(request)
     next_url = str(body.get("next") or "/")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}

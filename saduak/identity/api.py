@@ -5,6 +5,7 @@ HQ's per-partner statistics."""
 import hashlib
 import time
 from datetime import date
+from uuid import UUID
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -15,13 +16,14 @@ from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
+from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
 from saduak.areas.selectors import office_get
 from saduak.core.api_auth import STAFF_OR_MACHINE
 from saduak.core.memo import ProcessMemo
 from saduak.core.pagination import ApiPagination
 from saduak.core.thai import current_fiscal_year
-from saduak.identity import data_rights, selectors, services
+from saduak.identity import data_rights, second_factor, selectors, services
 from saduak.identity.data_access import partner_usage_refresh
 from saduak.identity.data_items import data_item_label
 from saduak.identity.identity_check import identity_check
@@ -34,8 +36,10 @@ from saduak.identity.schemas import (
     IdentityCheckIn,
     IdentityCheckOut,
     PartnerUsageOut,
+    SecondFactorResetIn,
     SignInSessionOut,
 )
+from saduak.identity.step_up import ensure_recent_second_factor
 
 router = Router()
 router.add_router("/partners", partners_router)
@@ -81,7 +85,12 @@ class PartnerClientAuth(HttpBearer):
         return partner
 
 
-@router.post("/checks", response=IdentityCheckOut, auth=PartnerClientAuth())
+@router.post(
+    "/checks",
+    response=IdentityCheckOut,
+    auth=PartnerClientAuth(),
+    openapi_extra={"x-action": "partner"},
+)
 def check_identity(request: HttpRequest, payload: IdentityCheckIn) -> object:
     return identity_check(partner=request.auth, **payload.dict())  # type: ignore[attr-defined]
 
@@ -127,7 +136,7 @@ def partner_usage(
     )
     return [
         {
-            "partner_id": row.partner.pk,
+            "partner_id": row.partner.public_id,
             "partner": row.partner.name_th,
             "counts": row.counts,
             "total": row.total,
@@ -137,11 +146,15 @@ def partner_usage(
 
 
 @router.post(
-    "/enrolment-codes", response={201: EnrolmentCodeOut}, auth=STAFF_OR_MACHINE
+    "/enrolment-codes",
+    response={201: EnrolmentCodeOut},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.ENROLMENT_CODE_ISSUE.value},
 )
 def issue_enrolment_code(request: HttpRequest, payload: EnrolmentCodeIn) -> Status:
     """For a registry office's own counter app: the same check and one-time code as
-    the officer's page."""
+    the officer's page. A session must have passed its second factor recently."""
+    ensure_recent_second_factor(request)
     data = payload.dict()
     office = office_get(data.pop("office_code"))
     code, raw = services.enrolment_code_issue(
@@ -156,10 +169,31 @@ def my_sessions(request: HttpRequest) -> list[SignInSession]:
     return list(selectors.active_sessions(user=acting_user(request)))
 
 
-@router.delete("/sessions/{session_id}", response={204: None}, auth=STAFF_OR_MACHINE)
-def end_session(request: HttpRequest, session_id: int) -> Status:
+@router.delete(
+    "/sessions/{session_id}",
+    response={204: None},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": "self"},
+)
+def end_session(request: HttpRequest, session_id: UUID) -> Status:
     user = acting_user(request)
     services.sign_in_session_end(user=user, session_id=session_id, actor=user)
+    return Status(204, None)
+
+
+@router.post(
+    "/second-factor-resets",
+    response={204: None},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.STAFF_SECOND_FACTOR_RESET.value},
+)
+def reset_second_factor(request: HttpRequest, payload: SecondFactorResetIn) -> Status:
+    """HQ removes a staff member's second factors and ends their sessions; they
+    enrol a new one at their next sign-in. Never one's own."""
+    ensure_recent_second_factor(request)
+    second_factor.staff_second_factor_reset(
+        actor=acting_user(request), personal_id=payload.personal_id
+    )
     return Status(204, None)
 
 

@@ -163,3 +163,13 @@ class CloseDigitalIdForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class StaffSecondFactorResetForm(forms.Form):
+    personal_id = PersonalIdField(label=_("Personal ID of the staff member"))
+    confirm = forms.BooleanField(
+        label=_(
+            "I have checked who is asking: their passkeys, app and recovery codes "
+            "will stop working and they will be signed out everywhere"
+        )
+    )

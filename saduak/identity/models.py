@@ -3,6 +3,7 @@ CSV), one-time enrolment codes an officer issues at a registry office, the versi
 terms a citizen accepts, and the sessions a person has signed in with."""
 
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -126,6 +127,9 @@ class SignInSession(models.Model):
         related_name="sign_in_sessions",
     )
     session_key = models.CharField(max_length=64, unique=True)
+    # In addresses instead of the sequential id, which would tell how many there
+    # are and let anyone guess the next.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     assurance_level = models.PositiveSmallIntegerField(default=1)
     user_agent = models.CharField(max_length=300, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
@@ -158,6 +162,7 @@ class Partner(BilingualNameMixin, TimeStampedModel):
     it may ask for and why; its OAuth clients (oauth2_provider applications) are
     linked through PartnerClient."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name_th = models.CharField(_("Thai name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=PartnerKind.choices)
@@ -327,6 +332,7 @@ class Passkey(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
     )
     credential_id = models.CharField(max_length=512, unique=True)  # base64url
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     public_key = models.BinaryField()
     sign_count = models.PositiveBigIntegerField(default=0)
     name = models.CharField(_("name"), max_length=100)

@@ -1,6 +1,8 @@
 """JSON endpoints the passkey script calls: add a passkey to one's account, and use
 one as the second step of sign-in or to step up a signed-in session."""
 
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -12,6 +14,13 @@ from saduak.accounts.permissions import acting_user
 from saduak.core.errors import DomainError
 from saduak.core.problems import problem_response
 from saduak.identity import passkeys
+from saduak.identity.second_factor import has_second_factor
+from saduak.identity.step_up import (
+    second_factor_is_recent,
+    second_factor_passed,
+    second_factor_required_error,
+    step_up_url,
+)
 
 RECOVERY_CODES_KEY = "saduak_new_recovery_codes"
 
@@ -26,9 +35,28 @@ def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
     )
 
 
+def _old_second_factor(request: HttpRequest) -> HttpResponse | None:
+    """Adding a passkey beside an existing factor is a key change: it asks for
+    the second factor again when the last one is old (a first one is not)."""
+    user = acting_user(request)
+    if not has_second_factor(user) or second_factor_is_recent(request, user):
+        return None
+    error = second_factor_required_error(request)
+    error.extra["step_up_url"] = step_up_url(request, reverse("identity:security"))
+    return problem_response(
+        request,
+        status=error.status,
+        code=error.code,
+        title=str(error.message),
+        extra=error.extra,
+    )
+
+
 @login_required
 @require_POST
 def register_options(request: HttpRequest) -> HttpResponse:
+    if refusal := _old_second_factor(request):
+        return refusal
     return _options(
         passkeys.registration_options(request=request, user=acting_user(request))
     )
@@ -37,6 +65,8 @@ def register_options(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def register_verify(request: HttpRequest) -> HttpResponse:
+    if refusal := _old_second_factor(request):
+        return refusal
     try:
         body = passkeys.parse_credential(request.body)
         _passkey, codes = passkeys.passkey_register(
@@ -50,12 +80,14 @@ def register_verify(request: HttpRequest) -> HttpResponse:
     if codes:
         # Shown once on the security page, then forgotten.
         request.session[RECOVERY_CODES_KEY] = codes
+    # The passkey just made answered a challenge: a second factor.
+    second_factor_passed(request)
     return JsonResponse({"next": reverse("identity:security")})
 
 
 @login_required
 @require_POST
-def remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
+def remove(request: HttpRequest, passkey_id: UUID) -> HttpResponse:
     passkeys.passkey_remove(user=acting_user(request), passkey_id=passkey_id)
     return redirect("identity:security")
 

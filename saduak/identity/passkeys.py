@@ -7,6 +7,7 @@ in the session and are used once.
 
 import json
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -31,9 +32,15 @@ from webauthn.helpers.structs import (
 
 from saduak.accounts.models import User
 from saduak.audit.services import audit_record
-from saduak.core.errors import InvalidInput
+from saduak.core.errors import InvalidInput, PermissionDeniedError
 from saduak.identity.models import Passkey
-from saduak.identity.second_factor import has_recovery_codes, recovery_codes_issue
+from saduak.identity.second_factor import (
+    STAFF_KEEPS_FACTOR,
+    has_recovery_codes,
+    has_second_factor,
+    recovery_codes_issue,
+    staff_second_factor_required,
+)
 
 REGISTRATION_CHALLENGE = "saduak_passkey_registration"
 AUTHENTICATION_CHALLENGE = "saduak_passkey_authentication"
@@ -145,9 +152,19 @@ def passkey_verify(
     return passkey
 
 
-def passkey_remove(*, user: User, passkey_id: int) -> None:
+def passkey_remove(*, user: User, passkey_id: UUID) -> None:
+    """Removes one of the person's passkeys; refused when it is the last second
+    factor of someone whose work needs one. Audited as `identity.passkey.remove`."""
     with transaction.atomic():
-        deleted, _count = Passkey.objects.filter(user=user, pk=passkey_id).delete()
+        deleted, _count = Passkey.objects.filter(
+            user=user, public_id=passkey_id
+        ).delete()
+        if (
+            deleted
+            and staff_second_factor_required(user)
+            and not has_second_factor(user)
+        ):
+            raise PermissionDeniedError(STAFF_KEEPS_FACTOR)
         if deleted:
             audit_record(actor=user, action="identity.passkey.remove", target=user)
 

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -31,7 +32,7 @@ class DataAccessOut(Schema):
 
 
 class PartnerUsageOut(Schema):
-    partner_id: int
+    partner_id: UUID
     partner: str
     counts: dict[str, int]
     total: int
@@ -52,8 +53,12 @@ class EnrolmentCodeOut(Schema):
 
 
 class SignInSessionOut(Schema):
-    id: int
+    id: UUID = Field(alias="public_id")
     user_agent: str
     assurance_level: int
     started_at: datetime
     last_seen_at: datetime
+
+
+class SecondFactorResetIn(Schema):
+    personal_id: str = Field(max_length=20, description="The staff member's")

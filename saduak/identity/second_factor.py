@@ -1,19 +1,26 @@
-"""A second factor for sign-in: an authenticator app (TOTP) and one-time recovery
-codes for when the phone is lost. With it a session reaches assurance level 2."""
+"""A second factor for sign-in: a passkey or an authenticator app (TOTP), and
+one-time recovery codes for when the device is lost. With it a session reaches
+assurance level 2. Staff must have one where STAFF_SECOND_FACTOR_REQUIRED is on
+(identity/step_up.py enforces it on every request); HQ resets a lost one."""
 
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_otp import devices_for_user
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from saduak.accounts.matrix import Action, ensure_may
 from saduak.accounts.models import User
+from saduak.accounts.scoping import is_staff_member
 from saduak.audit.services import audit_record
-from saduak.core.errors import InvalidInput
+from saduak.core.errors import InvalidInput, PermissionDeniedError
+from saduak.core.personal_id import clean_personal_id
 from saduak.identity.models import Passkey
 
 APP_DEVICE_NAME = "authenticator app"
@@ -26,6 +33,15 @@ def has_second_factor(user: User) -> bool:
         TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         or Passkey.objects.filter(user=user).exists()
     )
+
+
+def staff_second_factor_required(user: User) -> bool:
+    """Whether `user` must pass a second factor before doing anything: with
+    STAFF_SECOND_FACTOR_REQUIRED on, every holder of an active staff role and
+    everyone who can reach the Django admin."""
+    if not settings.STAFF_SECOND_FACTOR_REQUIRED or not user.is_authenticated:
+        return False
+    return bool(user.is_staff or user.is_superuser or is_staff_member(user))
 
 
 def has_recovery_codes(user: User) -> bool:
@@ -87,11 +103,68 @@ def second_factor_disable(*, user: User, password: str) -> None:
     Audited as `identity.second_factor.disable`."""
     if not user.check_password(password):
         raise InvalidInput(_("The password is not right."), field="password")
+    if staff_second_factor_required(user):
+        raise PermissionDeniedError(STAFF_KEEPS_FACTOR)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         Passkey.objects.filter(user=user).delete()
         audit_record(actor=user, action="identity.second_factor.disable", target=user)
+
+
+STAFF_KEEPS_FACTOR = _lazy(
+    "Your work needs a second factor. Add another passkey or app before removing "
+    "this one; if you lost them all, ask an HQ administrator to reset them."
+)
+
+
+def staff_second_factor_reset(*, actor: User, personal_id: str) -> User:
+    """Removes every second factor of a staff member (passkeys, authenticator
+    app, recovery codes) and ends all their sessions, so that they must sign in
+    again and enrol a new one (with STAFF_SECOND_FACTOR_REQUIRED on they can do
+    nothing else until then). For when a phone or key is lost.
+
+    Preconditions: `actor` may STAFF_SECOND_FACTOR_RESET (HQ administrators);
+    nobody resets their own (that would let a stolen password and session
+    replace the owner's factor); the person must be staff. Audited as
+    `identity.second_factor.reset` with what was removed.
+    """
+    from saduak.identity.services import sessions_end_all
+
+    ensure_may(actor, Action.STAFF_SECOND_FACTOR_RESET)
+    try:
+        cleaned = clean_personal_id(personal_id)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="personal_id") from None
+    with transaction.atomic():
+        member = User.objects.select_for_update().filter(personal_id=cleaned).first()
+        if member is None or not (
+            member.is_staff or member.is_superuser or is_staff_member(member)
+        ):
+            raise InvalidInput(
+                _("Nobody on the staff has this personal ID."), field="personal_id"
+            )
+        if member.pk == actor.pk:
+            raise PermissionDeniedError(
+                _(
+                    "You cannot reset your own second factor. Ask another HQ "
+                    "administrator."
+                )
+            )
+        removed = {
+            "passkeys": Passkey.objects.filter(user=member).delete()[0],
+            "authenticator_apps": TOTPDevice.objects.filter(user=member).delete()[0],
+            "recovery_code_sets": StaticDevice.objects.filter(user=member).count(),
+        }
+        StaticDevice.objects.filter(user=member).delete()
+        sessions_end_all(user=member, actor=actor)
+        audit_record(
+            actor=actor,
+            action="identity.second_factor.reset",
+            target=member,
+            after={"user": member.masked_personal_id, **removed},
+        )
+    return member
 
 
 def second_factor_verify(*, user: User, token: str) -> Device | None:

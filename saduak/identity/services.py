@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
@@ -13,12 +14,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from saduak.accounts.matrix import MATRIX, Action, ensure_may
 from saduak.accounts.models import User
-from saduak.accounts.scoping import ACTING_ROLES, reach_of
-from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
-from saduak.core.errors import DomainError, InvalidInput, PermissionDeniedError
+from saduak.core.errors import DomainError, InvalidInput
 from saduak.core.personal_id import clean_personal_id
 from saduak.core.thai import format_date_be
 from saduak.identity import terms as terms_text
@@ -34,7 +34,7 @@ from saduak.identity.registry import (
     registry_lookup,
 )
 
-REGISTRY_OFFICES = frozenset({OfficeKind.DISTRICT_REGISTRY, OfficeKind.LOCAL_REGISTRY})
+REGISTRY_OFFICES = MATRIX[Action.ENROLMENT_CODE_ISSUE].office_kinds or frozenset()
 
 
 class EnrolmentCodeUnusable(DomainError):
@@ -105,16 +105,13 @@ def enrolment_code_issue(
     """Checks a citizen's card against the civil registry and issues a one-time code
     (shown as a QR code) bound to that person, valid for ENROLMENT_CODE_MINUTES.
 
-    The officer must act at `office`, a registry office. Audited as
-    `identity.enrolment_code.issue` in that office. Returns the record and the code,
-    which is not stored.
+    The officer must be allowed ENROLMENT_CODE_ISSUE at `office` (counter staff
+    of a registry office they serve: the code sets a new password, so whoever
+    issues one can take over the citizen's account). Audited as
+    `identity.enrolment_code.issue` in that office. Returns the record and the
+    code, which is not stored.
     """
-    if office.kind not in REGISTRY_OFFICES or not reach_of(
-        officer, ACTING_ROLES
-    ).covers_office(office):
-        raise PermissionDeniedError(
-            _("Enrolment is done by officers of a registry office.")
-        )
+    ensure_may(officer, Action.ENROLMENT_CODE_ISSUE, office=office)
     try:
         card = replace(card, personal_id=clean_personal_id(card.personal_id))
     except ValidationError as error:
@@ -248,12 +245,12 @@ def sign_in_session_start(
     )
 
 
-def sign_in_session_end(*, user: User, session_id: int, actor: Any) -> None:
+def sign_in_session_end(*, user: User, session_id: UUID, actor: Any) -> None:
     """Ends one of the user's sessions wherever it is. Audited as `identity.session.end`."""
     with transaction.atomic():
         session = (
             SignInSession.objects.select_for_update()
-            .filter(pk=session_id, user=user, ended_at__isnull=True)
+            .filter(public_id=session_id, user=user, ended_at__isnull=True)
             .first()
         )
         if session is None:
@@ -300,8 +297,7 @@ def citizen_record_view(*, officer: User, office: Office, personal_id: str) -> U
     from saduak.identity.data_access import data_access_record
     from saduak.identity.models import AccessChannel
 
-    if not reach_of(officer, ACTING_ROLES).covers_office(office):
-        raise PermissionDeniedError(_("You do not work at this office."))
+    ensure_may(officer, Action.CITIZEN_RECORD_VIEW, office=office)
     try:
         cleaned = clean_personal_id(personal_id)
     except ValidationError as error:

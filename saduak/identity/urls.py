@@ -17,7 +17,7 @@ urlpatterns = [
     ),
     path("account/passkeys/", passkey_views.register_verify, name="passkey-add"),
     path(
-        "account/passkeys/<int:passkey_id>/remove/",
+        "account/passkeys/<uuid:passkey_id>/remove/",
         passkey_views.remove,
         name="passkey-remove",
     ),
@@ -30,9 +30,14 @@ urlpatterns = [
     ),
     path("account/close/", views.close_digital_id, name="close"),
     path("staff/citizens/", views.citizen_lookup, name="citizen-lookup"),
+    path(
+        "staff/second-factor-reset/",
+        views.staff_second_factor_reset,
+        name="second-factor-reset",
+    ),
     path("staff/partners/usage/", views.partner_usage, name="partner-usage"),
     path(
-        "account/sessions/<int:session_id>/end/", views.session_end, name="session-end"
+        "account/sessions/<uuid:session_id>/end/", views.session_end, name="session-end"
     ),
     path(
         "account/sessions/end-others/",

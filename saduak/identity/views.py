@@ -2,6 +2,7 @@
 a person's own sign-in sessions."""
 
 from base64 import b32encode
+from uuid import UUID
 
 import segno
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from saduak.accounts.matrix import Action, action_reach, may
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.accounts.scoping import ACTING_ROLES, reach_of
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
@@ -38,22 +40,30 @@ from saduak.identity.forms import (
     CitizenLookupForm,
     CloseDigitalIdForm,
     PasswordAgainForm,
+    StaffSecondFactorResetForm,
     TokenForm,
 )
 from saduak.identity.models import AccessChannel, Passkey
 from saduak.identity.services import CardDetails, EnrolmentCodeUnusable
+from saduak.identity.step_up import (
+    AFTER_ENROL_KEY,
+    recent_second_factor_required,
+    second_factor_passed,
+    step_up_redirect,
+)
 
 PENDING_KEY = "saduak_enrolment"
 
 
 def _registry_offices(request: HttpRequest):  # type: ignore[no-untyped-def]
-    reach = reach_of(acting_user(request), ACTING_ROLES)
+    reach = action_reach(acting_user(request), Action.ENROLMENT_CODE_ISSUE)
     return Office.objects.filter(
         reach.offices_q(), kind__in=services.REGISTRY_OFFICES, is_active=True
     ).order_by("code")
 
 
 @staff_required
+@recent_second_factor_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def enrol_start(request: HttpRequest) -> HttpResponse:
@@ -199,7 +209,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_end(request: HttpRequest, session_id: UUID) -> HttpResponse:
     user = acting_user(request)
     services.sign_in_session_end(user=user, session_id=session_id, actor=user)
     messages.success(request, _("The session was ended."))
@@ -226,13 +236,21 @@ def security(request: HttpRequest) -> HttpResponse:
     """The person's second factor: set up an authenticator app (scan, confirm with a
     code, keep the recovery codes), or remove it with the password."""
     user = acting_user(request)
+    enabled = second_factor.has_second_factor(user)
     context: dict[str, object] = {
-        "enabled": second_factor.has_second_factor(user),
+        "enabled": enabled,
+        # Staff sent here to set up a factor before anything else.
+        "must_enrol": not enabled and second_factor.staff_second_factor_required(user),
+        "after_enrol": request.session.get(AFTER_ENROL_KEY) or "",
         "passkeys": Passkey.objects.filter(user=user).order_by("created_at"),
         # New recovery codes from adding a first passkey, shown this once.
         "recovery_codes": request.session.pop(passkey_views.RECOVERY_CODES_KEY, None),
     }
     action = request.POST.get("action")
+    # Adding or removing a factor beside an existing one is a key change: the
+    # second factor again if the last one is old. A first factor is not asked.
+    if action and enabled and (answer := step_up_redirect(request)):
+        return answer
     if action == "start":
         device = second_factor.totp_setup_start(user=user)
         context["setup_qr"] = segno.make(device.config_url, error="m").svg_data_uri(
@@ -248,6 +266,9 @@ def security(request: HttpRequest) -> HttpResponse:
                     user=user, token=form.cleaned_data["token"]
                 )
                 context["enabled"] = True
+                context["must_enrol"] = False
+                # The code just given from the new app is a second factor.
+                second_factor_passed(request)
             except DomainError as error:
                 add_domain_error(form, error)
         if form.errors:
@@ -287,7 +308,7 @@ def data_use(request: HttpRequest) -> HttpResponse:
 
 
 def _acting_offices(request: HttpRequest):  # type: ignore[no-untyped-def]
-    reach = reach_of(acting_user(request), ACTING_ROLES)
+    reach = action_reach(acting_user(request), Action.CITIZEN_RECORD_VIEW)
     offices = Office.objects.filter(
         reach.offices_q(), is_active=True, district__isnull=False
     )
@@ -380,6 +401,42 @@ def close_digital_id(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/close.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+@recent_second_factor_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_second_factor_reset(request: HttpRequest) -> HttpResponse:
+    """HQ resets a staff member's second factors (a lost phone or key); they
+    enrol a new one at their next sign-in."""
+    user = acting_user(request)
+    if not may(user, Action.STAFF_SECOND_FACTOR_RESET):
+        raise PermissionDenied(_("Only HQ administrators reset a second factor."))
+    form = StaffSecondFactorResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = second_factor.staff_second_factor_reset(
+                actor=user, personal_id=form.cleaned_data["personal_id"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The second factors of %(name)s are removed and their sessions "
+                    "ended. They set up a new one at their next sign-in."
+                )
+                % {"name": member.get_full_name() or member.masked_personal_id},
+            )
+            return redirect("identity:second-factor-reset")
+    return render(
+        request,
+        "identity/second_factor_reset.html",
         {"form": form},
         status=400 if form.errors else 200,
     )

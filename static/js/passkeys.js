@@ -28,6 +28,10 @@
     });
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
+      // A sensitive change with an old second factor: give it again first.
+      if (data.step_up_url) {
+        window.location.assign(data.step_up_url);
+      }
       throw new Error(data.title || response.statusText);
     }
     return data;

@@ -1,10 +1,14 @@
-"""HQ's partners over the API, through the same services as the pages."""
+"""HQ's partners over the API, through the same services as the pages. Each
+change asks a session for a recent second factor (403 second-factor-required);
+bearer-token calls are not asked."""
 
 from typing import Any
+from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
 from saduak.core.api_auth import STAFF_OR_MACHINE
 from saduak.identity.models import Partner
@@ -15,14 +19,16 @@ from saduak.identity.oidc.schemas import (
     PartnerIn,
     PartnerOut,
     PartnerPatch,
+    TokensRevokedOut,
 )
+from saduak.identity.step_up import ensure_recent_second_factor
 
 router = Router(auth=STAFF_OR_MACHINE)
 
 
 def _partner_out(partner: Partner) -> dict[str, Any]:
     return {
-        "id": partner.pk,
+        "id": partner.public_id,
         **{name: getattr(partner, name) for name in services.PARTNER_FIELDS},
         "clients": [
             _client_out(client) for client in selectors.partner_clients(partner)
@@ -49,8 +55,13 @@ def partner_list(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("", response={201: PartnerOut})
+@router.post(
+    "",
+    response={201: PartnerOut},
+    openapi_extra={"x-action": Action.PARTNER_CREATE.value},
+)
 def partner_create(request: HttpRequest, payload: PartnerIn) -> Status:
+    ensure_recent_second_factor(request)
     partner = services.partner_create(
         actor=acting_user(request), **payload.service_fields()
     )
@@ -58,17 +69,22 @@ def partner_create(request: HttpRequest, payload: PartnerIn) -> Status:
 
 
 @router.get("/{partner_id}", response=PartnerOut)
-def partner_get(request: HttpRequest, partner_id: int) -> dict[str, Any]:
+def partner_get(request: HttpRequest, partner_id: UUID) -> dict[str, Any]:
     partner = selectors.partner_for_hq(
         viewer=acting_user(request), partner_id=partner_id
     )
     return _partner_out(partner)
 
 
-@router.patch("/{partner_id}", response=PartnerOut)
+@router.patch(
+    "/{partner_id}",
+    response=PartnerOut,
+    openapi_extra={"x-action": Action.PARTNER_UPDATE.value},
+)
 def partner_update(
-    request: HttpRequest, partner_id: int, payload: PartnerPatch
+    request: HttpRequest, partner_id: UUID, payload: PartnerPatch
 ) -> dict[str, Any]:
+    ensure_recent_second_factor(request)
     user = acting_user(request)
     partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
     changed = services.partner_update(
@@ -77,8 +93,13 @@ def partner_update(
     return _partner_out(changed)
 
 
-@router.post("/{partner_id}/clients", response={201: NewClientOut})
-def client_create(request: HttpRequest, partner_id: int, payload: ClientIn) -> Status:
+@router.post(
+    "/{partner_id}/clients",
+    response={201: NewClientOut},
+    openapi_extra={"x-action": Action.PARTNER_CLIENT_CREATE.value},
+)
+def client_create(request: HttpRequest, partner_id: UUID, payload: ClientIn) -> Status:
+    ensure_recent_second_factor(request)
     user = acting_user(request)
     partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
     application, secret = services.partner_client_create(
@@ -87,9 +108,31 @@ def client_create(request: HttpRequest, partner_id: int, payload: ClientIn) -> S
     return Status(201, {**_client_out(application), "client_secret": secret})
 
 
-@router.delete("/{partner_id}/clients/{client_id}", response={204: None})
-def client_remove(request: HttpRequest, partner_id: int, client_id: str) -> Status:
+@router.delete(
+    "/{partner_id}/clients/{client_id}",
+    response={204: None},
+    openapi_extra={"x-action": Action.PARTNER_CLIENT_REMOVE.value},
+)
+def client_remove(request: HttpRequest, partner_id: UUID, client_id: str) -> Status:
+    ensure_recent_second_factor(request)
     user = acting_user(request)
     partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
     services.partner_client_remove(actor=user, partner=partner, client_id=client_id)
     return Status(204, None)
+
+
+@router.post(
+    "/{partner_id}/token-revocations",
+    response=TokensRevokedOut,
+    openapi_extra={"x-action": Action.PARTNER_TOKENS_REVOKE.value},
+)
+def tokens_revoke(request: HttpRequest, partner_id: UUID) -> dict[str, int]:
+    """Ends every token and unused code the partner's clients hold."""
+    ensure_recent_second_factor(request)
+    user = acting_user(request)
+    partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
+    return {
+        "tokens_revoked": services.partner_tokens_revoke_all(
+            actor=user, partner=partner
+        )
+    }

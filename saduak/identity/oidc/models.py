@@ -1,5 +1,7 @@
 """What a citizen agreed to share with each partner."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,6 +23,8 @@ class PartnerConsent(models.Model):
     partner = models.ForeignKey(
         "identity.Partner", on_delete=models.CASCADE, related_name="consents"
     )
+    # In the withdraw address instead of the sequential id.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     scopes = models.CharField(_("data shared"), max_length=200)
     granted_at = models.DateTimeField(_("agreed"), default=timezone.now)
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)

@@ -12,25 +12,30 @@ urlpatterns = [
     path("o/logout/", views.PartnerLogoutView.as_view(), name="logout"),
     path("account/partners/", views.consent_list, name="consents"),
     path(
-        "account/partners/<int:consent_id>/withdraw/",
+        "account/partners/<uuid:consent_id>/withdraw/",
         views.consent_revoke,
         name="consent-revoke",
     ),
     path("staff/partners/", partner_views.partner_list, name="partners"),
     path("staff/partners/new/", partner_views.partner_new, name="partner-new"),
     path(
-        "staff/partners/<int:partner_id>/",
+        "staff/partners/<uuid:partner_id>/",
         partner_views.partner_detail,
         name="partner",
     ),
     path(
-        "staff/partners/<int:partner_id>/clients/",
+        "staff/partners/<uuid:partner_id>/clients/",
         partner_views.client_add,
         name="client-add",
     ),
     path(
-        "staff/partners/<int:partner_id>/clients/<str:client_id>/remove/",
+        "staff/partners/<uuid:partner_id>/clients/<str:client_id>/remove/",
         partner_views.client_remove,
         name="client-remove",
+    ),
+    path(
+        "staff/partners/<uuid:partner_id>/tokens/revoke/",
+        partner_views.tokens_revoke,
+        name="tokens-revoke",
     ),
 ]

@@ -1,23 +1,32 @@
 """HQ's pages for partners: register one, say what it may ask for and why, give it
-OAuth clients (a new client's secret is shown once) and withdraw them."""
+OAuth clients (a new client's secret is shown once) and withdraw them, or end
+every token they hold. Each change asks for the second factor again when the
+session's last one is old (identity/step_up.py)."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from saduak.accounts.choices import Role
+from saduak.accounts.matrix import Action, may
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.accounts.scoping import has_role
 from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
 from saduak.identity.models import Partner
 from saduak.identity.oidc import selectors, services
 from saduak.identity.oidc.forms import ClientForm, PartnerForm
+from saduak.identity.step_up import recent_second_factor_required, step_up_redirect
+
+
+def _refuse_unless(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Only HQ administrators register partners."))
 
 
 @staff_required
@@ -27,14 +36,15 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/partners/partner_list.html",
-        {"partners": partners, "may_change": has_role(user, [Role.HQ_ADMIN])},
+        {"partners": partners, "may_change": may(user, Action.PARTNER_CREATE)},
     )
 
 
 @staff_required
+@recent_second_factor_required
 def partner_new(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    services.require_hq_admin(user)
+    _refuse_unless(may(user, Action.PARTNER_CREATE))
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,7 +57,7 @@ def partner_new(request: HttpRequest) -> HttpResponse:
                 _("%(partner)s is registered. Give it a client next.")
                 % {"partner": partner.name},
             )
-            return redirect("oidc:partner", partner_id=partner.pk)
+            return redirect("oidc:partner", partner_id=partner.public_id)
     return render(
         request,
         "identity/partners/partner_form.html",
@@ -58,11 +68,13 @@ def partner_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @never_cache
-def partner_detail(request: HttpRequest, partner_id: int) -> HttpResponse:
+def partner_detail(request: HttpRequest, partner_id: UUID) -> HttpResponse:
     user = acting_user(request)
     partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
     if request.method == "POST":
-        services.require_hq_admin(user)
+        _refuse_unless(may(user, Action.PARTNER_UPDATE))
+        if answer := step_up_redirect(request):
+            return answer
     form = PartnerForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,17 +85,18 @@ def partner_detail(request: HttpRequest, partner_id: int) -> HttpResponse:
             add_domain_error(form, error)
         else:
             messages.success(request, _("The partner's details are saved."))
-            return redirect("oidc:partner", partner_id=partner.pk)
+            return redirect("oidc:partner", partner_id=partner.public_id)
     return _detail_page(request, partner, form=form, client_form=ClientForm())
 
 
 @staff_required
+@recent_second_factor_required
 @never_cache
 @require_POST
-def client_add(request: HttpRequest, partner_id: int) -> HttpResponse:
+def client_add(request: HttpRequest, partner_id: UUID) -> HttpResponse:
     user = acting_user(request)
     partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
-    services.require_hq_admin(user)
+    _refuse_unless(may(user, Action.PARTNER_CLIENT_CREATE))
     client_form = ClientForm(request.POST)
     created: dict[str, Any] = {}
     if client_form.is_valid():
@@ -108,9 +121,10 @@ def client_add(request: HttpRequest, partner_id: int) -> HttpResponse:
 
 
 @staff_required
+@recent_second_factor_required
 @require_POST
 def client_remove(
-    request: HttpRequest, partner_id: int, client_id: str
+    request: HttpRequest, partner_id: UUID, client_id: str
 ) -> HttpResponse:
     user = acting_user(request)
     partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
@@ -120,7 +134,22 @@ def client_remove(
         _("Client %(client_id)s is removed; its tokens no longer work.")
         % {"client_id": client_id},
     )
-    return redirect("oidc:partner", partner_id=partner.pk)
+    return redirect("oidc:partner", partner_id=partner.public_id)
+
+
+@staff_required
+@recent_second_factor_required
+@require_POST
+def tokens_revoke(request: HttpRequest, partner_id: UUID) -> HttpResponse:
+    user = acting_user(request)
+    partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
+    ended = services.partner_tokens_revoke_all(actor=user, partner=partner)
+    messages.success(
+        request,
+        _("%(count)d tokens of %(partner)s are ended; its clients must ask again.")
+        % {"count": ended, "partner": partner.name},
+    )
+    return redirect("oidc:partner", partner_id=partner.public_id)
 
 
 def _detail_page(
@@ -144,7 +173,10 @@ def _detail_page(
             "client_form": client_form,
             "clients": selectors.partner_clients(partner),
             "created": created or {},
-            "may_change": has_role(user, [Role.HQ_ADMIN]),
+            "may_change": may(user, Action.PARTNER_UPDATE),
+            "may_add_client": may(user, Action.PARTNER_CLIENT_CREATE),
+            "may_remove_client": may(user, Action.PARTNER_CLIENT_REMOVE),
+            "may_revoke_tokens": may(user, Action.PARTNER_TOKENS_REVOKE),
         },
         status=status,
     )

@@ -1,4 +1,5 @@
 from typing import Any, Literal
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -54,7 +55,7 @@ class NewClientOut(ClientOut):
 
 
 class PartnerOut(Schema):
-    id: int
+    id: UUID
     name_th: str
     name_en: str
     kind: str
@@ -85,3 +86,7 @@ class ClientIn(Schema):
             "confidential": self.kind != "app",
             "machine": self.kind == "machine",
         }
+
+
+class TokensRevokedOut(Schema):
+    tokens_revoked: int = Field(description="Access and refresh tokens ended")

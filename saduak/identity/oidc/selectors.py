@@ -1,6 +1,7 @@
 """Reading partners, their clients and citizens' consents for the sign-in flow."""
 
 from collections.abc import Iterable
+from uuid import UUID
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
@@ -49,9 +50,9 @@ def consents_in_force_for(*, user: User) -> QuerySet[PartnerConsent]:
     )
 
 
-def consent_of(*, user: User, consent_id: int) -> PartnerConsent:
+def consent_of(*, user: User, consent_id: UUID) -> PartnerConsent:
     """One of the citizen's own consents in force; anyone else's is not found."""
-    consent = consents_in_force_for(user=user).filter(pk=consent_id).first()
+    consent = consents_in_force_for(user=user).filter(public_id=consent_id).first()
     if consent is None:
         raise NotFound()
     return consent
@@ -71,10 +72,13 @@ def partners_for_hq(*, viewer: User) -> QuerySet[Partner]:
     )
 
 
-def partner_for_hq(*, viewer: User, partner_id: int) -> Partner:
-    _require_hq_reader(viewer)
+def partner_for_hq(*, viewer: User, partner_id: UUID) -> Partner:
+    """One partner, for those who read partners (HQ administrators and
+    auditors); for anyone else it is not found, whether or not it exists."""
+    if not read_reach(viewer).everything:
+        raise NotFound(_("There is no such partner."))
     try:
-        return Partner.objects.get(pk=partner_id)
+        return Partner.objects.get(public_id=partner_id)
     except Partner.DoesNotExist:
         raise NotFound(_("There is no such partner.")) from None
 

@@ -22,11 +22,10 @@ from oauth2_provider.models import (
     revoke_access_token,
 )
 
-from saduak.accounts.choices import Role
+from saduak.accounts.matrix import Action, Actor, ensure_may
 from saduak.accounts.models import User
-from saduak.accounts.scoping import has_role
 from saduak.audit.services import audit_record
-from saduak.core.errors import InvalidInput, NotFound, PermissionDeniedError
+from saduak.core.errors import InvalidInput, NotFound
 from saduak.core.rows import Row
 from saduak.identity.data_access import (
     data_access_insert,
@@ -99,28 +98,47 @@ def oidc_consent_revoke(*, user: User, consent: PartnerConsent) -> None:
         )
 
 
-def partner_tokens_revoke(*, user: User, partner: Partner) -> int:
+def partner_tokens_revoke(*, user: User | None, partner: Partner) -> int:
     """Ends the access, refresh and ID tokens and the unused authorization codes of
-    the partner's clients for one citizen; returns how many access and refresh
-    tokens ended. Runs inside the caller's transaction."""
+    the partner's clients for one citizen (or, with `user` None, for everyone and
+    the clients' own machine tokens); returns how many access and refresh tokens
+    ended. Runs inside the caller's transaction."""
     applications = get_application_model().objects.filter(
         partner_client__partner=partner
     )
+    whose = {} if user is None else {"user": user}
     ended = 0
     for access_token in get_access_token_model().objects.filter(
-        user=user, application__in=applications
+        application__in=applications, **whose
     ):
         revoke_access_token(access_token)
         ended += 1
     for refresh_token in get_refresh_token_model().objects.filter(
-        user=user, application__in=applications, revoked__isnull=True
+        application__in=applications, revoked__isnull=True, **whose
     ):
         refresh_token.revoke()
         ended += 1
-    get_id_token_model().objects.filter(
-        user=user, application__in=applications
-    ).delete()
-    get_grant_model().objects.filter(user=user, application__in=applications).delete()
+    get_id_token_model().objects.filter(application__in=applications, **whose).delete()
+    get_grant_model().objects.filter(application__in=applications, **whose).delete()
+    return ended
+
+
+def partner_tokens_revoke_all(*, actor: Actor, partner: Partner) -> int:
+    """Ends every token and unused code the partner's clients hold, for every
+    citizen (a leaked key, a partner suspected of misuse); the clients stay and
+    must get new tokens. A token the identity check remembers (api.py) stops
+    within TOKEN_CACHE_SECONDS. For PARTNER_TOKENS_REVOKE (HQ administrators).
+    Audited as `identity.partner.tokens_revoke` with how many ended."""
+    ensure_may(actor, Action.PARTNER_TOKENS_REVOKE)
+    with transaction.atomic():
+        locked = Partner.objects.select_for_update().get(pk=partner.pk)
+        ended = partner_tokens_revoke(user=None, partner=locked)
+        audit_record(
+            actor=actor,
+            action="identity.partner.tokens_revoke",
+            target=locked,
+            after={"tokens_revoked": ended},
+        )
     return ended
 
 
@@ -140,10 +158,10 @@ def partner_client_create(
     client uses client credentials for the identity check API, is always
     confidential, and only for partners allowed to check identities.
 
+    For PARTNER_CLIENT_CREATE (HQ administrators; commands act as the system).
     Audited as `identity.oidc.client.create`.
     """
-    if isinstance(actor, User):  # commands act as the system
-        require_hq_admin(actor)
+    ensure_may(actor, Action.PARTNER_CLIENT_CREATE)
     Application = get_application_model()
     if machine:
         if not partner.may_check_identity:
@@ -282,11 +300,6 @@ PARTNER_FIELDS = (
 )
 
 
-def require_hq_admin(actor: User) -> None:
-    if not has_role(actor, [Role.HQ_ADMIN]):
-        raise PermissionDeniedError(_("Only HQ administrators register partners."))
-
-
 def _clean(partner: Partner) -> None:
     partner.allowed_scopes = _scope_string(
         (set(partner.allowed_scopes.split()) & set(BROWSER_SCOPES)) | {OPENID}
@@ -304,10 +317,10 @@ def _partner_state(partner: Partner) -> dict[str, Any]:
     return state
 
 
-def partner_create(*, actor: User, **fields: Any) -> Partner:
+def partner_create(*, actor: Actor, **fields: Any) -> Partner:
     """Registers a partner with what it may ask for and why (PARTNER_FIELDS).
-    For HQ administrators. Audited as `identity.partner.create`."""
-    require_hq_admin(actor)
+    For PARTNER_CREATE (HQ administrators). Audited as `identity.partner.create`."""
+    ensure_may(actor, Action.PARTNER_CREATE)
     partner = Partner(
         **{name: fields[name] for name in PARTNER_FIELDS if name in fields}
     )
@@ -323,11 +336,12 @@ def partner_create(*, actor: User, **fields: Any) -> Partner:
     return partner
 
 
-def partner_update(*, actor: User, partner: Partner, **fields: Any) -> Partner:
+def partner_update(*, actor: Actor, partner: Partner, **fields: Any) -> Partner:
     """Changes what a partner may ask for and why, or withdraws it (is_active).
-    For HQ administrators; the partner's clients are forgotten from the cache so
-    the change takes effect at once. Audited as `identity.partner.update`."""
-    require_hq_admin(actor)
+    For PARTNER_UPDATE (HQ administrators); the partner's clients are forgotten
+    from the cache so the change takes effect at once. Audited as
+    `identity.partner.update`."""
+    ensure_may(actor, Action.PARTNER_UPDATE)
     with transaction.atomic():
         locked = Partner.objects.select_for_update().get(pk=partner.pk)
         before = _partner_state(locked)
@@ -356,11 +370,11 @@ def partner_update(*, actor: User, partner: Partner, **fields: Any) -> Partner:
     return locked
 
 
-def partner_client_remove(*, actor: User, partner: Partner, client_id: str) -> None:
+def partner_client_remove(*, actor: Actor, partner: Partner, client_id: str) -> None:
     """Deletes one of the partner's OAuth clients with every token and unused code
-    it holds: it stops working at once. For HQ administrators. Audited as
-    `identity.oidc.client.remove`."""
-    require_hq_admin(actor)
+    it holds: it stops working at once. For PARTNER_CLIENT_REMOVE (HQ
+    administrators). Audited as `identity.oidc.client.remove`."""
+    ensure_may(actor, Action.PARTNER_CLIENT_REMOVE)
     Application = get_application_model()
     with transaction.atomic():
         application = (

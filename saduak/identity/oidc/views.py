@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
@@ -481,7 +482,7 @@ def consent_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
+def consent_revoke(request: HttpRequest, consent_id: UUID) -> HttpResponse:
     user = acting_user(request)
     consent = selectors.consent_of(user=user, consent_id=consent_id)
     oidc_consent_revoke(user=user, consent=consent)

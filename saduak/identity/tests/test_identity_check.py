@@ -166,7 +166,7 @@ def test_hq_sees_usage_per_partner_and_districts_do_not(
     )
     assert hq == [
         {
-            "partner_id": bank.pk,
+            "partner_id": str(bank.public_id),
             "partner": "ธนาคารตัวอย่าง",
             "counts": {"identity_check": 1},
             "total": 1,

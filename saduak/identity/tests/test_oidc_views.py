@@ -288,7 +288,7 @@ def test_stopping_sharing_withdraws_the_consent_and_ends_the_partners_tokens(
         expires=timezone.now() + timedelta(minutes=5),
         scope="openid",
     )
-    response = signed_in.post(f"/account/partners/{consent.pk}/withdraw/")
+    response = signed_in.post(f"/account/partners/{consent.public_id}/withdraw/")
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.revoked_at is not None
@@ -300,7 +300,7 @@ def test_stopping_sharing_withdraws_the_consent_and_ends_the_partners_tokens(
 
 def test_nobody_withdraws_another_persons_consent(signed_in, partner, make_user):
     other = oidc_consent_grant(user=make_user(), partner=partner, scopes=["openid"])
-    response = signed_in.post(f"/account/partners/{other.pk}/withdraw/")
+    response = signed_in.post(f"/account/partners/{other.public_id}/withdraw/")
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.revoked_at is None

@@ -1,6 +1,9 @@
 """HQ registers partners and their clients: services, pages and API."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application
 
 from saduak.accounts.choices import Role
@@ -140,10 +143,10 @@ def test_hq_registers_a_partner_and_a_client_through_the_pages_and_sees_the_secr
     )
     partner = Partner.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/staff/partners/{partner.pk}/"
+    assert response["Location"] == f"/staff/partners/{partner.public_id}/"
     assert partner.allowed_scopes == "openid personal_id profile"
     added = browser.post(
-        f"/staff/partners/{partner.pk}/clients/",
+        f"/staff/partners/{partner.public_id}/clients/",
         {"kind": "server", "redirect_uris": REDIRECT_URI, "name": "web"},
     )
     assert added.status_code == 201
@@ -152,14 +155,14 @@ def test_hq_registers_a_partner_and_a_client_through_the_pages_and_sees_the_secr
     assert application.client_id in page
     assert "client_secret" in page
     assert added["Cache-Control"].startswith("max-age=0")
-    again = browser.get(f"/staff/partners/{partner.pk}/").content.decode()
+    again = browser.get(f"/staff/partners/{partner.public_id}/").content.decode()
     assert application.client_id in again and "client_secret" not in again
 
 
 def test_a_sign_in_client_without_a_redirect_uri_is_refused_on_the_page(hq, client_for):
     partner = make_partner()
     response = client_for(hq).post(
-        f"/staff/partners/{partner.pk}/clients/", {"kind": "server"}
+        f"/staff/partners/{partner.public_id}/clients/", {"kind": "server"}
     )
     assert response.status_code == 400
     assert 'href="#id_redirect_uris"' in response.content.decode()
@@ -180,9 +183,9 @@ def test_an_auditor_reads_the_partners_but_has_no_forms(auditor, client_for):
     partner = make_partner()
     browser = client_for(auditor)
     assert partner.name_th in browser.get("/staff/partners/").content.decode()
-    page = browser.get(f"/staff/partners/{partner.pk}/").content.decode()
+    page = browser.get(f"/staff/partners/{partner.public_id}/").content.decode()
     assert "client-add" not in page and 'name="purpose_th"' not in page
-    refused = browser.post(f"/staff/partners/{partner.pk}/", {"name_th": "x"})
+    refused = browser.post(f"/staff/partners/{partner.public_id}/", {"name_th": "x"})
     assert refused.status_code == 403
 
 
@@ -242,3 +245,49 @@ def test_the_api_refuses_an_unknown_scope_and_a_district_officer(
     assert refused.json()["invalid_params"][0]["name"] == "scopes.0"
     officer = make_staff(Role.DISTRICT_ADMIN, "do-5001")
     assert client_for(officer).get("/api/v1/identity/partners").status_code == 403
+
+
+def test_a_partner_outside_hq_answers_404_on_its_page_and_in_the_api(
+    make_staff, client_for
+):
+    partner = make_partner()
+    district = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    assert district.get(f"/staff/partners/{partner.public_id}/").status_code == 404
+    answer = district.get(f"/api/v1/identity/partners/{partner.public_id}")
+    assert answer.status_code == 404
+    assert district.get(f"/staff/partners/{partner.pk}/").status_code == 404
+
+
+def test_hq_ends_every_token_of_a_partner_and_it_is_audited(hq, citizen):
+    partner = make_partner()
+    application, _secret = make_client(partner)
+    AccessToken.objects.create(
+        user=citizen,
+        application=application,
+        token="leaked",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="openid",
+    )
+    ended = services.partner_tokens_revoke_all(actor=hq, partner=partner)
+    assert ended == 1
+    assert not AccessToken.objects.filter(token="leaked").exists()
+    event = AuditEvent.objects.get(action="identity.partner.tokens_revoke")
+    assert event.after == {"tokens_revoked": 1}
+
+
+def test_an_auditor_cannot_end_a_partners_tokens(auditor, citizen):
+    partner = make_partner()
+    application, _secret = make_client(partner)
+    AccessToken.objects.create(
+        user=citizen,
+        application=application,
+        token="kept",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="openid",
+    )
+    with pytest.raises(PermissionDeniedError):
+        services.partner_tokens_revoke_all(actor=auditor, partner=partner)
+    assert AccessToken.objects.filter(token="kept").exists()
+    assert not AuditEvent.objects.filter(
+        action="identity.partner.tokens_revoke"
+    ).exists()

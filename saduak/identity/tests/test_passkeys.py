@@ -1,8 +1,10 @@
 import json
+import time
 
 import pytest
 
 from saduak.identity.models import Passkey
+from saduak.identity.step_up import PASSED_AT_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -13,13 +15,39 @@ def test_registration_options_name_this_site_and_exclude_existing_keys(
     Passkey.objects.create(
         user=citizen, credential_id="AAAA", public_key=b"k", name="old"
     )
-    options = (
-        client_for(citizen)
-        .post("/account/passkeys/options/", HTTP_HOST="localhost")
-        .json()
-    )
+    client = client_for(citizen)
+    session = client.session
+    session[PASSED_AT_KEY] = time.time()  # gave the second factor just now
+    session.save()
+    options = client.post("/account/passkeys/options/", HTTP_HOST="localhost").json()
     assert options["rp"] == {"name": "Saduak", "id": "localhost"}
     assert [c["id"] for c in options["excludeCredentials"]] == ["AAAA"]
+
+
+def test_adding_a_passkey_beside_another_asks_for_the_second_factor_again_when_old(
+    client_for, citizen
+):
+    Passkey.objects.create(
+        user=citizen, credential_id="AAAA", public_key=b"k", name="old"
+    )
+    client = client_for(citizen)
+    session = client.session
+    session[PASSED_AT_KEY] = time.time() - 16 * 60
+    session.save()
+    refused = client.post("/account/passkeys/options/", HTTP_HOST="localhost")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "second-factor-required"
+    assert refused.json()["step_up_url"] == (
+        "/accounts/step-up/?next=%2Faccount%2Fsecurity%2F"
+    )
+    added = client.post(
+        "/account/passkeys/",
+        json.dumps({"credential": {"id": "x"}}),
+        content_type="application/json",
+        HTTP_HOST="localhost",
+    )
+    assert added.status_code == 403
+    assert Passkey.objects.filter(user=citizen).count() == 1
 
 
 def test_an_answer_without_a_challenge_is_refused_and_nothing_is_kept(

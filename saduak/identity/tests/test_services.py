@@ -10,7 +10,7 @@ from saduak.accounts.choices import Role
 from saduak.accounts.models import User
 from saduak.areas.models import Office
 from saduak.audit.models import AuditEvent
-from saduak.core.errors import InvalidInput, PermissionDeniedError
+from saduak.core.errors import InvalidInput, NotFound, PermissionDeniedError
 from saduak.identity import services
 from saduak.identity.models import EnrolmentCode, SignInSession, TermsAcceptance
 from saduak.identity.services import EnrolmentCodeUnusable, RegistryMismatch
@@ -100,7 +100,8 @@ def test_only_officers_of_a_registry_office_enrol_there(make_staff, registry_off
     other_registry = make_staff(Role.COUNTER_OFFICER, "reg-5002")
     with pytest.raises(PermissionDeniedError):
         issue(district_office_officer, Office.objects.get(code="do-5001"))
-    with pytest.raises(PermissionDeniedError):
+    # Outside the officer's reach: not even found.
+    with pytest.raises(NotFound):
         issue(other_registry, registry_office)
 
 
@@ -165,3 +166,24 @@ def test_a_fresh_code_resets_a_forgotten_password_and_ends_every_session(
     assert user.check_password("another long phrase")
     assert SignInSession.objects.get(session_key="k1").ended_at is not None
     assert AuditEvent.objects.filter(action="identity.password_reset").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "office_code"),
+    [
+        (Role.FINANCE_OFFICER, "pao-50"),
+        (Role.PROVINCIAL_STAFF, "pao-50"),
+        (Role.HQ_ADMIN, "hq"),
+        (Role.AUDITOR, "hq"),
+    ],
+)
+def test_only_counter_staff_issue_enrolment_codes_so_a_finance_officer_cannot_take_over_an_account(
+    make_staff, registry_office, role, office_code
+):
+    actor = make_staff(role, office_code)
+    with pytest.raises(PermissionDeniedError):
+        issue(actor, registry_office)
+    assert not EnrolmentCode.objects.exists()
+    assert not AuditEvent.objects.filter(
+        action="identity.enrolment_code.issue"
+    ).exists()

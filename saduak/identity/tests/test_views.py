@@ -150,7 +150,7 @@ def test_signing_in_records_the_session_which_the_person_can_end(client, citizen
 
     page = client.get("/en/account/sessions/").content.decode()
     assert "old phone" in page and "this device" in page
-    client.post(f"/account/sessions/{other.pk}/end/")
+    client.post(f"/account/sessions/{other.public_id}/end/")
 
     other.refresh_from_db()
     assert other.ended_at is not None
@@ -161,7 +161,7 @@ def test_a_person_cannot_end_someone_elses_session(client_for, citizen, make_use
     stranger_session = SignInSession.objects.create(
         user=make_user(), session_key="theirs"
     )
-    client_for(citizen).post(f"/account/sessions/{stranger_session.pk}/end/")
+    client_for(citizen).post(f"/account/sessions/{stranger_session.public_id}/end/")
     stranger_session.refresh_from_db()
     assert stranger_session.ended_at is None
 
@@ -239,10 +239,35 @@ def test_sessions_are_listed_and_ended_through_the_api(client_for, citizen):
     assert [
         s["user_agent"] for s in client.get("/api/v1/identity/sessions").json()
     ] == ["tablet"]
-    assert client.delete(f"/api/v1/identity/sessions/{other.pk}").status_code == 204
+    assert (
+        client.delete(f"/api/v1/identity/sessions/{other.public_id}").status_code == 204
+    )
     assert client.get("/api/v1/identity/sessions").json() == []
 
 
 def test_the_json_copy_is_in_the_api(client_for, citizen):
     body = client_for(citizen).get("/api/v1/identity/my-data").json()
     assert body["account"]["first_name"] == citizen.first_name
+
+
+def test_sessions_are_ended_by_their_public_id_never_by_a_sequential_one(
+    client_for, citizen
+):
+    other = SignInSession.objects.create(user=citizen, session_key="k9")
+    client = client_for(citizen)
+    assert client.post(f"/account/sessions/{other.pk}/end/").status_code == 404
+    assert client.delete(f"/api/v1/identity/sessions/{other.pk}").status_code in (
+        400,
+        404,
+    )
+    other.refresh_from_db()
+    assert other.ended_at is None
+    assert client.post(f"/account/sessions/{other.public_id}/end/").status_code == 302
+    other.refresh_from_db()
+    assert other.ended_at is not None
+
+
+def test_the_api_lists_sessions_by_their_public_id(client_for, citizen):
+    other = SignInSession.objects.create(user=citizen, session_key="k8")
+    listed = client_for(citizen).get("/api/v1/identity/sessions").json()
+    assert [row["id"] for row in listed] == [str(other.public_id)]

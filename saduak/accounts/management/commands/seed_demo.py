@@ -136,6 +136,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
             self.stdout.write(f"  {personal_id}  {name:<24} {description}")
+        self._print_second_factors()
         self.stdout.write("")
         self.stdout.write("Offices taking bookings, with their kiosk and display:")
         for line in offices:
@@ -156,3 +157,30 @@ class Command(BaseCommand):
         for line in applications:
             self.stdout.write(line)
         self.stdout.write("")
+
+    def _print_second_factors(self) -> None:
+        """Staff sign in with a second factor (STAFF_SECOND_FACTOR_REQUIRED):
+        each demo staff account has an authenticator key and recovery codes."""
+        from saduak.identity.demo import demo_second_factor_seed
+
+        staff = [
+            User.objects.get(personal_id=with_check_digit(person[0]))
+            for person in DEMO_PEOPLE
+            if person[3] is not None
+        ]
+        with transaction.atomic():
+            factors = [demo_second_factor_seed(user) for user in staff]
+        self.stdout.write("")
+        required = "on" if settings.STAFF_SECOND_FACTOR_REQUIRED else "off"
+        self.stdout.write(
+            f"Staff second factor (STAFF_SECOND_FACTOR_REQUIRED is {required}): "
+            "after the password, type the code of an authenticator app set up "
+            "with the key below, or `.venv/bin/python manage.py demo_code "
+            "<personal ID>`, or one of the recovery codes (each works once)."
+        )
+        for factor in factors:
+            self.stdout.write(
+                f"  {factor.user.personal_id}  key {factor.key_base32}  "
+                f"recovery {' '.join(factor.recovery_codes)}"
+            )
+            self.stdout.write(f"      {factor.otpauth_uri}")
