@@ -93,9 +93,7 @@ def attachment_upload(
         }
     },
 )
-def attachment_download(
-    request: HttpRequest, public_id: UUID
-) -> StreamingHttpResponse:
+def attachment_download(request: HttpRequest, public_id: UUID) -> StreamingHttpResponse:
     """One document by its public id, for its applicant or an officer whose
     reach covers the application's office (each officer's download is an audit
     event); 404 for anyone else."""

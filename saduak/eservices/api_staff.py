@@ -396,7 +396,7 @@ def batch_create(request: HttpRequest, payload: BatchIn) -> Status:
                     for content_type in CONTENT_TYPES.values()
                 },
             }
-        }
+        },
     },
 )
 def batch_file(

@@ -102,7 +102,9 @@ def _refuse_upload(actor: User, application: Application) -> None:
         application.recorded_by_id is None
     ):
         raise PermissionDeniedError(
-            _("Only the applicant adds documents to an application they are filling in."),
+            _(
+                "Only the applicant adds documents to an application they are filling in."
+            ),
             code="not-yours",
         )
 

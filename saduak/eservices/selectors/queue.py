@@ -163,7 +163,9 @@ def ensure_reaches_office(user: User, office: Office) -> None:
     """NotFound for an office whose applications the user does not read: its
     queue, meetings and cases answer as if there were none."""
     if not read_reach(user).covers_office(office):
-        raise NotFound(_("There is no office with code %(code)s.") % {"code": office.code})
+        raise NotFound(
+            _("There is no office with code %(code)s.") % {"code": office.code}
+        )
 
 
 def open_applications(office: Office) -> QuerySet[Application]:

@@ -752,9 +752,7 @@ def fact_check_record(
     with transaction.atomic():
         application = _locked(application)
         if not application.is_open:
-            raise Conflict(
-                _("This application is closed."), code="application-closed"
-            )
+            raise Conflict(_("This application is closed."), code="application-closed")
         stage = workflow_of(application.version).stage(application.stage)
         if stage.kind != StageKind.FACT_CHECK:
             raise Conflict(

@@ -167,7 +167,9 @@ def applicant_for_recording(
     ID."""
     from saduak.identity.services import citizen_record_view
 
-    matrix.ensure_may(officer, matrix.Action.APPLICATION_RECORD_FOR_CITIZEN, office=office)
+    matrix.ensure_may(
+        officer, matrix.Action.APPLICATION_RECORD_FOR_CITIZEN, office=office
+    )
     try:
         cleaned = clean_personal_id(personal_id)
     except ValidationError as error:

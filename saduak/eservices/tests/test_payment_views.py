@@ -222,7 +222,9 @@ def test_a_payment_is_taken_out_of_an_open_batch(approve, finance, finance_offic
     approve()
     batch = payment_batch_create(actor=finance_officer, pay_on=today())
     payment = batch.payments.get(application=application)
-    response = finance.post(url("payment-remove", batch.reference, payment.pk))
+    by_id = f"/staff/eservices/payments/batches/{batch.reference}/payments/{payment.pk}/remove/"
+    assert finance.post(by_id).status_code == 404
+    response = finance.post(url("payment-remove", batch.reference, payment.public_id))
     assert response.status_code == 302
     assert not Payment.objects.filter(pk=payment.pk).exists()
     assert AuditEvent.objects.filter(

@@ -81,14 +81,17 @@ def test_the_queue_costs_the_same_queries_with_more_rows(
     assert len(more) == len(few)
 
 
-def test_an_officer_of_another_district_is_refused_the_queue(
+def test_an_officer_of_another_district_is_answered_not_found_for_the_queue_and_case(
     submitted, make_staff, client_for
 ):
-    outsider = make_staff(Role.COUNTER_OFFICER, "do-5002")
+    outsider = client_for(make_staff(Role.COUNTER_OFFICER, "do-5002"))
 
-    response = client_for(outsider).get(staff("queue", "do-5001"))
-
-    assert response.status_code == 403
+    assert outsider.get(staff("queue", "do-5001")).status_code == 404
+    assert outsider.get(staff("application", submitted.reference)).status_code == 404
+    claimed = outsider.post(staff("claim", submitted.reference))
+    assert claimed.status_code == 404
+    submitted.refresh_from_db()
+    assert submitted.claimed_by is None
 
 
 def test_opening_an_application_is_recorded_for_the_citizen(

@@ -18,16 +18,16 @@ from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas.models import Office
 from saduak.areas.selectors import office_get
 from saduak.audit.services import audit_record
-from saduak.core.errors import DomainError, NotFound
+from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
 from saduak.core.forms import add_domain_error
 from saduak.eservices.forms_staff import DecisionForm, MeetingForm
 from saduak.eservices.minutes import minutes_filename, minutes_pdf
 from saduak.eservices.models import Application, CommitteeMeeting
+from saduak.eservices.public_ids import posted_public_id
 from saduak.eservices.selectors.applications import application_for_staff
 from saduak.eservices.selectors.committee import meeting_for_staff
 from saduak.eservices.selectors.queue import ensure_reaches_office
 from saduak.eservices.services import committee as committee_services
-from saduak.eservices.public_ids import posted_public_id
 from saduak.eservices.services.committee import DecisionInput, committee_roles
 from saduak.eservices.views.staff import staff_url
 
@@ -119,7 +119,7 @@ def cases_add(request: HttpRequest, code: str) -> HttpResponse:
             actor=acting_user(request),
         )
     except DomainError as error:
-        if isinstance(error, NotFound):
+        if isinstance(error, NotFound | PermissionDeniedError):
             raise
         messages.error(request, str(error.message))
         return redirect(queue_url)
@@ -229,7 +229,7 @@ def meeting_decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
             meeting=meeting, actor=acting_user(request)
         )
     except DomainError as error:
-        if isinstance(error, NotFound):
+        if isinstance(error, NotFound | PermissionDeniedError):
             raise
         messages.error(request, str(error.message))
     else:
@@ -241,9 +241,7 @@ def meeting_decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @staff_required
 @require_POST
-def case_remove(
-    request: HttpRequest, public_id: UUID, reference: str
-) -> HttpResponse:
+def case_remove(request: HttpRequest, public_id: UUID, reference: str) -> HttpResponse:
     meeting = _meeting(request, public_id)
     application = application_for_staff(user=acting_user(request), reference=reference)
     try:
@@ -251,7 +249,7 @@ def case_remove(
             meeting=meeting, application=application, actor=acting_user(request)
         )
     except DomainError as error:
-        if isinstance(error, NotFound):
+        if isinstance(error, NotFound | PermissionDeniedError):
             raise
         messages.error(request, str(error.message))
     else:

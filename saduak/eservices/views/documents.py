@@ -37,9 +37,7 @@ def attachment_response(
 @login_required
 @never_cache
 @require_GET
-def attachment_download(
-    request: HttpRequest, public_id: UUID
-) -> StreamingHttpResponse:
+def attachment_download(request: HttpRequest, public_id: UUID) -> StreamingHttpResponse:
     # The services' NotFound and PermissionDeniedError become the 404 and 403
     # pages (core.middleware.DomainErrorMiddleware).
     attachment = attachment_get(public_id=public_id)

@@ -321,7 +321,7 @@ def application_release_view(request: HttpRequest, reference: str) -> HttpRespon
 
 def _refuse_person(error: DomainError) -> None:
     """A refusal of the person goes on to the 403/404 page."""
-    if isinstance(error, NotFound):
+    if isinstance(error, NotFound | PermissionDeniedError):
         raise error
 
 
@@ -338,8 +338,7 @@ def application_note_view(request: HttpRequest, reference: str) -> HttpResponse:
                 text=form.cleaned_data["text"],
             )
         except DomainError as error:
-            if isinstance(error, PermissionDeniedError | NotFound):
-                raise
+            _refuse_person(error)
             form.add_error("text", str(error.message))
         else:
             messages.success(request, _("The note is saved."))
@@ -371,8 +370,7 @@ def application_act_view(
                 amount=form.cleaned_data.get("amount"),
             )
         except DomainError as error:
-            if isinstance(error, NotFound):
-                raise
+            _refuse_person(error)
             field = error.field if error.field in form.fields else None
             form.add_error(field, str(error.message))
         else:
