@@ -65,10 +65,23 @@ def test_the_waiting_list_costs_the_same_queries_for_one_or_many(approve, financ
     assert len(three) == len(one)
 
 
-def test_staff_without_a_paying_role_are_refused(approve, client_for, make_staff):
+@pytest.mark.parametrize(
+    ("role", "seat"),
+    [
+        (Role.COUNTER_OFFICER, "do-5001"),
+        (Role.PROVINCIAL_STAFF, "pao-50"),
+        (Role.HQ_ADMIN, "hq"),
+        (Role.AUDITOR, "hq"),
+    ],
+)
+def test_staff_who_are_not_finance_officers_are_refused(
+    approve, client_for, make_staff, role, seat
+):
     approve()
-    counter = client_for(make_staff(Role.COUNTER_OFFICER, "do-5001"))
-    assert counter.get(url("home")).status_code == 403
+    other = client_for(make_staff(role, seat))
+    assert other.get(url("home")).status_code == 403
+    assert other.post(url("batch-create"), {"scope": "all"}).status_code == 403
+    assert not PaymentBatch.objects.exists()
 
 
 def test_a_batch_of_all_waiting_is_created_and_shown(approve, finance):

@@ -294,3 +294,38 @@ def test_the_queue_home_opens_the_picked_office(make_staff, client_for, small_ma
 
     assert response.status_code == 302
     assert response["Location"].endswith(f"/offices/{picked.code}/")
+
+
+def test_the_auditor_reads_the_case_without_a_control_to_act_or_note(
+    submitted, make_staff, client_for
+):
+    auditor = client_for(make_staff(Role.AUDITOR, "hq"))
+
+    page = auditor.get(staff("application", submitted.reference)).content.decode()
+    queue = auditor.get(staff("queue", "do-5001")).content.decode()
+    noted = auditor.post(staff("note", submitted.reference), {"text": "ตรวจแล้ว"})
+    claimed = auditor.post(staff("claim", submitted.reference))
+    record = auditor.get(staff("record"))
+
+    assert submitted.reference in page
+    assert staff("claim", submitted.reference) not in page
+    assert staff("note", submitted.reference) not in page
+    assert staff("record") not in queue
+    assert noted.status_code == claimed.status_code == record.status_code == 403
+    assert not submitted.events.filter(kind=EventKind.NOTE).exists()
+    submitted.refresh_from_db()
+    assert submitted.claimed_by is None
+
+
+def test_the_counter_officer_of_the_office_has_every_control_of_the_stage(
+    submitted, officer, client_for
+):
+    client = client_for(officer)
+
+    page = client.get(staff("application", submitted.reference)).content.decode()
+    queue = client.get(staff("queue", "do-5001")).content.decode()
+
+    assert staff("claim", submitted.reference) in page
+    assert staff("note", submitted.reference) in page
+    assert staff("act", submitted.reference, "forward") in page
+    assert staff("record") in queue
