@@ -436,10 +436,13 @@ def _check_actor(
             action,
             office=application.office,
             named=stage.roles,
-            refusal=_("Only %(roles)s of this office act at the stage “%(stage)s”.")
+            refusal=(
+                _("Only %(roles)s of this office act at the stage “%(stage)s”.")
+                if stage.roles
+                else _("Nobody acts at the stage “%(stage)s”.")
+            )
             % {
-                "roles": ", ".join(_role_label(role) for role in stage.roles)
-                or _("nobody"),
+                "roles": ", ".join(_role_label(role) for role in stage.roles),
                 "stage": stage.label,
             },
         )
