@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from saduak.accounts.matrix import Action as MatrixAction
 from saduak.accounts.permissions import acting_user
 from saduak.appointments.admission import admit
 from saduak.areas.selectors import office_get
@@ -107,7 +108,12 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     return {**_service_out(service, version), "form": version.form, "stages": stages}
 
 
-@router.post("/applications", response={201: ApplicationOut}, auth=STAFF_OR_MACHINE)
+@router.post(
+    "/applications",
+    response={201: ApplicationOut},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": "self"},
+)
 def application_start(request: HttpRequest, payload: ApplicationIn) -> Status:
     """Starts a draft for the signed-in citizen, prefilled from the digital ID."""
     admit(request)
@@ -137,14 +143,26 @@ def application_get(request: HttpRequest, reference: str) -> dict[str, Any]:
     return _application_out(application, for_applicant=True)
 
 
+# Filling in, submitting and answering a return: the applicant's own
+# application, or staff for one recorded on the citizen's behalf
+# (`application.record_for_citizen`, the action the schema names); anyone
+# else who may read it is 403, everyone else 404.
+FILLING = {"x-action": MatrixAction.APPLICATION_RECORD_FOR_CITIZEN}
+
+
 @router.patch(
-    "/applications/{reference}/answers", response=ApplicationOut, auth=STAFF_OR_MACHINE
+    "/applications/{reference}/answers",
+    response=ApplicationOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra=FILLING,
 )
 def answers_save(
     request: HttpRequest, reference: str, payload: AnswersIn
 ) -> dict[str, Any]:
-    """Saves some answers of a draft (or of a returned application). Values that
-    are not valid answer 400 with `errors` by field, saving none of them."""
+    """Saves some answers of a draft (or of a returned application): its
+    applicant, or staff who record applications for citizens at its office
+    when it was recorded on the citizen's behalf. Values that are not valid
+    answer 400 with `errors` by field, saving none of them."""
     user = acting_user(request)
     application = selectors.application_for_filling(user=user, reference=reference)
     form = definition_of(application.version)
@@ -175,7 +193,10 @@ def answers_save(
 
 
 @router.post(
-    "/applications/{reference}/submit", response=ApplicationOut, auth=STAFF_OR_MACHINE
+    "/applications/{reference}/submit",
+    response=ApplicationOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra=FILLING,
 )
 def application_submit(request: HttpRequest, reference: str) -> dict[str, Any]:
     """Submits a complete draft; incomplete answers answer 400
@@ -188,7 +209,10 @@ def application_submit(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 
 @router.post(
-    "/applications/{reference}/resubmit", response=ApplicationOut, auth=STAFF_OR_MACHINE
+    "/applications/{reference}/resubmit",
+    response=ApplicationOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra=FILLING,
 )
 def application_resubmit(
     request: HttpRequest, reference: str, payload: ResubmitIn
@@ -206,13 +230,15 @@ def application_resubmit(
     "/staff/applications/{reference}/actions",
     response=ApplicationOut,
     auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": MatrixAction.APPLICATION_ACT},
 )
 def application_act(
     request: HttpRequest, reference: str, payload: ActionIn
 ) -> dict[str, Any]:
     """An officer's workflow action. An action the workflow does not allow from
     the current stage answers 400 `transition-not-allowed` naming what is
-    possible; someone without a role of the stage, 403."""
+    possible; someone without a role of the stage, 403; an application outside
+    what the user reads, 404."""
     user = acting_user(request)
     application = selectors.application_for_staff(user=user, reference=reference)
     application = services.application_act(

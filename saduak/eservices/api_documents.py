@@ -2,11 +2,13 @@
 field, and download one. Mounted at /api/v1/eservices (config/api.py)."""
 
 from datetime import datetime
+from uuid import UUID
 
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
 from saduak.core.api_auth import STAFF_OR_MACHINE
 from saduak.eservices.documents.fields import document_field
@@ -21,7 +23,7 @@ documents_router = Router(tags=["e-service documents"])
 
 
 class AttachmentOut(Schema):
-    id: int
+    id: UUID = Field(description="The document's public id (for downloading it).")
     field_key: str
     name: str = Field(description="The file name as uploaded (extension fixed).")
     size: int = Field(description="Bytes.")
@@ -34,6 +36,7 @@ class AttachmentOut(Schema):
     "/applications/{reference}/attachments",
     response={201: AttachmentOut},
     auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.APPLICATION_RECORD_FOR_CITIZEN},
 )
 def attachment_upload(
     request: HttpRequest,
@@ -42,7 +45,9 @@ def attachment_upload(
     file: File[UploadedFile],
 ) -> Status:
     """Adds one document to a document field of an application: its applicant
-    while it is a draft or returned to them, or an officer in reach. The type
+    while it is a draft or returned to them, or staff who record applications
+    for citizens at its office while it is open (a draft only when recorded on
+    the citizen's behalf); others who may read it 403, anyone else 404. The type
     is read from the content (a renamed file is refused with 400 `file-type`);
     too large a file is 400 `file-too-large` with the limit; an infected one
     400 `file-infected`; an unreachable antivirus 503 with Retry-After."""
@@ -61,7 +66,7 @@ def attachment_upload(
     return Status(
         201,
         {
-            "id": attachment.pk,
+            "id": attachment.public_id,
             "field_key": attachment.field_key,
             "name": attachment.original_name,
             "size": attachment.size,
@@ -73,7 +78,7 @@ def attachment_upload(
 
 
 @documents_router.get(
-    "/attachments/{attachment_id}",
+    "/attachments/{public_id}",
     auth=STAFF_OR_MACHINE,
     openapi_extra={
         "responses": {
@@ -88,12 +93,11 @@ def attachment_upload(
         }
     },
 )
-def attachment_download(
-    request: HttpRequest, attachment_id: int
-) -> StreamingHttpResponse:
-    """One document, for its applicant or an officer whose reach covers the
-    application's office (each officer's download is an audit event)."""
-    attachment = attachment_get(pk=attachment_id)
+def attachment_download(request: HttpRequest, public_id: UUID) -> StreamingHttpResponse:
+    """One document by its public id, for its applicant or an officer whose
+    reach covers the application's office (each officer's download is an audit
+    event); 404 for anyone else."""
+    attachment = attachment_get(public_id=public_id)
     chunks = attachment_open(
         attachment=attachment, actor=acting_user(request), purpose="api"
     )

@@ -6,12 +6,14 @@ the payment batches. Mounted at /api/v1/eservices/staff (config/api.py)."""
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from saduak.accounts.matrix import Action
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user
 from saduak.appointments.references import normalise_reference
@@ -143,7 +145,7 @@ class DecisionOut(DecisionIn):
 
 
 class MeetingOut(MeetingIn):
-    id: int
+    id: UUID = Field(alias="public_id", description="The meeting's public id.")
     office: str = Field(alias="office.code")
     status: str
     decided_at: datetime | None
@@ -222,7 +224,10 @@ def _staff(request: HttpRequest, reference: str) -> tuple[User, Application]:
 
 
 @staff_router.post(
-    "/applications/{reference}/claim", response=StateOut, auth=STAFF_OR_MACHINE
+    "/applications/{reference}/claim",
+    response=StateOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.APPLICATION_CLAIM},
 )
 def application_claim(request: HttpRequest, reference: str) -> Application:
     """Takes the application to work on it; another officer's claim is 409
@@ -232,7 +237,10 @@ def application_claim(request: HttpRequest, reference: str) -> Application:
 
 
 @staff_router.post(
-    "/applications/{reference}/release", response=StateOut, auth=STAFF_OR_MACHINE
+    "/applications/{reference}/release",
+    response=StateOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.APPLICATION_CLAIM},
 )
 def application_release(request: HttpRequest, reference: str) -> Application:
     """Gives the application back to its stage's queue."""
@@ -241,7 +249,10 @@ def application_release(request: HttpRequest, reference: str) -> Application:
 
 
 @staff_router.post(
-    "/applications/{reference}/notes", response={201: NoteOut}, auth=STAFF_OR_MACHINE
+    "/applications/{reference}/notes",
+    response={201: NoteOut},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.APPLICATION_NOTE_ADD},
 )
 def application_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status:
     """An internal note, never shown to the applicant."""
@@ -256,6 +267,7 @@ def application_note(request: HttpRequest, reference: str, payload: NoteIn) -> S
     "/applications/{reference}/fact-check",
     response=FactCheckOut,
     auth=STAFF_OR_MACHINE,
+    openapi_extra={"x-action": Action.FACT_CHECK_RECORD},
 )
 def fact_check(request: HttpRequest, reference: str, payload: FactCheckIn) -> FactCheck:
     """Records (or corrects) the identity check and home visit at the fact-check
@@ -277,18 +289,24 @@ def application_get(request: HttpRequest, reference: str) -> Application:
     return application
 
 
-def _meeting(request: HttpRequest, pk: int) -> CommitteeMeeting:
-    return meeting_for_staff(user=acting_user(request), pk=pk)
+def _meeting(request: HttpRequest, public_id: UUID) -> CommitteeMeeting:
+    return meeting_for_staff(user=acting_user(request), public_id=public_id)
+
+
+COMMITTEE = {"x-action": Action.COMMITTEE_MANAGE}
+PAYMENTS = {"x-action": Action.PAYMENT_MANAGE}
 
 
 @staff_router.post(
-    "/offices/{code}/meetings", response={201: MeetingOut}, auth=STAFF_OR_MACHINE
+    "/offices/{code}/meetings",
+    response={201: MeetingOut},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra=COMMITTEE,
 )
 def meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> Status:
     """Opens a meeting of the office's committee (its secretary only)."""
     user = acting_user(request)
     office = queue_selectors.queue_office(code)
-    queue_selectors.ensure_reaches_office(user, office)
     meeting = committee_services.committee_meeting_create(
         office=office, actor=user, **payload.model_dump()
     )
@@ -296,10 +314,13 @@ def meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> Statu
 
 
 @staff_router.post(
-    "/meetings/{meeting_id}/cases", response=MeetingOut, auth=STAFF_OR_MACHINE
+    "/meetings/{meeting_id}/cases",
+    response=MeetingOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra=COMMITTEE,
 )
 def meeting_cases_add(
-    request: HttpRequest, meeting_id: int, payload: ReferencesIn
+    request: HttpRequest, meeting_id: UUID, payload: ReferencesIn
 ) -> CommitteeMeeting:
     """Puts cases at the committee stage on the agenda, all or none (400
     `cases-not-addable` naming each refusal)."""
@@ -316,9 +337,10 @@ def meeting_cases_add(
     "/meetings/{meeting_id}/decisions/{reference}",
     response=DecisionOut,
     auth=STAFF_OR_MACHINE,
+    openapi_extra=COMMITTEE,
 )
 def meeting_decision_set(
-    request: HttpRequest, meeting_id: int, reference: str, payload: DecisionIn
+    request: HttpRequest, meeting_id: UUID, reference: str, payload: DecisionIn
 ) -> CommitteeDecision:
     """The committee's decision for one case: approve needs `amount` when the
     service pays, reject a `reason` (400 `decision-invalid` naming the field)."""
@@ -330,9 +352,12 @@ def meeting_decision_set(
 
 
 @staff_router.post(
-    "/meetings/{meeting_id}/decide", response=MeetingOut, auth=STAFF_OR_MACHINE
+    "/meetings/{meeting_id}/decide",
+    response=MeetingOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra=COMMITTEE,
 )
-def meeting_decide(request: HttpRequest, meeting_id: int) -> CommitteeMeeting:
+def meeting_decide(request: HttpRequest, meeting_id: UUID) -> CommitteeMeeting:
     """Applies every decision through the workflow and closes the meeting, all
     or nothing; the applicants are told."""
     return committee_services.committee_meeting_decide(
@@ -340,7 +365,12 @@ def meeting_decide(request: HttpRequest, meeting_id: int) -> CommitteeMeeting:
     )
 
 
-@staff_router.post("/payment-batches", response={201: BatchOut}, auth=STAFF_OR_MACHINE)
+@staff_router.post(
+    "/payment-batches",
+    response={201: BatchOut},
+    auth=STAFF_OR_MACHINE,
+    openapi_extra=PAYMENTS,
+)
 def batch_create(request: HttpRequest, payload: BatchIn) -> Status:
     """A batch of the named applications, or of every one waiting in the
     finance officer's reach."""
@@ -355,6 +385,7 @@ def batch_create(request: HttpRequest, payload: BatchIn) -> Status:
     "/payment-batches/{reference}/file",
     auth=STAFF_OR_MACHINE,
     openapi_extra={
+        **PAYMENTS,
         "responses": {
             "200": {
                 "description": "The bank's file (TIS-620) or CSV; an audit event.",
@@ -365,7 +396,7 @@ def batch_create(request: HttpRequest, payload: BatchIn) -> Status:
                     for content_type in CONTENT_TYPES.values()
                 },
             }
-        }
+        },
     },
 )
 def batch_file(
@@ -386,7 +417,10 @@ def batch_file(
 
 
 @staff_router.post(
-    "/payment-batches/{reference}/results", response=ImportOut, auth=STAFF_OR_MACHINE
+    "/payment-batches/{reference}/results",
+    response=ImportOut,
+    auth=STAFF_OR_MACHINE,
+    openapi_extra=PAYMENTS,
 )
 def batch_results(
     request: HttpRequest, reference: str, file: File[UploadedFile]

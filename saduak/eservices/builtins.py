@@ -48,7 +48,8 @@ def five_steps() -> dict[str, Any]:
             "payment",
             StageKind.PAYMENT,
             text("จ่ายเงิน", "Payment"),
-            [Role.FINANCE_OFFICER, Role.PROVINCIAL_STAFF, Role.HQ_ADMIN],
+            # Finance staff handle payments (payment.manage in the matrix).
+            [Role.FINANCE_OFFICER],
             7,
         ),
         ("closed", StageKind.END, text("ปิดเรื่อง", "Closed"), [], 0),

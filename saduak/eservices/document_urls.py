@@ -9,7 +9,7 @@ app_name = "documents"
 
 urlpatterns = [
     path(
-        "attachments/<int:pk>/",
+        "attachments/<uuid:public_id>/",
         documents.attachment_download,
         name="attachment-download",
     ),

@@ -2,6 +2,8 @@
 citizen's manual), the applications made under a version with their timeline
 and documents, committee meetings, and payments to approved applicants."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -294,6 +296,9 @@ class Attachment(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments"
     )
+    # The key in addresses and the API: never the sequential id, which would
+    # tell how many there are and let one guess another's.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     field_key = models.CharField(_("form field"), max_length=60)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
@@ -354,6 +359,9 @@ class FactCheck(models.Model):
 class CommitteeMeeting(TimeStampedModel):
     """A meeting of the "One Home" committee that decides a batch of cases."""
 
+    # The key in addresses and the API: never the sequential id, which would
+    # tell how many there are and let one guess another's.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     office = models.ForeignKey(
         "areas.Office", on_delete=models.PROTECT, related_name="committee_meetings"
     )
@@ -423,6 +431,9 @@ class Payment(models.Model):
     application is pending or paid at any time (a database constraint), so
     nobody is paid twice; a failed one may be batched again."""
 
+    # The key in addresses and the API: never the sequential id, which would
+    # tell how many there are and let one guess another's.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     batch = models.ForeignKey(
         PaymentBatch, on_delete=models.PROTECT, related_name="payments"
     )

@@ -21,7 +21,7 @@ urlpatterns = [
         name="batch-results",
     ),
     path(
-        "batches/<str:reference>/payments/<int:pk>/remove/",
+        "batches/<str:reference>/payments/<uuid:public_id>/remove/",
         payments.payment_remove,
         name="payment-remove",
     ),

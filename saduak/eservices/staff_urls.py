@@ -31,14 +31,14 @@ urlpatterns = [
     ),
     path("offices/<slug:code>/committee/", committee.meetings, name="meetings"),
     path("offices/<slug:code>/committee/add/", committee.cases_add, name="cases-add"),
-    path("committee/<int:pk>/", committee.meeting_detail, name="meeting"),
-    path("committee/<int:pk>/decide/", committee.meeting_decide, name="decide"),
+    path("committee/<uuid:public_id>/", committee.meeting_detail, name="meeting"),
+    path("committee/<uuid:public_id>/decide/", committee.meeting_decide, name="decide"),
     path(
-        "committee/<int:pk>/remove/<str:reference>/",
+        "committee/<uuid:public_id>/remove/<str:reference>/",
         committee.case_remove,
         name="case-remove",
     ),
-    path("committee/<int:pk>/minutes.pdf", committee.minutes, name="minutes"),
+    path("committee/<uuid:public_id>/minutes.pdf", committee.minutes, name="minutes"),
     path("overview/", overview.overview_page, name="overview"),
     re_path(
         r"^overview\.(?P<file_format>csv|xlsx)$",

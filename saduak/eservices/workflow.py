@@ -11,22 +11,16 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from saduak.accounts.choices import Role
+from saduak.accounts.matrix import Action as MatrixAction
+from saduak.accounts.matrix import allowed_roles
 from saduak.core.errors import InvalidInput
 from saduak.eservices.bilingual import clean_text, in_language
 from saduak.eservices.choices import Action, StageKind
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-# Roles that may act in a stage: the office roles, never the builder's.
-STAGE_ROLES = frozenset(
-    {
-        Role.COUNTER_OFFICER,
-        Role.DISTRICT_ADMIN,
-        Role.PROVINCIAL_STAFF,
-        Role.HQ_ADMIN,
-        Role.FINANCE_OFFICER,
-    }
-)
+# Roles a stage may name: the matrix's ceiling for the actions a workflow
+# names (never the builder, never the auditor).
+STAGE_ROLES = allowed_roles(MatrixAction.APPLICATION_ACT)
 # What each kind of stage may do besides forward/return/reject.
 KIND_ACTIONS: dict[str, frozenset[str]] = {
     StageKind.INTAKE: frozenset({Action.FORWARD, Action.RETURN, Action.REJECT}),
@@ -56,10 +50,6 @@ class Stage:
     @property
     def is_end(self) -> bool:
         return self.kind == StageKind.END
-
-    @property
-    def office_roles(self) -> list[Role]:
-        return [Role(role) for role in self.roles]
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 to open or add a document is the services' check; these only keep people from
 learning that someone else's application exists."""
 
+from uuid import UUID
+
 from django.db.models import Q
 
 from saduak.accounts.models import User
@@ -10,11 +12,12 @@ from saduak.core.errors import NotFound
 from saduak.eservices.models import Application, Attachment
 
 
-def attachment_get(*, pk: int) -> Attachment:
-    """A document that has not been removed, with its application and office."""
+def attachment_get(*, public_id: UUID) -> Attachment:
+    """A document that has not been removed, by its public id, with its
+    application and office (who may open it is the service's check)."""
     found = (
         Attachment.objects.select_related("application__office")
-        .filter(pk=pk, removed_at__isnull=True)
+        .filter(public_id=public_id, removed_at__isnull=True)
         .first()
     )
     if found is None:

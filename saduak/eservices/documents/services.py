@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.accounts.scoping import ACTING_ROLES, reach_of, read_reach
 from saduak.audit.services import audit_record
 from saduak.core.errors import (
     Conflict,
@@ -33,7 +33,7 @@ from saduak.eservices.documents import crypto
 from saduak.eservices.documents.antivirus import upload_scan
 from saduak.eservices.documents.sniffing import kind_of_upload, name_for_kind
 from saduak.eservices.models import Application, ApplicationEvent, Attachment
-from saduak.eservices.permissions import can_fill
+from saduak.eservices.permissions import ensure_sees_as_staff, may_fill
 
 logger = logging.getLogger(__name__)
 
@@ -71,24 +71,42 @@ def _limit_mb(max_bytes: int) -> str:
     return f"{megabytes:.0f}" if megabytes == int(megabytes) else f"{megabytes:.1f}"
 
 
-def _may_upload(actor: User, application: Application) -> bool:
-    if application.status == ApplicationStatus.CLOSED:
-        return False
-    if actor.pk == application.applicant_id:
-        return application.status in APPLICANT_EDITABLE
-    return reach_of(actor, ACTING_ROLES).covers_office(application.office)
-
-
 def _refuse_upload(actor: User, application: Application) -> None:
-    if not _may_upload(actor, application):
-        if application.status == ApplicationStatus.CLOSED or (
-            actor.pk == application.applicant_id
-        ):
+    """The applicant adds documents while the application is a draft or
+    returned to them. Staff add them only with `application.record_for_citizen`
+    over its office (the officers who record applications and check them at
+    the counter), while it is not closed, and to a draft only when it is
+    recorded on the citizen's behalf: a citizen's own draft is theirs alone."""
+    if actor.pk == application.applicant_id:
+        if application.status not in APPLICANT_EDITABLE:
             raise Conflict(
                 _("Documents cannot be added to this application any more."),
                 code="not-editable",
             )
-        raise PermissionDeniedError()
+        return
+    matrix.ensure_may(
+        actor,
+        matrix.Action.APPLICATION_RECORD_FOR_CITIZEN,
+        office=application.office,
+        refusal=_(
+            "Only the applicant and the officers who record applications at this "
+            "office add documents."
+        ),
+    )
+    if application.status == ApplicationStatus.CLOSED:
+        raise Conflict(
+            _("Documents cannot be added to this application any more."),
+            code="not-editable",
+        )
+    if application.status == ApplicationStatus.DRAFT and (
+        application.recorded_by_id is None
+    ):
+        raise PermissionDeniedError(
+            _(
+                "Only the applicant adds documents to an application they are filling in."
+            ),
+            code="not-yours",
+        )
 
 
 def attachment_store(
@@ -108,8 +126,10 @@ def attachment_store(
     none of `allowed_types` ("file-type"), an infected file ("file-infected"),
     a field already holding `max_files` ("too-many-files"); a configured
     antivirus that does not answer refuses with ScannerUnavailable (503).
-    Permission: the applicant while the application is a draft or returned to
-    them, or staff whose acting reach covers its office while it is not closed.
+    Permission (`_refuse_upload`): the applicant while the application is a
+    draft or returned to them; staff with `application.record_for_citizen`
+    over its office while it is not closed (a draft only when recorded on the
+    citizen's behalf).
 
     The file is streamed through the type check, the scan and the encryption to
     the private storage, then the row, the timeline event and the audit event
@@ -221,7 +241,7 @@ def _attachment_insert(
         actor=actor,
         message=attachment.original_name,
         for_applicant=True,
-        data={"attachment_id": attachment.pk, "field_key": field_key},
+        data={"attachment": str(attachment.public_id), "field_key": field_key},
     )
     audit_record(
         actor=actor,
@@ -257,7 +277,7 @@ def attachment_open(
     """The plaintext of a document, as chunks to stream to the reader.
 
     Permission: the applicant, or staff whose reach covers the application's
-    office (PermissionDeniedError otherwise); a removed document is NotFound.
+    office (NotFound otherwise, as for a removed document).
     A staff read is the audit event `eservices.attachment.download` (with
     `purpose`), which the citizen's access log shows, written once the file
     has been found to open. The key is unwrapped and the header and first
@@ -269,10 +289,8 @@ def attachment_open(
         raise NotFound()
     application = attachment.application
     is_applicant = actor.pk == application.applicant_id
-    if not is_applicant and not read_reach(actor).covers_office(application.office):
-        raise PermissionDeniedError(
-            _("Only the applicant and the officers in charge may open this.")
-        )
+    if not is_applicant:
+        ensure_sees_as_staff(actor, application)
     keys = crypto.master_keys()
     data_key = crypto.unwrap_key(
         attachment.wrapped_key, keys.key(attachment.master_key_id)
@@ -324,10 +342,12 @@ def _returned_at(application: Application) -> Any:
 
 
 def attachment_remove(*, attachment: Attachment, actor: User) -> Attachment:
-    """Takes a document off an application: whoever uploaded it (the
-    applicant, or the officer recording the application for them), while the
-    application is a draft, or returned and the file came after the return
-    (what the officers already had stays).
+    """Takes a document off an application: whoever uploaded it, when they
+    may fill the application in (the applicant, or staff with
+    `application.record_for_citizen` over its office for an application
+    recorded on the citizen's behalf: `permissions.may_fill`), while it is a
+    draft, or returned and the file came after the return (what the officers
+    already had stays).
 
     Locks the application row. Sets `removed_at`, writes the audit event
     `eservices.attachment.remove`, and deletes the stored object after commit
@@ -341,6 +361,8 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> Attachment:
         locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
         if locked.removed_at is not None:
             raise NotFound()
+        if actor.pk != application.applicant_id:
+            ensure_sees_as_staff(actor, application)
         if application.status not in APPLICANT_EDITABLE:
             raise Conflict(
                 _(
@@ -351,7 +373,7 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> Attachment:
             )
         # The applicant, or the officer recording the application for them:
         # each removes only what they uploaded themselves.
-        if locked.uploaded_by_id != actor.pk or not can_fill(actor, application):
+        if locked.uploaded_by_id != actor.pk or not may_fill(actor, application):
             raise PermissionDeniedError(
                 _("Only the applicant who uploaded a document may remove it.")
             )

@@ -88,9 +88,10 @@ def _date_placeholder() -> str:
 
 @dataclass
 class Attached:
-    """An uploaded document as a field shows it."""
+    """An uploaded document as a field shows it; `id` is its public id (the
+    "remove" button's value), never the sequential one."""
 
-    id: int
+    id: str
     name: str
     size: int
 
@@ -321,7 +322,9 @@ def attached_by_field(attachments: Iterable[Any]) -> dict[str, list[Attached]]:
         if getattr(attachment, "removed_at", None) is not None:
             continue
         found.setdefault(attachment.field_key, []).append(
-            Attached(attachment.pk, attachment.original_name, attachment.size)
+            Attached(
+                str(attachment.public_id), attachment.original_name, attachment.size
+            )
         )
     return found
 

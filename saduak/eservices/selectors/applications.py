@@ -15,7 +15,11 @@ from saduak.eservices.models import (
     Service,
     ServiceVersion,
 )
-from saduak.eservices.permissions import can_fill, can_see_as_staff
+from saduak.eservices.permissions import (
+    FILLABLE,
+    ensure_may_fill,
+    ensure_sees_as_staff,
+)
 
 APPLICATION_RELATED = ("service", "version", "office", "applicant")
 
@@ -78,10 +82,14 @@ def application_for_applicant(*, user: User, reference: str) -> Application:
 
 
 def application_for_filling(*, user: User, reference: str) -> Application:
+    """The application `user` may fill in now (`permissions.may_fill`):
+    NotFound when they may not even read it, PermissionDeniedError when they
+    may read but not fill it ("not-fillable" once it is with the officers)."""
     application = _by_reference(reference)
-    if application.applicant_id != user.pk and not can_see_as_staff(user, application):
-        raise NotFound(_("There is no application with this reference."))
-    if not can_fill(user, application):
+    if application.applicant_id != user.pk:
+        ensure_sees_as_staff(user, application)
+    ensure_may_fill(user, application)
+    if application.status not in FILLABLE:
         raise PermissionDeniedError(
             _("This application cannot be changed now: it is with the officers."),
             code="not-fillable",
@@ -90,11 +98,10 @@ def application_for_filling(*, user: User, reference: str) -> Application:
 
 
 def application_for_staff(*, user: User, reference: str) -> Application:
+    """An application of an office the user reads; NotFound otherwise, as if
+    it did not exist."""
     application = _by_reference(reference)
-    if not can_see_as_staff(user, application):
-        raise PermissionDeniedError(
-            _("This application belongs to an office outside your area.")
-        )
+    ensure_sees_as_staff(user, application)
     return application
 
 

@@ -1,6 +1,6 @@
 """Reading payments: the approved applications waiting to be paid, the payment
-batches, and the bank account an application is paid into — all scoped to the
-reach of the user's paying roles."""
+batches, and the bank account an application is paid into — all scoped to
+where the user may handle payments (`payment.manage`: finance officers)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,10 +8,10 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from saduak.accounts.choices import Role
+from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.accounts.scoping import Reach, reach_of
-from saduak.core.errors import NotFound, PermissionDeniedError
+from saduak.accounts.scoping import Reach
+from saduak.core.errors import NotFound
 from saduak.eservices.choices import (
     ApplicationStatus,
     Outcome,
@@ -23,9 +23,6 @@ from saduak.eservices.forms_engine.definition import definition_of
 from saduak.eservices.models import Application, Payment, PaymentBatch, ServiceVersion
 from saduak.eservices.versions import workflow_of
 
-# Who prepares and reconciles payments: a finance officer reaches its province
-# (at headquarters: everything), provincial staff their province.
-PAYMENT_ROLES = (Role.FINANCE_OFFICER, Role.PROVINCIAL_STAFF, Role.HQ_ADMIN)
 LIVE_STATUSES = (PaymentStatus.PENDING, PaymentStatus.PAID)
 APPLICATION_AREA = {
     "office": "office_id",
@@ -36,17 +33,16 @@ PAYMENT_AREA = {key: f"application__{value}" for key, value in APPLICATION_AREA.
 
 
 def payment_reach(user: User) -> Reach:
-    return reach_of(user, PAYMENT_ROLES)
+    """Where the user handles payments: a finance officer's province, or
+    everything for one at headquarters."""
+    return matrix.action_reach(user, matrix.Action.PAYMENT_MANAGE)
 
 
 def ensure_pays(user: User) -> Reach:
-    """The user's paying reach; PermissionDeniedError when they have none."""
-    reach = payment_reach(user)
-    if reach.is_empty:
-        raise PermissionDeniedError(
-            _("Only finance officers and provincial staff prepare payments.")
-        )
-    return reach
+    """The user's paying reach; PermissionDeniedError (the matrix's refusal)
+    when they may handle payments nowhere."""
+    matrix.ensure_may(user, matrix.Action.PAYMENT_MANAGE)
+    return payment_reach(user)
 
 
 def payment_stages_q() -> Q:

@@ -15,12 +15,12 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saduak.accounts.choices import Role
+from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.accounts.scoping import reach_of, read_reach
+from saduak.accounts.scoping import read_reach
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office
-from saduak.core.errors import NotFound, PermissionDeniedError
+from saduak.core.errors import NotFound
 from saduak.core.models import in_current_language
 from saduak.eservices.choices import ApplicationStatus, StageKind, VersionStatus
 from saduak.eservices.models import Application, Service, ServiceVersion
@@ -160,8 +160,12 @@ def queue_office(code: str) -> Office:
 
 
 def ensure_reaches_office(user: User, office: Office) -> None:
+    """NotFound for an office whose applications the user does not read: its
+    queue, meetings and cases answer as if there were none."""
     if not read_reach(user).covers_office(office):
-        raise PermissionDeniedError(_("This office's applications are not yours."))
+        raise NotFound(
+            _("There is no office with code %(code)s.") % {"code": office.code}
+        )
 
 
 def open_applications(office: Office) -> QuerySet[Application]:
@@ -180,8 +184,8 @@ def office_queue(
     limit: int = PAGE_SIZE,
 ) -> QueuePage:
     """One page of `office`'s open applications at `stage` (any stage when
-    None), earliest due first. PermissionDeniedError when the office is out of
-    the user's reach. One query."""
+    None), earliest due first. NotFound when the office is out of the user's
+    reach. One query."""
     ensure_reaches_office(user, office)
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     today = timezone.localdate()
@@ -247,9 +251,12 @@ def queue_stages(*, user: User, office: Office) -> list[QueueStage]:
                 continue
             can_act = acts.get(stage.roles)
             if can_act is None:
-                can_act = reach_of(
-                    user, [Role(role) for role in stage.roles]
-                ).covers_office(office)
+                can_act = matrix.may(
+                    user,
+                    matrix.Action.APPLICATION_ACT,
+                    office=office,
+                    named=stage.roles,
+                )
                 acts[stage.roles] = can_act
             known = stages.get(stage.code)
             if known is None:
@@ -278,6 +285,13 @@ def queue_offices(user: User) -> QuerySet[Office]:
         .filter(Q(kind=OfficeKind.DISTRICT_OFFICE) | Q(pk__in=named))
         .order_by("province_id", "district_id", "code")
     )
+
+
+def record_offices(user: User) -> QuerySet[Office]:
+    """The offices where the user may record an application for a citizen
+    (`application.record_for_citizen`), among those that take applications."""
+    reach = matrix.action_reach(user, matrix.Action.APPLICATION_RECORD_FOR_CITIZEN)
+    return queue_offices(user).filter(reach.offices_q())
 
 
 def queue_office_choices(user: User, limit: int = 1000) -> list[tuple[str, str]]:

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.accounts.scoping import ACTING_ROLES, reach_of
 from saduak.appointments.references import new_reference
 from saduak.areas.models import Office
 from saduak.areas.working_days import add_working_days, working_days_between
@@ -44,7 +44,7 @@ from saduak.eservices.models import (
     StageVisit,
 )
 from saduak.eservices.notices import APPLICATION_SUBMITTED, APPLICATION_UPDATED
-from saduak.eservices.permissions import FILLABLE, can_fill, can_see_as_staff
+from saduak.eservices.permissions import FILLABLE, ensure_may_fill
 from saduak.eservices.selectors.applications import (
     offices_for_service,
     published_version,
@@ -137,11 +137,16 @@ def application_start(
     """Starts a draft under the service's published version, prefilled with what
     the digital ID knows (Zero Copy).
 
-    A citizen starts their own (channel online); an officer whose reach covers
-    the office starts one on a citizen's behalf (counter, referral or field).
-    The office must take this service's applications. Audited as
-    `eservices.application.start`.
+    A citizen starts their own (channel online); staff with
+    `application.record_for_citizen` over the office start one on a citizen's
+    behalf (counter, referral or field). The office must take this service's
+    applications. Audited as `eservices.application.start`.
     """
+    on_behalf = actor.pk != applicant.pk
+    if on_behalf:
+        matrix.ensure_may(
+            actor, matrix.Action.APPLICATION_RECORD_FOR_CITIZEN, office=office
+        )
     version = published_version(service)
     if not offices_for_service(service).filter(pk=office.pk).exists():
         raise InvalidInput(
@@ -149,16 +154,11 @@ def application_start(
             code="office-not-serving",
             field="office",
         )
-    on_behalf = actor.pk != applicant.pk
     if on_behalf:
         if channel not in OFFICER_CHANNELS:
             raise InvalidInput(
                 _("Say how the application came in: counter, referral or field visit."),
                 field="channel",
-            )
-        if not reach_of(actor, ACTING_ROLES).covers_office(office):
-            raise PermissionDeniedError(
-                _("You can record applications only for offices in your area.")
             )
         if channel == Channel.REFERRAL and not referral_agency.strip():
             raise InvalidInput(
@@ -204,13 +204,14 @@ def application_start(
 
 
 def _check_fillable(application: Application, actor: User) -> None:
+    """Who may change it first (a refusal reveals nothing of its state), then
+    whether it may change now."""
+    ensure_may_fill(actor, application)
     if application.status not in FILLABLE:
         raise Conflict(
             _("This application is with the officers and cannot be changed now."),
             code="not-fillable",
         )
-    if not can_fill(actor, application):
-        raise PermissionDeniedError(_("You cannot change this application."))
 
 
 def application_save(
@@ -219,9 +220,11 @@ def application_save(
     """Merges cleaned answers into a draft or returned application.
 
     `values` come from the form engine's `answers_clean`; answers the form's
-    conditions hide afterwards are dropped. Only the applicant, or
-    the officer who recorded it, may save. Officers' saves are audited as
-    `eservices.application.save`; a citizen's own typing is not.
+    conditions hide afterwards are dropped. Only the applicant may save, or,
+    for an application recorded on the citizen's behalf, staff with
+    `application.record_for_citizen` over its office (`permissions.may_fill`).
+    Staff saves are audited as `eservices.application.save`; a citizen's own
+    typing is not.
     """
     with transaction.atomic():
         application = _locked(application)
@@ -330,17 +333,18 @@ def application_submit(*, application: Application, actor: User) -> Application:
     """Submits a complete draft: it enters the workflow's first stage.
 
     Refuses incomplete answers (InvalidInput "answers-incomplete" with
-    `extra["errors"]` per field) and anything but a draft. Audited as
+    `extra["errors"]` per field) and anything but a draft. The applicant
+    submits, or staff who may fill it in (`permissions.may_fill`). Audited as
     `eservices.application.submit`; the applicant is told on every channel.
     """
     with transaction.atomic():
         application = _locked(application)
+        ensure_may_fill(actor, application)
         if application.status != ApplicationStatus.DRAFT:
             raise Conflict(
                 _("This application has already been submitted."),
                 code="already-submitted",
             )
-        _check_fillable(application, actor)
         _check_complete(application)
         now = timezone.now()
         workflow = workflow_of(application.version)
@@ -371,16 +375,17 @@ def application_resubmit(
 ) -> Application:
     """The applicant's answer to a return for more information: the application
     goes back to the officers, in the stage that returned it, with a new due
-    date. Answers must still be complete. Audited as
+    date. Answers must still be complete. The applicant, or staff who may fill
+    it in (`permissions.may_fill`). Audited as
     `eservices.application.resubmit`."""
     with transaction.atomic():
         application = _locked(application)
+        ensure_may_fill(actor, application)
         if application.status != ApplicationStatus.RETURNED:
             raise Conflict(
                 _("Nothing has been asked of you for this application."),
                 code="not-returned",
             )
-        _check_fillable(application, actor)
         _check_complete(application)
         now = timezone.now()
         stage = workflow_of(application.version).stage(application.stage)
@@ -417,16 +422,33 @@ class ActionInput:
     amount: Decimal | None = None
 
 
-def _check_actor(application: Application, stage: Stage, actor: User) -> None:
-    if not reach_of(actor, stage.office_roles).covers_office(application.office):
-        raise PermissionDeniedError(
-            _("Only %(roles)s of this office act at the stage “%(stage)s”.")
+def _check_actor(
+    application: Application,
+    stage: Stage,
+    actor: User,
+    action: matrix.Action = matrix.Action.APPLICATION_ACT,
+) -> None:
+    """The matrix's `action` with the roles the stage names, over the
+    application's office (NotFound outside what the actor reads)."""
+    try:
+        matrix.ensure_may(
+            actor,
+            action,
+            office=application.office,
+            named=stage.roles,
+            refusal=(
+                _("Only %(roles)s of this office act at the stage “%(stage)s”.")
+                if stage.roles
+                else _("Nobody acts at the stage “%(stage)s”.")
+            )
             % {
                 "roles": ", ".join(_role_label(role) for role in stage.roles),
                 "stage": stage.label,
             },
-            code="not-your-stage",
         )
+    except PermissionDeniedError as refused:
+        refused.code = "not-your-stage"
+        raise
 
 
 def _role_label(role: str) -> str:
@@ -608,16 +630,22 @@ def application_mark_paid(*, application: Application, actor: User) -> Applicati
 
 
 def _check_worker(application: Application, actor: User) -> Stage:
-    if not application.is_open:
+    """Claiming and releasing: `application.claim` with the current stage's
+    roles, over the office, while the application is open."""
+    stage = workflow_of(application.version).by_code.get(application.stage)
+    if stage is None or not application.is_open:
+        matrix.ensure_may(
+            actor, matrix.Action.APPLICATION_CLAIM, office=application.office
+        )
         raise Conflict(_("This application is closed."), code="application-closed")
-    stage = workflow_of(application.version).stage(application.stage)
-    _check_actor(application, stage, actor)
+    _check_actor(application, stage, actor, matrix.Action.APPLICATION_CLAIM)
     return stage
 
 
 def application_claim(*, application: Application, actor: User) -> Application:
     """The officer takes the application to work on it; one officer at a time
-    (another's claim is refused, naming them). Audited as
+    (another's claim is refused, naming them). Needs `application.claim` with
+    a role the current stage names, over the office. Audited as
     `eservices.application.claim`."""
     with transaction.atomic():
         application = _locked(application)
@@ -642,8 +670,8 @@ def application_claim(*, application: Application, actor: User) -> Application:
 
 
 def application_release(*, application: Application, actor: User) -> Application:
-    """Gives the application back to the stage's queue. Audited as
-    `eservices.application.release`."""
+    """Gives the application back to the stage's queue (the same permission
+    as claiming). Audited as `eservices.application.release`."""
     with transaction.atomic():
         application = _locked(application)
         _check_worker(application, actor)
@@ -664,8 +692,12 @@ def application_release(*, application: Application, actor: User) -> Application
 def application_note_add(
     *, application: Application, actor: User, text: str
 ) -> ApplicationEvent:
-    """An internal note, never shown to the applicant; any staff member who can
-    see the application may write one. Audited as `eservices.application.note`."""
+    """An internal note, never shown to the applicant. Needs
+    `application.note_add` over the application's office (never the auditor,
+    who reads only). Audited as `eservices.application.note`."""
+    matrix.ensure_may(
+        actor, matrix.Action.APPLICATION_NOTE_ADD, office=application.office
+    )
     text = text.strip()
     if not text:
         raise InvalidInput(_("Write the note first."), field="text")
@@ -673,10 +705,6 @@ def application_note_add(
         raise InvalidInput(_("A note can be at most 3,000 characters."), field="text")
     with transaction.atomic():
         application = _locked(application)
-        if not can_see_as_staff(actor, application):
-            raise PermissionDeniedError(
-                _("This application belongs to an office outside your area.")
-            )
         event = _event(
             application, EventKind.NOTE, actor, for_applicant=False, message=text
         )
@@ -701,11 +729,13 @@ def fact_check_record(
     findings: str,
     recommendation: str = "",
 ) -> FactCheck:
-    """Records (or corrects) the fact check of an application at a fact-check
-    stage: how the identity was checked and what the home visit found. Audited
+    """Records (or corrects) the fact check of an open application at a
+    fact-check stage: how the identity was checked and what the home visit
+    found. Needs `fact_check.record` over the application's office. Audited
     as `eservices.fact_check.record`."""
     from saduak.eservices.choices import IdentityCheckMethod
 
+    matrix.ensure_may(actor, matrix.Action.FACT_CHECK_RECORD, office=application.office)
     if identity_method not in IdentityCheckMethod.values:
         raise InvalidInput(
             _("Choose how the identity was checked."), field="identity_method"
@@ -724,7 +754,9 @@ def fact_check_record(
         raise InvalidInput(_("The income cannot be negative."), field="monthly_income")
     with transaction.atomic():
         application = _locked(application)
-        stage = _check_worker(application, actor)
+        if not application.is_open:
+            raise Conflict(_("This application is closed."), code="application-closed")
+        stage = workflow_of(application.version).stage(application.stage)
         if stage.kind != StageKind.FACT_CHECK:
             raise Conflict(
                 _("The fact check is recorded at the fact-check stage."),

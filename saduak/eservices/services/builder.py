@@ -25,12 +25,12 @@ from saduak.eservices.choices import VersionStatus
 from saduak.eservices.manual import manual_clean
 from saduak.eservices.models import Service, ServiceVersion
 from saduak.eservices.services.builder_common import (
-    BUILDER_ROLES,
     DOWN,
     UP,
     can_build,
     copy_pieces,
     ensure_can_build,
+    ensure_can_publish,
     locked_draft,
 )
 from saduak.eservices.services.builder_form import (
@@ -303,9 +303,10 @@ def version_problems(version: ServiceVersion) -> list[str]:
 def version_publish(*, version: ServiceVersion, actor: Any) -> ServiceVersion:
     """Publishes a draft after the full check (the manual names what the law
     asks for; the form parses, has a field and a declaration; the workflow
-    parses). Locks the service row; retires the version published before, whose
-    applications keep it. Audited as `eservices.version.publish`."""
-    ensure_can_build(actor)
+    parses). Needs `eservice.publish`. Locks the service row; retires the
+    version published before, whose applications keep it. Audited as
+    `eservices.version.publish`."""
+    ensure_can_publish(actor)
     with transaction.atomic():
         Service.objects.select_for_update().filter(pk=version.service_id).first()
         locked = locked_draft(version)
@@ -359,7 +360,6 @@ def version_title(version: ServiceVersion) -> str:
 
 
 __all__ = [
-    "BUILDER_ROLES",
     "DOWN",
     "UP",
     "can_build",

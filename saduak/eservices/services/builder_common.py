@@ -1,32 +1,36 @@
-"""What the builder's services share: who may build, and the draft a change
-is made to."""
+"""What the builder's services share: who may build (the matrix's
+`eservice.build` and `eservice.publish`), and the draft a change is made to."""
 
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from saduak.accounts.choices import Role
+from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.accounts.scoping import has_role
-from saduak.core.errors import Conflict, PermissionDeniedError
+from saduak.core.errors import Conflict
 from saduak.eservices.choices import VersionStatus
 from saduak.eservices.models import ServiceVersion
 
-BUILDER_ROLES = frozenset({Role.ESERVICE_ADMIN, Role.HQ_ADMIN})
 UP, DOWN = "up", "down"
+BUILD_REFUSAL = gettext_lazy(
+    "Only e-service administrators and HQ administrators build services."
+)
 
 
 def can_build(user: Any) -> bool:
-    """Whether `user` may define services: an e-service administrator or an HQ
-    administrator."""
-    return isinstance(user, User) and has_role(user, BUILDER_ROLES)
+    """Whether `user` may define services (`eservice.build`)."""
+    return isinstance(user, User) and matrix.may(user, matrix.Action.ESERVICE_BUILD)
 
 
 def ensure_can_build(actor: Any) -> None:
-    if not can_build(actor):
-        raise PermissionDeniedError(
-            _("Only e-service administrators and HQ administrators build services.")
-        )
+    """Every builder edit: `eservice.build`, wherever the actor sits (a service
+    belongs to no office)."""
+    matrix.ensure_may(actor, matrix.Action.ESERVICE_BUILD, refusal=BUILD_REFUSAL)
+
+
+def ensure_can_publish(actor: Any) -> None:
+    matrix.ensure_may(actor, matrix.Action.ESERVICE_PUBLISH, refusal=BUILD_REFUSAL)
 
 
 def locked_draft(version: ServiceVersion) -> ServiceVersion:

@@ -13,9 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saduak.accounts.choices import Role
+from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.accounts.scoping import reach_of
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
@@ -53,7 +52,8 @@ class DecisionInput:
 
 def committee_roles() -> set[str]:
     """The roles that act at a committee stage of any workflow in use (the
-    workflows come from the per-process memo, not read on every page)."""
+    workflows come from the per-process memo, not read on every page): the
+    roles `committee.manage` is named for."""
     versions = ServiceVersion.objects.filter(
         status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED]
     ).only("id", "status")
@@ -66,19 +66,22 @@ def committee_roles() -> set[str]:
     }
 
 
-def may_run_committee(user: User, office: Office) -> bool:
-    roles = committee_roles()
-    return bool(roles) and reach_of(user, [Role(role) for role in roles]).covers_office(
-        office
-    )
-
-
 def _check_may_run(actor: User, office: Office) -> None:
-    if not may_run_committee(actor, office):
-        raise PermissionDeniedError(
-            _("Only the committee's secretary of this office manages its meetings."),
-            code="not-committee",
+    """`committee.manage` with the roles the committee stages name, over the
+    office (NotFound for an office the actor does not read)."""
+    try:
+        matrix.ensure_may(
+            actor,
+            matrix.Action.COMMITTEE_MANAGE,
+            office=office,
+            named=committee_roles(),
+            refusal=_(
+                "Only the committee's secretary of this office manages its meetings."
+            ),
         )
+    except PermissionDeniedError as refused:
+        refused.code = "not-committee"
+        raise
 
 
 def _locked_meeting(meeting: CommitteeMeeting) -> CommitteeMeeting:
@@ -100,8 +103,9 @@ def _check_open(meeting: CommitteeMeeting) -> None:
 def committee_meeting_create(
     *, office: Office, title: str, meets_on: date, members: str, actor: User
 ) -> CommitteeMeeting:
-    """Opens a meeting of `office`'s committee. The actor must hold a committee
-    stage's role over the office. Audited as `eservices.committee.create`."""
+    """Opens a meeting of `office`'s committee. Needs `committee.manage` with a
+    role a committee stage names, over the office. Audited as
+    `eservices.committee.create`."""
     _check_may_run(actor, office)
     title = " ".join(title.split())
     if not title:
@@ -153,8 +157,8 @@ def committee_cases_add(
         raise InvalidInput(_("Choose at least one application."), field="applications")
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
-        _check_open(meeting)
         _check_may_run(actor, meeting.office)
+        _check_open(meeting)
         locked = list(
             Application.objects.select_for_update(of=("self",))
             .select_related("version")
@@ -231,8 +235,8 @@ def committee_case_remove(
     stage for another meeting). Audited as `eservices.committee.remove`."""
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
-        _check_open(meeting)
         _check_may_run(actor, meeting.office)
+        _check_open(meeting)
         removed, _by_model = CommitteeDecision.objects.filter(
             meeting=meeting, application=application
         ).delete()
@@ -320,8 +324,8 @@ def committee_decisions_set(
     changed: list[dict[str, Any]] = []
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
-        _check_open(meeting)
         _check_may_run(actor, meeting.office)
+        _check_open(meeting)
         rows = {
             row.application_id: row
             for row in CommitteeDecision.objects.select_for_update(of=("self",))
@@ -415,8 +419,8 @@ def committee_meeting_decide(
 
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
-        _check_open(meeting)
         _check_may_run(actor, meeting.office)
+        _check_open(meeting)
         rows = list(
             meeting.decisions.select_related("application").order_by("application_id")
         )

@@ -12,15 +12,15 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.accounts.scoping import ACTING_ROLES, reach_of
 from saduak.accounts.services import user_create
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
-from saduak.core.errors import InvalidInput, PermissionDeniedError
+from saduak.core.errors import InvalidInput
 from saduak.core.personal_id import clean_personal_id
 from saduak.eservices.models import Application
-from saduak.eservices.permissions import can_see_as_staff
+from saduak.eservices.permissions import ensure_sees_as_staff
 from saduak.identity.data_access import data_access_record
 from saduak.identity.models import AccessChannel, CardStatus
 from saduak.identity.registry import (
@@ -45,11 +45,9 @@ def _purpose(*, fact_check: bool, reference: str) -> str:
 def application_view_record(*, application: Application, viewer: User) -> None:
     """Records that a member of staff opened the application: on the
     applicant's "who used my data" page and audited as
-    `eservices.application.view`. Call once per page view."""
-    if not can_see_as_staff(viewer, application):
-        raise PermissionDeniedError(
-            _("This application belongs to an office outside your area.")
-        )
+    `eservices.application.view`. Call once per page view. NotFound for an
+    application outside what the viewer reads."""
+    ensure_sees_as_staff(viewer, application)
     with transaction.atomic():
         data_access_record(
             citizen=application.applicant,
@@ -102,14 +100,17 @@ def application_registry_check(
     *, application: Application, officer: User
 ) -> RegistryCheck:
     """Looks the applicant up in the civil registry for the fact check: does the
-    name and date of birth match, is the card valid. The officer must act at
-    the application's office. Recorded on the applicant's "who used my data"
-    page and audited as `eservices.application.registry_check`. The registry
-    not answering is a DomainError "registry-unavailable"."""
-    if not reach_of(officer, ACTING_ROLES).covers_office(application.office):
-        raise PermissionDeniedError(
-            _("This application belongs to an office outside your area.")
-        )
+    name and date of birth match, is the card valid. Needs
+    `application.record_for_citizen` over the application's office (the
+    officers who check a citizen's identity at the counter). Recorded on the
+    applicant's "who used my data" page and audited as
+    `eservices.application.registry_check`. The registry not answering is a
+    DomainError "registry-unavailable"."""
+    matrix.ensure_may(
+        officer,
+        matrix.Action.APPLICATION_RECORD_FOR_CITIZEN,
+        office=application.office,
+    )
     applicant = application.applicant
     record = registry_lookup(applicant.personal_id)
     if record is None:
@@ -160,12 +161,15 @@ def applicant_for_recording(
     page); without one, the account is created from the civil registry's
     record (no password: the citizen sets one when enrolling for a digital ID
     at a registry office, and follows the application online from then on;
-    `phone` lets messages reach them before). Refuses a person the registry
-    does not know or whose card is revoked, and a closed digital ID."""
+    `phone` lets messages reach them before). Needs
+    `application.record_for_citizen` over `office`. Refuses a person the
+    registry does not know or whose card is revoked, and a closed digital
+    ID."""
     from saduak.identity.services import citizen_record_view
 
-    if not reach_of(officer, ACTING_ROLES).covers_office(office):
-        raise PermissionDeniedError(_("You do not work at this office."))
+    matrix.ensure_may(
+        officer, matrix.Action.APPLICATION_RECORD_FOR_CITIZEN, office=office
+    )
     try:
         cleaned = clean_personal_id(personal_id)
     except ValidationError as error:

@@ -18,12 +18,11 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from saduak.accounts.choices import Role
+from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.accounts.scoping import Reach, reach_of
 from saduak.appointments.references import ALPHABET
 from saduak.audit.services import audit_record
-from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
+from saduak.core.errors import Conflict, InvalidInput
 from saduak.eservices import bank_files
 from saduak.eservices.bank_files import BankFileError, ResultLine, Transfer
 from saduak.eservices.choices import (
@@ -92,15 +91,20 @@ def _not_payable(application: Application) -> InvalidInput:
     )
 
 
-def _check_payable(application: Application, reach: Reach) -> None:
-    """Refuses, with the state machine's kind of reason, an application that
-    is not open, approved and at a payment stage with an amount, or that is out
-    of the actor's paying reach."""
-    if not reach.covers_office(application.office):
-        raise PermissionDeniedError(
-            _("The application %(reference)s belongs to an office outside your area.")
-            % {"reference": application.reference}
+def _check_payable(application: Application, actor: User) -> None:
+    """Refuses an application outside where the actor handles payments
+    (`payment.manage`: NotFound when they cannot even read it), then, with the
+    state machine's kind of reason, one that is not open, approved and at a
+    payment stage with an amount."""
+    matrix.ensure_may(
+        actor,
+        matrix.Action.PAYMENT_MANAGE,
+        office=application.office,
+        refusal=_(
+            "The application %(reference)s belongs to an office outside your area."
         )
+        % {"reference": application.reference},
+    )
     stage = workflow_of(application.version).by_code.get(application.stage)
     payable = (
         application.status == ApplicationStatus.IN_PROGRESS
@@ -154,7 +158,8 @@ def payment_batch_create(
     Without `applications`: every application in the actor's paying reach
     that waits for payment and has no pending or paid payment. With them:
     exactly those, each refused when not payable ("not-payable"), outside the
-    reach, or already in a batch ("already-batched"). Locks the application
+    reach, or already in a batch ("already-batched"). Needs `payment.manage`
+    (finance officers) over each application's office. Locks the application
     rows, so two officers batching at once cannot both take a case; the
     database's one-live-payment constraint is the last line. Audited as
     `eservices.payment_batch.create`; a staff-only timeline event on each
@@ -192,13 +197,13 @@ def payment_batch_create(
                 # Another batch took it while we waited for the lock, or it
                 # changed: the next batch will see it as it is.
                 try:
-                    _check_payable(application, reach)
+                    _check_payable(application, actor)
                 except InvalidInput:
                     continue
                 if application.pk in taken:
                     continue
             else:
-                _check_payable(application, reach)
+                _check_payable(application, actor)
                 if application.pk in taken:
                     raise _already_batched(application)
             account = payable_account(application)
@@ -302,13 +307,23 @@ def _batch_insert(*, actor: User, pay_on: date) -> PaymentBatch:
     raise Conflict(_("Could not start the batch; please try again."))
 
 
-def _locked_batch(batch: PaymentBatch, reach: Reach) -> PaymentBatch:
-    """The batch row locked for the caller's transaction; refused unless every
-    payment in it is in the actor's reach."""
+def _locked_batch(batch: PaymentBatch, actor: User) -> PaymentBatch:
+    """The batch row locked for the caller's transaction; refused unless the
+    actor may handle payments (`payment.manage`) at every payment's office: a
+    batch with payments the actor cannot even read is NotFound."""
+    matrix.ensure_may(actor, matrix.Action.PAYMENT_MANAGE)
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-    for payment in batch.payments.select_related("application__office"):
-        if not reach.covers_office(payment.application.office):
-            raise PermissionDeniedError(_("This batch has payments outside your area."))
+    offices = {
+        payment.application.office_id: payment.application.office
+        for payment in batch.payments.select_related("application__office")
+    }
+    for office in offices.values():
+        matrix.ensure_may(
+            actor,
+            matrix.Action.PAYMENT_MANAGE,
+            office=office,
+            refusal=_("This batch has payments outside your area."),
+        )
     return batch
 
 
@@ -333,11 +348,11 @@ def payment_batch_export(
     again (the same transfers) until the bank's first result is imported,
     after which a new file could pay someone twice and is refused. Audited as
     `eservices.payment_batch.export` with the file's SHA-256."""
+    ensure_pays(actor)
     if file_format not in FILE_FORMATS:
         raise InvalidInput(_("Choose the bank's file or CSV."), field="file_format")
-    reach = ensure_pays(actor)
     with transaction.atomic():
-        batch = _locked_batch(batch, reach)
+        batch = _locked_batch(batch, actor)
         if batch.payments.exclude(status=PaymentStatus.PENDING).exists():
             raise Conflict(
                 _(
@@ -379,10 +394,10 @@ def payment_batch_export(
 
 def payment_batch_remove_payment(*, payment: Payment, actor: User) -> PaymentBatch:
     """Takes one payment out of an open batch (the application waits for the
-    next batch). Audited as `eservices.payment_batch.remove_payment`."""
-    reach = ensure_pays(actor)
+    next batch). Needs `payment.manage` over every payment's office. Audited
+    as `eservices.payment_batch.remove_payment`."""
     with transaction.atomic():
-        batch = _locked_batch(payment.batch, reach)
+        batch = _locked_batch(payment.batch, actor)
         if batch.status != BatchStatus.OPEN:
             raise Conflict(
                 _("The file is already exported: the batch cannot change."),
@@ -460,8 +475,12 @@ def _check_result_line(line: ResultLine, payment: Payment | None, actor: User) -
                 _("the application %(reference)s is no longer waiting for payment.")
                 % {"reference": application.reference},
             )
-        roles = [Role(role) for role in stage.roles if role in Role.values]
-        if not reach_of(actor, roles).covers_office(application.office):
+        if not matrix.may(
+            actor,
+            matrix.Action.APPLICATION_ACT,
+            office=application.office,
+            named=stage.roles,
+        ):
             raise _line_error(
                 line,
                 _("you cannot record payments at the stage “%(stage)s” of %(office)s.")
@@ -486,13 +505,14 @@ def payment_results_import(
     payment is pending.
 
     Audited as `eservices.payment.paid` / `eservices.payment.failed` per
-    payment and `eservices.payment_batch.import` for the file. After commit the
-    paid applicants get an SMS (and LINE or e-mail where they have it).
+    payment and `eservices.payment_batch.import` for the file. Needs
+    `payment.manage` over every payment's office. After commit the paid
+    applicants get an SMS (and LINE or e-mail where they have it).
     """
-    reach = ensure_pays(actor)
+    ensure_pays(actor)
     parsed = bank_files.result_file_parse(content)
     with transaction.atomic():
-        batch = _locked_batch(batch, reach)
+        batch = _locked_batch(batch, actor)
         if batch.status == BatchStatus.OPEN:
             raise Conflict(
                 _("Export the batch's file and send it to the bank first."),

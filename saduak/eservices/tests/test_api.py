@@ -139,8 +139,9 @@ def test_an_officer_action_the_stage_does_not_allow_is_refused_with_the_reason(
     assert AuditEvent.objects.filter(
         action="eservices.application.view", actor=officer
     ).exists()
+    # The staff endpoint knows no applicant: theirs is not a staff record.
     citizen_try = api.post(url, {"action": "forward"}, content_type="application/json")
-    assert citizen_try.status_code == 403
+    assert citizen_try.status_code == 404
 
 
 def test_a_large_upload_with_an_idempotency_key_is_stored_once(
@@ -169,3 +170,95 @@ def test_a_large_upload_with_an_idempotency_key_is_stored_once(
     assert again["Idempotent-Replayed"] == "true"
     application = Application.objects.get(reference=started["reference"])
     assert application.attachments.count() == 1
+
+
+# --- Issue 13, finding 1: PATCH .../answers and POST .../submit by staff --------------
+
+NEW_ACCOUNT = {"answers": {"bank_account": {"bank": "014", "number": "9876543210"}}}
+
+
+@pytest.fixture
+def recorded(low_income: Service, citizen: User, make_staff: Any) -> Application:
+    """A complete draft a counter officer recorded for the citizen."""
+    from saduak.accounts.choices import Role
+    from saduak.areas.models import Office
+    from saduak.eservices.services.applications import (
+        application_save,
+        application_start,
+    )
+
+    officer = make_staff(Role.COUNTER_OFFICER, "do-5001")
+    application = application_start(
+        service=low_income,
+        applicant=citizen,
+        office=Office.objects.get(code="do-5001"),
+        actor=officer,
+        channel="counter",
+    )
+    application_save(
+        application=application, values=complete_answers(citizen), actor=officer
+    )
+    attach(application)
+    return application
+
+
+@pytest.mark.parametrize(
+    ("role", "seat"),
+    [
+        ("auditor", "hq"),
+        ("finance_officer", "pao-50"),
+        ("provincial_staff", "pao-50"),
+    ],
+)
+def test_staff_who_only_read_a_recorded_case_are_refused_its_answers_and_submit(
+    recorded: Application, make_staff: Any, client_for: Any, role: str, seat: str
+) -> None:
+    from saduak.accounts.choices import Role
+
+    reader = client_for(make_staff(Role(role), seat))
+    url = f"{BASE}/applications/{recorded.reference}"
+    before = AuditEvent.objects.count()
+
+    changed = patch(reader, f"{url}/answers", NEW_ACCOUNT)
+    sent = reader.post(f"{url}/submit")
+
+    assert changed.status_code == sent.status_code == 403
+    assert changed["Content-Type"].startswith("application/problem+json")
+    recorded.refresh_from_db()
+    assert recorded.answers["bank_account"]["number"] == "1234567890"
+    assert recorded.status == ApplicationStatus.DRAFT
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_district_admin_may_fill_a_recorded_case_but_not_the_citizens_own(
+    recorded: Application,
+    started: dict[str, Any],
+    make_staff: Any,
+    client_for: Any,
+) -> None:
+    from saduak.accounts.choices import Role
+
+    admin = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    own = f"{BASE}/applications/{started['reference']}"
+    refused = patch(admin, f"{own}/answers", NEW_ACCOUNT)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "not-yours"
+    assert admin.post(f"{own}/submit").status_code == 403
+
+    url = f"{BASE}/applications/{recorded.reference}"
+    assert patch(admin, f"{url}/answers", NEW_ACCOUNT).status_code == 200
+    sent = admin.post(f"{url}/submit")
+    assert sent.status_code == 200, sent.content
+    assert sent.json()["status"] == ApplicationStatus.IN_PROGRESS
+    assert sent.json()["answers"]["bank_account"]["number"] == "9876543210"
+
+
+def test_staff_of_another_district_are_answered_not_found(
+    recorded: Application, make_staff: Any, client_for: Any
+) -> None:
+    from saduak.accounts.choices import Role
+
+    stranger = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5002"))
+    url = f"{BASE}/applications/{recorded.reference}"
+    assert patch(stranger, f"{url}/answers", NEW_ACCOUNT).status_code == 404
+    assert stranger.post(f"{url}/submit").status_code == 404

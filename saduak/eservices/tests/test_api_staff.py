@@ -106,7 +106,7 @@ def test_the_fact_check_is_recorded_then_the_case_goes_forward(submitted, staff_
     assert forwarded.json()["stage"] == "committee"
 
 
-def test_a_counter_officer_of_another_district_is_refused(
+def test_a_counter_officer_of_another_district_is_answered_not_found(
     submitted, make_staff, client_for
 ):
     outsider = client_for(make_staff(Role.COUNTER_OFFICER, "do-5002"))
@@ -117,7 +117,8 @@ def test_a_counter_officer_of_another_district_is_refused(
         send(outsider, "post", f"{url}/notes", {"text": "x"}),
         outsider.get(url),
     ):
-        assert response.status_code == 403
+        # As if it did not exist: the answer does not tell that it does.
+        assert response.status_code == 404
         assert response["Content-Type"].startswith("application/problem+json")
     assert not AuditEvent.objects.filter(action="eservices.application.view").exists()
 

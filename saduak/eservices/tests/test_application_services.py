@@ -8,7 +8,7 @@ from django.utils import timezone
 from saduak.accounts.models import User
 from saduak.areas.models import Office
 from saduak.audit.models import AuditEvent
-from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
+from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
 from saduak.eservices.choices import (
     Action,
     ApplicationStatus,
@@ -135,7 +135,7 @@ def test_an_officer_of_another_province_cannot_record_for_this_office(
     from saduak.accounts.choices import Role
 
     stranger = make_staff(Role.COUNTER_OFFICER, "do-1001")
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFound):
         application_start(
             service=low_income,
             applicant=applicant,
@@ -342,8 +342,14 @@ def test_one_officer_at_a_time_claims_and_notes_stay_internal(
 def test_another_citizen_cannot_change_or_submit_a_draft(
     draft: Application, make_user: Any
 ) -> None:
-    with pytest.raises(PermissionDeniedError):
-        application_save(application=draft, values={"reason": "x"}, actor=make_user())
+    stranger = make_user()
+    with pytest.raises(NotFound):
+        application_save(application=draft, values={"reason": "x"}, actor=stranger)
+    with pytest.raises(NotFound):
+        application_submit(application=draft, actor=stranger)
+    draft.refresh_from_db()
+    assert "reason" not in draft.answers
+    assert draft.status == ApplicationStatus.DRAFT
 
 
 def test_every_move_tells_the_applicant_what_it_means(
@@ -420,3 +426,115 @@ def test_an_auditor_who_sees_everything_still_cannot_record_an_application(
             channel=Channel.COUNTER,
         )
     assert not Application.objects.exists()
+
+
+# --- Finding 1 of issue 13: "may fill" is not "may see" -----------------------------
+
+NEW_ACCOUNT = {"bank_account": {"bank": "014", "number": "9876543210"}}
+
+
+@pytest.fixture
+def recorded(
+    low_income: Service, applicant: User, district_office: Office, officer: User
+) -> Application:
+    """A complete draft a counter officer recorded for the citizen."""
+    application = application_start(
+        service=low_income,
+        applicant=applicant,
+        office=district_office,
+        actor=officer,
+        channel=Channel.COUNTER,
+    )
+    application_save(
+        application=application, values=complete_answers(applicant), actor=officer
+    )
+    attach(application)
+    return application
+
+
+def _unchanged(application: Application, events_before: int) -> None:
+    application.refresh_from_db()
+    assert application.answers["bank_account"] == {
+        "bank": "006",
+        "number": "1234567890",
+    }
+    assert application.status == ApplicationStatus.DRAFT
+    assert AuditEvent.objects.count() == events_before
+
+
+@pytest.mark.parametrize(
+    ("role", "seat"),
+    [
+        ("auditor", "hq"),
+        ("finance_officer", "pao-50"),
+        ("provincial_staff", "pao-50"),
+        ("hq_admin", "hq"),
+    ],
+)
+def test_staff_who_only_read_a_recorded_application_cannot_change_its_payout_account(
+    recorded: Application, make_staff: Any, role: str, seat: str
+) -> None:
+    from saduak.accounts.choices import Role
+
+    reader = make_staff(Role(role), seat)
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDeniedError):
+        application_save(application=recorded, values=NEW_ACCOUNT, actor=reader)
+    with pytest.raises(PermissionDeniedError):
+        application_submit(application=recorded, actor=reader)
+    _unchanged(recorded, before)
+
+
+def test_a_district_admin_cannot_fill_in_a_citizens_own_online_application(
+    draft: Application, applicant: User, district_admin: User
+) -> None:
+    application_save(
+        application=draft, values=complete_answers(applicant), actor=applicant
+    )
+    attach(draft)
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDeniedError) as refused:
+        application_save(application=draft, values=NEW_ACCOUNT, actor=district_admin)
+    assert refused.value.code == "not-yours"
+    with pytest.raises(PermissionDeniedError):
+        application_submit(application=draft, actor=district_admin)
+    _unchanged(draft, before)
+
+
+def test_a_district_admin_of_the_office_fills_in_and_submits_a_recorded_application(
+    recorded: Application, district_admin: User
+) -> None:
+    application_save(application=recorded, values=NEW_ACCOUNT, actor=district_admin)
+    submitted = application_submit(application=recorded, actor=district_admin)
+    assert submitted.status == ApplicationStatus.IN_PROGRESS
+    assert submitted.answers["bank_account"]["number"] == "9876543210"
+    assert AuditEvent.objects.filter(
+        action="eservices.application.save", actor=district_admin
+    ).exists()
+    assert audited("eservices.application.submit", submitted)
+
+
+def test_a_district_admin_of_another_district_is_answered_not_found(
+    recorded: Application, make_staff: Any
+) -> None:
+    from saduak.accounts.choices import Role
+
+    stranger = make_staff(Role.DISTRICT_ADMIN, "do-5002")
+    before = AuditEvent.objects.count()
+    with pytest.raises(NotFound):
+        application_save(application=recorded, values=NEW_ACCOUNT, actor=stranger)
+    _unchanged(recorded, before)
+
+
+def test_the_auditor_writes_no_internal_note_and_officers_do(
+    submitted: Application, officer: User, make_staff: Any
+) -> None:
+    from saduak.accounts.choices import Role
+
+    auditor = make_staff(Role.AUDITOR, "hq")
+    with pytest.raises(PermissionDeniedError):
+        application_note_add(application=submitted, actor=auditor, text="ตรวจแล้ว")
+    assert not submitted.events.filter(kind=EventKind.NOTE).exists()
+    application_note_add(application=submitted, actor=officer, text="โทรนัดแล้ว")
+    assert submitted.events.filter(kind=EventKind.NOTE).count() == 1
+    assert audited("eservices.application.note", submitted)

@@ -341,10 +341,17 @@ def test_an_uploaded_document_is_listed_and_can_be_removed(browser: Client) -> N
     )
     assert response.status_code == 200
     attachment = Attachment.objects.get(application=application)
-    assert "home.png" in response.content.decode()
+    page = response.content.decode()
+    assert "home.png" in page
+    # The remove button names the document by its public id only.
+    assert f'name="remove_file" value="{attachment.public_id}"' in page
     assert AuditEvent.objects.filter(action="eservices.attachment.add").exists()
+    by_id = save(browser, application, "documents", {"remove_file": str(attachment.pk)})
+    assert by_id.status_code == 200
+    attachment.refresh_from_db()
+    assert attachment.removed_at is None
     removed = save(
-        browser, application, "documents", {"remove_file": str(attachment.pk)}
+        browser, application, "documents", {"remove_file": str(attachment.public_id)}
     )
     assert removed.status_code == 200
     attachment.refresh_from_db()
@@ -492,3 +499,99 @@ def test_the_pages_work_in_english(browser: Client) -> None:
     assert "Add another row" in page
     assert "Save draft and leave" in page
     assert re.search(r'<html lang="en"', page)
+
+
+# --- Issue 13, finding 1: staff who may read a case may not fill it in -------------
+
+NEW_PAYMENT = {
+    "bank_account__bank": "014",
+    "bank_account__number": "987-6-54321-0",
+    "continue": "1",
+}
+
+
+@pytest.fixture
+def recorded(
+    builtin_services: None,
+    applicant: User,
+    make_staff: Callable[[Role, str], User],
+) -> Application:
+    """A complete draft a counter officer recorded at the counter."""
+    from saduak.areas.models import Office
+    from saduak.eservices.models import Service
+    from saduak.eservices.services.applications import (
+        application_save,
+        application_start,
+    )
+    from saduak.eservices.tests.conftest import attach, complete_answers
+
+    officer = make_staff(Role.COUNTER_OFFICER, "do-5001")
+    application = application_start(
+        service=Service.objects.get(code=LOW_INCOME),
+        applicant=applicant,
+        office=Office.objects.get(code="do-5001"),
+        actor=officer,
+        channel="counter",
+    )
+    application_save(
+        application=application, values=complete_answers(applicant), actor=officer
+    )
+    attach(application)
+    return application
+
+
+def _payout(application: Application) -> dict[str, str]:
+    application.refresh_from_db()
+    return application.answers["bank_account"]
+
+
+@pytest.mark.parametrize(
+    ("role", "seat"),
+    [
+        (Role.AUDITOR, "hq"),
+        (Role.FINANCE_OFFICER, "pao-50"),
+        (Role.PROVINCIAL_STAFF, "pao-50"),
+    ],
+)
+def test_staff_who_only_read_a_recorded_case_cannot_change_the_payout_account_or_send_it(
+    recorded: Application,
+    make_staff: Callable[[Role, str], User],
+    client_for: Callable[[User], Client],
+    role: Role,
+    seat: str,
+) -> None:
+    reader = client_for(make_staff(role, seat))
+    before = AuditEvent.objects.count()
+
+    assert reader.get(section_url(recorded.reference, "payment")).status_code == 403
+    changed = save(reader, recorded, "payment", NEW_PAYMENT)
+    sent = reader.post(
+        reverse("eservices:check", args=[recorded.reference]), {"declaration": "yes"}
+    )
+
+    assert changed.status_code == sent.status_code == 403
+    assert _payout(recorded) == {"bank": "006", "number": "1234567890"}
+    assert recorded.status == ApplicationStatus.DRAFT
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_district_admin_fills_in_a_recorded_case_but_never_a_citizens_own(
+    recorded: Application,
+    browser: Client,
+    make_staff: Callable[[Role, str], User],
+    client_for: Callable[[User], Client],
+) -> None:
+    admin = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    own = start(browser)
+    fill_all(browser, own)
+
+    refused = save(admin, own, "payment", NEW_PAYMENT)
+    changed = save(admin, recorded, "payment", NEW_PAYMENT)
+
+    assert refused.status_code == 403
+    assert _payout(own) == {"bank": "006", "number": "1234567890"}
+    assert changed.status_code == 302
+    assert _payout(recorded) == {"bank": "014", "number": "9876543210"}
+    assert AuditEvent.objects.filter(
+        action="eservices.application.save", target_id=str(recorded.pk)
+    ).exists()

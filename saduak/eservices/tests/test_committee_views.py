@@ -54,7 +54,7 @@ def test_a_district_admin_opens_a_meeting_from_the_page(
 
     meeting = CommitteeMeeting.objects.get()
     assert response.status_code == 302
-    assert response["Location"].endswith(staff("meeting", meeting.pk))
+    assert response["Location"].endswith(staff("meeting", meeting.public_id))
     assert AuditEvent.objects.filter(
         action="eservices.committee.create", target_id=str(meeting.pk)
     ).exists()
@@ -82,13 +82,13 @@ def test_ticked_cases_are_added_in_bulk_decided_and_the_minutes_download(
     added = client.post(
         staff("cases-add", "do-5001"),
         {
-            "meeting": meeting.pk,
-            "applications": [first.pk, second.pk],
+            "meeting": str(meeting.public_id),
+            "applications": [first.reference, second.reference],
             "stage": "committee",
         },
     )
     saved = client.post(
-        staff("meeting", meeting.pk),
+        staff("meeting", meeting.public_id),
         {
             f"c{first.pk}-decision": "approve",
             f"c{first.pk}-amount": "2000",
@@ -96,8 +96,8 @@ def test_ticked_cases_are_added_in_bulk_decided_and_the_minutes_download(
             f"c{second.pk}-reason": "มีรายได้เกินเกณฑ์",
         },
     )
-    decided = client.post(staff("decide", meeting.pk))
-    minutes = client.get(staff("minutes", meeting.pk))
+    decided = client.post(staff("decide", meeting.public_id))
+    minutes = client.get(staff("minutes", meeting.public_id))
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -119,11 +119,14 @@ def test_a_row_without_an_amount_is_refused_on_its_row_and_nothing_is_saved(
     first, second = cases
     client.post(
         staff("cases-add", "do-5001"),
-        {"meeting": meeting.pk, "applications": [first.pk, second.pk]},
+        {
+            "meeting": str(meeting.public_id),
+            "applications": [first.reference, second.reference],
+        },
     )
 
     response = client.post(
-        staff("meeting", meeting.pk),
+        staff("meeting", meeting.public_id),
         {
             f"c{first.pk}-decision": "approve",
             f"c{second.pk}-decision": "reject",
@@ -142,18 +145,44 @@ def test_deciding_with_an_undecided_case_says_which(
     client = client_for(district_admin)
     client.post(
         staff("cases-add", "do-5001"),
-        {"meeting": meeting.pk, "applications": [cases[0].pk]},
+        {"meeting": str(meeting.public_id), "applications": [cases[0].reference]},
     )
 
-    response = client.post(staff("decide", meeting.pk), follow=True)
+    response = client.post(staff("decide", meeting.public_id), follow=True)
 
     assert cases[0].reference in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.OPEN
 
 
-def test_another_districts_meeting_is_refused(meeting, make_staff, client_for):
-    outsider = make_staff(Role.DISTRICT_ADMIN, "do-5002")
+def test_another_districts_meeting_is_answered_not_found(
+    meeting, make_staff, client_for
+):
+    outsider = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5002"))
 
-    assert client_for(outsider).get(staff("meeting", meeting.pk)).status_code == 403
-    assert client_for(outsider).get(staff("minutes", meeting.pk)).status_code == 403
+    assert outsider.get(staff("meeting", meeting.public_id)).status_code == 404
+    assert outsider.get(staff("minutes", meeting.public_id)).status_code == 404
+    assert not AuditEvent.objects.filter(action="eservices.committee.minutes")
+
+
+def test_a_meeting_is_never_addressed_by_its_sequential_id(
+    meeting, district_admin, client_for
+):
+    client = client_for(district_admin)
+    assert client.get(staff("meeting", meeting.public_id)).status_code == 200
+    with translation.override("en"):
+        by_id = f"/en/staff/eservices/committee/{meeting.pk}/"
+    assert client.get(by_id).status_code == 404
+
+
+def test_readers_of_the_meeting_see_no_controls_and_are_refused_its_changes(
+    cases, meeting, make_staff, client_for
+):
+    client = client_for(make_staff(Role.AUDITOR, "hq"))
+    page = client.get(staff("meeting", meeting.public_id))
+    assert page.status_code == 200
+    assert staff("decide", meeting.public_id) not in page.content.decode()
+    refused = client.post(staff("decide", meeting.public_id))
+    assert refused.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.OPEN

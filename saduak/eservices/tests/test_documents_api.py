@@ -36,7 +36,7 @@ def test_the_applicant_uploads_a_document_to_a_draft(application, citizen, clien
     assert response.status_code == 201
     attachment = Attachment.objects.get()
     assert response.json() == {
-        "id": attachment.pk,
+        "id": str(attachment.public_id),
         "field_key": "bank_book",
         "name": "bank.pdf",
         "size": len(PDF),
@@ -140,16 +140,16 @@ def test_an_officer_downloads_through_the_api_and_is_audited(
     upload(client_for(citizen), application)
     attachment = Attachment.objects.get()
     officer = make_staff(Role.DISTRICT_ADMIN, "do-1001")
-    response = client_for(officer).get(f"/api/v1/eservices/attachments/{attachment.pk}")
+    address = f"/api/v1/eservices/attachments/{attachment.public_id}"
+    response = client_for(officer).get(address)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Disposition"].startswith("attachment;")
     audit = AuditEvent.objects.get(action="eservices.attachment.download")
     assert audit.actor == officer and audit.after["purpose"] == "api"
     outsider = make_staff(Role.DISTRICT_ADMIN, "do-5001")
-    refused = client_for(outsider).get(f"/api/v1/eservices/attachments/{attachment.pk}")
-    assert refused.status_code == 403 and problem(refused)["code"] == "forbidden"
-    assert (
-        Client().get(f"/api/v1/eservices/attachments/{attachment.pk}").status_code
-        == 401
-    )
+    refused = client_for(outsider).get(address)
+    assert refused.status_code == 404 and problem(refused)["code"] == "not-found"
+    assert Client().get(address).status_code == 401
+    by_id = client_for(officer).get(f"/api/v1/eservices/attachments/{attachment.pk}")
+    assert by_id.status_code == 400  # not a public id at all

@@ -80,7 +80,10 @@ def test_a_stored_document_is_encrypted_under_a_random_name_and_audited(
     event = ApplicationEvent.objects.get(application=application)
     assert event.kind == EventKind.DOCUMENT and event.for_applicant
     assert event.message == "bank-book.pdf" and event.actor == citizen
-    assert event.data == {"attachment_id": attachment.pk, "field_key": "bank_book"}
+    assert event.data == {
+        "attachment": str(attachment.public_id),
+        "field_key": "bank_book",
+    }
     audit = AuditEvent.objects.get(action="eservices.attachment.add")
     assert audit.target_id == str(attachment.pk) and audit.actor == citizen
     assert audit.office_id == application.office_id
@@ -229,18 +232,41 @@ def test_the_applicant_may_not_add_documents_once_the_application_is_submitted(
 
 
 @pytest.mark.django_db
-def test_staff_add_documents_only_within_their_acting_reach(
+def test_staff_add_documents_only_when_they_record_applications_at_the_office(
     make_application, citizen, make_staff
 ):
     application = make_application(citizen, status=ApplicationStatus.IN_PROGRESS)
     officer = make_staff(Role.COUNTER_OFFICER, "ddc-1001")
     assert store(application, officer).uploaded_by == officer
-    for outsider in (
-        make_staff(Role.DISTRICT_ADMIN, "do-5001"),
+    admin = make_staff(Role.DISTRICT_ADMIN, "do-1001")
+    assert store(application, admin).uploaded_by == admin
+    # Issue 13, finding 2: who reads the case is not who adds to it.
+    for reader in (
+        make_staff(Role.FINANCE_OFFICER, "pao-10"),
+        make_staff(Role.PROVINCIAL_STAFF, "pao-10"),
+        make_staff(Role.HQ_ADMIN, "hq"),
         make_staff(Role.AUDITOR, "hq"),
     ):
         with pytest.raises(PermissionDeniedError):
-            store(application, outsider)
+            store(application, reader)
+    with pytest.raises(NotFound):
+        store(application, make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    assert Attachment.objects.count() == 2
+    assert AuditEvent.objects.filter(action="eservices.attachment.add").count() == 2
+
+
+@pytest.mark.django_db
+def test_staff_add_nothing_to_a_draft_the_citizen_fills_in_online(
+    make_application, citizen, make_staff
+):
+    application = make_application(citizen)
+    officer = make_staff(Role.COUNTER_OFFICER, "ddc-1001")
+    with pytest.raises(PermissionDeniedError) as refused:
+        store(application, officer)
+    assert refused.value.code == "not-yours"
+    application.recorded_by = officer
+    application.save(update_fields=["recorded_by"])
+    assert store(application, officer).uploaded_by == officer
     assert Attachment.objects.count() == 1
 
 
@@ -264,7 +290,7 @@ def test_staff_out_of_reach_and_other_citizens_may_not_open_a_document(
 ):
     attachment = store(application, citizen)
     for outsider in (make_staff(Role.DISTRICT_ADMIN, "do-5001"), make_user()):
-        with pytest.raises(PermissionDeniedError):
+        with pytest.raises(NotFound):
             attachment_open(attachment=attachment, actor=outsider, purpose="x")
     assert not AuditEvent.objects.filter(action="eservices.attachment.download")
 
@@ -333,9 +359,10 @@ def test_documents_cannot_be_removed_by_others_or_after_submission(
 ):
     application = make_application(citizen)
     attachment = store(application, citizen)
-    for outsider in (make_user(), make_staff(Role.HQ_ADMIN, "hq")):
-        with pytest.raises(PermissionDeniedError):
-            attachment_remove(attachment=attachment, actor=outsider)
+    with pytest.raises(NotFound):
+        attachment_remove(attachment=attachment, actor=make_user())
+    with pytest.raises(PermissionDeniedError):
+        attachment_remove(attachment=attachment, actor=make_staff(Role.HQ_ADMIN, "hq"))
     application.status = ApplicationStatus.IN_PROGRESS
     application.save(update_fields=["status"])
     with pytest.raises(Conflict):

@@ -32,7 +32,7 @@ def attachment(application, citizen):
 
 
 def url(attachment) -> str:
-    return f"/eservices/documents/attachments/{attachment.pk}/"
+    return f"/eservices/documents/attachments/{attachment.public_id}/"
 
 
 def body(response) -> bytes:
@@ -58,12 +58,12 @@ def test_an_officer_in_reach_downloads_the_original_bytes_and_is_audited(
     assert audit.after["purpose"] == "download"
 
 
-def test_an_officer_of_another_district_is_refused_and_nothing_is_audited(
+def test_an_officer_of_another_district_is_answered_not_found_and_nothing_audited(
     attachment, make_staff, client_for
 ):
     outsider = make_staff(Role.DISTRICT_ADMIN, "do-5001")
     response = client_for(outsider).get(url(attachment))
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert PDF[:20] not in response.content
     assert not AuditEvent.objects.filter(action="eservices.attachment.download")
 
@@ -73,8 +73,17 @@ def test_the_applicant_downloads_their_own_document(attachment, citizen, client_
     assert response.status_code == 200 and body(response) == PDF
 
 
-def test_another_citizen_is_refused(attachment, make_user, client_for):
-    assert client_for(make_user()).get(url(attachment)).status_code == 403
+def test_another_citizen_is_answered_not_found(attachment, make_user, client_for):
+    assert client_for(make_user()).get(url(attachment)).status_code == 404
+
+
+def test_a_document_is_never_addressed_by_its_sequential_id(
+    attachment, citizen, client_for
+):
+    client = client_for(citizen)
+    by_id = client.get(f"/eservices/documents/attachments/{attachment.pk}/")
+    assert by_id.status_code == 404
+    assert str(attachment.pk) not in url(attachment).split("/")
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(attachment):
@@ -85,7 +94,8 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(attachment):
 
 def test_an_unknown_or_removed_document_is_not_found(attachment, citizen, client_for):
     client = client_for(citizen)
-    assert client.get("/eservices/documents/attachments/999999/").status_code == 404
+    unknown = "/eservices/documents/attachments/00000000-0000-4000-8000-000000000000/"
+    assert client.get(unknown).status_code == 404
     attachment.__class__.objects.filter(pk=attachment.pk).update(
         removed_at=attachment.uploaded_at
     )

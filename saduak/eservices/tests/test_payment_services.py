@@ -150,17 +150,30 @@ def test_a_closed_application_is_refused_naming_it(
     assert application.reference in str(refused.value.message)
 
 
-def test_only_paying_roles_in_reach_make_batches(approve, make_staff):
+def test_only_finance_officers_in_reach_make_batches(approve, make_staff):
     application = approve()
-    counter = make_staff(Role.COUNTER_OFFICER, "do-5001")
-    with pytest.raises(PermissionDeniedError):
-        payment_batch_create(actor=counter, pay_on=today())
-    bangkok = make_staff(Role.PROVINCIAL_STAFF, "pao-10")
-    with pytest.raises(PermissionDeniedError):
+    # Issue 13: finance staff handle payments; provincial staff and HQ
+    # administrators read the case but no longer pay it.
+    for other in (
+        make_staff(Role.COUNTER_OFFICER, "do-5001"),
+        make_staff(Role.DISTRICT_ADMIN, "do-5001"),
+        make_staff(Role.PROVINCIAL_STAFF, "pao-50"),
+        make_staff(Role.HQ_ADMIN, "hq"),
+        make_staff(Role.AUDITOR, "hq"),
+    ):
+        with pytest.raises(PermissionDeniedError):
+            payment_batch_create(actor=other, pay_on=today())
+        with pytest.raises(PermissionDeniedError):
+            payment_batch_create(
+                actor=other, pay_on=today(), applications=[application]
+            )
+    bangkok = make_staff(Role.FINANCE_OFFICER, "pao-10")
+    with pytest.raises(NotFound):
         payment_batch_create(actor=bangkok, pay_on=today(), applications=[application])
     with pytest.raises(InvalidInput):
         payment_batch_create(actor=bangkok, pay_on=today())
     assert not Payment.objects.exists()
+    assert not AuditEvent.objects.filter(action="eservices.payment_batch.create")
 
 
 def test_a_transfer_date_in_the_past_is_refused(approve, finance_officer):
@@ -559,7 +572,7 @@ def test_another_provinces_finance_officer_cannot_see_or_export_the_batch(
     bangkok = make_staff(Role.FINANCE_OFFICER, "pao-10")
     with pytest.raises(NotFound):
         batch_for(bangkok, batch.reference)
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFound):
         payment_batch_export(batch=batch, actor=bangkok, file_format="ktb")
     headquarters = make_staff(Role.FINANCE_OFFICER, "hq")
     assert batch_for(headquarters, batch.reference) == batch

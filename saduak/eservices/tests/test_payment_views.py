@@ -65,10 +65,23 @@ def test_the_waiting_list_costs_the_same_queries_for_one_or_many(approve, financ
     assert len(three) == len(one)
 
 
-def test_staff_without_a_paying_role_are_refused(approve, client_for, make_staff):
+@pytest.mark.parametrize(
+    ("role", "seat"),
+    [
+        (Role.COUNTER_OFFICER, "do-5001"),
+        (Role.PROVINCIAL_STAFF, "pao-50"),
+        (Role.HQ_ADMIN, "hq"),
+        (Role.AUDITOR, "hq"),
+    ],
+)
+def test_staff_who_are_not_finance_officers_are_refused(
+    approve, client_for, make_staff, role, seat
+):
     approve()
-    counter = client_for(make_staff(Role.COUNTER_OFFICER, "do-5001"))
-    assert counter.get(url("home")).status_code == 403
+    other = client_for(make_staff(role, seat))
+    assert other.get(url("home")).status_code == 403
+    assert other.post(url("batch-create"), {"scope": "all"}).status_code == 403
+    assert not PaymentBatch.objects.exists()
 
 
 def test_a_batch_of_all_waiting_is_created_and_shown(approve, finance):
@@ -222,7 +235,9 @@ def test_a_payment_is_taken_out_of_an_open_batch(approve, finance, finance_offic
     approve()
     batch = payment_batch_create(actor=finance_officer, pay_on=today())
     payment = batch.payments.get(application=application)
-    response = finance.post(url("payment-remove", batch.reference, payment.pk))
+    by_id = f"/staff/eservices/payments/batches/{batch.reference}/payments/{payment.pk}/remove/"
+    assert finance.post(by_id).status_code == 404
+    response = finance.post(url("payment-remove", batch.reference, payment.public_id))
     assert response.status_code == 302
     assert not Payment.objects.filter(pk=payment.pk).exists()
     assert AuditEvent.objects.filter(

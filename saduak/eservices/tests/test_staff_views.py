@@ -81,14 +81,17 @@ def test_the_queue_costs_the_same_queries_with_more_rows(
     assert len(more) == len(few)
 
 
-def test_an_officer_of_another_district_is_refused_the_queue(
+def test_an_officer_of_another_district_is_answered_not_found_for_the_queue_and_case(
     submitted, make_staff, client_for
 ):
-    outsider = make_staff(Role.COUNTER_OFFICER, "do-5002")
+    outsider = client_for(make_staff(Role.COUNTER_OFFICER, "do-5002"))
 
-    response = client_for(outsider).get(staff("queue", "do-5001"))
-
-    assert response.status_code == 403
+    assert outsider.get(staff("queue", "do-5001")).status_code == 404
+    assert outsider.get(staff("application", submitted.reference)).status_code == 404
+    claimed = outsider.post(staff("claim", submitted.reference))
+    assert claimed.status_code == 404
+    submitted.refresh_from_db()
+    assert submitted.claimed_by is None
 
 
 def test_opening_an_application_is_recorded_for_the_citizen(
@@ -291,3 +294,38 @@ def test_the_queue_home_opens_the_picked_office(make_staff, client_for, small_ma
 
     assert response.status_code == 302
     assert response["Location"].endswith(f"/offices/{picked.code}/")
+
+
+def test_the_auditor_reads_the_case_without_a_control_to_act_or_note(
+    submitted, make_staff, client_for
+):
+    auditor = client_for(make_staff(Role.AUDITOR, "hq"))
+
+    page = auditor.get(staff("application", submitted.reference)).content.decode()
+    queue = auditor.get(staff("queue", "do-5001")).content.decode()
+    noted = auditor.post(staff("note", submitted.reference), {"text": "ตรวจแล้ว"})
+    claimed = auditor.post(staff("claim", submitted.reference))
+    record = auditor.get(staff("record"))
+
+    assert submitted.reference in page
+    assert staff("claim", submitted.reference) not in page
+    assert staff("note", submitted.reference) not in page
+    assert staff("record") not in queue
+    assert noted.status_code == claimed.status_code == record.status_code == 403
+    assert not submitted.events.filter(kind=EventKind.NOTE).exists()
+    submitted.refresh_from_db()
+    assert submitted.claimed_by is None
+
+
+def test_the_counter_officer_of_the_office_has_every_control_of_the_stage(
+    submitted, officer, client_for
+):
+    client = client_for(officer)
+
+    page = client.get(staff("application", submitted.reference)).content.decode()
+    queue = client.get(staff("queue", "do-5001")).content.decode()
+
+    assert staff("claim", submitted.reference) in page
+    assert staff("note", submitted.reference) in page
+    assert staff("act", submitted.reference, "forward") in page
+    assert staff("record") in queue

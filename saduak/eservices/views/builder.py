@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from saduak.accounts import matrix
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
@@ -43,8 +44,7 @@ TABS = (
 
 
 def builder_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Staff holding a builder role (e-service or HQ administrator); others
-    get 403."""
+    """Staff who may build e-services (`eservice.build`); others get 403."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -400,6 +400,9 @@ def version_publish_view(request: HttpRequest, code: str, number: int) -> HttpRe
             **version_context(version, "publish"),
             "form": form,
             "problems": builder.version_problems(version),
+            "may_publish": matrix.may(
+                acting_user(request), matrix.Action.ESERVICE_PUBLISH
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )

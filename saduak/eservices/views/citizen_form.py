@@ -19,7 +19,6 @@ from saduak.core.errors import (
     DomainError,
     NotFound,
 )
-from saduak.core.forms import posted_id
 from saduak.eservices.choices import ApplicationStatus
 from saduak.eservices.documents.services import attachment_remove, attachment_store
 from saduak.eservices.forms_engine.answers import (
@@ -44,6 +43,7 @@ from saduak.eservices.forms_engine.render import (
     render_section,
 )
 from saduak.eservices.models import Application, Attachment
+from saduak.eservices.public_ids import posted_public_id
 from saduak.eservices.selectors import applications as selectors
 from saduak.eservices.services import applications as services
 
@@ -55,14 +55,14 @@ def section_url(application: Application, section: Section) -> str:
 def fillable_or_tracking(
     request: HttpRequest, reference: str
 ) -> Application | HttpResponse:
-    """The user's application while they may change it; once it is with the
-    officers, its tracking page instead."""
+    """The application while the user may fill it in (`permissions.may_fill`);
+    once it is with the officers, the applicant's tracking page instead."""
     user = acting_user(request)
     try:
         return selectors.application_for_filling(user=user, reference=reference)
     except DomainError as refused:
-        if isinstance(refused, NotFound):
-            raise
+        if refused.code != "not-fillable":
+            raise  # not found, or staff who may read it but not fill it in
         application = selectors.application_for_applicant(
             user=user, reference=reference
         )
@@ -134,10 +134,10 @@ def _store_files(
 def _remove_file(
     request: HttpRequest, application: Application, user: User, errors: Errors
 ) -> None:
-    chosen = posted_id(request.POST.get("remove_file"))
+    chosen = posted_public_id(request.POST.get("remove_file"))
     attachment = (
         Attachment.objects.filter(
-            application=application, pk=chosen, removed_at__isnull=True
+            application=application, public_id=chosen, removed_at__isnull=True
         ).first()
         if chosen is not None
         else None

@@ -4,6 +4,7 @@ case (decision, amount, reason, saved together), deciding it, and its minutes
 as PDF."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -12,27 +13,39 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from saduak.accounts import matrix
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas.models import Office
 from saduak.areas.selectors import office_get
 from saduak.audit.services import audit_record
-from saduak.core.errors import DomainError, NotFound
-from saduak.core.forms import add_domain_error, posted_id
+from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
+from saduak.core.forms import add_domain_error
 from saduak.eservices.forms_staff import DecisionForm, MeetingForm
 from saduak.eservices.minutes import minutes_filename, minutes_pdf
 from saduak.eservices.models import Application, CommitteeMeeting
+from saduak.eservices.public_ids import posted_public_id
 from saduak.eservices.selectors.applications import application_for_staff
 from saduak.eservices.selectors.committee import meeting_for_staff
 from saduak.eservices.selectors.queue import ensure_reaches_office
 from saduak.eservices.services import committee as committee_services
-from saduak.eservices.services.committee import DecisionInput, may_run_committee
+from saduak.eservices.services.committee import DecisionInput, committee_roles
 from saduak.eservices.views.staff import staff_url
 
 MEETINGS_SHOWN = 50
+MAX_CASES_POSTED = 500
 
 
-def _meeting(request: HttpRequest, pk: int) -> CommitteeMeeting:
-    return meeting_for_staff(user=acting_user(request), pk=pk)
+def _meeting(request: HttpRequest, public_id: UUID) -> CommitteeMeeting:
+    return meeting_for_staff(user=acting_user(request), public_id=public_id)
+
+
+def _may_run(request: HttpRequest, office: Office) -> bool:
+    return matrix.may(
+        acting_user(request),
+        matrix.Action.COMMITTEE_MANAGE,
+        office=office,
+        named=committee_roles(),
+    )
 
 
 def _meetings_page(
@@ -44,7 +57,7 @@ def _meetings_page(
         {
             "office": office,
             "form": form,
-            "may_run": may_run_committee(acting_user(request), office),
+            "may_run": _may_run(request, office),
             "meetings": list(
                 CommitteeMeeting.objects.filter(office=office).order_by(
                     "-meets_on", "-pk"
@@ -73,7 +86,7 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
             add_domain_error(form, error)
         else:
             messages.success(request, _("The meeting is open. Add its cases."))
-            return redirect(staff_url("meeting", meeting.pk))
+            return redirect(staff_url("meeting", meeting.public_id))
     return _meetings_page(request, office, form, status=400)
 
 
@@ -85,28 +98,28 @@ def cases_add(request: HttpRequest, code: str) -> HttpResponse:
     queue_url = (
         staff_url("queue", office.code) + "?stage=" + request.POST.get("stage", "")
     )
-    meeting_id = posted_id(request.POST.get("meeting"))
+    ensure_reaches_office(acting_user(request), office)
+    meeting_id = posted_public_id(request.POST.get("meeting"))
     meeting = (
-        CommitteeMeeting.objects.filter(pk=meeting_id, office=office).first()
+        CommitteeMeeting.objects.filter(public_id=meeting_id, office=office).first()
         if meeting_id is not None
         else None
     )
     if meeting is None:
         messages.error(request, _("Choose the meeting to add the cases to."))
         return redirect(queue_url)
-    ids = [
-        pk
-        for pk in (posted_id(raw) for raw in request.POST.getlist("applications"))
-        if pk is not None
+    references = [
+        str(raw).strip().upper()
+        for raw in request.POST.getlist("applications")[:MAX_CASES_POSTED]
     ]
     try:
         added = committee_services.committee_cases_add(
             meeting=meeting,
-            applications=list(Application.objects.filter(pk__in=ids)),
+            applications=list(Application.objects.filter(reference__in=references)),
             actor=acting_user(request),
         )
     except DomainError as error:
-        if isinstance(error, NotFound):
+        if isinstance(error, NotFound | PermissionDeniedError):
             raise
         messages.error(request, str(error.message))
         return redirect(queue_url)
@@ -115,7 +128,7 @@ def cases_add(request: HttpRequest, code: str) -> HttpResponse:
         _("%(count)s cases were added to “%(title)s”.")
         % {"count": len(added), "title": meeting.title},
     )
-    return redirect(staff_url("meeting", meeting.pk))
+    return redirect(staff_url("meeting", meeting.public_id))
 
 
 def _rows(meeting: CommitteeMeeting, posted: Any = None) -> list[dict[str, Any]]:
@@ -159,7 +172,7 @@ def _meeting_page(
             "office": meeting.office,
             "rows": rows,
             "is_open": meeting.status == "open",
-            "may_run": may_run_committee(acting_user(request), meeting.office),
+            "may_run": _may_run(request, meeting.office),
             "undecided": sum(1 for row in rows if not row["decision"].decision),
         },
         status=status,
@@ -168,10 +181,10 @@ def _meeting_page(
 
 @staff_required
 @never_cache
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The meeting's cases; POST saves every row's decision together (all or
     none; each row shows its own refusal)."""
-    meeting = _meeting(request, pk)
+    meeting = _meeting(request, public_id)
     if request.method != "POST":
         return _meeting_page(request, meeting, _rows(meeting))
     rows = _rows(meeting, request.POST)
@@ -202,41 +215,41 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(error.message))
         else:
             messages.success(request, _("The decisions are saved."))
-            return redirect(staff_url("meeting", meeting.pk))
+            return redirect(staff_url("meeting", meeting.public_id))
     return _meeting_page(request, meeting, rows, status=400)
 
 
 @staff_required
 @require_POST
-def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Applies every decision through the workflow and closes the meeting."""
-    meeting = _meeting(request, pk)
+    meeting = _meeting(request, public_id)
     try:
         committee_services.committee_meeting_decide(
             meeting=meeting, actor=acting_user(request)
         )
     except DomainError as error:
-        if isinstance(error, NotFound):
+        if isinstance(error, NotFound | PermissionDeniedError):
             raise
         messages.error(request, str(error.message))
     else:
         messages.success(
             request, _("The meeting is decided; the applicants are being told.")
         )
-    return redirect(staff_url("meeting", meeting.pk))
+    return redirect(staff_url("meeting", meeting.public_id))
 
 
 @staff_required
 @require_POST
-def case_remove(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
-    meeting = _meeting(request, pk)
+def case_remove(request: HttpRequest, public_id: UUID, reference: str) -> HttpResponse:
+    meeting = _meeting(request, public_id)
     application = application_for_staff(user=acting_user(request), reference=reference)
     try:
         committee_services.committee_case_remove(
             meeting=meeting, application=application, actor=acting_user(request)
         )
     except DomainError as error:
-        if isinstance(error, NotFound):
+        if isinstance(error, NotFound | PermissionDeniedError):
             raise
         messages.error(request, str(error.message))
     else:
@@ -245,16 +258,16 @@ def case_remove(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
             _("%(reference)s was taken off the agenda.")
             % {"reference": application.reference},
         )
-    return redirect(staff_url("meeting", meeting.pk))
+    return redirect(staff_url("meeting", meeting.public_id))
 
 
 @staff_required
 @never_cache
 @require_GET
-def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The minutes as PDF (a draft while the meeting is open). They name the
     applicants, so each download is an audit event."""
-    meeting = _meeting(request, pk)
+    meeting = _meeting(request, public_id)
     content = minutes_pdf(meeting)
     audit_record(
         actor=acting_user(request),

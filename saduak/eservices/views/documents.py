@@ -1,8 +1,10 @@
-"""Downloading a document of an application: the applicant, or staff whose
-reach covers the application's office (each staff download an audit event).
+"""Downloading a document of an application, by its public id: the applicant,
+or staff whose reach covers the application's office (each staff download an
+audit event; anyone else is answered 404).
 The file is decrypted as it is sent; nothing of it is cached on the way."""
 
 from collections.abc import Iterator
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, StreamingHttpResponse
@@ -35,10 +37,10 @@ def attachment_response(
 @login_required
 @never_cache
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def attachment_download(request: HttpRequest, public_id: UUID) -> StreamingHttpResponse:
     # The services' NotFound and PermissionDeniedError become the 404 and 403
     # pages (core.middleware.DomainErrorMiddleware).
-    attachment = attachment_get(pk=pk)
+    attachment = attachment_get(public_id=public_id)
     chunks = attachment_open(
         attachment=attachment, actor=acting_user(request), purpose="download"
     )

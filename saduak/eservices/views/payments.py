@@ -2,6 +2,7 @@
 batch, the batch with its transfer files and the bank's result."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -201,10 +202,12 @@ def batch_results(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def payment_remove(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def payment_remove(
+    request: HttpRequest, reference: str, public_id: UUID
+) -> HttpResponse:
     user = acting_user(request)
     batch = batch_for(user, reference)
-    payment = Payment.objects.filter(batch=batch, pk=pk).first()
+    payment = Payment.objects.filter(batch=batch, public_id=public_id).first()
     if payment is None:
         raise NotFound(_("There is no such payment in this batch."))
     try:

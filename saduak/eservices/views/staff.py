@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from saduak.accounts import matrix
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
 from saduak.eservices.choices import (
@@ -30,7 +31,12 @@ from saduak.eservices.models import (
     CommitteeMeeting,
     FactCheck,
 )
-from saduak.eservices.permissions import can_work
+from saduak.eservices.permissions import (
+    may_act,
+    may_claim,
+    may_note,
+    may_record_fact_check,
+)
 from saduak.eservices.selectors import queue as queue_selectors
 from saduak.eservices.selectors.applications import (
     application_for_staff,
@@ -38,7 +44,7 @@ from saduak.eservices.selectors.applications import (
     services_open,
 )
 from saduak.eservices.services import applications as application_services
-from saduak.eservices.services.committee import may_run_committee
+from saduak.eservices.services.committee import committee_roles
 from saduak.eservices.services.officer import application_view_record
 from saduak.eservices.versions import workflow_of
 from saduak.eservices.views.staff_display import answer_sections, document_rows
@@ -112,7 +118,12 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     committee = bool(
         current
         and current.kind == StageKind.COMMITTEE
-        and may_run_committee(user, office)
+        and matrix.may(
+            user,
+            matrix.Action.COMMITTEE_MANAGE,
+            office=office,
+            named=committee_roles(),
+        )
     )
     return render(
         request,
@@ -142,6 +153,9 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
             else "",
             "first_query": urlencode(kept) if request.GET.get("after") else "",
             "committee": committee,
+            "may_record": matrix.may(
+                user, matrix.Action.APPLICATION_RECORD_FOR_CITIZEN
+            ),
             "meetings": list(
                 CommitteeMeeting.objects.filter(
                     office=office, status=MeetingStatus.OPEN
@@ -160,7 +174,7 @@ def _actions(
 ) -> list[dict[str, Any]]:
     """The actions of the current stage the user may take on this page, each
     with the fields it needs."""
-    if application.status != ApplicationStatus.IN_PROGRESS or not can_work(
+    if application.status != ApplicationStatus.IN_PROGRESS or not may_act(
         user, application
     ):
         return []
@@ -220,7 +234,6 @@ def detail_context(
     user = acting_user(request)
     workflow = workflow_of(application.version)
     stage = workflow.by_code.get(application.stage)
-    may_work = can_work(user, application)
     decision = (
         CommitteeDecision.objects.select_related("meeting")
         .filter(application=application)
@@ -229,7 +242,9 @@ def detail_context(
     return {
         "application": application,
         "stage": stage,
-        "may_work": may_work,
+        "may_claim": may_claim(user, application),
+        "may_record_fact_check": may_record_fact_check(user, application),
+        "may_note": may_note(user, application),
         "claimed_by_me": application.claimed_by_id == user.pk,
         "claimed_by": application.claimed_by,
         "sections": answer_sections(application),
@@ -306,7 +321,7 @@ def application_release_view(request: HttpRequest, reference: str) -> HttpRespon
 
 def _refuse_person(error: DomainError) -> None:
     """A refusal of the person goes on to the 403/404 page."""
-    if isinstance(error, NotFound):
+    if isinstance(error, NotFound | PermissionDeniedError):
         raise error
 
 
@@ -323,8 +338,7 @@ def application_note_view(request: HttpRequest, reference: str) -> HttpResponse:
                 text=form.cleaned_data["text"],
             )
         except DomainError as error:
-            if isinstance(error, PermissionDeniedError | NotFound):
-                raise
+            _refuse_person(error)
             form.add_error("text", str(error.message))
         else:
             messages.success(request, _("The note is saved."))
@@ -356,8 +370,7 @@ def application_act_view(
                 amount=form.cleaned_data.get("amount"),
             )
         except DomainError as error:
-            if isinstance(error, NotFound):
-                raise
+            _refuse_person(error)
             field = error.field if error.field in form.fields else None
             form.add_error(field, str(error.message))
         else:

@@ -1,6 +1,7 @@
 """How an application's answers and documents read on the officers' pages."""
 
 from typing import Any
+from uuid import UUID
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -38,10 +39,10 @@ def answer_sections(application: Application) -> list[dict[str, Any]]:
     ]
 
 
-def download_url(attachment_id: int) -> str:
+def download_url(public_id: UUID) -> str:
     for name in DOWNLOAD_URL_NAMES:
         try:
-            return reverse(name, args=[attachment_id])
+            return reverse(name, args=[public_id])
         except NoReverseMatch:
             continue
     return ""
@@ -56,7 +57,7 @@ def document_rows(application: Application) -> list[dict[str, Any]]:
         {
             "attachment": attachment,
             "field": labels.get(attachment.field_key, attachment.field_key),
-            "url": download_url(attachment.pk),
+            "url": download_url(attachment.public_id),
             "size_kb": max(1, round(attachment.size / 1024)),
         }
         for attachment in application.attachments.filter(

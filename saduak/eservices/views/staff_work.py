@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from saduak.accounts import matrix
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError, InvalidInput
@@ -24,7 +25,7 @@ from saduak.eservices.forms_engine.definition import definition_of
 from saduak.eservices.forms_staff import FactCheckForm, RecordForm
 from saduak.eservices.models import Application, FactCheck
 from saduak.eservices.selectors.applications import services_open
-from saduak.eservices.selectors.queue import queue_offices
+from saduak.eservices.selectors.queue import record_offices
 from saduak.eservices.services import applications as application_services
 from saduak.eservices.services.officer import (
     applicant_for_recording,
@@ -114,8 +115,14 @@ def _store_photos(
 @never_cache
 def fact_check(request: HttpRequest, reference: str) -> HttpResponse:
     """The identity check and home visit; "save and forward" sends the case on
-    to the next stage in the same step."""
+    to the next stage in the same step. Only for staff who may record it
+    (`fact_check.record` over the office)."""
     application = _application(request, reference)
+    matrix.ensure_may(
+        acting_user(request),
+        matrix.Action.FACT_CHECK_RECORD,
+        office=application.office,
+    )
     if request.method != "POST":
         return _fact_check_page(
             request, application, FactCheckForm(initial=_initial(application))
@@ -202,10 +209,13 @@ def first_section_url(application: Application) -> str:
 def record(request: HttpRequest) -> HttpResponse:
     """Records an application on a citizen's behalf: the citizen's account
     (created from the civil registry when they have none), the service, the
-    office and how it came in; then the same form pages the citizen uses."""
+    office and how it came in; then the same form pages the citizen uses.
+    Only for staff with `application.record_for_citizen` (403 otherwise), at
+    the offices where they have it."""
     user = acting_user(request)
+    matrix.ensure_may(user, matrix.Action.APPLICATION_RECORD_FOR_CITIZEN)
     services = services_open()
-    offices: list[Office] = list(queue_offices(user)[:1000])
+    offices: list[Office] = list(record_offices(user)[:1000])
     form = RecordForm(
         request.POST or None,
         services=services,
