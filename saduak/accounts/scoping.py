@@ -11,11 +11,6 @@ from saduak.accounts.choices import Role
 from saduak.accounts.models import StaffRole, User
 from saduak.areas.models import Office
 
-# Roles that may change an office's own details: hours, counters, closures.
-OFFICE_MANAGERS = frozenset({Role.DISTRICT_ADMIN, Role.PROVINCIAL_STAFF, Role.HQ_ADMIN})
-# Roles that act; auditors only read.
-ACTING_ROLES = frozenset(set(Role) - {Role.AUDITOR})
-
 
 @dataclass(frozen=True)
 class Reach:
@@ -130,7 +125,3 @@ def reach_of(user: User, roles: Iterable[Role] | None = None) -> Reach:
 
 def read_reach(user: User) -> Reach:
     return reach_of(user)
-
-
-def manage_reach(user: User) -> Reach:
-    return reach_of(user, OFFICE_MANAGERS)

@@ -5,14 +5,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 
 from saduak.accounts.models import User
 from saduak.audit.models import AuditEvent
 from saduak.audit.services import audit_record
-from saduak.core.errors import InvalidInput
 from saduak.core.pdf import pdf_from_template
 from saduak.identity.models import EnrolmentCode
 from saduak.identity.oidc.models import PartnerConsent
@@ -130,12 +128,11 @@ def personal_data_pdf(*, user: User, language: str) -> bytes:
     )
 
 
-def digital_id_close(*, user: User, password: str) -> None:
+def digital_id_close(*, user: User) -> None:
     """Closes the digital ID: revokes every partner's tokens and grants, ends every
     session and deactivates the account. A registry office can open it again with a
-    new enrolment code. Audited as `identity.close`."""
-    if not user.check_password(password):
-        raise InvalidInput(_("The password is not right."), field="password")
+    new enrolment code. The caller has had the password given again
+    (`accounts.lockout.password_recheck`). Audited as `identity.close`."""
     with transaction.atomic():
         for token in AccessToken.objects.filter(user=user):
             token.revoke()

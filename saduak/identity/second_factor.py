@@ -98,11 +98,10 @@ def recovery_codes_issue(user: User) -> list[str]:
     return codes
 
 
-def second_factor_disable(*, user: User, password: str) -> None:
-    """Removes the app and the recovery codes after the password is given again.
-    Audited as `identity.second_factor.disable`."""
-    if not user.check_password(password):
-        raise InvalidInput(_("The password is not right."), field="password")
+def second_factor_disable(*, user: User) -> None:
+    """Removes the app and the recovery codes. The caller has had the password
+    given again (`accounts.lockout.password_recheck`, which counts a wrong one
+    towards the sign-in lockout). Audited as `identity.second_factor.disable`."""
     if staff_second_factor_required(user):
         raise PermissionDeniedError(STAFF_KEEPS_FACTOR)
     with transaction.atomic():

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from saduak.accounts.lockout import password_recheck
 from saduak.accounts.matrix import Action, action_reach, may
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.areas.models import Office
@@ -278,9 +279,12 @@ def security(request: HttpRequest) -> HttpResponse:
         password_form = PasswordAgainForm(request.POST)
         if password_form.is_valid():
             try:
-                second_factor.second_factor_disable(
-                    user=user, password=password_form.cleaned_data["password"]
+                password_recheck(
+                    request=request,
+                    user=user,
+                    password=password_form.cleaned_data["password"],
                 )
+                second_factor.second_factor_disable(user=user)
             except DomainError as error:
                 add_domain_error(password_form, error)
             else:
@@ -390,9 +394,12 @@ def close_digital_id(request: HttpRequest) -> HttpResponse:
     form = CloseDigitalIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            data_rights.digital_id_close(
-                user=acting_user(request), password=form.cleaned_data["password"]
+            password_recheck(
+                request=request,
+                user=acting_user(request),
+                password=form.cleaned_data["password"],
             )
+            data_rights.digital_id_close(user=acting_user(request))
         except DomainError as error:
             add_domain_error(form, error)
         else:

@@ -6,6 +6,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.test import Client
 
 from saduak.accounts.lockout import (
     GuessBudgetBackend,
@@ -204,3 +205,19 @@ def test_the_help_desk_lifts_a_lockout_and_it_is_audited(client, citizen):
         "command:signin_unlock",
         str(citizen.pk),
     )
+
+
+def test_closing_the_digital_id_with_guessed_passwords_locks_the_id(
+    client_for, citizen
+):
+    page = client_for(citizen)
+    for _ in range(5):
+        wrong = page.post("/account/close/", {"understood": "on", "password": "wrong"})
+        assert wrong.status_code in (400, 200, 429)
+
+    right = page.post("/account/close/", {"understood": "on", "password": RIGHT})
+
+    assert right.status_code == 429
+    citizen.refresh_from_db()
+    assert citizen.is_active
+    assert _sign_in(Client(), citizen.personal_id, RIGHT).status_code == 429
