@@ -20,6 +20,7 @@ from saduak.core.links import absolute_url
 from saduak.eservices.forms_engine.answers import answers_clean
 from saduak.eservices.forms_engine.definition import definition_of
 from saduak.eservices.models import Application, Service, ServiceVersion
+from saduak.eservices.payout_accounts import changes_payout_account
 from saduak.eservices.schemas import (
     ActionIn,
     AnswersIn,
@@ -33,6 +34,7 @@ from saduak.eservices.selectors import applications as selectors
 from saduak.eservices.services import applications as services
 from saduak.eservices.services.officer import application_view_record
 from saduak.eservices.versions import workflow_of
+from saduak.identity.step_up import ensure_recent_second_factor
 
 router = Router()
 
@@ -186,6 +188,8 @@ def answers_save(
             code="answers-invalid",
             extra={"errors": errors},
         )
+    if changes_payout_account(form, application.answers, values):
+        ensure_recent_second_factor(request)
     application = services.application_save(
         application=application, values=values, actor=user
     )

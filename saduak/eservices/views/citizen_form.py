@@ -43,9 +43,14 @@ from saduak.eservices.forms_engine.render import (
     render_section,
 )
 from saduak.eservices.models import Application, Attachment
+from saduak.eservices.payout_accounts import (
+    changes_payout_account,
+    section_asks_payout_account,
+)
 from saduak.eservices.public_ids import posted_public_id
 from saduak.eservices.selectors import applications as selectors
 from saduak.eservices.services import applications as services
+from saduak.identity.step_up import step_up_redirect
 
 
 def section_url(application: Application, section: Section) -> str:
@@ -230,6 +235,9 @@ def section_page(request: HttpRequest, reference: str, key: str) -> HttpResponse
     section = form.section(key)
     if section is None or section.only_declaration:
         raise NotFound(_("This form has no such page."))
+    if section_asks_payout_account(section) and (answer := step_up_redirect(request)):
+        # Asked before the page, so that what is typed is not lost to a step-up.
+        return answer
     if request.method != "POST":
         return _section_page(
             request,
@@ -260,6 +268,10 @@ def section_page(request: HttpRequest, reference: str, key: str) -> HttpResponse
         if merged.get(hidden_key) is not None:
             cleaned[hidden_key] = None
     problem = ""
+    if changes_payout_account(form, application.answers, cleaned) and (
+        answer := step_up_redirect(request)
+    ):
+        return answer
     try:
         application = services.application_save(
             application=application, values=cleaned, actor=user
