@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from saduak.accounts.matrix import Action, may
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.accounts.scoping import active_roles
+from saduak.accounts.scoping import active_roles, read_reach
 from saduak.areas import selectors, services
 from saduak.areas.forms import (
     CounterForm,
@@ -252,11 +252,26 @@ def holiday_remove(
 
 @staff_required
 def staff_home(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    # Each card of work a role does is shown to the roles the matrix lets do it.
+    may_do = {
+        name: may(user, action)
+        for name, action in {
+            "enrol": Action.ENROLMENT_CODE_ISSUE,
+            "look_up": Action.CITIZEN_RECORD_VIEW,
+            "partners": Action.PARTNER_UPDATE,
+            "pay": Action.PAYMENT_MANAGE,
+            "build": Action.ESERVICE_BUILD,
+            "reset_second_factor": Action.STAFF_SECOND_FACTOR_RESET,
+        }.items()
+    }
     return render(
         request,
         "areas/staff_home.html",
         {
-            "my_offices": selectors.offices_for_staff(user=acting_user(request))[:20],
-            "my_roles": active_roles(acting_user(request)),
+            "my_offices": selectors.offices_for_staff(user=user)[:20],
+            "my_roles": active_roles(user),
+            "may_do": may_do,
+            "reads_everything": read_reach(user).everything,
         },
     )

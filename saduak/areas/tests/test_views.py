@@ -249,3 +249,19 @@ def test_a_district_admin_removes_a_closure_from_the_office_page(
 
     assert response["Location"] == "/staff/offices/reg-5001/"
     assert not Holiday.objects.exists()
+
+
+def test_the_staff_home_shows_each_role_the_work_the_matrix_lets_it_do(
+    small_map, make_staff, client_for
+):
+    counter = client_for(make_staff(Role.COUNTER_OFFICER, "reg-5001"))
+    finance = client_for(make_staff(Role.FINANCE_OFFICER, "pao-50"))
+    hq = client_for(make_staff(Role.HQ_ADMIN, "hq"))
+
+    counter_page = counter.get("/en/staff/").content.decode()
+    finance_page = finance.get("/en/staff/").content.decode()
+    hq_page = hq.get("/en/staff/").content.decode()
+
+    assert "Enrol a citizen" in counter_page and "Subsidy payments" not in counter_page
+    assert "Subsidy payments" in finance_page and "Enrol a citizen" not in finance_page
+    assert "second factor" in hq_page and "second factor" not in counter_page
