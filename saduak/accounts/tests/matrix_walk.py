@@ -73,3 +73,14 @@ def home_code(role: Role, office_code: str, *, away: bool = False) -> str | None
 def refused(outcome: Any) -> bool:
     """Whether an API answer is a refusal (a service refusal raises)."""
     return isinstance(outcome, HttpResponseBase) and outcome.status_code in (403, 404)
+
+
+def api_call(
+    request: pytest.FixtureRequest, actor: Any, method: str, path: str, body: Any = None
+) -> Any:
+    """`method` on `path` (from the site root) as `actor`, signed in with a
+    session; a body goes as JSON."""
+    client = request.getfixturevalue("client_for")(actor)
+    if body is None:
+        return getattr(client, method)(path)
+    return getattr(client, method)(path, body, content_type="application/json")

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from saduak.accounts.matrix import Action
-from saduak.accounts.tests.matrix_walk import Scenario
+from saduak.accounts.tests.matrix_walk import Scenario, api_call
 from saduak.appointments.models import (
     Booking,
     MobileRequest,
@@ -31,8 +31,7 @@ COUNTER = 1
 
 
 def _api(request: Any, actor: Any, path: str, body: Any = None) -> Any:
-    client = request.getfixturevalue("client_for")(actor)
-    return client.post(f"{API}{path}", body or {}, content_type="application/json")
+    return api_call(request, actor, "post", f"{API}{path}", body or {})
 
 
 def _office(request: Any) -> Office:

@@ -5,7 +5,7 @@ from datetime import date, time
 from typing import Any
 
 from saduak.accounts.matrix import Action
-from saduak.accounts.tests.matrix_walk import Scenario
+from saduak.accounts.tests.matrix_walk import Scenario, api_call
 from saduak.areas import services
 from saduak.areas.models import Counter, Holiday, Office, OpeningHours
 
@@ -19,10 +19,7 @@ def _office(request: Any) -> Office:
 
 
 def _api(request: Any, actor: Any, method: str, path: str, body: Any = None) -> Any:
-    client = request.getfixturevalue("client_for")(actor)
-    return getattr(client, method)(
-        f"/api/v1{path}", body, content_type="application/json"
-    )
+    return api_call(request, actor, method, f"/api/v1{path}", body)
 
 
 def _closure(request: Any) -> Office:

@@ -7,22 +7,9 @@ import uuid
 
 from django.db import migrations, models
 
+from saduak.core.public_ids import fill_public_ids
+
 MODELS = ("attachment", "committeemeeting", "payment")
-BATCH = 1000
-
-
-def fill_public_ids(apps, schema_editor):
-    for name in MODELS:
-        model = apps.get_model("eservices", name)
-        while True:
-            rows = list(
-                model.objects.filter(public_id__isnull=True).only("pk")[:BATCH]
-            )
-            if not rows:
-                break
-            for row in rows:
-                row.public_id = uuid.uuid4()
-            model.objects.bulk_update(rows, ["public_id"])
 
 
 class Migration(migrations.Migration):
@@ -37,7 +24,9 @@ class Migration(migrations.Migration):
             )
             for name in MODELS
         ),
-        migrations.RunPython(fill_public_ids, migrations.RunPython.noop),
+        migrations.RunPython(
+            fill_public_ids("eservices", MODELS), migrations.RunPython.noop
+        ),
         *(
             migrations.AlterField(
                 model_name=name,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from saduak.accounts.choices import Role
 from saduak.accounts.matrix import Action
 from saduak.accounts.models import User
-from saduak.accounts.tests.matrix_walk import Scenario
+from saduak.accounts.tests.matrix_walk import Scenario, api_call
 from saduak.areas.models import Office
 from saduak.eservices import bank_files
 from saduak.eservices.catalogue import builtin_services_install
@@ -381,12 +381,7 @@ def _client(request: Any, actor: Any) -> Any:
 
 
 def _send(request: Any, actor: Any, method: str, path: str, body: Any = None) -> Any:
-    client = _client(request, actor)
-    if body is None:
-        return getattr(client, method)(f"{API}{path}")
-    return getattr(client, method)(
-        f"{API}{path}", body, content_type="application/json"
-    )
+    return api_call(request, actor, method, f"{API}{path}", body)
 
 
 def _fact_check_body() -> dict[str, Any]:

@@ -82,9 +82,7 @@ def test_a_citizen_without_a_second_factor_is_not_asked(draft):
     assert _patch(client, reference, NEW_ACCOUNT).status_code == 200
 
 
-def test_the_payment_page_sends_an_old_second_factor_to_give_it_again(
-    draft, citizen
-):
+def test_the_payment_page_sends_an_old_second_factor_to_give_it_again(draft, citizen):
     client, reference = draft
     TOTPDevice.objects.create(user=citizen, name="app", confirmed=True)
     _passed_second_factor(client, seconds_ago=HOUR_AGO)

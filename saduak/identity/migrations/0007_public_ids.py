@@ -2,20 +2,12 @@
 id (passkeys, sign-in sessions, partners). Existing rows each get their own
 UUID before the column becomes unique."""
 
-import uuid
 
 from django.db import migrations, models
 
+from saduak.core.public_ids import fill_public_ids
+
 MODELS = ("passkey", "signinsession", "partner")
-
-
-def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
-    for name in MODELS:
-        model = apps.get_model("identity", name)
-        for pk in model.objects.filter(public_id__isnull=True).values_list(
-            "pk", flat=True
-        ):
-            model.objects.filter(pk=pk).update(public_id=uuid.uuid4())
 
 
 class Migration(migrations.Migration):
@@ -30,5 +22,7 @@ class Migration(migrations.Migration):
             )
             for name in MODELS
         ],
-        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(
+            fill_public_ids("identity", MODELS), migrations.RunPython.noop
+        ),
     ]

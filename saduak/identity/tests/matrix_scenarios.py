@@ -11,7 +11,7 @@ from oauth2_provider.models import get_access_token_model, get_application_model
 from saduak.accounts.choices import Role
 from saduak.accounts.matrix import Action
 from saduak.accounts.models import User
-from saduak.accounts.tests.matrix_walk import Scenario
+from saduak.accounts.tests.matrix_walk import Scenario, api_call
 from saduak.areas.models import Office
 from saduak.identity import second_factor, services
 from saduak.identity.models import DataAccess, EnrolmentCode, Partner
@@ -36,10 +36,7 @@ CLIENT: dict[str, Any] = {
 
 
 def _api(request: Any, actor: Any, method: str, path: str, body: Any = None) -> Any:
-    client = request.getfixturevalue("client_for")(actor)
-    return getattr(client, method)(
-        f"/api/v1/identity{path}", body, content_type="application/json"
-    )
+    return api_call(request, actor, method, f"/api/v1/identity{path}", body)
 
 
 def _office(request: Any) -> Office:
