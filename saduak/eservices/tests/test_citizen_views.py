@@ -21,9 +21,7 @@ from saduak.eservices.choices import Action, ApplicationStatus
 from saduak.eservices.models import Application, Attachment
 from saduak.eservices.services.applications import application_act
 from saduak.eservices.tests.conftest import LOW_INCOME
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + bytes(range(256)) * 40
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 200
+from saduak.eservices.tests.document_fixtures import PDF, PNG
 
 APPLICANT = {
     "full_name": "สมศรี ใจดี",
