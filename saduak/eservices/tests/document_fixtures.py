@@ -1,18 +1,19 @@
 """Fixtures, sample files and a stub antivirus daemon for the document tests."""
 
 import base64
-import io
 import contextlib
+import io
 import itertools
 import socketserver
 import struct
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from PIL import Image
 from django.utils import timezone
+from PIL import Image
 
 from saduak.accounts.models import User
 from saduak.areas.models import Office
@@ -46,8 +47,10 @@ def pdf_file(objects: list[bytes]) -> bytes:
 
 
 def pdf_stream(data: bytes, entries: bytes = b"") -> bytes:
-    return b"<< /Length %d %s >>\nstream\n" % (len(data), entries) + data + (
-        b"\nendstream"
+    return (
+        b"<< /Length %d %s >>\nstream\n" % (len(data), entries)
+        + data
+        + (b"\nendstream")
     )
 
 
@@ -55,6 +58,27 @@ def image_file(pil_format: str, size: tuple[int, int] = (64, 48)) -> bytes:
     buffer = io.BytesIO()
     Image.effect_noise(size, 40).convert("RGB").save(buffer, pil_format)
     return buffer.getvalue()
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data)
+    return struct.pack("!I", len(data)) + kind + data + struct.pack("!I", crc)
+
+
+def png_of_one_colour(side: int) -> bytes:
+    """A side x side black-and-white PNG, all white: 1 bit a pixel compressed
+    row by row, so a 20000 x 20000 one is about 50 KB."""
+    compressor = zlib.compressobj(9)
+    row = b"\x00" + b"\xff" * ((side + 7) // 8)
+    data = b"".join(compressor.compress(row) for _ in range(side))
+    data += compressor.flush()
+    header = struct.pack("!IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", data)
+        + png_chunk(b"IEND", b"")
+    )
 
 
 # Real files of each kind, small; the PDF's page holds some bytes of filler.

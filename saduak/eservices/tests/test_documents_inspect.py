@@ -2,7 +2,6 @@
 (documents/inspect.py). Each hostile file is made here, small on disk."""
 
 import io
-import struct
 import zlib
 
 import pytest
@@ -21,30 +20,10 @@ from saduak.eservices.tests.document_fixtures import (
     image_file,
     pdf_file,
     pdf_stream,
+    png_of_one_colour,
 )
 
 CATALOG, PAGES, PAGE = PAGE_OBJECTS
-
-
-def png_chunk(kind: bytes, data: bytes) -> bytes:
-    crc = zlib.crc32(kind + data)
-    return struct.pack("!I", len(data)) + kind + data + struct.pack("!I", crc)
-
-
-def png_of_one_colour(side: int) -> bytes:
-    """A side x side black-and-white PNG, all white: 1 bit a pixel compressed
-    row by row, so a 20000 x 20000 one is about 50 KB."""
-    compressor = zlib.compressobj(9)
-    row = b"\x00" + b"\xff" * ((side + 7) // 8)
-    data = b"".join(compressor.compress(row) for _ in range(side))
-    data += compressor.flush()
-    header = struct.pack("!IIBBBBB", side, side, 1, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + png_chunk(b"IHDR", header)
-        + png_chunk(b"IDAT", data)
-        + png_chunk(b"IEND", b"")
-    )
 
 
 def deflated_zeros(size: int) -> bytes:

@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from saduak.accounts.models import User
 from saduak.audit.models import AuditEvent
 from saduak.eservices.models import Application
-from saduak.eservices.tests.pipeline import *  # noqa: F403 (fixtures)
 from saduak.eservices.tests.conftest import LOW_INCOME
+from saduak.eservices.tests.pipeline import *  # noqa: F403 (fixtures)
 from saduak.eservices.tests.pipeline import submitted_application
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +140,4 @@ def test_what_each_database_does_with_a_lone_surrogate_is_as_documented(
             User.objects.filter(pk=applicant.pk).update(first_name=BROKEN)
     else:
         with pytest.raises(DataError), transaction.atomic():
-            Application.objects.filter(pk=application.pk).update(
-                answers={"x": BROKEN}
-            )
+            Application.objects.filter(pk=application.pk).update(answers={"x": BROKEN})

@@ -21,10 +21,10 @@ from linebot.v3.webhooks import (
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError, InvalidInput, NotFound, TooManyRequests
 from saduak.core.links import absolute_url
+from saduak.core.text import text_cleaned
 from saduak.core.thai import current_fiscal_year
 from saduak.feedback.choices import VoteChannel, VoteStatus
 from saduak.feedback.keys import Voter, line_voter, salted
-from saduak.core.text import text_cleaned
 from saduak.feedback.line import texts
 from saduak.feedback.line.commands import (
     VoteAnswered,
