@@ -21,7 +21,6 @@ from linebot.v3.webhooks import (
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError, InvalidInput, NotFound, TooManyRequests
 from saduak.core.links import absolute_url
-from saduak.core.text import text_cleaned
 from saduak.core.thai import current_fiscal_year
 from saduak.feedback.choices import VoteChannel, VoteStatus
 from saduak.feedback.keys import Voter, line_voter, salted
@@ -61,10 +60,9 @@ def replies_to(event: Event) -> list[ReplyText]:
     if isinstance(event, MessageEvent) and isinstance(
         event.message, TextMessageContent
     ):
-        return [_answer_text(text_cleaned(event.message.text or ""))]
+        return [_answer_text(event.message.text or "")]
     if isinstance(event, PostbackEvent) and event.postback is not None:
-        data = text_cleaned(event.postback.data or "")
-        return [_answer_postback(source.user_id, data)]
+        return [_answer_postback(source.user_id, event.postback.data or "")]
     if isinstance(event, FollowEvent):
         return [ReplyText(texts.WELCOME)]
     return []
