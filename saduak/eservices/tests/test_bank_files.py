@@ -229,6 +229,12 @@ def test_a_csv_result_in_tis_620_is_read():
     assert bank_files.result_file_parse(content).lines[0].reason == "บัญชีปิด"
 
 
+def test_a_result_with_a_nul_character_is_refused_naming_the_line():
+    content = b"ACDEFHJK,ok\r\nBCDEFHJK,failed,closed\x00,\r\n"
+    with pytest.raises(BankFileError, match="2: .*U\\+0000"):
+        bank_files.result_file_parse(content)
+
+
 def test_an_empty_or_oversized_file_is_refused():
     with pytest.raises(BankFileError):
         bank_files.result_file_parse(b"\r\n \r\n")
