@@ -34,7 +34,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
-from PIL import Image
+from PIL import Image, ImageFile
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError
 from pypdf.generic import (
@@ -171,7 +171,7 @@ def _inspect_image(stream: IO[bytes], pil_format: str) -> None:
                             "Upload a still photo or a scan."
                         ),
                     )
-                image.load()  # every pixel decoded: a truncated file fails
+                _load_whole(image)
         except _Refusal:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as bomb:
@@ -182,6 +182,20 @@ def _inspect_image(stream: IO[bytes], pil_format: str) -> None:
         except Exception as error:
             logger.info("image refused as unreadable: %r", error)
             raise _unreadable(pil_format) from None
+
+
+def _load_whole(image: Image.Image) -> None:
+    """Decodes every pixel; a truncated file fails. WeasyPrint sets Pillow's
+    process-wide LOAD_TRUNCATED_IMAGES when it is imported (a PDF rendered in
+    the same worker), which would fill a truncated image in silently: it is
+    off while this decodes. (A thread that renders a PDF meanwhile refuses a
+    truncated image instead of padding it; nothing else depends on the flag.)"""
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _pixels_named(bomb: Exception) -> int:

@@ -5,7 +5,8 @@ import io
 import zlib
 
 import pytest
-from PIL import Image
+from django.utils import translation
+from PIL import Image, ImageFile
 
 from saduak.core.errors import InvalidInput
 from saduak.eservices.documents import inspect
@@ -35,7 +36,7 @@ def deflated_zeros(size: int) -> bytes:
 
 def refusal(content: bytes, kind: str = "pdf") -> InvalidInput:
     stream = io.BytesIO(content)
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(InvalidInput) as raised, translation.override("en"):
         upload_inspect(stream, kind=KINDS[kind], field="bank_book")
     assert stream.tell() == 0
     assert raised.value.field == "bank_book"
@@ -70,11 +71,22 @@ def test_an_image_just_over_the_pixel_limit_is_refused_before_it_is_decoded(
     assert refusal(PNG, "png").code == "image-too-large"
 
 
-def test_a_truncated_image_is_refused_as_unreadable() -> None:
-    whole = image_file("PNG", (300, 300))
-    error = refusal(whole[: len(whole) // 2], "png")
+@pytest.mark.parametrize("after_weasyprint", [False, True])
+@pytest.mark.parametrize("pil_format", ["PNG", "JPEG"])
+def test_a_truncated_image_is_refused_as_unreadable(
+    pil_format: str, after_weasyprint: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Importing WeasyPrint (any PDF rendered in the worker) sets this for
+    # the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", after_weasyprint)
+    whole = image_file(pil_format, (300, 300))
+    kind = {"PNG": "png", "JPEG": "jpg"}[pil_format]
+
+    error = refusal(whole[: len(whole) // 2], kind)
+
     assert error.code == "file-unreadable"
     assert "Save or scan it again" in str(error.message)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is after_weasyprint
 
 
 def test_an_animated_image_is_refused() -> None:
