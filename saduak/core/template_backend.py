@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
 from django.template.backends.django import DjangoTemplates, Template, reraise
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from saduak.core.text import SURROGATE, text_encodable
 
@@ -17,7 +17,7 @@ from saduak.core.text import SURROGATE, text_encodable
 class EncodableTemplate(Template):
     def render(
         self, context: dict[str, Any] | None = None, request: HttpRequest | None = None
-    ) -> SafeString:
+    ) -> str:
         rendered = super().render(context, request)
         if SURROGATE.search(rendered) is None:
             return rendered

@@ -6,7 +6,7 @@ from saduak.core.exports import table_response
 
 
 def test_a_stored_value_that_cannot_be_written_is_exported_replaced() -> None:
-    rows = [["a\ud800b", 1], ["bell\x07", None]]
+    rows: list[list[object]] = [["a\ud800b", 1], ["bell\x07", None]]
 
     csv = table_response(file_format="csv", filename="t", header=["x", "n"], rows=rows)
     xlsx = table_response(

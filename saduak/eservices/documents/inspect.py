@@ -338,8 +338,7 @@ def _check_dictionary(item: DictionaryObject) -> None:
     if isinstance(action, NameObject) and action in ACTIVE_ACTIONS:
         raise _active(ACTIVE_ACTIONS[action])
     if "/OpenAction" in item:
-        opening = item["/OpenAction"]
-        opening = opening.get_object() if opening is not None else None
+        opening = item["/OpenAction"]  # a reference is resolved by pypdf
         # Opening at a page ([page /Fit] or a GoTo action) is harmless;
         # anything else runs when the file is opened.
         if not isinstance(opening, ArrayObject) and not (
