@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from saduak.core.errors import InvalidInput
-from saduak.core.text import text_fault
+from saduak.core.text import text_encodable, text_fault
 from saduak.eservices.bank_files_ktb import (
     ENCODING,
     LINE_END,
@@ -242,7 +242,8 @@ def transfer_csv(transfers: Iterable[Transfer]) -> bytes:
                 f"{transfer.amount:.2f}",
             ]
         )
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
+    # A name stored before input was checked may hold a lone surrogate.
+    return text_encodable("\ufeff" + text.getvalue()).encode("utf-8")
 
 
 # --- The bank's result --------------------------------------------------------

@@ -264,3 +264,8 @@ def test_the_documented_layout_is_the_one_in_the_code():
         for field in layout
     ]
     assert documented == in_code
+
+
+def test_a_name_stored_with_a_lone_surrogate_is_exported_replaced_in_the_csv():
+    broken = Transfer("ACDEFHJK", "สม\ud800ศรี", "006", "1234567890", Decimal(1))
+    assert "สม\ufffdศรี" in bank_files.transfer_csv([broken]).decode("utf-8-sig")
