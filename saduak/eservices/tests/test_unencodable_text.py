@@ -94,6 +94,12 @@ def test_a_lone_surrogate_in_a_query_parameter_or_a_key_is_refused(
     assert key.status_code == 400
     assert key.json()["invalid_params"][0]["name"] == "answers.\ufffd"
 
+    query = client_for(applicant).get("/api/v1/areas/provinces?search=a%00")
+    assert query.status_code == 400
+    assert query.json()["code"] == "unencodable-text"
+    assert query.json()["invalid_params"][0]["name"] == "search"
+    assert query.json()["invalid_params"][0]["in"] == "query"
+
 
 @pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
