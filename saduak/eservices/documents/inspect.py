@@ -334,7 +334,7 @@ def _check_dictionary(item: DictionaryObject) -> None:
     for key in item:
         if key in ACTIVE_KEYS:
             raise _active(ACTIVE_KEYS[key])
-    action = item.get("/S")
+    action = _resolved(item, "/S")
     if isinstance(action, NameObject) and action in ACTIVE_ACTIONS:
         raise _active(ACTIVE_ACTIONS[action])
     if "/OpenAction" in item:
@@ -342,19 +342,27 @@ def _check_dictionary(item: DictionaryObject) -> None:
         # Opening at a page ([page /Fit] or a GoTo action) is harmless;
         # anything else runs when the file is opened.
         if not isinstance(opening, ArrayObject) and not (
-            isinstance(opening, DictionaryObject) and opening.get("/S") == "/GoTo"
+            isinstance(opening, DictionaryObject)
+            and _resolved(opening, "/S") == "/GoTo"
         ):
             raise _active(N_("an action that runs when the file is opened"))
-    if item.get("/Subtype") == "/Image":
-        width, height = item.get("/Width"), item.get("/Height")
+    if _resolved(item, "/Subtype") == "/Image":
+        width, height = _resolved(item, "/Width"), _resolved(item, "/Height")
         if isinstance(width, int) and isinstance(height, int):
             pixels = int(width) * int(height)
             if pixels > MAX_IMAGE_PIXELS:
                 raise _too_many_pixels(pixels)
 
 
+def _resolved(item: DictionaryObject, key: str) -> Any:
+    """The value under `key`, following a reference (any value may be one:
+    `/S 9 0 R` naming /Launch must not pass for a harmless action)."""
+    value = item.get(key)
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
 def _decoded_size(stream: StreamObject) -> int:
-    filters = stream.get("/Filter")
+    filters = _resolved(stream, "/Filter")
     names = filters if isinstance(filters, ArrayObject) else [filters]
     if any(name in IMAGE_CODECS for name in names if name is not None):
         return 0

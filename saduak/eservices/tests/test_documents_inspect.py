@@ -160,6 +160,19 @@ def test_a_pdf_with_javascript_run_on_opening_is_refused() -> None:
             ],
             "launching a program",
         ),
+        # The same, its action type given by reference.
+        (
+            [
+                CATALOG,
+                PAGES,
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Annots [5 0 R] >>",
+                pdf_stream(b""),
+                b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] "
+                b"/A << /S 6 0 R /F (cmd.exe) >> >>",
+                b"/Launch",
+            ],
+            "launching a program",
+        ),
         # An attached file.
         (
             [
