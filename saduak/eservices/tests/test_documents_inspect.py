@@ -173,6 +173,16 @@ def test_a_pdf_with_javascript_run_on_opening_is_refused() -> None:
             ],
             "launching a program",
         ),
+        # JavaScript behind names spelled with #-escapes (/J#53 is /JS).
+        (
+            [
+                b"<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript << /Names "
+                b"[(x) << /S /J#61vaScript /J#53 (1) >>] >> >> >>",
+                PAGES,
+                PAGE,
+            ],
+            "JavaScript",
+        ),
         # An attached file.
         (
             [
