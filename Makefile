@@ -30,6 +30,7 @@ demo: install
 	$(MANAGE) load_areas
 	$(MANAGE) load_holidays
 	$(MANAGE) seed_demo
+	@echo "Uploads are not scanned for viruses in the demo: Debian's clamd has no signatures without freshclam's internet download, so every file says 'Not scanned' (docs/eservices-documents.md, section 4)."
 	@echo "Saduak is at http://127.0.0.1:8000  (English: http://127.0.0.1:8000/en/)"
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -1,11 +1,15 @@
 """The one JSON API, under /api/v1, with OpenAPI at /api/v1/openapi.json and
 interactive docs at /api/v1/docs. Every error is application/problem+json."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from saduak.accounts.api import router as accounts_router
@@ -15,6 +19,7 @@ from saduak.areas.api import router as areas_router
 from saduak.audit.api import router as audit_router
 from saduak.core.errors import DomainError
 from saduak.core.problems import invalid_params_from_errors, problem_response
+from saduak.core.text import text_encodable, text_refuse
 from saduak.eservices.api import router as eservices_router
 from saduak.eservices.api_documents import documents_router as eservice_documents_router
 from saduak.eservices.api_staff import staff_router
@@ -27,9 +32,38 @@ class Utf8JSONRenderer(JSONRenderer):
 
     json_dumps_params = {"ensure_ascii": False}
 
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        # A value stored before input was checked may hold a lone surrogate,
+        # which UTF-8 cannot encode: it is sent as U+FFFD, never a 500.
+        return text_encodable(
+            super().render(request, data, response_status=response_status)
+        )
+
+
+class StorableTextParser(Parser):
+    """Refuses, before any schema or service sees it, text that cannot be stored
+    (lone surrogates, NUL: saduak.core.text) in a JSON body, the query or a
+    form, with 400 `unencodable-text` naming each field."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        # ninja turns any exception here into a bare 400; http_error below
+        # answers with this one (its cause) instead.
+        text_refuse(data, where="body")
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        where = "query" if data is request.GET else "formData"
+        text_refuse(parsed, where=where)
+        return parsed
+
 
 api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
+    parser=StorableTextParser(),
     title="Saduak API",
     version="1",
     description=(
@@ -69,7 +103,7 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     extra = dict(exc.extra)
-    if exc.field:
+    if exc.field and "invalid_params" not in extra:
         extra["invalid_params"] = [
             {"name": exc.field, "in": "body", "reason": str(exc.message)}
         ]
@@ -131,6 +165,8 @@ def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, DomainError):  # a refusal of the parser's
+        return domain_error(request, exc.__cause__)
     return problem_response(
         request, status=exc.status_code, code="http-error", title=str(exc)
     )

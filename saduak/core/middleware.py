@@ -1,11 +1,16 @@
+import contextlib
+import json
 import logging
+import re
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from saduak.core.logging import bind_request_id, unbind_request_id
+from saduak.core.text import text_fault, text_faults
 
 logger = logging.getLogger("saduak.request")
 
@@ -137,32 +142,71 @@ class ApiLanguageMiddleware:
 
 
 class RefuseNulMiddleware:
-    """A NUL character in the address or in a form or JSON body is never meant; it
-    is refused with a 400 before any view runs (PostgreSQL cannot store it, and a
-    view should not have to think about it)."""
+    """Text that cannot be stored (saduak.core.text: NUL, a lone surrogate) in
+    the address, the query, a form (urlencoded or multipart) or a JSON body is
+    refused with a 400 page naming the field, before any view runs: PostgreSQL
+    cannot store it, UTF-8 cannot encode a lone surrogate, and no view should
+    have to think about it. Under /api/ only the address is checked here; the
+    API's parser refuses the rest with problem+json naming the field
+    (config/api.py)."""
 
-    CHECKED_TYPES = ("application/json", "application/x-www-form-urlencoded")
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+    # A JSON body is decoded again only when it holds an escape of these.
+    JSON_SUSPECT = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]")
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._has_nul(request):
-            from django.core.exceptions import BadRequest
-
-            raise BadRequest("NUL character in the request")
+        if "\x00" in request.path:
+            return self._refused(request, [("path", text_fault("\x00") or "")])
+        if not request.path.startswith("/api/"):
+            faults = self._faults(request)
+            if faults:
+                return self._refused(request, faults)
         return self.get_response(request)
 
-    def _has_nul(self, request: HttpRequest) -> bool:
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            return True
-        if request.content_type in self.CHECKED_TYPES and request.method in {
-            "POST",
-            "PUT",
-            "PATCH",
-        }:
+    def _faults(self, request: HttpRequest) -> list[tuple[str, str]]:
+        faults = [
+            (name, reason)
+            for key, values in request.GET.lists()
+            for name, reason in text_faults(values, key)
+        ]
+        if request.method not in {"POST", "PUT", "PATCH"}:
+            return faults
+        if request.content_type in self.FORM_TYPES:
+            faults += [
+                (name, reason)
+                for key, values in request.POST.lists()
+                for name, reason in text_faults(values, key)
+            ]
+        elif request.content_type == "application/json":
             body = request.body
-            if request.content_type == "application/json":
-                return b"\x00" in body or b"\\u0000" in body
-            return b"\x00" in body or b"%00" in body
-        return False
+            if b"\x00" in body:
+                faults.append(("body", text_fault("\x00") or ""))
+            elif self.JSON_SUSPECT.search(body):
+                # Not JSON at all: the view answers that.
+                with contextlib.suppress(ValueError):
+                    faults += list(text_faults(json.loads(body)))
+        # A repeated field is named once.
+        return [
+            (name.split(".")[0] if name else "body", reason) for name, reason in faults
+        ]
+
+    def _refused(
+        self, request: HttpRequest, faults: list[tuple[str, str]]
+    ) -> HttpResponse:
+        from django.shortcuts import render
+
+        names = ", ".join(dict.fromkeys(name for name, _reason in faults))
+        logger.warning("refused text that cannot be stored in %s", names)
+        reason = _(
+            "Some text cannot be stored because it contains a character that is "
+            "not valid text (%(names)s). Remove it and send the text again."
+        ) % {"names": names}
+        return render(
+            request,
+            "errors/400.html",
+            {"reason": f"{reason} {faults[0][1]}"},
+            status=400,
+        )

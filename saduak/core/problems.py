@@ -2,11 +2,15 @@
 machine-readable `type`/`code`, a `title`, the HTTP `status` and, for bad input, the
 parameters at fault."""
 
+import json
 from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from saduak.core.text import text_encodable
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://saduak.go.th/problems/"
@@ -36,11 +40,11 @@ def problem_response(
         if request_id:
             body["request_id"] = request_id
     body.update(extra or {})
-    response = JsonResponse(
-        body,
+    # A lone surrogate cannot be encoded: sent as U+FFFD (saduak.core.text).
+    response = HttpResponse(
+        text_encodable(json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)),
         status=status,
         content_type=PROBLEM_CONTENT_TYPE,
-        json_dumps_params={"ensure_ascii": False},
     )
     for name, value in (headers or {}).items():
         response[name] = value

@@ -24,6 +24,7 @@ from saduak.eservices.bank_files import MAX_RESULT_BYTES
 from saduak.eservices.models import (
     Application,
     ApplicationEvent,
+    Attachment,
     CommitteeDecision,
     CommitteeMeeting,
     FactCheck,
@@ -99,6 +100,19 @@ class StaffEventOut(EventOut):
         return _name(obj.actor)
 
 
+class StaffDocumentOut(Schema):
+    field_key: str
+    name: str = Field(alias="original_name")
+    size: int = Field(description="Bytes.")
+    content_type: str
+    scan_status: str = Field(
+        description="clean (scanned by clamd), or not_scanned (no virus scanner "
+        "configured)."
+    )
+    scan_status_label: str = Field(alias="get_scan_status_display")
+    uploaded_at: datetime
+
+
 class StaffApplicationOut(StateOut):
     service: str = Field(alias="service.code")
     version: int = Field(alias="version.number")
@@ -112,6 +126,9 @@ class StaffApplicationOut(StateOut):
     closed_at: datetime | None
     answers: dict[str, Any]
     timeline: list[StaffEventOut] = Field(description="Internal events included.")
+    documents: list[StaffDocumentOut] = Field(
+        description="The documents on the application, each with its virus scan."
+    )
     url: str = Field(description="The officers' page of the application.")
 
     @staticmethod
@@ -122,6 +139,14 @@ class StaffApplicationOut(StateOut):
     @staticmethod
     def resolve_timeline(obj: Application) -> list[ApplicationEvent]:
         return application_timeline(obj, for_applicant=False)
+
+    @staticmethod
+    def resolve_documents(obj: Application) -> list[Attachment]:
+        return list(
+            obj.attachments.filter(removed_at__isnull=True).order_by(
+                "uploaded_at", "pk"
+            )
+        )
 
     @staticmethod
     def resolve_url(obj: Application) -> str:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from saduak.core.errors import InvalidInput
+from saduak.core.text import text_encodable, text_fault
 from saduak.eservices.bank_files_ktb import (
     ENCODING,
     LINE_END,
@@ -241,7 +242,8 @@ def transfer_csv(transfers: Iterable[Transfer]) -> bytes:
                 f"{transfer.amount:.2f}",
             ]
         )
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
+    # A name stored before input was checked may hold a lone surrogate.
+    return text_encodable("\ufeff" + text.getvalue()).encode("utf-8")
 
 
 # --- The bank's result --------------------------------------------------------
@@ -434,6 +436,9 @@ def result_file_parse(content: bytes) -> ResultFile:
     ]
     if not lines:
         raise _error(0, _("The file is empty."))
+    for number, line in lines:
+        if reason := text_fault(line):  # a NUL byte: PostgreSQL cannot store it
+            raise _error(number, reason)
     first = lines[0][1]
     if len(first) == RECORD_LENGTH and first.startswith("H"):
         parsed = _parse_fixed(lines)

@@ -70,8 +70,11 @@ class StageKind(models.TextChoices):
 
 
 class ScanStatus(models.TextChoices):
-    NOT_SCANNED = "not_scanned", _("Not scanned (no antivirus configured)")
-    CLEAN = "clean", _("Clean")
+    """Whether clamd scanned a stored document (an infected one is never
+    stored). Shown on every file on the officers' pages and in the staff API."""
+
+    NOT_SCANNED = "not_scanned", _("Not scanned: no virus scanner configured")
+    CLEAN = "clean", _("Scanned for viruses: clean")
 
 
 class IdentityCheckMethod(models.TextChoices):

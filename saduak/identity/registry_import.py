@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput
 from saduak.core.personal_id import clean_personal_id
+from saduak.core.text import text_faults
 from saduak.identity.models import CardStatus, RegistryPerson
 
 COLUMNS = [
@@ -33,6 +34,12 @@ class ImportReport:
 
 
 def _row_values(number: int, row: dict[str, str]) -> dict[str, Any]:
+    # A NUL character: PostgreSQL cannot store it.
+    fault = next(text_faults(row), None)
+    if fault:
+        raise InvalidInput(
+            _("Row %(row)d: %(reason)s") % {"row": number, "reason": fault[1]}
+        )
     try:
         values: dict[str, Any] = {
             "personal_id": clean_personal_id(row.get("personal_id", "")),

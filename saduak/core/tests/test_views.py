@@ -137,15 +137,38 @@ def test_the_api_answers_in_the_language_the_caller_asks_for(client):
         ("get", "/api/v1/areas/provinces?search=%00", None),
         ("get", "/api/v1/offices/%00", None),
         ("get", "/staff/audit/?action=%00", None),
-        ("patch", "/api/v1/offices/do-5001", '{"address_th": "a\\u0000"}'),
+        ("post", "/api/v1/happiness/votes", '{"office": "a\\u0000", "score": 5}'),
+        ("post", "/api/v1/happiness/votes", '{"office": "a\\ud800", "score": 5}'),
+        ("post", "/staff/audit/", {"action": "a\x00"}),
     ],
 )
 def test_a_nul_character_is_a_400_never_a_server_error(
     client, small_map, method, path, data
 ):
-    kwargs = {"content_type": "application/json", "data": data} if data else {}
+    if isinstance(data, str):
+        kwargs = {"content_type": "application/json", "data": data}
+    else:
+        kwargs = {"data": data} if data else {}
     response = getattr(client, method)(path, **kwargs)
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_form_field_with_a_nul_character_is_refused_with_a_page_naming_it(
+    client, encoding
+):
+    if encoding == "urlencoded":
+        response = client.post(
+            "/en/eservices/",
+            "full_name=a%00b",
+            content_type="application/x-www-form-urlencoded",
+        )
+    else:
+        response = client.post("/en/eservices/", {"full_name": "a\x00b"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "(full_name)" in page
+    assert "U+0000" in page
 
 
 def test_a_request_for_an_unknown_host_is_refused_cleanly(client):

@@ -31,6 +31,7 @@ from saduak.core.errors import (
 from saduak.eservices.choices import Action, ApplicationStatus, EventKind
 from saduak.eservices.documents import crypto
 from saduak.eservices.documents.antivirus import upload_scan
+from saduak.eservices.documents.inspect import upload_inspect
 from saduak.eservices.documents.sniffing import kind_of_upload, name_for_kind
 from saduak.eservices.models import Application, ApplicationEvent, Attachment
 from saduak.eservices.permissions import ensure_sees_as_staff, may_fill
@@ -123,7 +124,8 @@ def attachment_store(
 
     Refuses (InvalidInput, `field=field_key`): a file over `max_bytes`
     ("file-too-large", the limit in MB in the message), a file whose content is
-    none of `allowed_types` ("file-type"), an infected file ("file-infected"),
+    none of `allowed_types` ("file-type"), one that fails to decode within the
+    limits of inspect.py (its codes), an infected file ("file-infected"),
     a field already holding `max_files` ("too-many-files"); a configured
     antivirus that does not answer refuses with ScannerUnavailable (503).
     Permission (`_refuse_upload`): the applicant while the application is a
@@ -151,6 +153,7 @@ def attachment_store(
     if source is None:
         raise ValueError("the upload has no file")
     kind = kind_of_upload(source, allowed=allowed_types, field=field_key)
+    upload_inspect(source, kind=kind, field=field_key)  # limits: inspect.py
     scan_status = upload_scan(source, field=field_key)
     original_name = name_for_kind(clean_file_name(upload.name or ""), kind)
     if len(original_name) > MAX_NAME_LENGTH:

@@ -150,6 +150,22 @@ def test_staff_read_internal_notes_the_citizen_never_sees(
     assert access.staff_user == officer
 
 
+def test_the_staff_view_shows_each_documents_virus_scan(
+    builtin_services, citizen, district_office, staff_api
+):
+    application = submitted_application(applicant=citizen, office=district_office)
+
+    body = staff_api.get(
+        f"{STAFF}/applications/{application.reference}", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+
+    [document] = body["documents"]
+    assert document["field_key"] == "bank_book"
+    assert document["name"] == "bank-book.pdf"
+    assert document["scan_status"] == "not_scanned"
+    assert document["scan_status_label"] == "Not scanned: no virus scanner configured"
+
+
 @pytest.fixture
 def cases(builtin_services, make_user, officer, district_office) -> list[Application]:
     return [

@@ -229,6 +229,12 @@ def test_a_csv_result_in_tis_620_is_read():
     assert bank_files.result_file_parse(content).lines[0].reason == "บัญชีปิด"
 
 
+def test_a_result_with_a_nul_character_is_refused_naming_the_line():
+    content = b"ACDEFHJK,ok\r\nBCDEFHJK,failed,closed\x00,\r\n"
+    with pytest.raises(BankFileError, match="2: .*U\\+0000"):
+        bank_files.result_file_parse(content)
+
+
 def test_an_empty_or_oversized_file_is_refused():
     with pytest.raises(BankFileError):
         bank_files.result_file_parse(b"\r\n \r\n")
@@ -258,3 +264,8 @@ def test_the_documented_layout_is_the_one_in_the_code():
         for field in layout
     ]
     assert documented == in_code
+
+
+def test_a_name_stored_with_a_lone_surrogate_is_exported_replaced_in_the_csv():
+    broken = Transfer("ACDEFHJK", "สม\ud800ศรี", "006", "1234567890", Decimal(1))
+    assert "สม\ufffdศรี" in bank_files.transfer_csv([broken]).decode("utf-8-sig")

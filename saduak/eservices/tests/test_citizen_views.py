@@ -21,9 +21,7 @@ from saduak.eservices.choices import Action, ApplicationStatus
 from saduak.eservices.models import Application, Attachment
 from saduak.eservices.services.applications import application_act
 from saduak.eservices.tests.conftest import LOW_INCOME
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + bytes(range(256)) * 40
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 200
+from saduak.eservices.tests.document_fixtures import PDF, PNG, png_of_one_colour
 
 APPLICANT = {
     "full_name": "สมศรี ใจดี",
@@ -317,6 +315,24 @@ def test_a_file_of_the_wrong_type_is_refused_with_the_allowed_types(
     assert "bank-book.pdf" in html
     assert "PDF, JPG, PNG" in html
     assert 'href="#id_bank_book"' in html
+    assert not Attachment.objects.filter(application=application).exists()
+
+
+def test_a_decompression_bomb_is_refused_at_the_field_saying_what_to_do(
+    browser: Client,
+) -> None:
+    application = start(browser)
+    bomb = SimpleUploadedFile("home.png", png_of_one_colour(20_000), "image/png")
+    with translation.override("en"):
+        response = browser.post(
+            english_section_url(application.reference, "documents"),
+            {"house_photos": bomb, "upload": "house_photos"},
+        )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "This image is too large (400 million pixels" in html
+    assert "lower resolution" in html
+    assert 'href="#id_house_photos"' in html
     assert not Attachment.objects.filter(application=application).exists()
 
 

@@ -9,8 +9,10 @@ from saduak.eservices.models import Attachment
 from saduak.eservices.tests.document_fixtures import *  # noqa: F403
 from saduak.eservices.tests.document_fixtures import (
     EXE,
+    PAGE_OBJECTS,
     PDF,
     PNG,
+    pdf_file,
     unused_tcp_address,
 )
 
@@ -58,6 +60,29 @@ def test_a_renamed_executable_is_refused_with_a_precise_problem(
     assert details["allowed_types"] == ["pdf", "jpg", "png"]
     assert not Attachment.objects.exists()
     assert not AuditEvent.objects.filter(action="eservices.attachment.add")
+
+
+def test_a_pdf_with_javascript_is_refused_in_thai_with_what_to_do(
+    application, citizen, client_for
+):
+    content = pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+            *PAGE_OBJECTS[1:],
+            b"<< /S /JavaScript /JS (app.launchURL('x')) >>",
+        ]
+    )
+    response = client_for(citizen).post(
+        f"/api/v1/eservices/applications/{application.reference}/attachments",
+        {"field_key": "bank_book", "file": SimpleUploadedFile("b.pdf", content)},
+        HTTP_ACCEPT_LANGUAGE="th",
+    )
+    assert response.status_code == 400
+    details = problem(response)
+    assert details["code"] == "pdf-active-content"
+    assert details["invalid_params"][0]["name"] == "bank_book"
+    assert "PDF" in details["title"] and "พิมพ์" in details["title"]
+    assert not Attachment.objects.exists()
 
 
 def test_a_file_over_the_fields_limit_is_refused_with_the_limit(

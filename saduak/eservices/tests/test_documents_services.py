@@ -28,6 +28,7 @@ from saduak.eservices.tests.document_fixtures import (
     PDF,
     PNG,
     clamd_stub,
+    png_of_one_colour,
     unused_tcp_address,
 )
 
@@ -121,6 +122,21 @@ def test_a_renamed_executable_is_refused_and_nothing_is_kept(
     with pytest.raises(InvalidInput) as refused:
         store(application, citizen, content=EXE, name="bank-book.pdf")
     assert refused.value.code == "file-type"
+    assert not Attachment.objects.exists() and not stored_files(private_root)
+    assert not AuditEvent.objects.filter(action="eservices.attachment.add")
+
+
+@pytest.mark.django_db
+def test_a_png_decompression_bomb_is_refused_before_it_is_scanned_or_stored(
+    application, citizen, settings, private_root
+):
+    with clamd_stub() as (address, log):
+        settings.CLAMD_ADDRESS = address
+        with pytest.raises(InvalidInput) as refused:
+            store(application, citizen, content=png_of_one_colour(20_000))
+    assert refused.value.code == "image-too-large"
+    assert refused.value.field == "bank_book"
+    assert log.commands == []  # not sent on to the antivirus
     assert not Attachment.objects.exists() and not stored_files(private_root)
     assert not AuditEvent.objects.filter(action="eservices.attachment.add")
 

@@ -8,9 +8,15 @@ from saduak.accounts.choices import Role
 from saduak.accounts.models import User
 from saduak.areas.models import Office
 from saduak.audit.models import AuditEvent
-from saduak.eservices.choices import ApplicationStatus, EventKind
-from saduak.eservices.models import Application, ApplicationEvent, FactCheck
+from saduak.eservices.choices import ApplicationStatus, EventKind, ScanStatus
+from saduak.eservices.models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    FactCheck,
+)
 from saduak.eservices.services.applications import application_act
+from saduak.eservices.tests.conftest import attach
 from saduak.eservices.tests.pipeline import submitted_application
 from saduak.identity.models import AccessChannel, DataAccess
 
@@ -110,6 +116,23 @@ def test_opening_an_application_is_recorded_for_the_citizen(
     assert access.channel == AccessChannel.STAFF_VIEW
     assert access.staff_user == officer
     assert submitted.reference in access.purpose
+
+
+def test_every_document_shows_whether_it_was_scanned_for_viruses(
+    submitted, officer, client_for
+):
+    clean = attach(submitted, "home_visit")
+    Attachment.objects.filter(pk=clean.pk).update(scan_status=ScanStatus.CLEAN)
+
+    english = client_for(officer).get(staff("application", submitted.reference))
+    thai = client_for(officer).get(
+        staff("application", submitted.reference, language="th")
+    )
+
+    page = english.content.decode()
+    assert page.count("Not scanned: no virus scanner configured") == 1
+    assert page.count("Scanned for viruses: clean") == 1
+    assert "ยังไม่ได้ตรวจไวรัส" in thai.content.decode()
 
 
 def test_an_action_not_allowed_from_the_stage_is_refused_with_the_reason(

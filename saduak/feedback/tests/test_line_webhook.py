@@ -64,6 +64,16 @@ def test_a_correctly_signed_delivery_is_answered_with_200(client, replies):
     assert len(replies) == 1
 
 
+def test_a_message_with_a_lone_surrogate_is_refused_and_nothing_is_done(
+    client, replies
+):
+    response = deliver(client, text_event("vote do-1001\ud800"))
+
+    assert response.status_code == 400
+    assert replies == []
+    assert not Vote.objects.exists()
+
+
 def test_a_delivery_without_a_signature_is_refused_and_nothing_is_done(client, replies):
     response = deliver(client, postback_event(vote_data()), signature="")
 

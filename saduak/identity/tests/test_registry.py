@@ -41,6 +41,14 @@ def test_one_bad_row_stops_the_load_and_names_the_row(tmp_path):
     assert not RegistryPerson.objects.exists()
 
 
+def test_a_row_with_a_nul_character_stops_the_load_and_names_the_row(tmp_path):
+    path = tmp_path / "registry.csv"
+    path.write_text(CSV.replace("บุญมี", "บุญ\x00มี"), encoding="utf-8")
+    with pytest.raises(CommandError, match="3.*U\\+0000"):
+        call_command("import_registry", str(path))
+    assert not RegistryPerson.objects.exists()
+
+
 def registry_answering(status, body=None):
     def handler(request):
         assert request.headers["Authorization"] == "Bearer secret"
