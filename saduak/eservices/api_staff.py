@@ -101,6 +101,10 @@ class StaffEventOut(EventOut):
 
 
 class StaffDocumentOut(Schema):
+    id: UUID = Field(
+        alias="public_id",
+        description="GET /api/v1/eservices/attachments/{id} answers the file.",
+    )
     field_key: str
     name: str = Field(alias="original_name")
     size: int = Field(description="Bytes.")

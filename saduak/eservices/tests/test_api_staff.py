@@ -164,6 +164,8 @@ def test_the_staff_view_shows_each_documents_virus_scan(
     assert document["name"] == "bank-book.pdf"
     assert document["scan_status"] == "not_scanned"
     assert document["scan_status_label"] == "Not scanned: no virus scanner configured"
+    stored = application.attachments.get()
+    assert document["id"] == str(stored.public_id)
 
 
 @pytest.fixture
