@@ -158,3 +158,14 @@ def test_a_district_admin_cannot_make_an_api_token_even_for_themselves(make_staf
         api_token_create(user=admin, name="script", actor=admin)
     assert not ApiToken.objects.exists()
     assert not AuditEvent.objects.filter(action="api_token.create").exists()
+
+
+def test_a_kiosk_is_no_system_actor_for_the_matrix(small_map):
+    from saduak.accounts.matrix import ensure_may, may
+
+    office = Office.objects.get(code="reg-5001")
+    assert may("command:load_areas", Action.OFFICE_UPDATE_CONTACT, office=office)
+    assert not may("kiosk:reg-5001", Action.OFFICE_UPDATE_CONTACT, office=office)
+    assert action_reach("kiosk:reg-5001", Action.TICKET_ISSUE).is_empty
+    with pytest.raises(PermissionDeniedError):
+        ensure_may("kiosk:reg-5001", Action.TICKET_CALL_NEXT, office=office)
