@@ -157,3 +157,58 @@ def test_every_api_write_that_acts_for_staff_is_walked() -> None:
         and f"{method} {path}" not in walked
     ]
     assert missing == []
+
+
+# Service functions that take an actor but are not an action of the matrix,
+# each with the reason.
+CHECKS_ITSELF = "the matrix check itself"
+SYSTEM = "the system, after a service that has checked its actor"
+OWN = "the signed-in person's own record"
+NOT_MATRIX_ACTIONS = {
+    "saduak.accounts.services.user_create": SYSTEM,
+    "saduak.appointments.services.mobile.ensure_may_in_district": CHECKS_ITSELF,
+    "saduak.appointments.services.mobile.may_in_district": CHECKS_ITSELF,
+    "saduak.areas.services.holidays_load_national": "the load_holidays command",
+    "saduak.audit.services.audit_record": SYSTEM,
+    "saduak.eservices.documents.services.attachment_open": "a read, audited",
+    "saduak.eservices.services.applications.application_mark_paid": SYSTEM,
+    "saduak.eservices.services.applications.application_resubmit": OWN,
+    "saduak.eservices.services.builder_common.ensure_can_build": CHECKS_ITSELF,
+    "saduak.eservices.services.builder_common.ensure_can_publish": CHECKS_ITSELF,
+    "saduak.identity.services.sessions_end_all": OWN,
+    "saduak.identity.services.sign_in_session_end": OWN,
+    "saduak.notifications.services.notification_send": SYSTEM,
+}
+
+
+def _acting_services() -> list[str]:
+    import inspect
+
+    found = []
+    for module_info in pkgutil.walk_packages(saduak.__path__, "saduak."):
+        name = module_info.name
+        if ".tests" in name or ".migrations" in name:
+            continue
+        if not (name.endswith(".services") or ".services." in name):
+            continue
+        module = importlib.import_module(name)
+        for function_name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != name or function_name.startswith("_"):
+                continue
+            parameters = inspect.signature(function).parameters
+            if "actor" in parameters or "officer" in parameters:
+                found.append(f"{name}.{function_name}")
+    return found
+
+
+def test_every_acting_service_is_walked_or_says_why_it_is_no_action() -> None:
+    walked = {
+        scenario.name.split(" ")[0] for scenario in SCENARIOS if not scenario.is_api
+    }
+    unwalked = [
+        path
+        for path in _acting_services()
+        if path.rsplit(".", 1)[1] not in walked and path not in NOT_MATRIX_ACTIONS
+    ]
+    assert unwalked == []
+    assert set(NOT_MATRIX_ACTIONS) <= set(_acting_services())

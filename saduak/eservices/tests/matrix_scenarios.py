@@ -970,3 +970,168 @@ SCENARIOS = [
         _payments,
     ),
 ]
+
+
+# --- The rest of the builder's edits and the committee's decisions in one go ----
+
+
+def _draft_with_extras(request: Any) -> Case:
+    """A draft with a section holding one field, an empty section and a stage
+    of its own, so that every builder edit has something to act on."""
+    case = _draft_version(request)
+    version = case.extra["version"]
+    for key in ("extra", "spare"):
+        version = builder.form_section_add(
+            version=version, key=key, title={"th": key, "en": key}, actor="test"
+        )
+    version = builder.form_field_add(
+        version=version,
+        section_key="extra",
+        field=_extra_field("extra_note"),
+        actor="test",
+    )
+    case.extra["version"] = builder.workflow_stage_add(
+        version=version, stage=_extra_stage("ทบทวน"), actor="test"
+    )
+    return case
+
+
+def _extra_field(key: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "type": "text",
+        "label": {"th": "หมายเหตุ", "en": "Note"},
+        "required": False,
+    }
+
+
+def _extra_stage(name_th: str) -> dict[str, Any]:
+    return {
+        "code": "second_review",
+        "kind": "review",
+        "name": {"th": name_th, "en": "Second review"},
+        "roles": ["district_admin"],
+        "target_days": 3,
+    }
+
+
+def _build(name: str, edit: Any) -> Scenario:
+    return Scenario(
+        Action.ESERVICE_BUILD,
+        name,
+        OFFICE,
+        _draft_with_extras,
+        lambda actor, case, r: edit(case.extra["version"], actor),
+        _services,
+    )
+
+
+SCENARIOS += [
+    _build(
+        "form_section_update",
+        lambda version, actor: builder.form_section_update(
+            version=version,
+            section_key="extra",
+            title={"th": "อื่น ๆ", "en": "Other"},
+            actor=actor,
+        ),
+    ),
+    _build(
+        "form_section_move",
+        lambda version, actor: builder.form_section_move(
+            version=version, section_key="spare", direction="up", actor=actor
+        ),
+    ),
+    _build(
+        "form_section_remove",
+        lambda version, actor: builder.form_section_remove(
+            version=version, section_key="spare", actor=actor
+        ),
+    ),
+    _build(
+        "form_field_add",
+        lambda version, actor: builder.form_field_add(
+            version=version,
+            section_key="extra",
+            field=_extra_field("extra_two"),
+            actor=actor,
+        ),
+    ),
+    _build(
+        "form_field_update",
+        lambda version, actor: builder.form_field_update(
+            version=version,
+            field_key="extra_note",
+            field={**_extra_field("extra_note"), "required": True},
+            actor=actor,
+        ),
+    ),
+    _build(
+        "form_field_move",
+        lambda version, actor: builder.form_field_move(
+            version=version, field_key="extra_note", direction="up", actor=actor
+        ),
+    ),
+    _build(
+        "form_field_remove",
+        lambda version, actor: builder.form_field_remove(
+            version=version, field_key="extra_note", actor=actor
+        ),
+    ),
+    _build(
+        "workflow_stage_update",
+        lambda version, actor: builder.workflow_stage_update(
+            version=version,
+            stage_code="second_review",
+            stage=_extra_stage("ทบทวนอีกครั้ง"),
+            actor=actor,
+        ),
+    ),
+    _build(
+        "workflow_stage_move",
+        lambda version, actor: builder.workflow_stage_move(
+            version=version, stage_code="second_review", direction="up", actor=actor
+        ),
+    ),
+    _build(
+        "workflow_stage_remove",
+        lambda version, actor: builder.workflow_stage_remove(
+            version=version, stage_code="second_review", actor=actor
+        ),
+    ),
+    _build(
+        "workflow_transition_add",
+        lambda version, actor: builder.workflow_transition_add(
+            version=version,
+            source="second_review",
+            action="forward",
+            target="closed",
+            actor=actor,
+        ),
+    ),
+    _build(
+        "workflow_transition_remove",
+        lambda version, actor: builder.workflow_transition_remove(
+            version=version, source="payment", action="return", actor=actor
+        ),
+    ),
+    Scenario(
+        Action.COMMITTEE_MANAGE,
+        "committee_decisions_set",
+        OFFICE,
+        _meeting_with_case,
+        lambda actor, case, r: committee_services.committee_decisions_set(
+            meeting=case.meeting,
+            decisions=[
+                committee_services.DecisionInput(
+                    application_id=case.application.pk,
+                    decision="approve",
+                    amount=Decimal("2500"),
+                )
+            ],
+            actor=actor,
+        ),
+        _meetings,
+        roles=COMMITTEE,
+    ),
+]
