@@ -61,6 +61,8 @@ GROWTH_OVER_THE_PERIOD = 0.6
 OPENS_UTC_SECONDS = 1 * 3600 + 30 * 60
 OPEN_SECONDS = 8 * 3600
 COMMENT_SHARE = 0.03
+# Votes given from a served ticket's page (verified); the rest are QR votes.
+VERIFIED_SHARE = 0.4
 NETWORKS_PER_OFFICE = 3
 # Each office's score distribution, as this many equally likely scores.
 SCORE_TABLE_SIZE = 200
@@ -341,9 +343,12 @@ def _vote_rows(
     draw = rng.random
     table_size = SCORE_TABLE_SIZE
     counted, qr = VoteStatus.COUNTED.value, VoteChannel.QR.value
-    # Generated votes are QR votes: anonymous ("f" is false to COPY, 0 to
+    ticket = VoteChannel.TICKET.value
+    # QR votes are anonymous, ticket votes verified ("f"/"t" to COPY, 0/1 to
     # SQLite).
-    anonymous: str | int = "f" if connection.vendor == "postgresql" else 0
+    postgres = connection.vendor == "postgresql"
+    anonymous: str | int = "f" if postgres else 0
+    verified: str | int = "t" if postgres else 1
     serial = 0
     for profile, by_day in zip(profiles, votes_on, strict=True):
         rows: list[Row] = []
@@ -365,6 +370,7 @@ def _vote_rows(
                     if draw() < COMMENT_SHARE
                     else no_comment
                 )
+                from_ticket = draw() < VERIFIED_SHARE
                 rows.append(
                     (
                         profile.office_id,
@@ -379,14 +385,14 @@ def _vote_rows(
                         comment,
                         comment,
                         comment_state,
-                        qr,
+                        ticket if from_ticket else qr,
                         counted,
                         "",
                         "",
                         1,
                         "",
                         "",
-                        anonymous,
+                        verified if from_ticket else anonymous,
                         # The voter key's second half: distinct for every
                         # vote and free (no second hash), and a UUID in the
                         # 32 hex digits both databases read.

@@ -38,13 +38,15 @@ def rollups() -> tuple[list[tuple[object, ...]], ...]:
 
 
 @pytest.mark.django_db
-def test_the_votes_are_counted_qr_votes_cast_once_on_their_day(small_map):
+def test_the_votes_are_counted_qr_or_ticket_votes_cast_once_on_their_day(small_map):
     made = votes_generate(votes=500, days=30, end=END, seed=3)
     assert made.votes == 500 == Vote.objects.count()
     assert (made.first_day, made.last_day) == (END - timedelta(days=29), END)
     votes = list(Vote.objects.all())
     assert {vote.status for vote in votes} == {VoteStatus.COUNTED}
-    assert {vote.channel for vote in votes} == {VoteChannel.QR}
+    assert {vote.channel for vote in votes} == {VoteChannel.QR, VoteChannel.TICKET}
+    assert all(vote.verified == (vote.channel == VoteChannel.TICKET) for vote in votes)
+    assert 150 < sum(vote.verified for vote in votes) < 250
     assert {vote.times_cast for vote in votes} == {1}
     assert len({vote.voter_key for vote in votes}) == 500
     assert all(len(vote.voter_key) == 64 and vote.source_key for vote in votes)
