@@ -20,6 +20,7 @@ from bench.loadgen import LoadResult, RequestSpec
 from bench.scenarios import Prepared, Scenario, SetupContext, register
 from bench.server import HOST, MemorySampler, tree_rss
 from bench.stats import MB
+from saduak.eservices.documents.sample_files import one_page_pdf
 
 PLAIN = "eservice-upload-plain"
 ENCRYPTED = "eservice-upload"
@@ -103,30 +104,11 @@ def _shell(context: SetupContext, script: str) -> Any:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def _pdf_with(data: bytes) -> bytes:
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream",
-    ]
-    out = b"%PDF-1.7\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
-    return out + b"startxref\n%d\n%%%%EOF\n" % xref
-
-
 def upload_body(boundary: str) -> bytes:
     """A multipart body with the field key and a 10 MB one-page PDF whose
     page holds random bytes (incompressible, like scans); it is a whole PDF
     because uploads are decoded before they are stored."""
-    content = _pdf_with(os.urandom(FILE_BYTES - 400))
+    content = one_page_pdf(os.urandom(FILE_BYTES - 400))
     return b"".join(
         [
             f"--{boundary}\r\n".encode(),

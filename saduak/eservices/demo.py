@@ -11,6 +11,7 @@ from django.utils import timezone
 from saduak.accounts.models import User
 from saduak.areas.models import Office
 from saduak.eservices.choices import Action, IdentityCheckMethod
+from saduak.eservices.documents.sample_files import one_page_pdf
 from saduak.eservices.documents.services import attachment_store
 from saduak.eservices.models import Application, Service
 from saduak.eservices.samples import sample_answers
@@ -23,29 +24,8 @@ from saduak.eservices.services.applications import (
 )
 
 LOW_INCOME = "low-income-family-assistance"
-# A one-page PDF: what a photographed bank book saved as PDF starts like. It
-# is decoded before it is stored (documents/inspect.py), so it is a whole one.
-_DEMO_PDF_OBJECTS = (
-    b"<</Type/Catalog/Pages 2 0 R>>",
-    b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-    b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>",
-)
-
-
-def _demo_pdf() -> bytes:
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(_DEMO_PDF_OBJECTS, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj" % number + body + b"endobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer<</Size %d/Root 1 0 R>>\n" % (len(offsets) + 1)
-    return out + b"startxref\n%d\n%%%%EOF\n" % xref
-
-
-DEMO_PDF = _demo_pdf()
+# A one-page PDF: what a photographed bank book saved as PDF starts like.
+DEMO_PDF = one_page_pdf()
 
 
 def _submitted(service: Service, applicant: User, office: Office) -> Application:

@@ -7,8 +7,6 @@ application and answers the officer's return with a new document; the same
 in English. axe-core checks every page."""
 
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from saduak.accounts.choices import Role
 from saduak.accounts.models import User
 from saduak.eservices.catalogue import builtin_services_install
 from saduak.eservices.choices import Action, ApplicationStatus
+from saduak.eservices.documents.sample_files import one_page_pdf, png_of_one_colour
 from saduak.eservices.models import Application, Attachment
 from saduak.eservices.services.applications import application_act
 from tests.browser.conftest import PHONE, assert_accessible
@@ -35,51 +34,12 @@ def th(message: str) -> str:
         return gettext(message)
 
 
-def png_bytes() -> bytes:
-    """A real 1x1 white PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
-    )
-
-
-def pdf_bytes() -> bytes:
-    """A real one-page PDF."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
-        f"startxref\n{xref}\n%%EOF\n"
-    ).encode()
-    return out
-
-
 @pytest.fixture
 def documents(tmp_path: Path) -> dict[str, Path]:
     book = tmp_path / "bank-book.pdf"
-    book.write_bytes(pdf_bytes())
+    book.write_bytes(one_page_pdf())
     photo = tmp_path / "home.png"
-    photo.write_bytes(png_bytes())
+    photo.write_bytes(png_of_one_colour(1))
     wrong = tmp_path / "notes.pdf"
     wrong.write_bytes(b"just some text, not a PDF at all\n" * 20)
     return {"book": book, "photo": photo, "wrong": wrong}

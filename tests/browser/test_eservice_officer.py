@@ -21,6 +21,7 @@ from saduak.accounts.models import User
 from saduak.areas.models import Office
 from saduak.eservices.catalogue import builtin_services_install
 from saduak.eservices.choices import Action, IdentityCheckMethod, Outcome
+from saduak.eservices.documents.sample_files import one_page_pdf
 from saduak.eservices.documents.services import attachment_store
 from saduak.eservices.models import Application, Service
 from saduak.eservices.samples import sample_answers
@@ -39,28 +40,6 @@ PASSWORD = "correct horse battery"
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def pdf_bytes() -> bytes:
-    """A real one-page PDF."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
-        f"startxref\n{xref}\n%%EOF\n"
-    ).encode()
-    return out
-
-
 def submitted(person: User, office: Office) -> Application:
     """Applied online through the services, the bank book a real PDF."""
     service = Service.objects.get(code="low-income-family-assistance")
@@ -73,7 +52,7 @@ def submitted(person: User, office: Office) -> Application:
     attachment_store(
         application=application,
         field_key="bank_book",
-        upload=SimpleUploadedFile("bank-book.pdf", pdf_bytes(), "application/pdf"),
+        upload=SimpleUploadedFile("bank-book.pdf", one_page_pdf(), "application/pdf"),
         allowed_types=["pdf", "jpg", "png"],
         max_bytes=10 * 1024 * 1024,
         actor=person,

@@ -7,7 +7,6 @@ import itertools
 import socketserver
 import struct
 import threading
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -18,67 +17,22 @@ from PIL import Image
 from saduak.accounts.models import User
 from saduak.areas.models import Office
 from saduak.eservices.choices import ApplicationStatus, VersionStatus
+from saduak.eservices.documents.sample_files import (
+    PAGE_OBJECTS,
+    pdf_file,
+    pdf_stream,
+    png_of_one_colour,
+)
 from saduak.eservices.models import Application, Service, ServiceVersion
 
+__all__ = ["PAGE_OBJECTS", "pdf_file", "pdf_stream", "png_of_one_colour"]
+
+
 # --- Sample files -----------------------------------------------------------------
-PAGE_OBJECTS = [
-    b"<< /Type /Catalog /Pages 2 0 R >>",
-    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-]
-
-
-def pdf_file(objects: list[bytes]) -> bytes:
-    """A PDF made of `objects` (numbered from 1, the first the catalog), with
-    a correct cross-reference table."""
-    out = b"%PDF-1.7\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
-        f"startxref\n{xref}\n%%EOF\n"
-    ).encode()
-    return out
-
-
-def pdf_stream(data: bytes, entries: bytes = b"") -> bytes:
-    return (
-        b"<< /Length %d %s >>\nstream\n" % (len(data), entries)
-        + data
-        + (b"\nendstream")
-    )
-
-
 def image_file(pil_format: str, size: tuple[int, int] = (64, 48)) -> bytes:
     buffer = io.BytesIO()
     Image.effect_noise(size, 40).convert("RGB").save(buffer, pil_format)
     return buffer.getvalue()
-
-
-def png_chunk(kind: bytes, data: bytes) -> bytes:
-    crc = zlib.crc32(kind + data)
-    return struct.pack("!I", len(data)) + kind + data + struct.pack("!I", crc)
-
-
-def png_of_one_colour(side: int) -> bytes:
-    """A side x side black-and-white PNG, all white: 1 bit a pixel compressed
-    row by row, so a 20000 x 20000 one is about 50 KB."""
-    compressor = zlib.compressobj(9)
-    row = b"\x00" + b"\xff" * ((side + 7) // 8)
-    data = b"".join(compressor.compress(row) for _ in range(side))
-    data += compressor.flush()
-    header = struct.pack("!IIBBBBB", side, side, 1, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + png_chunk(b"IHDR", header)
-        + png_chunk(b"IDAT", data)
-        + png_chunk(b"IEND", b"")
-    )
 
 
 # Real files of each kind, small; the PDF's page holds some bytes of filler.

@@ -5,8 +5,6 @@ the real services (tests/pipeline.py), as an applicant, officers and finance
 staff of Chiang Mai's first district would make them."""
 
 import base64
-import struct
-import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -25,6 +23,7 @@ from saduak.eservices.catalogue import builtin_services_install
 from saduak.eservices.choices import Action as Move
 from saduak.eservices.choices import IdentityCheckMethod
 from saduak.eservices.documents.fields import document_field
+from saduak.eservices.documents.sample_files import png_of_one_colour
 from saduak.eservices.documents.services import attachment_remove, attachment_store
 from saduak.eservices.models import (
     Application,
@@ -71,24 +70,7 @@ NEW_ACCOUNT = {"bank_account": {"bank": "014", "number": "9876543210"}}
 FINDINGS = "บ้านเช่า สภาพทรุดโทรม รายได้ไม่พอเลี้ยงครอบครัว"
 
 
-def _png() -> bytes:
-    """A real one-pixel PNG, as a phone's photo of a bank book would be."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack("!I", len(data)) + body + struct.pack("!I", zlib.crc32(body))
-
-    header = struct.pack("!IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
-    )
-
-
-PNG = _png()
+PNG = png_of_one_colour(1)
 
 
 @dataclass
