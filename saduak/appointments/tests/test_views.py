@@ -423,3 +423,35 @@ def test_tampered_ids_in_forms_are_refused_not_server_errors(
         .status_code
         == 404
     )
+
+
+def test_a_new_kiosk_key_asks_for_the_second_factor_again_when_the_last_is_old(
+    make_staff, client_for
+):
+    import time
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from saduak.accounts.choices import Role
+    from saduak.appointments.selectors.catalogue import queue_settings_for
+    from saduak.areas.models import Office
+    from saduak.identity.step_up import PASSED_AT_KEY
+
+    admin = make_staff(Role.DISTRICT_ADMIN, "do-5001")
+    TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    page = client_for(admin)
+    session = page.session
+    session[PASSED_AT_KEY] = time.time() - 3600
+    session.save()
+    office = Office.objects.get(code="reg-5001")
+
+    asked = page.post("/staff/offices/reg-5001/kiosk-key/")
+
+    assert asked.status_code == 302
+    assert asked["Location"].startswith("/accounts/step-up/")
+    assert not queue_settings_for(office).kiosk_key_hash
+    session = page.session
+    session[PASSED_AT_KEY] = time.time()
+    session.save()
+    assert page.post("/staff/offices/reg-5001/kiosk-key/").status_code == 302
+    assert queue_settings_for(office).kiosk_key_hash

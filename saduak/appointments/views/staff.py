@@ -31,6 +31,7 @@ from saduak.appointments.services.slots import slots_release
 from saduak.areas.selectors import office_get
 from saduak.core.errors import DomainError, NotFound
 from saduak.core.forms import add_domain_error
+from saduak.identity.step_up import recent_second_factor_required
 
 
 @staff_required
@@ -137,6 +138,7 @@ def queue_settings_save(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required
 @require_POST
+@recent_second_factor_required
 def kiosk_key_issue(request: HttpRequest, code: str) -> HttpResponse:
     office = office_get(code)
     raw = catalogue_services.kiosk_key_issue(actor=acting_user(request), office=office)
