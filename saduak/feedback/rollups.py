@@ -144,7 +144,7 @@ def cast_counted_sql(upsert: str, rollups: tuple[Rollup, ...]) -> str:
     """PostgreSQL: `upsert` (the vote's INSERT ... ON CONFLICT ... RETURNING id,
     replaced_score, replaced_status, score, status, verified, public_key) with
     the moves of `rollups` hanging off it, in one statement; it answers the
-    vote's id, the status it replaced and its public key. Parameters after the
+    vote's id, the status it replaced, its status and its public key. Parameters after the
     upsert's: each rollup's key values (Rollup.values), in order."""
     key = (upsert, rollups)
     cached = _statements.get(key)
@@ -184,7 +184,7 @@ def cast_counted_sql(upsert: str, rollups: tuple[Rollup, ...]) -> str:
         cached = (
             f"WITH cast_vote AS ({upsert}),c AS (SELECT {facts} FROM cast_vote),"  # noqa: S608
             f"d AS (SELECT {deltas} FROM c),{','.join(moves)} "
-            f"SELECT id,replaced_status,public_key FROM cast_vote"
+            f"SELECT id,replaced_status,status,public_key FROM cast_vote"
         )
         _statements[key] = cached
     return cached

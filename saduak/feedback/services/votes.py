@@ -57,9 +57,11 @@ def vote_cast(
     verified voter (a served ticket, LINE, a signed-in citizen) always counts;
     an anonymous one past its network's daily cap for the office or past the
     office's usual anonymous volume is held for a moderator and not counted
-    (_hold_reason). Raises InvalidInput (nothing stored) for a score outside
-    1-5, a comment too long, a service the office does not offer or a counter
-    not its own; TooManyRequests past what one network may store in a day.
+    (_hold_reason); a vote that counts keeps counting when its voter votes
+    again, however the re-votes race (decided in the upsert). Raises
+    InvalidInput (nothing stored) for a score outside 1-5, a comment too long,
+    a service the office does not offer or a counter not its own;
+    TooManyRequests past what one network may store in a day.
     Votes are anonymous and not audited; moderating them is."""
     now = now or timezone.now()
     score = _checked_score(score)
@@ -75,7 +77,7 @@ def vote_cast(
             _("Choose a service from this office's list."), field="service"
         )
     hold_reason = _hold_reason(office=office, voter=voter, now=now)
-    status = VoteStatus.HELD if hold_reason else VoteStatus.COUNTED
+    proposed = VoteStatus.HELD if hold_reason else VoteStatus.COUNTED
     masked = mask_comment(comment) if comment else None
     if masked is None:
         comment_state = CommentState.NONE
@@ -98,19 +100,20 @@ def vote_cast(
         source_key=voter.source,
         channel=voter.channel,
         verified=voter.verified,
-        status=status,
+        status=proposed,
         hold_reason=hold_reason,
         created_at=now,
         updated_at=now,
     )
+    status: str
     if connection.vendor == "postgresql":
         # One statement, so atomic by itself: no BEGIN and COMMIT round trips.
-        vote_id, replaced_status, public_key = cast_counted_in_one_statement(
+        vote_id, replaced_status, status, public_key = cast_counted_in_one_statement(
             vote, office
         )
     else:
         with transaction.atomic():
-            vote_id, replaced_score, replaced_status, public_key = _upsert(vote)
+            vote_id, replaced_score, replaced_status, status, public_key = _upsert(vote)
             moved: dict[int, int] = {}
             if replaced_status == VoteStatus.COUNTED and replaced_score is not None:
                 moved[replaced_score] = moved.get(replaced_score, 0) - 1
@@ -126,7 +129,7 @@ def vote_cast(
         public_key=public_key,
         status=status,
         replaced=bool(replaced_status),
-        hold_reason=hold_reason,
+        hold_reason="" if status == VoteStatus.COUNTED else hold_reason,
     )
 
 
@@ -268,13 +271,11 @@ _REPLACED_BY_THE_NEW_CAST = (
     "service_id",
     "channel",
     "source_key",
-    "status",
-    "hold_reason",
     "updated_at",
 )
 
 
-def _upsert(vote: Vote) -> tuple[int, int | None, str, UUID]:
+def _upsert(vote: Vote) -> tuple[int, int | None, str, str, UUID]:
     """INSERT ... ON CONFLICT DO UPDATE on (office, day, voter): the database
     locks the voter's row, so parallel casts of one voice queue and each sees
     the score the one before it left (`replaced_score`)."""
@@ -283,7 +284,7 @@ def _upsert(vote: Vote) -> tuple[int, int | None, str, UUID]:
     table = quote(Vote._meta.db_table)
     sql = _upsert_sql(row.insert_values_sql(), table, quote)
     found = run(connection, sql, list(row.params))
-    return int(found[0]), found[1], str(found[2] or ""), _uuid(found[6])
+    return int(found[0]), found[1], str(found[2] or ""), str(found[4]), _uuid(found[6])
 
 
 _upsert_statements: dict[str, str] = {}
@@ -292,21 +293,35 @@ _upsert_statements: dict[str, str] = {}
 def _upsert_sql(insert: str, table: str, quote: Any) -> str:
     cached = _upsert_statements.get(insert)
     if cached is None:
+        # The row as it was is `v` (short: the statement must stay small).
+        aliased = insert.replace(
+            f"INSERT INTO {table} ", f"INSERT INTO {table} AS v ", 1
+        )
+        assert aliased != insert, "the vote's INSERT names its table first"
         assignments = [
-            f"{quote(name)} = excluded.{quote(name)}"
+            f"{quote(name)}=excluded.{quote(name)}"
             for name in _REPLACED_BY_THE_NEW_CAST
         ]
+        # A vote that counts keeps counting when its voter votes again: a
+        # re-vote adds no voice, so a hold for volume (the only kind of hold)
+        # never applies to it. Decided here, under the row's lock, so that
+        # parallel re-votes of one voter cannot hold a vote that counted.
+        was_counted = f"v.{quote('status')}='{VoteStatus.COUNTED.value}'"
         assignments += [
-            f"{quote('replaced_score')} = {table}.{quote('score')}",
-            f"{quote('replaced_status')} = {table}.{quote('status')}",
-            f"{quote('times_cast')} = {table}.{quote('times_cast')} + 1",
-            f"{quote('reply')} = ''",
-            f"{quote('replied_at')} = NULL",
-            f"{quote('replied_by_id')} = NULL",
+            f"{quote('status')}=CASE WHEN {was_counted} THEN v.{quote('status')} "
+            f"ELSE excluded.{quote('status')} END",
+            f"{quote('hold_reason')}=CASE WHEN {was_counted} THEN '' "
+            f"ELSE excluded.{quote('hold_reason')} END",
+            f"{quote('replaced_score')}=v.{quote('score')}",
+            f"{quote('replaced_status')}=v.{quote('status')}",
+            f"{quote('times_cast')}=v.{quote('times_cast')} + 1",
+            f"{quote('reply')}=''",
+            f"{quote('replied_at')}=NULL",
+            f"{quote('replied_by_id')}=NULL",
         ]
         cached = (
-            f"{insert} ON CONFLICT ({quote('office_id')}, {quote('day')}, "
-            f"{quote('voter_key')}) DO UPDATE SET {', '.join(assignments)} "
+            f"{aliased} ON CONFLICT ({quote('office_id')}, {quote('day')}, "
+            f"{quote('voter_key')}) DO UPDATE SET {','.join(assignments)} "
             f"RETURNING {quote('id')}, {quote('replaced_score')}, "
             f"{quote('replaced_status')}, {quote('score')}, {quote('status')}, "
             f"{quote('verified')}, {quote('public_key')}"
@@ -320,7 +335,9 @@ def _uuid(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-def cast_counted_in_one_statement(vote: Vote, office: Office) -> tuple[int, str, UUID]:
+def cast_counted_in_one_statement(
+    vote: Vote, office: Office
+) -> tuple[int, str, str, UUID]:
     """PostgreSQL: the vote's upsert and its rollups' moves in one statement,
     the rollups fed by what the upsert returns (the new and the replaced score
     and status). Returns the vote's id, the status it replaced and its
@@ -339,4 +356,4 @@ def cast_counted_in_one_statement(vote: Vote, office: Office) -> tuple[int, str,
             *(value for rollup in rollups for value in rollup.values(office, vote.day)),
         ],
     )
-    return int(found[0]), str(found[1] or ""), _uuid(found[2])
+    return int(found[0]), str(found[1] or ""), str(found[2]), _uuid(found[3])

@@ -179,6 +179,26 @@ def test_a_re_vote_of_a_counted_anonymous_vote_still_counts(office, cast):
 
 
 @pytest.mark.django_db
+def test_a_counted_vote_stays_counted_when_a_racing_re_vote_was_judged_held(
+    office, cast, monkeypatch
+):
+    # Parallel re-votes of one device may each be judged before the first one
+    # is committed, and so judged held; the upsert keeps the counted vote.
+    from saduak.feedback.services import votes
+
+    same = voter("same", source="one-net")
+    cast(office, 4, by=same, now=NOW)
+    monkeypatch.setattr(votes, "_hold_reason", lambda **kwargs: HoldReason.SOURCE_FLOOD)
+
+    again = cast(office, 2, by=same, now=NOW)
+
+    assert (again.status, again.hold_reason) == ("counted", "")
+    stored = Vote.objects.get()
+    assert (stored.status, stored.hold_reason, stored.score) == ("counted", "", 2)
+    assert counts(OfficeDayHappiness, office) == [0, 1, 0, 0, 0]
+
+
+@pytest.mark.django_db
 def test_changing_ones_vote_does_not_take_a_neighbours_place(office, cast):
     same = voter("same", source="one-net")
     cast(office, 4, by=same, now=NOW)
