@@ -1,5 +1,13 @@
-"""PDFs from templates with WeasyPrint, in the Sarabun font (Thai and Latin) that
-the pages use; templates include partials/pdf_fonts.html."""
+"""PDFs from templates with WeasyPrint, in the Sarabun font the pages use. Every
+PDF the product makes comes from `pdf_from_template`; its template includes
+partials/pdf_fonts.html.
+
+The fonts are Sarabun's complete TrueType files (npm @expo-google-fonts/sarabun),
+one file per weight and style holding the Thai and the Latin glyphs together.
+The web font's Thai and Latin subsets, declared as one family, made WeasyPrint
+embed one subset and draw Latin letters and digits from the Thai table's glyph
+numbers: the poster's address and the personal ID printed as strings of Thai
+marks."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-FONTS = settings.NODE_MODULES / "@fontsource" / "sarabun" / "files"
+FONTS = settings.NODE_MODULES / "@expo-google-fonts" / "sarabun"
 
 
 def pdf_from_template(template: str, context: Mapping[str, Any]) -> bytes:

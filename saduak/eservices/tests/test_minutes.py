@@ -114,3 +114,16 @@ def test_an_open_meeting_prints_as_a_draft(
     assert context["draft"] is True
     assert context["rows"] == []
     assert "ร่าง ยังไม่ได้ลงมติ" in minutes_html(meeting)
+
+
+def test_the_minutes_print_their_latin_digits_readably(decided_meeting):
+    from saduak.core.tests.pdf_reading import read_as_printed
+
+    meeting, _approved, _rejected = decided_meeting
+
+    printed = read_as_printed(minutes_pdf(meeting), resolution=200)
+
+    # The meeting's title and the page numbers are in Latin digits (amounts
+    # and dates print in Thai digits, as official documents do).
+    assert "3/2569" in printed
+    assert "1/1" in printed

@@ -481,3 +481,19 @@ def test_stuffing_from_one_address_with_fresh_cookies_and_device_ids_is_held(
         english(reverse("feedback:thanks", args=[office.code])) + "?held=1"
     )
     assert "waits for a moderator" in held_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_poster_and_the_counter_cards_print_the_address_and_the_line_account(
+    office,
+):
+    from saduak.core.tests.pdf_reading import read_as_printed
+
+    poster = Client().get(thai(reverse("feedback:poster", args=[office.code])))
+    cards = Client().get(thai(reverse("feedback:cards", args=[office.code])))
+
+    printed_poster = read_as_printed(poster.content)
+    assert "/v/reg-5001/" in printed_poster
+    assert "@amphoesangsook" in printed_poster
+    assert "สำนักทะเบียน" in printed_poster.replace("ํา", "ำ")
+    assert "/v/reg-5001/" in read_as_printed(cards.content)

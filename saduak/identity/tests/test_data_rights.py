@@ -148,3 +148,16 @@ def test_closing_the_digital_id_revokes_partner_tokens_and_sessions(
     assert SignInSession.objects.get(session_key="other-phone").ended_at is not None
     assert AuditEvent.objects.filter(action="identity.close").exists()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_pdf_copy_prints_the_field_names_and_the_personal_id_readably(
+    client_for, citizen
+):
+    from saduak.core.tests.pdf_reading import read_as_printed
+
+    printed = read_as_printed(
+        client_for(citizen).get("/account/my-data.pdf").content, resolution=200
+    )
+
+    assert "personalid" in printed.replace("_", "")  # OCR drops underscores
+    assert citizen.personal_id in printed
