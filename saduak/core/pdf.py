@@ -22,4 +22,18 @@ def pdf_from_template(template: str, context: Mapping[str, Any]) -> bytes:
     from weasyprint import HTML  # imported here: it needs Pango, which pages do not
 
     html = render_to_string(template, {**context, "fonts": FONTS.as_uri()})
-    return bytes(HTML(string=html).write_pdf())
+    return bytes(HTML(string=with_sara_am_spelt_out(html)).write_pdf())
+
+
+# Sara am (ำ) is drawn as nikhahit and sara aa (ํ + า). WeasyPrint maps each
+# drawn glyph to one text for copying and searching; the sara aa glyph first
+# met inside an ำ was then read back as ำ everywhere, every า of the document
+# included (สร้าง extracted as สร้ำง). Spelt out as the two characters, each
+# glyph reads back as itself; the compatibility form (NFKC) of ำ is exactly
+# these two, so search and screen readers treat them alike. The page looks the
+# same.
+SARA_AM, SPELT_OUT = "\u0e33", "\u0e4d\u0e32"
+
+
+def with_sara_am_spelt_out(html: str) -> str:
+    return html.replace(SARA_AM, SPELT_OUT)

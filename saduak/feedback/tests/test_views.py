@@ -1,3 +1,4 @@
+import io
 import json
 import re
 
@@ -497,3 +498,17 @@ def test_the_poster_and_the_counter_cards_print_the_address_and_the_line_account
     assert "@amphoesangsook" in printed_poster
     assert "สำนักทะเบียน" in printed_poster.replace("ํา", "ำ")
     assert "/v/reg-5001/" in read_as_printed(cards.content)
+
+
+@pytest.mark.django_db
+def test_the_posters_text_copies_and_searches_as_written(office):
+    import unicodedata
+
+    import pypdf
+
+    poster = Client().get(thai(reverse("feedback:poster", args=[office.code])))
+    copied = pypdf.PdfReader(io.BytesIO(poster.content)).pages[0].extract_text()
+
+    as_searched = unicodedata.normalize("NFKC", copied)
+    for words in ("อำเภอสร้างสุข", "ความรู้สึก", "สำนักทะเบียน", "reg-5001"):
+        assert unicodedata.normalize("NFKC", words) in as_searched
