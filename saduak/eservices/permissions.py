@@ -74,31 +74,24 @@ def ensure_may_fill(user: User, application: Application) -> None:
     )
 
 
-def may_act(user: User, application: Application) -> bool:
-    """Whether the user takes the current stage's workflow actions: a role the
+def _may_in_stage(user: User, application: Application, action: matrix.Action) -> bool:
+    """A stage's `action` (its workflow actions, claiming it): a role the
     stage names, over the application's office, while it is open."""
     roles = stage_roles(application)
     return (
         application.is_open
         and bool(roles)
-        and matrix.may(
-            user, matrix.Action.APPLICATION_ACT, office=application.office, named=roles
-        )
+        and matrix.may(user, action, office=application.office, named=roles)
     )
+
+
+def may_act(user: User, application: Application) -> bool:
+    """Whether the user takes the current stage's workflow actions."""
+    return _may_in_stage(user, application, matrix.Action.APPLICATION_ACT)
 
 
 def may_claim(user: User, application: Application) -> bool:
-    roles = stage_roles(application)
-    return (
-        application.is_open
-        and bool(roles)
-        and matrix.may(
-            user,
-            matrix.Action.APPLICATION_CLAIM,
-            office=application.office,
-            named=roles,
-        )
-    )
+    return _may_in_stage(user, application, matrix.Action.APPLICATION_CLAIM)
 
 
 def may_note(user: User, application: Application) -> bool:
