@@ -24,7 +24,7 @@ from saduak.eservices.documents.sample_files import one_page_pdf
 
 PLAIN = "eservice-upload-plain"
 ENCRYPTED = "eservice-upload"
-PLAIN_PATH = "/eservices/documents/bench/upload-plain/"
+PLAIN_PATH = "/bench/upload-plain/"  # bench/app/urls.py, bench-only
 UPLOAD_PATH = "/api/v1/eservices/applications/{reference}/attachments"
 CLIENTS = 50
 FILE_BYTES = 10 * MB

@@ -22,7 +22,8 @@ from psycopg import sql
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "saduak_bench"
+# BENCH_PG_DB: another name, so that several checkouts can bench on one server.
+PG_BENCH_DB = os.environ.get("BENCH_PG_DB", "saduak_bench")
 HOST = "127.0.0.1"
 WSGI_APP = "config.wsgi:application"
 
@@ -72,15 +73,16 @@ def fresh_redis(url: str) -> str:
 
 
 def django_env(database_url: str, workdir: Path, redis_url: str = "") -> dict[str, str]:
-    """The production settings, pointed at the bench database and a scratch dir
-    (and a Redis cache when `redis_url`)."""
+    """The production settings plus the bench app (bench.app.settings), pointed
+    at the bench database and a scratch dir (and a Redis cache when `redis_url`)."""
     static_root = workdir / "static"
     static_root.mkdir(exist_ok=True)
     cache = {"REDIS_URL": redis_url} if redis_url else {}
     return {
         **os.environ,
         **cache,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        # Production's settings plus the bench app: its loaders and endpoints.
+        "DJANGO_SETTINGS_MODULE": "bench.app.settings",
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "SECURE_SSL_REDIRECT": "0",
@@ -106,8 +108,6 @@ def django_env(database_url: str, workdir: Path, redis_url: str = "") -> dict[st
         # Production insists on the attachment master keys: one fresh key a run.
         "ESERVICES_MASTER_KEYS": "bench:"
         + base64.b64encode(secrets.token_bytes(32)).decode(),
-        # Routes the plain-write upload baseline (views/bench_upload.py).
-        "SADUAK_BENCH_ENDPOINTS": "1",
     }
 
 

@@ -3,7 +3,6 @@
 from django.urls import path
 
 from saduak.eservices.views import documents
-from saduak.eservices.views.bench_upload import bench_endpoints_enabled
 
 app_name = "documents"
 
@@ -14,10 +13,3 @@ urlpatterns = [
         name="attachment-download",
     ),
 ]
-
-if bench_endpoints_enabled():  # only on the benchmark's own server
-    from saduak.eservices.views.bench_upload import bench_upload_plain
-
-    urlpatterns.append(
-        path("bench/upload-plain/", bench_upload_plain, name="bench-upload-plain")
-    )

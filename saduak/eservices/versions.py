@@ -13,12 +13,9 @@ _WORKFLOWS = ProcessMemo(seconds=3600, size=500)
 def workflow_of(version: ServiceVersion) -> Workflow:
     if not version.is_published:
         return workflow_from_definition(version.workflow)
-    key = str(version.pk)
-    workflow = _WORKFLOWS.get(key)
-    if workflow is None:
-        workflow = workflow_from_definition(version.workflow)
-        _WORKFLOWS.set(key, workflow)
-    return workflow
+    return _WORKFLOWS.get_or_set(
+        str(version.pk), lambda: workflow_from_definition(version.workflow)
+    )
 
 
 def published_workflows(versions: Iterable[ServiceVersion]) -> dict[int, Workflow]:

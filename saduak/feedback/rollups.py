@@ -3,6 +3,7 @@ the office's day and month and in the district's day, inside the vote's own
 transaction, so a count read anywhere is exact and costs nothing that grows with
 the votes."""
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -102,9 +103,6 @@ def rollups_move(
         )
 
 
-_statements: dict[object, str] = {}
-
-
 def _key_placeholders(rollup: Rollup) -> list[str]:
     """A placeholder per key column, cast to its type on PostgreSQL (which
     cannot tell a parameter's type in INSERT ... SELECT)."""
@@ -121,73 +119,67 @@ def _field(rollup: Rollup, column: str) -> Any:
     )
 
 
+# Pure: the statement of one rollup, built once (core/memo.py).
+@functools.cache
 def _move_sql(rollup: Rollup) -> str:
-    cached = _statements.get(rollup)
-    if cached is None:
-        quote = connection.ops.quote_name
-        table = quote(rollup.model._meta.db_table)
-        columns = [*(quote(key) for key in rollup.keys), *map(quote, COUNT_COLUMNS)]
-        placeholders = _key_placeholders(rollup) + ["%s"] * len(COUNT_COLUMNS)
-        adds = ", ".join(
-            f"{quote(name)} = {table}.{quote(name)} + %s" for name in COUNT_COLUMNS
-        )
-        cached = (
-            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (model names)
-            f"VALUES ({', '.join(placeholders)}) "
-            f"ON CONFLICT ({', '.join(map(quote, rollup.unique))}) DO UPDATE SET {adds}"
-        )
-        _statements[rollup] = cached
-    return cached
+    quote = connection.ops.quote_name
+    table = quote(rollup.model._meta.db_table)
+    columns = [*(quote(key) for key in rollup.keys), *map(quote, COUNT_COLUMNS)]
+    placeholders = _key_placeholders(rollup) + ["%s"] * len(COUNT_COLUMNS)
+    adds = ", ".join(
+        f"{quote(name)} = {table}.{quote(name)} + %s" for name in COUNT_COLUMNS
+    )
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (model names)
+        f"VALUES ({', '.join(placeholders)}) "
+        f"ON CONFLICT ({', '.join(map(quote, rollup.unique))}) DO UPDATE SET {adds}"
+    )
 
 
+@functools.lru_cache(maxsize=64)
 def cast_counted_sql(upsert: str, rollups: tuple[Rollup, ...]) -> str:
     """PostgreSQL: `upsert` (the vote's INSERT ... ON CONFLICT ... RETURNING id,
     replaced_score, replaced_status, score, status, verified, public_key) with
     the moves of `rollups` hanging off it, in one statement; it answers the
     vote's id, the status it replaced, its status and its public key. Parameters after the
     upsert's: each rollup's key values (Rollup.values), in order."""
-    key = (upsert, rollups)
-    cached = _statements.get(key)
-    if cached is None:
-        quote = connection.ops.quote_name
-        counted = VoteStatus.COUNTED.value
-        # Kept short: under 4 KB psycopg converts the statement once, not on
-        # every vote. `c`: n and o say whether the new and the replaced vote
-        # count, s and r are their scores, v whether the voter is verified (a
-        # voter's kind, hence `verified`, is the same before and after).
-        facts = (
-            f"(status='{counted}')::int n,(replaced_status='{counted}')::int o,"
-            "score s,COALESCE(replaced_score,0) r,verified::int v"
+    quote = connection.ops.quote_name
+    counted = VoteStatus.COUNTED.value
+    # Kept short: under 4 KB psycopg converts the statement once, not on
+    # every vote. `c`: n and o say whether the new and the replaced vote
+    # count, s and r are their scores, v whether the voter is verified (a
+    # voter's kind, hence `verified`, is the same before and after).
+    facts = (
+        f"(status='{counted}')::int n,(replaced_status='{counted}')::int o,"
+        "score s,COALESCE(replaced_score,0) r,verified::int v"
+    )
+    deltas = ",".join(
+        [f"n*(s={score})::int-o*(r={score})::int d{score}" for score in SCORES]
+        + ["v*(n-o) dv", "v*(n*s-o*r) ds"]
+    )
+    names = [*(f"d{score}" for score in SCORES), "dv", "ds"]
+    changed = " OR ".join(f"d{score}<>0" for score in SCORES)
+    proposed = ",".join(f"GREATEST({name},0)" for name in names)
+    moves = []
+    for number, rollup in enumerate(rollups):
+        table = quote(rollup.model._meta.db_table)
+        columns = [*(quote(k) for k in rollup.keys), *map(quote, COUNT_COLUMNS)]
+        adds = ",".join(
+            f"{column}=r.{column}+(SELECT {name} FROM d)"  # noqa: S608
+            for name, column in zip(names, COUNT_COLUMNS, strict=True)
         )
-        deltas = ",".join(
-            [f"n*(s={score})::int-o*(r={score})::int d{score}" for score in SCORES]
-            + ["v*(n-o) dv", "v*(n*s-o*r) ds"]
+        moves.append(
+            f"m{number} AS (INSERT INTO {table} AS r ({','.join(columns)}) "  # noqa: S608 (model names)
+            f"SELECT {','.join(_key_placeholders(rollup))},{proposed} "
+            f"FROM d WHERE {changed} "
+            f"ON CONFLICT ({','.join(map(quote, rollup.unique))}) "
+            f"DO UPDATE SET {adds})"
         )
-        names = [*(f"d{score}" for score in SCORES), "dv", "ds"]
-        changed = " OR ".join(f"d{score}<>0" for score in SCORES)
-        proposed = ",".join(f"GREATEST({name},0)" for name in names)
-        moves = []
-        for number, rollup in enumerate(rollups):
-            table = quote(rollup.model._meta.db_table)
-            columns = [*(quote(k) for k in rollup.keys), *map(quote, COUNT_COLUMNS)]
-            adds = ",".join(
-                f"{column}=r.{column}+(SELECT {name} FROM d)"  # noqa: S608
-                for name, column in zip(names, COUNT_COLUMNS, strict=True)
-            )
-            moves.append(
-                f"m{number} AS (INSERT INTO {table} AS r ({','.join(columns)}) "  # noqa: S608 (model names)
-                f"SELECT {','.join(_key_placeholders(rollup))},{proposed} "
-                f"FROM d WHERE {changed} "
-                f"ON CONFLICT ({','.join(map(quote, rollup.unique))}) "
-                f"DO UPDATE SET {adds})"
-            )
-        cached = (
-            f"WITH cast_vote AS ({upsert}),c AS (SELECT {facts} FROM cast_vote),"  # noqa: S608
-            f"d AS (SELECT {deltas} FROM c),{','.join(moves)} "
-            f"SELECT id,replaced_status,status,public_key FROM cast_vote"
-        )
-        _statements[key] = cached
-    return cached
+    return (
+        f"WITH cast_vote AS ({upsert}),c AS (SELECT {facts} FROM cast_vote),"  # noqa: S608
+        f"d AS (SELECT {deltas} FROM c),{','.join(moves)} "
+        f"SELECT id,replaced_status,status,public_key FROM cast_vote"
+    )
 
 
 # Ten million votes group into a million office days: in memory, not in

@@ -429,9 +429,6 @@ def definition_of(version: Any) -> FormDefinition:
     so its form is kept per process by version id."""
     if not version.is_published:
         return form_from_definition(version.form)
-    key = str(version.pk)
-    form = _FORMS.get(key)
-    if form is None:
-        form = form_from_definition(version.form)
-        _FORMS.set(key, form)
-    return form
+    return _FORMS.get_or_set(
+        str(version.pk), lambda: form_from_definition(version.form)
+    )

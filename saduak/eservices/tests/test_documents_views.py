@@ -1,6 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, RequestFactory
+from django.test import Client
 
 from saduak.accounts.choices import Role
 from saduak.audit.models import AuditEvent
@@ -12,7 +12,6 @@ from saduak.eservices.tests.document_fixtures import (
     KEY_TWO,
     PDF,
 )
-from saduak.eservices.views.bench_upload import bench_upload_plain
 
 pytestmark = pytest.mark.django_db
 
@@ -149,29 +148,3 @@ def test_after_a_key_rotation_old_files_still_open(
     response = client_for(citizen).get(url(attachment))
     assert body(response) == PDF
     assert AuditEvent.objects.filter(action="eservices.attachment.rewrap").exists()
-
-
-def test_the_bench_baseline_is_not_routed_outside_the_bench(citizen, client_for):
-    response = Client().post(
-        "/eservices/documents/bench/upload-plain/",
-        {"file": SimpleUploadedFile("a", PDF)},
-    )
-    assert response.status_code == 404
-
-
-def test_the_bench_baseline_stores_the_bytes_unencrypted_when_enabled(
-    monkeypatch, private_root
-):
-    request = RequestFactory().post(
-        "/bench", {"file": SimpleUploadedFile("a.pdf", PDF)}
-    )
-    monkeypatch.delenv("SADUAK_BENCH_ENDPOINTS", raising=False)
-    from django.http import Http404
-
-    with pytest.raises(Http404):
-        bench_upload_plain(request)
-    monkeypatch.setenv("SADUAK_BENCH_ENDPOINTS", "1")
-    response = bench_upload_plain(request)
-    assert response.status_code == 201
-    (on_disk,) = [path for path in private_root.rglob("*") if path.is_file()]
-    assert on_disk.read_bytes() == PDF

@@ -41,14 +41,14 @@ _districts = ProcessMemo(seconds=300, size=1)
 def districts_with_provinces(province_code: str = "") -> list[District]:
     """The active districts with their provinces, read at most every five
     minutes per process. The objects are shared: read them, never change them."""
-    everyone: list[District] | None = _districts.get("all")
-    if everyone is None:
-        everyone = list(
+    everyone: list[District] = _districts.get_or_set(
+        "all",
+        lambda: list(
             District.objects.filter(is_active=True)
             .select_related("province")
             .order_by("code")
-        )
-        _districts.set("all", everyone)
+        ),
+    )
     if province_code:
         return [d for d in everyone if d.province_id == province_code]
     return everyone

@@ -6,10 +6,10 @@ comment, so the count is how many comments use it. Tokenising costs time, so
 only the newest comments are read and the result is cached for a few minutes
 (and worked out afresh after moderation, with the public pages)."""
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from functools import cache as memoize
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -87,7 +87,7 @@ class WordSummary:
     capped: bool  # more comments than COMMENTS_READ: the newest were read
 
 
-@memoize
+@functools.cache
 def _stopwords() -> frozenset[str]:
     from pythainlp.corpus import thai_stopwords
 

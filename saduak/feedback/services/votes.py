@@ -2,6 +2,7 @@
 and counted into the rollups in the same transaction."""
 
 import contextlib
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -287,47 +288,39 @@ def _upsert(vote: Vote) -> tuple[int, int | None, str, str, UUID]:
     return int(found[0]), found[1], str(found[2] or ""), str(found[4]), _uuid(found[6])
 
 
-_upsert_statements: dict[str, str] = {}
-
-
+# A pure function of its arguments, built once per statement shape (core/memo.py).
+@functools.lru_cache(maxsize=64)
 def _upsert_sql(insert: str, table: str, quote: Any) -> str:
-    cached = _upsert_statements.get(insert)
-    if cached is None:
-        # The row as it was is `v` (short: the statement must stay small).
-        aliased = insert.replace(
-            f"INSERT INTO {table} ", f"INSERT INTO {table} AS v ", 1
-        )
-        assert aliased != insert, "the vote's INSERT names its table first"
-        assignments = [
-            f"{quote(name)}=excluded.{quote(name)}"
-            for name in _REPLACED_BY_THE_NEW_CAST
-        ]
-        # A vote that counts keeps counting when its voter votes again: a
-        # re-vote adds no voice, so a hold for volume (the only kind of hold)
-        # never applies to it. Decided here, under the row's lock, so that
-        # parallel re-votes of one voter cannot hold a vote that counted.
-        was_counted = f"v.{quote('status')}='{VoteStatus.COUNTED.value}'"
-        assignments += [
-            f"{quote('status')}=CASE WHEN {was_counted} THEN v.{quote('status')} "
-            f"ELSE excluded.{quote('status')} END",
-            f"{quote('hold_reason')}=CASE WHEN {was_counted} THEN '' "
-            f"ELSE excluded.{quote('hold_reason')} END",
-            f"{quote('replaced_score')}=v.{quote('score')}",
-            f"{quote('replaced_status')}=v.{quote('status')}",
-            f"{quote('times_cast')}=v.{quote('times_cast')} + 1",
-            f"{quote('reply')}=''",
-            f"{quote('replied_at')}=NULL",
-            f"{quote('replied_by_id')}=NULL",
-        ]
-        cached = (
-            f"{aliased} ON CONFLICT ({quote('office_id')}, {quote('day')}, "
-            f"{quote('voter_key')}) DO UPDATE SET {','.join(assignments)} "
-            f"RETURNING {quote('id')}, {quote('replaced_score')}, "
-            f"{quote('replaced_status')}, {quote('score')}, {quote('status')}, "
-            f"{quote('verified')}, {quote('public_key')}"
-        )
-        _upsert_statements[insert] = cached
-    return cached
+    # The row as it was is `v` (short: the statement must stay small).
+    aliased = insert.replace(f"INSERT INTO {table} ", f"INSERT INTO {table} AS v ", 1)
+    assert aliased != insert, "the vote's INSERT names its table first"
+    assignments = [
+        f"{quote(name)}=excluded.{quote(name)}" for name in _REPLACED_BY_THE_NEW_CAST
+    ]
+    # A vote that counts keeps counting when its voter votes again: a
+    # re-vote adds no voice, so a hold for volume (the only kind of hold)
+    # never applies to it. Decided here, under the row's lock, so that
+    # parallel re-votes of one voter cannot hold a vote that counted.
+    was_counted = f"v.{quote('status')}='{VoteStatus.COUNTED.value}'"
+    assignments += [
+        f"{quote('status')}=CASE WHEN {was_counted} THEN v.{quote('status')} "
+        f"ELSE excluded.{quote('status')} END",
+        f"{quote('hold_reason')}=CASE WHEN {was_counted} THEN '' "
+        f"ELSE excluded.{quote('hold_reason')} END",
+        f"{quote('replaced_score')}=v.{quote('score')}",
+        f"{quote('replaced_status')}=v.{quote('status')}",
+        f"{quote('times_cast')}=v.{quote('times_cast')} + 1",
+        f"{quote('reply')}=''",
+        f"{quote('replied_at')}=NULL",
+        f"{quote('replied_by_id')}=NULL",
+    ]
+    return (
+        f"{aliased} ON CONFLICT ({quote('office_id')}, {quote('day')}, "
+        f"{quote('voter_key')}) DO UPDATE SET {','.join(assignments)} "
+        f"RETURNING {quote('id')}, {quote('replaced_score')}, "
+        f"{quote('replaced_status')}, {quote('score')}, {quote('status')}, "
+        f"{quote('verified')}, {quote('public_key')}"
+    )
 
 
 def _uuid(value: Any) -> UUID:

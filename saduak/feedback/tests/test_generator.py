@@ -1,9 +1,7 @@
 from collections import Counter
 from datetime import date, timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -166,26 +164,6 @@ def test_votes_spread_over_offices_and_working_days_leaning_happy(small_map):
 def test_no_offices_no_votes(db):
     with pytest.raises(ValueError, match="load_areas"):
         votes_generate(votes=10, end=END)
-
-
-@pytest.mark.django_db
-def test_the_command_reports_what_it_made(small_map):
-    out = StringIO()
-    call_command(
-        "feedback_generate_votes",
-        "--votes=250",
-        "--days=14",
-        "--end=2026-03-31",
-        "--seed=12",
-        "--replace",
-        stdout=out,
-    )
-    assert Vote.objects.count() == 250
-    report = out.getvalue()
-    assert "250 votes for 9 offices from 2026-03-18 to 2026-03-31" in report
-    assert f"{OfficeDayHappiness.objects.count()} day" in report
-    with pytest.raises(CommandError, match="seed 12"):
-        call_command("feedback_generate_votes", "--votes=5", "--seed=12")
 
 
 def _schema(tables: list[str]) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:

@@ -21,6 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import lazy
 from jwcrypto import jwk
 
+from saduak.core.memo import once_per_process
+
 logger = logging.getLogger(__name__)
 
 DEVELOPMENT_KEY_NAME = "oidc-development-key.pem"
@@ -46,7 +48,7 @@ def new_private_key_pem() -> str:
     ).decode()
 
 
-@functools.cache
+@once_per_process  # the file, once made, never changes (core/memo.py rule 2)
 def development_key(path: Path) -> str:
     """The key in `path`, made on first use. Several server processes may start at
     once: the key is written to a private temporary file and linked into place, so

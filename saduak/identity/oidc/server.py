@@ -11,13 +11,26 @@ password is looked at."""
 
 from typing import Any
 
+from oauthlib.oauth2 import TokenEndpoint
 from oauthlib.openid import Server
 
 REMOVED_GRANTS = ("password",)
 
 
 class PartnerServer(Server):
+    """Named by OAUTH2_PROVIDER["OIDC_SERVER_CLASS"] (a public setting of
+    django-oauth-toolkit). The token endpoint is set up again through its public
+    constructor with oauthlib's grants less the removed ones."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for grant_type in REMOVED_GRANTS:
-            self._grant_types.pop(grant_type, None)
+        TokenEndpoint.__init__(
+            self,
+            default_grant_type=self.default_grant_type,
+            default_token_type=self.default_token_type,
+            grant_types={
+                name: grant
+                for name, grant in self.grant_types.items()
+                if name not in REMOVED_GRANTS
+            },
+        )

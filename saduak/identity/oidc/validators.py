@@ -281,9 +281,14 @@ class PartnerValidator(OAuth2Validator):
         grant = self._grant(code, request)
         return (grant.nonce or None) if grant is not None else None
 
-    def _create_authorization_code(
-        self, request: Request, code: dict[str, str], expires: Any = None
-    ) -> Any:
+    def save_authorization_code(
+        self,
+        client_id: str,
+        code: dict[str, str],
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
         """Keeps the sign-in's assurance level with the code, inside the grant's
         `claims`, where the token request finds it again (validate_code)."""
         claims = _claims_dict(request.claims)
@@ -291,7 +296,7 @@ class PartnerValidator(OAuth2Validator):
             "aal": int(getattr(request, ASSURANCE_CREDENTIAL, None) or 1)
         }
         request.claims = claims
-        return super()._create_authorization_code(request, code, expires)
+        super().save_authorization_code(client_id, code, request, *args, **kwargs)
 
     # --- ID token ----------------------------------------------------------------------
     def get_oidc_claims(
@@ -329,33 +334,34 @@ class PartnerValidator(OAuth2Validator):
         # No savepoint: elsewhere than on PostgreSQL (where nothing is written
         # here, see exchange_rows) the token view's transaction holds the exchange.
         with transaction.atomic(using=router.db_for_write(IDToken), savepoint=False):
-            saved = self._save_id_token(id_token["jti"], request, expiration_time)
+            saved = self._saduak_id_token_save(
+                id_token["jti"], request, expiration_time
+            )
         request.access_token = saved
         request.id_token = saved
         return signed.serialize()  # type: ignore[no-any-return]
 
-    def _save_id_token(
-        self, jti: str, request: Request, expires: Any, *args: Any, **kwargs: Any
-    ) -> Any:
+    def _saduak_id_token_save(self, jti: str, request: Request, expires: Any) -> Any:
         """The ID token and the sign-in on the citizen's "who used my data"
-        page: saved now, or (exchange_rows) with the other rows of the exchange."""
+        page: saved now, or (exchange_rows) with the other rows of the exchange.
+        Saduak's own (finalize_id_token above is the only caller), so it does
+        not lean on django-oauth-toolkit's private `_save_id_token`."""
         partner = self._partner(request)
         assert partner is not None
+        id_token = IDToken(
+            user=request.user,
+            scope=request.scope or " ".join(request.scopes),
+            expires=expires,
+            jti=jti,
+            application=request.client,
+        )
         pending = pending_rows(request)
         if pending is None:
-            saved = super()._save_id_token(jti, request, expires, *args, **kwargs)
+            id_token.save()
             oidc_sign_in_record(user=request.user, partner=partner)
-            return saved
+            return id_token
         pending.access_log = oidc_sign_in_entry(user=request.user, partner=partner)
-        return pending.add(
-            IDToken(
-                user=request.user,
-                scope=request.scope or " ".join(request.scopes),
-                expires=expires,
-                jti=jti,
-                application=request.client,
-            )
-        )
+        return pending.add(id_token)
 
     def _create_access_token(
         self,

@@ -1,9 +1,11 @@
 """Loads many open applications straight into the table, for the officer-queue
-benchmark (bench/eservice_queue_scenarios.py) and for trying the queue with
-realistic volumes. Not for production data: it bypasses the services (no
-events, visits or audit trail), which is what makes 100,000 rows take seconds.
+benchmark (bench/eservice_queue_scenarios.py). Not for production data: it
+bypasses the services (no events, visits or audit trail), which is what makes
+100,000 rows take seconds; so it ships only with the bench app, present when
+DJANGO_SETTINGS_MODULE is bench.app.settings.
 
-    manage.py eservices_generate_applications --count 100000 --offices 50 \\
+    DJANGO_SETTINGS_MODULE=bench.app.settings manage.py \\
+        eservices_generate_applications --count 100000 --offices 50 \\
         --focus-office do-1001 --focus-stage intake --focus-count 2000
 """
 
@@ -32,7 +34,7 @@ WORKING_STAGES = ("intake", "fact_check", "committee", "payment")
 
 
 class Command(BaseCommand):
-    help = "Bulk-load open e-service applications (benchmarks and demos only)."
+    help = "Bulk-load open e-service applications (benchmarks only)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--count", type=int, required=True)

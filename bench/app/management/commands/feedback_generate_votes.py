@@ -1,3 +1,7 @@
+"""The bench's bulk load of happiness votes (bench/feedback_scenarios.py):
+millions of counted votes through saduak/feedback/generator.py, which stays in
+feedback because `seed_demo` loads the demo's votes with it too."""
+
 from datetime import date
 from typing import Any
 
@@ -13,7 +17,7 @@ def _day(text: str) -> date:
 class Command(BaseCommand):
     help = (
         "Loads synthetic counted happiness votes over every active district-level "
-        "office and the last days (for load tests and demonstrations), then "
+        "office and the last days (for load tests), then "
         "rebuilds the day and month rollups from all counted votes."
     )
 
