@@ -24,7 +24,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("saduak.core.urls")),
-    path("accounts/", include("saduak.accounts.urls")),
+    path("accounts/", include("saduak.identity.sign_in_urls")),
     path("staff/", include("saduak.areas.urls")),
     path("staff/audit/", include("saduak.audit.urls")),
     path("", include("saduak.identity.urls")),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "saduak.appointments",
     "saduak.feedback",
     "saduak.eservices",
+    "saduak.demo",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "saduak.core.context_processors.site",
+                "saduak.accounts.context_processors.staff_member",
             ],
             "builtins": [
                 "saduak.core.templatetags.thai",

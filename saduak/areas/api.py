@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
 from saduak.areas import selectors, services
@@ -26,7 +27,6 @@ from saduak.areas.schemas import (
     ProvinceOut,
     SubdistrictOut,
 )
-from saduak.core.api_auth import STAFF_OR_MACHINE
 from saduak.core.pagination import ApiPagination
 
 router = Router()
