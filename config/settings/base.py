@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "saduak.areas",
     "saduak.accounts",
     "saduak.audit",
+    "saduak.areas_staff",
+    "saduak.audit_staff",
     "saduak.notifications",
     "saduak.identity",
     "saduak.appointments",

@@ -17,9 +17,9 @@ from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user
-from saduak.appointments.references import normalise_reference
 from saduak.core.errors import InvalidInput
 from saduak.core.links import absolute_url
+from saduak.core.references import normalise_reference
 from saduak.eservices.bank_files import MAX_RESULT_BYTES
 from saduak.eservices.models import (
     Application,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saduak.audit import views
+from saduak.audit_staff import views
 
 app_name = "audit"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saduak.areas import views
+from saduak.areas_staff import views
 from saduak.core import converters  # noqa: F401  (registers <isodate:>)
 
 app_name = "areas"
