@@ -356,7 +356,7 @@ OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
 # The public address of the site, for links in SMS, LINE and e-mail messages.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# --- Booking surges (saduak/appointments/admission.py) --------------------------------
+# --- Booking surges (saduak/core/admission.py) ----------------------------------------
 # Booking requests admitted per second over all app servers (0: no waiting room),
 # and per person and per client address per minute.
 BOOKING_ADMISSIONS_PER_SECOND = env_int("BOOKING_ADMISSIONS_PER_SECOND", 200)
