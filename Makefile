@@ -38,6 +38,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run -v0
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy saduak config bench

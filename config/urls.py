@@ -24,9 +24,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("saduak.core.urls")),
-    path("accounts/", include("saduak.accounts.urls")),
-    path("staff/", include("saduak.areas.urls")),
-    path("staff/audit/", include("saduak.audit.urls")),
+    path("accounts/", include("saduak.identity.sign_in_urls")),
+    path("staff/", include("saduak.areas_staff.urls")),
+    path("staff/audit/", include("saduak.audit_staff.urls")),
     path("", include("saduak.identity.urls")),
     path("", include("saduak.identity.oidc.page_urls")),
     path("", include("saduak.appointments.urls")),

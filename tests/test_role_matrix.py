@@ -168,7 +168,7 @@ NOT_MATRIX_ACTIONS = {
     "saduak.accounts.services.user_create": SYSTEM,
     "saduak.appointments.services.mobile.ensure_may_in_district": CHECKS_ITSELF,
     "saduak.appointments.services.mobile.may_in_district": CHECKS_ITSELF,
-    "saduak.areas.services.holidays_load_national": "the load_holidays command",
+    "saduak.areas_staff.services.holidays_load_national": "the load_holidays command",
     "saduak.audit.services.audit_record": SYSTEM,
     "saduak.eservices.documents.services.attachment_open": "a read, audited",
     "saduak.eservices.services.applications.application_mark_paid": SYSTEM,

@@ -31,11 +31,14 @@ INSTALLED_APPS = [
     "saduak.areas",
     "saduak.accounts",
     "saduak.audit",
+    "saduak.areas_staff",
+    "saduak.audit_staff",
     "saduak.notifications",
     "saduak.identity",
     "saduak.appointments",
     "saduak.feedback",
     "saduak.eservices",
+    "saduak.demo",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -84,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "saduak.core.context_processors.site",
+                "saduak.accounts.context_processors.staff_member",
             ],
             "builtins": [
                 "saduak.core.templatetags.thai",
@@ -352,7 +356,7 @@ OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
 # The public address of the site, for links in SMS, LINE and e-mail messages.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# --- Booking surges (saduak/appointments/admission.py) --------------------------------
+# --- Booking surges (saduak/core/admission.py) ----------------------------------------
 # Booking requests admitted per second over all app servers (0: no waiting room),
 # and per person and per client address per minute.
 BOOKING_ADMISSIONS_PER_SECOND = env_int("BOOKING_ADMISSIONS_PER_SECOND", 200)

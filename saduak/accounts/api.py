@@ -1,9 +1,9 @@
 from django.http import HttpRequest
 from ninja import Router
 
+from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.schemas import MeOut
 from saduak.accounts.scoping import active_roles
-from saduak.core.api_auth import STAFF_OR_MACHINE
 
 router = Router(auth=STAFF_OR_MACHINE)
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
-from saduak.appointments.admission import admit
 from saduak.appointments.models import (
     Booking,
     MobileRequest,
@@ -49,7 +49,7 @@ from saduak.appointments.selectors.stats import StatsRow, office_statistics
 from saduak.appointments.services import bookings, mobile, queue
 from saduak.areas.models import Counter, Office
 from saduak.areas.selectors import office_get
-from saduak.core.api_auth import STAFF_OR_MACHINE
+from saduak.core.admission import admit
 from saduak.core.errors import NotFound
 from saduak.core.links import absolute_url
 from saduak.core.thai import FiscalYear, current_fiscal_year

@@ -17,7 +17,7 @@ from saduak.appointments.services.catalogue import (
 )
 from saduak.appointments.services.slots import slots_release
 from saduak.areas.models import Counter, Office
-from saduak.areas.services import counter_save, office_update_contact
+from saduak.areas_staff.services import counter_save, office_update_contact
 from saduak.core.links import absolute_url
 
 # Office code, latitude, longitude (the district office's grounds).

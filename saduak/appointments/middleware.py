@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from saduak.appointments.admission import Busy, admit_now
+from saduak.core.admission import Busy, admit_now
 from saduak.core.errors import DomainError
 from saduak.core.problems import problem_response
 

@@ -6,8 +6,6 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from saduak.accounts.models import User
-from saduak.accounts.scoping import Reach, read_reach
 from saduak.areas.cache import cached_map_read
 from saduak.areas.models import (
     Counter,
@@ -18,6 +16,7 @@ from saduak.areas.models import (
     Province,
     Subdistrict,
 )
+from saduak.areas.reach import Reach
 from saduak.areas.search import filter_by_name, normal_query
 from saduak.core.errors import NotFound
 
@@ -157,11 +156,6 @@ def office_get(code: str) -> Office:
     if office is None:
         raise NotFound(_("There is no office with code %(code)s.") % {"code": code})
     return office
-
-
-def offices_for_staff(*, user: User, search: str = "") -> QuerySet[Office]:
-    """The offices a staff member works in or oversees."""
-    return office_list(search=search, reach=read_reach(user))
 
 
 def holiday_list(

@@ -3,17 +3,12 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from saduak.accounts.scoping import is_staff_member
-
 
 def site(request: HttpRequest) -> dict[str, object]:
     """The other language's address of this very page, for the switch in the header."""
     current = (get_language() or settings.LANGUAGE_CODE)[:2]
     other = "en" if current == "th" else "th"
-    user = getattr(request, "user", None)
     return {
-        # A request refused early (a bad Host header) has no user yet.
-        "is_staff_member": is_staff_member(user) if user is not None else False,
         "current_language": current,
         "other_language": other,
         "other_language_label": "English" if other == "en" else "ไทย",

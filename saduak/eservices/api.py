@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action as MatrixAction
 from saduak.accounts.permissions import acting_user
-from saduak.appointments.admission import admit
 from saduak.areas.selectors import office_get
-from saduak.core.api_auth import STAFF_OR_MACHINE
+from saduak.core.admission import admit
 from saduak.core.errors import InvalidInput
 from saduak.core.links import absolute_url
 from saduak.eservices.forms_engine.answers import answers_clean

@@ -8,9 +8,9 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
-from saduak.core.api_auth import STAFF_OR_MACHINE
 from saduak.eservices.documents.fields import document_field
 from saduak.eservices.documents.selectors import (
     application_for_documents,

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user
-from saduak.appointments.references import normalise_reference
-from saduak.core.api_auth import STAFF_OR_MACHINE
 from saduak.core.errors import InvalidInput
 from saduak.core.links import absolute_url
+from saduak.core.references import normalise_reference
 from saduak.eservices.bank_files import MAX_RESULT_BYTES
 from saduak.eservices.models import (
     Application,

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from saduak.feedback.forms import period_or_default
+from saduak.core.periods import period_or_default
 from saduak.feedback.lookups import vote_targets
 from saduak.feedback.public import LICENCE, cached_ranking
 from saduak.feedback.schemas import RankingOut, VoteIn, VoteOut

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saduak.areas.models import Office
+from saduak.core.periods import PeriodForm
 from saduak.feedback.choices import CommentState, Score
-from saduak.feedback.forms import PeriodForm
 from saduak.feedback.selectors.staff import CommentFilters
 from saduak.feedback.services.comments import NOTE_MAX_LENGTH
 

@@ -16,10 +16,10 @@ from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
+from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
 from saduak.areas.selectors import office_get
-from saduak.core.api_auth import STAFF_OR_MACHINE
 from saduak.core.memo import ProcessMemo
 from saduak.core.pagination import ApiPagination
 from saduak.core.thai import current_fiscal_year

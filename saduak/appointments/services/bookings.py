@@ -19,7 +19,6 @@ from saduak.accounts.models import User
 from saduak.appointments import notices
 from saduak.appointments.choices import BookingChannel, BookingStatus, CancelReason
 from saduak.appointments.models import Booking, Slot
-from saduak.appointments.references import new_reference
 from saduak.appointments.selectors.slots import (
     alternatives_for,
     earliest_bookable,
@@ -35,6 +34,7 @@ from saduak.core.errors import (
 )
 from saduak.core.links import absolute_url
 from saduak.core.personal_id import clean_personal_id
+from saduak.core.references import new_reference
 from saduak.core.rows import column_of, insert, run_count
 from saduak.core.thai import day_bounds, format_date_be, format_datetime_be
 from saduak.notifications.services import notification_notify_user, notification_send

@@ -21,13 +21,13 @@ from saduak.appointments.choices import (
     MobileVisitStatus,
 )
 from saduak.appointments.models import MobileRequest, MobileVisit
-from saduak.appointments.references import new_reference
 from saduak.appointments.selectors.mobile import covers_district
 from saduak.appointments.services.catalogue import clean_or_refuse
 from saduak.areas.models import Office, Subdistrict
 from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
 from saduak.core.links import absolute_url
+from saduak.core.references import new_reference
 from saduak.core.thai import format_date_be
 from saduak.notifications.addresses import THAI_MOBILE
 from saduak.notifications.services import notification_send

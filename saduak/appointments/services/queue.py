@@ -30,11 +30,11 @@ from saduak.appointments.models import (
     Ticket,
     TicketSequence,
 )
-from saduak.appointments.references import normalise_reference
 from saduak.appointments.selectors.catalogue import queue_settings_for
 from saduak.areas.models import Counter, Office
 from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
+from saduak.core.references import normalise_reference
 from saduak.notifications.addresses import THAI_MOBILE, normalise_thai_mobile
 from saduak.notifications.services import notification_notify_user, notification_send
 

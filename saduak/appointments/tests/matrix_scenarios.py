@@ -20,9 +20,9 @@ from saduak.appointments.models import (
     Slot,
     Ticket,
 )
-from saduak.appointments.references import new_reference
 from saduak.appointments.services import bookings, catalogue, mobile, queue, slots
 from saduak.areas.models import Counter, Office
+from saduak.core.references import new_reference
 
 OFFICE = "reg-5001"
 API = "/api/v1/appointments"

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory, override_settings
 
-from saduak.appointments.admission import Busy, TooManyRequests, admit, admit_now
+from saduak.core.admission import Busy, TooManyRequests, admit, admit_now
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def request(user=None, address="203.0.113.9"):
 
 @override_settings(BOOKING_ADMISSIONS_PER_SECOND=3)
 def test_over_the_admission_rate_people_are_told_when_to_come_back(monkeypatch):
-    import saduak.appointments.admission as admission
+    import saduak.core.admission as admission
 
     monkeypatch.setattr(admission.time, "time", lambda: 1_000_000.2)
     for _ in range(3):
@@ -73,7 +73,7 @@ def test_operators_set_the_admission_rate_for_every_server():
 
     from django.core.management import call_command
 
-    from saduak.appointments.admission import admission_rate
+    from saduak.core.admission import admission_rate
 
     out = StringIO()
     call_command("admission_rate", "25", stdout=out)
@@ -87,7 +87,7 @@ def test_operators_set_the_admission_rate_for_every_server():
 def test_a_rate_set_on_another_server_arrives_within_seconds(monkeypatch):
     from django.core.cache import cache
 
-    import saduak.appointments.admission as admission
+    import saduak.core.admission as admission
 
     now = [2_000_000.0]
     monkeypatch.setattr(admission.time, "time", lambda: now[0])

@@ -137,7 +137,7 @@ def test_a_closure_added_after_bookings_cancels_that_day_and_tells_the_people(
     make_user,
     django_capture_on_commit_callbacks,
 ):
-    from saduak.areas.services import holiday_add
+    from saduak.areas_staff.services import holiday_add
 
     slot = slot_at(renewal, TUESDAY, 9)
     that_day = bookings.booking_create(actor=phoned_citizen, slot=slot)
@@ -174,7 +174,7 @@ def test_a_closure_added_after_bookings_cancels_that_day_and_tells_the_people(
 def test_a_national_holiday_added_late_cancels_the_day_at_every_office(
     renewal, make_staff, citizen, django_capture_on_commit_callbacks
 ):
-    from saduak.areas.services import holiday_add
+    from saduak.areas_staff.services import holiday_add
 
     admin = make_staff(Role.HQ_ADMIN, "hq")
     booking = bookings.booking_create(actor=citizen, slot=slot_at(renewal, TUESDAY, 10))

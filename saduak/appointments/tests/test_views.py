@@ -88,7 +88,7 @@ def test_a_booking_cancelled_for_a_closure_says_why_and_offers_another_time(
     renewal, citizen, admin, office, client_for, django_capture_on_commit_callbacks
 ):
     from saduak.appointments.services import bookings
-    from saduak.areas.services import holiday_add
+    from saduak.areas_staff.services import holiday_add
 
     booking = bookings.booking_create(actor=citizen, slot=slot_at(renewal, TUESDAY, 9))
     with django_capture_on_commit_callbacks(execute=True):

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from saduak.accounts.matrix import NOT_YOUR_ROLE, Action, may
 from saduak.accounts.permissions import acting_user
-from saduak.appointments.admission import admit
 from saduak.appointments.choices import BookingStatus
 from saduak.appointments.forms import OfficeSearchForm
 from saduak.appointments.middleware import waiting_room
@@ -27,6 +26,7 @@ from saduak.appointments.selectors import bookings as booking_selectors
 from saduak.appointments.selectors import catalogue, slots
 from saduak.appointments.services import bookings
 from saduak.areas.models import District, Province
+from saduak.core.admission import admit
 from saduak.core.errors import (
     DomainError,
     NotFound,

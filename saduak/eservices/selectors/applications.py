@@ -4,10 +4,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
-from saduak.appointments.references import normalise_reference
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office
 from saduak.core.errors import NotFound, PermissionDeniedError
+from saduak.core.references import normalise_reference
 from saduak.eservices.choices import VersionStatus
 from saduak.eservices.models import (
     Application,

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.appointments.references import new_reference
 from saduak.areas.models import Office
 from saduak.areas.working_days import add_working_days, working_days_between
 from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
+from saduak.core.references import new_reference
 from saduak.eservices.choices import (
     Action,
     ApplicationStatus,

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.appointments.references import ALPHABET
 from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput
+from saduak.core.references import ALPHABET
 from saduak.eservices import bank_files
 from saduak.eservices.bank_files import BankFileError, ResultLine, Transfer
 from saduak.eservices.choices import (

@@ -10,9 +10,9 @@ from django.utils import timezone
 from saduak.accounts.choices import Role
 from saduak.accounts.models import User
 from saduak.accounts.scoping import read_reach
-from saduak.appointments.references import new_reference
 from saduak.areas.models import Office
 from saduak.core.errors import NotFound
+from saduak.core.references import new_reference
 from saduak.eservices.choices import ApplicationStatus
 from saduak.eservices.models import Application, Service
 from saduak.eservices.selectors.applications import published_version

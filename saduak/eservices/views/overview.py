@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.core.exports import table_response
+from saduak.core.periods import PeriodForm
 from saduak.eservices.selectors.overview import (
     StageColumn,
     StageFigures,
@@ -18,7 +19,6 @@ from saduak.eservices.selectors.overview import (
     overview_totals,
     stage_columns,
 )
-from saduak.feedback.forms import PeriodForm
 
 
 def _days(figures: StageFigures | None) -> str:

@@ -19,9 +19,9 @@ from django.utils.translation import get_language
 from saduak.areas.selectors import district_get, province_get
 from saduak.core.exports import table_response
 from saduak.core.memo import ProcessMemo
+from saduak.core.periods import PeriodForm
 from saduak.feedback.api import index_out
 from saduak.feedback.charts import trend_chart
-from saduak.feedback.forms import PeriodForm
 from saduak.feedback.public import LICENCE, cached_ranking, public_generation
 from saduak.feedback.selectors.index import index_of
 from saduak.feedback.selectors.public import (

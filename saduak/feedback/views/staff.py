@@ -28,8 +28,8 @@ from saduak.core.errors import (
 )
 from saduak.core.forms import add_domain_error
 from saduak.core.pagination import paginate
+from saduak.core.periods import PeriodForm
 from saduak.feedback.choices import FACES
-from saduak.feedback.forms import PeriodForm
 from saduak.feedback.forms_staff import ActedOnForm, CommentFilterForm, ReplyForm
 from saduak.feedback.models import Vote
 from saduak.feedback.selectors import staff as selectors

@@ -8,9 +8,9 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
-from saduak.core.api_auth import STAFF_OR_MACHINE
 from saduak.identity.models import Partner
 from saduak.identity.oidc import selectors, services
 from saduak.identity.oidc.schemas import (

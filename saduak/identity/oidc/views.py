@@ -38,7 +38,6 @@ from oauthlib.openid.connect.core.exceptions import (
 )
 
 from saduak.accounts.permissions import acting_user
-from saduak.accounts.views import assurance_level
 from saduak.identity.models import Partner
 from saduak.identity.oidc import selectors, signing
 from saduak.identity.oidc.claims import (
@@ -51,6 +50,7 @@ from saduak.identity.oidc.claims import (
 from saduak.identity.oidc.exchange_rows import written_in_one_statement
 from saduak.identity.oidc.forms import ConsentForm
 from saduak.identity.oidc.services import oidc_consent_grant, oidc_consent_revoke
+from saduak.identity.sign_in import assurance_level
 
 LANGUAGES = ("th", "en")
 # The authorization request parameters the consent form carries, to rebuild the

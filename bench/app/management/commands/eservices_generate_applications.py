@@ -19,10 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from saduak.accounts.models import User
-from saduak.appointments.references import ALPHABET, LENGTH
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office
 from saduak.core.personal_id import with_check_digit
+from saduak.core.references import ALPHABET, LENGTH
 from saduak.eservices.catalogue import builtin_services_install
 from saduak.eservices.choices import ApplicationStatus, VersionStatus
 from saduak.eservices.models import Application, ServiceVersion

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from saduak.appointments.admission import admission_rate, admission_rate_set
+from saduak.core.admission import admission_rate, admission_rate_set
 
 
 class Command(BaseCommand):

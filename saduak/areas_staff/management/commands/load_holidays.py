@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from saduak.areas.services import holidays_load_national
+from saduak.areas_staff.services import holidays_load_national
 
 
 class Command(BaseCommand):

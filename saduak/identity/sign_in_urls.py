@@ -1,6 +1,10 @@
+"""The sign-in pages under /accounts/. They keep the `accounts` URL namespace
+(`accounts:login`, `accounts:second-factor`, ...) that templates and redirects name,
+although the views are identity's (sign_in_views.py)."""
+
 from django.urls import path
 
-from saduak.accounts import views
+from saduak.identity import sign_in_views as views
 
 app_name = "accounts"
 urlpatterns = [

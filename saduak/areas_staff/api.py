@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
-from saduak.areas import selectors, services
+from saduak.areas import selectors
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import District, Holiday, Office, Province, Subdistrict
 from saduak.areas.schemas import (
@@ -26,7 +27,7 @@ from saduak.areas.schemas import (
     ProvinceOut,
     SubdistrictOut,
 )
-from saduak.core.api_auth import STAFF_OR_MACHINE
+from saduak.areas_staff import services
 from saduak.core.pagination import ApiPagination
 
 router = Router()

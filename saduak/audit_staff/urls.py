@@ -1,7 +1,8 @@
 from django.urls import path
 
-from saduak.audit import views
+from saduak.audit_staff import views
 
+# The audit log page kept the `audit` namespace when it moved out of audit.
 app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="events"),

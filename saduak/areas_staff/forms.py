@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saduak.areas.choices import Weekday
 from saduak.areas.models import Office, OpeningHours
-from saduak.areas.services import Period
+from saduak.areas_staff.services import Period
 from saduak.core.forms import DATE_INPUT
 
 

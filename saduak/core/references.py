@@ -1,5 +1,6 @@
 """Short references people read aloud and type: eight characters from an alphabet
-without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B)."""
+without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B). Bookings, e-service
+applications and payments all use them, so they live in core."""
 
 import secrets
 

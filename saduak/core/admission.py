@@ -2,7 +2,8 @@
 (over it, a waiting room that says honestly when to come back), and per-citizen
 and per-address limits against bots hoarding slots. Counted in the cache, so with
 Redis every app server shares the counts; with the memory cache each process
-admits its own share."""
+admits its own share. In core because both the booking pages (appointments) and
+the e-service application API (eservices) are guarded by it."""
 
 import math
 import time

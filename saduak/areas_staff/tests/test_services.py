@@ -3,9 +3,9 @@ from datetime import date, time
 import pytest
 
 from saduak.accounts.choices import Role
-from saduak.areas import services
 from saduak.areas.models import Holiday, Office
-from saduak.areas.services import Period
+from saduak.areas_staff import services
+from saduak.areas_staff.services import Period
 from saduak.audit.models import AuditEvent
 from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
 

@@ -13,15 +13,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from saduak.accounts.matrix import Action, may
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.accounts.scoping import active_roles, read_reach
-from saduak.areas import selectors, services
-from saduak.areas.forms import (
+from saduak.areas import selectors
+from saduak.areas.models import Office
+from saduak.areas_staff import services
+from saduak.areas_staff.forms import (
     CounterForm,
     HolidayForm,
     OfficeContactForm,
     OpeningHoursForm,
     SearchForm,
 )
-from saduak.areas.models import Office
+from saduak.areas_staff.selectors import offices_for_staff
 from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
 from saduak.core.htmx import is_htmx
@@ -269,7 +271,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         request,
         "areas/staff_home.html",
         {
-            "my_offices": selectors.offices_for_staff(user=user)[:20],
+            "my_offices": offices_for_staff(user=user)[:20],
             "my_roles": active_roles(user),
             "may_do": may_do,
             "reads_everything": read_reach(user).everything,

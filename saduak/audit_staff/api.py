@@ -6,12 +6,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
+from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.permissions import acting_user
 from saduak.accounts.scoping import is_staff_member
-from saduak.audit import selectors
 from saduak.audit.models import AuditEvent
-from saduak.audit.schemas import AuditEventOut
-from saduak.core.api_auth import STAFF_OR_MACHINE
+from saduak.audit_staff import selectors
+from saduak.audit_staff.schemas import AuditEventOut
 from saduak.core.pagination import ApiPagination
 
 router = Router(auth=STAFF_OR_MACHINE)

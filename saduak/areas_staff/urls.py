@@ -1,8 +1,9 @@
 from django.urls import path
 
-from saduak.areas import views
+from saduak.areas_staff import views
 from saduak.core import converters  # noqa: F401  (registers <isodate:>)
 
+# The staff pages kept the `areas` namespace when they moved out of areas.
 app_name = "areas"
 urlpatterns = [
     path("", views.staff_home, name="staff-home"),

@@ -2,8 +2,8 @@ import pytest
 
 from saduak.accounts.choices import Role
 from saduak.areas.models import Office
-from saduak.areas.services import office_update_contact
-from saduak.audit.selectors import audit_events_visible_to
+from saduak.areas_staff.services import office_update_contact
+from saduak.audit_staff.selectors import audit_events_visible_to
 
 pytestmark = pytest.mark.django_db
 

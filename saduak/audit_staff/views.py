@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.audit import selectors
+from saduak.audit_staff import selectors
 from saduak.core.pagination import paginate
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from saduak.accounts.matrix import Action
 from saduak.accounts.tests.matrix_walk import Scenario, api_call
-from saduak.areas import services
 from saduak.areas.models import Counter, Holiday, Office, OpeningHours
+from saduak.areas_staff import services
 
 OFFICE = "reg-5001"
 DAY = date(2099, 12, 24)
