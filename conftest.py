@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 from django.test import Client
 
 from saduak.accounts.choices import Role
@@ -14,6 +15,11 @@ from saduak.areas.geography import AreaRow
 from saduak.areas.models import Office
 from saduak.areas.sync import areas_sync
 from saduak.core.personal_id import with_check_digit
+
+# Property tests check what is true, not how fast: a loaded CI machine must not
+# turn a slow example into a failure (speed lives in bench/).
+hypothesis_settings.register_profile("saduak", deadline=None)
+hypothesis_settings.load_profile("saduak")
 
 SMALL_MAP = [
     AreaRow("province", "10", "กรุงเทพมหานคร", "Bangkok", None),
