@@ -5,8 +5,8 @@ from collections.abc import Callable
 
 import pytest
 from django.core.cache import cache
-from hypothesis import settings as hypothesis_settings
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from saduak.accounts.choices import Role
 from saduak.accounts.models import User
