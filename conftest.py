@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from saduak.accounts.choices import Role
@@ -18,7 +19,9 @@ from saduak.core.personal_id import with_check_digit
 
 # Property tests check what is true, not how fast: a loaded CI machine must not
 # turn a slow example into a failure (speed lives in bench/).
-hypothesis_settings.register_profile("saduak", deadline=None)
+hypothesis_settings.register_profile(
+    "saduak", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 hypothesis_settings.load_profile("saduak")
 
 SMALL_MAP = [
