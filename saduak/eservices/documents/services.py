@@ -404,7 +404,9 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> Attachment:
             },
             office=application.office,
         )
-        transaction.on_commit(partial(_storage_delete, locked.storage_name))
+        transaction.on_commit(
+            partial(_storage_delete, locked.storage_name), robust=True
+        )
     attachment.removed_at = locked.removed_at
     return locked
 
