@@ -12,7 +12,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -138,7 +137,8 @@ def _save_queued(
     )
     # robust: a broker that is down must not turn a committed business change into
     # an error for the caller; notifications_requeue_stale picks the row up later.
-    transaction.on_commit(partial(_queue_delivery, notification.pk), robust=True)
+    notification_id = notification.pk
+    transaction.on_commit(lambda: _queue_delivery(notification_id), robust=True)
     return notification
 
 

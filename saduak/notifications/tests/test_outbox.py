@@ -184,9 +184,7 @@ def test_two_requeue_runs_at_once_hand_a_row_over_once(monkeypatch):
         handed.append(notification_id)
         handed.append(notifications_requeue_stale())  # sees nothing left to do
 
-    monkeypatch.setattr(
-        services, "_queue_delivery", hand_over_while_another_run_starts
-    )
+    monkeypatch.setattr(services, "_queue_delivery", hand_over_while_another_run_starts)
     notification = notice()
 
     with time_machine.travel(timezone.now() + timedelta(seconds=120)):
