@@ -28,7 +28,9 @@ def die_on_commit() -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         original(self)
 
-    BaseDatabaseWrapper.run_and_clear_commit_hooks = run_and_clear_commit_hooks
+    BaseDatabaseWrapper.run_and_clear_commit_hooks = (  # type: ignore[method-assign]
+        run_and_clear_commit_hooks
+    )
 
 
 def main(slot_id: int, user_id: int, moment: datetime) -> None:

@@ -47,10 +47,13 @@ class Rollback(Exception):
 def test_a_notice_of_a_change_that_rolls_back_is_neither_saved_nor_sent(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        with pytest.raises(Rollback), transaction.atomic():
-            notice()
-            raise Rollback
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        pytest.raises(Rollback),
+        transaction.atomic(),
+    ):
+        notice()
+        raise Rollback
 
     assert not Notification.objects.exists()
     assert callbacks == []
@@ -59,11 +62,13 @@ def test_a_notice_of_a_change_that_rolls_back_is_neither_saved_nor_sent(
 def test_a_notice_is_queued_in_the_callers_transaction_and_handed_over_at_commit(
     django_capture_on_commit_callbacks, sms_gateway
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        with transaction.atomic():
-            notification = notice()
-            assert Notification.objects.filter(pk=notification.pk).exists()
-            assert sms_gateway.requests == []
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        transaction.atomic(),
+    ):
+        notification = notice()
+        assert Notification.objects.filter(pk=notification.pk).exists()
+        assert sms_gateway.requests == []
 
     assert len(callbacks) == 1
     callbacks[0]()
@@ -140,9 +145,11 @@ def test_a_notice_never_handed_over_is_sent_once_after_the_grace_period(
 def test_a_requeue_racing_the_delivery_queued_at_commit_sends_once(
     sms_gateway, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        with transaction.atomic():
-            notification = notice()
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        transaction.atomic(),
+    ):
+        notification = notice()
 
     # The broker was slow: the requeue job hands the row over first ...
     assert requeue_after(120) == 1
