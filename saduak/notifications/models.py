@@ -1,6 +1,8 @@
 """Notifications and their delivery log. A notification is rendered and saved before
 anything is sent, so the log shows exactly what each person was sent, in which
-language, and what every delivery attempt returned."""
+language, and what every delivery attempt returned. The table is also the outbox:
+a notice is saved in the transaction of the change it tells of, and a queued row
+that was never handed to a worker is picked up by the requeue job."""
 
 import uuid
 
