@@ -4,7 +4,7 @@ attempt, and record what a provider's delivery report says.
 The notification table is the outbox: a service writes its notification rows in
 the same transaction as its business change, delivery is queued after commit,
 and `notifications_requeue_stale` hands over whatever a crash left behind
-(docs/operations.md, "Notifications")."""
+(docs/operations.md, section 5, "How a notification gets out")."""
 
 import json
 import logging
