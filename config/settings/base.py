@@ -252,6 +252,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Saduak <no-reply@saduak.local>")
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+# A queued notification nobody claimed for this long is handed to the broker by the
+# requeue job (the outbox, docs/operations.md); longer than a normal queue wait.
+NOTIFICATION_REQUEUE_GRACE_SECONDS = env_int("NOTIFICATION_REQUEUE_GRACE_SECONDS", 60)
 
 # --- API ------------------------------------------------------------------------------
 API_PAGE_SIZE = 50

@@ -12,4 +12,6 @@ def closure_cancels_bookings(sender: Any, holiday: Holiday, **kwargs: Any) -> No
     """A closure added after bookings were made: once it is committed, that day's
     bookings are cancelled and the people told (a task: a national holiday may
     touch many offices)."""
-    transaction.on_commit(lambda: cancel_bookings_for_closure.delay(holiday.pk))
+    transaction.on_commit(
+        lambda: cancel_bookings_for_closure.delay(holiday.pk), robust=True
+    )

@@ -263,5 +263,5 @@ def areas_sync(*, actor: Any, rows: list[AreaRow] | None = None) -> SyncReport:
         report.levels["office"] = _sync_offices()
         if report.changed:
             audit_record(actor=actor, action="areas.sync", after=report.as_dict())
-            transaction.on_commit(bump_map_version)
+            transaction.on_commit(bump_map_version, robust=True)
     return report

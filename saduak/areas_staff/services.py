@@ -214,7 +214,7 @@ def holiday_add(
                 },
                 office=office,
             )
-            transaction.on_commit(bump_map_version)
+            transaction.on_commit(bump_map_version, robust=True)
             closure_added.send(sender=Holiday, holiday=holiday)
     except IntegrityError:
         raise Conflict(
@@ -252,7 +252,7 @@ def holiday_remove(*, actor: User, day: date, office: Office | None = None) -> N
             office=holiday.office,
         )
         holiday.delete()
-        transaction.on_commit(bump_map_version)
+        transaction.on_commit(bump_map_version, robust=True)
 
 
 def holidays_load_national(*, years: list[int], actor: Any) -> int:
@@ -279,5 +279,5 @@ def holidays_load_national(*, years: list[int], actor: Any) -> int:
                 action="holiday.load",
                 after={"years": years, "added": len(new)},
             )
-            transaction.on_commit(bump_map_version)
+            transaction.on_commit(bump_map_version, robust=True)
     return len(new)

@@ -1,6 +1,8 @@
 """Notifications and their delivery log. A notification is rendered and saved before
 anything is sent, so the log shows exactly what each person was sent, in which
-language, and what every delivery attempt returned."""
+language, and what every delivery attempt returned. The table is also the outbox:
+a notice is saved in the transaction of the change it tells of, and a queued row
+that was never handed to a worker is picked up by the requeue job."""
 
 import uuid
 
@@ -52,6 +54,10 @@ class Notification(models.Model):
     # A delivery in progress holds this lease instead of a row lock, so no database
     # lock is held while a gateway is called; a crashed worker's lease runs out.
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # The earliest time notifications_requeue_stale may hand a queued row to the
+    # broker (again); empty until then, when created_at plus the grace period
+    # counts. Bounds how often one row is re-queued.
+    requeue_after = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)

@@ -1,6 +1,12 @@
 """Writes for notifications: create one (render, save, queue), make one delivery
-attempt, and record what a provider's delivery report says."""
+attempt, and record what a provider's delivery report says.
 
+The notification table is the outbox: a service writes its notification rows in
+the same transaction as its business change, delivery is queued after commit,
+and `notifications_requeue_stale` hands over whatever a crash left behind
+(docs/operations.md, section 5, "How a notification gets out")."""
+
+import json
 import logging
 import math
 from collections.abc import Mapping, Sequence
@@ -9,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +33,7 @@ from saduak.notifications.channels import (
 )
 from saduak.notifications.choices import NotificationChannel, NotificationStatus
 from saduak.notifications.models import DeliveryAttempt, Notification
-from saduak.notifications.templates import check_request, render_message
+from saduak.notifications.templates import RenderedMessage, render_message
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +94,14 @@ def notification_send(
         template_key=template_key, channel=channel, language=language, context=context
     )
     with transaction.atomic():
-        notification = Notification.objects.create(
+        notification = _save_queued(
             recipient=recipient,
             channel=channel,
             address=address,
             language=language,
             template_key=template_key,
-            context=dict(context),
-            subject=message.subject,
-            body=message.body,
+            context=context,
+            message=message,
         )
         if actor is not None:
             audit_record(
@@ -104,9 +110,35 @@ def notification_send(
                 target=notification,
                 after={"channel": channel, "template_key": template_key},
             )
-        # robust: a broker that is down must not turn a saved notification into an
-        # error for the caller; the re-queue task picks the row up later.
-        transaction.on_commit(lambda: _queue_delivery(notification.pk), robust=True)
+    return notification
+
+
+def _save_queued(
+    *,
+    recipient: User | None,
+    channel: str,
+    address: str,
+    language: str,
+    template_key: str,
+    context: Mapping[str, Any],
+    message: RenderedMessage,
+) -> Notification:
+    """The outbox write: the queued row, in the caller's transaction, and its
+    delivery queued after that transaction commits."""
+    notification = Notification.objects.create(
+        recipient=recipient,
+        channel=channel,
+        address=address,
+        language=language,
+        template_key=template_key,
+        context=dict(context),
+        subject=message.subject,
+        body=message.body,
+    )
+    # robust: a broker that is down must not turn a committed business change into
+    # an error for the caller; notifications_requeue_stale picks the row up later.
+    notification_id = notification.pk
+    transaction.on_commit(lambda: _queue_delivery(notification_id), robust=True)
     return notification
 
 
@@ -117,16 +149,17 @@ def notification_notify_user(
     context: Mapping[str, Any],
     channels: Sequence[str] | None = None,
 ) -> list[Notification]:
-    """Sends one template to a person, in their preferred language, on each channel
+    """Tells a person of a change, in their preferred language, on each channel
     they can be reached on: LINE (line_user_id), SMS (phone), e-mail (email), or
-    only on those of `channels`.
+    only on those of `channels`. Call it inside the transaction of the change
+    (the outbox), never from `transaction.on_commit`.
 
     A channel whose stored address is empty or invalid is skipped, so a person may
-    get none. Raises InvalidInput, saving nothing, for an unknown template or a
-    context without its required values. No audit event of its own.
+    get none. Never raises for the message itself: one that cannot be rendered (an
+    unknown template, a missing context value, a broken template) is saved as a
+    failed notification and logged, so the change it tells of still commits.
+    No audit event of its own.
     """
-    language = user.preferred_language or settings.LANGUAGE_CODE
-    check_request(template_key=template_key, language=language, context=context)
     if channels is None:
         channels = CHANNELS_BY_PREFERENCE
     wanted = [check_channel(channel) for channel in channels]
@@ -137,9 +170,10 @@ def notification_notify_user(
     ]
     if not reachable:
         logger.info("User %s cannot be reached on %s.", user.pk, wanted)
-    with transaction.atomic():
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with transaction.atomic(savepoint=False):
         return [
-            notification_send(
+            _notify(
                 recipient=user,
                 address=address,
                 channel=channel,
@@ -149,6 +183,115 @@ def notification_notify_user(
             )
             for channel, address in reachable
         ]
+
+
+def notification_notify_address(
+    *,
+    address: str,
+    channel: str,
+    template_key: str,
+    context: Mapping[str, Any],
+    language: str | None = None,
+) -> Notification:
+    """Tells someone known only by an address (a caller's telephone) of a change.
+    Like `notification_notify_user`, call it inside the transaction of the change;
+    it never raises for the message: an address or a template that does not work
+    is saved as a failed notification and logged."""
+    with transaction.atomic(savepoint=False):
+        return _notify(
+            recipient=None,
+            address=address,
+            channel=check_channel(channel),
+            template_key=template_key,
+            context=context,
+            language=language or settings.LANGUAGE_CODE,
+        )
+
+
+def _notify(
+    *,
+    recipient: User | None,
+    address: str,
+    channel: str,
+    template_key: str,
+    context: Mapping[str, Any],
+    language: str,
+) -> Notification:
+    """The guarded outbox write of a system notice: rendering happens here, inside
+    the caller's transaction, but touches no database, so its failure is caught
+    before anything is written and becomes a failed row instead of an error."""
+    try:
+        cleaned = clean_address(channel=channel, address=address)
+        message = render_message(
+            template_key=template_key,
+            channel=channel,
+            language=language,
+            context=context,
+        )
+    except Exception as error:  # any template or address problem, by design
+        return _save_unsendable(
+            recipient=recipient,
+            channel=channel,
+            address=address,
+            language=language,
+            template_key=template_key,
+            context=context,
+            error=error,
+        )
+    return _save_queued(
+        recipient=recipient,
+        channel=channel,
+        address=cleaned,
+        language=language,
+        template_key=template_key,
+        context=context,
+        message=message,
+    )
+
+
+def _save_unsendable(
+    *,
+    recipient: User | None,
+    channel: str,
+    address: str,
+    language: str,
+    template_key: str,
+    context: Mapping[str, Any],
+    error: Exception,
+) -> Notification:
+    reason = f"Not rendered: {type(error).__name__}: {error}"
+    logger.error(
+        "Notification %s (%s) for user %s could not be rendered and is failed: %s",
+        template_key,
+        channel,
+        recipient.pk if recipient is not None else None,
+        reason,
+        exc_info=not isinstance(error, InvalidInput),
+    )
+    return Notification.objects.create(
+        recipient=recipient,
+        channel=channel,
+        address=str(address or "")[:254],
+        language=str(language)[:8],
+        template_key=str(template_key)[:100],
+        context=_storable(context),
+        body="",
+        status=NotificationStatus.FAILED,
+        last_error=reason,
+        failed_at=timezone.now(),
+    )
+
+
+def _storable(context: Any) -> dict[str, Any]:
+    """The context as far as it can be kept in a JSON column: values that do not
+    serialise are kept as their text, a context that is not a mapping is dropped."""
+    if not isinstance(context, Mapping):
+        return {}
+    try:
+        json.dumps(context, cls=DjangoJSONEncoder)
+    except (TypeError, ValueError):
+        return {str(key): str(value) for key, value in context.items()}
+    return dict(context)
 
 
 def notification_deliver(*, notification_id: int) -> DeliveryOutcome:
@@ -316,7 +459,9 @@ def _record_failure(claimed: Notification, error: ChannelError) -> DeliveryOutco
         )
         notification.last_error = str(error)
         notification.claimed_until = None
-        fields = ["last_error", "claimed_until"]
+        # Celery retries it after the back-off; the requeue job only after that.
+        notification.requeue_after = timezone.now() + _backoff(notification.attempts)
+        fields = ["last_error", "claimed_until", "requeue_after"]
         if give_up and notification.status == NotificationStatus.QUEUED:
             notification.status = NotificationStatus.FAILED
             notification.failed_at = timezone.now()
@@ -353,23 +498,56 @@ def _locked_by_provider_id(channel: str, provider_message_id: str) -> Notificati
     return notification
 
 
+def requeue_grace() -> timedelta:
+    """How long a queued notification nobody has claimed is left to the delivery
+    queued after its commit before the requeue job hands it over itself."""
+    return timedelta(
+        seconds=getattr(settings, "NOTIFICATION_REQUEUE_GRACE_SECONDS", 60)
+    )
+
+
 def notifications_requeue_stale(*, limit: int = 500) -> int:
-    """Queues again the notifications left waiting: never handed to a worker (the
-    broker was down), or past their back-off after a transient failure with no retry
-    scheduled (eager mode, a lost worker). Returns how many were queued."""
+    """Hands to the broker again the queued notifications nobody is delivering:
+    committed but never handed over (the process died after commit, the broker was
+    down) once older than the grace period, and those past their back-off after a
+    transient failure with no retry scheduled (eager mode, a lost worker).
+
+    Bounded: at most `limit` rows a run, the oldest first, and each row at most once
+    per grace period or back-off (`requeue_after`, moved on with a conditional
+    UPDATE, so two runs never hand over one row twice). A requeue that races the
+    delivery queued at commit is harmless: delivery claims the row under a lease
+    and never sends a row that left the queue. Returns how many were queued."""
     now = timezone.now()
+    grace = requeue_grace()
+    due = Q(requeue_after__isnull=True, created_at__lte=now - grace) | Q(
+        requeue_after__lte=now
+    )
     waiting = (
-        Notification.objects.filter(status=NotificationStatus.QUEUED)
+        Notification.objects.filter(due, status=NotificationStatus.QUEUED)
         .exclude(claimed_until__gt=now)
-        .filter(created_at__lt=now - timedelta(minutes=1))
-        .annotate(last_attempt=Max("delivery_attempts__attempted_at"))
-        .order_by("created_at")[:limit]
+        .order_by("created_at", "id")
+        .values_list("pk", "attempts", "requeue_after")[:limit]
     )
     queued = 0
-    for notification in waiting:
-        last = getattr(notification, "last_attempt", None)
-        backoff = timedelta(seconds=2**notification.attempts * BACKOFF_BASE_SECONDS)
-        if last is None or last + backoff <= now:
-            _queue_delivery(notification.pk)
-            queued += 1
+    for pk, attempts, requeue_after in list(waiting):
+        wait = max(grace, _backoff(attempts))
+        taken = Notification.objects.filter(
+            pk=pk, status=NotificationStatus.QUEUED, requeue_after=requeue_after
+        ).update(requeue_after=now + wait)
+        if not taken:  # another run, or a delivery, got there first
+            continue
+        try:
+            _queue_delivery(pk)
+        except Exception:  # the broker is down: leave the rest for the next run
+            logger.exception("Requeueing notification %s failed.", pk)
+            Notification.objects.filter(pk=pk).update(requeue_after=requeue_after)
+            break
+        queued += 1
     return queued
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=2**attempts * BACKOFF_BASE_SECONDS) if attempts else ZERO
+
+
+ZERO = timedelta(0)

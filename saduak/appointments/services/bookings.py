@@ -37,7 +37,10 @@ from saduak.core.personal_id import clean_personal_id
 from saduak.core.references import new_reference
 from saduak.core.rows import column_of, insert, run_count
 from saduak.core.thai import day_bounds, format_date_be, format_datetime_be
-from saduak.notifications.services import notification_notify_user, notification_send
+from saduak.notifications.services import (
+    notification_notify_address,
+    notification_notify_user,
+)
 
 
 class SlotUnavailable(Conflict):
@@ -215,7 +218,7 @@ def _book(slot: Slot, fields: dict[str, Any]) -> Booking | None:
             },
             office=offered.office,
         )
-        transaction.on_commit(lambda: _notify(booking, notices.BOOKING_CONFIRMED.key))
+        _notify(booking, notices.BOOKING_CONFIRMED.key)
     return booking
 
 
@@ -280,7 +283,8 @@ def _cancel(
     context: dict[str, str] | None = None,
 ) -> None:
     """Inside the caller's transaction, with `booking` locked: cancelled, its seat
-    freed, audited, and the person told after commit (unless `notice` is None)."""
+    freed, audited, and the person told (the notice is written in the same
+    transaction and sent after commit; none when `notice` is None)."""
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = timezone.now()
     booking.cancel_reason, booking.cancel_note = reason, note[:300]
@@ -297,7 +301,7 @@ def _cancel(
         office=booking.office,
     )
     if notice is not None:
-        transaction.on_commit(lambda: _notify(booking, notice, context))
+        _notify(booking, notice, context)
 
 
 def closure_name(holiday: Holiday) -> str:
@@ -430,7 +434,9 @@ def _notify(
 ) -> None:
     """The message to the person booked for, on the channels they can be reached
     on (LINE, SMS, e-mail of their account, or the caller's telephone); `extra`
-    adds to or replaces the booking's own context."""
+    adds to or replaces the booking's own context. Called inside the booking's
+    transaction: the notification rows are its outbox, and a message that cannot
+    be rendered is a failed notification, never a failed booking."""
     citizen = booking.citizen
     reachable = booking.phone or (
         citizen is not None and (citizen.phone or citizen.email or citizen.line_user_id)
@@ -450,7 +456,7 @@ def _notify(
             user=booking.citizen, template_key=template_key, context=context
         )
     elif booking.phone:
-        notification_send(
+        notification_notify_address(
             address=booking.phone,
             channel="sms",
             template_key=template_key,
@@ -472,10 +478,11 @@ def booking_reminders_send(*, now: datetime | None = None) -> int:
     ).select_related("service", "office", "citizen")
     sent = 0
     for booking in due.iterator(chunk_size=500):
-        marked = Booking.objects.filter(pk=booking.pk, reminded_at__isnull=True).update(
-            reminded_at=now
-        )
-        if marked:
-            _notify(booking, notices.BOOKING_REMINDER.key)
-            sent += 1
+        with transaction.atomic():  # marked and its reminder written together
+            marked = Booking.objects.filter(
+                pk=booking.pk, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if marked:
+                _notify(booking, notices.BOOKING_REMINDER.key)
+                sent += 1
     return sent

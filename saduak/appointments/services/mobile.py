@@ -30,7 +30,7 @@ from saduak.core.links import absolute_url
 from saduak.core.references import new_reference
 from saduak.core.thai import format_date_be
 from saduak.notifications.addresses import THAI_MOBILE
-from saduak.notifications.services import notification_send
+from saduak.notifications.services import notification_notify_address
 
 OPEN_STATUSES = (MobileRequestStatus.REQUESTED, MobileRequestStatus.SCHEDULED)
 
@@ -50,10 +50,11 @@ class MobileRequestDetails:
 
 def _sms(request: MobileRequest, template_key: str, **context: Any) -> None:
     """A message to the contact, when their number takes SMS: a landline is
-    called, not texted."""
+    called, not texted. Called inside the transaction of the change it tells of
+    (the notification row is its outbox)."""
     if not THAI_MOBILE.match(request.contact_phone):
         return
-    notification_send(
+    notification_notify_address(
         address=request.contact_phone,
         channel="sms",
         template_key=template_key,
@@ -152,14 +153,12 @@ def mobile_request_create(
                 },
                 district_code=request.district_id,
             )
-            transaction.on_commit(
-                lambda: _sms(
-                    request,
-                    notices.MOBILE_REQUEST_RECEIVED.key,
-                    url=absolute_url(
-                        reverse("appointments:mobile-status", args=[request.token])
-                    ),
-                )
+            _sms(
+                request,
+                notices.MOBILE_REQUEST_RECEIVED.key,
+                url=absolute_url(
+                    reverse("appointments:mobile-status", args=[request.token])
+                ),
             )
     except IntegrityError:  # a reference drawn twice
         raise Conflict(_("Please send the request again."), code="retry") from None
@@ -223,17 +222,13 @@ def mobile_visit_schedule(
             office=office,
         )
         day_text = format_date_be(day, style="long")
-
-        def tell_requesters() -> None:
-            for request in locked:
-                _sms(
-                    request,
-                    notices.MOBILE_VISIT_SCHEDULED.key,
-                    day=day_text,
-                    office=office.name_th,
-                )
-
-        transaction.on_commit(tell_requesters)
+        for request in locked:
+            _sms(
+                request,
+                notices.MOBILE_VISIT_SCHEDULED.key,
+                day=day_text,
+                office=office.name_th,
+            )
     return visit
 
 
@@ -283,7 +278,5 @@ def mobile_request_close(
             district_code=locked.district_id,
         )
         label = str(MobileRequestStatus(outcome).label)
-        transaction.on_commit(
-            lambda: _sms(locked, notices.MOBILE_REQUEST_CLOSED.key, outcome=label)
-        )
+        _sms(locked, notices.MOBILE_REQUEST_CLOSED.key, outcome=label)
     return locked

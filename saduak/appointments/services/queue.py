@@ -36,7 +36,10 @@ from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
 from saduak.core.references import normalise_reference
 from saduak.notifications.addresses import THAI_MOBILE, normalise_thai_mobile
-from saduak.notifications.services import notification_notify_user, notification_send
+from saduak.notifications.services import (
+    notification_notify_address,
+    notification_notify_user,
+)
 
 # Arriving this long after the booked time ends, a person takes a walk-in ticket.
 CHECK_IN_GRACE = timedelta(minutes=30)
@@ -49,7 +52,7 @@ def board_cache_key(office_id: int) -> str:
 
 
 def _board_changed(office_id: int) -> None:
-    transaction.on_commit(lambda: cache.delete(board_cache_key(office_id)))
+    transaction.on_commit(lambda: cache.delete(board_cache_key(office_id)), robust=True)
 
 
 def _next_number(office: Office, group: str, day: Any) -> int:
@@ -322,8 +325,11 @@ def ticket_call_next(*, actor: Actor, counter: Counter) -> Ticket | None:
                     office=office,
                 )
                 _board_changed(office.pk)
+                # robust: the ticket is called even if telling those near fails;
+                # the next call tells whoever is still untold.
                 transaction.on_commit(
-                    lambda: notify_near(office_service_ids=services, office=office)
+                    lambda: notify_near(office_service_ids=services, office=office),
+                    robust=True,
                 )
                 return ticket
     return None
@@ -458,24 +464,29 @@ def notify_near(*, office_service_ids: list[int], office: Office) -> int:
     for ahead, ticket in enumerate(waiting[: settings.notify_when_ahead + 1]):
         if ticket.near_notified_at or not (ticket.citizen or ticket.phone):
             continue
-        marked = Ticket.objects.filter(
-            pk=ticket.pk, near_notified_at__isnull=True
-        ).update(near_notified_at=timezone.now())
-        if not marked:
-            continue
-        context = {"ticket": ticket.label, "ahead": ahead, "office": office.name_th}
-        if ticket.citizen is not None:
-            notification_notify_user(
-                user=ticket.citizen,
-                template_key=notices.TICKET_NEAR.key,
-                context=context,
-            )
-        else:
-            notification_send(
-                address=ticket.phone,
-                channel="sms",
-                template_key=notices.TICKET_NEAR.key,
-                context=context,
-            )
+        with transaction.atomic():  # marked and its notice written together
+            marked = Ticket.objects.filter(
+                pk=ticket.pk, near_notified_at__isnull=True
+            ).update(near_notified_at=timezone.now())
+            if not marked:
+                continue
+            _tell_near(ticket, ahead=ahead, office=office)
         told += 1
     return told
+
+
+def _tell_near(ticket: Ticket, *, ahead: int, office: Office) -> None:
+    context = {"ticket": ticket.label, "ahead": ahead, "office": office.name_th}
+    if ticket.citizen is not None:
+        notification_notify_user(
+            user=ticket.citizen,
+            template_key=notices.TICKET_NEAR.key,
+            context=context,
+        )
+    else:
+        notification_notify_address(
+            address=ticket.phone,
+            channel="sms",
+            template_key=notices.TICKET_NEAR.key,
+            context=context,
+        )

@@ -9,7 +9,6 @@ import logging
 import secrets
 import unicodedata
 from collections.abc import Iterator
-from functools import partial
 from typing import IO, Any, cast
 
 from django.core.files import File
@@ -404,7 +403,8 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> Attachment:
             },
             office=application.office,
         )
-        transaction.on_commit(partial(_storage_delete, locked.storage_name))
+        storage_name = locked.storage_name
+        transaction.on_commit(lambda: _storage_delete(storage_name), robust=True)
     attachment.removed_at = locked.removed_at
     return locked
 

@@ -91,8 +91,9 @@ def _in_language_of(user: User, thai: str, english: str) -> str:
 
 
 def _notify(application: Application, template_key: str, **context: str) -> None:
-    """After commit: the applicant hears of it on every channel they can be
-    reached on, in their language."""
+    """The applicant hears of it on every channel they can be reached on, in their
+    language. Called inside the transaction of the change: the notification rows
+    are written with it (the outbox) and sent after commit."""
     applicant = application.applicant
     with translation.override(applicant.preferred_language or "th"):
         values = {
@@ -106,19 +107,15 @@ def _notify(application: Application, template_key: str, **context: str) -> None
             "url": tracking_url(application),
         }
         values.update({key: str(value) for key, value in context.items()})
-    transaction.on_commit(
-        lambda: notification_notify_user(
-            user=applicant, template_key=template_key, context=values
-        ),
-        robust=True,
-    )
+    notification_notify_user(user=applicant, template_key=template_key, context=values)
 
 
 def application_notify(
     application: Application, *, status: str, message: str = ""
 ) -> None:
-    """After commit, tells the applicant of something that is not a stage move
-    (a refused transfer): `status` and `message` already in their language."""
+    """Tells the applicant of something that is not a stage move (a refused
+    transfer): `status` and `message` already in their language. Call it inside
+    the transaction of that change; the message goes out after commit."""
     _notify(application, APPLICATION_UPDATED.key, status=status, message=message)
 
 

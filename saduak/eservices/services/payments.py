@@ -670,12 +670,10 @@ def _notify_paid(payment: Payment, application: Application) -> None:
             f"{mask_account(payment.account_number)}",
             "url": tracking_url(application),
         }
-    transaction.on_commit(
-        lambda: notification_notify_user(
-            user=applicant,
-            template_key=PAYMENT_PAID.key,
-            context=context,
-            channels=PAID_CHANNELS,
-        ),
-        robust=True,
+    # Inside the payment's transaction: the notification row is its outbox.
+    notification_notify_user(
+        user=applicant,
+        template_key=PAYMENT_PAID.key,
+        context=context,
+        channels=PAID_CHANNELS,
     )

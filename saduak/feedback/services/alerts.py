@@ -9,7 +9,6 @@ until one of them acknowledges it."""
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -118,9 +117,9 @@ def happiness_alerts_raise(*, today: date) -> list[HappinessAlert]:
     """Raises an alert (one per district and day, whatever runs twice) for
     each active district whose index fell significantly, unless it has an
     unacknowledged alert from the last QUIET_DAYS days. Audited as
-    `feedback.alert.raise` (by the system); after commit the district's
-    administrators and the province's staff get the `feedback.alert.raised`
-    e-mail. Returns the alerts made by this call."""
+    `feedback.alert.raise` (by the system); the district's administrators and
+    the province's staff get the `feedback.alert.raised` e-mail, written with the
+    alert and sent after commit. Returns the alerts made by this call."""
     drops = happiness_drops(today=today)
     if not drops:
         return []
@@ -165,7 +164,7 @@ def happiness_alerts_raise(*, today: date) -> list[HappinessAlert]:
                 district_code=district.code,
                 province_code=district.province_id,
             )
-            transaction.on_commit(partial(_notify, alert))
+            _notify(alert)  # in the alert's transaction: the outbox
         made.append(alert)
     return made
 

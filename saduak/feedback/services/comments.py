@@ -125,5 +125,5 @@ def _comment_note(
             after={note.text_field: text},
             office=locked.office,
         )
-        transaction.on_commit(public_refresh)
+        transaction.on_commit(public_refresh, robust=True)
     return locked

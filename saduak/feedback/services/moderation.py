@@ -135,7 +135,7 @@ def _vote_decide(
             },
             office=locked.office,
         )
-        transaction.on_commit(public_refresh)
+        transaction.on_commit(public_refresh, robust=True)
     return locked
 
 
@@ -227,7 +227,7 @@ def held_votes_decide(
             },
             office=office,
         )
-        transaction.on_commit(public_refresh)
+        transaction.on_commit(public_refresh, robust=True)
     return BatchOutcome(decided=len(ids), left=left)
 
 
@@ -301,5 +301,5 @@ def _comment_move(
             after={"comment_state": to},
             office=locked.office,
         )
-        transaction.on_commit(public_refresh)
+        transaction.on_commit(public_refresh, robust=True)
     return locked

@@ -366,7 +366,7 @@ def partner_update(*, actor: Actor, partner: Partner, **fields: Any) -> Partner:
             .objects.filter(partner_client__partner=locked)
             .values_list("client_id", flat=True)
         )
-        transaction.on_commit(lambda: forget_clients(client_ids))
+        transaction.on_commit(lambda: forget_clients(client_ids), robust=True)
     return locked
 
 
@@ -391,4 +391,4 @@ def partner_client_remove(*, actor: Actor, partner: Partner, client_id: str) -> 
             target=partner,
             before={"client_id": client_id},
         )
-        transaction.on_commit(lambda: forget_clients([client_id]))
+        transaction.on_commit(lambda: forget_clients([client_id]), robust=True)

@@ -239,13 +239,15 @@ def test_a_person_with_no_address_gets_nothing(make_person):
     )
 
 
-def test_notifying_a_person_with_a_bad_template_saves_nothing(person):
-    with pytest.raises(InvalidInput):
-        notification_notify_user(
-            user=person, template_key="account.welcome", context={}
-        )
+def test_notifying_a_person_with_a_bad_context_saves_failed_rows_not_an_error(person):
+    notifications = notification_notify_user(
+        user=person, template_key="account.welcome", context={}
+    )
 
-    assert not Notification.objects.exists()
+    assert {n.status for n in notifications} == {NotificationStatus.FAILED}
+    assert len(notifications) == 3
+    assert all("first_name" in n.last_error for n in notifications)
+    assert all(n.failed_at is not None for n in notifications)
 
 
 def test_a_transient_failure_leaves_it_queued_with_exponential_backoff(sms_gateway):
