@@ -54,7 +54,9 @@ def partner_check_record(
     """Writes a partner's use of the registry's data about `personal_id`: on that
     person's "who used my data" page when they have a digital ID, otherwise with no
     citizen (still counted for the partner); and on the audit chain as
-    `identity.check` (actor: the partner, target: the citizen when there is one)."""
+    `identity.check` (actor and target: the partner; the citizen's id, when there
+    is one, in `after`: an event targeting the citizen would be listed among the
+    changes to their account in their data export)."""
     citizen = User.objects.filter(personal_id=personal_id).first()
     items = sorted(set(data_items))
     with transaction.atomic():
@@ -68,8 +70,8 @@ def partner_check_record(
         audit_record(
             actor=partner_actor(partner),
             action="identity.check",
-            target=citizen,
-            after={"data_items": items, "has_digital_id": citizen is not None},
+            target=partner,
+            after={"data_items": items, "citizen": citizen.pk if citizen else None},
         )
 
 

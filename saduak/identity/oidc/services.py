@@ -268,8 +268,9 @@ def oidc_claims_release_record(
 ) -> None:
     """Records the claims the partner received from the userinfo endpoint: on the
     citizen's "who used my data" page and on the audit chain as
-    `identity.oidc.claims_release` (actor: the partner, target: the citizen), in
-    one transaction."""
+    `identity.oidc.claims_release` (actor and target: the partner, the citizen's
+    id in `after`, so that it is not listed among the changes to their account),
+    in one transaction."""
     released = sorted(set(claims))
     with transaction.atomic():
         data_access_record(
@@ -282,8 +283,8 @@ def oidc_claims_release_record(
         audit_record(
             actor=partner_actor(partner),
             action="identity.oidc.claims_release",
-            target=user,
-            after={"claims": released},
+            target=partner,
+            after={"claims": released, "citizen": user.pk},
         )
 
 

@@ -122,7 +122,7 @@ def test_yesterday_is_counted_once_more_after_midnight(agency, citizen):
     assert counts(date(2026, 3, 10)) == {(agency.pk, "sign_in"): 1}
 
 
-def test_an_identity_check_is_on_the_audit_chain_with_the_citizen_it_was_about(
+def test_an_identity_check_is_on_the_audit_chain_naming_the_citizen_it_was_about(
     agency, citizen
 ):
     partner_check_record(
@@ -133,10 +133,10 @@ def test_an_identity_check_is_on_the_audit_chain_with_the_citizen_it_was_about(
     )
     event = AuditEvent.objects.get(action="identity.check")
     assert (event.actor_id, event.actor_label) == (None, f"partner:{agency.public_id}")
-    assert (event.target_type, event.target_id) == ("accounts.user", str(citizen.pk))
+    assert (event.target_type, event.target_id) == ("identity.partner", str(agency.pk))
     assert event.after == {
         "data_items": ["card_status", "identity_match"],
-        "has_digital_id": True,
+        "citizen": citizen.pk,
     }
     assert DataAccess.objects.get().citizen == citizen
 
@@ -149,6 +149,6 @@ def test_an_identity_check_about_someone_without_a_digital_id_is_audited_too(age
         data_items=["identity_match"],
     )
     event = AuditEvent.objects.get(action="identity.check")
-    assert (event.target_type, event.target_id) == ("", "")
-    assert event.after == {"data_items": ["identity_match"], "has_digital_id": False}
+    assert (event.target_type, event.target_id) == ("identity.partner", str(agency.pk))
+    assert event.after == {"data_items": ["identity_match"], "citizen": None}
     assert DataAccess.objects.get().citizen is None

@@ -238,5 +238,8 @@ def test_released_claims_are_recorded_by_name(citizen):
     assert access.data_items == ["given_name", "name", "sub"]
     event = AuditEvent.objects.get(action="identity.oidc.claims_release")
     assert (event.actor_id, event.actor_label) == (None, f"partner:{partner.public_id}")
-    assert (event.target_type, event.target_id) == ("accounts.user", str(citizen.pk))
-    assert event.after == {"claims": ["given_name", "name", "sub"]}
+    assert (event.target_type, event.target_id) == ("identity.partner", str(partner.pk))
+    assert event.after == {
+        "claims": ["given_name", "name", "sub"],
+        "citizen": citizen.pk,
+    }
