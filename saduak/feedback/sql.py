@@ -21,10 +21,14 @@ Why each is hand-written:
   the moves of the office's rollups in one statement, the moves fed by what the
   upsert returns (data-modifying CTEs, which SQLite has not). One round trip
   and atomic without BEGIN and COMMIT, instead of BEGIN, four statements and
-  COMMIT. Measured (bench `vote_ingest`, 16 clients, PostgreSQL, run back to
-  back on the 2-core shared machine, 2026-12-06): see docs/bench.md, "Hand SQL
-  kept". Its text stays under psycopg's 4 KB cache of converted queries
-  (MAX_CACHED_STATEMENT_LENGTH, tested), so psycopg converts it once.
+  COMMIT: up to five round trips fewer per vote. Measured with it: bench
+  `vote_ingest` 0.146-0.159x ping, 16 clients, PostgreSQL (docs/bench-feedback.md,
+  "After the office fix"), where in-process a vote spends 1.8 ms of its 5 ms
+  waiting for this one statement. Not yet measured against the four-statement
+  form in the same sitting (issue 14's session had no quiet machine: docs/bench.md,
+  "Hand SQL kept"); do that before adding to it. Its text stays under psycopg's
+  4 KB cache of converted queries (MAX_CACHED_STATEMENT_LENGTH, tested), so
+  psycopg converts it once.
 - `rollups_rebuild`: INSERT ... SELECT ... GROUP BY, for repairs and bulk
   loads: millions of votes grouped in the database, not fetched into Python.
 
