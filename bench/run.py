@@ -74,6 +74,7 @@ class Options:
     threads: int
     pg_admin_url: str
     redis_url: str = ""
+    pg_db: str = PG_BENCH_DB
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -105,6 +106,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="where to create the bench database (default: %(default)s)",
     )
     parser.add_argument(
+        "--pg-db",
+        default=os.environ.get("BENCH_PG_DB", PG_BENCH_DB),
+        help="name of the throw-away PostgreSQL database, dropped before and after "
+        "(default: %(default)s; give each checkout its own when several bench at once)",
+    )
+    parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", BENCH_REDIS_URL),
         help="Redis for the cache (flushed first); '' for the memory cache "
@@ -127,6 +134,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         threads=args.threads,
         pg_admin_url=args.pg_admin_url,
         redis_url=args.redis_url,
+        pg_db=args.pg_db,
     )
 
 
@@ -246,9 +254,9 @@ def run(opts: Options) -> int:
     ok = False
     try:
         if opts.db == "postgres":
-            log(f"creating database {PG_BENCH_DB}")
+            log(f"creating database {opts.pg_db}")
             created_pg = True
-            database_url = create_postgres(opts.pg_admin_url)
+            database_url = create_postgres(opts.pg_admin_url, opts.pg_db)
         else:
             database_url = sqlite_url(workdir)
         redis_url = fresh_redis(opts.redis_url)
@@ -289,9 +297,9 @@ def run(opts: Options) -> int:
             server.stop()
         if created_pg:
             try:
-                drop_postgres(opts.pg_admin_url)
+                drop_postgres(opts.pg_admin_url, opts.pg_db)
             except Exception as exc:
-                log(f"could not drop {PG_BENCH_DB}: {exc!r}")
+                log(f"could not drop {opts.pg_db}: {exc!r}")
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -3,24 +3,19 @@ for machines."""
 
 from typing import Any
 
-from django.db import connections, router
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from saduak.accounts.models import ApiToken, hash_token
-from saduak.core.rows import select_one
 
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        # Every machine request asks: one prepared SELECT rather than the ORM's.
-        record = select_one(
-            ApiToken,
-            connections[router.db_for_read(ApiToken)],
-            where="key_hash",
-            value=hash_token(token),
-            related=("user",),
+        record = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token))
+            .first()
         )
         if record is None or not record.is_usable() or not record.user.is_active:
             return None

@@ -1,20 +1,17 @@
 """Recording each use of a citizen's data, for the citizen's "who used my data" page
 and HQ's per-partner statistics."""
 
-import enum
-import functools
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from saduak.accounts.models import User
 from saduak.areas.models import Office
+from saduak.audit.services import audit_record
 from saduak.core.rollups import recount_when_stale
-from saduak.core.rows import Row, column_of, row_of, run
 from saduak.core.thai import day_bounds
 from saduak.identity.models import (
     AccessorKind,
@@ -24,44 +21,30 @@ from saduak.identity.models import (
 )
 
 
-def data_access_row(
+def data_access_record(
     *,
-    citizen: User,
+    citizen: User | None,
     channel: str,
     data_items: Iterable[str],
     purpose: str = "",
     partner: Partner | None = None,
     staff_user: User | None = None,
     office: Office | None = None,
-) -> Row:
-    """The access event of a partner (`partner`) or a member of staff
-    (`staff_user`, at `office`), to insert (data_access_insert) or to write
-    with other rows in one statement."""
-    return access_row(
-        citizen_by=CitizenBy.PK,
-        citizen=citizen.pk,
+) -> DataAccess:
+    """Writes one use of a citizen's data by a partner (`partner`) or a member of
+    staff (`staff_user`, at `office`): one row, which is also what the partner's
+    statistics and quota count. Call it inside the transaction that releases or
+    shows the data (and that records its audit event)."""
+    return DataAccess.objects.create(
+        occurred_at=timezone.now(),
+        citizen=citizen,
         accessor_kind=AccessorKind.PARTNER if partner else AccessorKind.STAFF,
-        partner_id=partner.pk if partner else None,
-        staff_user_id=staff_user.pk if staff_user else None,
-        office_id=office.pk if office else None,
+        partner=partner,
+        staff_user=staff_user,
+        office=office,
         channel=channel,
-        data_items=data_items,
-        purpose=purpose,
-    )
-
-
-def data_access_record(**event: Any) -> None:
-    """Writes one access event (the arguments of data_access_row). One INSERT,
-    which is also what the partner's statistics and quota count. Call it inside
-    the transaction that releases or shows the data."""
-    data_access_insert(data_access_row(**event))
-
-
-def data_access_insert(row: Row) -> None:
-    run(
-        connections[router.db_for_write(DataAccess)],
-        row.insert_values_sql(),
-        list(row.params),
+        data_items=sorted(set(data_items)),
+        purpose=purpose[:500],
     )
 
 
@@ -70,63 +53,32 @@ def partner_check_record(
 ) -> None:
     """Writes a partner's use of the registry's data about `personal_id`: on that
     person's "who used my data" page when they have a digital ID, otherwise with no
-    citizen (still counted for the partner). The same INSERT finds the citizen."""
-    data_access_insert(
-        access_row(
-            citizen_by=CitizenBy.PERSONAL_ID,
-            citizen=personal_id,
-            accessor_kind=AccessorKind.PARTNER,
-            partner_id=partner.pk,
+    citizen (still counted for the partner); and on the audit chain as
+    `identity.check` (actor and target: the partner; the citizen's id, when there
+    is one, in `after`: an event targeting the citizen would be listed among the
+    changes to their account in their data export)."""
+    citizen = User.objects.filter(personal_id=personal_id).first()
+    items = sorted(set(data_items))
+    with transaction.atomic():
+        data_access_record(
+            citizen=citizen,
             channel=channel,
-            data_items=data_items,
+            data_items=items,
             purpose=partner.purpose_th,
+            partner=partner,
         )
-    )
-
-
-class CitizenBy(enum.Enum):
-    PK = "pk"
-    PERSONAL_ID = "personal_id"
-
-
-def access_row(
-    *,
-    citizen_by: CitizenBy,
-    citizen: object,
-    data_items: Iterable[str],
-    purpose: str,
-    **values: Any,
-) -> Row:
-    """The access-log row, for one prepared INSERT (saduak.core.rows): every
-    identity check, partner sign-in and release of claims writes one. `values`
-    are DataAccess fields (foreign keys as `<name>_id`). With
-    CitizenBy.PERSONAL_ID the same statement finds the citizen."""
-    connection = connections[router.db_for_write(DataAccess)]
-    entry = DataAccess(
-        occurred_at=timezone.now(),
-        data_items=sorted(set(data_items)),
-        purpose=purpose[:500],
-        **values,
-    )
-    expressions = {}
-    if citizen_by is CitizenBy.PERSONAL_ID:
-        expressions["citizen"] = (
-            _citizen_by_personal_id_sql(connection.alias),
-            citizen,
+        audit_record(
+            actor=partner_actor(partner),
+            action="identity.check",
+            target=partner,
+            after={"data_items": items, "citizen": citizen.pk if citizen else None},
         )
-    else:
-        entry.citizen_id = citizen  # type: ignore[assignment]
-    return row_of(entry, connection, expressions=expressions)
 
 
-@functools.cache
-def _citizen_by_personal_id_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
-    return (
-        f"(SELECT {quote(column_of(User, 'pk'))} "  # noqa: S608 (model names)
-        f"FROM {quote(User._meta.db_table)} "
-        f"WHERE {quote(column_of(User, 'personal_id'))} = %s)"
-    )
+def partner_actor(partner: Partner) -> str:
+    """How the audit chain names a partner acting through its client (a machine,
+    not a person with an account)."""
+    return f"partner:{partner.public_id}"
 
 
 def partner_uses_today(*, partner: Partner, channel: str) -> int:

@@ -4,14 +4,12 @@ be booked when a slot cannot."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import connections, router
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from saduak.appointments.models import OfficeService, Slot
 from saduak.core.forms import posted_id
-from saduak.core.rows import select_one
 from saduak.core.thai import day_bounds
 
 ALTERNATIVES_HERE = 3
@@ -25,13 +23,10 @@ def slot_find(raw: object, **scope: object) -> Slot | None:
     pk = posted_id(raw)
     if pk is None:
         return None
-    # Every booking asks: one prepared SELECT rather than the ORM's.
-    slot: Slot | None = select_one(
-        Slot,
-        connections[router.db_for_read(Slot)],
-        where="pk",
-        value=pk,
-        related=("office_service__office", "office_service__service"),
+    slot = (
+        Slot.objects.select_related("office_service__office", "office_service__service")
+        .filter(pk=pk)
+        .first()
     )
     if slot is None or any(
         getattr(slot, f"{name}_id") != getattr(within, "pk", None)

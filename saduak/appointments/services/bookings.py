@@ -2,13 +2,12 @@
 rule are the database's: a conditional UPDATE takes a seat (a CHECK constraint
 backs it) and a partial unique index refuses a second active booking."""
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +34,6 @@ from saduak.core.errors import (
 from saduak.core.links import absolute_url
 from saduak.core.personal_id import clean_personal_id
 from saduak.core.references import new_reference
-from saduak.core.rows import column_of, insert, run_count
 from saduak.core.thai import day_bounds, format_date_be, format_datetime_be
 from saduak.notifications.services import (
     notification_notify_address,
@@ -192,10 +190,12 @@ def _book(slot: Slot, fields: dict[str, Any]) -> Booking | None:
     """Takes the seat and writes the booking and its audit event, in one
     transaction; None, with nothing written, when the slot is full."""
     offered = slot.office_service
-    connection = connections[router.db_for_write(Booking)]
     with transaction.atomic():
-        # The busiest writes of a surge: prepared statements, not the ORM's.
-        if not run_count(connection, _take_seat_sql(connection.alias), [slot.pk]):
+        # The seat first: a full slot answers here, before anything is written.
+        taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(
+            booked=F("booked") + 1
+        )
+        if not taken:
             return None
         booking = Booking(
             reference=new_reference(),
@@ -206,7 +206,7 @@ def _book(slot: Slot, fields: dict[str, Any]) -> Booking | None:
             starts_at=slot.starts_at,
             **fields,
         )
-        insert(booking, connection)
+        booking.save(force_insert=True)
         audit_record(
             actor=fields["created_by"],
             action="appointments.booking.create",
@@ -220,21 +220,6 @@ def _book(slot: Slot, fields: dict[str, Any]) -> Booking | None:
         )
         _notify(booking, notices.BOOKING_CONFIRMED.key)
     return booking
-
-
-@functools.cache
-def _take_seat_sql(alias: str) -> str:
-    """Takes one seat of a slot that has one left (the CHECK constraint backs it)."""
-    quote = connections[alias].ops.quote_name
-    table = quote(Slot._meta.db_table)
-    booked, capacity = (
-        quote(column_of(Slot, "booked")),
-        quote(column_of(Slot, "capacity")),
-    )
-    return (
-        f"UPDATE {table} SET {booked} = {booked} + 1 "  # noqa: S608 (model names)
-        f"WHERE {quote(column_of(Slot, 'pk'))} = %s AND {booked} < {capacity}"
-    )
 
 
 def _already_booked(personal_id: str, service_id: int) -> Conflict:

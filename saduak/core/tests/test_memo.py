@@ -15,17 +15,13 @@ SADUAK = Path(__file__).resolve().parents[2]
 # the database, the cache or the settings belongs in core/memo.py instead.
 PURE_MEMOS = {
     # SQL text from model and column names for one database alias.
-    ("appointments/services/bookings.py", "_take_seat_sql"),
     ("audit/services.py", "_head_lock_sql"),
     ("audit/services.py", "_head_update_sql"),
     ("core/rows.py", "_layout"),
     ("core/rows.py", "_insert_values_sql"),
-    ("core/rows.py", "_select_layout"),
-    ("feedback/rollups.py", "_move_sql"),
-    ("feedback/rollups.py", "cast_counted_sql"),
-    ("feedback/services/votes.py", "_upsert_sql"),
-    ("identity/data_access.py", "_citizen_by_personal_id_sql"),
-    ("identity/oidc/exchange_rows.py", "_statement"),
+    ("feedback/sql.py", "cast_counted_sql"),
+    ("feedback/sql.py", "rollup_move_sql"),
+    ("feedback/sql.py", "vote_upsert_sql"),
     # Parsing what the arguments hold (the settings' values are passed in).
     ("eservices/documents/crypto.py", "_master_keys"),
     ("identity/oidc/keys.py", "jwk_from_pem"),

@@ -2,7 +2,6 @@
 and counted into the rollups in the same transaction."""
 
 import contextlib
-import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -10,7 +9,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from saduak.areas.models import Counter, Office
 from saduak.core.counters import count_up, count_up_many
 from saduak.core.errors import InvalidInput, NotFound, TooManyRequests
 from saduak.core.memo import ProcessMemo
-from saduak.core.rows import row_of, run
+from saduak.feedback import sql
 from saduak.feedback.choices import CommentState, HoldReason, VoteStatus
 from saduak.feedback.keys import Voter
 from saduak.feedback.masking import mask_comment
@@ -30,7 +29,7 @@ from saduak.feedback.models import (
     OfficeDayHappiness,
     Vote,
 )
-from saduak.feedback.rollups import cast_counted_sql, rollups_move, rollups_of
+from saduak.feedback.rollups import rollups_move, rollups_of
 from saduak.feedback.text_input import checked_text
 
 
@@ -107,14 +106,17 @@ def vote_cast(
         updated_at=now,
     )
     status: str
-    if connection.vendor == "postgresql":
+    if sql.cast_in_one_statement():
         # One statement, so atomic by itself: no BEGIN and COMMIT round trips.
-        vote_id, replaced_status, status, public_key = cast_counted_in_one_statement(
-            vote, office
+        rollups = rollups_of(office)
+        vote_id, replaced_status, status, public_key = sql.vote_cast_counted(
+            vote, rollups, [rollup.values(office, vote.day) for rollup in rollups]
         )
     else:
         with transaction.atomic():
-            vote_id, replaced_score, replaced_status, status, public_key = _upsert(vote)
+            vote_id, replaced_score, replaced_status, status, public_key = (
+                sql.vote_upsert(vote)
+            )
             moved: dict[int, int] = {}
             if replaced_status == VoteStatus.COUNTED and replaced_score is not None:
                 moved[replaced_score] = moved.get(replaced_score, 0) - 1
@@ -260,93 +262,3 @@ def usual_anonymous_day(*, office_id: int, today: date) -> int:
         settings.FEEDBACK_ANONYMOUS_OFFICE_DAY_FLOOR,
         settings.FEEDBACK_ANONYMOUS_OFFICE_DAY_FACTOR * int(busiest),
     )
-
-
-# Replacing copies what the voter says now, and remembers what it replaced.
-_REPLACED_BY_THE_NEW_CAST = (
-    "score",
-    "comment",
-    "comment_public",
-    "comment_state",
-    "counter_id",
-    "service_id",
-    "channel",
-    "source_key",
-    "updated_at",
-)
-
-
-def _upsert(vote: Vote) -> tuple[int, int | None, str, str, UUID]:
-    """INSERT ... ON CONFLICT DO UPDATE on (office, day, voter): the database
-    locks the voter's row, so parallel casts of one voice queue and each sees
-    the score the one before it left (`replaced_score`)."""
-    row = row_of(vote, connection)
-    quote = connection.ops.quote_name
-    table = quote(Vote._meta.db_table)
-    sql = _upsert_sql(row.insert_values_sql(), table, quote)
-    found = run(connection, sql, list(row.params))
-    return int(found[0]), found[1], str(found[2] or ""), str(found[4]), _uuid(found[6])
-
-
-# A pure function of its arguments, built once per statement shape (core/memo.py).
-@functools.lru_cache(maxsize=64)
-def _upsert_sql(insert: str, table: str, quote: Any) -> str:
-    # The row as it was is `v` (short: the statement must stay small).
-    aliased = insert.replace(f"INSERT INTO {table} ", f"INSERT INTO {table} AS v ", 1)
-    assert aliased != insert, "the vote's INSERT names its table first"
-    assignments = [
-        f"{quote(name)}=excluded.{quote(name)}" for name in _REPLACED_BY_THE_NEW_CAST
-    ]
-    # A vote that counts keeps counting when its voter votes again: a
-    # re-vote adds no voice, so a hold for volume (the only kind of hold)
-    # never applies to it. Decided here, under the row's lock, so that
-    # parallel re-votes of one voter cannot hold a vote that counted.
-    was_counted = f"v.{quote('status')}='{VoteStatus.COUNTED.value}'"
-    assignments += [
-        f"{quote('status')}=CASE WHEN {was_counted} THEN v.{quote('status')} "
-        f"ELSE excluded.{quote('status')} END",
-        f"{quote('hold_reason')}=CASE WHEN {was_counted} THEN '' "
-        f"ELSE excluded.{quote('hold_reason')} END",
-        f"{quote('replaced_score')}=v.{quote('score')}",
-        f"{quote('replaced_status')}=v.{quote('status')}",
-        f"{quote('times_cast')}=v.{quote('times_cast')} + 1",
-        f"{quote('reply')}=''",
-        f"{quote('replied_at')}=NULL",
-        f"{quote('replied_by_id')}=NULL",
-    ]
-    return (
-        f"{aliased} ON CONFLICT ({quote('office_id')}, {quote('day')}, "
-        f"{quote('voter_key')}) DO UPDATE SET {','.join(assignments)} "
-        f"RETURNING {quote('id')}, {quote('replaced_score')}, "
-        f"{quote('replaced_status')}, {quote('score')}, {quote('status')}, "
-        f"{quote('verified')}, {quote('public_key')}"
-    )
-
-
-def _uuid(value: Any) -> UUID:
-    """A UUID column as the database answers it (SQLite: 32 hex digits)."""
-    return value if isinstance(value, UUID) else UUID(str(value))
-
-
-def cast_counted_in_one_statement(
-    vote: Vote, office: Office
-) -> tuple[int, str, str, UUID]:
-    """PostgreSQL: the vote's upsert and its rollups' moves in one statement,
-    the rollups fed by what the upsert returns (the new and the replaced score
-    and status). Returns the vote's id, the status it replaced and its
-    public key."""
-    row = row_of(vote, connection)
-    quote = connection.ops.quote_name
-    upsert = _upsert_sql(
-        row.insert_placeholders_sql(), quote(Vote._meta.db_table), quote
-    )
-    rollups = rollups_of(office)
-    found = run(
-        connection,
-        cast_counted_sql(upsert, rollups),
-        [
-            *row.params,
-            *(value for rollup in rollups for value in rollup.values(office, vote.day)),
-        ],
-    )
-    return int(found[0]), str(found[1] or ""), str(found[2]), _uuid(found[3])

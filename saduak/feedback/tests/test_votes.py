@@ -333,8 +333,8 @@ def test_the_vote_statement_stays_small_enough_for_psycopg_to_convert_once(offic
     from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
 
     from saduak.core.rows import row_of
-    from saduak.feedback.rollups import cast_counted_sql, rollups_of
-    from saduak.feedback.services.votes import _upsert_sql
+    from saduak.feedback.rollups import rollups_of
+    from saduak.feedback.sql import cast_counted_sql, vote_upsert_sql
 
     now = timezone.now()
     vote = Vote(
@@ -348,8 +348,8 @@ def test_the_vote_statement_stays_small_enough_for_psycopg_to_convert_once(offic
         updated_at=now,
     )
     quote = connection.ops.quote_name
-    upsert = _upsert_sql(
-        row_of(vote, connection).insert_placeholders_sql(),
+    upsert = vote_upsert_sql(
+        row_of(vote, connection).insert_values_sql(),
         quote(Vote._meta.db_table),
         quote,
     )

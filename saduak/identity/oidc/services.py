@@ -26,12 +26,7 @@ from saduak.accounts.matrix import Action, Actor, ensure_may
 from saduak.accounts.models import User
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput, NotFound
-from saduak.core.rows import Row
-from saduak.identity.data_access import (
-    data_access_insert,
-    data_access_record,
-    data_access_row,
-)
+from saduak.identity.data_access import data_access_record, partner_actor
 from saduak.identity.models import AccessChannel, Partner, PartnerClient
 from saduak.identity.oidc.claims import BROWSER_SCOPES, OPENID
 from saduak.identity.oidc.client_cache import forget_clients
@@ -246,39 +241,51 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def oidc_sign_in_entry(*, user: User, partner: Partner) -> Row:
-    """The entry on the citizen's "who used my data" page saying that they signed
-    in to the partner (an ID token was issued): the partner learnt the pairwise
-    identifier. Like identity checks, each use of data is a DataAccess row (which
-    counts it for HQ's statistics) rather than an audit event: the audit chain is
-    for changes people make, and one lock shared by every sign-in would cap
-    throughput. Written by the code exchange with its tokens (exchange_rows) or
-    by oidc_sign_in_record."""
-    return data_access_row(
+def oidc_sign_in_record(*, user: User, partner: Partner, scopes: str) -> None:
+    """Records that the citizen signed in to the partner (an ID token was issued,
+    so the partner learnt the pairwise identifier): on the citizen's "who used my
+    data" page (a DataAccess row, which HQ's statistics count) and on the audit
+    chain as `identity.oidc.sign_in` (actor: the citizen, target: the partner).
+    Called inside the code exchange's transaction, so a refused or replayed code
+    leaves neither."""
+    data_access_record(
         citizen=user,
         channel=AccessChannel.SIGN_IN,
         data_items=["sub"],
         purpose=partner.purpose_th,
         partner=partner,
     )
-
-
-def oidc_sign_in_record(*, user: User, partner: Partner) -> None:
-    data_access_insert(oidc_sign_in_entry(user=user, partner=partner))
+    audit_record(
+        actor=user,
+        action="identity.oidc.sign_in",
+        target=partner,
+        after={"scopes": scopes},
+    )
 
 
 def oidc_claims_release_record(
     *, user: User, partner: Partner, claims: Iterable[str]
 ) -> None:
-    """Records the claims the partner received from the userinfo endpoint, for the
-    citizen's "who used my data"."""
-    data_access_record(
-        citizen=user,
-        channel=AccessChannel.USERINFO,
-        data_items=claims,
-        purpose=partner.purpose_th,
-        partner=partner,
-    )
+    """Records the claims the partner received from the userinfo endpoint: on the
+    citizen's "who used my data" page and on the audit chain as
+    `identity.oidc.claims_release` (actor and target: the partner, the citizen's
+    id in `after`, so that it is not listed among the changes to their account),
+    in one transaction."""
+    released = sorted(set(claims))
+    with transaction.atomic():
+        data_access_record(
+            citizen=user,
+            channel=AccessChannel.USERINFO,
+            data_items=released,
+            purpose=partner.purpose_th,
+            partner=partner,
+        )
+        audit_record(
+            actor=partner_actor(partner),
+            action="identity.oidc.claims_release",
+            target=partner,
+            after={"claims": released, "citizen": user.pk},
+        )
 
 
 def _scope_string(scopes: Iterable[str]) -> str:

@@ -5,19 +5,17 @@ each release of data."""
 
 import hashlib
 import json
-import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from jwcrypto import jws, jwt
 from oauth2_provider.models import (
     get_access_token_model,
     get_application_model,
     get_grant_model,
     get_id_token_model,
-    get_refresh_token_model,
 )
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.common import Request
@@ -25,7 +23,6 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from saduak.core.errors import InvalidInput
 from saduak.core.memo import ProcessMemo
-from saduak.core.rows import select_one
 from saduak.identity.models import Partner
 from saduak.identity.oidc import signing
 from saduak.identity.oidc.claims import (
@@ -39,11 +36,9 @@ from saduak.identity.oidc.claims import (
     userinfo_claims,
 )
 from saduak.identity.oidc.client_cache import application_with_partner
-from saduak.identity.oidc.exchange_rows import exchange_rows_write, pending_rows
 from saduak.identity.oidc.selectors import partner_for_application
 from saduak.identity.oidc.services import (
     oidc_claims_release_record,
-    oidc_sign_in_entry,
     oidc_sign_in_record,
     redirect_uri_check,
 )
@@ -52,7 +47,6 @@ AccessToken = get_access_token_model()
 Application = get_application_model()
 Grant = get_grant_model()
 IDToken = get_id_token_model()
-RefreshToken = get_refresh_token_model()
 # A secret that verified is remembered (by a digest of it and its stored hash) for
 # a few minutes: client secrets are long random strings, and re-running the
 # password hasher (Argon2, ~100 MB) on every token request would cap throughput.
@@ -184,13 +178,7 @@ class PartnerValidator(OAuth2Validator):
         cached = getattr(request, "saduak_grant", None)
         if cached is not None and cached.code == code:
             return cached
-        grant = select_one(
-            Grant,
-            connections[router.db_for_read(Grant)],
-            where="code",
-            value=code,
-            related=("user",),
-        )
+        grant = Grant.objects.select_related("user").filter(code=code).first()
         if grant is not None:
             request.saduak_grant = grant
         return grant
@@ -331,8 +319,7 @@ class PartnerValidator(OAuth2Validator):
             header=json.dumps(header), claims=json.dumps(id_token, default=str)
         )
         signed.make_signed_token(key)
-        # No savepoint: elsewhere than on PostgreSQL (where nothing is written
-        # here, see exchange_rows) the token view's transaction holds the exchange.
+        # No savepoint: the token view's transaction holds the whole exchange.
         with transaction.atomic(using=router.db_for_write(IDToken), savepoint=False):
             saved = self._saduak_id_token_save(
                 id_token["jti"], request, expiration_time
@@ -342,26 +329,22 @@ class PartnerValidator(OAuth2Validator):
         return signed.serialize()  # type: ignore[no-any-return]
 
     def _saduak_id_token_save(self, jti: str, request: Request, expires: Any) -> Any:
-        """The ID token and the sign-in on the citizen's "who used my data"
-        page: saved now, or (exchange_rows) with the other rows of the exchange.
-        Saduak's own (finalize_id_token above is the only caller), so it does
-        not lean on django-oauth-toolkit's private `_save_id_token`."""
+        """The ID token, and the sign-in on the citizen's "who used my data" page
+        and the audit chain, in the token view's transaction. Saduak's own
+        (finalize_id_token above is the only caller), so it does not lean on
+        django-oauth-toolkit's private `_save_id_token`."""
         partner = self._partner(request)
         assert partner is not None
-        id_token = IDToken(
+        scopes = request.scope or " ".join(request.scopes)
+        id_token = IDToken.objects.create(
             user=request.user,
-            scope=request.scope or " ".join(request.scopes),
+            scope=scopes,
             expires=expires,
             jti=jti,
             application=request.client,
         )
-        pending = pending_rows(request)
-        if pending is None:
-            id_token.save()
-            oidc_sign_in_record(user=request.user, partner=partner)
-            return id_token
-        pending.access_log = oidc_sign_in_entry(user=request.user, partner=partner)
-        return pending.add(id_token)
+        oidc_sign_in_record(user=request.user, partner=partner, scopes=scopes)
+        return id_token
 
     def _create_access_token(
         self,
@@ -371,11 +354,9 @@ class PartnerValidator(OAuth2Validator):
         source_refresh_token: Any = None,
     ) -> Any:
         """Links the access token to the ID token issued in this same request
-        without parsing and verifying it again, as django-oauth-toolkit would;
-        in a code exchange on PostgreSQL it is written with the other rows."""
+        without parsing and verifying it again, as django-oauth-toolkit would."""
         issued = getattr(request, "id_token", None) if token.get("id_token") else None
-        pending = pending_rows(request)
-        if pending is None and issued is None:
+        if issued is None:
             return super()._create_access_token(
                 expires, request, token, source_refresh_token
             )
@@ -389,48 +370,8 @@ class PartnerValidator(OAuth2Validator):
             resource=getattr(request, "resource", []),
         )
         self._set_token_value(access_token, token["access_token"])
-        if pending is not None:
-            linked = issued is not None and pending.holds(issued)
-            return pending.add(
-                access_token, links_previous_by="id_token" if linked else None
-            )
         access_token.save()
         return access_token
-
-    def _create_refresh_token(
-        self,
-        request: Request,
-        refresh_token_code: str,
-        access_token: Any,
-        previous_refresh_token: Any,
-    ) -> Any:
-        pending = pending_rows(request)
-        if pending is None or not pending.holds(access_token):
-            return super()._create_refresh_token(
-                request, refresh_token_code, access_token, previous_refresh_token
-            )
-        refresh_token = RefreshToken(
-            user=request.user,
-            application=request.client,
-            access_token=access_token,
-            token_family=uuid.uuid4(),  # a code starts a new family
-            resource=getattr(request, "resource", []),
-        )
-        self._set_token_value(refresh_token, refresh_token_code)
-        return pending.add(refresh_token, links_previous_by="access_token")
-
-    def invalidate_authorization_code(
-        self, client_id: str, code: str, request: Request, *args: Any, **kwargs: Any
-    ) -> None:
-        """Deletes the code; in a code exchange on PostgreSQL, in the one
-        statement that writes the exchange's rows, so a code already used
-        (replayed, or taken by a racing request) leaves nothing behind."""
-        pending = pending_rows(request)
-        if pending is None:
-            super().invalidate_authorization_code(client_id, code, request)
-            return
-        if not exchange_rows_write(pending, code=code, application=request.client):
-            raise errors.InvalidGrantError(request=request)
 
     def _get_key_for_token(self, token: str) -> Any:
         """All published keys, so an ID token signed before a key rotation is still

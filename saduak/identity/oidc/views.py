@@ -47,7 +47,6 @@ from saduak.identity.oidc.claims import (
     consent_items,
     required_level,
 )
-from saduak.identity.oidc.exchange_rows import written_in_one_statement
 from saduak.identity.oidc.forms import ConsentForm
 from saduak.identity.oidc.services import oidc_consent_grant, oidc_consent_revoke
 from saduak.identity.sign_in import assurance_level
@@ -359,27 +358,22 @@ class PartnerTokenView(TokenView):
     the new access token for the `app_authorized` signal, which nothing in Saduak
     receives (one query less on the busiest partner endpoint).
 
-    A code exchange is all or nothing: the code is deleted with the tokens, so
-    of two requests racing with one code the second finds the code gone and
-    keeps no tokens. On PostgreSQL its rows are written in one statement
-    (exchange_rows) and need no transaction around the request; elsewhere the
-    whole exchange is one transaction."""
+    A code exchange is all or nothing: it is one transaction (the tokens, the
+    deleted code, the sign-in's "who used my data" row and its audit event), so
+    of two requests racing with one code the second keeps nothing."""
 
     @method_decorator(sensitive_post_parameters("password", "client_secret"))
     def authorization_flow_token_response(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponse:
         grant_type = request.POST.get("grant_type")
-        if written_in_one_statement(grant_type):
+        with transaction.atomic():
             _uri, headers, body, status = self.create_token_response(request)
-        else:
-            with transaction.atomic():
-                _uri, headers, body, status = self.create_token_response(request)
-                if status != 200 and grant_type == GRANT_CODE:
-                    # oauthlib answers an error after saving tokens too (a code
-                    # that another request has just used): keep none of them. (A
-                    # replayed refresh token's error must keep what it revoked.)
-                    transaction.set_rollback(True)
+            if status != 200 and grant_type == GRANT_CODE:
+                # oauthlib answers an error after saving tokens too (a code
+                # that another request has just used): keep none of them. (A
+                # replayed refresh token's error must keep what it revoked.)
+                transaction.set_rollback(True)
         # The token endpoint answers JSON, errors too (RFC 6749 section 5.2).
         response = HttpResponse(
             content=body, status=status, content_type="application/json"

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from saduak.accounts.choices import Role
+from saduak.audit.models import AuditEvent
 from saduak.identity.data_access import (
     data_access_record,
     partner_check_record,
@@ -119,3 +120,35 @@ def test_yesterday_is_counted_once_more_after_midnight(agency, citizen):
     with time_machine.travel("2026-03-10 17:10:00+00:00", tick=False):  # 00:10
         partner_usage_refresh()
     assert counts(date(2026, 3, 10)) == {(agency.pk, "sign_in"): 1}
+
+
+def test_an_identity_check_is_on_the_audit_chain_naming_the_citizen_it_was_about(
+    agency, citizen
+):
+    partner_check_record(
+        partner=agency,
+        personal_id=citizen.personal_id,
+        channel="identity_check",
+        data_items=["identity_match", "card_status"],
+    )
+    event = AuditEvent.objects.get(action="identity.check")
+    assert (event.actor_id, event.actor_label) == (None, f"partner:{agency.public_id}")
+    assert (event.target_type, event.target_id) == ("identity.partner", str(agency.pk))
+    assert event.after == {
+        "data_items": ["card_status", "identity_match"],
+        "citizen": citizen.pk,
+    }
+    assert DataAccess.objects.get().citizen == citizen
+
+
+def test_an_identity_check_about_someone_without_a_digital_id_is_audited_too(agency):
+    partner_check_record(
+        partner=agency,
+        personal_id="1100000000016",
+        channel="identity_check",
+        data_items=["identity_match"],
+    )
+    event = AuditEvent.objects.get(action="identity.check")
+    assert (event.target_type, event.target_id) == ("identity.partner", str(agency.pk))
+    assert event.after == {"data_items": ["identity_match"], "citizen": None}
+    assert DataAccess.objects.get().citizen is None

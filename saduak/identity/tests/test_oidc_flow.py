@@ -12,6 +12,7 @@ from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from django_otp.oath import TOTP
 
+from saduak.audit.models import AuditEvent
 from saduak.identity.models import AccessChannel, DataAccess
 from saduak.identity.oidc.claims import pairwise_subject
 from saduak.identity.second_factor import totp_setup_confirm, totp_setup_start
@@ -211,6 +212,12 @@ def test_a_replayed_code_a_wrong_verifier_and_a_wrong_secret_are_refused(
     with pytest.raises(OAuthError) as replayed:
         party.finish(callback)
     assert replayed.value.error == "invalid_grant"
+    # The exchange that succeeded is on the audit chain once, the replay not at all.
+    signed_in = AuditEvent.objects.filter(action="identity.oidc.sign_in")
+    assert [(e.actor_id, e.target_id) for e in signed_in] == [
+        (citizen.pk, str(partner.pk))
+    ]
+    assert DataAccess.objects.filter(channel=AccessChannel.SIGN_IN).count() == 1
 
     callback = browser.get(party.start(), allow_redirects=False, timeout=10)
     with pytest.raises(OAuthError) as wrong_verifier:

@@ -206,7 +206,7 @@ def test_a_sign_in_client_needs_a_redirect_uri(db):
 
 def test_a_sign_in_is_recorded_for_the_citizen_and_counted_for_the_partner(citizen):
     partner = make_partner()
-    services.oidc_sign_in_record(user=citizen, partner=partner)
+    services.oidc_sign_in_record(user=citizen, partner=partner, scopes="openid profile")
     access = DataAccess.objects.get()
     assert (access.citizen, access.partner, access.channel) == (
         citizen,
@@ -219,6 +219,15 @@ def test_a_sign_in_is_recorded_for_the_citizen_and_counted_for_the_partner(citiz
     assert partner.usage.get().count == 1
 
 
+def test_a_sign_in_is_on_the_audit_chain_as_the_citizens_act(citizen):
+    partner = make_partner()
+    services.oidc_sign_in_record(user=citizen, partner=partner, scopes="openid profile")
+    event = AuditEvent.objects.get(action="identity.oidc.sign_in")
+    assert event.actor_id == citizen.pk
+    assert (event.target_type, event.target_id) == ("identity.partner", str(partner.pk))
+    assert event.after == {"scopes": "openid profile"}
+
+
 def test_released_claims_are_recorded_by_name(citizen):
     partner = make_partner()
     services.oidc_claims_release_record(
@@ -227,3 +236,10 @@ def test_released_claims_are_recorded_by_name(citizen):
     access = DataAccess.objects.get()
     assert access.channel == AccessChannel.USERINFO
     assert access.data_items == ["given_name", "name", "sub"]
+    event = AuditEvent.objects.get(action="identity.oidc.claims_release")
+    assert (event.actor_id, event.actor_label) == (None, f"partner:{partner.public_id}")
+    assert (event.target_type, event.target_id) == ("identity.partner", str(partner.pk))
+    assert event.after == {
+        "claims": ["given_name", "name", "sub"],
+        "citizen": citizen.pk,
+    }
