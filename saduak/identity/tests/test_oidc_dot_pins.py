@@ -56,11 +56,6 @@ PINNED: dict[tuple[type, str], tuple[str, str, str]] = {
         "(self, expires, request, token, source_refresh_token=None)",
         "d78bdb8bcd81d41b",
     ),
-    (OAuth2Validator, "_create_refresh_token"): (
-        "override",
-        "(self, request, refresh_token_code, access_token, previous_refresh_token)",
-        "e2911d09adcff86e",
-    ),
     (OAuth2Validator, "_get_key_for_token"): (
         "override",
         "(self, token)",
