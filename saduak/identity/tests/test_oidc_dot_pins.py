@@ -202,7 +202,6 @@ def test_the_callers_still_call_the_overrides():
         "_save_bearer_token": (
             "_check_and_set_request_resource",
             "_create_access_token",
-            "_create_refresh_token",
         ),
         "_load_id_token": ("_get_key_for_token",),
         "_authenticate_basic_auth": ("_load_application", "_check_secret"),
