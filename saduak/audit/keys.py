@@ -47,7 +47,9 @@ def _private_key_from(path: str) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), None)
     except (OSError, ValueError, TypeError) as error:
-        raise AuditKeyError(f"Cannot read the audit signing key {path}: {error}")
+        raise AuditKeyError(
+            f"Cannot read the audit signing key {path}: {error}"
+        ) from error
     if not isinstance(key, Ed25519PrivateKey):
         raise AuditKeyError(f"The audit signing key {path} is not an Ed25519 key.")
     return key
@@ -58,7 +60,9 @@ def _public_key_from(path: str) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(Path(path).read_bytes())
     except (OSError, ValueError, TypeError) as error:
-        raise AuditKeyError(f"Cannot read the audit verify key {path}: {error}")
+        raise AuditKeyError(
+            f"Cannot read the audit verify key {path}: {error}"
+        ) from error
     if not isinstance(key, Ed25519PublicKey):
         raise AuditKeyError(f"The audit verify key {path} is not an Ed25519 key.")
     return key

@@ -63,10 +63,6 @@ class AuditEvent(models.Model):
         number = f"#{self.sequence}" if self.sequence is not None else f"({self.pk})"
         return f"{number} {self.action}"
 
-    @property
-    def sealed(self) -> bool:
-        return self.sequence is not None
-
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise PermissionError("Audit events are append-only.")
@@ -74,6 +70,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
+
+    @property
+    def sealed(self) -> bool:
+        return self.sequence is not None
 
 
 class AuditChainHead(models.Model):

@@ -35,8 +35,8 @@ from django.conf import settings
 from django.db import connections, router, transaction
 
 from saduak.audit.chain import HASHED_FIELDS, event_hash
-from saduak.audit.checkpoints import Checkpoint, checkpoint_write
-from saduak.audit.keys import AuditKeyError
+from saduak.audit.checkpoints import Checkpoint, checkpoint_newest, checkpoint_write
+from saduak.audit.keys import AuditKeyError, signing_key
 from saduak.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,12 @@ _PG_READY = f"""
 """
 
 
+class ChainDisagreesWithCheckpoint(RuntimeError):
+    """The sealed chain no longer holds the newest signed checkpoint: the database
+    was rewound or rewritten. The sequencer stops rather than sign the new state;
+    an operator investigates (docs/operations.md §11)."""
+
+
 @dataclass(frozen=True)
 class SealRun:
     """What one run did: events sealed, the chain's length and head afterwards,
@@ -91,6 +97,8 @@ def seal_pending(*, batch_size: int | None = None) -> SealRun:
     the database does not hold."""
     alias = router.db_for_write(AuditEvent)
     size = batch_size or int(settings.AUDIT_SEAL_BATCH)
+    signing_key()  # no key, no sealing: every sealed run must end signed
+    _check_against_newest_checkpoint(alias)
     sealed = 0
     count, head_hash = 0, GENESIS_HASH
     while True:
@@ -108,6 +116,30 @@ def seal_pending(*, batch_size: int | None = None) -> SealRun:
     return SealRun(sealed, count, head_hash, checkpoint)
 
 
+def _check_against_newest_checkpoint(alias: str) -> None:
+    """Refuses to extend a chain that was rewound or rewritten below the newest
+    checkpoint: signing its new state would bury the evidence."""
+    checkpoint = checkpoint_newest()
+    if checkpoint is None:
+        return
+    found = (
+        AuditEvent.objects.using(alias)
+        .filter(sequence=checkpoint.count)
+        .values_list("hash", flat=True)
+        .first()
+    )
+    if found != checkpoint.head_hash:
+        logger.error(
+            "audit: the chain does not hold checkpoint %s; not sealing",
+            checkpoint.name,
+        )
+        raise ChainDisagreesWithCheckpoint(
+            f"The audit chain no longer holds event {checkpoint.count} as signed in "
+            f"{checkpoint.name}: the database was rewound or rewritten. Run "
+            "audit_verify; nothing is sealed until this is resolved."
+        )
+
+
 def _seal_batch(alias: str, size: int) -> tuple[int, int, str] | None:
     """One transaction: up to `size` events sealed. None when another sequencer
     is at work."""
@@ -118,7 +150,8 @@ def _seal_batch(alias: str, size: int) -> tuple[int, int, str] | None:
         head = _head(alias)
         pending = AuditEvent.objects.using(alias).filter(sequence__isnull=True)
         if connection.vendor == "postgresql":
-            pending = pending.extra(where=[_PG_READY])
+            # A constant condition, no parameters (the query needs xmin).
+            pending = pending.extra(where=[_PG_READY])  # noqa: S610
         rows = list(pending.order_by("id").values("id", *CONTENT_FIELDS)[:size])
         if not rows:
             return 0, head.sequence, head.hash

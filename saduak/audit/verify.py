@@ -60,8 +60,11 @@ def _walk(chunk_size: int, mark: int) -> tuple[int, str, str, ChainBreak | None]
         elif event_hash(row) != row["hash"]:
             problem = "content does not match its hash (edited)"
         if problem:
-            return expected_sequence - 1, previous_hash, marked, ChainBreak(
-                sequence, problem
+            return (
+                expected_sequence - 1,
+                previous_hash,
+                marked,
+                ChainBreak(sequence, problem),
             )
         previous_hash = row["hash"]
         if sequence == mark:

@@ -27,9 +27,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
             if run.sealed or not options["loop"]:
                 state = "another sequencer is at work" if run.busy else "sealed"
-                self.stdout.write(
-                    f"{state}: {run.sealed} events, chain at {run.count}"
-                )
+                self.stdout.write(f"{state}: {run.sealed} events, chain at {run.count}")
             if not options["loop"]:
                 return
             close_old_connections()
