@@ -214,6 +214,6 @@ def seal_on_demand() -> SealRun | None:
     beat). Without a signing key it leaves sealing to the sequencer that has one."""
     try:
         return seal_pending()
-    except AuditKeyError as error:
+    except (AuditKeyError, ChainDisagreesWithCheckpoint) as error:
         logger.warning("audit: not sealing on demand: %s", error)
         return None
