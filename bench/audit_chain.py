@@ -12,8 +12,14 @@ Two scenarios (issue 14):
   unsealed events during the run, and counts those still unsealed 5 s after the
   load stops (target: 0); then checks the chain with `audit_verify --no-seal`.
 
+- `seal_capacity`: how fast one sequencer run seals a backlog: `--backlog` unsealed
+  events are inserted in one statement, then `seal_pending()` is timed (events
+  sealed per second, the checkpoint included). The bound on the load it keeps up
+  with, independent of how fast this machine's clients can write.
+
     .venv/bin/python -m bench.audit_chain --scenario lock_waits --rate 500
     .venv/bin/python -m bench.audit_chain --scenario sequencer --rate 1000 --duration 30
+    .venv/bin/python -m bench.audit_chain --scenario seal_capacity --backlog 30000
 
 The code measured is the checkout this file runs from: to measure the code
 before the sequencer, run the same file from a checkout of it (docs/bench.md). Each
@@ -203,7 +209,57 @@ def _summary(samples: list[dict[str, float]], key: str) -> dict[str, float]:
     }
 
 
+BACKLOG_SQL = """
+INSERT INTO audit_auditevent (occurred_at, actor_label, action, target_type,
+    target_id, target_label, before, after, district_code, province_code,
+    request_id, previous_hash)
+SELECT clock_timestamp(), 'bench', 'bench.write', 'bench.thing', n::text,
+    'thing ' || n, NULL, jsonb_build_object('n', n, 'ชื่อ', 'ทดสอบ'), '1001', '10',
+    '', ''
+FROM generate_series(1, %s) AS n
+"""
+TIME_A_SEAL = (
+    "import json, time; from saduak.audit.sequencer import seal_pending; "
+    "t = time.perf_counter(); run = seal_pending(); "
+    "print(json.dumps({'sealed': run.sealed, 'seconds': time.perf_counter() - t}))"
+)
+
+
+def seal_capacity(opts: argparse.Namespace) -> dict[str, Any]:
+    url = create_postgres(opts.pg_admin_url, opts.db_name)
+    try:
+        with tempfile.TemporaryDirectory(prefix="saduak-audit-bench-") as scratch:
+            workdir = Path(scratch)
+            env = django_env(url, workdir)
+            from saduak.audit.keys import new_signing_key_pem
+
+            key = workdir / "audit-signing-key.pem"
+            key.write_bytes(new_signing_key_pem())
+            env["AUDIT_SIGNING_KEY_FILE"] = str(key)
+            env["PRIVATE_FILES_ROOT"] = str(workdir / "private")
+            manage(env, "migrate", "--no-input", "-v0")
+            manage(env, "audit_seal")  # what migrate wrote
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(BACKLOG_SQL, [opts.backlog])
+            timed = json.loads(manage(env, "shell", "-c", TIME_A_SEAL).splitlines()[-1])
+            verified = manage(env, "audit_verify", "--no-seal").strip().splitlines()[0]
+    finally:
+        drop_postgres(opts.pg_admin_url, opts.db_name)
+    return {
+        "scenario": "seal_capacity",
+        "backlog": opts.backlog,
+        "batch": int(os.environ.get("AUDIT_SEAL_BATCH", "5000")),
+        **timed,
+        "sealed_per_second": round(timed["sealed"] / timed["seconds"], 1),
+        "audit_verify": verified,
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+    }
+
+
 def run(opts: argparse.Namespace) -> dict[str, Any]:
+    if opts.scenario == "seal_capacity":
+        return seal_capacity(opts)
     url = create_postgres(opts.pg_admin_url, opts.db_name)
     sequencer = None
     try:
@@ -300,8 +356,11 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--scenario", choices=["lock_waits", "sequencer"], default="lock_waits"
+        "--scenario",
+        choices=["lock_waits", "sequencer", "seal_capacity"],
+        default="lock_waits",
     )
+    parser.add_argument("--backlog", type=int, default=30000)
     parser.add_argument("--rate", type=float, default=500.0, help="writes/s, total")
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=16)
