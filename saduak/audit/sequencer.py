@@ -101,10 +101,12 @@ def seal_pending(*, batch_size: int | None = None) -> SealRun:
     _check_against_newest_checkpoint(alias)
     sealed = 0
     count, head_hash = 0, GENESIS_HASH
+    busy = False
     while True:
         batch = _seal_batch(alias, size)
-        if batch is None:
-            return SealRun(sealed, count, head_hash, busy=True)
+        if batch is None:  # another sequencer took over (or had the lock)
+            busy = True
+            break
         done, count, head_hash = batch
         sealed += done
         if done < size:
@@ -113,7 +115,7 @@ def seal_pending(*, batch_size: int | None = None) -> SealRun:
     if sealed:
         checkpoint = checkpoint_write(count=count, head_hash=head_hash)
         logger.info("audit: sealed %s events, chain at %s", sealed, count)
-    return SealRun(sealed, count, head_hash, checkpoint)
+    return SealRun(sealed, count, head_hash, checkpoint, busy=busy)
 
 
 def _check_against_newest_checkpoint(alias: str) -> None:
