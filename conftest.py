@@ -1,7 +1,11 @@
 """Fixtures shared by every test: a small map with its offices, and people in each
 role."""
 
-from collections.abc import Callable
+import contextlib
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -53,6 +57,19 @@ def empty_cache() -> None:
 
     cache.clear()
     clear_all_memos()
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints_apart(settings: Any) -> Iterator[None]:
+    """Each test's audit chain starts afresh (the database is rolled back), so its
+    signed checkpoints go to a folder of their own, removed afterwards."""
+    from django.core.files.storage import default_storage
+
+    folder = f"audit/checkpoints-test/{uuid.uuid4().hex}"
+    settings.AUDIT_CHECKPOINT_DIR = folder
+    yield
+    with contextlib.suppress(NotImplementedError, FileNotFoundError):
+        shutil.rmtree(default_storage.path(folder), ignore_errors=True)
 
 
 @pytest.fixture

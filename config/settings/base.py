@@ -290,6 +290,18 @@ LOGGING = {
 
 # --- Audit ----------------------------------------------------------------------------
 AUDIT_APPEND_ONLY_GUARD = True
+# The sequencer signs a checkpoint after each run that seals events, with this
+# Ed25519 private key (a PEM file outside the database: saduak/audit/keys.py).
+# Without it a development key is made under VAR_DIR; production refuses that.
+AUDIT_SIGNING_KEY_FILE = env_str("AUDIT_SIGNING_KEY_FILE")
+# Verifying needs only the public key (PEM); by default it is the signing key's.
+AUDIT_VERIFY_KEY_FILE = env_str("AUDIT_VERIFY_KEY_FILE")
+AUDIT_DEVELOPMENT_KEYS = True
+AUDIT_DEVELOPMENT_KEY_PATH = VAR_DIR / "audit-signing-key.pem"
+# Where checkpoints go in the private file storage (STORAGES["default"]).
+AUDIT_CHECKPOINT_DIR = "audit/checkpoints"
+# Events sealed per transaction; a run seals batch after batch until none is ready.
+AUDIT_SEAL_BATCH = env_int("AUDIT_SEAL_BATCH", 5000)
 
 # --- The department running this installation ------------------------------------------
 DEPARTMENT_NAME_TH = env_str("DEPARTMENT_NAME_TH", "กรมการปกครอง")
@@ -451,6 +463,12 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-office-statistics": {
         "task": "saduak.appointments.tasks.refresh_office_statistics",
         "schedule": 300.0,
+    },
+    # Chains the audit events committed since the last run (docs/operations.md §11).
+    "seal-audit-chain": {
+        "task": "saduak.audit.tasks.seal_audit_chain",
+        "schedule": 5.0,
+        "options": {"expires": 5.0},
     },
 }
 

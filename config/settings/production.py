@@ -18,6 +18,10 @@ if not ESERVICES_MASTER_KEYS:  # noqa: F405
         "ESERVICES_MASTER_KEYS must be set in production (see docs/operations.md)."
     )
 
+# Audit checkpoints are signed with a key from AUDIT_SIGNING_KEY_FILE, never one made
+# on the spot (the system check audit.E001 and the sequencer refuse to go without).
+AUDIT_DEVELOPMENT_KEYS = False
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]

@@ -8,7 +8,14 @@ from saduak.core.admin_helpers import ReadOnlyModelAdmin
 class AuditEventAdmin(ReadOnlyModelAdmin):
     """Read-only: events are append-only."""
 
-    list_display = ["sequence", "occurred_at", "actor_label", "action", "target_label"]
+    list_display = [
+        "id",
+        "sequence",
+        "occurred_at",
+        "actor_label",
+        "action",
+        "target_label",
+    ]
     list_filter = ["action"]
     search_fields = ["action", "actor_label", "target_label", "target_id", "request_id"]
-    ordering = ["-sequence"]
+    ordering = ["-id"]

@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "saduak.audit"
     label = "audit"
     verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from saduak.audit import checks  # noqa: F401  (registers the key check)

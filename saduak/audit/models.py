@@ -1,9 +1,12 @@
 """Append-only, hash-chained audit events.
 
-Each event stores the hash of the one before it and a hash of its own content
-(including its sequence number), so an edit, a deletion or a reordering breaks the
-chain where it happened. The database refuses UPDATE and DELETE on the table
-(triggers, see the migration); the chain catches whoever gets past that.
+A service writes an event as a plain row inside its own transaction (no sequence, no
+hashes: "unsealed"). The sequencer (sequencer.py) later numbers the committed events
+in commit order and chains them: each sealed event stores the hash of the one before
+it and a hash of its own content (including its sequence number), so an edit, a
+deletion or a reordering breaks the chain where it happened. The database refuses
+UPDATE and DELETE on the table except that one sealing update (triggers, guard.py);
+the chain and the signed checkpoints catch whoever gets past that.
 """
 
 from django.conf import settings
@@ -14,7 +17,9 @@ GENESIS_HASH = "0" * 64
 
 
 class AuditEvent(models.Model):
-    sequence = models.BigIntegerField(_("sequence"), unique=True)
+    # Null until the sequencer seals the event; `id` is taken at insert time and
+    # says nothing about commit order.
+    sequence = models.BigIntegerField(_("sequence"), unique=True, null=True, blank=True)
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,17 +42,26 @@ class AuditEvent(models.Model):
     district_code = models.CharField(max_length=4, blank=True, db_index=True)
     province_code = models.CharField(max_length=2, blank=True, db_index=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    previous_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["-sequence"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # What the sequencer looks for on every run: small, whatever the table.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(sequence__isnull=True),
+                name="audit_event_unsealed",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action}"
+        number = f"#{self.sequence}" if self.sequence is not None else f"({self.pk})"
+        return f"{number} {self.action}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
@@ -57,10 +71,14 @@ class AuditEvent(models.Model):
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
 
+    @property
+    def sealed(self) -> bool:
+        return self.sequence is not None
+
 
 class AuditChainHead(models.Model):
-    """One row: the last sequence number and hash. Writers lock it, so events are
-    chained one at a time on any database and any number of app servers."""
+    """One row: the last sealed sequence number and hash. Only the sequencer writes
+    it (one sequencer at a time, sequencer.py); services never touch it."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.BigIntegerField(default=0)

@@ -1,8 +1,14 @@
-"""Walking the audit chain to find the first broken link."""
+"""Walking the sealed audit chain to find the first broken link, and holding it
+against the newest signed checkpoint."""
 
 from dataclasses import dataclass
 
 from saduak.audit.chain import HASHED_FIELDS, event_hash
+from saduak.audit.checkpoints import (
+    Checkpoint,
+    CheckpointUnreadable,
+    checkpoint_newest,
+)
 from saduak.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 
@@ -19,59 +25,105 @@ class ChainBreak:
 class ChainReport:
     checked: int
     first_break: ChainBreak | None
+    checkpoint: Checkpoint | None = None
 
     @property
     def intact(self) -> bool:
         return self.first_break is None
 
 
-def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
-    """Checks every event in sequence order: numbering without gaps, each event's link
-    to the hash of the one before, and each event's own hash over its content. Stops
-    at the first break and names it.
-
-    Events deleted from the end are caught by the chain head, unless whoever deleted
-    them also rewound the head row: to catch that too, keep the head hash this
-    command prints somewhere outside the database (operations.md)."""
+def _walk(chunk_size: int, mark: int) -> tuple[int, str, str, ChainBreak | None]:
+    """Every sealed event in sequence order: numbering without gaps, each event's
+    link to the hash of the one before, and its own hash over its content. Returns
+    the number intact, the last hash, the hash of event `mark` and the break."""
     expected_sequence = 1
     previous_hash = GENESIS_HASH
-    checked = 0
+    marked = ""
     fields = ["hash", *HASHED_FIELDS]
-    rows = AuditEvent.objects.order_by("sequence").values(*fields).iterator(chunk_size)
+    rows = (
+        AuditEvent.objects.filter(sequence__isnull=False)
+        .order_by("sequence")
+        .values(*fields)
+        .iterator(chunk_size)
+    )
     for row in rows:
         sequence = row["sequence"]
+        problem = ""
         if sequence != expected_sequence:
-            return ChainReport(
-                checked,
-                ChainBreak(
-                    expected_sequence,
-                    f"missing: the next event found is {sequence} (deleted or renumbered)",
-                ),
+            sequence = expected_sequence
+            problem = (
+                f"missing: the next event found is {row['sequence']} "
+                "(deleted or renumbered)"
             )
-        if row["previous_hash"] != previous_hash:
-            return ChainReport(
-                checked,
-                ChainBreak(
-                    sequence,
-                    "does not link to the event before it (reordered or replaced)",
-                ),
-            )
-        if event_hash(row) != row["hash"]:
-            return ChainReport(
-                checked,
-                ChainBreak(sequence, "content does not match its hash (edited)"),
+        elif row["previous_hash"] != previous_hash:
+            problem = "does not link to the event before it (reordered or replaced)"
+        elif event_hash(row) != row["hash"]:
+            problem = "content does not match its hash (edited)"
+        if problem:
+            return (
+                expected_sequence - 1,
+                previous_hash,
+                marked,
+                ChainBreak(sequence, problem),
             )
         previous_hash = row["hash"]
+        if sequence == mark:
+            marked = previous_hash
         expected_sequence += 1
-        checked += 1
+    return expected_sequence - 1, previous_hash, marked, None
+
+
+def _against_checkpoint(
+    checkpoint: Checkpoint, checked: int, marked: str
+) -> ChainBreak | None:
+    if not checkpoint.signature_valid():
+        return ChainBreak(
+            checkpoint.count,
+            f"the checkpoint {checkpoint.name} is not signed by the audit key "
+            "(forged or damaged)",
+        )
+    if checked < checkpoint.count:
+        return ChainBreak(
+            checked + 1,
+            f"missing: the checkpoint of {checkpoint.sealed_at} recorded "
+            f"{checkpoint.count} events, {checked} remain (deleted or rewound)",
+        )
+    if marked != checkpoint.head_hash:
+        return ChainBreak(
+            checkpoint.count,
+            f"differs from the checkpoint of {checkpoint.sealed_at} "
+            "(rewritten or rewound)",
+        )
+    return None
+
+
+def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
+    """Checks the sealed chain, then that it still holds the newest signed
+    checkpoint: at least its count of events, the event at that count having its
+    head hash. Stops at the first break and names it.
+
+    A rewound database (events and head row put back to an earlier state) passes
+    the walk but not the checkpoint, which was signed with a key the database
+    never held. Unsealed events are not part of the chain yet."""
+    try:
+        checkpoint = checkpoint_newest()
+    except CheckpointUnreadable as error:
+        return ChainReport(0, ChainBreak(0, f"unreadable checkpoint: {error}"))
+    mark = checkpoint.count if checkpoint is not None else 0
+    checked, last_hash, marked, broken = _walk(chunk_size, mark)
+    if broken is not None:
+        return ChainReport(checked, broken, checkpoint)
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.sequence, head.hash) != (checked, previous_hash):
+    if head is not None and (head.sequence, head.hash) != (checked, last_hash):
         return ChainReport(
             checked,
             ChainBreak(
                 checked + 1,
-                f"missing: the chain recorded {head.sequence} events, {checked} remain "
-                "(deleted at the end)",
+                f"missing: the chain recorded {head.sequence} events, {checked} "
+                "remain (deleted at the end)",
             ),
+            checkpoint,
         )
-    return ChainReport(checked, None)
+    if checkpoint is not None:
+        broken = _against_checkpoint(checkpoint, checked, marked)
+    return ChainReport(checked, broken, checkpoint)

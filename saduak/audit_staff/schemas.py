@@ -5,7 +5,8 @@ from ninja import Schema
 
 
 class AuditEventOut(Schema):
-    sequence: int
+    id: int
+    sequence: int | None  # null until the sequencer seals the event
     occurred_at: datetime
     actor_label: str
     action: str
@@ -18,4 +19,4 @@ class AuditEventOut(Schema):
     district_code: str
     province_code: str
     request_id: str
-    hash: str
+    hash: str | None

@@ -36,7 +36,8 @@ def audit_events_visible_to(
         queryset = queryset.filter(occurred_at__date__gte=since)
     if until:
         queryset = queryset.filter(occurred_at__date__lte=until)
-    return queryset.order_by("-sequence")
+    # Newest first by row id: unsealed events have no sequence yet.
+    return queryset.order_by("-id")
 
 
 def audit_event_get(*, user: User, sequence: int) -> AuditEvent:
@@ -45,5 +46,16 @@ def audit_event_get(*, user: User, sequence: int) -> AuditEvent:
         raise NotFound(
             _("There is no audit event %(sequence)s that you may see.")
             % {"sequence": sequence}
+        )
+    return event
+
+
+def audit_event_by_id(*, user: User, pk: int) -> AuditEvent:
+    """An event by row id, sealed or not (unsealed events have no sequence yet)."""
+    event = audit_events_visible_to(user=user).filter(pk=pk).first()
+    if event is None:
+        raise NotFound(
+            _("There is no audit event %(sequence)s that you may see.")
+            % {"sequence": pk}
         )
     return event

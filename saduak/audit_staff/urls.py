@@ -7,4 +7,6 @@ app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="events"),
     path("<int:sequence>/", views.event_detail, name="event"),
+    # An event the sequencer has not numbered yet, by its row id.
+    path("unsealed/<int:pk>/", views.unsealed_event_detail, name="event-unsealed"),
 ]

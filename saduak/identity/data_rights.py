@@ -115,7 +115,7 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             {"when": event.occurred_at.isoformat(), "action": event.action}
             for event in AuditEvent.objects.filter(
                 target_type="accounts.user", target_id=str(user.pk)
-            ).order_by("sequence")
+            ).order_by("id")
         ],
     }
 

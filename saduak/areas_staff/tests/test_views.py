@@ -178,6 +178,7 @@ def test_the_audit_page_lists_events_within_reach_only(
         "office.update" in client_for(admin_5001).get("/staff/audit/").content.decode()
     )
     assert "office.update" not in other.get("/staff/audit/").content.decode()
+    event.refresh_from_db()  # the audit log sealed it on demand
     assert other.get(f"/staff/audit/{event.sequence}/").status_code == 404
     assert (
         client_for(admin_5001).get(f"/staff/audit/{event.sequence}/").status_code == 200

@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 
 from saduak.audit.guard import install_guard
 from saduak.audit.models import AuditEvent
+from saduak.audit.sequencer import seal_pending
 from saduak.audit.services import audit_record
 from saduak.audit.verify import verify_chain
 
@@ -13,14 +14,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def five_events(db):
-    """Five events on top of what migrate wrote (the built-in e-services);
-    their sequence numbers, first to last."""
-    return [
+    """Five events on top of what migrate wrote (the built-in e-services), sealed
+    by the sequencer; their sequence numbers, first to last."""
+    events = [
         audit_record(
             actor="test", action=f"thing.{number}", after={"n": number, "ชื่อ": "ทดสอบ"}
-        ).sequence
+        )
         for number in range(1, 6)
     ]
+    seal_pending()
+    return list(
+        AuditEvent.objects.filter(pk__in=[e.pk for e in events])
+        .order_by("id")
+        .values_list("sequence", flat=True)
+    )
 
 
 def raw_update(sql, params):
@@ -32,6 +39,7 @@ def test_events_are_numbered_and_each_links_to_the_one_before(five_events):
     events = list(AuditEvent.objects.order_by("sequence"))
     assert [e.sequence for e in events] == list(range(1, len(events) + 1))
     assert [e.sequence for e in events[-5:]] == five_events
+    assert five_events[-1] == len(events)
     assert all(
         later.previous_hash == earlier.hash
         for earlier, later in zip(events, events[1:], strict=False)

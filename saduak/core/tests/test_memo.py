@@ -15,8 +15,6 @@ SADUAK = Path(__file__).resolve().parents[2]
 # the database, the cache or the settings belongs in core/memo.py instead.
 PURE_MEMOS = {
     # SQL text from model and column names for one database alias.
-    ("audit/services.py", "_head_lock_sql"),
-    ("audit/services.py", "_head_update_sql"),
     ("core/rows.py", "_layout"),
     ("core/rows.py", "_insert_values_sql"),
     ("feedback/sql.py", "cast_counted_sql"),

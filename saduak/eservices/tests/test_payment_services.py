@@ -43,7 +43,7 @@ def audit_actions(target) -> list[str]:
         AuditEvent.objects.filter(
             target_type=target._meta.label_lower, target_id=str(target.pk)
         )
-        .order_by("sequence")
+        .order_by("id")
         .values_list("action", flat=True)
     )
 
@@ -532,7 +532,7 @@ def test_the_file_may_be_exported_again_until_a_result_is_imported(
     assert name == f"{batch.reference}.csv"
     assert content.startswith(b"\xef\xbb\xbfreference,name,bank,account,amount")
     events = AuditEvent.objects.filter(action="eservices.payment_batch.export")
-    assert [event.after["format"] for event in events.order_by("sequence")] == [
+    assert [event.after["format"] for event in events.order_by("id")] == [
         "ktb",
         "csv",
     ]

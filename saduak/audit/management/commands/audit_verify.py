@@ -1,14 +1,33 @@
+from argparse import ArgumentParser
+
 from django.core.management.base import BaseCommand, CommandError
 
-from saduak.audit.models import AuditChainHead
+from saduak.audit.keys import AuditKeyError
+from saduak.audit.models import AuditEvent
+from saduak.audit.sequencer import ChainDisagreesWithCheckpoint, seal_pending
 from saduak.audit.verify import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Verifies the audit hash chain and names the first broken link."
+    help = (
+        "Seals what is ready (unless --no-seal), then verifies the audit hash chain "
+        "and the newest signed checkpoint, and names the first broken link."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--no-seal",
+            action="store_true",
+            help="Verify only (e.g. on a copy, or with only the public key).",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
-        report = verify_chain()
+        try:
+            if not options["no_seal"]:
+                self._seal()
+            report = verify_chain()
+        except AuditKeyError as error:
+            raise CommandError(str(error)) from error
         if report.first_break is not None:
             raise CommandError(
                 f"Audit chain broken at {report.first_break} "
@@ -17,8 +36,18 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Audit chain intact: {report.checked} events.")
         )
-        # Kept outside the database (a log, a ticket), this line proves later that
-        # no events were cut from the end.
-        head = AuditChainHead.objects.filter(pk=1).first()
-        if head is not None:
-            self.stdout.write(f"Head: event {head.sequence} hash {head.hash}")
+        if report.checkpoint is not None:
+            self.stdout.write(
+                f"Checkpoint {report.checkpoint.name}: {report.checkpoint.count} "
+                f"events, head {report.checkpoint.head_hash}, signed "
+                f"{report.checkpoint.sealed_at}"
+            )
+        unsealed = AuditEvent.objects.filter(sequence__isnull=True).count()
+        if unsealed:
+            self.stdout.write(f"Not sealed yet: {unsealed} events.")
+
+    def _seal(self) -> None:
+        try:
+            seal_pending()
+        except ChainDisagreesWithCheckpoint as error:
+            self.stderr.write(str(error))  # the verification below names the break
