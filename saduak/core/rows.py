@@ -4,9 +4,7 @@ and running one statement bound and prepared on the server (`run`).
 
 Hand SQL is the exception: each statement lives in its app's `sql.py` with the
 measurement or the reason the ORM cannot say it. Today that is
-`saduak/feedback/sql.py` (the vote's upsert and the rollups). `insert` and
-`column_of` serve `saduak/audit/services.py` only until its rewrite (a plain ORM
-insert, issue 14) lands; delete them then.
+`saduak/feedback/sql.py` (the vote's upsert and the rollups).
 """
 
 import functools
@@ -73,13 +71,6 @@ def _insert_values_sql(table: str, columns: tuple[str, ...], returning: str) -> 
     )
 
 
-def column_of(model: type[models.Model], name: str) -> str:
-    """The database column of a model's field (`pk` for its primary key)."""
-    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-    assert isinstance(field, models.Field) and field.column
-    return str(field.column)
-
-
 def run(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> Any:
     """Runs one statement on `connection` (inside whatever transaction it is in)
     and returns its first row, if it returns rows."""
@@ -89,18 +80,6 @@ def run(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> Any:
         params,
         lambda cursor: cursor.fetchone() if cursor.description else None,
     )
-
-
-def insert(instance: models.Model, connection: BaseDatabaseWrapper) -> None:
-    """Inserts `instance` as its save() would (without the model's signals) and
-    gives it its primary key. Only for saduak/audit until its rewrite lands."""
-    row = row_of(instance, connection)
-    pk = connection.ops.quote_name(column_of(type(instance), "pk"))
-    (instance.pk,) = run(
-        connection, row.insert_values_sql(returning=pk), list(row.params)
-    )
-    instance._state.adding = False
-    instance._state.db = connection.alias
 
 
 def _execute(
