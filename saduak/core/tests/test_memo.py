@@ -23,6 +23,9 @@ PURE_MEMOS = {
     # Parsing what the arguments hold (the settings' values are passed in).
     ("eservices/documents/crypto.py", "_master_keys"),
     ("identity/oidc/keys.py", "jwk_from_pem"),
+    # A key file named by its path, parsed once (a new key means a restart).
+    ("audit/keys.py", "_private_key_from"),
+    ("audit/keys.py", "_public_key_from"),
     # A word list shipped with pythainlp.
     ("feedback/selectors/words.py", "_stopwords"),
 }
