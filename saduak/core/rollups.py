@@ -1,12 +1,24 @@
-"""Keeping a rollup of today current without a scheduler, and yesterday's final:
-celery beat forces the recount on its schedule; pages that show the figures call
-it too, so that a setup without beat (the embedded demo) stays current. A
-recount is idempotent, so two servers recounting at once do no harm."""
+"""The shared machinery of the two kinds of counted tables (docs/layout.md,
+"Counting for reports").
 
-from collections.abc import Callable
+Fact tables recounted on a schedule (`recount_when_stale`): keeping a rollup of
+today current without a scheduler, and yesterday's final: celery beat forces the
+recount on its schedule; pages that show the figures call it too, so that a
+setup without beat (the embedded demo) stays current. A recount is idempotent,
+so two servers recounting at once do no harm.
+
+Rollups moved in the write's transaction (`RollupMove`, `rollups_apply`) and
+repaired by a periodic recount (`rollup_replace`): below."""
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 FINAL_MARK_SECONDS = 26 * 60 * 60
@@ -34,3 +46,136 @@ def recount_when_stale(
         return now
     counted_at: datetime | None = cache.get(counted_key)
     return counted_at or now
+
+
+# --- Rollup rows moved inside the write's transaction ------------------------------
+#
+# The one way to keep a count that must be exact right after a write (docs/layout.md,
+# "Counting for reports"): the write computes what its row contributes to each rollup
+# before and after the change, and `rollups_apply` adds the difference to the rollup
+# rows, in the write's own transaction, through the ORM. A periodic recount
+# (`rollup_replace`) rebuilds the rows from the raw ones and says how many were wrong.
+
+
+@dataclass(frozen=True)
+class RollupMove:
+    """`deltas` to add to the row of `model` whose unique columns are `key`;
+    `carried` are the row's other columns (the district and province of an
+    office), written when the row is made and never part of its identity."""
+
+    model: type[models.Model]
+    key: tuple[tuple[str, Any], ...]
+    deltas: Mapping[str, int | Decimal]
+    carried: tuple[tuple[str, Any], ...] = ()
+
+
+def rollup_moves_net(moves: Iterable[RollupMove]) -> list[RollupMove]:
+    """Adds up the moves on the same row and drops those that cancel out, so a
+    change that leaves a row's contribution as it was writes nothing."""
+    totals: dict[tuple[Any, ...], dict[str, int | Decimal]] = {}
+    first: dict[tuple[Any, ...], RollupMove] = {}
+    for move in moves:
+        row = (move.model, move.key)
+        first.setdefault(row, move)
+        sums = totals.setdefault(row, {})
+        for name, value in move.deltas.items():
+            sums[name] = sums.get(name, 0) + value
+    netted = []
+    for row, sums in totals.items():
+        changed = {name: value for name, value in sums.items() if value}
+        if changed:
+            netted.append(replace(first[row], deltas=changed))
+    return netted
+
+
+def rollups_apply(moves: Iterable[RollupMove]) -> int:
+    """Adds each (netted) move to its row, making the row when it is missing.
+    Runs in the caller's transaction: an UPDATE that adds (it locks the row
+    until commit, so two writes to one row queue, and writes to other rows do
+    not), and when no row was there an INSERT in a savepoint; if another
+    transaction made that row meanwhile, the UPDATE again. Returns the rows
+    written."""
+    written = 0
+    for move in rollup_moves_net(moves):
+        key = dict(move.key)
+        adds = {name: F(name) + value for name, value in move.deltas.items()}
+        manager = move.model._default_manager
+        if manager.filter(**key).update(**adds):
+            written += 1
+            continue
+        try:
+            with transaction.atomic():
+                manager.create(**key, **dict(move.carried), **move.deltas)
+        except IntegrityError:
+            manager.filter(**key).update(**adds)
+        written += 1
+    return written
+
+
+def rollup_replace(
+    model: type[models.Model],
+    *,
+    rows: Mapping[tuple[Any, ...], Mapping[str, Any]],
+    key_fields: Sequence[str],
+    value_fields: Sequence[str],
+    where: Q,
+    carried_fields: Sequence[str] = (),
+) -> int:
+    """Makes the rows of `model` selected by `where` equal to `rows` (key
+    values in `key_fields` order -> the counters in `value_fields` and the
+    `carried_fields`): wrong rows are
+    corrected, missing ones made, rows that should not exist deleted. Rows
+    already right are left alone, so a recount with nothing to repair writes
+    nothing. Returns the rows repaired (0 means no drift). Run it in a
+    transaction with the raw rows read in the same one."""
+    manager = model._default_manager
+    existing = {
+        tuple(found[name] for name in key_fields): found
+        for found in manager.filter(where).values(
+            "pk", *key_fields, *value_fields, *carried_fields
+        )
+    }
+    repaired = 0
+    stale = [found for key, found in existing.items() if key not in rows]
+    if stale:
+        manager.filter(pk__in=[found["pk"] for found in stale]).delete()
+        # Rows whose moves left them at zero are tidied away, not counted as
+        # drift: they were right.
+        repaired += sum(
+            1 for found in stale if any(found[name] for name in value_fields)
+        )
+    made = []
+    for key, values in rows.items():
+        found = existing.get(key)
+        if found is None:
+            made.append(model(**dict(zip(key_fields, key, strict=True)), **values))
+        elif any(found[name] != value for name, value in values.items()):
+            manager.filter(pk=found["pk"]).update(**values)
+            repaired += 1
+    if made:
+        manager.bulk_create(made, batch_size=1000)
+        repaired += len(made)
+    return repaired
+
+
+def histogram_median(histogram: Mapping[int, int]) -> float | None:
+    """The median of values given as {value: how many} (the mean of the two
+    middle values when their number is even, as statistics.median), read from
+    a rollup's histogram without a row per value. Buckets with no (or, from
+    drift, negative) count are left out."""
+    ordered = sorted((value, count) for value, count in histogram.items() if count > 0)
+    total = sum(count for _value, count in ordered)
+    if not total:
+        return None
+
+    def at(rank: int) -> int:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if rank < seen:
+                return value
+        return ordered[-1][0]
+
+    if total % 2:
+        return float(at(total // 2))
+    return (at(total // 2 - 1) + at(total // 2)) / 2
