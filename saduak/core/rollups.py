@@ -21,6 +21,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from saduak.core.thai import month_start
+
 FINAL_MARK_SECONDS = 26 * 60 * 60
 
 
@@ -179,3 +181,27 @@ def histogram_median(histogram: Mapping[int, int]) -> float | None:
     if total % 2:
         return float(at(total // 2))
     return (at(total // 2 - 1) + at(total // 2)) / 2
+
+
+def period_q(
+    start: date, end: date, *, day: str = "day", whole_month: str = "whole_month"
+) -> Q:
+    """The rows of a rollup kept at two grains (a row per day, and a row per
+    calendar month whose `day` is the month's first and `whole_month` true)
+    that together cover `start` to `end` once: the month rows of the whole
+    months inside the period, the day rows of the days left at either end."""
+    first_whole = start if start.day == 1 else month_start(start, 1)
+    after_last_whole = month_start(end + timedelta(days=1))
+    if first_whole >= after_last_whole:
+        return Q(**{whole_month: False, f"{day}__gte": start, f"{day}__lte": end})
+    months = Q(
+        **{
+            whole_month: True,
+            f"{day}__gte": first_whole,
+            f"{day}__lt": after_last_whole,
+        }
+    )
+    days = Q(
+        **{whole_month: False, f"{day}__gte": start, f"{day}__lt": first_whole}
+    ) | Q(**{whole_month: False, f"{day}__gte": after_last_whole, f"{day}__lte": end})
+    return months | days

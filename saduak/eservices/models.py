@@ -479,10 +479,14 @@ class Payment(models.Model):
 
 class ApplicationReportCounts(models.Model):
     """The report's counts of the applications submitted at one office for one
-    service on one day (local date) that are now at one stage. Moved in the
-    same transaction as every change of an application (`report_rollups`), so
-    the report is exact right after a write; `eservices_report_recount`
-    rebuilds it from the applications and says how many rows were wrong."""
+    service on one day (local date), or in the whole calendar month starting
+    on `day` when `whole_month`, that are now at one stage. A period reads the
+    month rows of its whole months and the day rows of the days at either end
+    (`core.rollups.period_q`), so a year costs twelve rows per office, service
+    and stage however many applications it had. Moved in the same transaction
+    as every change of an application (`report_rollups`), so the report is
+    exact right after a write; `eservices_report_recount` rebuilds it from the
+    applications and says how many rows were wrong."""
 
     office = models.ForeignKey(
         "areas.Office", on_delete=models.CASCADE, related_name="+"
@@ -497,6 +501,7 @@ class ApplicationReportCounts(models.Model):
     )
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
+    whole_month = models.BooleanField(default=False)
     stage = models.CharField(max_length=40, blank=True)
     # Signed: a negative count is drift made visible, repaired by the recount.
     received = models.IntegerField(default=0)
@@ -512,7 +517,7 @@ class ApplicationReportCounts(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["office", "service", "day", "stage"],
+                fields=["office", "service", "day", "whole_month", "stage"],
                 name="eservice_report_counts_unique",
             )
         ]
@@ -522,12 +527,14 @@ class ApplicationReportCounts(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.office_id} {self.service_id} {self.day} {self.stage}"
+        span = "month" if self.whole_month else "day"
+        return f"{self.office_id} {self.service_id} {span} {self.day} {self.stage}"
 
 
 class ApplicationDecisionMinutes(models.Model):
     """How many of the applications submitted at one office for one service on
-    one day, now at one stage, were decided after `minutes` whole minutes: the
+    one day (or in one month, `whole_month`), now at one stage, were decided
+    after `minutes` whole minutes: the
     report's median days to decision, for any group, without reading the
     applications (exact to the minute). Moved and recounted with
     ApplicationReportCounts."""
@@ -543,6 +550,7 @@ class ApplicationDecisionMinutes(models.Model):
     )
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
+    whole_month = models.BooleanField(default=False)
     stage = models.CharField(max_length=40, blank=True)
     minutes = models.IntegerField()
     decided = models.IntegerField(default=0)
@@ -550,7 +558,7 @@ class ApplicationDecisionMinutes(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["office", "service", "day", "stage", "minutes"],
+                fields=["office", "service", "day", "whole_month", "stage", "minutes"],
                 name="eservice_decision_minutes_unique",
             )
         ]

@@ -33,7 +33,7 @@ from saduak.eservices.models import (
     ApplicationReportCounts,
 )
 
-KEY_FIELDS = ("office_id", "service_id", "day", "stage")
+KEY_FIELDS = ("office_id", "service_id", "day", "whole_month", "stage")
 COUNT_FIELDS = (
     "received",
     "in_progress",
@@ -108,13 +108,6 @@ def _moves(state: ReportState, sign: int) -> list[RollupMove]:
     """What `state` adds to the rollups (sign 1) or takes from them (-1)."""
     if state.day is None:
         return []
-    key = tuple(
-        zip(
-            KEY_FIELDS,
-            (state.office_id, state.service_id, state.day, state.stage),
-            strict=True,
-        )
-    )
     carried = tuple(
         zip(CARRIED_FIELDS, (state.district_id, state.province_id), strict=True)
     )
@@ -131,16 +124,26 @@ def _moves(state: ReportState, sign: int) -> list[RollupMove]:
         "amount_approved": sign * amount if approved else Decimal(0),
         "amount_paid": sign * amount if state.outcome == Outcome.PAID else Decimal(0),
     }
-    moves = [RollupMove(ApplicationReportCounts, key, counts, carried)]
-    if state.minutes is not None:
-        moves.append(
-            RollupMove(
-                ApplicationDecisionMinutes,
-                (*key, ("minutes", state.minutes)),
-                {"decided": sign},
-                carried,
+    moves = []
+    # The day's row, and the month's (keyed by its first day).
+    for day, whole_month in ((state.day, False), (month_start(state.day), True)):
+        key = tuple(
+            zip(
+                KEY_FIELDS,
+                (state.office_id, state.service_id, day, whole_month, state.stage),
+                strict=True,
             )
         )
+        moves.append(RollupMove(ApplicationReportCounts, key, counts, carried))
+        if state.minutes is not None:
+            moves.append(
+                RollupMove(
+                    ApplicationDecisionMinutes,
+                    (*key, ("minutes", state.minutes)),
+                    {"decided": sign},
+                    carried,
+                )
+            )
     return moves
 
 
@@ -214,10 +217,11 @@ def _recount_month(first: date, last: date) -> int:
 def report_rollups_recount(
     *, start: date | None = None, end: date | None = None
 ) -> int:
-    """Rebuilds the rollups of the applications submitted from `start` to `end`
-    (by default every day that has applications or rollup rows), one calendar
-    month per transaction. Returns the rows that were wrong, missing or left
-    over: 0 when the moves kept everything exact."""
+    """Rebuilds the rollups of the applications submitted in the calendar
+    months from `start`'s to `end`'s (by default every month that has
+    applications or rollup rows), one month per transaction. Returns the
+    rows that were wrong, missing or left over: 0 when the moves kept
+    everything exact."""
     if start is None or end is None:
         submitted = Application.objects.aggregate(
             first=Min("submitted_at"), last=Max("submitted_at")
@@ -238,8 +242,8 @@ def report_rollups_recount(
         start = start or min(known_firsts)
         end = end or max(known_lasts)
     repaired = 0
+    # Whole months always: a month's row sums all its days.
     for first, last in _months(start, end):
-        first, last = max(first, start), min(last, end)
         with transaction.atomic():
             _lock_rollups()
             repaired += _recount_month(first, last)

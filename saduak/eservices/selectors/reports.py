@@ -7,9 +7,10 @@ may narrow to one unit (country, province, district, office:
 The period selects applications by the day they were submitted. Everything is
 read from the rollups (`eservices.report_rollups`), never from the
 applications: the counts and amounts from ApplicationReportCounts (one row per
-office, service, day and stage), the medians from the histogram of minutes to
-decision in ApplicationDecisionMinutes. The application services move both in
-their own transaction, so the report is exact right after a write."""
+office, service, stage and month, or day at the period's ends), the medians
+from the histogram of minutes to decision in ApplicationDecisionMinutes. The
+application services move both in their own transaction, so the report is
+exact right after a write."""
 
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from saduak.accounts.scoping import Reach, read_reach
 from saduak.accounts.units import Unit
 from saduak.areas.models import Office, Province
 from saduak.core.errors import PermissionDeniedError
-from saduak.core.rollups import histogram_median
+from saduak.core.rollups import histogram_median, period_q
 from saduak.core.thai import MONTHS_EN_SHORT, MONTHS_TH_SHORT, to_be_year
 from saduak.eservices.choices import VersionStatus
 from saduak.eservices.models import (
@@ -124,11 +125,11 @@ def offices_in_reach(user: User) -> QuerySet[Office]:
 def _period_rows(
     model: type[Model], user: User, filters: ReportFilters
 ) -> QuerySet[Any]:
-    """The rollup rows of the period's days, in the viewer's reach and
-    filters."""
+    """The rollup rows of the period (month rows for its whole months, day
+    rows for the days at either end), in the viewer's reach and filters."""
     reach = report_reach(user)
     queryset = model._default_manager.filter(
-        reach.q(**ROLLUP_AREA), day__gte=filters.start, day__lte=filters.end
+        reach.q(**ROLLUP_AREA), period_q(filters.start, filters.end)
     )
     if filters.unit is not None:
         queryset = queryset.filter(filters.unit.where)

@@ -4,9 +4,10 @@ reject, pay, a failed payment), for each level of the reach, after drift and
 the recount that repairs it. The expected figures are counted here from the
 application rows, independently of `report_rollups`."""
 
+import random
 import statistics
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 from typing import Any
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -22,8 +24,13 @@ from saduak.accounts import units
 from saduak.accounts.choices import Role
 from saduak.areas.models import Office
 from saduak.core.errors import PermissionDeniedError
-from saduak.core.rollups import RollupMove, rollup_moves_net, rollups_apply
-from saduak.core.thai import MONTHS_EN_SHORT
+from saduak.core.rollups import (
+    RollupMove,
+    period_q,
+    rollup_moves_net,
+    rollups_apply,
+)
+from saduak.core.thai import MONTHS_EN_SHORT, month_start
 from saduak.eservices.choices import Action, ApplicationStatus, Outcome
 from saduak.eservices.models import (
     Application,
@@ -277,6 +284,65 @@ def test_a_period_cut_inside_a_month_counts_by_the_local_day(mixed, make_staff):
     assert report.total.received == 6
 
 
+def test_a_period_across_months_reads_its_ends_by_day_and_the_rest_by_month(
+    mixed, make_staff
+):
+    headquarters = make_staff(Role.HQ_ADMIN, "hq")
+    with translation.override("en"):
+        for start, end in (
+            (date(2025, 10, 15), date(2025, 12, 31)),
+            (date(2025, 10, 31), date(2025, 11, 8)),
+            (date(2025, 11, 1), date(2025, 11, 30)),
+            (date(2025, 11, 4), date(2026, 1, 2)),
+        ):
+            filters = ReportFilters(start=start, end=end, group_by=("month",))
+            assert_same(
+                applications_report(viewer=headquarters, filters=filters), filters
+            )
+
+
+def test_period_q_covers_each_day_of_any_period_once(mixed):
+    """One day row per day of 2025 and 2026 counting 1, one month row per
+    month counting its days: any period then sums to its number of days."""
+    application = mixed["open"]
+    ApplicationReportCounts.objects.all().delete()
+    rows = []
+    day = date(2025, 1, 1)
+    while day.year < 2027:
+        rows.append((day, False, 1))
+        if day.day == 1:
+            following = month_start(day, 1)
+            rows.append((day, True, (following - day).days))
+        day += timedelta(days=1)
+    ApplicationReportCounts.objects.bulk_create(
+        ApplicationReportCounts(
+            office=application.office,
+            service=application.service,
+            day=day,
+            whole_month=whole_month,
+            received=received,
+        )
+        for day, whole_month, received in rows
+    )
+    picks = random.Random(7)
+    periods = [
+        (date(2025, 1, 1), date(2026, 12, 31)),
+        (date(2025, 2, 28), date(2025, 3, 1)),
+        (date(2025, 3, 1), date(2025, 3, 31)),
+        (date(2025, 3, 2), date(2025, 3, 30)),
+        (date(2025, 12, 31), date(2026, 1, 1)),
+    ]
+    for _n in range(40):
+        start = date(2025, 1, 1) + timedelta(days=picks.randrange(700))
+        periods.append((start, start + timedelta(days=picks.randrange(0, 400))))
+    for start, end in periods:
+        end = min(end, date(2026, 12, 31))
+        total = ApplicationReportCounts.objects.filter(period_q(start, end)).aggregate(
+            days=Sum("received")
+        )["days"]
+        assert total == (end - start).days + 1, (start, end)
+
+
 @pytest.mark.parametrize(
     ("role", "office", "level", "code", "where"),
     [
@@ -338,7 +404,7 @@ def test_the_recount_repairs_drift_and_says_how_much(mixed, make_staff):
     paid = Application.objects.get(pk=mixed["paid"].pk)
     assert paid.outcome == Outcome.PAID
     paid_row = ApplicationReportCounts.objects.get(
-        office=paid.office, stage=paid.stage, paid__gt=0
+        office=paid.office, stage=paid.stage, paid__gt=0, whole_month=True
     )
     paid_row.paid += 5
     paid_row.save()
@@ -346,7 +412,8 @@ def test_the_recount_repairs_drift_and_says_how_much(mixed, make_staff):
     ApplicationReportCounts.objects.create(
         office=mixed["open"].office,
         service=mixed["open"].service,
-        day=date(2025, 12, 24),
+        day=date(2025, 12, 1),
+        whole_month=True,
         stage="intake",
         received=7,
     )
@@ -356,7 +423,9 @@ def test_the_recount_repairs_drift_and_says_how_much(mixed, make_staff):
     assert wrong.total.paid == 6
     assert wrong.total.received == 14
 
-    assert report_rollups_recount() == 4
+    # The paid month, Bangkok's day and month, the extra month, the
+    # rejection's day and month.
+    assert report_rollups_recount() == 6
     with translation.override("en"):
         assert_same(applications_report(viewer=headquarters, filters=filters), filters)
     assert report_rollups_recount() == 0
@@ -386,7 +455,7 @@ def test_the_recount_command_reports_repairs_and_refuses_bad_dates(mixed):
         "2025-11-30",
         stdout=out,
     )
-    assert "1 rollup row(s) were repaired" in out.getvalue()
+    assert "2 rollup row(s) were repaired" in out.getvalue()  # day and month
     with pytest.raises(CommandError):
         call_command("eservices_report_recount", "--start", "2025-13-01", "--end", "x")
     with pytest.raises(CommandError):
@@ -411,6 +480,7 @@ def test_moves_on_one_row_are_netted_and_zero_moves_write_nothing(mixed):
         ("office_id", application.office_id),
         ("service_id", application.service_id),
         ("day", date(2025, 12, 1)),
+        ("whole_month", False),
         ("stage", "intake"),
     )
     there = RollupMove(ApplicationReportCounts, key, {"received": 1})
@@ -430,27 +500,31 @@ def test_the_page_narrows_to_a_unit_and_refuses_one_outside_the_reach(
 ):
     provincial = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
     client = client_for(provincial)
+    # Pages under /en/ switch the language: switched back when the block ends.
     with translation.override("en"):
         url = reverse("eservices-reports:report")
         export = reverse("eservices-reports:report-export", args=["csv"])
-    query = {
-        "start": "2025-10-01",
-        "end": "2026-09-30",
-        "group_by": ["office"],
-        "level": "district",
-        "code": "5002",
-    }
-    page = client.get(url, query)
-    html = page.content.decode()
-    assert page.status_code == 200
-    assert "Only Chom Thong." in html
-    assert 'name="level" value="district"' in html
-    rows = client.get(export, query).content.decode("utf-8-sig").splitlines()
-    assert [row.split(",")[:2] for row in rows[1:]] == [
-        ["Chom Thong District Office", "2"],
-        ["Total", "2"],
-    ]
-    assert client.get(url, {**query, "code": "1001"}).status_code == 403
-    assert client.get(url, {**query, "level": "country", "code": ""}).status_code == 403
-    assert client.get(url, {**query, "level": "planet"}).status_code == 400
-    assert client.get(url, {**query, "code": "9999"}).status_code == 404
+        query = {
+            "start": "2025-10-01",
+            "end": "2026-09-30",
+            "group_by": ["office"],
+            "level": "district",
+            "code": "5002",
+        }
+        page = client.get(url, query)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "Only Chom Thong." in html
+        assert 'name="level" value="district"' in html
+        rows = client.get(export, query).content.decode("utf-8-sig").splitlines()
+        assert [row.split(",")[:2] for row in rows[1:]] == [
+            ["Chom Thong District Office", "2"],
+            ["Total", "2"],
+        ]
+        assert client.get(url, {**query, "code": "1001"}).status_code == 403
+        assert (
+            client.get(url, {**query, "level": "country", "code": ""}).status_code
+            == 403
+        )
+        assert client.get(url, {**query, "level": "planet"}).status_code == 400
+        assert client.get(url, {**query, "code": "9999"}).status_code == 404
