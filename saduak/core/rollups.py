@@ -73,7 +73,8 @@ class RollupMove:
 
 def rollup_moves_net(moves: Iterable[RollupMove]) -> list[RollupMove]:
     """Adds up the moves on the same row and drops those that cancel out, so a
-    change that leaves a row's contribution as it was writes nothing."""
+    change that leaves a row's contribution as it was writes nothing; in the
+    order rows are locked in."""
     totals: dict[tuple[Any, ...], dict[str, int | Decimal]] = {}
     first: dict[tuple[Any, ...], RollupMove] = {}
     for move in moves:
@@ -87,6 +88,15 @@ def rollup_moves_net(moves: Iterable[RollupMove]) -> list[RollupMove]:
         changed = {name: value for name, value in sums.items() if value}
         if changed:
             netted.append(replace(first[row], deltas=changed))
+    # One order for every writer: two writes moving rows A and B in opposite
+    # directions lock them in the same order, so they queue instead of
+    # deadlocking.
+    netted.sort(
+        key=lambda move: (
+            move.model._meta.label,
+            tuple(str(value) for _name, value in move.key),
+        )
+    )
     return netted
 
 
