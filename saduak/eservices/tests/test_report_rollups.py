@@ -6,6 +6,8 @@ application rows, independently of `report_rollups`."""
 
 import random
 import statistics
+import threading
+import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +39,7 @@ from saduak.eservices.models import (
     Application,
     ApplicationDecisionMinutes,
     ApplicationReportCounts,
+    Service,
 )
 from saduak.eservices.report_rollups import report_rollups_recount
 from saduak.eservices.selectors.reports import (
@@ -528,3 +532,67 @@ def test_the_page_narrows_to_a_unit_and_refuses_one_outside_the_reach(
         )
         assert client.get(url, {**query, "level": "planet"}).status_code == 400
         assert client.get(url, {**query, "code": "9999"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_racing_for_a_missing_row_and_in_opposite_directions_all_count(
+    builtin_services,
+):
+    """Twelve transactions at once: six add to a row nobody has made yet (one
+    INSERT wins, the others add to it), three move a unit from row A to row B
+    and three from B to A (locked in one order, so they queue instead of
+    deadlocking)."""
+    office = Office.objects.get(code="do-5001")
+    service = Service.objects.order_by("pk").first()
+    assert service is not None
+
+    def key(day: int) -> tuple[tuple[str, Any], ...]:
+        return (
+            ("office_id", office.pk),
+            ("service_id", service.pk),
+            ("day", date(2025, 11, day)),
+            ("whole_month", False),
+            ("stage", "intake"),
+        )
+
+    for day in (2, 3):
+        ApplicationReportCounts.objects.create(**dict(key(day)), received=10)
+    moves = [[RollupMove(ApplicationReportCounts, key(1), {"received": 1})]] * 6
+    moves += [
+        [
+            RollupMove(ApplicationReportCounts, key(2), {"received": -1}),
+            RollupMove(ApplicationReportCounts, key(3), {"received": 1}),
+        ]
+    ] * 3
+    moves += [
+        [
+            RollupMove(ApplicationReportCounts, key(3), {"received": -1}),
+            RollupMove(ApplicationReportCounts, key(2), {"received": 1}),
+        ]
+    ] * 3
+    start = threading.Barrier(len(moves))
+    failures: list[BaseException] = []
+
+    def write(batch: list[RollupMove]) -> None:
+        try:
+            start.wait()
+            with transaction.atomic():
+                rollups_apply(batch)
+                time.sleep(0.05)  # hold the locks a while
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(batch,)) for batch in moves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    received = dict(
+        ApplicationReportCounts.objects.filter(office=office).values_list(
+            "day__day", "received"
+        )
+    )
+    assert received == {1: 6, 2: 10, 3: 10}
