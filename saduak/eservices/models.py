@@ -534,9 +534,9 @@ class ApplicationReportCounts(models.Model):
 class ApplicationDecisionMinutes(models.Model):
     """How many of the applications submitted at one office for one service on
     one day (or in one month, `whole_month`), now at one stage, were decided
-    after `minutes` whole minutes: the
+    after `minutes` minutes (to the nearest minute): the
     report's median days to decision, for any group, without reading the
-    applications (exact to the minute). Moved and recounted with
+    applications (exact to half a minute). Moved and recounted with
     ApplicationReportCounts."""
 
     office = models.ForeignKey(

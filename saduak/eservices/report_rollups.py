@@ -84,7 +84,7 @@ def _state(values: dict[str, Any]) -> ReportState:
     decided: datetime | None = values["decided_at"]
     minutes = None
     if submitted is not None and decided is not None:
-        minutes = int((decided - submitted).total_seconds() // 60)
+        minutes = round((decided - submitted).total_seconds() / 60)
     return ReportState(
         office_id=values["office_id"],
         district_id=values["district_code"] or None,
@@ -167,9 +167,10 @@ def _months(first: date, last: date) -> Iterator[tuple[date, date]]:
 
 def _lock_rollups() -> None:
     """PostgreSQL: no application write may move the rollups while a month is
-    recounted (the writes wait for it, about a second), so none can slip
-    between reading the applications and replacing the rows. SQLite writes
-    one transaction at a time anyway."""
+    recounted (the writes wait for the month's transaction), so none can slip
+    between reading the applications and replacing the rows. On SQLite every
+    transaction begins IMMEDIATE (settings), holding the write lock from its
+    start: the same holds without a lock here."""
     if connection.vendor != "postgresql":
         return
     quote = connection.ops.quote_name

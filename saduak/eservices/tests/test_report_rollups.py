@@ -255,7 +255,7 @@ def assert_same(report: Any, filters: ReportFilters, **where: Any) -> None:
         assert got[key] == figures, key
         if median is None:
             assert shown is None
-        else:  # kept to the whole minute
+        else:  # kept to the nearest minute
             assert shown == pytest.approx(median, abs=1 / 1440)
 
 
