@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -215,3 +215,38 @@ def period_q(
         **{whole_month: False, f"{day}__gte": start, f"{day}__lt": first_whole}
     ) | Q(**{whole_month: False, f"{day}__gte": after_last_whole, f"{day}__lte": end})
     return months | days
+
+
+def histogram_medians(
+    histogram: "models.QuerySet[Any]", groups: int
+) -> dict[tuple[Any, ...], float]:
+    """The median per group of a histogram rollup, taken in the database:
+    `histogram` is a values_list queryset of (group columns..., value, count)
+    rows, one per group and value (grouped already); `groups` says how many
+    leading columns make the group. Only one row per group comes back, however
+    many values the histogram has. The lower and upper middle ranks of a
+    group of `total` counts are floor((total - 1) / 2) and floor(total / 2);
+    a row holds rank r when cum - n <= r < cum (cum: the running count up to
+    and including it), written doubled so that both databases compare
+    integers. The median is the mean of the two middle values, as
+    statistics.median. Group values come back as the database gives them
+    (a truncated month may be a string or a datetime on SQLite and
+    PostgreSQL): callers normalise them."""
+    inner, params = histogram.query.sql_with_params()
+    names = [f"g{number}" for number in range(groups)]
+    keys = "".join(f"{name}, " for name in names)
+    partition = f"PARTITION BY {', '.join(names)} " if names else ""
+    grouping = f" GROUP BY {', '.join(names)}" if names else ""
+    statement = (
+        f"WITH h({keys}v, n) AS ({inner}), "  # noqa: S608 (no user text)
+        f"c AS (SELECT {keys}v, n, "
+        f"SUM(n) OVER ({partition}ORDER BY v) AS cum, "
+        f"SUM(n) OVER ({partition.strip()}) AS total FROM h WHERE n > 0) "
+        f"SELECT {keys}(MIN(v) + MAX(v)) / 2.0 FROM c "
+        "WHERE (2 * (cum - n) <= total - 1 AND total - 1 < 2 * cum) "
+        f"OR (2 * (cum - n) <= total AND total < 2 * cum){grouping}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    return {tuple(row[:-1]): float(row[-1]) for row in rows if row[-1] is not None}

@@ -12,7 +12,6 @@ from the histogram of minutes to decision in ApplicationDecisionMinutes. The
 application services move both in their own transaction, so the report is
 exact right after a write."""
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,7 +28,7 @@ from saduak.accounts.scoping import Reach, read_reach
 from saduak.accounts.units import Unit
 from saduak.areas.models import Office, Province
 from saduak.core.errors import PermissionDeniedError
-from saduak.core.rollups import histogram_median, period_q
+from saduak.core.rollups import histogram_medians, period_q
 from saduak.core.thai import MONTHS_EN_SHORT, MONTHS_TH_SHORT, to_be_year
 from saduak.eservices.choices import VersionStatus
 from saduak.eservices.models import (
@@ -152,24 +151,34 @@ def decision_medians(
     user: User, filters: ReportFilters, group_fields: Sequence[str]
 ) -> dict[tuple[Any, ...], float]:
     """The median days from submission to decision per group (the values of
-    `group_fields`), over the decided applications only: one grouped read of
-    the minutes histogram, its rows summed per group and minute."""
+    `group_fields`), over the decided applications only: taken in the
+    database from the minutes histogram (`core.rollups.histogram_medians`),
+    so one row per group comes back however many decisions there were."""
     fields = list(group_fields)
-    rows = (
+    histogram = (
         _period_rows(ApplicationDecisionMinutes, user, filters)
         .values(*fields, "minutes")
         .annotate(decided_count=Sum("decided"))
         .values_list(*fields, "minutes", "decided_count")
     )
-    histograms: dict[tuple[Any, ...], dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        histograms[tuple(row[:-2])][row[-2]] = row[-1]
-    medians = {}
-    for key, histogram in histograms.items():
-        median = histogram_median(histogram)
-        if median is not None:
-            medians[key] = median / MINUTES_A_DAY
-    return medians
+    medians = histogram_medians(histogram, len(fields))
+    return {
+        _normalised(fields, key): minutes / MINUTES_A_DAY
+        for key, minutes in medians.items()
+    }
+
+
+def _normalised(fields: Sequence[str], key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Raw SQL gives a truncated month as text (SQLite) or a datetime
+    (PostgreSQL); the grouped counts have it as a date."""
+    values = list(key)
+    for index, name in enumerate(fields):
+        value = values[index]
+        if name == "month" and isinstance(value, str):
+            values[index] = date.fromisoformat(value[:10])
+        elif name == "month" and isinstance(value, datetime):
+            values[index] = value.date()
+    return tuple(values)
 
 
 def _counts() -> dict[str, Any]:
