@@ -460,6 +460,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.feedback.tasks.watch_happiness",
         "schedule": crontab(hour=1, minute=15),
     },
+    "recount-eservice-reports": {
+        "task": "saduak.eservices.tasks.recount_reports",
+        "schedule": crontab(hour=2, minute=20),
+    },
     "refresh-office-statistics": {
         "task": "saduak.appointments.tasks.refresh_office_statistics",
         "schedule": 300.0,

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from saduak.accounts.models import User
 from saduak.accounts.scoping import read_reach
 from saduak.areas.models import Office
+from saduak.core.rollups import histogram_median
 from saduak.core.thai import day_bounds
 from saduak.eservices.choices import (
     ApplicationStatus,
@@ -64,22 +65,7 @@ class StageColumn:
 
 def _median(histogram: dict[int, int]) -> float | None:
     """The median of values given as {value: how many}."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    ordered = sorted(histogram.items())
-
-    def at(rank: int) -> int:
-        seen = 0
-        for value, count in ordered:
-            seen += count
-            if rank < seen:
-                return value
-        return ordered[-1][0]
-
-    if total % 2:
-        return float(at(total // 2))
-    return (at(total // 2 - 1) + at(total // 2)) / 2
+    return histogram_median(histogram)
 
 
 def stage_columns() -> list[StageColumn]:

@@ -1,45 +1,43 @@
 """E-service reports: applications by service, stage, office and period, with
 the median days from submission to decision and the amounts approved and paid.
-Reach-scoped: a viewer counts only the applications of offices they read.
+Reach-scoped: a viewer counts only the applications of offices they read, and
+may narrow to one unit (country, province, district, office:
+`accounts.units`).
 
-The period selects applications by the day they were submitted. Counting runs
-in the database, grouped; the median runs in the database on PostgreSQL
-(`percentile_cont`) and in Python over the decided rows of the period
-elsewhere, both behind `decision_medians`."""
+The period selects applications by the day they were submitted. Everything is
+read from the rollups (`eservices.report_rollups`), never from the
+applications: the counts and amounts from ApplicationReportCounts (one row per
+office, service, stage and month, or day at the period's ends), the medians
+from the histogram of minutes to decision in ApplicationDecisionMinutes. The
+application services move both in their own transaction, so the report is
+exact right after a write."""
 
-import statistics
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-from django.db.models import (
-    Aggregate,
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Q,
-    QuerySet,
-    Sum,
-)
+from django.db.models import Model, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
 from saduak.accounts.scoping import Reach, read_reach
+from saduak.accounts.units import Unit
 from saduak.areas.models import Office, Province
 from saduak.core.errors import PermissionDeniedError
-from saduak.core.thai import MONTHS_EN_SHORT, MONTHS_TH_SHORT, day_bounds, to_be_year
-from saduak.eservices.choices import ApplicationStatus, Outcome, VersionStatus
-from saduak.eservices.models import Application, Service, ServiceVersion
-from saduak.eservices.selectors.payments import APPLICATION_AREA
+from saduak.core.rollups import histogram_medians, period_q
+from saduak.core.thai import MONTHS_EN_SHORT, MONTHS_TH_SHORT, to_be_year
+from saduak.eservices.choices import VersionStatus
+from saduak.eservices.models import (
+    ApplicationDecisionMinutes,
+    ApplicationReportCounts,
+    Service,
+    ServiceVersion,
+)
+from saduak.eservices.report_rollups import AMOUNT_FIELDS, COUNT_FIELDS
 from saduak.eservices.versions import workflow_of
 
 DIMENSIONS = ("service", "office", "stage", "month")
@@ -50,7 +48,12 @@ GROUP_FIELDS: dict[str, tuple[str, ...]] = {
     "stage": ("stage",),
     "month": ("month",),
 }
-SECONDS_A_DAY = 86400
+MINUTES_A_DAY = 1440
+ROLLUP_AREA = {
+    "office": "office_id",
+    "district": "district_id",
+    "province": "province_id",
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class ReportFilters:
     province: str = ""
     office: Office | None = None
     group_by: tuple[str, ...] = ("service", "office")
+    # One unit of the viewer's reach (`accounts.units.unit_get` checked it).
+    unit: Unit | None = None
 
 
 @dataclass
@@ -83,18 +88,6 @@ class Report:
     filters: ReportFilters
     rows: list[ReportRow]
     total: ReportRow
-
-
-class Median(Aggregate):
-    """PostgreSQL's ordered-set median of an interval, in days."""
-
-    function = "percentile_cont"
-    name = "Median"
-    template = (
-        "percentile_cont(0.5) WITHIN GROUP "
-        "(ORDER BY EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
-    )
-    output_field = FloatField()
 
 
 def report_reach(user: User) -> Reach:
@@ -122,32 +115,32 @@ def provinces_in_reach(user: User) -> QuerySet[Province]:
 def offices_in_reach(user: User) -> QuerySet[Office]:
     """The offices that have (or may have) applications, in reach."""
     reach = report_reach(user)
-    with_applications = Application.objects.values("office_id")
+    with_applications = ApplicationReportCounts.objects.values("office_id")
     return Office.objects.filter(
         reach.offices_q(), is_active=True, pk__in=with_applications
     ).order_by("province_id", "district_id", "code")
 
 
-def _period_applications(user: User, filters: ReportFilters) -> QuerySet[Application]:
+def _period_rows(
+    model: type[Model], user: User, filters: ReportFilters
+) -> QuerySet[Any]:
+    """The rollup rows of the period (month rows for its whole months, day
+    rows for the days at either end), in the viewer's reach and filters."""
     reach = report_reach(user)
-    start, _next = day_bounds(filters.start)
-    _day, end = day_bounds(filters.end)
-    queryset = Application.objects.filter(
-        reach.q(**APPLICATION_AREA),
-        submitted_at__gte=start,
-        submitted_at__lt=end,
+    queryset = model._default_manager.filter(
+        reach.q(**ROLLUP_AREA), period_q(filters.start, filters.end)
     )
+    if filters.unit is not None:
+        queryset = queryset.filter(filters.unit.where)
     if filters.service is not None:
         queryset = queryset.filter(service=filters.service)
     if filters.province:
-        queryset = queryset.filter(province_code=filters.province)
+        queryset = queryset.filter(province_id=filters.province)
     if filters.office is not None:
         queryset = queryset.filter(office=filters.office)
     if "month" in filters.group_by:
-        queryset = queryset.annotate(
-            month=TruncMonth("submitted_at", tzinfo=timezone.get_current_timezone())
-        )
-    return queryset
+        queryset = queryset.annotate(month=TruncMonth("day"))
+    return queryset.order_by()
 
 
 def _group_fields(group_by: Sequence[str]) -> list[str]:
@@ -155,56 +148,41 @@ def _group_fields(group_by: Sequence[str]) -> list[str]:
 
 
 def decision_medians(
-    queryset: QuerySet[Application],
-    group_fields: Sequence[str],
-    *,
-    in_database: bool | None = None,
-) -> dict[tuple[Any, ...], float | None]:
+    user: User, filters: ReportFilters, group_fields: Sequence[str]
+) -> dict[tuple[Any, ...], float]:
     """The median days from submission to decision per group (the values of
-    `group_fields`), over the decided applications of `queryset` only. On
-    PostgreSQL one grouped query with `percentile_cont`; elsewhere the decided
-    rows' two dates are read and the median taken in Python (`in_database`
-    chooses the path; by default the database's when it is PostgreSQL)."""
-    decided = queryset.filter(decided_at__isnull=False, submitted_at__isnull=False)
+    `group_fields`), over the decided applications only: taken in the
+    database from the minutes histogram (`core.rollups.histogram_medians`),
+    so one row per group comes back however many decisions there were."""
     fields = list(group_fields)
-    if in_database is None:
-        in_database = connection.vendor == "postgresql"
-    if in_database:
-        taken = ExpressionWrapper(
-            F("decided_at") - F("submitted_at"), output_field=DurationField()
-        )
-        if not fields:
-            median = decided.order_by().aggregate(median=Median(taken))["median"]
-            return {(): median} if median is not None else {}
-        rows = (
-            decided.order_by()
-            .values(*fields)
-            .annotate(median=Median(taken))
-            .values_list(*fields, "median")
-        )
-        return {tuple(row[:-1]): row[-1] for row in rows}
-    days: dict[tuple[Any, ...], list[float]] = defaultdict(list)
-    for row in decided.order_by().values_list(*fields, "submitted_at", "decided_at"):
-        submitted, decided_at = row[-2], row[-1]
-        days[tuple(row[:-2])].append(
-            (decided_at - submitted).total_seconds() / SECONDS_A_DAY
-        )
-    return {key: statistics.median(values) for key, values in days.items()}
+    histogram = (
+        _period_rows(ApplicationDecisionMinutes, user, filters)
+        .values(*fields, "minutes")
+        .annotate(decided_count=Sum("decided"))
+        .values_list(*fields, "minutes", "decided_count")
+    )
+    medians = histogram_medians(histogram, len(fields))
+    return {
+        _normalised(fields, key): minutes / MINUTES_A_DAY
+        for key, minutes in medians.items()
+    }
+
+
+def _normalised(fields: Sequence[str], key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Raw SQL gives a truncated month as text (SQLite) or a datetime
+    (PostgreSQL); the grouped counts have it as a date."""
+    values = list(key)
+    for index, name in enumerate(fields):
+        value = values[index]
+        if name == "month" and isinstance(value, str):
+            values[index] = date.fromisoformat(value[:10])
+        elif name == "month" and isinstance(value, datetime):
+            values[index] = value.date()
+    return tuple(values)
 
 
 def _counts() -> dict[str, Any]:
-    approved = Q(outcome__in=[Outcome.APPROVED, Outcome.PAID])
-    return {
-        "received": Count("id"),
-        "in_progress": Count("id", filter=Q(status=ApplicationStatus.IN_PROGRESS)),
-        "returned": Count("id", filter=Q(status=ApplicationStatus.RETURNED)),
-        "approved": Count("id", filter=approved),
-        "rejected": Count("id", filter=Q(outcome=Outcome.REJECTED)),
-        "paid": Count("id", filter=Q(outcome=Outcome.PAID)),
-        "decided": Count("id", filter=Q(decided_at__isnull=False)),
-        "amount_approved": Sum("approved_amount", filter=approved),
-        "amount_paid": Sum("approved_amount", filter=Q(outcome=Outcome.PAID)),
-    }
+    return {name: Sum(name) for name in (*COUNT_FIELDS, *AMOUNT_FIELDS)}
 
 
 def _month_label(value: date | datetime) -> str:
@@ -271,13 +249,13 @@ class _Labeller:
 def _row(labels: dict[str, str], values: dict[str, Any]) -> ReportRow:
     return ReportRow(
         labels=labels,
-        received=values["received"],
-        in_progress=values["in_progress"],
-        returned=values["returned"],
-        approved=values["approved"],
-        rejected=values["rejected"],
-        paid=values["paid"],
-        decided=values["decided"],
+        received=values["received"] or 0,
+        in_progress=values["in_progress"] or 0,
+        returned=values["returned"] or 0,
+        approved=values["approved"] or 0,
+        rejected=values["rejected"] or 0,
+        paid=values["paid"] or 0,
+        decided=values["decided"] or 0,
         amount_approved=values["amount_approved"] or Decimal(0),
         amount_paid=values["amount_paid"] or Decimal(0),
     )
@@ -285,17 +263,31 @@ def _row(labels: dict[str, str], values: dict[str, Any]) -> ReportRow:
 
 def applications_report(*, viewer: User, filters: ReportFilters) -> Report:
     """Grouped counts, medians and amounts of the applications submitted in
-    the period, in the viewer's reach. A fixed number of queries: one grouped
-    count, one median (grouped) and one for the total, plus the labels."""
+    the period, in the viewer's reach. A fixed number of queries over the
+    rollups: one grouped count, one grouped histogram, and the same two for
+    the total, plus the labels."""
     group_by = tuple(item for item in DIMENSIONS if item in filters.group_by)
-    queryset = _period_applications(viewer, filters)
+    filters = ReportFilters(
+        start=filters.start,
+        end=filters.end,
+        service=filters.service,
+        province=filters.province,
+        office=filters.office,
+        group_by=group_by,
+        unit=filters.unit,
+    )
+    counts = _period_rows(ApplicationReportCounts, viewer, filters)
     group_fields = _group_fields(group_by)
     grouped = (
-        list(queryset.order_by().values(*group_fields).annotate(**_counts()))
+        [
+            values
+            for values in counts.values(*group_fields).annotate(**_counts())
+            if values["received"]
+        ]
         if group_fields
         else []
     )
-    medians = decision_medians(queryset, group_fields) if group_fields else {}
+    medians = decision_medians(viewer, filters, group_fields) if group_fields else {}
     label = _Labeller(grouped, group_by)
     keyed: list[tuple[tuple[Any, ...], ReportRow]] = []
     for values in grouped:
@@ -308,20 +300,9 @@ def applications_report(*, viewer: User, filters: ReportFilters) -> Report:
         )
         keyed.append((sort_key, row))
     keyed.sort(key=lambda item: item[0])
-    total = _row({}, queryset.order_by().aggregate(**_counts()))
-    total.median_days = decision_medians(queryset, []).get(())
-    return Report(
-        ReportFilters(
-            start=filters.start,
-            end=filters.end,
-            service=filters.service,
-            province=filters.province,
-            office=filters.office,
-            group_by=group_by,
-        ),
-        [row for _key, row in keyed],
-        total,
-    )
+    total = _row({}, counts.aggregate(**_counts()))
+    total.median_days = decision_medians(viewer, filters, []).get(())
+    return Report(filters, [row for _key, row in keyed], total)
 
 
 def report_table(report: Report) -> tuple[list[str], list[list[object]]]:

@@ -45,6 +45,7 @@ from saduak.eservices.models import (
 )
 from saduak.eservices.notices import APPLICATION_SUBMITTED, APPLICATION_UPDATED
 from saduak.eservices.permissions import FILLABLE, ensure_may_fill
+from saduak.eservices.report_rollups import report_rollups_move, report_state
 from saduak.eservices.selectors.applications import (
     offices_for_service,
     published_version,
@@ -343,12 +344,14 @@ def application_submit(*, application: Application, actor: User) -> Application:
                 code="already-submitted",
             )
         _check_complete(application)
+        before = report_state(application)
         now = timezone.now()
         workflow = workflow_of(application.version)
         application.status = ApplicationStatus.IN_PROGRESS
         application.submitted_at = now
         _enter(application, workflow.first, now)
         application.save(update_fields=APPLICATION_STATE_FIELDS)
+        report_rollups_move(before, application)
         _event(
             application,
             EventKind.SUBMITTED,
@@ -384,6 +387,7 @@ def application_resubmit(
                 code="not-returned",
             )
         _check_complete(application)
+        before = report_state(application)
         now = timezone.now()
         stage = workflow_of(application.version).stage(application.stage)
         _leave(application, now)
@@ -391,6 +395,7 @@ def application_resubmit(
         application.request_to_applicant = ""
         _enter(application, stage, now)
         application.save(update_fields=APPLICATION_STATE_FIELDS)
+        report_rollups_move(before, application)
         _event(
             application,
             EventKind.RESUBMITTED,
@@ -528,6 +533,7 @@ def _move(application: Application, given: ActionInput, actor: User) -> Applicat
     transition = workflow.transition(stage.code, given.action)
     _check_actor(application, stage, actor)
     _check_inputs(application, stage, given)
+    before = report_state(application)
     now = timezone.now()
     target = workflow.stage(transition.target)
     message = given.message.strip()[:3000]
@@ -556,6 +562,7 @@ def _move(application: Application, given: ActionInput, actor: User) -> Applicat
         if not application.outcome:
             application.outcome = Outcome.COMPLETED
     application.save(update_fields=APPLICATION_STATE_FIELDS)
+    report_rollups_move(before, application)
     data = {"amount": str(given.amount)} if given.amount is not None else {}
     _event(
         application,

@@ -1,11 +1,14 @@
-"""The e-service report page and its CSV and XLSX downloads."""
+"""The e-service report page and its CSV and XLSX downloads. `?level=&code=`
+narrows it to one unit of the viewer's reach (`accounts.units`), as the office
+statistics and the happiness pages do."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from saduak.accounts import units
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.core.errors import NotFound
+from saduak.core.errors import InvalidInput, NotFound
 from saduak.core.exports import table_response
 from saduak.core.thai import current_fiscal_year
 from saduak.eservices.forms_payments import ReportForm
@@ -33,6 +36,16 @@ def report(request: HttpRequest, file_format: str = "") -> HttpResponse:
     form = ReportForm(
         query, offices=offices_in_reach(user), provinces=provinces_in_reach(user)
     )
+    unit = None
+    if form.is_valid() and query.get("level"):
+        try:
+            unit = units.unit_get(
+                viewer=user,
+                level=str(query.get("level")),
+                code=str(query.get("code") or ""),
+            )
+        except InvalidInput as error:
+            form.add_error(None, str(error.message))
     if not form.is_valid():
         return render(
             request,
@@ -50,6 +63,7 @@ def report(request: HttpRequest, file_format: str = "") -> HttpResponse:
             province=data["province"],
             office=data["office"],
             group_by=data["group_by"],
+            unit=unit,
         ),
     )
     if file_format:
