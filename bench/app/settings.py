@@ -7,3 +7,7 @@ from config.settings.production import *  # noqa: F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench.app"]  # noqa: F405
 ROOT_URLCONF = "bench.app.urls"
+
+# A bench run is not production: it signs audit checkpoints with a key made for the
+# run in its own SADUAK_VAR_DIR (a temporary folder), as the demo does.
+AUDIT_DEVELOPMENT_KEYS = True
