@@ -231,7 +231,20 @@ def histogram_medians(
     integers. The median is the mean of the two middle values, as
     statistics.median. Group values come back as the database gives them
     (a truncated month may be a string or a datetime on SQLite and
-    PostgreSQL): callers normalise them."""
+    PostgreSQL): callers normalise them.
+
+    Hand-written SQL (docs/layout.md, "Hand-written SQL"), kept here because
+    it is the rollup machinery every app's reports share, not one app's: the
+    ORM can annotate the running sums (Window) and, from Django 4.2, filter on
+    them, but it cannot group and aggregate over a window's result in the same
+    query, nor select from a WITH. Without it each group's whole histogram
+    would come into Python to find the middle; with it one row per group comes
+    back (docs/bench-eservices.md, "Second run, medians taken in the
+    database": before it ~350,000 histogram rows went to Python per national
+    median query, 2-4x slower than the old report). Tested on both
+    databases through the reports whose medians
+    saduak/eservices/tests/test_report_rollups.py checks against
+    statistics.median of the applications."""
     inner, params = histogram.query.sql_with_params()
     names = [f"g{number}" for number in range(groups)]
     keys = "".join(f"{name}, " for name in names)

@@ -4,7 +4,9 @@ and running one statement bound and prepared on the server (`run`).
 
 Hand SQL is the exception: each statement lives in its app's `sql.py` with the
 measurement or the reason the ORM cannot say it. Today that is
-`saduak/feedback/sql.py` (the vote's upsert and the rollups).
+`saduak/feedback/sql.py` (the vote's upsert, the rollups and the index's
+sums) and `saduak/eservices/sql.py` (the queue's bounded counts, the report
+recount's table lock); core's own is `rollups.histogram_medians`.
 """
 
 import functools

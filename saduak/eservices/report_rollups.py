@@ -20,12 +20,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from saduak.core.rollups import RollupMove, rollup_replace, rollups_apply
 from saduak.core.thai import day_bounds, month_start
+from saduak.eservices import sql
 from saduak.eservices.choices import ApplicationStatus, Outcome
 from saduak.eservices.models import (
     Application,
@@ -165,23 +166,6 @@ def _months(first: date, last: date) -> Iterator[tuple[date, date]]:
         start = following
 
 
-def _lock_rollups() -> None:
-    """PostgreSQL: no application write may move the rollups while a month is
-    recounted (the writes wait for the month's transaction), so none can slip
-    between reading the applications and replacing the rows. On SQLite every
-    transaction begins IMMEDIATE (settings), holding the write lock from its
-    start: the same holds without a lock here."""
-    if connection.vendor != "postgresql":
-        return
-    quote = connection.ops.quote_name
-    tables = ", ".join(
-        quote(model._meta.db_table)
-        for model in (ApplicationReportCounts, ApplicationDecisionMinutes)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
-
-
 def _recount_month(first: date, last: date) -> int:
     since, _unused = day_bounds(first)
     _unused, until = day_bounds(last)
@@ -246,6 +230,8 @@ def report_rollups_recount(
     # Whole months always: a month's row sums all its days.
     for first, last in _months(start, end):
         with transaction.atomic():
-            _lock_rollups()
+            # No application write may move the rollups between reading the
+            # applications and replacing the rows.
+            sql.report_rollups_lock()
             repaired += _recount_month(first, last)
     return repaired

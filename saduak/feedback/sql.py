@@ -31,6 +31,13 @@ Why each is hand-written:
   psycopg converts it once.
 - `rollups_rebuild`: INSERT ... SELECT ... GROUP BY, for repairs and bulk
   loads: millions of votes grouped in the database, not fetched into Python.
+- `counts_summed` (the happiness index, `selectors/index.py`): SELECT ...
+  SUM(...) FROM (the month rows UNION ALL the day rows at either end) GROUP BY
+  the office, district or province. The ORM can build each part but cannot
+  group or sum over a `union()` (Django refuses annotate and aggregate after
+  it); without this, the parts would be two or three queries and the sums
+  done in Python over every group of each part. With it, one round trip and
+  one row per group, however long the period.
 
 The statements take their table and column names from the models
 (`saduak.core.rows.row_of` for the vote's INSERT), so a renamed field cannot
@@ -40,6 +47,7 @@ leave them behind.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -318,3 +326,34 @@ def rollups_rebuild() -> tuple[int, int]:
 
 def _quoted_table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+# --- The index's sums ----------------------------------------------------------------
+def counts_summed(
+    parts: Sequence[models.QuerySet[Any]], group: str
+) -> list[tuple[Any, ...]]:
+    """COUNT_COLUMNS summed over the rollup rows of all `parts` (querysets of
+    rollups with those columns and `group`), one row per value of the column
+    `group` (the value first, then the sums), or one row of sums for the
+    whole when `group` is "". One statement; no rows for no parts."""
+    if not parts:
+        return []
+    quote = connection.ops.quote_name
+    selected = ([group] if group else []) + list(COUNT_COLUMNS)
+    sql_parts: list[str] = []
+    params: list[Any] = []
+    for queryset in parts:
+        part, part_params = (
+            queryset.values(*selected).order_by().query.sql_with_params()
+        )
+        sql_parts.append(part)
+        params.extend(part_params)
+    sums = ", ".join(f"SUM({quote(column)})" for column in COUNT_COLUMNS)
+    grouped = f"{quote(group)}, " if group else ""
+    statement = (
+        f"SELECT {grouped}{sums} FROM ({' UNION ALL '.join(sql_parts)}) counted"  # noqa: S608
+        + (f" GROUP BY {quote(group)}" if group else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return [tuple(row) for row in cursor.fetchall()]

@@ -8,9 +8,7 @@ slow."""
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +20,7 @@ from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office
 from saduak.core.errors import NotFound
 from saduak.core.models import in_current_language
+from saduak.eservices import sql
 from saduak.eservices.choices import ApplicationStatus, StageKind, VersionStatus
 from saduak.eservices.models import Application, Service, ServiceVersion
 from saduak.eservices.versions import published_workflows
@@ -131,24 +130,10 @@ def bounded_counts(
     querysets: list[QuerySet], bound: int = COUNT_BOUND
 ) -> list[BoundedCount]:
     """`bounded_count` of each queryset, in one query: a UNION ALL of the
-    bounded counts, so a page with four tabs pays one round trip, not four."""
-    if not querysets:
-        return []
-    parts: list[str] = []
-    params: list[Any] = []
-    for number, queryset in enumerate(querysets):
-        bounded = queryset.order_by().values("pk")[: bound + 1]
-        sql, part_params = bounded.query.get_compiler(using=bounded.db).as_sql()
-        # The ORM's own SQL, its values passed as parameters.
-        parts.append(f"SELECT {number}, COUNT(*) FROM ({sql}) AS b{number}")  # noqa: S608
-        params.extend(part_params)
-    with connections[querysets[0].db].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        found = {int(number): int(count) for number, count in cursor.fetchall()}
-    return [
-        BoundedCount(min(found[number], bound), found[number] > bound)
-        for number in range(len(querysets))
-    ]
+    bounded counts (`sql.counts_at_most`), so a page with four tabs pays one
+    round trip, not four."""
+    found = sql.counts_at_most(querysets, bound)
+    return [BoundedCount(min(count, bound), count > bound) for count in found]
 
 
 def queue_office(code: str) -> Office:

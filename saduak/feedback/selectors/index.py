@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q, QuerySet, Sum
 
 from saduak.core.thai import month_start
+from saduak.feedback import sql
 from saduak.feedback.models import (
     DistrictDayHappiness,
     OfficeDayHappiness,
@@ -186,27 +187,9 @@ def index_by(
 
 def _summed(parts: list[QuerySet[Any]], group: str) -> dict[str, HappinessIndex]:
     """The vote columns of all `parts` summed by `group` in the database, in one
-    statement: Python handles one row per group, however many rollup rows the
-    period spans."""
-    if not parts:
-        return {}
-    quote = connection.ops.quote_name
-    selected = ([group] if group else []) + list(COUNT_COLUMNS)
-    sql_parts: list[str] = []
-    params: list[Any] = []
-    for queryset in parts:
-        sql, part_params = queryset.values(*selected).order_by().query.sql_with_params()
-        sql_parts.append(sql)
-        params.extend(part_params)
-    sums = ", ".join(f"SUM({quote(column)})" for column in COUNT_COLUMNS)
-    grouped = f"{quote(group)}, " if group else ""
-    sql = (
-        f"SELECT {grouped}{sums} FROM ({' UNION ALL '.join(sql_parts)}) counted"  # noqa: S608
-        + (f" GROUP BY {quote(group)}" if group else "")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    statement (`sql.counts_summed`): Python handles one row per group, however
+    many rollup rows the period spans."""
+    found = sql.counts_summed(parts, group)
     offset = 1 if group else 0
     return {
         (str(row[0]) if group else ""): HappinessIndex.from_counts(row[offset:])

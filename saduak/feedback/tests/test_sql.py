@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from saduak.feedback import sql
@@ -164,3 +165,59 @@ def test_the_rebuild_groups_the_counted_votes_into_every_rollup(office, other_of
     assert OfficeMonthHappiness.objects.get(office=other_office).month == date(
         2026, 11, 1
     )
+
+
+def counted_by_orm(start, end):
+    """The counted votes of [start, end] by office and score, counted by the ORM
+    from the votes themselves."""
+    rows = (
+        Vote.objects.filter(status=VoteStatus.COUNTED, day__gte=start, day__lte=end)
+        .values("office_id", "score")
+        .annotate(votes=Count("id"))
+    )
+    found: dict[str, list[int]] = {}
+    for row in rows:
+        found.setdefault(str(row["office_id"]), [0] * 5)[row["score"] - 1] += row[
+            "votes"
+        ]
+    return found
+
+
+def test_the_index_sums_add_the_month_and_day_rows_as_the_orm_counts_the_votes(
+    office, other_office
+):
+    cast = [
+        (office, date(2026, 10, 30), 1),  # before the period
+        (office, date(2026, 10, 31), 5),  # a day at the start
+        (office, date(2026, 11, 5), 4),  # the whole month
+        (office, date(2026, 11, 5), 2),
+        (other_office, date(2026, 11, 30), 3),
+        (other_office, date(2026, 12, 1), 4),  # a day at the end
+        (office, date(2026, 12, 10), 4),
+        (office, date(2026, 12, 11), 2),  # after the period
+    ]
+    for number, (at, day, score) in enumerate(cast):
+        vote = new_vote(at, score=score, voter=f"v{number}")
+        vote.day = day
+        upsert(vote)
+    upsert(new_vote(office, score=1, voter="held", status=VoteStatus.HELD))
+    with transaction.atomic():
+        sql.rollups_rebuild()
+    start, end = date(2026, 10, 31), date(2026, 12, 10)
+    parts = [
+        OfficeMonthHappiness.objects.filter(month=date(2026, 11, 1)),
+        OfficeDayHappiness.objects.filter(day=start),
+        OfficeDayHappiness.objects.filter(day__gte=date(2026, 12, 1), day__lte=end),
+    ]
+
+    by_office = sql.counts_summed(parts, "office_id")
+    whole = sql.counts_summed(parts, "")
+
+    expected = counted_by_orm(start, end)
+    assert expected == {
+        str(office.pk): [0, 1, 0, 2, 1],
+        str(other_office.pk): [0, 0, 1, 1, 0],
+    }
+    assert {str(row[0]): [int(n) for n in row[1:6]] for row in by_office} == expected
+    assert [[int(n) for n in row[:5]] for row in whole] == [[0, 1, 1, 3, 1]]
+    assert sql.counts_summed([], "office_id") == []
