@@ -10,7 +10,6 @@ that off (AUDIT_DEVELOPMENT_KEYS = False) and then refuses to go without a file.
 
 import functools
 import logging
-import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -20,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from saduak.core.secret_files import write_once
 
 logger = logging.getLogger(__name__)
 
@@ -69,22 +70,9 @@ def _public_key_from(path: str) -> Ed25519PublicKey:
 
 
 def _development_key_path() -> Path:
-    """The development key, made on first use. Several processes may start at once:
-    it is written to a private temporary file and linked into place, so all read
-    the same complete key."""
+    """The development key, made on first use (core.secret_files)."""
     path = Path(settings.AUDIT_DEVELOPMENT_KEY_PATH)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(new_signing_key_pem())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
+    if write_once(path, new_signing_key_pem()):
         logger.warning(
             "Generated an audit checkpoint signing key in %s. Production sets "
             "AUDIT_SIGNING_KEY_FILE.",

@@ -11,7 +11,6 @@ Settings import this module, so it must not import models.
 
 import functools
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from django.utils.functional import lazy
 from jwcrypto import jwk
 
 from saduak.core.memo import once_per_process
+from saduak.core.secret_files import write_once
 
 logger = logging.getLogger(__name__)
 
@@ -50,21 +50,8 @@ def new_private_key_pem() -> str:
 
 @once_per_process  # the file, once made, never changes (core/memo.py rule 2)
 def development_key(path: Path) -> str:
-    """The key in `path`, made on first use. Several server processes may start at
-    once: the key is written to a private temporary file and linked into place, so
-    every process reads the same complete key."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(new_private_key_pem())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
+    """The key in `path`, made on first use (core.secret_files)."""
+    if write_once(path, new_private_key_pem().encode()):
         logger.warning(
             "Generated an OIDC signing key in %s. Set OIDC_RSA_PRIVATE_KEY when more "
             "than one server signs tokens.",
