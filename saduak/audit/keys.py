@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from saduak.core.secret_files import write_once
+from saduak.core.owner_files import write_once
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def _public_key_from(path: str) -> Ed25519PublicKey:
 
 
 def _development_key_path() -> Path:
-    """The development key, made on first use (core.secret_files)."""
+    """The development key, made on first use (core.owner_files)."""
     path = Path(settings.AUDIT_DEVELOPMENT_KEY_PATH)
     if write_once(path, new_signing_key_pem()):
         logger.warning(

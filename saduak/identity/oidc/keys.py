@@ -21,7 +21,7 @@ from django.utils.functional import lazy
 from jwcrypto import jwk
 
 from saduak.core.memo import once_per_process
-from saduak.core.secret_files import write_once
+from saduak.core.owner_files import write_once
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def new_private_key_pem() -> str:
 
 @once_per_process  # the file, once made, never changes (core/memo.py rule 2)
 def development_key(path: Path) -> str:
-    """The key in `path`, made on first use (core.secret_files)."""
+    """The key in `path`, made on first use (core.owner_files)."""
     if write_once(path, new_private_key_pem().encode()):
         logger.warning(
             "Generated an OIDC signing key in %s. Set OIDC_RSA_PRIVATE_KEY when more "

@@ -1,8 +1,8 @@
-"""core/secret_files.py: a secret file is made once, whole, for its owner only."""
+"""core/owner_files.py: a private file is made once, whole, for its owner only."""
 
 import stat
 
-from saduak.core.secret_files import write_once
+from saduak.core.owner_files import write_once
 
 
 def test_the_first_call_makes_the_file_for_its_owner_only(tmp_path):

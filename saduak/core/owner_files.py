@@ -1,4 +1,4 @@
-"""A secret file made once, on first use, readable only by its owner (the
+"""A file made once, on first use, readable only by its owner (the
 development signing keys of the OIDC provider and of the audit checkpoints).
 
 Several server processes may start at once: the content is written to a private
