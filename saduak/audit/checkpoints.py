@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from saduak.audit.keys import signing_key, verify_key
+from saduak.core.memo import ProcessMemo
 
 FOLDER_WIDTH = 10_000_000  # events per folder
 COUNT_DIGITS = 15
@@ -82,7 +83,23 @@ def checkpoint_write(*, count: int, head_hash: str) -> Checkpoint:
     stored = default_storage.save(
         name, ContentFile(json.dumps(content, indent=1).encode())
     )
-    return Checkpoint(count, head_hash, sealed_at, signature, stored)
+    checkpoint = Checkpoint(count, head_hash, sealed_at, signature, stored)
+    _newest_known.set(NEWEST, checkpoint)
+    return checkpoint
+
+
+# The sequencer checks the chain against the newest checkpoint before every run, every
+# few seconds. Listing the storage for it costs more as files pile up (and is a
+# request each on S3), so the newest this process wrote or found is remembered for a
+# while (core/memo.py, rule 3): one written by another sequencer process is found
+# within that time. audit_verify always lists (checkpoint_newest).
+NEWEST = "newest"
+_newest_known = ProcessMemo(seconds=300, size=1)
+
+
+def checkpoint_newest_known() -> Checkpoint | None:
+    """checkpoint_newest, remembered in this process for up to five minutes."""
+    return _newest_known.get_or_set(NEWEST, checkpoint_newest)
 
 
 def _last(names: list[str]) -> list[str]:

@@ -35,7 +35,11 @@ from django.conf import settings
 from django.db import connections, router, transaction
 
 from saduak.audit.chain import HASHED_FIELDS, event_hash
-from saduak.audit.checkpoints import Checkpoint, checkpoint_newest, checkpoint_write
+from saduak.audit.checkpoints import (
+    Checkpoint,
+    checkpoint_newest_known,
+    checkpoint_write,
+)
 from saduak.audit.keys import AuditKeyError, signing_key
 from saduak.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
@@ -121,7 +125,7 @@ def seal_pending(*, batch_size: int | None = None) -> SealRun:
 def _check_against_newest_checkpoint(alias: str) -> None:
     """Refuses to extend a chain that was rewound or rewritten below the newest
     checkpoint: signing its new state would bury the evidence."""
-    checkpoint = checkpoint_newest()
+    checkpoint = checkpoint_newest_known()
     if checkpoint is None:
         return
     found = (

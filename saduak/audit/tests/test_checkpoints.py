@@ -141,3 +141,24 @@ def test_an_edited_deleted_or_reordered_event_is_caught_before_the_checkpoint(
     raw("DELETE FROM audit_auditevent WHERE sequence = %s", [2])
     report = verify_chain()
     assert report.first_break.sequence == 2 and "missing" in report.first_break.reason
+
+
+def test_a_sequencer_run_does_not_list_the_storage_again(sealed_chain, monkeypatch):
+    """The newest checkpoint this process wrote is remembered: a run every few
+    seconds does not list a folder that grows all day."""
+
+    def no_listing(path):
+        raise AssertionError(f"listed {path}")
+
+    monkeypatch.setattr(default_storage, "listdir", no_listing)
+    audit_record(actor="test", action="later")
+    assert seal_pending().count == sealed_chain + 1
+
+
+def test_the_sequencer_still_refuses_a_rewind_below_the_remembered_checkpoint(
+    sealed_chain,
+):
+    rewind_to(3)
+    audit_record(actor="test", action="after.rewind")
+    with pytest.raises(ChainDisagreesWithCheckpoint):
+        seal_pending()
