@@ -52,7 +52,9 @@ if user is None:
     )
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+# A backend the settings list: Django signs out a session whose backend they do not
+# (with ModelBackend every request was sent to sign in, 302).
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 # Production asks staff for a second factor: this session has passed one.
 session[PASSED_AT_KEY] = time.time()
