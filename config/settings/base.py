@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "saduak.appointments",
     "saduak.feedback",
     "saduak.eservices",
+    "saduak.complaints",
     "saduak.demo",
     "axes",
     "django_otp",

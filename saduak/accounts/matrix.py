@@ -43,6 +43,10 @@ COUNTER_STAFF = frozenset({C, D})
 # Who may be named in an e-service workflow's stage (never the builder, never
 # the auditor).
 CASE_WORKERS = frozenset({C, D, P, H, F})
+# Who handles a complaint at the office that holds it (reach still applies: a
+# counter officer only at their own office, a district's Damrongdham center
+# say).
+COMPLAINT_HANDLERS = frozenset({C, D, P, H})
 REGISTRY_OFFICES = frozenset({OfficeKind.DISTRICT_REGISTRY, OfficeKind.LOCAL_REGISTRY})
 
 
@@ -139,6 +143,35 @@ class Action(models.TextChoices):
     FACT_CHECK_RECORD = "fact_check.record", _("Record the identity and fact check")
     COMMITTEE_MANAGE = "committee.manage", _("Run committee meetings and decisions")
     PAYMENT_MANAGE = "payment.manage", _("Make payment batches and import bank results")
+    # complaints
+    COMPLAINT_RECORD_FOR_CITIZEN = (
+        "complaint.record",
+        _("Record a complaint that came by phone, letter, walk-in or referral"),
+    )
+    COMPLAINT_HANDLE = (
+        "complaint.handle",
+        _("Accept, answer, forward, merge, resolve or close a complaint"),
+    )
+    COMPLAINT_TRANSFER = (
+        "complaint.transfer",
+        _("Transfer a complaint to another district"),
+    )
+    COMPLAINT_TAKE_OVER = (
+        "complaint.take_over",
+        _("Take a district's complaint over at the province"),
+    )
+    COMPLAINT_NOTE_ADD = (
+        "complaint.note_add",
+        _("Write an internal note on a complaint"),
+    )
+    COMPLAINT_CATEGORY_MANAGE = (
+        "complaint_category.manage",
+        _("Manage the complaint categories and their targets"),
+    )
+    OPEN311_KEY_ISSUE = (
+        "open311_key.issue",
+        _("Issue or revoke a partner's Open311 key"),
+    )
 
 
 NOT_YOUR_ROLE = _("Your role does not allow this.")
@@ -215,6 +248,19 @@ MATRIX: dict[Action, Rule] = {
     Action.PAYMENT_MANAGE: Rule(
         frozenset({F}), refusal=_("Payments are made by finance officers.")
     ),
+    Action.COMPLAINT_RECORD_FOR_CITIZEN: Rule(COMPLAINT_HANDLERS),
+    Action.COMPLAINT_HANDLE: Rule(COMPLAINT_HANDLERS),
+    Action.COMPLAINT_TRANSFER: Rule(COMPLAINT_HANDLERS),
+    Action.COMPLAINT_TAKE_OVER: Rule(
+        frozenset({P, H}),
+        refusal=_("Only provincial staff and HQ take over a district's complaint."),
+    ),
+    Action.COMPLAINT_NOTE_ADD: Rule(COMPLAINT_HANDLERS),
+    Action.COMPLAINT_CATEGORY_MANAGE: Rule(
+        frozenset({H}),
+        refusal=_("Only HQ administrators manage the complaint categories."),
+    ),
+    Action.OPEN311_KEY_ISSUE: Rule(frozenset({H})),
 }
 
 Actor = User | str
