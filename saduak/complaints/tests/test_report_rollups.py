@@ -162,7 +162,7 @@ def mixed(small_map: None, make_staff: Any, make_user: Any) -> dict[str, Complai
 
 
 def _figures(rows: list[Complaint]) -> dict[str, int]:
-    def local(moment: Any) -> date | None:
+    def local(moment: Any) -> Any:
         return moment.astimezone(BANGKOK).date() if moment else None
 
     return {
@@ -185,7 +185,7 @@ def _figures(rows: list[Complaint]) -> dict[str, int]:
     }
 
 
-LEVELS = (
+LEVELS: tuple[tuple[str, Q, dict[str, str]], ...] = (
     ("country", Q(), {}),
     ("province 50", Q(province_id="50"), {"holder_province_code": "50"}),
     ("district 5001", Q(district_id="5001"), {"holder_district_code": "5001"}),
@@ -319,7 +319,9 @@ def test_drift_of_each_kind_is_repaired_and_reported(mixed: Any) -> None:
         received=3,
     )
     ComplaintOpenCounts.objects.update(open=0)
-    ComplaintDurations.objects.filter(pk=ComplaintDurations.objects.first().pk).delete()
+    ComplaintDurations.objects.filter(
+        pk=ComplaintDurations.objects.earliest("pk").pk
+    ).delete()
 
     repaired = report_rollups_recount()
 

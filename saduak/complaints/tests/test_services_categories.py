@@ -65,7 +65,9 @@ def test_hq_saves_a_category_with_targets_and_questions(make_staff: Any) -> None
     assert list(leaf.attributes.values_list("code", flat=True)) == ["meter"]
     audit = AuditEvent.objects.filter(action="complaint_category.save").latest("id")
     assert audit.actor_id == hq.pk and audit.before is None
-    assert audit.after["resolve_days"] == 10 and audit.after["attributes"] == ["meter"]
+    assert (audit.after or {})["resolve_days"] == 10 and (audit.after or {})[
+        "attributes"
+    ] == ["meter"]
     changed = complaint_category_save(
         actor=hq,
         code="water-meter",
@@ -76,7 +78,9 @@ def test_hq_saves_a_category_with_targets_and_questions(make_staff: Any) -> None
     )
     assert changed.resolve_days == 20 and not changed.attributes.exists()
     audit = AuditEvent.objects.filter(action="complaint_category.save").latest("id")
-    assert audit.before["resolve_days"] == 10 and audit.after["resolve_days"] == 20
+    assert (audit.before or {})["resolve_days"] == 10 and (audit.after or {})[
+        "resolve_days"
+    ] == 20
 
 
 @pytest.mark.parametrize(
