@@ -71,6 +71,7 @@ def test_someone_not_signed_in_is_told_by_sms(category: Any) -> None:
     assert complaint.contact_phone == PHONE
     sent = Notification.objects.get()
     assert sent.channel == "sms" and sent.address == PHONE
+    assert sent.body.startswith("สะดวก: ได้รับเรื่องร้องเรียน")
     assert AuditEvent.objects.get(action="complaint.file").actor_label == "public:web"
 
 
