@@ -61,6 +61,7 @@ from saduak.audit.services import audit_record
 from saduak.complaints.choices import EventKind
 from saduak.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
 from saduak.core.errors import InvalidInput, NotFound
+from saduak.core.uploads.rewrap import RewrapBatch, encrypted_files_rewrap
 from saduak.core.uploads.store import (
     MB,
     delete_stored_on_error,
@@ -78,6 +79,7 @@ __all__ = [
     "complaint_attachment_open",
     "complaint_attachment_store",
     "complaint_attachments_check",
+    "complaint_attachments_rewrap",
     "delete_stored_on_error",
 ]
 
@@ -86,6 +88,7 @@ MAX_BYTES = 10 * MB
 ALLOWED_TYPES = ["jpg", "png", "webp", "pdf"]
 FIELD = "uploads"
 STORAGE_PREFIX = "complaints"
+REWRAP_BATCH = 500
 # The events whose files are the complainant's own (the filing); an officer's
 # answer and the like are the office's.
 COMPLAINANT_EVENTS = frozenset({EventKind.FILED, EventKind.RECORDED})
@@ -334,3 +337,33 @@ def complaint_attachment_open(
             opened.close()
             raise
     return iter(opened)
+
+
+def complaint_attachments_rewrap(*, to_key_id: str | None = None) -> int:
+    """Re-wraps the data key of every complaint attachment not wrapped with
+    `to_key_id` (default: the current master key) with that key
+    (core/uploads/rewrap.py: batches of REWRAP_BATCH rows, each locked in its
+    own transaction with one audit event `complaint.document_rewrap`: how
+    many, from which keys). File contents are not touched. Raises
+    crypto.MasterKeyError when a key it needs is not configured. Returns how
+    many were re-wrapped."""
+
+    def audit(batch: RewrapBatch) -> None:
+        audit_record(
+            actor="complaints_rotate_keys",
+            action="complaint.document_rewrap",
+            after={
+                "count": batch.count,
+                "to_key_id": batch.to_key_id,
+                "from_key_ids": batch.from_key_ids,
+                "first_id": batch.first_id,
+                "last_id": batch.last_id,
+            },
+        )
+
+    return encrypted_files_rewrap(
+        model=ComplaintAttachment,
+        to_key_id=to_key_id,
+        batch_size=REWRAP_BATCH,
+        on_batch=audit,
+    )

@@ -2,13 +2,16 @@
 check before anything is written, storing inside the caller's transaction
 with nothing left behind on a refusal, and who may download what."""
 
+import base64
 import io
 import itertools
 import secrets
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image
@@ -546,3 +549,54 @@ def test_only_get_is_answered(filed, client_for, citizen):
     _complaint, photo, _internal = filed
     response = client_for(citizen).post(complaint_document_url(photo))
     assert response.status_code == 405
+
+
+# --- Key rotation -------------------------------------------------------------------
+KEY_ONE = base64.b64encode(bytes(range(32))).decode()
+KEY_TWO = base64.b64encode(bytes(range(32, 64))).decode()
+
+
+def rotate(*args):
+    out = StringIO()
+    call_command("complaints_rotate_keys", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_rotation_rewraps_every_complaint_file_and_they_still_open(
+    small_map, citizen, settings, monkeypatch
+):
+    from saduak.complaints.services import documents
+
+    monkeypatch.setattr(documents, "REWRAP_BATCH", 2)
+    settings.ESERVICES_MASTER_KEYS = f"one:{KEY_ONE}"
+    complaint = make_complaint(complainant=citizen)
+    for n in range(3):
+        store(complaint, PNG, f"{n}.png")
+    settings.ESERVICES_MASTER_KEYS = f"two:{KEY_TWO},one:{KEY_ONE}"
+    assert rotate() == (
+        "Re-wrapped 3 complaint attachment key(s) with master key 'two'; "
+        "0 left under other keys.\n"
+    )
+    batches = AuditEvent.objects.filter(action="complaint.document_rewrap")
+    assert sorted(event.after["count"] for event in batches) == [1, 2]
+    assert {event.actor_label for event in batches} == {"complaints_rotate_keys"}
+    settings.ESERVICES_MASTER_KEYS = f"two:{KEY_TWO}"
+    for attachment in ComplaintAttachment.objects.all():
+        assert read(attachment, actor=citizen) == PNG
+    assert rotate() == (
+        "Re-wrapped 0 complaint attachment key(s) with master key 'two'; "
+        "0 left under other keys.\n"
+    )
+
+
+@pytest.mark.django_db
+def test_rotation_without_the_old_key_stops_and_changes_nothing(small_map, settings):
+    settings.ESERVICES_MASTER_KEYS = f"one:{KEY_ONE}"
+    complaint = make_complaint()
+    store(complaint, PNG, "a.png", uploaded_by=None)
+    settings.ESERVICES_MASTER_KEYS = f"two:{KEY_TWO}"
+    with pytest.raises(CommandError, match="'one'"):
+        rotate()
+    assert ComplaintAttachment.objects.get().master_key_id == "one"
+    assert not AuditEvent.objects.filter(action="complaint.document_rewrap").exists()

@@ -24,7 +24,7 @@ from saduak.core.errors import (
     NotFound,
     PermissionDeniedError,
 )
-from saduak.core.uploads import crypto
+from saduak.core.uploads.rewrap import RewrapBatch, encrypted_files_rewrap
 from saduak.core.uploads.store import (
     clean_file_name,
     encrypted_file_open,
@@ -327,42 +327,25 @@ def attachments_rewrap(*, to_key_id: str | None = None) -> int:
 
     Works in batches of REWRAP_BATCH rows, each in its own transaction with the
     rows locked and one audit event `eservices.attachment.rewrap` (how many,
-    from which keys). Raises crypto.MasterKeyError when a key it needs is not
-    configured. Returns how many were re-wrapped."""
-    keys = crypto.master_keys()
-    target_id = to_key_id or keys.current_id
-    target = keys.key(target_id)
-    done = 0
-    after_pk = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Attachment.objects.select_for_update()
-                .filter(pk__gt=after_pk)
-                .exclude(master_key_id=target_id)
-                .order_by("pk")
-                .only("pk", "wrapped_key", "master_key_id")[:REWRAP_BATCH]
-            )
-            if not batch:
-                return done
-            from_ids: dict[str, int] = {}
-            for attachment in batch:
-                old_id = attachment.master_key_id
-                data_key = crypto.unwrap_key(attachment.wrapped_key, keys.key(old_id))
-                attachment.wrapped_key = crypto.wrap_key(data_key, target)
-                attachment.master_key_id = target_id
-                attachment.save(update_fields=["wrapped_key", "master_key_id"])
-                from_ids[old_id] = from_ids.get(old_id, 0) + 1
-            audit_record(
-                actor="eservices_rotate_keys",
-                action="eservices.attachment.rewrap",
-                after={
-                    "count": len(batch),
-                    "to_key_id": target_id,
-                    "from_key_ids": from_ids,
-                    "first_id": batch[0].pk,
-                    "last_id": batch[-1].pk,
-                },
-            )
-        done += len(batch)
-        after_pk = batch[-1].pk
+    from which keys); core/uploads/rewrap.py. Raises crypto.MasterKeyError
+    when a key it needs is not configured. Returns how many were re-wrapped."""
+
+    def audit(batch: RewrapBatch) -> None:
+        audit_record(
+            actor="eservices_rotate_keys",
+            action="eservices.attachment.rewrap",
+            after={
+                "count": batch.count,
+                "to_key_id": batch.to_key_id,
+                "from_key_ids": batch.from_key_ids,
+                "first_id": batch.first_id,
+                "last_id": batch.last_id,
+            },
+        )
+
+    return encrypted_files_rewrap(
+        model=Attachment,
+        to_key_id=to_key_id,
+        batch_size=REWRAP_BATCH,
+        on_batch=audit,
+    )
