@@ -2,8 +2,9 @@
 "The Idempotency-Key HTTP Header Field"). The first request with a key is
 carried out and its answer kept for IDEMPOTENCY_HOURS; the same key again from
 the same credential (a bearer token, the session, or a form's `api_key`) gets
-that answer back, marked `Idempotent-Replayed: true`. A key reused with another body is refused (422), and a key whose first request is
-still running answers 409 with Retry-After. Pages send the key as a hidden form
+that answer back, marked `Idempotent-Replayed: true`. A key reused with another
+body is refused (422), and a key whose first request is still running answers
+409 with Retry-After. Pages send the key as a hidden form
 field `idempotency_key` (see `idempotency_field`), the API as the header."""
 
 import hashlib
