@@ -33,6 +33,7 @@ from saduak.complaints.open311.params import (
     flag,
     list_query,
 )
+from saduak.complaints.services.intake import Contact, Where, complaint_file
 from saduak.core.errors import (
     DomainError,
     NotFound,
@@ -258,8 +259,6 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
     problem), the service (404), the place (400), then `complaint_file`, which
     validates the rest, stores the complaint once (a double tap within a minute
     returns the first) and tells the complainant."""
-    from saduak.complaints.services.intake import Contact, Where, complaint_file
-
     key = open311_key_check(request.POST.get("api_key", ""))
     open311_key_limit(key)
     extensions = _extensions(request)
