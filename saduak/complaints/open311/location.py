@@ -47,6 +47,7 @@ _ENGLISH_MARKERS = {
     "changwat": PROVINCE,
     "province": PROVINCE,
 }
+_GLUED = re.compile(r"(?<=\S)(ตำบล|แขวง|อำเภอ|จังหวัด)")
 _WORD = re.compile(r"[^\s,;/()]+")
 _POSTAL = re.compile(r"^\d{5}$")
 MAX_WORDS = 60
@@ -88,6 +89,9 @@ def _words(text: str) -> list[tuple[str, str | None]]:
     itself removed)."""
     words: list[tuple[str, str | None]] = []
     pending: str | None = None
+    # Thai often glues the level word to what comes before it
+    # ("หน้าที่ว่าการอำเภอจอมทอง"): it starts a word of its own.
+    text = _GLUED.sub(r" \1", text)
     for word in _WORD.findall(text)[:MAX_WORDS]:
         lower = word.lower().rstrip(".")
         if lower in _ENGLISH_MARKERS:
@@ -162,26 +166,34 @@ def place_from_address(text: str) -> Place:
     def keys_for(level: str) -> set[str]:
         return {term.key for term in terms if term.level in (None, level)}
 
-    sub_keys = keys_for(SUBDISTRICT)
-    district_keys = keys_for(DISTRICT)
-    province_keys = keys_for(PROVINCE)
-    districts = list(_named(District.objects.select_related("province"), district_keys))
-    subdistricts = list(
-        _named(Subdistrict.objects.select_related("district__province"), sub_keys)
+    districts = list(
+        _named(District.objects.select_related("province"), keys_for(DISTRICT))
     )
+    subdistricts = list(
+        _named(
+            Subdistrict.objects.select_related("district__province"),
+            keys_for(SUBDISTRICT),
+        )
+    )
+
+    def naming(area: Province | District | Subdistrict, level: str) -> set[_Term]:
+        """The words (terms) that name `area` at `level`."""
+        keys = _keys_of(area)
+        return {t for t in terms if t.level in (None, level) and t.key in keys}
+
     readings: list[tuple[int, Place]] = []
     for subdistrict in subdistricts:
-        used = _keys_of(subdistrict) & sub_keys
-        by_district = (_keys_of(subdistrict.district) & district_keys) - used
-        by_province = (_keys_of(subdistrict.district.province) & province_keys) - (
-            used | by_district
+        used = naming(subdistrict, SUBDISTRICT)
+        by_district = naming(subdistrict.district, DISTRICT) - used
+        by_province = (
+            naming(subdistrict.district.province, PROVINCE) - used - by_district
         )
         score = 1 + bool(by_district) + bool(by_province)
         score += bool(postal & set(subdistrict.postal_codes.split(",")))
         readings.append((score, Place(subdistrict.district, subdistrict)))
     for district in districts:
-        used = _keys_of(district) & district_keys
-        score = 1 + bool((_keys_of(district.province) & province_keys) - used)
+        used = naming(district, DISTRICT)
+        score = 1 + bool(naming(district.province, PROVINCE) - used)
         readings.append((score, Place(district, None)))
     if not readings:
         raise PlaceNotFound(

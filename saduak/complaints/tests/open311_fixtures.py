@@ -59,7 +59,10 @@ def spec_client(language: str = "", *, strict: bool = True) -> Open311SpecClient
 
 def make_categories() -> dict[str, ComplaintCategory]:
     roads = ComplaintCategory.objects.create(
-        code="roads", name_th="ถนนและทางเท้า", name_en="Roads and pavements", sort_order=1
+        code="roads",
+        name_th="ถนนและทางเท้า",
+        name_en="Roads and pavements",
+        sort_order=1,
     )
     pothole = ComplaintCategory.objects.create(
         code="pothole",
