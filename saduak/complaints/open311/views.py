@@ -98,14 +98,7 @@ def _answer(
         return render.errors(
             fmt,
             400,
-            [
-                (
-                    400,
-                    _("%(name)s: %(reason)s")
-                    % {"name": name.split(".")[0], "reason": reason},
-                )
-                for name, reason in faults
-            ],
+            [(400, f"{name.split('.')[0]}: {reason}") for name, reason in faults],
         )
     try:
         check_jurisdiction(data)
