@@ -7,8 +7,8 @@ An address string is read as Thai or English words: every run of one to four
 words is put in the map's search form (`saduak/areas/search.py`: no spaces,
 dots or level words) and compared whole with the names of provinces, districts
 and subdistricts. A word before it such as ตำบล/ต./แขวง, อำเภอ/อ./เขต,
-จังหวัด/จ. (or Tambon, Khwaeng, Amphoe, Khet, Changwat; Subdistrict, District,
-Province after it) says which level it names."""
+จังหวัด/จ. (or Tambon, Khwaeng, Amphoe, Khet, Changwat) says which level it names;
+"Subdistrict", "District" and "Province" after a name are left out."""
 
 import re
 from dataclasses import dataclass
@@ -38,15 +38,12 @@ _THAI_MARKERS = [
 _ENGLISH_MARKERS = {
     "tambon": SUBDISTRICT,
     "khwaeng": SUBDISTRICT,
-    "subdistrict": SUBDISTRICT,
-    "sub-district": SUBDISTRICT,
     "amphoe": DISTRICT,
     "amphur": DISTRICT,
     "khet": DISTRICT,
-    "district": DISTRICT,
     "changwat": PROVINCE,
-    "province": PROVINCE,
 }
+_TRAILING_WORDS = {"subdistrict", "sub-district", "district", "province"}
 _GLUED = re.compile(r"(?<=\S)(ตำบล|แขวง|อำเภอ|จังหวัด)")
 _WORD = re.compile(r"[^\s,;/()]+")
 _POSTAL = re.compile(r"^\d{5}$")
@@ -94,23 +91,18 @@ def _words(text: str) -> list[tuple[str, str | None]]:
     text = _GLUED.sub(r" \1", text)
     for word in _WORD.findall(text)[:MAX_WORDS]:
         lower = word.lower().rstrip(".")
+        if lower in _TRAILING_WORDS:
+            # "Suthep Subdistrict", "Mueang Chiang Mai District": the word follows
+            # a name of several words; it is left out (any level may match).
+            continue
         if lower in _ENGLISH_MARKERS:
-            level = _ENGLISH_MARKERS[lower]
-            if (
-                lower in ("subdistrict", "sub-district", "district", "province")
-                and words
-            ):
-                # "Suthep Subdistrict": the marker follows the name.
-                name, _old = words[-1]
-                words[-1] = (name, level)
-            else:
-                pending = level
+            pending = _ENGLISH_MARKERS[lower]
             continue
         level = pending
         pending = None
-        for marker, marker_level in _THAI_MARKERS:
+        for marker, thai_level in _THAI_MARKERS:
             if word.startswith(marker):
-                level = marker_level
+                level = thai_level
                 word = word[len(marker) :]
                 break
         if word:

@@ -125,7 +125,7 @@ def definition_record(
 
 
 def _value_record(value: dict[str, Any], *, extensions: bool) -> dict[str, Any]:
-    record = {
+    record: dict[str, Any] = {
         "key": str(value.get("key", "")),
         "name": in_current_language(value.get("name_th", ""), value.get("name_en", "")),
     }

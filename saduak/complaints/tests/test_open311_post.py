@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from saduak.areas.models import Subdistrict
 from saduak.areas.sync import areas_sync
@@ -170,7 +171,9 @@ def test_an_unknown_service_code_is_404(world, fmt) -> None:
 def test_bad_requests_are_refused_precisely_and_nothing_is_stored(
     world, fmt, changes, named
 ) -> None:
-    answer = spec_client().post_request(fmt, api_key=world["raw"], **good(**changes))
+    answer = spec_client("en").post_request(
+        fmt, api_key=world["raw"], **good(**changes)
+    )
     assert answer.status in (400, 404), answer.status
     assert named in answer.error_text()
     nothing_stored()
@@ -236,6 +239,12 @@ def bigger_map(small_map: None) -> None:
         ("หน้าที่ว่าการอำเภอจอมทอง จังหวัดเชียงใหม่", "5002", None),
         ("แขวงจอมทอง เขตจอมทอง กรุงเทพมหานคร", "1035", "103504"),
         ("บ้านหลวง", "5002", "500201"),
+        (
+            "Suthep Subdistrict, Mueang Chiang Mai District, Chiang Mai Province",
+            "5001",
+            "500105",
+        ),
+        ("Khet Chom Thong, Bangkok", "1035", None),
     ],
 )
 def test_an_address_string_is_placed_in_its_district(
@@ -262,7 +271,7 @@ def test_an_address_that_names_no_place_or_several_is_refused(
 ):
     from saduak.complaints.open311.location import PlaceNotFound, place_from_address
 
-    with pytest.raises(PlaceNotFound, match=says):
+    with translation.override("en"), pytest.raises(PlaceNotFound, match=says):
         place_from_address(address)
 
 
