@@ -240,10 +240,8 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
                 offset : offset + query.page_size
             ]
         )
-    items = [
-        records.request_record(row, viewer=viewer, extensions=query.extensions)
-        for row in rows
-    ]
+    writer = records.RequestWriter(viewer=viewer, extensions=query.extensions)
+    items = [writer.record(row) for row in rows]
     response = render.answer(fmt, "service_requests", items)
     if not query.ids and len(rows) == query.page_size:
         following = request.GET.copy()
@@ -311,7 +309,7 @@ def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpRespo
     return render.answer(
         fmt,
         "service_requests",
-        [records.request_record(complaint, viewer=viewer, extensions=extensions)],
+        [records.RequestWriter(viewer=viewer, extensions=extensions).record(complaint)],
     )
 
 
