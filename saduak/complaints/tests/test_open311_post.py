@@ -386,3 +386,14 @@ def _form(raw: str, fields: dict[str, Any]) -> str:
         else:
             pairs.append((name, value))
     return urlencode(pairs)
+
+
+def test_a_partner_posts_without_cookies_or_csrf_token(world) -> None:
+    strict_csrf = Client(enforce_csrf_checks=True)
+    response = strict_csrf.post(
+        BASE + "/requests.json",
+        data=_form(world["raw"], good()),
+        content_type="application/x-www-form-urlencoded; charset=utf-8",
+    )
+    assert response.status_code == 200, response.content
+    assert Complaint.objects.count() == 1
