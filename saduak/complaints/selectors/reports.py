@@ -154,11 +154,15 @@ class ComplaintReport:
 
 
 def _counts(unit: Unit, start: date, end: date) -> QuerySet[ComplaintReportCounts]:
-    return ComplaintReportCounts.objects.filter(unit.where, period_q(start, end)).order_by()
+    return ComplaintReportCounts.objects.filter(
+        unit.where, period_q(start, end)
+    ).order_by()
 
 
 def _durations(unit: Unit, start: date, end: date) -> QuerySet[ComplaintDurations]:
-    return ComplaintDurations.objects.filter(unit.where, period_q(start, end)).order_by()
+    return ComplaintDurations.objects.filter(
+        unit.where, period_q(start, end)
+    ).order_by()
 
 
 def _open(unit: Unit) -> QuerySet[ComplaintOpenCounts]:
@@ -273,7 +277,7 @@ def _children(unit: Unit, start: date, end: date) -> tuple[str | None, list[Row]
     too), most open first. Four queries."""
     if unit.level == COUNTRY:
         group, child_level = "province_id", PROVINCE
-        named = [
+        named: list[tuple[object, str, str]] = [
             (province.code, province.code, province.name)
             for province in Province.objects.filter(is_active=True).order_by("code")
         ]
@@ -311,9 +315,7 @@ def _children(unit: Unit, start: date, end: date) -> tuple[str | None, list[Row]
     return child_level, _bars(rows, "open")
 
 
-def _categories(
-    unit: Unit, start: date, end: date
-) -> tuple[list[Row], list[Row]]:
+def _categories(unit: Unit, start: date, end: date) -> tuple[list[Row], list[Row]]:
     """The top-level groups and the leaves, most received first. Five queries
     (counts, open counts and medians by leaf, medians by group, the tree)."""
     counts, opened, medians = _breakdown(unit, start, end, "category_id")
@@ -439,7 +441,9 @@ def complaints_report(*, unit: Unit, start: date, end: date) -> ComplaintReport:
     whatever the number of complaints. The unit must have been checked
     against the viewer's reach (or be public)."""
     total = Figures()
-    total.add_counts(_unsummed(_counts(unit, start, end).aggregate(**_sums(COUNT_FIELDS))))
+    total.add_counts(
+        _unsummed(_counts(unit, start, end).aggregate(**_sums(COUNT_FIELDS)))
+    )
     total.add_counts(_unsummed(_open(unit).aggregate(**_sums(OPEN_FIELDS))))
     medians = _medians(_durations(unit, start, end))
     total.median_acknowledge_days = medians.get((None, DurationMeasure.ACKNOWLEDGE))

@@ -277,7 +277,9 @@ def units() -> list[tuple[Unit, Callable[[Made], bool]]]:
             lambda c: c.office.district_id == "5001",
         ),
         (
-            Unit(OFFICE, "ddc-5001", province=chiang_mai, district=mueang, office=center),
+            Unit(
+                OFFICE, "ddc-5001", province=chiang_mai, district=mueang, office=center
+            ),
             lambda c: c.office.pk == center.pk,
         ),
     ]
@@ -317,14 +319,19 @@ def test_the_breakdowns_equal_the_complaints_counted(made, tree):
         report = complaints_report(unit=unit, start=start, end=end)
         for row in report.categories:
             assert actual(row.figures) == expected(
-                made, start, end, lambda c, row=row: keep(c) and c.category.code == row.key
+                made,
+                start,
+                end,
+                lambda c, row=row, keep=keep: keep(c) and c.category.code == row.key,
             )
         for row in report.groups:
             assert actual(row.figures) == expected(
                 made,
                 start,
                 end,
-                lambda c, row=row: keep(c) and c.category.parent.code == row.key,
+                lambda c, row=row, keep=keep: (
+                    keep(c) and c.category.parent.code == row.key
+                ),
             )
         assert {row.parent_label for row in report.categories} <= {
             group.name for group in tree["groups"]
@@ -332,7 +339,10 @@ def test_the_breakdowns_equal_the_complaints_counted(made, tree):
         assert [row.key for row in report.channels] == list(Channel.values)
         for row in report.channels:
             assert actual(row.figures) == expected(
-                made, start, end, lambda c, row=row: keep(c) and c.channel == row.key
+                made,
+                start,
+                end,
+                lambda c, row=row, keep=keep: keep(c) and c.channel == row.key,
             )
         # The groups add up to the total.
         assert sum(row.figures.received for row in report.groups) == (
@@ -366,8 +376,9 @@ def test_the_children_are_every_unit_below_with_its_own_figures(made):
             made,
             start,
             end,
-            lambda c, code=code: c.office.province_id == "50"
-            and c.office.district_id == code,
+            lambda c, code=code: (
+                c.office.province_id == "50" and c.office.district_id == code
+            ),
         )
     # Most open first.
     opens = [row.figures.open for row in by_province.children]
@@ -387,7 +398,9 @@ def test_the_children_are_every_unit_below_with_its_own_figures(made):
 def test_the_months_are_the_twelve_up_to_the_periods_end(made):
     today = timezone.localdate()
     country = Unit(COUNTRY)
-    report = complaints_report(unit=country, start=today - timedelta(days=30), end=today)
+    report = complaints_report(
+        unit=country, start=today - timedelta(days=30), end=today
+    )
     firsts = [date.fromisoformat(row.key) for row in report.months]
     assert firsts == [month_start(trend_start(today), n) for n in range(12)]
     assert firsts[-1] == month_start(today)
@@ -424,7 +437,9 @@ def test_a_district_shows_its_open_complaints_by_subdistrict(made):
     opens = [row.figures.open for row in report.subdistricts]
     assert opens == sorted(opens, reverse=True)
     # Other levels have no subdistrict list.
-    assert complaints_report(unit=Unit(COUNTRY), start=today, end=today).subdistricts == []
+    assert (
+        complaints_report(unit=Unit(COUNTRY), start=today, end=today).subdistricts == []
+    )
 
 
 def test_the_open_data_has_every_district_with_its_figures(made):
@@ -432,9 +447,9 @@ def test_the_open_data_has_every_district_with_its_figures(made):
     start = today - timedelta(days=90)
     rows = district_rows(unit=Unit(COUNTRY), start=start, end=today)
     assert [row.key for row in rows] == list(
-        District.objects.filter(is_active=True).order_by("code").values_list(
-            "code", flat=True
-        )
+        District.objects.filter(is_active=True)
+        .order_by("code")
+        .values_list("code", flat=True)
     )
     for row in rows:
         assert actual(row.figures) == expected(
@@ -516,7 +531,9 @@ def test_a_drifted_negative_counter_never_breaks_a_median_or_a_share(small_map, 
 # --- the staff pages -----------------------------------------------------------------
 
 
-def test_province_staff_open_their_dashboard_and_drill_down(made, make_staff, client_for):
+def test_province_staff_open_their_dashboard_and_drill_down(
+    made, make_staff, client_for
+):
     staff = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
     client = client_for(staff)
     page = client.get("/staff/complaints/reports/")
@@ -560,7 +577,10 @@ def test_a_district_admin_cannot_open_another_province_or_district(
 
 def test_unknown_units_and_bad_input_get_a_precise_answer(made, make_staff, client_for):
     client = client_for(make_staff(Role.HQ_ADMIN, "hq"))
-    assert client.get("/staff/complaints/reports/?level=district&code=9999").status_code == 404
+    assert (
+        client.get("/staff/complaints/reports/?level=district&code=9999").status_code
+        == 404
+    )
     bad_level = client.get("/en/staff/complaints/reports/?level=galaxy&code=1")
     assert bad_level.status_code == 400
     assert "Choose country, province, district or office." in bad_level.content.decode()
@@ -569,19 +589,28 @@ def test_unknown_units_and_bad_input_get_a_precise_answer(made, make_staff, clie
         "/en/staff/complaints/reports/?start=2026-05-01&end=2026-01-01"
     )
     assert reversed_period.status_code == 400
-    assert "The end of the period is before its start." in reversed_period.content.decode()
+    assert (
+        "The end of the period is before its start." in reversed_period.content.decode()
+    )
 
 
-def test_citizens_and_visitors_cannot_open_the_dashboard(made, citizen, client_for, client):
+def test_citizens_and_visitors_cannot_open_the_dashboard(
+    made, citizen, client_for, client
+):
     assert client.get("/staff/complaints/reports/").status_code == 302
-    assert client_for(citizen).get("/staff/complaints/reports/").status_code in (403, 404)
+    assert client_for(citizen).get("/staff/complaints/reports/").status_code in (
+        403,
+        404,
+    )
 
 
 def test_the_exports_carry_the_same_figures_as_the_page(made, make_staff, client_for):
     client = client_for(make_staff(Role.PROVINCIAL_STAFF, "pao-50"))
     page = client.get("/en/staff/complaints/reports/?level=province&code=50")
     report = page.context["report"]
-    exported = client.get("/en/staff/complaints/reports/export.csv?level=province&code=50")
+    exported = client.get(
+        "/en/staff/complaints/reports/export.csv?level=province&code=50"
+    )
     assert exported.status_code == 200
     assert exported["Content-Type"].startswith("text/csv")
     assert 'filename="complaints-50-' in exported["Content-Disposition"]
@@ -597,7 +626,9 @@ def test_the_exports_carry_the_same_figures_as_the_page(made, make_staff, client
         if child.key in districts:
             assert districts[child.key][3] == str(child.figures.received)
     assert {row[0] for row in rows} >= {"Category", "Category group", "Channel"}
-    workbook = client.get("/staff/complaints/reports/export.xlsx?level=province&code=50")
+    workbook = client.get(
+        "/staff/complaints/reports/export.xlsx?level=province&code=50"
+    )
     assert workbook.status_code == 200
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     values = list(sheet.iter_rows(values_only=True))
@@ -612,7 +643,11 @@ def test_the_public_pages_show_the_figures_of_each_level(made, client):
     today = timezone.localdate()
     for url, unit, keep in (
         ("/complaints/figures/", COUNTRY, lambda c: True),
-        ("/en/complaints/figures/p/50/", PROVINCE, lambda c: c.office.province_id == "50"),
+        (
+            "/en/complaints/figures/p/50/",
+            PROVINCE,
+            lambda c: c.office.province_id == "50",
+        ),
         (
             "/complaints/figures/d/5001/",
             DISTRICT,
@@ -662,7 +697,10 @@ def test_the_open_data_downloads(made, client):
     end = date.fromisoformat(body["end"])
     for row in body["districts"]:
         figures = expected(
-            made, start, end, lambda c, row=row: c.office.district_id == row["district_code"]
+            made,
+            start,
+            end,
+            lambda c, row=row: c.office.district_id == row["district_code"],
         )
         assert row["received"] == figures["received"]
         assert row["open"] == figures["open"]

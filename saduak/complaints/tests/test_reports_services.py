@@ -147,7 +147,9 @@ def written(small_map, make_staff, time_machine) -> list[Complaint]:
                 district,
                 places[number % len(places)] if number % 5 else None,
                 (roads, lights, bribe)[number % 3],
-                (Channel.WEB, Channel.LINE, Channel.HOTLINE, Channel.LETTER)[number % 4],
+                (Channel.WEB, Channel.LINE, Channel.HOTLINE, Channel.LETTER)[
+                    number % 4
+                ],
                 number,
             )
         )
@@ -205,7 +207,9 @@ def levels() -> list[tuple[Unit, Callable[[Complaint], bool]]]:
             lambda c: c.holder_district_code == "5002",
         ),
         (
-            Unit(OFFICE, "ddc-5001", province=chiang_mai, district=mueang, office=center),
+            Unit(
+                OFFICE, "ddc-5001", province=chiang_mai, district=mueang, office=center
+            ),
             lambda c: c.office_id == center.pk,
         ),
     ]
@@ -275,5 +279,9 @@ def test_the_months_count_the_complaints_received_in_each(written):
         ]
         assert row.figures.received == len(received)
     assert sum(row.figures.received for row in report.months) == len(
-        [c for c in written if _local_day(c.received_at) >= date.fromisoformat(report.months[0].key)]
+        [
+            c
+            for c in written
+            if _local_day(c.received_at) >= date.fromisoformat(report.months[0].key)
+        ]
     )
