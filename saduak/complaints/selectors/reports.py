@@ -33,6 +33,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from saduak.accounts.units import COUNTRY, DISTRICT, OFFICE, PROVINCE, Unit
 from saduak.areas.models import District, Office, Province, Subdistrict
@@ -488,20 +489,20 @@ def report_table(report: ComplaintReport) -> tuple[list[str], list[list[object]]
         _("Breakdown"),
         _("Code"),
         _("Name"),
-        _("Received"),
-        _("Acknowledged"),
+        pgettext("complaint figures", "Received"),
+        pgettext("complaint figures", "Acknowledged"),
         _("Acknowledged within target"),
-        _("Resolved"),
+        pgettext("complaint figures", "Resolved"),
         _("Resolved within target"),
         _("Closed"),
-        _("Reopened"),
+        pgettext("complaint figures", "Reopened"),
         _("Open now"),
         _("Overdue now"),
         _("Median working days to acknowledge"),
         _("Median working days to resolve"),
         _("Share acknowledged within target (%)"),
         _("Share resolved within target (%)"),
-        _("Ratings"),
+        pgettext("complaint figures", "Ratings"),
         _("Mean rating (1-5)"),
     ]
     child_names = {
@@ -513,7 +514,7 @@ def report_table(report: ComplaintReport) -> tuple[list[str], list[list[object]]
         (_("Total"), [Row(report.unit.code, report.unit.name, report.total)]),
         (child_names.get(report.child_level or "", ""), report.children),
         (_("Category group"), report.groups),
-        (_("Category"), report.categories),
+        (pgettext("complaint figures", "Category"), report.categories),
         (_("Channel"), report.channels),
         (_("Month received"), report.months),
         (_("Open by subdistrict"), report.subdistricts),
