@@ -5,6 +5,7 @@ English, and no complainant's name, phone or words appear."""
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -97,7 +98,7 @@ def test_province_staff_drill_down_and_download(open_page, small_map, make_staff
     download = download_info.value
     assert download.suggested_filename.startswith("complaints-5001-")
     rows = list(
-        csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read()))
+        csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig")))
     )
     assert rows[0][3] == th("Received", "complaint figures")
     assert rows[1][:4] == [th("Total"), "5001", "เมืองเชียงใหม่", "3"]
