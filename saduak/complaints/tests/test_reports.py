@@ -100,9 +100,9 @@ def store(complaints: Iterable[Made]) -> None:
                 row["rated"] += 1
                 row["rating_sum"] += made.rating
         if made.open:
-            key = (made.office.pk, made.subdistrict, made.category.pk, made.channel)
-            opened[key]["open"] += 1
-            opened[key]["overdue"] += made.overdue
+            place = (made.office.pk, made.subdistrict, made.category.pk, made.channel)
+            opened[place]["open"] += 1
+            opened[place]["overdue"] += made.overdue
     ComplaintReportCounts.objects.bulk_create(
         ComplaintReportCounts(
             **_unit_columns(offices[office]),

@@ -47,13 +47,11 @@ def file_one_of_each() -> list[str]:
     return secrets
 
 
-def _local_day(moment: datetime | None) -> date | None:
+def _local_day(moment):
     return timezone.localdate(moment) if moment is not None else None
 
 
-def raw_figures(
-    complaints: list[Complaint], start: date, end: date
-) -> dict[str, object]:
+def raw_figures(complaints, start, end):
     """The figures counted from the complaints' own rows."""
     cohort = [c for c in complaints if start <= _local_day(c.received_at) <= end]
     acknowledged = [c for c in cohort if c.acknowledged_at is not None]
@@ -61,7 +59,7 @@ def raw_figures(
     rated = [c for c in cohort if c.rating is not None]
     opened = [c for c in complaints if c.status in OPEN_STATUSES]
 
-    def days(c: Complaint, moment: datetime) -> int:
+    def days(c, moment):
         return working_days_between(
             _local_day(c.received_at), _local_day(moment), office=c.office
         )
