@@ -150,3 +150,28 @@ def test_the_public_figures_on_a_phone(open_page, small_map, language):
     content = page.content()
     for secret in (SECRET_NAME, SECRET_PHONE, SECRET_TEXT):
         assert secret not in content
+
+
+def test_hq_reads_the_demo_on_a_desktop_in_english(
+    open_page, small_map, make_staff, citizen
+):
+    """The demo's complaints at every state: medians, shares and ratings show."""
+    from saduak.complaints.demo import complaints_seed_demo
+
+    complaints_seed_demo(
+        citizen=citizen,
+        officer=make_staff(Role.DISTRICT_ADMIN, "do-5001"),
+        province=make_staff(Role.PROVINCIAL_STAFF, "pao-50"),
+    )
+    hq = make_staff(Role.HQ_ADMIN, "hq")
+    page = open_page(viewport={"width": 1280, "height": 900}, locale="en-US")
+    sign_in(page, hq.personal_id)
+    page.goto("/en/staff/complaints/reports/?level=district&code=5001")
+    expect(page.locator("h1")).to_contain_text("Mueang Chiang Mai")
+    resolve = page.locator(".cr-stats div").filter(
+        has_text="Median working days to resolve"
+    )
+    expect(resolve.locator("dd")).not_to_have_text("–")
+    rating = page.locator(".cr-stats div").filter(has_text="Rating (1–5)")
+    expect(rating.locator("dd")).not_to_have_text("–")
+    assert_accessible(page, "complaints-reports-district-desktop-en")
