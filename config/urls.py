@@ -41,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("staff/eservices/", include("saduak.eservices.staff_urls")),
     path("eservices/documents/", include("saduak.eservices.document_urls")),
     path("complaints/documents/", include("saduak.complaints.document_urls")),
+    path("complaints/figures/", include("saduak.complaints.public_urls")),
+    path("staff/complaints/reports/", include("saduak.complaints.report_urls")),
     path("", include("saduak.eservices.citizen_urls")),
     prefix_default_language=False,
 )

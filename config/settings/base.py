@@ -615,3 +615,6 @@ OPEN311_CONTACT_EMAIL = env_str("OPEN311_CONTACT_EMAIL", "open311@saduak.go.th")
 OPEN311_CHANGESET = env_str("OPEN311_CHANGESET", "2026-12-06T00:00:00+07:00")
 # Requests one partner key may file per second.
 OPEN311_POSTS_PER_SECOND = env_int("OPEN311_POSTS_PER_SECOND", 20)
+# How long the public complaint figures and their open data are cached for
+# visitors without a session (docs/complaints-reports.md).
+COMPLAINTS_PUBLIC_CACHE_SECONDS = env_int("COMPLAINTS_PUBLIC_CACHE_SECONDS", 180)
