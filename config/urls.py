@@ -39,5 +39,6 @@ urlpatterns += i18n_patterns(
     path("staff/eservices/", include("saduak.eservices.staff_urls")),
     path("eservices/documents/", include("saduak.eservices.document_urls")),
     path("", include("saduak.eservices.citizen_urls")),
+    path("complaints/", include("saduak.complaints.citizen_urls")),
     prefix_default_language=False,
 )
