@@ -401,6 +401,18 @@ class ComplaintForm(forms.Form):
                     "district", _("This district is not in the province you chose.")
                 )
                 return
+        if district is None and not (
+            self.has_error("district") or self.has_error("subdistrict")
+        ):
+            # A point or an address alone cannot be routed (we have no
+            # polygons): the district is always asked.
+            self.add_error(
+                "district",
+                _(
+                    "Choose the district where it happened: your complaint goes "
+                    "to that district's Damrongdham center."
+                ),
+            )
         data["subdistrict"] = subdistrict
         data["district"] = district
         data["province"] = province or (district.province if district else None)
@@ -460,6 +472,7 @@ class TrackForm(forms.Form):
 class RateForm(forms.Form):
     stars = forms.TypedChoiceField(
         label=_("How well was your complaint handled?"),
+        help_text=_("1 is very poorly, 5 is very well."),
         choices=[(str(n), str(n)) for n in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,

@@ -18,7 +18,7 @@ from saduak.complaints.services.intake import Contact
 from saduak.complaints.views.citizen import file_from_form, filing_context
 from saduak.core.errors import DomainError, InvalidInput
 from saduak.identity.liff import allow_liff_sdk
-from saduak.identity.line_login import line_id_token_verifier
+from saduak.identity.line_login import TOKEN_MISSING_CODE, line_id_token_verifier
 
 
 def _token_missing() -> InvalidInput:
@@ -27,7 +27,7 @@ def _token_missing() -> InvalidInput:
             "Open this page from the LINE app: we could not confirm your LINE "
             "sign-in, so your complaint was not sent."
         ),
-        code="line-token-missing",
+        code=TOKEN_MISSING_CODE,
     )
 
 
