@@ -184,13 +184,13 @@ class ComplaintForm(forms.Form):
     district = forms.CharField(label=_("District"), required=False, max_length=4)
     subdistrict = forms.CharField(label=_("Subdistrict"), required=False, max_length=6)
     latitude = forms.CharField(
-        label=_("Latitude"),
+        label=_("Latitude, in degrees"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     longitude = forms.CharField(
-        label=_("Longitude"),
+        label=_("Longitude, in degrees"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
@@ -225,7 +225,7 @@ class ComplaintForm(forms.Form):
     )
     contact_name = forms.CharField(label=_("Your name"), required=False, max_length=200)
     contact_phone = forms.CharField(
-        label=_("Mobile number"),
+        label=_("Your mobile number"),
         required=False,
         max_length=20,
         widget=forms.TextInput(
@@ -267,7 +267,7 @@ class ComplaintForm(forms.Form):
                 "Enter a mobile number: it is how we tell you about your complaint."
             )
             if contact == "line":
-                self.fields["contact_phone"].label = _("Mobile number (optional)")
+                self.fields["contact_phone"].label = _("Your mobile number (optional)")
         chosen = data.get("category", "") if data is not None else category_code
         self.chosen_category = category_by_code(str(chosen or ""))
         self.question_names: list[tuple[str, str]] = []
@@ -363,7 +363,7 @@ class ComplaintForm(forms.Form):
             ("subdistrict", subdistrict_code, 6),
         ):
             if self.data.get(name) and not code:
-                self.add_error(name, _("Choose from the list."))
+                self.add_error(name, _("Choose it from the list."))
         subdistrict = (
             Subdistrict.objects.filter(code=subdistrict_code, is_active=True)
             .select_related("district__province")

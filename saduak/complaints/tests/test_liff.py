@@ -64,7 +64,7 @@ def test_the_liff_page_is_the_form_with_the_console_token_field(client, console_
     assert "vendor/liff/liff.js" not in html
     assert 'name="category"' in html
     # LINE reaches them: the mobile number is optional.
-    assert th("Mobile number (optional)") in html
+    assert th("Your mobile number (optional)") in html
     assert "Content-Security-Policy" not in response or (
         "api.line.me" not in response["Content-Security-Policy"]
     )
