@@ -163,7 +163,10 @@ class ComplaintForm(forms.Form):
 
     category = forms.ChoiceField(
         label=_("What is it about?"),
-        error_messages={"required": _("Choose what your complaint is about.")},
+        error_messages={
+            "required": _("Choose what your complaint is about."),
+            "invalid_choice": _("Choose what your complaint is about from the list."),
+        },
     )
     description = forms.CharField(
         label=_("What happened?"),

@@ -16,6 +16,13 @@ from saduak.feedback.tests.line_fakes import LINE_USER, fake_line_server
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def thai_urls():  # type: ignore[no-untyped-def]
+    """reverse() gives the Thai pages, whatever a page before left active."""
+    with translation.override("th"):
+        yield
+
 PAGE = "/complaints/liff/"
 
 

@@ -25,6 +25,13 @@ from saduak.complaints.tests.citizen_helpers import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def thai_urls():  # type: ignore[no-untyped-def]
+    """reverse() gives the Thai pages, whatever a page before left active."""
+    with translation.override("th"):
+        yield
+
+
 def th(message: str) -> str:
     with translation.override("th"):
         return translation.gettext(message)

@@ -25,6 +25,7 @@ from saduak.areas.models import District, Subdistrict
 from saduak.complaints.choices import OPEN_STATUSES, Channel, ComplaintStatus, Outcome
 from saduak.complaints.forms_citizen import (
     MAX_FILES,
+    QUESTION_PREFIX,
     ComplaintForm,
     RateForm,
     ReopenForm,
@@ -40,7 +41,7 @@ from saduak.complaints.selectors.complaints import (
 )
 from saduak.complaints.services import complainant
 from saduak.complaints.services.intake import Contact, Where, complaint_file
-from saduak.core.errors import DomainError, NotFound
+from saduak.core.errors import DomainError, InvalidInput, NotFound
 from saduak.core.forms import add_domain_error
 from saduak.core.links import absolute_url
 from saduak.core.references import normalise_reference
@@ -187,8 +188,32 @@ def file_from_form(
             language=(get_language() or "th")[:2],
         )
     except DomainError as error:
+        if isinstance(error, InvalidInput):
+            error.field = form_field_of(error.field)
         add_domain_error(form, error)
         return None
+
+
+# The names the filing service gives the input it refuses, and the form's.
+SERVICE_FIELDS = {
+    "name": "contact_name",
+    "phone": "contact_phone",
+    "email": "contact_email",
+    "uploads": "files",
+    "latitude": "latitude",
+    "longitude": "longitude",
+}
+_ATTRIBUTE_FIELD = re.compile(r"^attribute\[(?P<code>[a-z0-9_-]+)\]$")
+
+
+def form_field_of(service_field: str | None) -> str | None:
+    """The form field a refusal of the filing service is about."""
+    if not service_field:
+        return None
+    found = _ATTRIBUTE_FIELD.match(service_field)
+    if found:
+        return QUESTION_PREFIX + found["code"]
+    return SERVICE_FIELDS.get(service_field, service_field)
 
 
 @never_cache
