@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("staff/eservices/reports/", include("saduak.eservices.report_urls")),
     path("staff/eservices/", include("saduak.eservices.staff_urls")),
     path("eservices/documents/", include("saduak.eservices.document_urls")),
+    path("complaints/documents/", include("saduak.complaints.document_urls")),
     path("", include("saduak.eservices.citizen_urls")),
     path("complaints/", include("saduak.complaints.citizen_urls")),
     prefix_default_language=False,
