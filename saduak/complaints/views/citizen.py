@@ -41,6 +41,7 @@ from saduak.complaints.selectors.complaints import (
 )
 from saduak.complaints.services import complainant
 from saduak.complaints.services.intake import Contact, Where, complaint_file
+from saduak.complaints.views.documents import complaint_document_url
 from saduak.core.errors import DomainError, InvalidInput, NotFound
 from saduak.core.forms import add_domain_error
 from saduak.core.links import absolute_url
@@ -349,12 +350,17 @@ def _complaint_page(
     *,
     action_url: Callable[[str], str],
     forms_given: dict[str, Any] | None = None,
+    tracking_token: str = "",
     refusal: str = "",
     status: int = 200,
 ) -> HttpResponse:
     forms_given = forms_given or {}
     attachments = [
-        attachment
+        {
+            "name": attachment.original_name,
+            "size": attachment.size,
+            "url": complaint_document_url(attachment, tracking_token=tracking_token),
+        }
         for attachment in complaint.attachments.all()
         if attachment.is_public
     ]
@@ -418,6 +424,7 @@ def _act(
             complaint,
             action_url=action_url,
             forms_given={action: form},
+            tracking_token=tracking_token,
             refusal=" ".join(str(e) for errors in form.errors.values() for e in errors),
             status=400,
         )
@@ -446,6 +453,7 @@ def _act(
             complaint,
             action_url=action_url,
             forms_given={action: form} if form is not None else None,
+            tracking_token=tracking_token,
             refusal=str(error.message),
             status=error.status,
         )
@@ -463,6 +471,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         request,
         complaint,
         action_url=lambda name: reverse("complaints:track-act", args=[token, name]),
+        tracking_token=token,
     )
 
 
