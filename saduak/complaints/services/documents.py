@@ -214,8 +214,11 @@ def _attachment_insert(
     if event.kind == EventKind.ATTACHMENT:
         event.data = {**event.data, "attachment": str(attachment.public_id)}
         event.save(update_fields=["data"])
+    # Someone not signed in is named as their event names them ("complainant",
+    # a partner's "open311:<key prefix>").
+    anonymous = event.actor_label or "complainant"
     audit_record(
-        actor=uploaded_by if uploaded_by is not None else "complainant",
+        actor=uploaded_by if uploaded_by is not None else anonymous,
         action="complaint.document_add",
         target=attachment,
         after={
