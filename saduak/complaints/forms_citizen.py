@@ -210,7 +210,7 @@ class ComplaintForm(forms.Form):
         widget=DATE_INPUT,
         error_messages={"invalid": _("Enter the date as a day, month and year.")},
     )
-    files = MultipleFileField(
+    documents = MultipleFileField(
         label=_("Photos and documents (optional)"),
         help_text=_(
             "Up to 5 files: photos (JPEG, PNG, WebP) or PDF, 10 MB each at most."
@@ -245,14 +245,16 @@ class ComplaintForm(forms.Form):
     def __init__(
         self,
         data: Mapping[str, Any] | None = None,
-        files: Mapping[str, Any] | None = None,
+        files: Any = None,
         *,
         contact: str = "phone",
         category_code: str = "",
     ) -> None:
         super().__init__(data, files)
         self.contact = contact
-        self.fields["category"].choices = category_choices()
+        category_field = self.fields["category"]
+        assert isinstance(category_field, forms.ChoiceField)
+        category_field.choices = category_choices()
         if contact == "user":
             for name in ("contact_name", "contact_phone", "contact_email"):
                 del self.fields[name]
@@ -299,7 +301,9 @@ class ComplaintForm(forms.Form):
     def clean_happened_on(self) -> date | None:
         day = self.cleaned_data["happened_on"]
         if day is not None and day > timezone.localdate():
-            raise forms.ValidationError(_("The day it happened cannot be in the future."))
+            raise forms.ValidationError(
+                _("The day it happened cannot be in the future.")
+            )
         return day
 
     def _coordinate(self, name: str) -> Decimal | None:
@@ -313,7 +317,9 @@ class ComplaintForm(forms.Form):
                 _("Enter a number of degrees, such as 13.7563.")
             ) from None
         if not value.is_finite():
-            raise forms.ValidationError(_("Enter a number of degrees, such as 13.7563."))
+            raise forms.ValidationError(
+                _("Enter a number of degrees, such as 13.7563.")
+            )
         return value.quantize(Decimal("0.000001"))
 
     def clean_latitude(self) -> Decimal | None:
@@ -341,7 +347,8 @@ class ComplaintForm(forms.Form):
             raise forms.ValidationError(str(error.message)) from None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self._clean_areas(data)
         latitude, longitude = data.get("latitude"), data.get("longitude")
         if (latitude is None) != (longitude is None) and not (
@@ -360,10 +367,10 @@ class ComplaintForm(forms.Form):
         district_code = _area_code(data.get("district"), 4)
         subdistrict_code = _area_code(data.get("subdistrict"), 6)
         data["province"] = data["district"] = data["subdistrict"] = None
-        for name, code, length in (
-            ("province", province_code, 2),
-            ("district", district_code, 4),
-            ("subdistrict", subdistrict_code, 6),
+        for name, code in (
+            ("province", province_code),
+            ("district", district_code),
+            ("subdistrict", subdistrict_code),
         ):
             if self.data.get(name) and not code:
                 self.add_error(name, _("Choose it from the list."))
@@ -398,12 +405,15 @@ class ComplaintForm(forms.Form):
                 )
                 return
             district = subdistrict.district
-        if district is not None and province is not None:
-            if district.province_id != province.pk:
-                self.add_error(
-                    "district", _("This district is not in the province you chose.")
-                )
-                return
+        if (
+            district is not None
+            and province is not None
+            and district.province_id != province.pk
+        ):
+            self.add_error(
+                "district", _("This district is not in the province you chose.")
+            )
+            return
         if district is None and not (
             self.has_error("district") or self.has_error("subdistrict")
         ):
@@ -432,7 +442,7 @@ class ComplaintForm(forms.Form):
         return answers
 
     def uploads(self) -> list[Any]:
-        return list(self.cleaned_data.get("files") or [])
+        return list(self.cleaned_data.get("documents") or [])
 
 
 def area_rows(

@@ -58,9 +58,9 @@ def sign_in(page, personal_id: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def check_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    assert page.evaluate(
-        "document.documentElement.scrollWidth <= window.innerWidth"
-    ), name
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        name
+    )
     assert_accessible(page, name)
 
 
@@ -101,15 +101,13 @@ def test_a_citizen_files_in_thai_follows_rates_and_reopens(
     page.select_option("#id_category", "road-damaged")
     page.get_by_label("ช่องซ้าย").check()
     page.fill("#id_description", DESCRIPTION)
-    expect(page.locator("#id_description-count")).to_contain_text(
-        str(len(DESCRIPTION))
-    )
+    expect(page.locator("#id_description-count")).to_contain_text(str(len(DESCRIPTION)))
     choose_place(page)
     page.fill("#id_address", "หน้าตลาดวโรรส")
     page.get_by_role("button", name=th("Use my location")).click()
     expect(page.locator("#id_latitude")).to_have_value("18.788611")
     expect(page.locator("#id_longitude")).to_have_value("98.981944")
-    page.set_input_files("#id_files", str(photo_file))
+    page.set_input_files("#id_documents", str(photo_file))
     expect(page.locator("#id_show_name")).not_to_be_checked()
     check_page(page, "complaints-file-th-phone")
     page.get_by_role("button", name=th("Send the complaint")).click()
@@ -184,7 +182,9 @@ def test_someone_without_an_account_files_with_javascript_off(tree, open_page):
     assert complaint.contact_phone == "0891234567"
     assert complaint.subdistrict_id == "500102"
     assert complaint.attribute_answers == {"lane": "right"}
-    expect(page.locator("main")).to_contain_text(th("We have also sent it to you by SMS."))
+    expect(page.locator("main")).to_contain_text(
+        th("We have also sent it to you by SMS.")
+    )
     screenshot(page, "complaints-filed-anonymous-nojs-th-phone")
 
 
@@ -194,7 +194,9 @@ def test_the_same_in_english_with_a_mistake_put_right(tree, open_page):
     expect(page.locator("h1")).to_have_text("Complaints and petitions")
     page.locator("main").get_by_role("link", name="File a complaint").first.click()
     page.select_option("#id_category", "noise")
-    page.fill("#id_description", "Loud music from the karaoke bar every night until 3 a.m.")
+    page.fill(
+        "#id_description", "Loud music from the karaoke bar every night until 3 a.m."
+    )
     page.fill("#id_contact_phone", "0812345678")
     page.get_by_role("button", name="Send the complaint").click()
 
@@ -240,5 +242,7 @@ def test_the_liff_form_with_the_console_verifier(tree, settings, phone):
     complaint = Complaint.objects.get()
     assert complaint.channel == Channel.LINE
     assert complaint.line_user_id == LINE_USER
-    expect(phone.locator("main")).to_contain_text(th("We have also sent it to you in LINE."))
+    expect(phone.locator("main")).to_contain_text(
+        th("We have also sent it to you in LINE.")
+    )
     check_page(phone, "complaints-liff-filed-th-phone")

@@ -11,7 +11,12 @@ from django.utils import translation
 
 from saduak.complaints.choices import Channel
 from saduak.complaints.models import Complaint, ComplaintAttachment
-from saduak.complaints.tests.citizen_helpers import filing, make_tree, not_a_photo, photo
+from saduak.complaints.tests.citizen_helpers import (
+    filing,
+    make_tree,
+    not_a_photo,
+    photo,
+)
 from saduak.feedback.tests.line_fakes import LINE_USER, fake_line_server
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +27,7 @@ def thai_urls():  # type: ignore[no-untyped-def]
     """reverse() gives the Thai pages, whatever a page before left active."""
     with translation.override("th"):
         yield
+
 
 PAGE = "/complaints/liff/"
 
@@ -81,7 +87,7 @@ def test_a_complaint_with_a_console_token_is_filed_on_the_line_channel(
     client, console_login
 ):
     response = client.post(
-        PAGE, {**filing(), "id_token": f"console:{LINE_USER}", "files": [photo()]}
+        PAGE, {**filing(), "id_token": f"console:{LINE_USER}", "documents": [photo()]}
     )
 
     assert response.status_code == 302
@@ -105,10 +111,13 @@ def test_a_complaint_without_a_line_token_is_refused_and_not_stored(
     response = client.post(PAGE, filing())
 
     assert response.status_code == 400
-    assert th(
-        "Open this page from the LINE app: we could not confirm your LINE sign-in, "
-        "so your complaint was not sent."
-    ) in response.content.decode()
+    assert (
+        th(
+            "Open this page from the LINE app: we could not confirm your LINE sign-in, "
+            "so your complaint was not sent."
+        )
+        in response.content.decode()
+    )
     assert not Complaint.objects.exists()
     # What was typed is kept.
     assert "ถนนหน้าตลาดเป็นหลุมลึก" in response.content.decode()
@@ -124,9 +133,18 @@ def test_a_tampered_console_token_is_refused(client, console_login):
 
 def test_bad_input_is_refused_before_the_token_is_asked_about(client, console_login):
     cases = [
-        (filing(province="", district="", subdistrict=""), "Choose the district where it happened"),
-        (filing(description="ก" * 4001), "Write at most 4,000 characters: your text has 4001."),
-        (filing(category="no-such"), "Choose what your complaint is about from the list."),
+        (
+            filing(province="", district="", subdistrict=""),
+            "Choose the district where it happened",
+        ),
+        (
+            filing(description="ก" * 4001),
+            "Write at most 4,000 characters: your text has 4001.",
+        ),
+        (
+            filing(category="no-such"),
+            "Choose what your complaint is about from the list.",
+        ),
     ]
     for data, message in cases:
         response = client.post(
@@ -142,7 +160,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused_in_line_too(
 ):
     response = client.post(
         PAGE,
-        {**filing(), "id_token": f"console:{LINE_USER}", "files": [not_a_photo()]},
+        {**filing(), "id_token": f"console:{LINE_USER}", "documents": [not_a_photo()]},
     )
 
     assert response.status_code == 400
@@ -168,7 +186,9 @@ def test_inside_line_the_token_is_verified_by_line(client, line_login):
     assert "vendor/liff/liff.js" in page.content.decode()
     assert 'data-liff-id="1657000000-Cmpl4int"' in page.content.decode()
     policy = page["Content-Security-Policy"]
-    assert "connect-src 'self' https://api.line.me https://liffsdk.line-scdn.net" in policy
+    assert (
+        "connect-src 'self' https://api.line.me https://liffsdk.line-scdn.net" in policy
+    )
     assert "https://static.line-scdn.net" in policy
 
     response = client.post(PAGE, {**filing(), "id_token": "eyJ.real-token.sig"})
@@ -185,15 +205,20 @@ def test_inside_line_the_token_is_verified_by_line(client, line_login):
 
 
 def test_a_token_line_refuses_is_refused_and_nothing_is_stored(client, line_login):
-    line_login.respond(400, {"error": "invalid_request", "error_description": "expired"})
+    line_login.respond(
+        400, {"error": "invalid_request", "error_description": "expired"}
+    )
 
     response = client.post(PAGE, {**filing(), "id_token": "eyJ.expired.sig"})
 
     assert response.status_code == 400
-    assert th(
-        "Your LINE sign-in could not be confirmed: it has expired or was changed. "
-        "Close this page and open it again from LINE."
-    ) in response.content.decode()
+    assert (
+        th(
+            "Your LINE sign-in could not be confirmed: it has expired or was changed. "
+            "Close this page and open it again from LINE."
+        )
+        in response.content.decode()
+    )
     assert not Complaint.objects.exists()
 
 

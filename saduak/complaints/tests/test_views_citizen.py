@@ -136,14 +136,19 @@ def test_the_chosen_categorys_questions_are_asked(tree, client):
     assert "ชำรุดที่ช่องทางใด" in page
     assert 'name="q_lane"' in page
     assert "ช่องซ้าย" in page
-    assert text_of(client.get(reverse("complaints:questions"), {"category": "noise"})).strip() == ""
+    assert (
+        text_of(
+            client.get(reverse("complaints:questions"), {"category": "noise"})
+        ).strip()
+        == ""
+    )
 
 
 def test_a_signed_in_citizen_files_with_a_photo_and_gets_the_reference(
     tree, citizen, signed_in
 ):
     response = signed_in.post(
-        reverse("complaints:file"), {**filing(), "files": [photo()]}
+        reverse("complaints:file"), {**filing(), "documents": [photo()]}
     )
 
     assert response.status_code == 302
@@ -217,7 +222,14 @@ def test_a_number_that_is_not_a_thai_mobile_is_refused(tree, client):
 def test_a_missing_location_is_refused_and_nothing_is_stored(tree, signed_in):
     response = signed_in.post(
         reverse("complaints:file"),
-        filing(province="", district="", subdistrict="", address="", latitude="", longitude=""),
+        filing(
+            province="",
+            district="",
+            subdistrict="",
+            address="",
+            latitude="",
+            longitude="",
+        ),
     )
 
     assert response.status_code == 400
@@ -307,7 +319,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_stored(
     tree, signed_in
 ):
     response = signed_in.post(
-        reverse("complaints:file"), {**filing(), "files": [not_a_photo()]}
+        reverse("complaints:file"), {**filing(), "documents": [not_a_photo()]}
     )
 
     assert response.status_code == 400
@@ -327,9 +339,7 @@ def test_a_double_tap_with_the_same_form_is_stored_once(tree, signed_in):
     assert Complaint.objects.count() == 1
 
 
-def test_the_same_complaint_sent_twice_within_a_minute_is_stored_once(
-    tree, signed_in
-):
+def test_the_same_complaint_sent_twice_within_a_minute_is_stored_once(tree, signed_in):
     first = signed_in.post(
         reverse("complaints:file"), {**filing(), "idempotency_key": "tab-one-key-1"}
     )
@@ -361,13 +371,15 @@ def test_without_javascript_the_form_refreshes_the_lists_and_files_nothing(
 
 def test_the_area_pickers_list_districts_and_subdistricts(small_map, client):
     districts = text_of(client.get(reverse("complaints:areas"), {"province": "50"}))
-    subdistricts = text_of(client.get(reverse("complaints:areas"), {"district": "5001"}))
+    subdistricts = text_of(
+        client.get(reverse("complaints:areas"), {"district": "5001"})
+    )
     nothing = client.get(reverse("complaints:areas"), {"province": "99'"})
 
     assert '<option value="5001">เมืองเชียงใหม่</option>' in districts
     assert '<option value="500101">ศรีภูมิ</option>' in subdistricts
     assert nothing.status_code == 200
-    assert "<option value=\"" not in text_of(nothing).replace('<option value="">', "")
+    assert '<option value="' not in text_of(nothing).replace('<option value="">', "")
 
 
 # --- following it -----------------------------------------------------------------
@@ -402,10 +414,12 @@ def test_an_unknown_tracking_token_is_404(tree, client):
 
 
 def test_the_tracking_page_lists_the_attachments(tree, signed_in):
-    signed_in.post(reverse("complaints:file"), {**filing(), "files": [photo()]})
+    signed_in.post(reverse("complaints:file"), {**filing(), "documents": [photo()]})
     complaint = Complaint.objects.get()
 
-    page = text_of(signed_in.get(reverse("complaints:track", args=[complaint.tracking_token])))
+    page = text_of(
+        signed_in.get(reverse("complaints:track", args=[complaint.tracking_token]))
+    )
 
     assert "pothole.png" in page
 
@@ -457,9 +471,7 @@ def test_the_complainant_rates_after_closing_with_the_tracking_link(
     assert th("Thank you for your rating.") in page
 
 
-def test_the_complainant_reopens_within_30_days_with_a_reason(
-    tree, signed_in, officer
-):
+def test_the_complainant_reopens_within_30_days_with_a_reason(tree, signed_in, officer):
     complaint = closed(file_as(signed_in), officer)
 
     response = signed_in.post(
@@ -501,7 +513,9 @@ def test_a_reopen_after_30_days_is_refused_with_the_reason(
 
     assert 400 <= response.status_code < 500
     assert 'class="complaint-refusal"' in text_of(response)
-    assert "30" in re.sub(r"\s+", " ", text_of(response).split('class="complaint-refusal">')[1][:400])
+    assert "30" in re.sub(
+        r"\s+", " ", text_of(response).split('class="complaint-refusal">')[1][:400]
+    )
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.CLOSED
     assert not complaint.events.filter(kind=EventKind.REOPENED).exists()
@@ -524,16 +538,23 @@ def test_a_reopen_of_someone_elses_complaint_is_refused(
     } in text_of(response)
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.CLOSED
-    assert stranger.get(
-        reverse("complaints:detail", args=[complaint.reference])
-    ).status_code == 404
+    assert (
+        stranger.get(
+            reverse("complaints:detail", args=[complaint.reference])
+        ).status_code
+        == 404
+    )
 
 
-def test_the_complainant_confirms_the_problem_is_solved(tree, client, signed_in, officer):
+def test_the_complainant_confirms_the_problem_is_solved(
+    tree, client, signed_in, officer
+):
     complaint = file_as(signed_in)
     handling.complaint_resolve(complaint=complaint, officer=officer, text="ซ่อมแล้ว")
 
-    page = text_of(client.get(reverse("complaints:track", args=[complaint.tracking_token])))
+    page = text_of(
+        client.get(reverse("complaints:track", args=[complaint.tracking_token]))
+    )
     assert th("Yes, it is solved") in page
     response = client.post(
         reverse("complaints:track-act", args=[complaint.tracking_token, "confirm"])
@@ -609,7 +630,8 @@ def test_find_by_reference_needs_the_owner_signed_in(tree, client, signed_in):
 
 def test_find_with_a_made_up_link_says_so(tree, client):
     response = client.get(
-        reverse("complaints:find"), {"q": "https://x.example/complaints/t/" + "a" * 30 + "/"}
+        reverse("complaints:find"),
+        {"q": "https://x.example/complaints/t/" + "a" * 30 + "/"},
     )
 
     assert response.status_code == 400

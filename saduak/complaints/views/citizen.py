@@ -14,9 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -83,7 +82,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def find(request: HttpRequest) -> HttpResponse:
-    """"Track a complaint": a tracking link or its code opens the tracking
+    """ "Track a complaint": a tracking link or its code opens the tracking
     page; a reference opens the signed-in owner's page."""
     form = TrackForm(request.GET)
     if form.is_valid():
@@ -200,7 +199,7 @@ SERVICE_FIELDS = {
     "name": "contact_name",
     "phone": "contact_phone",
     "email": "contact_email",
-    "uploads": "files",
+    "uploads": "documents",
     "latitude": "latitude",
     "longitude": "longitude",
 }
@@ -260,12 +259,8 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
 @require_GET
 def questions(request: HttpRequest) -> HttpResponse:
     """The chosen category's questions, for the form (htmx)."""
-    form = ComplaintForm(
-        contact="user", category_code=request.GET.get("category", "")
-    )
-    return render(
-        request, "complaints/citizen/partials/questions.html", {"form": form}
-    )
+    form = ComplaintForm(contact="user", category_code=request.GET.get("category", ""))
+    return render(request, "complaints/citizen/partials/questions.html", {"form": form})
 
 
 @require_GET
@@ -369,9 +364,7 @@ def _complaint_page(
         "complaints/citizen/complaint.html",
         {
             "complaint": complaint,
-            "timeline": complaint_timeline(complaint=complaint, public_only=True)[
-                ::-1
-            ],
+            "timeline": complaint_timeline(complaint=complaint, public_only=True)[::-1],
             "attachments": attachments,
             "may": _may(complaint),
             "rate_form": forms_given.get("rate") or RateForm(),
@@ -414,9 +407,9 @@ def _act(
     action_url: Callable[[str], str],
     done_url: str,
 ) -> HttpResponse:
-    form_class = ACTION_FORMS.get(action, False)
-    if form_class is False:
+    if action not in ACTION_FORMS:
         raise NotFound(_("There is no such action on a complaint."))
+    form_class = ACTION_FORMS[action]
     form = form_class(request.POST) if form_class is not None else None
     if form is not None and not form.is_valid():
         return _complaint_page(

@@ -21,6 +21,7 @@ from saduak.feedback.views.ballot import ballot_take
 from saduak.identity.liff import allow_liff_sdk
 from saduak.identity.line_login import TOKEN_MISSING_CODE, line_id_token_verifier
 
+
 def token_missing() -> InvalidInput:
     return InvalidInput(
         _(
@@ -111,4 +112,3 @@ def _page(
     if context["liff_id"]:
         allow_liff_sdk(response)
     return response
-

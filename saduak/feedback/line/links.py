@@ -7,9 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from saduak.core.links import absolute_url
-
 from saduak.areas.models import Office
+from saduak.core.links import absolute_url
 
 
 def line_vote_text(office: Office, counter: int | None = None) -> str:
