@@ -159,13 +159,19 @@ def complaint_category_save(
         "is_active": bool(is_active),
     }
     if not values["name_th"] or len(values["name_th"]) > 150:
-        raise InvalidInput(_("Give the Thai name (up to 150 characters)."), field="name_th")
+        raise InvalidInput(
+            _("Give the Thai name (up to 150 characters)."), field="name_th"
+        )
     if len(values["name_en"]) > 150:
-        raise InvalidInput(_("The English name is up to 150 characters."), field="name_en")
+        raise InvalidInput(
+            _("The English name is up to 150 characters."), field="name_en"
+        )
     if handling_office_kind not in HANDLING_KINDS:
         raise InvalidInput(
-            _("Complaints are handled by a district's Damrongdham center, district "
-              "office or registry office."),
+            _(
+                "Complaints are handled by a district's Damrongdham center, district "
+                "office or registry office."
+            ),
             field="handling_office_kind",
         )
     if values["acknowledge_days"] > values["resolve_days"]:
@@ -199,7 +205,9 @@ def complaint_category_save(
             for name, value in values.items():
                 setattr(category, name, value)
             category.save(update_fields=[*FIELDS, "updated_at"])
-        after: dict[str, Any] = {name: _plain(getattr(category, name)) for name in FIELDS}
+        after: dict[str, Any] = {
+            name: _plain(getattr(category, name)) for name in FIELDS
+        }
         if cleaned_attributes is not None:
             _replace_attributes(category, cleaned_attributes)
             after["attributes"] = [item["code"] for item in cleaned_attributes]
@@ -236,9 +244,7 @@ class LoadResult:
     categories: int
 
 
-def complaint_categories_load(
-    *, actor: Actor, path: Path | None = None
-) -> LoadResult:
+def complaint_categories_load(*, actor: Actor, path: Path | None = None) -> LoadResult:
     """Loads the national starter tree (data/categories.json, or `path`)
     through `complaint_category_save`, group by group: adds what is missing
     and brings the rest in line with the file (run again, it changes

@@ -456,7 +456,9 @@ def complaint_close(
     "complaint.close"; the complainants are told."""
     if outcome not in OFFICER_OUTCOMES:
         raise InvalidInput(
-            _("Close with one of: resolved, not within our authority, no action possible."),
+            _(
+                "Close with one of: resolved, not within our authority, no action possible."
+            ),
             field="outcome",
         )
     message = clean_text(text)
@@ -507,9 +509,7 @@ def complaint_merge(
     audit "complaint.merge"; the duplicate's complainant is told. Returns
     `into`."""
     if duplicate.pk == into.pk:
-        raise InvalidInput(
-            _("A complaint cannot be merged into itself."), field="into"
-        )
+        raise InvalidInput(_("A complaint cannot be merged into itself."), field="into")
     with transaction.atomic():
         first, second = sorted((duplicate, into), key=lambda item: item.pk)
         locked_first, locked_second = locked(first), locked(second)
@@ -533,9 +533,9 @@ def complaint_merge(
         duplicate.closed_at = now
         duplicate.merged_into = into
         _save(duplicate, before)
-        message = _("This complaint is being followed together with complaint %(reference)s.") % {
-            "reference": into.reference
-        }
+        message = _(
+            "This complaint is being followed together with complaint %(reference)s."
+        ) % {"reference": into.reference}
         event_add(
             duplicate,
             EventKind.MERGED,
