@@ -159,11 +159,14 @@ def test_a_file_that_is_not_what_it_claims_is_refused_in_line_too(
     client, console_login
 ):
     response = client.post(
-        PAGE,
+        "/en" + PAGE,
         {**filing(), "id_token": f"console:{LINE_USER}", "documents": [not_a_photo()]},
     )
 
     assert response.status_code == 400
+    assert "“photo.jpg”: This file&#x27;s type is not accepted here." in (
+        response.content.decode()
+    )
     assert not Complaint.objects.exists()
     assert not ComplaintAttachment.objects.exists()
 

@@ -318,12 +318,14 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_stored(
     tree, signed_in
 ):
     response = signed_in.post(
-        reverse("complaints:file"), {**filing(), "documents": [not_a_photo()]}
+        "/en/complaints/new/", {**filing(), "documents": [not_a_photo()]}
     )
 
     assert response.status_code == 400
-    page = text_of(response)
-    assert "photo.jpg" in page
+    assert (
+        "“photo.jpg”: This file&#x27;s type is not accepted here. Upload one of: "
+        "JPG, PNG, WebP, PDF."
+    ) in text_of(response)
     assert not Complaint.objects.exists()
     assert not ComplaintAttachment.objects.exists()
 
