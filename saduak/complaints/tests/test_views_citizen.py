@@ -2,6 +2,7 @@
 not), the bad input the issue names (each a precise message, a 4xx and nothing
 stored), the tracking page and the complainant's actions, "my complaints"."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -423,6 +424,10 @@ def test_the_tracking_page_lists_the_attachments(tree, signed_in):
     )
 
     assert "pothole.png" in page
+    [link] = re.findall(r'href="(/complaints/documents/t/[^"]+)"', page)
+    download = signed_in.get(link)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == photo().read()
 
 
 def test_rating_before_closing_is_refused_with_the_reason(tree, client, signed_in):
