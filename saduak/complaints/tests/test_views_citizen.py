@@ -661,3 +661,33 @@ def test_find_with_a_made_up_link_says_so(tree, client):
         "This tracking link is not one of ours. Copy the whole link from the SMS or "
         "LINE message we sent you."
     ) in text_of(response)
+
+
+def test_a_merged_complaints_page_follows_the_one_it_was_merged_into(
+    tree, client, signed_in, client_for, make_user, officer
+):
+    first = file_as(client_for(make_user()), description="ถนนหน้าตลาดเป็นหลุม")
+    duplicate = file_as(signed_in)
+    handling.complaint_merge(duplicate=duplicate, into=first, officer=officer)
+    first.refresh_from_db()
+    handling.complaint_answer(
+        complaint=first, officer=officer, text="กำลังซ่อมถนนหน้าตลาด"
+    )
+
+    page = text_of(
+        client.get(reverse("complaints:track", args=[duplicate.tracking_token]))
+    )
+
+    assert (
+        th(
+            "The same problem was already reported: your complaint is followed with "
+            "complaint %(reference)s, whose answers you get too."
+        )
+        % {"reference": first.reference}
+        in page
+    )
+    assert "กำลังซ่อมถนนหน้าตลาด" in page
+    # A merged complaint is neither rated nor reopened, nor withdrawn.
+    assert th("Send my rating") not in page
+    assert th("Reopen the complaint") not in page
+    assert th("Withdraw the complaint") not in page
