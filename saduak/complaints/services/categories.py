@@ -144,7 +144,9 @@ def complaint_category_save(
             _("A code is lower-case letters, digits and dashes, such as road-damage."),
             field="code",
         )
-    values = {
+    acknowledge = _days(acknowledge_days, "acknowledge_days", 0, 30)
+    resolve = _days(resolve_days, "resolve_days", 1, 365)
+    values: dict[str, Any] = {
         "parent": parent,
         "name_th": (name_th or "").strip(),
         "name_en": (name_en or "").strip(),
@@ -152,8 +154,8 @@ def complaint_category_save(
         "description_en": (description_en or "").strip(),
         "keywords": (keywords or "").strip()[:300],
         "handling_office_kind": handling_office_kind,
-        "acknowledge_days": _days(acknowledge_days, "acknowledge_days", 0, 30),
-        "resolve_days": _days(resolve_days, "resolve_days", 1, 365),
+        "acknowledge_days": acknowledge,
+        "resolve_days": resolve,
         "hq_escalation_days": _days(hq_escalation_days, "hq_escalation_days", 1, 365),
         "sort_order": sort_order,
         "is_active": bool(is_active),
@@ -174,7 +176,7 @@ def complaint_category_save(
             ),
             field="handling_office_kind",
         )
-    if values["acknowledge_days"] > values["resolve_days"]:
+    if acknowledge > resolve:
         raise InvalidInput(
             _("The target to acknowledge cannot be later than the target to resolve."),
             field="acknowledge_days",
@@ -188,12 +190,15 @@ def complaint_category_save(
         category = (
             ComplaintCategory.objects.select_for_update().filter(code=slug).first()
         )
-        if category is not None and parent is not None:
-            if parent.pk == category.pk or category.children.exists():
-                raise InvalidInput(
-                    _("A group with categories in it cannot be put in another group."),
-                    field="parent",
-                )
+        if (
+            category is not None
+            and parent is not None
+            and (parent.pk == category.pk or category.children.exists())
+        ):
+            raise InvalidInput(
+                _("A group with categories in it cannot be put in another group."),
+                field="parent",
+            )
         before = (
             {name: _plain(getattr(category, name)) for name in FIELDS}
             if category is not None

@@ -45,7 +45,6 @@ from saduak.complaints.notices import COMPLAINT_RECEIVED
 from saduak.complaints.report_rollups import report_rollups_move
 from saduak.complaints.services.common import (
     audit,
-    clean_text,
     clock_start,
     event_add,
     hold,
@@ -442,7 +441,7 @@ def complaint_file(
     description: str,
     where: Where,
     happened_on: date | None = None,
-    contact: Contact = Contact(),  # noqa: B008 (frozen, never changed)
+    contact: Contact = Contact(),
     show_name: bool = False,
     channel: Channel = Channel.WEB,
     attribute_answers: Mapping[str, Any] | None = None,
@@ -544,7 +543,7 @@ def complaint_record_for_citizen(
     description: str,
     where: Where,
     happened_on: date | None = None,
-    contact: Contact = Contact(),  # noqa: B008 (frozen, never changed)
+    contact: Contact = Contact(),
     citizen: User | None = None,
     show_name: bool = False,
     referral_agency: str = "",

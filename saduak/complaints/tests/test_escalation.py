@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,9 +21,7 @@ def _later(complaint: Any, *, working_days_past: str, days: int) -> Any:
     """A moment `days` calendar days after the complaint's due date."""
     due = getattr(complaint, working_days_past)
     return timezone.make_aware(
-        timezone.datetime.combine(
-            due + timedelta(days=days), timezone.datetime.min.time()
-        )
+        datetime.combine(due + timedelta(days=days), datetime.min.time())
     ) + timedelta(hours=10)
 
 
@@ -152,7 +150,7 @@ def test_a_resolved_complaint_closes_itself_after_seven_days(
     assert complaint.outcome == Outcome.RESOLVED
     audit = AuditEvent.objects.filter(action="complaint.close").latest("id")
     assert audit.actor_label == "task:complaints_escalate"
-    assert complaint.events.order_by("-id").first().kind == EventKind.CLOSED
+    assert complaint.events.latest("id").kind == EventKind.CLOSED
     assert Notification.objects.filter(template_key="complaint.updated").exists()
 
 

@@ -13,7 +13,6 @@ from saduak.complaints.models import CategoryAttribute, Complaint, ComplaintEven
 from saduak.complaints.services.intake import (
     Contact,
     Where,
-    complaint_file,
     complaint_record_for_citizen,
 )
 from saduak.complaints.tests.factories import (
@@ -72,6 +71,7 @@ def test_someone_not_signed_in_is_told_by_sms(category: Any) -> None:
     assert complaint.contact_phone == PHONE
     sent = Notification.objects.get()
     assert sent.channel == "sms" and sent.address == PHONE
+    assert sent.body.startswith("สะดวก: ได้รับเรื่องร้องเรียน")
     assert AuditEvent.objects.get(action="complaint.file").actor_label == "public:web"
 
 
