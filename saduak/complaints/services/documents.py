@@ -8,7 +8,11 @@ MAX_FILES (5) files a filing or answer, each at most MAX_BYTES (10 MB), JPEG,
 PNG, WebP photos and PDF (ALLOWED_TYPES). See docs/complaints-documents.md.
 
 Contract for the services that take uploads (complaint_file,
-complaint_record_for_citizen, complaint_answer, complaint_resolve)::
+complaint_record_for_citizen, complaint_answer, complaint_resolve). They call
+`services/uploads_hook.attachments_store(complaint=, event=, uploads=,
+uploaded_by=, is_public=True)` inside their transaction, which does steps 1
+and 3; a service closes the last gap (a failure after the files were stored)
+with step 2 around its transaction::
 
     complaint_attachments_check(uploads)          # 1. before writing anything
     with delete_stored_on_error(), transaction.atomic():   # 2. around the write
