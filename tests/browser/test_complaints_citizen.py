@@ -5,6 +5,7 @@ and reopens; someone without an account files with JavaScript off (the
 pickers refresh by a button); the same in English with a mistake put right;
 the form inside LINE with the console verifier. axe-core checks every page."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from saduak.complaints.choices import Channel, ComplaintStatus, Outcome
 from saduak.complaints.models import Complaint
 from saduak.complaints.services import handling
 from saduak.complaints.tests.citizen_helpers import DESCRIPTION, make_tree, photo
-from saduak.feedback.tests.line_fakes import LINE_USER
+from saduak.feedback.tests.line_fakes import LINE_USER, fake_line_server
 from tests.browser.conftest import ARTIFACTS, PHONE, assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -246,3 +247,48 @@ def test_the_liff_form_with_the_console_verifier(tree, settings, phone):
         th("We have also sent it to you in LINE.")
     )
     check_page(phone, "complaints-liff-filed-th-phone")
+
+
+# Stands in for the LIFF SDK: LINE's servers cannot be reached from the tests.
+FAKE_SDK = """
+window.liff = {
+  init: () => Promise.resolve(),
+  isLoggedIn: () => true,
+  login: () => { throw new Error("not expected"); },
+  getIDToken: () => "eyJ.token-from-liff.sig",
+};
+"""
+
+
+def test_inside_line_the_sdks_token_is_verified_by_the_server(tree, settings, phone):
+    with fake_line_server() as line:
+        settings.LINE_LOGIN_BACKEND = "line"
+        settings.LINE_LOGIN_API_HOST = line.url
+        settings.LINE_LOGIN_CHANNEL_ID = "1657000000"
+        settings.COMPLAINTS_LIFF_ID = "1657000000-Cmpl4int"
+        line.respond(
+            200,
+            {
+                "iss": "https://access.line.me",
+                "sub": LINE_USER,
+                "aud": "1657000000",
+                "exp": int(time.time()) + 600,
+            },
+        )
+        phone.route(
+            "**/static/vendor/liff/liff.js",
+            lambda route: route.fulfill(content_type="text/javascript", body=FAKE_SDK),
+        )
+        # How LINE first opens the endpoint URL of https://liff.line.me/{liffId}.
+        phone.goto("/complaints/liff/?liff.state=%2F")
+        expect(phone.locator("#id_id_token")).to_have_count(0)
+        phone.select_option("#id_category", "noise")
+        phone.fill("#id_description", "เสียงดังจากโรงงานตลอดคืน")
+        choose_place(phone)
+        check_page(phone, "complaints-liff-in-line-th-phone")
+        phone.get_by_role("button", name=th("Send the complaint")).click()
+
+        expect(phone.locator("h1")).to_have_text(th("Your complaint is in"))
+    [asked] = line.requests
+    assert asked.form()["id_token"] == ["eyJ.token-from-liff.sig"]
+    assert Complaint.objects.get().line_user_id == LINE_USER
