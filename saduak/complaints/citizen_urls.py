@@ -2,11 +2,14 @@
 prefixes (namespace "complaints"). A complaint is addressed by its reference
 (signed in) or its tracking token (the link given on filing), never by id."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from saduak.complaints.views import citizen, liff
 
 app_name = "complaints"
+
+REFERENCE = r"[A-Z0-9]{8}"
+ACTIONS = "rate|reopen|confirm|withdraw"
 
 urlpatterns = [
     path("", citizen.landing, name="landing"),
@@ -18,8 +21,18 @@ urlpatterns = [
     path("mine/", citizen.mine, name="mine"),
     path("t/<str:token>/", citizen.track, name="track"),
     path("t/<str:token>/filed/", citizen.filed, name="filed"),
-    path("t/<str:token>/<slug:action>/", citizen.track_act, name="track-act"),
-    # References never take the names above (they are 8 letters and digits).
-    path("<str:reference>/", citizen.detail, name="detail"),
-    path("<str:reference>/<slug:action>/", citizen.act, name="act"),
+    re_path(
+        rf"^t/(?P<token>[^/]+)/(?P<action>{ACTIONS})/$",
+        citizen.track_act,
+        name="track-act",
+    ),
+    # A reference is 8 capital letters and digits (core/references.py): never
+    # one of the words above, nor the other apps' paths under complaints/
+    # (documents/, figures/), which then answer their own 404.
+    re_path(rf"^(?P<reference>{REFERENCE})/$", citizen.detail, name="detail"),
+    re_path(
+        rf"^(?P<reference>{REFERENCE})/(?P<action>{ACTIONS})/$",
+        citizen.act,
+        name="act",
+    ),
 ]
