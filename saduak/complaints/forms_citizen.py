@@ -18,7 +18,11 @@ from saduak.complaints.models import (
     CategoryAttribute,
     ComplaintCategory,
 )
-from saduak.core.errors import InvalidInput
+from saduak.complaints.selectors.categories import (
+    complaint_category_get,
+    complaint_category_groups,
+)
+from saduak.core.errors import InvalidInput, NotFound
 from saduak.core.forms import DATE_INPUT
 from saduak.core.models import in_current_language
 from saduak.notifications.addresses import clean_address
@@ -51,38 +55,25 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def category_leaves() -> list[ComplaintCategory]:
-    """The active categories a complaint is filed under (those without active
-    children), with their parents, in the tree's order."""
-    categories = list(
-        ComplaintCategory.objects.filter(is_active=True).select_related("parent")
-    )
-    parents = {category.parent_id for category in categories if category.parent_id}
-    return [category for category in categories if category.pk not in parents]
-
-
 def category_choices() -> list[tuple[str, Any]]:
-    """The leaves grouped under their parent's name (an <optgroup> each)."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    order: list[tuple[tuple[int, str], str]] = []
-    for leaf in category_leaves():
-        parent = leaf.parent
-        group = parent.name if parent is not None else str(_("Other matters"))
-        if group not in groups:
-            groups[group] = []
-            key = (parent.sort_order, parent.code) if parent else (9999, "~")
-            order.append((key, group))
-        groups[group].append((leaf.code, leaf.name))
-    return [("", _("Choose what it is about"))] + [
-        (group, groups[group]) for _key, group in sorted(order)
-    ]
+    """The categories grouped under their group's name (an <optgroup> each),
+    groups without an active category left out."""
+    choices: list[tuple[str, Any]] = [("", _("Choose what it is about"))]
+    for group in complaint_category_groups():
+        leaves: list[ComplaintCategory] = group.leaves  # type: ignore[attr-defined]
+        if leaves:
+            choices.append((group.name, [(leaf.code, leaf.name) for leaf in leaves]))
+    return choices
 
 
 def category_by_code(code: str) -> ComplaintCategory | None:
     code = (code or "").strip()[:40]
     if not code:
         return None
-    return next((leaf for leaf in category_leaves() if leaf.code == code), None)
+    try:
+        return complaint_category_get(code=code)
+    except NotFound:
+        return None
 
 
 def _values(attribute: CategoryAttribute) -> list[tuple[str, str]]:
@@ -277,7 +268,7 @@ class ComplaintForm(forms.Form):
         self.chosen_category = category_by_code(str(chosen or ""))
         self.question_names: list[tuple[str, str]] = []
         if self.chosen_category is not None:
-            for attribute in self.chosen_category.attributes.all():
+            for attribute in self.chosen_category.attributes.all():  # prefetched
                 name = QUESTION_PREFIX + attribute.code
                 self.fields[name] = question_field(attribute)
                 self.question_names.append((name, attribute.code))
