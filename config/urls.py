@@ -44,5 +44,6 @@ urlpatterns += i18n_patterns(
     path("complaints/figures/", include("saduak.complaints.public_urls")),
     path("staff/complaints/reports/", include("saduak.complaints.report_urls")),
     path("", include("saduak.eservices.citizen_urls")),
+    path("complaints/", include("saduak.complaints.citizen_urls")),
     prefix_default_language=False,
 )

@@ -606,6 +606,11 @@ ESERVICES_PAYER_ACCOUNT = env_str("ESERVICES_PAYER_ACCOUNT", "0000000000")
 ESERVICES_PAYER_COMPANY_ID = env_str("ESERVICES_PAYER_COMPANY_ID", "SADUAKDEMO")
 ESERVICES_PAYER_NAME = env_str("ESERVICES_PAYER_NAME", "DEPARTMENT DEMO ACCOUNT")
 
+# --- Complaints (saduak/complaints) ------------------------------------------------------
+# The LIFF app of the complaint form (docs/complaints-line.md), in the same LINE
+# Login channel as LINE_LIFF_ID; empty: the form does not load the LIFF SDK and
+# the chat's "ร้องเรียน" links to the form on the site.
+COMPLAINTS_LIFF_ID = env_str("LINE_COMPLAINTS_LIFF_ID")
 # --- Complaints: Open311 GeoReport v2 (docs/open311.md) ---------------------------------
 # The jurisdiction_id this endpoint serves (a request naming another gets 404).
 OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "saduak.go.th")

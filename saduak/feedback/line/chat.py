@@ -27,10 +27,12 @@ from saduak.feedback.keys import Voter, line_voter, salted
 from saduak.feedback.line import texts
 from saduak.feedback.line.commands import (
     VoteAnswered,
+    complaint_asked,
     vote_answered,
     vote_asked,
     vote_postback_data,
 )
+from saduak.feedback.line.links import complaint_form_link
 from saduak.feedback.line.replies import QuickReplyButton, ReplyText
 from saduak.feedback.lookups import vote_targets
 from saduak.feedback.models import SCORES
@@ -69,6 +71,8 @@ def replies_to(event: Event) -> list[ReplyText]:
 
 
 def _answer_text(text: str) -> ReplyText:
+    if complaint_asked(text):
+        return ReplyText(texts.complaint_form(complaint_form_link()))
     asked = vote_asked(text)
     if asked is None:
         return ReplyText(texts.HOW_TO_VOTE)

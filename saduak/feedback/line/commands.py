@@ -19,6 +19,13 @@ _VOTE_TEXT = re.compile(
 # ("do-1001"), so that "hello" is answered with how to vote, not "no office".
 _LOOKS_LIKE_OFFICE_CODE = re.compile(r"^[a-z]+-?\d+$|^[a-z0-9]+-[a-z0-9-]+$", re.I)
 
+# The words that ask for the complaint form (the rich menu's "ร้องเรียน" entry
+# sends the first), alone in the message.
+_COMPLAINT_TEXT = re.compile(
+    r"^(?:ร้องเรียน|ร้องทุกข์|แจ้งเรื่องร้องเรียน|complaint|complaints|complain)$",
+    re.IGNORECASE,
+)
+
 POSTBACK_ACTION = "vote"
 # LINE limits postback data to 300 characters; ours is far shorter.
 POSTBACK_MAX_LENGTH = 300
@@ -52,6 +59,11 @@ def vote_asked(text: str) -> VoteAsked | None:
         return None
     counter = int(found["counter"]) if found["counter"] else None
     return VoteAsked(office_code=code, counter=counter)
+
+
+def complaint_asked(text: str) -> bool:
+    """Whether a chat message asks for the complaint form."""
+    return bool(_COMPLAINT_TEXT.match(" ".join(text.split())))
 
 
 def vote_postback_data(*, office_code: str, score: int, counter: int | None) -> str:

@@ -18,15 +18,8 @@ from saduak.feedback.choices import VoteChannel
 from saduak.feedback.keys import Voter, line_voter, source_key
 from saduak.feedback.selectors.offices import office_for_vote
 from saduak.feedback.views.ballot import ballot_take
+from saduak.identity.liff import allow_liff_sdk
 from saduak.identity.line_login import TOKEN_MISSING_CODE, line_id_token_verifier
-
-# What the LIFF SDK itself reaches, on this page only: LINE's API (liff.init
-# checks the app and the login there), its translations, and the scripts it adds
-# inside the LINE app. Every other page keeps the site's policy.
-LIFF_SOURCES = {
-    "connect-src": ("https://api.line.me", "https://liffsdk.line-scdn.net"),
-    "script-src": ("https://static.line-scdn.net",),
-}
 
 
 def token_missing() -> InvalidInput:
@@ -117,18 +110,5 @@ def _page(
 ) -> HttpResponse:
     response = render(request, "feedback/liff.html", context, status=status)
     if context["liff_id"]:
-        response["Content-Security-Policy"] = liff_content_security_policy()
+        allow_liff_sdk(response)
     return response
-
-
-def liff_content_security_policy() -> str:
-    """The site's policy with the LIFF SDK's sources added."""
-    directives: dict[str, list[str]] = {}
-    for directive in settings.CONTENT_SECURITY_POLICY.split(";"):
-        parts = directive.split()
-        if parts:
-            directives[parts[0]] = parts[1:]
-    for name, extra in LIFF_SOURCES.items():
-        sources = directives.setdefault(name, ["'self'"])
-        sources += [source for source in extra if source not in sources]
-    return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())

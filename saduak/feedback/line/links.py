@@ -1,10 +1,14 @@
-"""Links printed on posters and counter cards that start a vote in LINE."""
+"""Links printed on posters and counter cards that start a vote in LINE, and
+the complaint form's link the chat answers "ร้องเรียน" with."""
 
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 
 from saduak.areas.models import Office
+from saduak.core.links import absolute_url
 
 
 def line_vote_text(office: Office, counter: int | None = None) -> str:
@@ -35,3 +39,14 @@ def liff_vote_link(office: Office, counter: int | None = None) -> str:
     if counter is not None:
         query["counter"] = counter
     return f"https://liff.line.me/{settings.LINE_LIFF_ID}?{urlencode(query)}"
+
+
+def complaint_form_link() -> str:
+    """The complaint form: in LINE (the LIFF app COMPLAINTS_LIFF_ID) when one is
+    configured, else the form on the site. Built from settings and the URL's
+    name: feedback does not import complaints (docs/layout.md 8.7)."""
+    if settings.COMPLAINTS_LIFF_ID:
+        return f"https://liff.line.me/{settings.COMPLAINTS_LIFF_ID}"
+    # Thai pages have no prefix; the chat has no language to choose another by.
+    with translation.override("th"):
+        return absolute_url(reverse("complaints:file"))

@@ -160,3 +160,17 @@ NOT_RECORDED = bilingual(
     "ไม่สามารถบันทึกคะแนนได้ในขณะนี้ กรุณาลองใหม่อีกครั้ง",
     "Your vote could not be recorded. Please try again.",
 )
+
+
+def complaint_form(link: str) -> str:
+    """The answer to "ร้องเรียน" / "complaint": the complaint form in LINE."""
+    return (
+        bilingual(
+            "ร้องเรียนหรือร้องทุกข์ต่อศูนย์ดำรงธรรมอำเภอ: แตะลิงก์เพื่อกรอกแบบฟอร์ม "
+            "แนบรูปและตำแหน่งได้ เราจะแจ้งเลขที่เรื่องและความคืบหน้าทางไลน์นี้",
+            "To file a complaint with the district's Damrongdham center, tap the link and "
+            "fill in the form (photos and your location welcome). We send the reference "
+            "and every answer in this chat.",
+        )
+        + f"\n{link}"
+    )
