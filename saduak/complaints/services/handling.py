@@ -153,7 +153,10 @@ def complaint_answer(
         _save(complaint, before)
         event = event_add(complaint, EventKind.ANSWER, by=officer, at=now, text=message)
         attachments_store(
-            complaint=complaint, event=event, uploads=uploads, uploaded_by=officer
+            complaint=complaint,
+            event=event,
+            uploads=uploads,
+            uploaded_by=officer if isinstance(officer, User) else None,
         )
         audit(
             complaint,
@@ -433,7 +436,10 @@ def complaint_resolve(
             complaint, EventKind.RESOLVED, by=officer, at=now, text=message
         )
         attachments_store(
-            complaint=complaint, event=event, uploads=uploads, uploaded_by=officer
+            complaint=complaint,
+            event=event,
+            uploads=uploads,
+            uploaded_by=officer if isinstance(officer, User) else None,
         )
         audit(
             complaint,

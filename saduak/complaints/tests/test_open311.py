@@ -3,7 +3,7 @@
 spec's filters and defaults, GET one request, tokens, the error format."""
 
 import json
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -269,9 +269,7 @@ def test_malformed_parameters_are_400_naming_them(
 def test_a_date_alone_means_local_midnight(categories) -> None:
     today = timezone.localdate()
     yesterday_noon = timezone.make_aware(
-        timezone.datetime.combine(
-            today - timedelta(days=1), timezone.datetime.min.time()
-        )
+        datetime.combine(today - timedelta(days=1), datetime.min.time())
     ) + timedelta(hours=12)
     c = make_complaint(categories["pothole"], received_at=yesterday_noon)
     client = spec_client()
