@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("staff/eservices/payments/", include("saduak.eservices.payment_urls")),
     path("staff/eservices/reports/", include("saduak.eservices.report_urls")),
     path("staff/eservices/", include("saduak.eservices.staff_urls")),
+    path("staff/complaints/", include("saduak.complaints.staff_urls")),
     path("eservices/documents/", include("saduak.eservices.document_urls")),
     path("", include("saduak.eservices.citizen_urls")),
     prefix_default_language=False,
