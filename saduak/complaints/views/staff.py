@@ -39,13 +39,13 @@ from saduak.complaints.choices import (
     Escalation,
 )
 from saduak.complaints.forms_staff import (
+    OPEN,
     AgencyAnswerForm,
     AnswerForm,
     CloseForm,
     ComplaintFilterForm,
     EmptyForm,
     ForwardForm,
-    OPEN,
     MergeForm,
     NoteForm,
     ReasonForm,
