@@ -530,13 +530,20 @@ class CategoryForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(
-        self, *args: Any, parents: list[tuple[str, str]], **kwargs: Any
+        self,
+        *args: Any,
+        parents: list[tuple[str, str]],
+        editing: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].choices = [  # type: ignore[attr-defined]
             ("", _("None: a group at the top")),
             *parents,
         ]
+        if editing:
+            # The code is the category's identity (Open311's service_code).
+            self.fields["code"].disabled = True
 
 
 class AttributeForm(forms.Form):

@@ -40,7 +40,10 @@ ATTRIBUTE_FIELDS = (
     "required",
     "description_th",
     "description_en",
+    "datatype_description_th",
+    "datatype_description_en",
     "order",
+    "values",
 )
 
 
@@ -106,29 +109,35 @@ def category_edit(request: HttpRequest, code: str | None = None) -> HttpResponse
     else:
         initial["parent"] = request.GET.get("parent", "")
     form = CategoryForm(
-        request.POST or None, initial=initial, parents=_parents(category)
+        request.POST or None,
+        initial=initial,
+        parents=_parents(category),
+        editing=category is not None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        parent = (
-            ComplaintCategory.objects.filter(code=data["parent"]).first()
-            if data["parent"]
-            else None
-        )
-        try:
-            saved = category_services.category_save(
-                actor=user,
-                category=category,
-                parent=parent,
-                **{name: data[name] for name in CATEGORY_FIELDS},
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
+        if category is None and ComplaintCategory.objects.filter(code=data["code"]).exists():
+            form.add_error("code", _("A category with this code exists already."))
         else:
-            messages.success(
-                request, _("The category %(code)s is saved.") % {"code": saved.code}
+            parent = (
+                ComplaintCategory.objects.filter(code=data["parent"]).first()
+                if data["parent"]
+                else None
             )
-            return redirect("complaints-staff:category", code=saved.code)
+            try:
+                saved = category_services.complaint_category_save(
+                    actor=user,
+                    parent=parent,
+                    **{name: data[name] for name in CATEGORY_FIELDS},
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The category %(code)s is saved.") % {"code": saved.code},
+                )
+                return redirect("complaints-staff:category", code=saved.code)
     return render(
         request,
         "complaints/staff/category.html",
@@ -172,6 +181,26 @@ def _attribute_initial(attribute: CategoryAttribute) -> dict[str, Any]:
     return initial
 
 
+def _attribute_rows(category: ComplaintCategory) -> list[dict[str, Any]]:
+    return [
+        {name: getattr(row, name) for name in ATTRIBUTE_FIELDS}
+        for row in category.attributes.all()
+    ]
+
+
+def _save_with(
+    user: Any, category: ComplaintCategory, attributes: list[dict[str, Any]]
+) -> ComplaintCategory:
+    """Saves the category as it is with `attributes` as its questions (the
+    service replaces the questions as a whole)."""
+    return category_services.complaint_category_save(
+        actor=user,
+        parent=category.parent,
+        attributes=attributes,
+        **{name: getattr(category, name) for name in CATEGORY_FIELDS},
+    )
+
+
 def _attribute_save(
     request: HttpRequest,
     category: ComplaintCategory,
@@ -181,21 +210,24 @@ def _attribute_save(
     form = AttributeForm(request.POST, prefix="q")
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            category_services.category_attribute_save(
-                actor=user,
-                category=category,
-                attribute=attribute,
-                values=data["values"],
-                **{name: data[name] for name in ATTRIBUTE_FIELDS},
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
+        rows = _attribute_rows(category)
+        replaced = attribute.code if attribute else data["code"]
+        if attribute is None and any(row["code"] == replaced for row in rows):
+            form.add_error("code", _("This category has a question with this code."))
         else:
-            messages.success(
-                request, _("The question %(code)s is saved.") % {"code": data["code"]}
-            )
-            return redirect("complaints-staff:category", code=category.code)
+            row = {name: data[name] for name in ATTRIBUTE_FIELDS}
+            rows = [item for item in rows if item["code"] != replaced] + [row]
+            rows.sort(key=lambda item: (item["order"], item["code"]))
+            try:
+                _save_with(user, category, rows)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The question %(code)s is saved.") % {"code": data["code"]},
+                )
+                return redirect("complaints-staff:category", code=category.code)
     return _attribute_page(request, category, form, attribute, 400)
 
 
@@ -231,8 +263,9 @@ def attribute_remove(request: HttpRequest, code: str, attribute: str) -> HttpRes
     user = _manager(request)
     category = _category(code)
     found = _attribute(category, attribute)
+    rows = [row for row in _attribute_rows(category) if row["code"] != found.code]
     try:
-        category_services.category_attribute_remove(actor=user, attribute=found)
+        _save_with(user, category, rows)
     except DomainError as error:
         if error.status in (403, 404):
             raise
