@@ -554,6 +554,12 @@ class AttributeForm(forms.Form):
     description_en = forms.CharField(
         label=_("Question (English)"), max_length=300, required=False
     )
+    datatype_description_th = forms.CharField(
+        label=_("Hint (Thai)"), max_length=300, required=False
+    )
+    datatype_description_en = forms.CharField(
+        label=_("Hint (English)"), max_length=300, required=False
+    )
     order = forms.IntegerField(
         label=_("Order"), min_value=0, max_value=32767, initial=0
     )

@@ -36,7 +36,9 @@ def road_category() -> ComplaintCategory:
     )
 
 
-def filed(category: ComplaintCategory, district: str, text: str, phone: str) -> Complaint:
+def filed(
+    category: ComplaintCategory, district: str, text: str, phone: str
+) -> Complaint:
     return complaint_file(
         citizen=None,
         category=category,
@@ -102,7 +104,7 @@ def test_the_district_officer_handles_a_complaint_on_a_phone_in_thai(
     open_page, small_map, make_staff
 ):
     category = road_category()
-    officer = with_password(make_staff(Role.DISTRICT_ADMIN, "ddc-5001"))
+    officer = with_password(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
     complaint = filed(category, "5001", ROADS, "0811111111")
     duplicate = filed(category, "5001", ROADS_AGAIN, "0822222222")
 
@@ -178,7 +180,9 @@ def test_the_province_takes_over_and_transfers_at_a_desk_in_english(
     do(desk, "take-over", reason="Repeated complaints; the province follows it.")
     here.refresh_from_db()
     assert here.office.code == "pao-50"
-    expect(desk.locator("#complaint-work")).to_contain_text("Taken over by the province")
+    expect(desk.locator("#complaint-work")).to_contain_text(
+        "Taken over by the province"
+    )
     assert_accessible(desk, "complaints-staff-taken-over-en")
 
     desk.goto(f"/en/staff/complaints/c/{there.reference}/")

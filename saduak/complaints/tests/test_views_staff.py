@@ -94,7 +94,7 @@ def act(client: Any, complaint: Complaint, action: str, **data: Any) -> Any:
 
 @pytest.fixture
 def district_officer(make_staff: Any) -> Any:
-    return make_staff(Role.DISTRICT_ADMIN, "ddc-5001")
+    return make_staff(Role.DISTRICT_ADMIN, "do-5001")
 
 
 @pytest.fixture
@@ -460,11 +460,11 @@ def test_a_merge_with_an_unreadable_or_unknown_complaint_is_refused(
 # --- Recording a complaint ---------------------------------------------------------
 
 
-def record_data(category: ComplaintCategory, **fields: Any) -> dict[str, Any]:
+def record_data(leaf: ComplaintCategory, **fields: Any) -> dict[str, Any]:
     data = {
         "office": "ddc-5001",
         "channel": Channel.HOTLINE,
-        "category": category.code,
+        "category": leaf.code,
         "description": "โทร 1567 แจ้งไฟฟ้าส่องสว่างดับทั้งซอย",
         "district": "5001",
         "subdistrict": "",

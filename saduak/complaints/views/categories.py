@@ -116,7 +116,10 @@ def category_edit(request: HttpRequest, code: str | None = None) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if category is None and ComplaintCategory.objects.filter(code=data["code"]).exists():
+        if (
+            category is None
+            and ComplaintCategory.objects.filter(code=data["code"]).exists()
+        ):
             form.add_error("code", _("A category with this code exists already."))
         else:
             parent = (
