@@ -254,14 +254,14 @@ def clock_start(
     complaint.escalated_at = None
 
 
-def acknowledge(complaint: Complaint, officer: Any, now: datetime) -> None:
+def acknowledge(complaint: Complaint, by: Any, now: datetime) -> None:
     """The holder has seen it: a received complaint becomes accepted."""
     if complaint.acknowledged_at is None:
         complaint.acknowledged_at = now
     if complaint.status == ComplaintStatus.RECEIVED:
         complaint.status = ComplaintStatus.ACCEPTED
-    if complaint.assigned_to_id is None and isinstance(officer, User):
-        complaint.assigned_to = officer
+    if complaint.assigned_to_id is None and isinstance(by, User):
+        complaint.assigned_to = by
 
 
 def ensure_open(complaint: Complaint) -> None:
