@@ -201,7 +201,7 @@ def test_the_complaint_page_shows_the_complainant_targets_and_full_timeline(
     page = response.content.decode()
     assert "มานี มีนา" in page
     assert "0812345678" in page
-    assert "may be shown to the agency" in page or "แสดงชื่อ" in page
+    assert "เปิดเผยชื่อต่อหน่วยงานที่ถูกร้องเรียนได้" in page
     assert "โทรหาผู้ร้องแล้ว" in page
     assert complaint.office.name in page
     offered = [item["spec"].slug for item in response.context["actions"]]
@@ -309,9 +309,9 @@ def test_an_action_with_htmx_answers_the_work_area(category, officer_client):
         url("act", complaint.reference, "accept"), {}, **HTMX
     )
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == (
-        "complaints/staff/partials/work.html"
-    )
+    names = [template.name for template in response.templates]
+    assert "complaints/staff/partials/work.html" in names
+    assert "base.html" not in names
     assert 'id="complaint-work"' in response.content.decode()
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.ACCEPTED
@@ -660,7 +660,7 @@ def test_hq_issues_a_key_shown_once_and_revokes_it(partner, hq_client):
     assert AuditEvent.objects.filter(action="open311_key.revoke").count() == 1
     # Twice is refused with the reason, not a failure.
     response = hq_client.post(url("key-revoke", key.key_prefix), follow=True)
-    assert "revoked already" in response.content.decode() or "ยกเลิก" in (
+    assert "already been revoked" in response.content.decode() or "ยกเลิก" in (
         response.content.decode()
     )
 
