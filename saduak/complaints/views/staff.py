@@ -169,6 +169,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "tabs": tabs,
             "all_query": urlencode(without_status),
+            "filtering": bool(set(without_status) - {"page"}),
             "status": status,
             "page": page,
             "bounded": page.paginator.count >= LIST_BOUND,
