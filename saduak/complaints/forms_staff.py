@@ -174,7 +174,7 @@ class TextForm(forms.Form):
 
 
 class AnswerForm(TextForm):
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("Photos or documents"),
         help_text=_("Up to 5 files: JPEG, PNG, WebP photos or PDF, 10 MB each."),
     )
@@ -383,7 +383,7 @@ class RecordForm(forms.Form):
         label=_("The complainant's name may be shown to the agency complained about"),
         required=False,
     )
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("Photos or documents"),
         help_text=_("Up to 5 files: JPEG, PNG, WebP photos or PDF, 10 MB each."),
     )
@@ -464,9 +464,9 @@ class RecordForm(forms.Form):
         return data
 
 
-def subdistrict_choices(district_code: str) -> list[tuple[str, str]]:
+def subdistrict_choices(district_code: str) -> list[tuple[str, Any]]:
     """The subdistricts of one district, for the record form's second select."""
-    choices = [("", _("Not known"))]
+    choices: list[tuple[str, Any]] = [("", _("Not known"))]
     if district_code.isdigit() and len(district_code) == 4:
         choices += [
             (row.code, row.name)

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from saduak.accounts.choices import Role
-from saduak.areas.models import District, Office, Subdistrict
+from saduak.areas.models import District, Subdistrict
 from saduak.audit.models import AuditEvent
 from saduak.complaints.choices import Channel, ComplaintStatus, EventKind, Outcome
 from saduak.complaints.models import (
@@ -538,7 +538,7 @@ def test_recording_refuses_bad_input_and_stores_nothing(category, officer_client
 
 def test_recording_refuses_a_bad_attachment(category, officer_client):
     data = record_data(category)
-    data["files"] = SimpleUploadedFile("photo.jpg", b"not a photo", "image/jpeg")
+    data["attachments"] = SimpleUploadedFile("photo.jpg", b"not a photo", "image/jpeg")
     response = officer_client.post(url("record"), data)
     assert response.status_code == 400
     assert not Complaint.objects.exists()

@@ -510,7 +510,7 @@ def complaint_act(request: HttpRequest, reference: str, action: str) -> HttpResp
     if not form.is_valid():
         context = work_context(request, complaint, failed=spec.slug, failed_form=form)
         return _page(request, complaint, context, 400)
-    files = list(form.cleaned_data.get("files") or []) if spec.files else []
+    files = list(form.cleaned_data.get("attachments") or []) if spec.files else []
     try:
         spec.run(complaint, acting_user(request), form.cleaned_data, files)
     except DomainError as error:
@@ -622,7 +622,7 @@ def complaint_record(request: HttpRequest) -> HttpResponse:
                     citizen=citizen,
                     show_name=data["show_name"],
                     referral_agency=data["referral_agency"],
-                    uploads=list(data.get("files") or []),
+                    uploads=list(data.get("attachments") or []),
                 )
             except DomainError as error:
                 _show_record_refusal(form, error)
