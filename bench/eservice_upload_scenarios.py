@@ -20,7 +20,7 @@ from bench.loadgen import LoadResult, RequestSpec
 from bench.scenarios import Prepared, Scenario, SetupContext, register
 from bench.server import HOST, MemorySampler, tree_rss
 from bench.stats import MB
-from saduak.eservices.documents.sample_files import one_page_pdf
+from saduak.core.uploads.sample_files import one_page_pdf
 
 PLAIN = "eservice-upload-plain"
 ENCRYPTED = "eservice-upload"

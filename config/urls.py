@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("staff/eservices/", include("saduak.eservices.staff_urls")),
     path("staff/complaints/", include("saduak.complaints.staff_urls")),
     path("eservices/documents/", include("saduak.eservices.document_urls")),
+    path("complaints/documents/", include("saduak.complaints.document_urls")),
     path("", include("saduak.eservices.citizen_urls")),
     prefix_default_language=False,
 )

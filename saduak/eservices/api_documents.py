@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
-from saduak.eservices.documents.fields import document_field
+from saduak.core.uploads.fields import document_field
 from saduak.eservices.documents.selectors import (
     application_for_documents,
     attachment_get,

@@ -69,14 +69,6 @@ class StageKind(models.TextChoices):
     END = "end", _("Closed")
 
 
-class ScanStatus(models.TextChoices):
-    """Whether clamd scanned a stored document (an infected one is never
-    stored). Shown on every file on the officers' pages and in the staff API."""
-
-    NOT_SCANNED = "not_scanned", _("Not scanned: no virus scanner configured")
-    CLEAN = "clean", _("Scanned for viruses: clean")
-
-
 class IdentityCheckMethod(models.TextChoices):
     SMART_CARD = "smart_card", _("Smart card read at the office")
     REGISTRY = "registry", _("Civil registry lookup")

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from saduak.accounts.models import User
 from saduak.areas.models import Office
+from saduak.core.uploads.sample_files import one_page_pdf
 from saduak.eservices.choices import Action, IdentityCheckMethod
-from saduak.eservices.documents.sample_files import one_page_pdf
 from saduak.eservices.documents.services import attachment_store
 from saduak.eservices.models import Application, Service
 from saduak.eservices.samples import sample_answers

@@ -11,9 +11,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from saduak.areas.models import Office
+from saduak.core.uploads.sniffing import KINDS
 from saduak.eservices.bilingual import in_language
 from saduak.eservices.choices import Action, StageKind
-from saduak.eservices.documents.sniffing import KINDS
 from saduak.eservices.workflow import STAGE_ROLES
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from saduak.core.models import BilingualNameMixin, TimeStampedModel, in_current_language
+from saduak.core.uploads.models import EncryptedFile
 from saduak.eservices.choices import (
     ApplicationStatus,
     BatchStatus,
@@ -20,7 +21,6 @@ from saduak.eservices.choices import (
     MeetingStatus,
     Outcome,
     PaymentStatus,
-    ScanStatus,
     VersionStatus,
 )
 
@@ -287,46 +287,21 @@ class StageVisit(models.Model):
         return f"{self.application_id} @ {self.stage}"
 
 
-class Attachment(models.Model):
-    """An uploaded document, stored encrypted under a random name with its own
-    data key; the data key is stored wrapped by a master key (`master_key_id`).
-    Nothing about it is publicly addressable: staff download through a view that
-    checks reach and writes an audit event."""
+class Attachment(EncryptedFile):
+    """An uploaded document of an application (core/uploads: stored encrypted
+    under a random name with its own data key, wrapped by a master key).
+    Nothing about it is publicly addressable: staff download through a view
+    that checks reach and writes an audit event."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments"
     )
-    # The key in addresses and the API: never the sequential id, which would
-    # tell how many there are and let one guess another's.
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     field_key = models.CharField(_("form field"), max_length=60)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(max_length=64)
-    storage_name = models.CharField(max_length=200, unique=True)
-    wrapped_key = models.BinaryField()
-    master_key_id = models.CharField(max_length=40)
-    scan_status = models.CharField(
-        max_length=16, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"))
     removed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(EncryptedFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class FactCheck(models.Model):

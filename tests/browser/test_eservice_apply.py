@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 
 from saduak.accounts.choices import Role
 from saduak.accounts.models import User
+from saduak.core.uploads.sample_files import one_page_pdf, png_of_one_colour
 from saduak.eservices.catalogue import builtin_services_install
 from saduak.eservices.choices import Action, ApplicationStatus
-from saduak.eservices.documents.sample_files import one_page_pdf, png_of_one_colour
 from saduak.eservices.models import Application, Attachment
 from saduak.eservices.services.applications import application_act
 from tests.browser.conftest import PHONE, assert_accessible

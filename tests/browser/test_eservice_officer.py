@@ -19,9 +19,9 @@ from playwright.sync_api import expect
 from saduak.accounts.choices import Role
 from saduak.accounts.models import User
 from saduak.areas.models import Office
+from saduak.core.uploads.sample_files import one_page_pdf
 from saduak.eservices.catalogue import builtin_services_install
 from saduak.eservices.choices import Action, IdentityCheckMethod, Outcome
-from saduak.eservices.documents.sample_files import one_page_pdf
 from saduak.eservices.documents.services import attachment_store
 from saduak.eservices.models import Application, Service
 from saduak.eservices.samples import sample_answers

@@ -21,7 +21,7 @@ PURE_MEMOS = {
     ("feedback/sql.py", "rollup_move_sql"),
     ("feedback/sql.py", "vote_upsert_sql"),
     # Parsing what the arguments hold (the settings' values are passed in).
-    ("eservices/documents/crypto.py", "_master_keys"),
+    ("core/uploads/crypto.py", "_master_keys"),
     ("identity/oidc/keys.py", "jwk_from_pem"),
     # A key file named by its path, parsed once (a new key means a restart).
     ("audit/keys.py", "_private_key_from"),

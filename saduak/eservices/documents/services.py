@@ -1,18 +1,15 @@
 """Storing, opening, removing and re-wrapping the documents of applications.
 
-A stored document is written to the private storage encrypted (crypto.py) under
-a random name; its row holds the wrapped data key. Files are streamed through
-every step (type check, scan, encryption, download), so memory stays flat
-whatever their size."""
+A stored document is written to the private storage encrypted
+(core/uploads/store.py, crypto.py) under a random name; its row holds the
+wrapped data key. Files are streamed through every step (type check, scan,
+encryption, download), so memory stays flat whatever their size. What is
+e-services' own here: who may add, open and remove a document, the row, the
+timeline and the audit events."""
 
-import logging
-import secrets
-import unicodedata
 from collections.abc import Iterator
-from typing import IO, Any, cast
+from typing import Any
 
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -27,48 +24,28 @@ from saduak.core.errors import (
     NotFound,
     PermissionDeniedError,
 )
+from saduak.core.uploads.rewrap import RewrapBatch, encrypted_files_rewrap
+from saduak.core.uploads.store import (
+    clean_file_name,
+    encrypted_file_open,
+    encrypted_file_store,
+    storage_delete,
+)
 from saduak.eservices.choices import Action, ApplicationStatus, EventKind
-from saduak.eservices.documents import crypto
-from saduak.eservices.documents.antivirus import upload_scan
-from saduak.eservices.documents.inspect import upload_inspect
-from saduak.eservices.documents.sniffing import kind_of_upload, name_for_kind
 from saduak.eservices.models import Application, ApplicationEvent, Attachment
 from saduak.eservices.permissions import ensure_sees_as_staff, may_fill
 
-logger = logging.getLogger(__name__)
+__all__ = [
+    "attachment_open",
+    "attachment_remove",
+    "attachment_store",
+    "attachments_rewrap",
+    "clean_file_name",
+]
 
-MB = 1024 * 1024
-MAX_NAME_LENGTH = 200  # Attachment.original_name
 REWRAP_BATCH = 500
 # What an applicant may still change.
 APPLICANT_EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
-
-
-def storage_name_new() -> str:
-    """A fresh, unguessable name in the private storage (nothing about the
-    application or the person is in it)."""
-    return f"eservices/{timezone.now():%Y}/{secrets.token_hex(16)}"
-
-
-def clean_file_name(name: str) -> str:
-    """The uploaded name without control characters or paths, at most 200
-    characters with its extension kept."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    name = name.strip(". ") or "document"
-    if len(name) > MAX_NAME_LENGTH:
-        stem, dot, extension = name.rpartition(".")
-        if dot and stem and len(extension) <= 10:
-            name = stem[: MAX_NAME_LENGTH - len(extension) - 1] + "." + extension
-        else:
-            name = name[:MAX_NAME_LENGTH]
-    return name
-
-
-def _limit_mb(max_bytes: int) -> str:
-    megabytes = max_bytes / MB
-    return f"{megabytes:.0f}" if megabytes == int(megabytes) else f"{megabytes:.1f}"
 
 
 def _refuse_upload(actor: User, application: Application) -> None:
@@ -139,64 +116,24 @@ def attachment_store(
     half-saved: on any failure the stored object is deleted again.
     """
     _refuse_upload(actor, application)
-    size = upload.size or 0
-    if size > max_bytes:
-        raise InvalidInput(
-            _("The file is too large. The limit is %(limit)s MB.")
-            % {"limit": _limit_mb(max_bytes)},
-            code="file-too-large",
-            field=field_key,
-            extra={"max_bytes": max_bytes},
-        )
-    source = upload.file
-    if source is None:
-        raise ValueError("the upload has no file")
-    kind = kind_of_upload(source, allowed=allowed_types, field=field_key)
-    upload_inspect(source, kind=kind, field=field_key)  # limits: inspect.py
-    scan_status = upload_scan(source, field=field_key)
-    original_name = name_for_kind(clean_file_name(upload.name or ""), kind)
-    if len(original_name) > MAX_NAME_LENGTH:
-        original_name = clean_file_name(original_name)
-
-    keys = crypto.master_keys()
-    data_key = crypto.new_data_key()
-    source.seek(0)
-    reader = crypto.EncryptingReader(source, data_key)
-    wanted_name = storage_name_new()
+    stored = encrypted_file_store(
+        upload,
+        allowed_types=allowed_types,
+        max_bytes=max_bytes,
+        field=field_key,
+        prefix="eservices",
+    )
     try:
-        stored_name = default_storage.save(
-            wanted_name, File(cast(IO[bytes], reader), name=wanted_name)
-        )
-    except BaseException:
-        # A half-written object may be left under the random name.
-        _storage_delete(wanted_name)
-        raise
-    try:
-        if reader.size > max_bytes:  # the upload handler's count was wrong
-            raise InvalidInput(
-                _("The file is too large. The limit is %(limit)s MB.")
-                % {"limit": _limit_mb(max_bytes)},
-                code="file-too-large",
-                field=field_key,
-                extra={"max_bytes": max_bytes},
-            )
         with transaction.atomic():
             attachment = _attachment_insert(
                 application=application,
                 field_key=field_key,
-                original_name=original_name,
-                content_type=kind.mime,
-                size=reader.size,
-                sha256=reader.sha256,
-                storage_name=stored_name,
-                wrapped_key=crypto.wrap_key(data_key, keys.key(keys.current_id)),
-                master_key_id=keys.current_id,
-                scan_status=scan_status,
                 actor=actor,
                 max_files=max_files,
+                **stored.fields(),
             )
     except BaseException:
-        _storage_delete(stored_name)
+        storage_delete(stored.storage_name)
         raise
     return attachment
 
@@ -264,15 +201,6 @@ def _attachment_insert(
     return attachment
 
 
-def _storage_delete(name: str) -> None:
-    try:
-        default_storage.delete(name)
-    except OSError:
-        # The row is gone or was never written; an orphan object is only
-        # storage, never readable without its key.
-        logger.exception("could not delete stored attachment %s", name)
-
-
 def attachment_open(
     *, attachment: Attachment, actor: User, purpose: str
 ) -> Iterator[bytes]:
@@ -293,17 +221,9 @@ def attachment_open(
     is_applicant = actor.pk == application.applicant_id
     if not is_applicant:
         ensure_sees_as_staff(actor, application)
-    keys = crypto.master_keys()
-    data_key = crypto.unwrap_key(
-        attachment.wrapped_key, keys.key(attachment.master_key_id)
-    )
-    stored = default_storage.open(attachment.storage_name, "rb")
-    try:
-        chunks = crypto.Decryptor(cast(IO[bytes], stored), data_key).chunks()
-        # The first chunk is authenticated now: another file's or a damaged
-        # beginning fails before any response starts.
-        first = next(chunks, b"")
-        if not is_applicant:
+    opened = encrypted_file_open(attachment)
+    if not is_applicant:
+        try:
             audit_record(
                 actor=actor,
                 action="eservices.attachment.download",
@@ -316,19 +236,10 @@ def attachment_open(
                 },
                 office=application.office,
             )
-    except BaseException:
-        stored.close()
-        raise
-    return _closing(first, chunks, stored)
-
-
-def _closing(first: bytes, chunks: Iterator[bytes], stored: File) -> Iterator[bytes]:
-    try:
-        if first:
-            yield first
-        yield from chunks
-    finally:
-        stored.close()
+        except BaseException:
+            opened.close()
+            raise
+    return iter(opened)
 
 
 def _returned_at(application: Application) -> Any:
@@ -404,7 +315,7 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> Attachment:
             office=application.office,
         )
         storage_name = locked.storage_name
-        transaction.on_commit(lambda: _storage_delete(storage_name), robust=True)
+        transaction.on_commit(lambda: storage_delete(storage_name), robust=True)
     attachment.removed_at = locked.removed_at
     return locked
 
@@ -416,42 +327,25 @@ def attachments_rewrap(*, to_key_id: str | None = None) -> int:
 
     Works in batches of REWRAP_BATCH rows, each in its own transaction with the
     rows locked and one audit event `eservices.attachment.rewrap` (how many,
-    from which keys). Raises crypto.MasterKeyError when a key it needs is not
-    configured. Returns how many were re-wrapped."""
-    keys = crypto.master_keys()
-    target_id = to_key_id or keys.current_id
-    target = keys.key(target_id)
-    done = 0
-    after_pk = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Attachment.objects.select_for_update()
-                .filter(pk__gt=after_pk)
-                .exclude(master_key_id=target_id)
-                .order_by("pk")
-                .only("pk", "wrapped_key", "master_key_id")[:REWRAP_BATCH]
-            )
-            if not batch:
-                return done
-            from_ids: dict[str, int] = {}
-            for attachment in batch:
-                old_id = attachment.master_key_id
-                data_key = crypto.unwrap_key(attachment.wrapped_key, keys.key(old_id))
-                attachment.wrapped_key = crypto.wrap_key(data_key, target)
-                attachment.master_key_id = target_id
-                attachment.save(update_fields=["wrapped_key", "master_key_id"])
-                from_ids[old_id] = from_ids.get(old_id, 0) + 1
-            audit_record(
-                actor="eservices_rotate_keys",
-                action="eservices.attachment.rewrap",
-                after={
-                    "count": len(batch),
-                    "to_key_id": target_id,
-                    "from_key_ids": from_ids,
-                    "first_id": batch[0].pk,
-                    "last_id": batch[-1].pk,
-                },
-            )
-        done += len(batch)
-        after_pk = batch[-1].pk
+    from which keys); core/uploads/rewrap.py. Raises crypto.MasterKeyError
+    when a key it needs is not configured. Returns how many were re-wrapped."""
+
+    def audit(batch: RewrapBatch) -> None:
+        audit_record(
+            actor="eservices_rotate_keys",
+            action="eservices.attachment.rewrap",
+            after={
+                "count": batch.count,
+                "to_key_id": batch.to_key_id,
+                "from_key_ids": batch.from_key_ids,
+                "first_id": batch.first_id,
+                "last_id": batch.last_id,
+            },
+        )
+
+    return encrypted_files_rewrap(
+        model=Attachment,
+        to_key_id=to_key_id,
+        batch_size=REWRAP_BATCH,
+        on_batch=audit,
+    )

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from saduak.core.errors import InvalidInput
 from saduak.core.memo import ProcessMemo
+from saduak.core.uploads.sniffing import KINDS
 from saduak.eservices.bilingual import clean_text
-from saduak.eservices.documents.sniffing import KINDS
 from saduak.eservices.forms_engine.form import (
     Choice,
     Field,

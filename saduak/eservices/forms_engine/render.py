@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from saduak.areas.models import District, Province, Subdistrict
-from saduak.eservices.documents.sniffing import KINDS, kinds_label
+from saduak.core.uploads.sniffing import KINDS, kinds_label
 from saduak.eservices.forms_engine.answers import (
     ADDRESS_PARTS,
     BANK_PARTS,

@@ -16,13 +16,13 @@ from PIL import Image
 
 from saduak.accounts.models import User
 from saduak.areas.models import Office
-from saduak.eservices.choices import ApplicationStatus, VersionStatus
-from saduak.eservices.documents.sample_files import (
+from saduak.core.uploads.sample_files import (
     PAGE_OBJECTS,
     pdf_file,
     pdf_stream,
     png_of_one_colour,
 )
+from saduak.eservices.choices import ApplicationStatus, VersionStatus
 from saduak.eservices.models import Application, Service, ServiceVersion
 
 __all__ = ["PAGE_OBJECTS", "pdf_file", "pdf_stream", "png_of_one_colour"]

@@ -18,12 +18,12 @@ from saduak.accounts.matrix import Action
 from saduak.accounts.models import User
 from saduak.accounts.tests.matrix_walk import Scenario, api_call
 from saduak.areas.models import Office
+from saduak.core.uploads.fields import document_field
+from saduak.core.uploads.sample_files import png_of_one_colour
 from saduak.eservices import bank_files
 from saduak.eservices.catalogue import builtin_services_install
 from saduak.eservices.choices import Action as Move
 from saduak.eservices.choices import IdentityCheckMethod
-from saduak.eservices.documents.fields import document_field
-from saduak.eservices.documents.sample_files import png_of_one_colour
 from saduak.eservices.documents.services import attachment_remove, attachment_store
 from saduak.eservices.models import (
     Application,

@@ -7,8 +7,8 @@ import pytest
 from django.utils import translation
 
 from saduak.core.errors import InvalidInput
-from saduak.eservices.choices import ScanStatus
-from saduak.eservices.documents import antivirus
+from saduak.core.uploads import antivirus
+from saduak.core.uploads.antivirus import ScanStatus
 from saduak.eservices.tests.document_fixtures import (
     EICAR,
     PDF,

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from saduak.eservices.documents import crypto
+from saduak.core.uploads import crypto
 from saduak.eservices.tests.document_fixtures import KEY_ONE, KEY_TWO
 
 SMALL = 16  # a chunk size that makes chunk boundaries easy to reach

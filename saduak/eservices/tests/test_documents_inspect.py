@@ -9,9 +9,9 @@ from django.utils import translation
 from PIL import Image, ImageFile
 
 from saduak.core.errors import InvalidInput
-from saduak.eservices.documents import inspect
-from saduak.eservices.documents.inspect import upload_inspect
-from saduak.eservices.documents.sniffing import KINDS
+from saduak.core.uploads import inspect
+from saduak.core.uploads.inspect import upload_inspect
+from saduak.core.uploads.sniffing import KINDS
 from saduak.eservices.tests.document_fixtures import (
     JPG,
     PAGE_OBJECTS,

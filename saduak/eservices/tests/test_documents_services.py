@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from saduak.accounts.choices import Role
 from saduak.audit.models import AuditEvent
 from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
-from saduak.eservices.choices import ApplicationStatus, EventKind, ScanStatus
-from saduak.eservices.documents import crypto, services
-from saduak.eservices.documents.antivirus import ScannerUnavailable
+from saduak.core.uploads import crypto
+from saduak.core.uploads.antivirus import ScannerUnavailable, ScanStatus
+from saduak.eservices.choices import ApplicationStatus, EventKind
+from saduak.eservices.documents import services
 from saduak.eservices.documents.services import (
     attachment_open,
     attachment_remove,

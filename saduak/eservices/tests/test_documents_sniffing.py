@@ -3,7 +3,7 @@ import io
 import pytest
 
 from saduak.core.errors import InvalidInput
-from saduak.eservices.documents import sniffing
+from saduak.core.uploads import sniffing
 from saduak.eservices.tests.document_fixtures import (
     ELF,
     EXE,

@@ -4,7 +4,7 @@ from django.test import Client
 
 from saduak.accounts.choices import Role
 from saduak.audit.models import AuditEvent
-from saduak.eservices.documents import crypto
+from saduak.core.uploads import crypto
 from saduak.eservices.documents.services import attachment_store, attachments_rewrap
 from saduak.eservices.tests.document_fixtures import *  # noqa: F403
 from saduak.eservices.tests.document_fixtures import (

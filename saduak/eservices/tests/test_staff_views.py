@@ -8,7 +8,8 @@ from saduak.accounts.choices import Role
 from saduak.accounts.models import User
 from saduak.areas.models import Office
 from saduak.audit.models import AuditEvent
-from saduak.eservices.choices import ApplicationStatus, EventKind, ScanStatus
+from saduak.core.uploads.antivirus import ScanStatus
+from saduak.eservices.choices import ApplicationStatus, EventKind
 from saduak.eservices.models import (
     Application,
     ApplicationEvent,

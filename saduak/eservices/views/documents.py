@@ -8,11 +8,11 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, StreamingHttpResponse
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from saduak.accounts.permissions import acting_user
+from saduak.core.uploads.responses import encrypted_file_response
 from saduak.eservices.documents.selectors import attachment_get
 from saduak.eservices.documents.services import attachment_open
 from saduak.eservices.models import Attachment
@@ -21,17 +21,8 @@ from saduak.eservices.models import Attachment
 def attachment_response(
     attachment: Attachment, chunks: Iterator[bytes]
 ) -> StreamingHttpResponse:
-    """The streamed download of a document: always saved, never shown inline
-    or sniffed by the browser, never stored by a cache."""
-    response = StreamingHttpResponse(chunks, content_type=attachment.content_type)
-    response["Content-Length"] = str(attachment.size)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=attachment.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    """The streamed download of a document (core/uploads/responses.py)."""
+    return encrypted_file_response(attachment, chunks)
 
 
 @login_required

@@ -9,14 +9,16 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from saduak.core.errors import InvalidInput
 from saduak.feedback.choices import VoteChannel
 from saduak.feedback.keys import Voter, line_voter, source_key
-from saduak.feedback.line.id_tokens import line_id_token_verifier, token_missing
 from saduak.feedback.selectors.offices import office_for_vote
 from saduak.feedback.views.ballot import ballot_take
+from saduak.identity.line_login import TOKEN_MISSING_CODE, line_id_token_verifier
 
 # What the LIFF SDK itself reaches, on this page only: LINE's API (liff.init
 # checks the app and the login there), its translations, and the scripts it adds
@@ -25,6 +27,16 @@ LIFF_SOURCES = {
     "connect-src": ("https://api.line.me", "https://liffsdk.line-scdn.net"),
     "script-src": ("https://static.line-scdn.net",),
 }
+
+
+def token_missing() -> InvalidInput:
+    return InvalidInput(
+        _(
+            "Open this page from the LINE app: we could not confirm your LINE "
+            "sign-in, so the vote was not recorded."
+        ),
+        code=TOKEN_MISSING_CODE,
+    )
 
 
 @never_cache

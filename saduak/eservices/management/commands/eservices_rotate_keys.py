@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from saduak.eservices.documents.crypto import MasterKeyError, master_keys
+from saduak.core.uploads.crypto import MasterKeyError, master_keys
 from saduak.eservices.documents.services import attachments_rewrap
 from saduak.eservices.models import Attachment
 

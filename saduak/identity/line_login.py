@@ -1,9 +1,15 @@
-"""Who is voting on the LIFF page: the LINE Login ID token the LIFF SDK hands
-the page, verified by the server (never a user id the phone sends). LINE checks
-the token's signature for us at its verify endpoint; we check that the token
-was issued by LINE, to our channel, and is still valid.
+"""Who is on a LIFF page: the LINE Login ID token the LIFF SDK hands the page,
+verified by the server (never a user id the phone sends). LINE checks the
+token's signature for us at its verify endpoint; we check that the token was
+issued by LINE, to our channel, and is still valid.
 LINE_LOGIN_BACKEND "line" asks LINE; "console" (development, the demo, tests)
-accepts only tokens written "console:<user id>"."""
+accepts only tokens written "console:<user id>".
+
+Every LIFF page uses it (feedback's vote page, the complaints' LIFF form):
+`line_id_token_verifier().verify(id_token)` gives the `LineIdentity`, or raises
+InvalidInput ("line-token-invalid", 400) or LineUnavailable (503). A page
+refuses a missing token itself, with `TOKEN_MISSING_CODE` and its own words
+for what was not done."""
 
 import re
 import time
@@ -22,6 +28,8 @@ VERIFY_PATH = "/oauth2/v2.1/verify"
 # A JWT of a few kilobytes at most; anything longer is not a LINE ID token.
 MAX_TOKEN_LENGTH = 4096
 CONSOLE_PREFIX = "console:"
+# The code of a page's refusal when the form came without an ID token.
+TOKEN_MISSING_CODE = "line-token-missing"
 _CONSOLE_USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -49,16 +57,6 @@ def _token_refused() -> InvalidInput:
             "changed. Close this page and open it again from LINE."
         ),
         code="line-token-invalid",
-    )
-
-
-def token_missing() -> InvalidInput:
-    return InvalidInput(
-        _(
-            "Open this page from the LINE app: we could not confirm your LINE "
-            "sign-in, so the vote was not recorded."
-        ),
-        code="line-token-missing",
     )
 
 

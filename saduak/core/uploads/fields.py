@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from saduak.core.errors import InvalidInput
-from saduak.eservices.documents.sniffing import unknown_kinds
+from saduak.core.uploads.sniffing import unknown_kinds
 
 MB = 1024 * 1024
 

@@ -17,11 +17,11 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saduak.core.errors import DomainError, InvalidInput
-from saduak.eservices.choices import ScanStatus
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,17 @@ CHUNK_BYTES = 64 * 1024
 TIMEOUT_S = 30.0
 # clamd's replies are one short line; anything longer is not clamd.
 MAX_REPLY_BYTES = 4096
+
+
+class ScanStatus(models.TextChoices):
+    """Whether clamd scanned a stored file (an infected one is never stored).
+    Shown on every file on the officers' pages and in the staff API."""
+
+    NOT_SCANNED = (
+        "not_scanned",
+        gettext_lazy("Not scanned: no virus scanner configured"),
+    )
+    CLEAN = "clean", gettext_lazy("Scanned for viruses: clean")
 
 
 class ScannerUnavailable(DomainError):

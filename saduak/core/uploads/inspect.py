@@ -47,7 +47,7 @@ from pypdf.generic import (
 )
 
 from saduak.core.errors import InvalidInput
-from saduak.eservices.documents.sniffing import Kind
+from saduak.core.uploads.sniffing import Kind
 
 logger = logging.getLogger(__name__)
 

@@ -11,16 +11,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
 from saduak.core.errors import InvalidInput
-from saduak.feedback.line.id_tokens import (
+from saduak.core.tests.stub_http import stub_server_running as fake_line_server
+from saduak.identity.line_login import (
     ConsoleLineVerifier,
     LineIdentity,
     LineLoginVerifier,
     LineUnavailable,
     line_id_token_verifier,
 )
-from saduak.feedback.tests.line_fakes import LINE_USER, fake_line_server
 
 CHANNEL_ID = "1657000000"
+LINE_USER = "U" + "1a2b3c4d5e6f7a8b" * 2
 
 
 @pytest.fixture(autouse=True)
