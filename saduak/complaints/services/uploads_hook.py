@@ -40,11 +40,16 @@ def attachments_store(
             _("Files cannot be attached to complaints yet. Send it without them."),
             field="uploads",
         ) from None
-    stored: list[ComplaintAttachment] = documents.complaint_attachment_store(
-        complaint=complaint,
-        event=event,
-        uploads=uploads,
-        uploaded_by=uploaded_by,
-        is_public=is_public,
-    )
-    return stored
+    # The whole batch is checked before the first file is stored, then each
+    # file is stored on its own (services/documents.py's contract).
+    documents.complaint_attachments_check(uploads)
+    return [
+        documents.complaint_attachment_store(
+            complaint=complaint,
+            event=event,
+            upload=upload,
+            uploaded_by=uploaded_by,
+            is_public=is_public,
+        )
+        for upload in uploads
+    ]

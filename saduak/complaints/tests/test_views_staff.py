@@ -23,6 +23,7 @@ from saduak.complaints.models import (
     Open311Key,
 )
 from saduak.complaints.services.intake import Contact, Where, complaint_file
+from saduak.core.uploads.sample_files import one_page_pdf, png_of_one_colour
 from saduak.identity.models import Partner
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,19 @@ ROADS = "ถนนชำรุดเป็นหลุมลึกหน้า�
 ROADS_AGAIN = "ถนนชำรุดเป็นหลุมลึกหน้าโรงเรียนบ้านหนองบัว รถล้มหลายคันแล้ว"
 NOISE = "เสียงดังจากโรงงานตอนกลางคืนทุกวัน นอนไม่หลับ"
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def private_storage(settings: Any, tmp_path: Any) -> None:
+    """A private storage of the test's own, no antivirus."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    settings.CLAMD_ADDRESS = ""
 
 
 @pytest.fixture
@@ -291,6 +305,57 @@ def test_the_officer_handles_a_complaint_from_accept_to_close(
         assert AuditEvent.objects.filter(action=action).count() == 1, action
 
 
+def test_an_answer_carries_photos_and_documents_shown_with_their_links(
+    category, officer_client, private_storage
+):
+    complaint = file(category)
+    response = officer_client.post(
+        url("act", complaint.reference, "answer"),
+        {
+            "answer-text": "ซ่อมแล้ว ดูภาพประกอบ",
+            "answer-attachments": [
+                SimpleUploadedFile("after.png", png_of_one_colour(64), "image/png"),
+                SimpleUploadedFile("report.pdf", one_page_pdf(), "application/pdf"),
+            ],
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "after.png" in page and "report.pdf" in page
+    attachment = complaint.attachments.get(original_name="after.png")
+    assert reverse("complaints-documents:download", args=[attachment.public_id]) in page
+    assert attachment.event.kind == EventKind.ANSWER
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_on_the_answer(
+    category, officer_client, private_storage
+):
+    complaint = file(category)
+    response = officer_client.post(
+        url("act", complaint.reference, "answer"),
+        {
+            "answer-text": "ดูภาพประกอบ",
+            "answer-attachments": [
+                SimpleUploadedFile("photo.jpg", b"MZ not a photo", "image/jpeg")
+            ],
+        },
+    )
+    assert response.status_code == 400
+    assert "photo.jpg" in response.content.decode()
+    assert not complaint.attachments.exists()
+    assert not ComplaintEvent.objects.filter(
+        complaint=complaint, kind=EventKind.ANSWER
+    ).exists()
+    too_many = [
+        SimpleUploadedFile(f"p{number}.png", png_of_one_colour(8), "image/png")
+        for number in range(6)
+    ]
+    response = act(officer_client, complaint, "answer", text="x", attachments=too_many)
+    assert response.status_code == 400
+    assert not complaint.attachments.exists()
+
+
 def test_an_internal_agency_answer_stays_off_the_public_timeline(
     category, officer_client
 ):
@@ -536,7 +601,20 @@ def test_recording_refuses_bad_input_and_stores_nothing(category, officer_client
     assert not Complaint.objects.exists()
 
 
-def test_recording_refuses_a_bad_attachment(category, officer_client):
+def test_recording_keeps_a_letters_scan(category, officer_client, private_storage):
+    data = record_data(category, channel=Channel.LETTER)
+    data["attachments"] = SimpleUploadedFile(
+        "letter.pdf", one_page_pdf(), "application/pdf"
+    )
+    response = officer_client.post(url("record"), data)
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert [item.original_name for item in complaint.attachments.all()] == [
+        "letter.pdf"
+    ]
+
+
+def test_recording_refuses_a_bad_attachment(category, officer_client, private_storage):
     data = record_data(category)
     data["attachments"] = SimpleUploadedFile("photo.jpg", b"not a photo", "image/jpeg")
     response = officer_client.post(url("record"), data)

@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,7 +54,7 @@ from saduak.complaints.forms_staff import (
     TransferForm,
     subdistrict_choices,
 )
-from saduak.complaints.models import Complaint, ComplaintAttachment, ComplaintCategory
+from saduak.complaints.models import Complaint, ComplaintCategory
 from saduak.complaints.selectors.complaints import (
     complaint_duplicates,
     complaint_get_for_staff,
@@ -67,6 +67,7 @@ from saduak.complaints.services.intake import (
     Where,
     complaint_record_for_citizen,
 )
+from saduak.complaints.views.documents import complaint_document_url
 from saduak.core.errors import (
     DomainError,
     InvalidInput,
@@ -84,11 +85,6 @@ COUNT_BOUND = 1000
 # The list pages through at most this many rows of one filter; a filter
 # narrows it further.
 LIST_BOUND = 10_000
-DOWNLOAD_URL_NAMES = (
-    "complaints-documents:download",
-    "complaints-documents:attachment-download",
-    "complaints-documents:attachment",
-)
 RECORD_OFFICES_LIMIT = 1000
 
 
@@ -366,15 +362,6 @@ def _lateness(complaint: Complaint, today: date) -> list[dict[str, Any]]:
     return rows
 
 
-def download_url(attachment: ComplaintAttachment) -> str:
-    for name in DOWNLOAD_URL_NAMES:
-        try:
-            return reverse(name, args=[attachment.public_id])
-        except NoReverseMatch:
-            continue
-    return ""
-
-
 def work_context(
     request: HttpRequest,
     complaint: Complaint,
@@ -419,7 +406,7 @@ def work_context(
     attachments = [
         {
             "attachment": item,
-            "url": download_url(item),
+            "url": complaint_document_url(item),
             "size_kb": max(1, round(item.size / 1024)),
         }
         for item in complaint.attachments.all().order_by("uploaded_at", "pk")
