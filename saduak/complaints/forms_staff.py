@@ -330,7 +330,7 @@ class RecordForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("Category"))
     description = forms.CharField(
-        label=_("What happened"),
+        label=_("Complaint details"),
         max_length=DESCRIPTION_MAX_LENGTH,
         widget=_textarea(6),
         help_text=_("Up to 4,000 characters."),

@@ -157,6 +157,25 @@ def test_the_district_officer_handles_a_complaint_on_a_phone_in_thai(
     expect(phone.locator(".cs-timeline")).to_contain_text("ผู้ร้องยืนยันทางโทรศัพท์")
     assert_accessible(phone, "complaints-staff-closed-th-phone")
 
+    # A call to the 1567 hotline, recorded on the phone.
+    phone.goto("/staff/complaints/record/")
+    phone.select_option("#id_channel", "hotline")
+    phone.select_option("#id_category", "road-damage")
+    phone.fill("#id_description", "โทร 1567 แจ้งไฟฟ้าส่องสว่างดับทั้งซอย มืดมาก")
+    with phone.expect_response(lambda r: "/record/subdistricts/" in r.url):
+        phone.select_option("#id_district", "5002")
+    first = Subdistrict.objects.filter(district_id="5002").order_by("code").first()
+    phone.select_option("#id_subdistrict", first.code)
+    phone.fill("#id_name", "สมชาย ใจดี")
+    phone.fill("#id_phone", "0899999999")
+    assert fits_the_screen(phone)
+    assert_accessible(phone, "complaints-staff-record-th-phone")
+    phone.locator("main button[type=submit]").click()
+    expect(phone.locator(".messages")).to_contain_text("บันทึกเรื่อง")
+    recorded = Complaint.objects.get(channel="hotline")
+    assert (recorded.district_id, recorded.subdistrict_id) == ("5002", first.code)
+    assert recorded.recorded_by_id == officer.pk
+
 
 def test_the_province_takes_over_and_transfers_at_a_desk_in_english(
     open_page, small_map, make_staff
@@ -198,3 +217,39 @@ def test_the_province_takes_over_and_transfers_at_a_desk_in_english(
     expect(phone.locator("main")).to_contain_text("Transferred to another district")
     assert fits_the_screen(phone)
     assert_accessible(phone, "complaints-staff-complaint-en-phone")
+
+
+def test_hq_manages_a_category_and_issues_an_open311_key_in_english(
+    open_page, small_map, make_staff
+):
+    from saduak.identity.models import Partner
+
+    road_category()
+    hq = with_password(make_staff(Role.HQ_ADMIN, "hq"))
+    Partner.objects.create(
+        name_th="เทศบาลนครเชียงใหม่",
+        name_en="Chiang Mai City Municipality",
+        kind="agency",
+        purpose_th="รับเรื่องร้องเรียนจากแอปของเทศบาล",
+    )
+    phone = open_page(viewport=PHONE, locale="en-GB")
+    sign_in(phone, hq.personal_id, "/en")
+    phone.goto("/en/staff/complaints/categories/")
+    expect(phone.locator("main")).to_contain_text("Damaged road")
+    assert fits_the_screen(phone)
+    assert_accessible(phone, "complaints-staff-categories-en-phone")
+    phone.get_by_role("link", name="Damaged road").click()
+    phone.fill("#id_resolve_days", "10")
+    assert_accessible(phone, "complaints-staff-category-en-phone")
+    phone.get_by_role("button", name="Save the category").click()
+    expect(phone.locator(".messages")).to_contain_text("road-damage is saved")
+    assert ComplaintCategory.objects.get(code="road-damage").resolve_days == 10
+
+    phone.goto("/en/staff/complaints/open311-keys/")
+    phone.select_option("#id_partner", label="Chiang Mai City Municipality")
+    phone.fill("#id_name", "The municipality's complaint app")
+    phone.get_by_role("button", name="Issue the key").click()
+    key = phone.locator("#new-key").inner_text()
+    assert key.startswith("o311_")
+    assert fits_the_screen(phone)
+    assert_accessible(phone, "complaints-staff-keys-en-phone")
