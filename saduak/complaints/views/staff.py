@@ -178,11 +178,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 
 def _row(complaint: Complaint) -> dict[str, Any]:
-    return {
-        "complaint": complaint,
-        "url": staff_url("complaint", complaint.reference),
-        "name": _complainant_name(complaint),
-    }
+    return {"complaint": complaint, "url": staff_url("complaint", complaint.reference)}
 
 
 def _complainant_name(complaint: Complaint) -> str:
