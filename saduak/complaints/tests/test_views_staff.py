@@ -5,11 +5,13 @@ recording a complaint for a citizen, HQ's categories and Open311 keys, and
 the staff home's tile."""
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from saduak.accounts.choices import Role
 from saduak.areas.models import District, Subdistrict
@@ -22,6 +24,7 @@ from saduak.complaints.models import (
     ComplaintEvent,
     Open311Key,
 )
+from saduak.complaints.services.escalation import complaints_escalate
 from saduak.complaints.services.intake import Contact, Where, complaint_file
 from saduak.core.uploads.sample_files import one_page_pdf, png_of_one_colour
 from saduak.identity.models import Partner
@@ -786,3 +789,12 @@ def test_the_staff_home_shows_the_complaints_tile_with_open_and_overdue(
     assert url("list") in page
     assert "<strong>2</strong>" in page
     assert noise.reference not in page
+    assert "overdue=on" not in page
+    # Past its targets, the escalation job marks it overdue: the tile says so
+    # and links to the overdue ones.
+    complaints_escalate(now=timezone.now() + timedelta(days=40))
+    page = officer_client.get(reverse("areas:staff-home")).content.decode()
+    assert "<strong>2</strong> " in page
+    assert "overdue=on" in page
+    listed = officer_client.get(url("list"), {"status": "open", "overdue": "on"})
+    assert len(listed.context["rows"]) == 2
