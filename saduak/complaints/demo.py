@@ -8,8 +8,6 @@ report rollups are recounted to match."""
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from saduak.accounts.models import User
 from saduak.areas.models import District, Office, Subdistrict
 from saduak.complaints.choices import Channel, Outcome

@@ -179,7 +179,9 @@ def _step(pk: int, level: int, now: datetime) -> bool:
         complaint.save(update_fields=STATE_FIELDS)
         report_rollups_move(before, complaint)
         if level == Escalation.HQ:
-            why = _("Past the target to resolve and the further days before HQ is told.")
+            why = _(
+                "Past the target to resolve and the further days before HQ is told."
+            )
         elif unacknowledged:
             why = _("Not acknowledged by the target date.")
         else:

@@ -34,7 +34,9 @@ def open311_key_issue(
     ensure_may(actor, Action.OPEN311_KEY_ISSUE)
     label = " ".join((name or "").split())
     if not label:
-        raise InvalidInput(_("Name the key after the system that uses it."), field="name")
+        raise InvalidInput(
+            _("Name the key after the system that uses it."), field="name"
+        )
     if len(label) > NAME_MAX_LENGTH:
         raise InvalidInput(
             _("The name is at most %(limit)s characters.") % {"limit": NAME_MAX_LENGTH},

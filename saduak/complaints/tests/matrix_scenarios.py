@@ -30,13 +30,18 @@ def _filed(request: Any) -> Complaint:
 def _forwarded(request: Any) -> Complaint:
     complaint = _filed(request)
     return handling.complaint_forward(
-        complaint=complaint, officer="test", agency="การไฟฟ้าส่วนภูมิภาค", text="ขอให้ตรวจสอบ"
+        complaint=complaint,
+        officer="test",
+        agency="การไฟฟ้าส่วนภูมิภาค",
+        text="ขอให้ตรวจสอบ",
     )
 
 
 def _resolved(request: Any) -> Complaint:
     complaint = _filed(request)
-    return handling.complaint_resolve(complaint=complaint, officer="test", text="ซ่อมแล้ว")
+    return handling.complaint_resolve(
+        complaint=complaint, officer="test", text="ซ่อมแล้ว"
+    )
 
 
 def _pair(request: Any) -> tuple[Complaint, Complaint]:

@@ -35,4 +35,6 @@ def test_the_demo_has_complaints_at_every_state(
     assert Complaint.objects.exclude(rating=None).exists()
     assert report_rollups_recount() == 0
     # A second run leaves the demo as it is.
-    assert complaints_seed_demo(citizen=citizen, officer=officer, province=province) == []
+    assert (
+        complaints_seed_demo(citizen=citizen, officer=officer, province=province) == []
+    )

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,7 +21,7 @@ def _later(complaint: Any, *, working_days_past: str, days: int) -> Any:
     """A moment `days` calendar days after the complaint's due date."""
     due = getattr(complaint, working_days_past)
     return timezone.make_aware(
-        timezone.datetime.combine(due + timedelta(days=days), timezone.datetime.min.time())
+        datetime.combine(due + timedelta(days=days), datetime.min.time())
     ) + timedelta(hours=10)
 
 
@@ -80,14 +80,21 @@ def test_an_acknowledged_complaint_escalates_only_past_the_resolve_target(
     complaint = file_complaint(category=category)
     handling.complaint_accept(complaint=complaint, officer=people["officer"])
     complaint.refresh_from_db()
-    assert complaints_escalate(
-        now=_later(complaint, working_days_past="acknowledge_due", days=1)
-    ).to_province == 0
-    run = complaints_escalate(now=_later(complaint, working_days_past="resolve_due", days=1))
+    assert (
+        complaints_escalate(
+            now=_later(complaint, working_days_past="acknowledge_due", days=1)
+        ).to_province
+        == 0
+    )
+    run = complaints_escalate(
+        now=_later(complaint, working_days_past="resolve_due", days=1)
+    )
     assert run.to_province == 1
 
 
-def test_past_the_second_threshold_hq_is_told(category: Any, people: dict[str, Any]) -> None:
+def test_past_the_second_threshold_hq_is_told(
+    category: Any, people: dict[str, Any]
+) -> None:
     _with_phone(people)
     complaint = file_complaint(category=category)
     handling.complaint_accept(complaint=complaint, officer=people["officer"])
@@ -107,7 +114,9 @@ def test_past_the_second_threshold_hq_is_told(category: Any, people: dict[str, A
     assert not Notification.objects.filter(recipient=people["elsewhere"]).exists()
 
 
-def test_closed_complaints_do_not_escalate(category: Any, people: dict[str, Any]) -> None:
+def test_closed_complaints_do_not_escalate(
+    category: Any, people: dict[str, Any]
+) -> None:
     complaint = file_complaint(category=category)
     handling.complaint_close(
         complaint=complaint,
@@ -125,10 +134,14 @@ def test_a_resolved_complaint_closes_itself_after_seven_days(
     category: Any, people: dict[str, Any]
 ) -> None:
     complaint = file_complaint(category=category)
-    handling.complaint_resolve(complaint=complaint, officer=people["officer"], text="เสร็จ")
+    handling.complaint_resolve(
+        complaint=complaint, officer=people["officer"], text="เสร็จ"
+    )
     complaint.refresh_from_db()
     assert complaint.resolved_at is not None
-    assert complaints_escalate(now=complaint.resolved_at + timedelta(days=6)).closed == 0
+    assert (
+        complaints_escalate(now=complaint.resolved_at + timedelta(days=6)).closed == 0
+    )
     Notification.objects.all().delete()
     run = complaints_escalate(now=complaint.resolved_at + timedelta(days=7, minutes=1))
     assert run.closed == 1
@@ -137,11 +150,13 @@ def test_a_resolved_complaint_closes_itself_after_seven_days(
     assert complaint.outcome == Outcome.RESOLVED
     audit = AuditEvent.objects.filter(action="complaint.close").latest("id")
     assert audit.actor_label == "task:complaints_escalate"
-    assert complaint.events.order_by("-id").first().kind == EventKind.CLOSED
+    assert complaint.events.latest("id").kind == EventKind.CLOSED
     assert Notification.objects.filter(template_key="complaint.updated").exists()
 
 
-def test_the_command_runs_the_job(category: Any, people: dict[str, Any], capsys: Any) -> None:
+def test_the_command_runs_the_job(
+    category: Any, people: dict[str, Any], capsys: Any
+) -> None:
     complaint = file_complaint(category=category)
     Complaint.objects.filter(pk=complaint.pk).update(
         acknowledge_due=timezone.localdate() - timedelta(days=3)

@@ -48,7 +48,11 @@ def at(day: int, month: int = 1, hour: int = 10) -> time_machine.travel:
 
 @pytest.fixture
 def mixed(small_map: None, make_staff: Any, make_user: Any) -> dict[str, Complaint]:
-    Holiday.objects.create(date=date(2026, 2, 2), name_th="ปิดสำนักงาน", office=Office.objects.get(code="ddc-5001"))
+    Holiday.objects.create(
+        date=date(2026, 2, 2),
+        name_th="ปิดสำนักงาน",
+        office=Office.objects.get(code="ddc-5001"),
+    )
     road = make_category()
     lights = make_category("street-lights", name_th="ไฟดับ", resolve_days=5)
     registry = make_category(
@@ -69,8 +73,13 @@ def mixed(small_map: None, make_staff: Any, make_user: Any) -> dict[str, Complai
 
     with at(30, 1, 23):
         filed("evening", category=road)
-        filed("lights", category=lights, channel=Channel.LINE, citizen=None,
-              contact=Contact(line_user_id="U" + "b" * 32))
+        filed(
+            "lights",
+            category=lights,
+            channel=Channel.LINE,
+            citizen=None,
+            contact=Contact(line_user_id="U" + "b" * 32),
+        )
         filed("bangkok", category=road, district_code="1001")
         filed("registry", category=registry)
     with at(2, 2, 9):
@@ -88,27 +97,45 @@ def mixed(small_map: None, make_staff: Any, make_user: Any) -> dict[str, Complai
         )
         filed("withdrawn", category=road)
     with at(3, 2, 14):
-        made["evening"] = handling.complaint_accept(complaint=made["evening"], officer=officer)
+        made["evening"] = handling.complaint_accept(
+            complaint=made["evening"], officer=officer
+        )
         made["lights"] = handling.complaint_forward(
             complaint=made["lights"], officer=officer, agency="PEA", text="ขอให้ซ่อมไฟ"
         )
-        made["chomthong"] = handling.complaint_start(complaint=made["chomthong"], officer=officer_5002)
-        handling.complaint_merge(duplicate=made["duplicate"], into=made["survivor"], officer=officer)
+        made["chomthong"] = handling.complaint_start(
+            complaint=made["chomthong"], officer=officer_5002
+        )
+        handling.complaint_merge(
+            duplicate=made["duplicate"], into=made["survivor"], officer=officer
+        )
         made["withdrawn"] = complainant.complaint_withdraw(
             complaint=made["withdrawn"], citizen=made["withdrawn"].complainant
         )
         made["hotline"] = handling.complaint_transfer(
-            complaint=made["hotline"], officer=officer, to_district=District.objects.get(code="5002"), reason="อยู่จอมทอง"
+            complaint=made["hotline"],
+            officer=officer,
+            to_district=District.objects.get(code="5002"),
+            reason="อยู่จอมทอง",
         )
     with at(5, 2, 11):
         made["lights"] = handling.complaint_agency_answer(
             complaint=made["lights"], officer=officer, text="ซ่อมแล้ว", public=True
         )
-        made["lights"] = handling.complaint_resolve(complaint=made["lights"], officer=officer, text="ไฟติดแล้ว")
-        made["evening"] = handling.complaint_resolve(complaint=made["evening"], officer=officer, text="ซ่อมแล้ว")
-        made["bangkok"] = handling.complaint_take_over(complaint=made["bangkok"], officer=hq, reason="HQ ติดตาม")
+        made["lights"] = handling.complaint_resolve(
+            complaint=made["lights"], officer=officer, text="ไฟติดแล้ว"
+        )
+        made["evening"] = handling.complaint_resolve(
+            complaint=made["evening"], officer=officer, text="ซ่อมแล้ว"
+        )
+        made["bangkok"] = handling.complaint_take_over(
+            complaint=made["bangkok"], officer=hq, reason="HQ ติดตาม"
+        )
         made["registry"] = handling.complaint_close(
-            complaint=made["registry"], officer=district_admin, outcome=Outcome.NOT_WITHIN_AUTHORITY, text="ไม่ใช่อำนาจ"
+            complaint=made["registry"],
+            officer=district_admin,
+            outcome=Outcome.NOT_WITHIN_AUTHORITY,
+            text="ไม่ใช่อำนาจ",
         )
     with at(9, 2, 10):
         made["evening"] = complainant.complaint_confirm_resolved(
@@ -124,7 +151,9 @@ def mixed(small_map: None, make_staff: Any, make_user: Any) -> dict[str, Complai
         complaints_escalate()
     with at(2, 3, 10):
         made["registry"] = complainant.complaint_reopen(
-            complaint=made["registry"], citizen=made["registry"].complainant, reason="ยังไม่ได้รับการแก้ไข"
+            complaint=made["registry"],
+            citizen=made["registry"].complainant,
+            reason="ยังไม่ได้รับการแก้ไข",
         )
         complaints_escalate()
     for complaint in made.values():
@@ -133,14 +162,15 @@ def mixed(small_map: None, make_staff: Any, make_user: Any) -> dict[str, Complai
 
 
 def _figures(rows: list[Complaint]) -> dict[str, int]:
-    def local(moment: Any) -> date | None:
+    def local(moment: Any) -> Any:
         return moment.astimezone(BANGKOK).date() if moment else None
 
     return {
         "received": len(rows),
         "acknowledged": sum(row.acknowledged_at is not None for row in rows),
         "acknowledged_in_time": sum(
-            row.acknowledged_at is not None and local(row.acknowledged_at) <= row.acknowledge_due
+            row.acknowledged_at is not None
+            and local(row.acknowledged_at) <= row.acknowledge_due
             for row in rows
         ),
         "resolved": sum(row.resolved_at is not None for row in rows),
@@ -155,7 +185,7 @@ def _figures(rows: list[Complaint]) -> dict[str, int]:
     }
 
 
-LEVELS = (
+LEVELS: tuple[tuple[str, Q, dict[str, str]], ...] = (
     ("country", Q(), {}),
     ("province 50", Q(province_id="50"), {"holder_province_code": "50"}),
     ("district 5001", Q(district_id="5001"), {"holder_district_code": "5001"}),
@@ -171,7 +201,9 @@ def _in_period(start: date, end: date, where: dict[str, Any]) -> list[Complaint]
     ]
 
 
-def _reported(start: date, end: date, where: Q, group: str | None) -> dict[Any, dict[str, int]]:
+def _reported(
+    start: date, end: date, where: Q, group: str | None
+) -> dict[Any, dict[str, int]]:
     rows = ComplaintReportCounts.objects.filter(period_q(start, end), where)
     sums = {f"{name}_": Sum(name) for name in COUNT_FIELDS}
     if group is None:
@@ -204,7 +236,11 @@ def _expected(rows: list[Complaint], group: str | None) -> dict[Any, dict[str, i
 @pytest.mark.parametrize("level", LEVELS, ids=[level[0] for level in LEVELS])
 @pytest.mark.parametrize(
     ("start", "end"),
-    [(START, END), (date(2026, 1, 30), date(2026, 1, 30)), (date(2026, 1, 31), date(2026, 2, 2))],
+    [
+        (START, END),
+        (date(2026, 1, 30), date(2026, 1, 30)),
+        (date(2026, 1, 31), date(2026, 2, 2)),
+    ],
 )
 def test_the_counts_equal_the_complaints(
     mixed: Any, level: Any, start: date, end: date
@@ -255,8 +291,9 @@ def test_the_open_counts_equal_the_open_complaints(mixed: Any) -> None:
         expected[key][1] += row.is_overdue
     found = {
         (item["office_id"], item["subdistrict_code"]): [item["o"], item["d"]]
-        for item in ComplaintOpenCounts.objects.values("office_id", "subdistrict_code")
-        .annotate(o=Sum("open"), d=Sum("overdue"))
+        for item in ComplaintOpenCounts.objects.values(
+            "office_id", "subdistrict_code"
+        ).annotate(o=Sum("open"), d=Sum("overdue"))
         if item["o"] or item["d"]
     }
     assert found == dict(expected)
@@ -282,7 +319,9 @@ def test_drift_of_each_kind_is_repaired_and_reported(mixed: Any) -> None:
         received=3,
     )
     ComplaintOpenCounts.objects.update(open=0)
-    ComplaintDurations.objects.filter(pk=ComplaintDurations.objects.first().pk).delete()
+    ComplaintDurations.objects.filter(
+        pk=ComplaintDurations.objects.earliest("pk").pk
+    ).delete()
 
     repaired = report_rollups_recount()
 
@@ -310,16 +349,22 @@ def test_a_write_that_rolls_back_moves_nothing(small_map: None) -> None:
 
 def test_the_command_is_the_backfill(mixed: Any, capsys: Any) -> None:
     ComplaintReportCounts.objects.all().delete()
-    call_command("complaints_report_recount", "--start", "2026-01-01", "--end", "2026-03-31")
+    call_command(
+        "complaints_report_recount", "--start", "2026-01-01", "--end", "2026-03-31"
+    )
     assert "row(s) were repaired" in capsys.readouterr().out
     assert report_rollups_recount() == 0
-    assert ComplaintReportCounts.objects.filter(whole_month=True, day=month_start(date(2026, 2, 5))).exists()
+    assert ComplaintReportCounts.objects.filter(
+        whole_month=True, day=month_start(date(2026, 2, 5))
+    ).exists()
 
 
 def test_a_complaint_filed_on_the_last_evening_of_a_month_counts_in_that_month(
     mixed: Any,
 ) -> None:
-    january = ComplaintReportCounts.objects.filter(whole_month=True, day=date(2026, 1, 1))
+    january = ComplaintReportCounts.objects.filter(
+        whole_month=True, day=date(2026, 1, 1)
+    )
     assert january.aggregate(n=Sum("received"))["n"] == 4
     assert not ComplaintReportCounts.objects.filter(
         whole_month=True, day=date(2026, 1, 1) + timedelta(days=31), received__lt=0

@@ -72,7 +72,9 @@ def test_the_complainant_rates_a_closed_complaint_once(
 
 
 @pytest.mark.parametrize("stars", [0, 6, "5", True])
-def test_stars_are_one_to_five(mine: Any, citizen: Any, officer: Any, stars: Any) -> None:
+def test_stars_are_one_to_five(
+    mine: Any, citizen: Any, officer: Any, stars: Any
+) -> None:
     _closed(mine, officer)
     before = _snapshot(mine)
     with pytest.raises(InvalidInput) as refused:
@@ -115,7 +117,9 @@ def test_reopen_within_30_days_restarts_the_resolve_clock(
 ) -> None:
     closed = _closed(mine, officer)
     Complaint.objects.filter(pk=closed.pk).update(
-        is_overdue=True, escalation=1, resolve_due=timezone.localdate() - timedelta(days=40)
+        is_overdue=True,
+        escalation=1,
+        resolve_due=timezone.localdate() - timedelta(days=40),
     )
     Notification.objects.all().delete()
     reopened = complainant.complaint_reopen(
@@ -142,13 +146,17 @@ def test_reopen_after_30_days_is_refused_with_the_reason(
     )
     before = _snapshot(mine)
     with pytest.raises(Conflict) as refused:
-        complainant.complaint_reopen(complaint=closed, citizen=citizen, reason="ยังไม่หาย")
+        complainant.complaint_reopen(
+            complaint=closed, citizen=citizen, reason="ยังไม่หาย"
+        )
     assert refused.value.code == "reopen-too-late"
     assert "30" in str(refused.value.message)
     assert _snapshot(mine) == before
 
 
-def test_a_withdrawn_complaint_cannot_be_reopened_or_rated(mine: Any, citizen: Any) -> None:
+def test_a_withdrawn_complaint_cannot_be_reopened_or_rated(
+    mine: Any, citizen: Any
+) -> None:
     withdrawn = complainant.complaint_withdraw(
         complaint=mine, citizen=citizen, reason="ตกลงกันได้แล้ว"
     )
@@ -165,7 +173,9 @@ def test_a_withdrawn_complaint_cannot_be_reopened_or_rated(mine: Any, citizen: A
     assert _snapshot(mine) == before
 
 
-def test_the_complainant_confirms_a_resolution(mine: Any, citizen: Any, officer: Any) -> None:
+def test_the_complainant_confirms_a_resolution(
+    mine: Any, citizen: Any, officer: Any
+) -> None:
     before = _snapshot(mine)
     with pytest.raises(Conflict):
         complainant.complaint_confirm_resolved(complaint=mine, citizen=citizen)
