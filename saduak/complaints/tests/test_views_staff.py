@@ -365,6 +365,19 @@ def test_a_file_that_is_not_what_it_claims_is_refused_on_the_answer(
     assert not complaint.attachments.exists()
 
 
+def test_an_answer_sent_twice_by_a_double_tap_is_stored_once(category, officer_client):
+    complaint = file(category)
+    page = officer_client.get(url("complaint", complaint.reference)).content.decode()
+    answer_form = page.split('action="' + url("act", complaint.reference, "answer"))[1]
+    assert 'name="idempotency_key"' in answer_form.split("</form>")[0]
+    data = {"answer-text": "รับเรื่องแล้ว", "idempotency_key": "tap-tap-tap-123456"}
+    first = officer_client.post(url("act", complaint.reference, "answer"), data)
+    again = officer_client.post(url("act", complaint.reference, "answer"), data)
+    assert (first.status_code, again.status_code) == (302, 302)
+    answers = ComplaintEvent.objects.filter(complaint=complaint, kind=EventKind.ANSWER)
+    assert answers.count() == 1
+
+
 def test_an_internal_agency_answer_stays_off_the_public_timeline(
     category, officer_client
 ):
