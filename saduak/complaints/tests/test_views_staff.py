@@ -232,6 +232,22 @@ def test_the_complaint_page_shows_the_complainant_targets_and_full_timeline(
     assert "take-over" not in offered  # a district admin never takes over
 
 
+def test_the_complaint_page_costs_the_same_however_long_its_timeline(
+    category, officer_client, django_assert_max_num_queries
+):
+    complaint = file(category)
+    file(category, text=ROADS_AGAIN, phone="0899999999")
+    act(officer_client, complaint, "note", text="หนึ่ง")
+    with django_assert_max_num_queries(15) as captured:
+        officer_client.get(url("complaint", complaint.reference))
+    few = len(captured)
+    for number in range(10):
+        act(officer_client, complaint, "note", text=f"บันทึก {number}")
+    with django_assert_max_num_queries(few):
+        response = officer_client.get(url("complaint", complaint.reference))
+    assert len(response.context["timeline"]) == 12
+
+
 def test_a_district_officer_cannot_see_another_provinces_complaint(
     category, officer_client
 ):
