@@ -8,7 +8,11 @@ MAX_FILES (5) files a filing or answer, each at most MAX_BYTES (10 MB), JPEG,
 PNG, WebP photos and PDF (ALLOWED_TYPES). See docs/complaints-documents.md.
 
 Contract for the services that take uploads (complaint_file,
-complaint_record_for_citizen, complaint_answer, complaint_resolve)::
+complaint_record_for_citizen, complaint_answer, complaint_resolve). They call
+`services/uploads_hook.attachments_store(complaint=, event=, uploads=,
+uploaded_by=, is_public=True)` inside their transaction, which does steps 1
+and 3; a service closes the last gap (a failure after the files were stored)
+with step 2 around its transaction::
 
     complaint_attachments_check(uploads)          # 1. before writing anything
     with delete_stored_on_error(), transaction.atomic():   # 2. around the write
@@ -214,8 +218,11 @@ def _attachment_insert(
     if event.kind == EventKind.ATTACHMENT:
         event.data = {**event.data, "attachment": str(attachment.public_id)}
         event.save(update_fields=["data"])
+    # Someone not signed in is named as their event names them ("complainant",
+    # a partner's "open311:<key prefix>").
+    anonymous = event.actor_label or "complainant"
     audit_record(
-        actor=uploaded_by if uploaded_by is not None else "complainant",
+        actor=uploaded_by if uploaded_by is not None else anonymous,
         action="complaint.document_add",
         target=attachment,
         after={

@@ -2,21 +2,22 @@
 
 Filing, recording, answering and resolving take `uploads` (Django
 UploadedFiles) and call `attachments_store` inside their transaction, after
-the complaint and its timeline event are saved. The documents pipeline
-(`services/documents.py`, `complaint_attachment_store`, written with the
-encrypted-document move of issue 15) checks and stores them; until it is
-there, a complaint with files is refused with a precise message and nothing
-is stored. The uploads work replaces the body of this function only."""
+the complaint and its timeline event are saved. It checks the whole batch
+before any file is written, then stores each file through the documents
+pipeline (`services/documents.py`, docs/complaints-documents.md): a refused
+batch leaves no row and no file, and the caller's transaction rolls back."""
 
 from collections.abc import Sequence
-from importlib import import_module
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext as _
 
+from saduak.accounts.models import User
 from saduak.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
-from saduak.core.errors import InvalidInput
+from saduak.complaints.services.documents import (
+    complaint_attachment_store,
+    complaint_attachments_check,
+    delete_stored_on_error,
+)
 
 
 def attachments_store(
@@ -24,32 +25,28 @@ def attachments_store(
     complaint: Complaint,
     event: ComplaintEvent,
     uploads: Sequence[UploadedFile],
-    uploaded_by: Any,
+    uploaded_by: User | None,
     is_public: bool = True,
 ) -> list[ComplaintAttachment]:
     """Stores `uploads` as the complaint's attachments, tied to `event`
-    (InvalidInput, field "uploads", for a file that is refused: the caller's
-    transaction then rolls back). `uploaded_by` is the User, or None for
-    someone not signed in or a partner's system."""
+    (InvalidInput, field "uploads", for a file that is refused, the file's
+    name in the message: the caller's transaction then rolls back).
+    `uploaded_by` is the User, or None for someone not signed in or a
+    partner's system. The batch is checked first (at most 5 files, 10 MB
+    each, JPEG/PNG/WebP/PDF by content, decodable); then each file is scanned
+    and stored; if one fails, the files already stored by this call are
+    deleted again. Audit `complaint.document_add` per file."""
     if not uploads:
         return []
-    try:
-        documents = import_module("saduak.complaints.services.documents")
-    except ModuleNotFoundError:
-        raise InvalidInput(
-            _("Files cannot be attached to complaints yet. Send it without them."),
-            field="uploads",
-        ) from None
-    # The whole batch is checked before the first file is stored, then each
-    # file is stored on its own (services/documents.py's contract).
-    documents.complaint_attachments_check(uploads)
-    return [
-        documents.complaint_attachment_store(
-            complaint=complaint,
-            event=event,
-            upload=upload,
-            uploaded_by=uploaded_by,
-            is_public=is_public,
-        )
-        for upload in uploads
-    ]
+    complaint_attachments_check(uploads)
+    with delete_stored_on_error():
+        return [
+            complaint_attachment_store(
+                complaint=complaint,
+                upload=upload,
+                uploaded_by=uploaded_by,
+                event=event,
+                is_public=is_public,
+            )
+            for upload in uploads
+        ]

@@ -271,6 +271,17 @@ def test_a_file_without_an_event_gets_its_own_timeline_line(small_map):
 
 
 @pytest.mark.django_db
+def test_a_partners_file_is_audited_under_the_partners_name(small_map):
+    complaint = make_complaint()
+    event = event_of(complaint)
+    event.actor_label = "open311:ab12cd"
+    event.save(update_fields=["actor_label"])
+    store(complaint, PDF, "report.pdf", event=event, uploaded_by=None)
+    audit = AuditEvent.objects.get(action="complaint.document_add")
+    assert audit.actor is None and audit.actor_label == "open311:ab12cd"
+
+
+@pytest.mark.django_db
 def test_store_refuses_a_renamed_executable_and_writes_nothing(small_map, private_root):
     complaint = make_complaint()
     with pytest.raises(InvalidInput) as refused:
