@@ -160,7 +160,7 @@ def test_the_list_filters_by_status_category_channel_text_and_overdue(
 ):
     road = file(category)
     noise = file(other_category, text=NOISE, phone="0812345679")
-    Complaint.objects.filter(pk=noise.pk).update(is_overdue=True)
+    Complaint.objects.filter(pk=noise.pk).update(is_overdue=True, escalation=1)
 
     def listed(**query: str) -> set[str]:
         response = officer_client.get(url("list"), query)
@@ -173,6 +173,7 @@ def test_the_list_filters_by_status_category_channel_text_and_overdue(
     # A group takes its leaves.
     assert listed(category="roads-group") == both
     assert listed(overdue="on") == {noise.reference}
+    assert listed(escalated="on") == {noise.reference}
     assert listed(channel=Channel.WEB) == both
     assert listed(channel=Channel.HOTLINE) == set()
     assert listed(q=road.reference) == {road.reference}
