@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("staff/eservices/payments/", include("saduak.eservices.payment_urls")),
     path("staff/eservices/reports/", include("saduak.eservices.report_urls")),
     path("staff/eservices/", include("saduak.eservices.staff_urls")),
+    path("staff/complaints/", include("saduak.complaints.staff_urls")),
     path("eservices/documents/", include("saduak.eservices.document_urls")),
     path("complaints/documents/", include("saduak.complaints.document_urls")),
     path("complaints/figures/", include("saduak.complaints.public_urls")),
