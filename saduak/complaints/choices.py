@@ -3,14 +3,15 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ComplaintStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("complaint status", "Received")
     ACCEPTED = "accepted", _("Accepted")
     IN_PROGRESS = "in_progress", _("In progress")
     FORWARDED = "forwarded", _("Forwarded to another agency")
-    RESOLVED = "resolved", _("Resolved")
+    RESOLVED = "resolved", pgettext_lazy("complaint status", "Resolved")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
 
@@ -42,7 +43,7 @@ class Channel(models.TextChoices):
     LINE = "line", _("LINE")
     HOTLINE = "hotline", _("1567 hotline")
     LETTER = "letter", _("Letter")
-    WALK_IN = "walk_in", _("Walk-in")
+    WALK_IN = "walk_in", pgettext_lazy("complaint channel", "Walk-in")
     REFERRAL = "referral", _("Referred by another agency")
     OPEN311 = "open311", _("Partner system (Open311)")
 
@@ -70,7 +71,7 @@ class EventKind(models.TextChoices):
     AGENCY_ANSWER = "agency_answer", _("Answer from the other agency")
     ANSWER = "answer", _("Answer")
     NOTE = "note", _("Internal note")
-    RESOLVED = "resolved", _("Resolved")
+    RESOLVED = "resolved", pgettext_lazy("complaint status", "Resolved")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
     RATED = "rated", _("Rated")
