@@ -19,6 +19,7 @@ from saduak.complaints.choices import (
     Outcome,
 )
 from saduak.core.models import BilingualNameMixin, TimeStampedModel, in_current_language
+from saduak.core.uploads.models import EncryptedFile
 
 DESCRIPTION_MAX_LENGTH = 4000
 
@@ -353,10 +354,10 @@ class ComplaintEvent(models.Model):
         return f"{self.complaint_id} {self.kind}"
 
 
-class ComplaintAttachment(models.Model):
+class ComplaintAttachment(EncryptedFile):
     """A photo or document filed with a complaint or an answer, stored
-    encrypted under a random name with its own data key (as e-services'
-    documents are)."""
+    encrypted under a random name with its own data key (`core/uploads/`, as
+    e-services' documents are)."""
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="attachments"
@@ -368,33 +369,12 @@ class ComplaintAttachment(models.Model):
         blank=True,
         related_name="attachments",
     )
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(max_length=64)
-    storage_name = models.CharField(max_length=200, unique=True)
-    wrapped_key = models.BinaryField()
-    master_key_id = models.CharField(max_length=40)
-    scan_status = models.CharField(max_length=16, default="not_scanned")
     # Shown to the complainant (their own, and the office's answers).
     is_public = models.BooleanField(default=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"))
 
-    class Meta:
+    class Meta(EncryptedFile.Meta):
         verbose_name = _("complaint document")
         verbose_name_plural = _("complaint documents")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class _UnitRollup(models.Model):

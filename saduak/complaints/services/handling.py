@@ -45,6 +45,7 @@ from saduak.complaints.services.common import (
 )
 from saduak.complaints.services.uploads_hook import attachments_store
 from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
+from saduak.core.uploads.store import delete_stored_on_error
 
 AGENCY_MAX_LENGTH = 200
 # What an officer may close a complaint with; `duplicate` is a merge's,
@@ -144,7 +145,7 @@ def complaint_answer(
     COMPLAINT_HANDLE at the holder; open complaints only. Public line ANSWER;
     audit "complaint.answer"; the complainants are told with the text."""
     message = clean_text(text)
-    with transaction.atomic():
+    with delete_stored_on_error(), transaction.atomic():
         complaint, before = _take(complaint, officer, Action.COMPLAINT_HANDLE)
         ensure_open(complaint)
         was = snapshot(complaint)
@@ -423,7 +424,7 @@ def complaint_resolve(
     COMPLAINT_HANDLE at the holder; open complaints only. Public line
     RESOLVED; audit "complaint.resolve"; the complainants are told."""
     message = clean_text(text)
-    with transaction.atomic():
+    with delete_stored_on_error(), transaction.atomic():
         complaint, before = _take(complaint, officer, Action.COMPLAINT_HANDLE)
         ensure_open(complaint)
         was = snapshot(complaint)

@@ -55,6 +55,7 @@ from saduak.complaints.services.common import (
 from saduak.complaints.services.uploads_hook import attachments_store
 from saduak.core.errors import InvalidInput
 from saduak.core.references import new_reference
+from saduak.core.uploads.store import delete_stored_on_error
 from saduak.notifications.addresses import (
     LINE_USER_ID,
     THAI_MOBILE,
@@ -452,8 +453,10 @@ def complaint_file(
     """Files a complaint from the web, LINE or a partner's system (Open311).
 
     `citizen` is the signed-in person, or None: then `contact` must give a Thai
-    mobile number or a LINE user id. Over Open311 the partner's `open311_key`
-    is required. Checks everything first (InvalidInput naming the field:
+    mobile number or a LINE user id, except over Open311, where the partner's
+    system answers for the complaint and every contact is optional. Over
+    Open311 the partner's `open311_key` is required. Checks everything first
+    (InvalidInput naming the field:
     category, description, location, subdistrict, latitude, longitude,
     address, happened_on, phone, email, line_user_id, attribute[code],
     uploads). The same person filing the same text in the same category
@@ -475,11 +478,15 @@ def complaint_file(
     text = _description(description)
     place = _place(where)
     happened = _happened_on(happened_on)
-    cleaned = _contact(contact, required=citizen is None)
+    # A partner agency's system answers for its complaint: the spec makes the
+    # complainant's contact optional there (they are told only if they gave one).
+    cleaned = _contact(contact, required=citizen is None and open311_key is None)
     answers = _answers(category, attribute_answers)
     language = language if language in LANGUAGES else "th"
     if citizen is not None:
         who = f"user:{citizen.pk}"
+    elif open311_key is not None:
+        who = f"open311:{open311_key.pk}:{cleaned.phone}:{cleaned.email}"
     elif cleaned.phone:
         who = f"phone:{cleaned.phone}"
     else:
@@ -494,7 +501,7 @@ def complaint_file(
     else:
         by = f"public:{channel}"
         label = "complainant"
-    with transaction.atomic():
+    with delete_stored_on_error(), transaction.atomic():
         sql.fingerprint_lock(fingerprint)
         now = timezone.now()
         earlier = _double_tap(fingerprint, now)
@@ -592,7 +599,7 @@ def complaint_record_for_citizen(
             f"{cleaned.email}:{cleaned.name}"
         )
     fingerprint = _fingerprint(who, category, text)
-    with transaction.atomic():
+    with delete_stored_on_error(), transaction.atomic():
         sql.fingerprint_lock(fingerprint)
         now = timezone.now()
         earlier = _double_tap(fingerprint, now)

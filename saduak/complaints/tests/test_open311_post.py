@@ -159,7 +159,6 @@ def test_an_unknown_service_code_is_404(world, fmt) -> None:
         ({"lat": "48.85", "long": "2.35"}, "Thailand"),
         ({"lat": "18.79", "long": None}, "lat"),
         ({"phone": "12345"}, "phone"),
-        ({"phone": None}, "phone"),
         ({"email": "not-an-email"}, "email"),
         ({"media_url": "javascript:alert(1)"}, "media_url"),
         ({"attributes": {"landmark": "x"}}, "attribute[size]"),
@@ -397,3 +396,15 @@ def test_a_partner_posts_without_cookies_or_csrf_token(world) -> None:
     )
     assert response.status_code == 200, response.content
     assert Complaint.objects.count() == 1
+
+
+def test_a_partner_may_file_without_the_complainants_contact(world) -> None:
+    """The spec makes every contact optional; the partner's system answers for
+    the complaint, and nobody is told by SMS."""
+    answer = spec_client("en").post_request(
+        "json", api_key=world["raw"], **good(phone=None)
+    )
+    assert answer.status == 200
+    complaint = Complaint.objects.get()
+    assert complaint.contact_phone == ""
+    assert complaint.channel == "open311"

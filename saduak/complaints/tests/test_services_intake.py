@@ -198,19 +198,6 @@ def test_a_future_day_is_refused(category: Any) -> None:
     _nothing_stored()
 
 
-def test_files_are_refused_until_the_documents_pipeline_takes_them(
-    category: Any,
-) -> None:
-    from importlib.util import find_spec
-
-    if find_spec("saduak.complaints.services.documents") is not None:
-        pytest.skip("the documents pipeline stores files (its own tests)")
-    with pytest.raises(InvalidInput) as refused:
-        file_complaint(category=category, uploads=[object()])
-    assert refused.value.field == "uploads"
-    _nothing_stored()
-
-
 def test_the_answers_to_the_category_questions_are_checked(category: Any) -> None:
     CategoryAttribute.objects.create(
         category=category,

@@ -7,18 +7,14 @@ XLSX and JSON. Visitors without a session get pages from the cache
 page works without JavaScript."""
 
 import json
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from saduak.accounts.units import COUNTRY, DISTRICT, PROVINCE, Unit
 from saduak.areas.models import Province
@@ -33,6 +29,7 @@ from saduak.complaints.selectors.reports import (
 from saduak.core.errors import NotFound
 from saduak.core.exports import table_response
 from saduak.core.periods import Period, PeriodForm
+from saduak.core.public_pages import anonymous_page_cache
 
 PERIOD_FIELDS = ("fy", "quarter", "month", "start", "end")
 DATA_FORMATS = ("csv", "xlsx", "json")
@@ -44,49 +41,12 @@ LICENCE = gettext_lazy(
 )
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Caches a page for visitors without a session (a signed-in person's
-    header is theirs) for COMPLAINTS_PUBLIC_CACHE_SECONDS, keyed by language
-    and address, and lets browsers and proxies keep it as long."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        seconds = settings.COMPLAINTS_PUBLIC_CACHE_SECONDS
-        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
-        key = f"complaints-public:{get_language()}:{request.get_full_path()}"
-        if anonymous and seconds:
-            found = cache.get(key)
-            if found is not None:
-                content, content_type, disposition = found
-                response = HttpResponse(content, content_type=content_type)
-                if disposition:
-                    response["Content-Disposition"] = disposition
-                return _cacheable(response, seconds)
-        response = view(request, *args, **kwargs)
-        if (
-            anonymous
-            and seconds
-            and response.status_code == 200
-            and not response.cookies
-        ):
-            cache.set(
-                key,
-                (
-                    response.content,
-                    response["Content-Type"],
-                    response.get("Content-Disposition", ""),
-                ),
-                seconds,
-            )
-            return _cacheable(response, seconds)
-        return response
-
-    return wrapped
-
-
-def _cacheable(response: HttpResponse, seconds: int) -> HttpResponse:
-    response["Cache-Control"] = f"public, max-age={seconds}"
-    return response
+# Cached for visitors without a session; nothing needs to forget the figures
+# sooner than COMPLAINTS_PUBLIC_CACHE_SECONDS.
+public_page = anonymous_page_cache(
+    prefix="complaints-public",
+    seconds=lambda: settings.COMPLAINTS_PUBLIC_CACHE_SECONDS,
+)
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, Period, str]:

@@ -4,22 +4,19 @@ pages from the cache (they vary by nothing but the address), and every page work
 without JavaScript."""
 
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 
 from saduak.areas.selectors import district_get, province_get
 from saduak.core.exports import table_response
 from saduak.core.memo import ProcessMemo
 from saduak.core.periods import PeriodForm
+from saduak.core.public_pages import anonymous_page_cache
 from saduak.feedback.api import index_out
 from saduak.feedback.charts import trend_chart
 from saduak.feedback.public import LICENCE, cached_ranking, public_generation
@@ -39,43 +36,13 @@ _pages = ProcessMemo(seconds=5, size=200)
 SORTS = ("rank", "name", "votes", "mean", "happy")
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Caches the page for visitors without a session (the header of a signed-in
-    person's page is theirs) under the public generation, and lets browsers and
-    proxies keep it as long."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        seconds = settings.FEEDBACK_PUBLIC_CACHE_SECONDS
-        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
-        key = (
-            f"feedback-page:{public_generation()}:{get_language()}:"
-            f"{request.get_full_path()}"
-        )
-        if anonymous and seconds:
-            found = cache.get(key)
-            if found is not None:
-                content, content_type = found
-                return _cacheable(HttpResponse(content, content_type=content_type))
-        response = view(request, *args, **kwargs)
-        if (
-            anonymous
-            and seconds
-            and response.status_code == 200
-            and not response.cookies
-        ):
-            cache.set(key, (response.content, response["Content-Type"]), seconds)
-            return _cacheable(response)
-        return response
-
-    return wrapped
-
-
-def _cacheable(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = (
-        f"public, max-age={settings.FEEDBACK_PUBLIC_CACHE_SECONDS}"
-    )
-    return response
+# Cached for visitors without a session, under the public generation (a new
+# count or moderation bumps it).
+public_page = anonymous_page_cache(
+    prefix="feedback-page",
+    seconds=lambda: settings.FEEDBACK_PUBLIC_CACHE_SECONDS,
+    generation=public_generation,
+)
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, Any]:
