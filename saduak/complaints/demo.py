@@ -23,6 +23,8 @@ from saduak.complaints.services.intake import (
     complaint_file,
     complaint_record_for_citizen,
 )
+from saduak.complaints.services.keys import open311_key_issue
+from saduak.identity.models import Partner, PartnerKind
 
 ACTOR = "command:seed_demo"
 
@@ -261,7 +263,27 @@ def complaints_seed_demo(*, citizen: User, officer: User, province: User) -> lis
         ("taken over by the province, overdue", taken_over),
         ("overdue, escalated to HQ", Complaint.objects.get(pk=to_hq.pk)),
     ]
+    partner = Partner.objects.create(
+        name_th="เทศบาลนครเชียงใหม่ (แอปแจ้งเหตุ)",
+        name_en="Chiang Mai City Municipality (reporting app)",
+        kind=PartnerKind.AGENCY,
+        purpose_th="ส่งเรื่องร้องเรียนที่ประชาชนแจ้งผ่านแอปของเทศบาล",
+        purpose_en="Sends the complaints citizens report in the city's app",
+    )
+    _, key = open311_key_issue(
+        actor="command:seed_demo", partner=partner, name="demo reporting app"
+    )
     return [
-        f"  {label:<40} {complaint.reference}  {tracking_url(complaint.tracking_token)}"
-        for label, complaint in shown
+        *(
+            f"  {label:<40} {complaint.reference}  "
+            f"{tracking_url(complaint.tracking_token)}"
+            for label, complaint in shown
+        ),
+        "  file one                /complaints/new/",
+        "  officers' list          /staff/complaints/",
+        "  dashboards              /staff/complaints/reports/",
+        "  public figures          /complaints/figures/",
+        "  Open311 GeoReport v2    /open311/v2/discovery.json"
+        "   /open311/v2/requests.json",
+        f"  Open311 partner key     {key}",
     ]

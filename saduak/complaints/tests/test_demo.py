@@ -5,8 +5,9 @@ import pytest
 from saduak.accounts.choices import Role
 from saduak.complaints.choices import ComplaintStatus, Escalation, Outcome
 from saduak.complaints.demo import complaints_seed_demo
-from saduak.complaints.models import Complaint, ComplaintCategory
+from saduak.complaints.models import Complaint, ComplaintCategory, Open311Key
 from saduak.complaints.report_rollups import report_rollups_recount
+from saduak.complaints.services.keys import open311_key_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,10 @@ def test_the_demo_has_complaints_at_every_state(
     province = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
     lines = complaints_seed_demo(citizen=citizen, officer=officer, province=province)
 
-    assert len(lines) == 14
+    assert len([line for line in lines if "/complaints/t/" in line]) == 14
+    key = lines[-1].split()[-1]
+    assert lines[-1].strip().startswith("Open311 partner key")
+    assert Open311Key.objects.filter(key_hash=open311_key_hash(key)).exists()
     assert ComplaintCategory.objects.filter(parent__isnull=True).count() >= 8
     statuses = set(Complaint.objects.values_list("status", flat=True))
     assert statuses == set(ComplaintStatus.values)
