@@ -68,6 +68,55 @@ def _take(complaint: Complaint, officer: Any, action: Action) -> tuple[Complaint
     return current, report_state(current)
 
 
+def _step_record(
+    complaint: Complaint,
+    kind: EventKind,
+    *,
+    officer: Actor,
+    at: Any,
+    action: str,
+    was: dict[str, Any],
+    text: str = "",
+    is_public: bool = True,
+    from_office: Office | None = None,
+    to_office: Office | None = None,
+    data: dict[str, Any] | None = None,
+    audit_extra: dict[str, Any] | None = None,
+    uploads: Sequence[UploadedFile] = (),
+) -> ComplaintEvent:
+    """What every step of the handling writes after saving the complaint, in
+    its transaction: the timeline line (with the step's files), the audit
+    event (the state before and after, plus `audit_extra`), and for a public
+    step the message to everyone who follows the complaint."""
+    event = event_add(
+        complaint,
+        kind,
+        by=officer,
+        at=at,
+        text=text,
+        is_public=is_public,
+        from_office=from_office,
+        to_office=to_office,
+        data=data,
+    )
+    attachments_store(
+        complaint=complaint,
+        event=event,
+        uploads=uploads,
+        uploaded_by=officer if isinstance(officer, User) else None,
+    )
+    audit(
+        complaint,
+        by=officer,
+        action=action,
+        before=was,
+        after={**snapshot(complaint), **(audit_extra or {})},
+    )
+    if is_public:
+        notify_update(complaint, message=text)
+    return event
+
+
 def complaint_accept(*, complaint: Complaint, officer: Actor) -> Complaint:
     """The holder acknowledges a received complaint (status accepted; sets
     acknowledged_at and the officer in charge when none), or takes up a
@@ -88,15 +137,14 @@ def complaint_accept(*, complaint: Complaint, officer: Actor) -> Complaint:
         if reopened:
             complaint.status = ComplaintStatus.IN_PROGRESS
         _save(complaint, before)
-        event_add(complaint, EventKind.ACCEPTED, by=officer, at=now)
-        audit(
+        _step_record(
             complaint,
-            by=officer,
+            EventKind.ACCEPTED,
+            officer=officer,
+            at=now,
             action="complaint.accept",
-            before=was,
-            after=snapshot(complaint),
+            was=was,
         )
-        notify_update(complaint)
     return complaint
 
 
@@ -121,15 +169,14 @@ def complaint_start(*, complaint: Complaint, officer: Actor) -> Complaint:
         acknowledge(complaint, officer, now)
         complaint.status = ComplaintStatus.IN_PROGRESS
         _save(complaint, before)
-        event_add(complaint, EventKind.STARTED, by=officer, at=now)
-        audit(
+        _step_record(
             complaint,
-            by=officer,
+            EventKind.STARTED,
+            officer=officer,
+            at=now,
             action="complaint.start",
-            before=was,
-            after=snapshot(complaint),
+            was=was,
         )
-        notify_update(complaint)
     return complaint
 
 
@@ -152,21 +199,17 @@ def complaint_answer(
         now = timezone.now()
         acknowledge(complaint, officer, now)
         _save(complaint, before)
-        event = event_add(complaint, EventKind.ANSWER, by=officer, at=now, text=message)
-        attachments_store(
-            complaint=complaint,
-            event=event,
-            uploads=uploads,
-            uploaded_by=officer if isinstance(officer, User) else None,
-        )
-        audit(
+        _step_record(
             complaint,
-            by=officer,
+            EventKind.ANSWER,
+            officer=officer,
+            at=now,
             action="complaint.answer",
-            before=was,
-            after={**snapshot(complaint), "length": len(message)},
+            was=was,
+            text=message,
+            audit_extra={"length": len(message)},
+            uploads=uploads,
         )
-        notify_update(complaint, message=message)
     return complaint
 
 
@@ -249,23 +292,18 @@ def complaint_transfer(
         complaint.forwarded_to = ""
         clock_start(complaint, timezone.localdate(now))
         _save(complaint, before)
-        event_add(
+        _step_record(
             complaint,
             EventKind.TRANSFERRED,
-            by=officer,
+            officer=officer,
             at=now,
+            action="complaint.transfer",
+            was=was,
             text=why,
             from_office=source,
             to_office=target,
+            audit_extra={"reason": why},
         )
-        audit(
-            complaint,
-            by=officer,
-            action="complaint.transfer",
-            before=was,
-            after={**snapshot(complaint), "reason": why},
-        )
-        notify_update(complaint, message=why)
     return complaint
 
 
@@ -302,23 +340,18 @@ def complaint_take_over(
         hold(complaint, target)
         complaint.assigned_to = officer if isinstance(officer, User) else None
         _save(complaint, before)
-        event_add(
+        _step_record(
             complaint,
             EventKind.TAKEN_OVER,
-            by=officer,
+            officer=officer,
             at=now,
+            action="complaint.take_over",
+            was=was,
             text=why,
             from_office=source,
             to_office=target,
+            audit_extra={"reason": why},
         )
-        audit(
-            complaint,
-            by=officer,
-            action="complaint.take_over",
-            before=was,
-            after={**snapshot(complaint), "reason": why},
-        )
-        notify_update(complaint, message=why)
     return complaint
 
 
@@ -350,22 +383,17 @@ def complaint_forward(
         complaint.status = ComplaintStatus.FORWARDED
         complaint.forwarded_to = name
         _save(complaint, before)
-        event_add(
+        _step_record(
             complaint,
             EventKind.FORWARDED,
-            by=officer,
+            officer=officer,
             at=now,
+            action="complaint.forward",
+            was=was,
             text=message,
             data={"agency": name},
+            audit_extra={"agency": name},
         )
-        audit(
-            complaint,
-            by=officer,
-            action="complaint.forward",
-            before=was,
-            after={**snapshot(complaint), "agency": name},
-        )
-        notify_update(complaint, message=message)
     return complaint
 
 
@@ -389,24 +417,18 @@ def complaint_agency_answer(
         now = timezone.now()
         complaint.status = ComplaintStatus.IN_PROGRESS
         _save(complaint, before)
-        event_add(
+        _step_record(
             complaint,
             EventKind.AGENCY_ANSWER,
-            by=officer,
+            officer=officer,
             at=now,
+            action="complaint.agency_answer",
+            was=was,
             text=message,
             is_public=public,
             data={"agency": complaint.forwarded_to},
+            audit_extra={"public": public},
         )
-        audit(
-            complaint,
-            by=officer,
-            action="complaint.agency_answer",
-            before=was,
-            after={**snapshot(complaint), "public": public},
-        )
-        if public:
-            notify_update(complaint, message=message)
     return complaint
 
 
@@ -433,23 +455,16 @@ def complaint_resolve(
         complaint.status = ComplaintStatus.RESOLVED
         complaint.resolved_at = now
         _save(complaint, before)
-        event = event_add(
-            complaint, EventKind.RESOLVED, by=officer, at=now, text=message
-        )
-        attachments_store(
-            complaint=complaint,
-            event=event,
-            uploads=uploads,
-            uploaded_by=officer if isinstance(officer, User) else None,
-        )
-        audit(
+        _step_record(
             complaint,
-            by=officer,
+            EventKind.RESOLVED,
+            officer=officer,
+            at=now,
             action="complaint.resolve",
-            before=was,
-            after=snapshot(complaint),
+            was=was,
+            text=message,
+            uploads=uploads,
         )
-        notify_update(complaint, message=message)
     return complaint
 
 
@@ -485,22 +500,16 @@ def complaint_close(
         complaint.outcome = outcome
         complaint.closed_at = now
         _save(complaint, before)
-        event_add(
+        _step_record(
             complaint,
             EventKind.CLOSED,
-            by=officer,
+            officer=officer,
             at=now,
+            action="complaint.close",
+            was=was,
             text=message,
             data={"outcome": str(outcome)},
         )
-        audit(
-            complaint,
-            by=officer,
-            action="complaint.close",
-            before=was,
-            after=snapshot(complaint),
-        )
-        notify_update(complaint, message=message)
     return complaint
 
 

@@ -73,7 +73,7 @@ def test_the_liff_page_is_the_form_with_the_console_token_field(client, console_
     assert response.status_code == 200
     assert reverse("complaints:liff") == PAGE
     assert 'id="id_id_token"' in html
-    assert "js/liff_complaint.js" in html
+    assert "js/liff_form.js" in html
     assert "vendor/liff/liff.js" not in html
     assert 'name="category"' in html
     # LINE reaches them: the mobile number is optional.

@@ -44,7 +44,7 @@ def test_the_page_asks_for_the_office_named_in_the_liff_url(client, console_logi
     assert 'name="form_token"' in html
     assert 'name="score" value="5"' in html
     assert 'action="/happiness/liff/?office=do-1001"' in html
-    assert "js/liff_vote.js" in html
+    assert "js/liff_form.js" in html
     # In console mode the token is typed into a field people can see.
     assert 'id="id_id_token"' in html
     assert "vendor/liff/liff.js" not in html

@@ -1,10 +1,11 @@
-// The complaint form inside LINE: the LIFF SDK signs the person in and the
-// page sends their LINE ID token with the complaint, for the server to verify
-// (it never trusts a user id sent from here). Without the SDK (development
-// with LINE_LOGIN_BACKEND=console) the token is typed into the field shown.
+// A form inside LINE (the happiness vote, the complaint form): the LIFF SDK
+// signs the person in and the page sends their LINE ID token with the form,
+// for the server to verify (it never trusts a user id sent from here).
+// Without the SDK (development with LINE_LOGIN_BACKEND=console) the token is
+// typed into the field shown instead.
 (function () {
   "use strict";
-  const form = document.querySelector("[data-liff-complaint]");
+  const form = document.querySelector("[data-liff-form]");
   if (!form) return;
   const field = form.querySelector("[name=id_token]");
   const status = form.querySelector("[data-liff-status]");
@@ -38,11 +39,12 @@
   }
 
   form.addEventListener("submit", (event) => {
-    // "Show the districts" (without JavaScript) files nothing.
+    // A button that only refreshes the form ("Show the districts" without
+    // JavaScript) sends nothing that needs the token.
     if (event.submitter && event.submitter.name === "refresh") return;
     takeToken();
     if (field.value || field.type !== "hidden") return;
-    // Sent without a token the complaint would only be refused: say why.
+    // Sent without a token the form would only be refused: say why instead.
     event.preventDefault();
     say(sdk && liffId ? form.dataset.msgWait : form.dataset.msgOutside);
   });
