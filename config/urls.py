@@ -38,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("staff/eservices/reports/", include("saduak.eservices.report_urls")),
     path("staff/eservices/", include("saduak.eservices.staff_urls")),
     path("eservices/documents/", include("saduak.eservices.document_urls")),
+    path("complaints/figures/", include("saduak.complaints.public_urls")),
+    path("staff/complaints/reports/", include("saduak.complaints.report_urls")),
     path("", include("saduak.eservices.citizen_urls")),
     prefix_default_language=False,
 )
