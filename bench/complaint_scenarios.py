@@ -55,6 +55,7 @@ PACED_WARMUP_S = 2.0
 # Single-use requests made for the unpaced write scenarios: more than the
 # fastest of them sends in warm-up + duration.
 WRITES_AS_FAST = 6000
+DRAFTS_PER_CITIZEN = 20
 DASHBOARD_DISTRICTS = 24
 LIST_WINDOWS = 12
 
@@ -180,8 +181,10 @@ print(json.dumps({
 }))
 """
 
-# A citizen with an API token, a published one-question e-service and `count`
-# complete drafts at one district office: prints the references.
+# Citizens with an API token each (one for every DRAFTS_PER_CITIZEN drafts:
+# the API admits 30 requests a minute per person), a published one-question
+# e-service and `count` complete drafts at one district office: prints the
+# references with their citizen's token.
 DRAFTS_SCRIPT = """
 import json
 from django.utils import timezone
@@ -189,17 +192,23 @@ from saduak.accounts.models import ApiToken, User, hash_token
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office
 from saduak.core.personal_id import with_check_digit
+from saduak.eservices.catalogue import builtin_services_install
 from saduak.eservices.models import Application, Service, ServiceVersion
 
 given = json.loads(PARAMETERS)
-user, _ = User.objects.get_or_create(
-    personal_id=with_check_digit("611111111515"),
-    defaults={"first_name": "ผู้ยื่น", "last_name": "ทดสอบโหลด", "password": "!"},
-)
-ApiToken.objects.get_or_create(
-    key_hash=hash_token(given["token"]),
-    defaults={"user": user, "name": "bench submit", "key_prefix": given["token"][:10]},
-)
+people = (given["count"] + given["per"] - 1) // given["per"]
+base = int(given["seed"], 16) * 10000
+users = User.objects.bulk_create([
+    User(personal_id=with_check_digit(f"6{base + n:011d}"), first_name="ผู้ยื่น",
+         last_name=f"ทดสอบ{n}", password="!")
+    for n in range(people)
+])
+tokens = [f"{given['token']}{n:05d}" for n in range(people)]
+ApiToken.objects.bulk_create([
+    ApiToken(user=user, name="bench submit", key_hash=hash_token(token),
+             key_prefix=token[:10])
+    for user, token in zip(users, tokens)
+])
 service, _ = Service.objects.get_or_create(
     code="bench-submit",
     defaults={"name_th": "ทดสอบยื่นคำขอ", "bureau_th": "ทดสอบ", "is_active": True},
@@ -207,27 +216,37 @@ service, _ = Service.objects.get_or_create(
 form = {"sections": [{"key": "request", "title": {"th": "คำขอ"}, "fields": [
     {"key": "subject", "type": "text", "label": {"th": "เรื่อง"}, "required": True},
 ]}]}
+# The workflow of a built-in service (intake, fact check, committee, ...).
+builtin_services_install()
+workflow = (
+    ServiceVersion.objects.filter(status="published").exclude(service=service)
+    .order_by("service__code").values_list("workflow", flat=True).first()
+)
 version, _ = ServiceVersion.objects.get_or_create(
     service=service, number=1,
-    defaults={"status": "published", "form": form, "published_at": timezone.now()},
+    defaults={"status": "published", "form": form, "workflow": workflow,
+              "published_at": timezone.now()},
 )
 office = Office.objects.filter(
     kind=OfficeKind.DISTRICT_OFFICE, is_active=True
 ).exclude(district_id=None).order_by("code").first()
-references = [f"BS{given['seed']}{n:05d}" for n in range(given["count"])]
+made = [
+    (f"BS{given['seed']}{n:05d}", n // given["per"]) for n in range(given["count"])
+]
 Application.objects.bulk_create(
     [
         Application(
-            reference=reference, version=version, service=service, applicant=user,
-            office=office, district_code=office.district_id or "",
+            reference=reference, version=version, service=service,
+            applicant=users[person], office=office,
+            district_code=office.district_id or "",
             province_code=office.province_id or "", status="draft",
             answers={"subject": "ขอรับการช่วยเหลือ"},
         )
-        for reference in references
+        for reference, person in made
     ],
     batch_size=1000,
 )
-print(json.dumps(references))
+print(json.dumps([[reference, tokens[person]] for reference, person in made]))
 """
 
 SUBMITTED_SCRIPT = """
@@ -469,7 +488,7 @@ def _file_setup(
                 "answers": _statuses(load),
                 **stored,
                 # Every 200 (warm-up included) stored exactly once.
-                "stored_at_least_200s": stored["complaints"] >= load.statuses[200],
+                "stored_at_least_200s": stored["complaints"] >= load.statuses[200] > 0,
                 **_pace_checks(load, paced),
             }
 
@@ -481,14 +500,16 @@ def _file_setup(
 def _submit_setup(paced: bool) -> Callable[[SetupContext], Prepared]:
     def setup(context: SetupContext) -> Prepared:
         token = "sdk_submit_" + secrets.token_urlsafe(24)
-        seed = secrets.token_hex(2).upper()
+        seed = f"{secrets.randbelow(0xFFFF) + 1:04X}"
         count = (
             round(PACED_RATE * (PACED_WARMUP_S + PACED_DURATION_S)) + 50
             if paced
             else WRITES_AS_FAST
         )
-        references = _shell(
-            context, DRAFTS_SCRIPT, {"token": token, "seed": seed, "count": count}
+        drafts = _shell(
+            context,
+            DRAFTS_SCRIPT,
+            {"token": token, "seed": seed, "count": count, "per": DRAFTS_PER_CITIZEN},
         )
 
         def verify(context: SetupContext, load: LoadResult) -> dict[str, Any]:
@@ -496,19 +517,19 @@ def _submit_setup(paced: bool) -> Callable[[SetupContext], Prepared]:
             return {
                 "answers": _statuses(load),
                 **stored,
-                "submitted_at_least_200s": stored["submitted"] >= load.statuses[200],
+                "submitted_at_least_200s": stored["submitted"] >= load.statuses[200] > 0,
                 **_pace_checks(load, paced),
             }
 
         return Prepared(
-            headers={"Authorization": f"Bearer {token}"},
             requests=[
                 RequestSpec(
                     SUBMIT_PATH.format(reference=reference),
                     method="POST",
+                    headers=(("Authorization", f"Bearer {token}"),),
                     expect_status=200,
                 )
-                for reference in references
+                for reference, token in drafts
             ],
             once=True,
             verify=verify,
