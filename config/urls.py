@@ -20,6 +20,8 @@ urlpatterns = [
     path("o/", include("saduak.identity.oidc.urls")),
     # Called by LINE's servers, so outside the language prefixes.
     path("line/", include("saduak.feedback.line.webhook_urls")),
+    # Open311 GeoReport v2 for partner agencies: the language follows Accept-Language.
+    path("open311/v2/", include("saduak.complaints.open311.urls")),
 ]
 
 urlpatterns += i18n_patterns(

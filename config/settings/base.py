@@ -438,6 +438,9 @@ TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 # Answers to POSTs with an Idempotency-Key are kept this long (saduak/core/idempotency.py).
 IDEMPOTENCY_HOURS = 24
+# Paths whose errors have a format of their own: what middleware that refuses a
+# request before the view answers there (saduak/core/responders.py).
+ERROR_RESPONDERS = {"/open311/": "saduak.complaints.open311.views.refusal"}
 
 # --- Periodic work (celery beat) -----------------------------------------------------------
 CELERY_BEAT_SCHEDULE = {
@@ -596,3 +599,13 @@ ESERVICES_PAYER_NAME = env_str("ESERVICES_PAYER_NAME", "DEPARTMENT DEMO ACCOUNT"
 # How long the public complaint figures and their open data are cached for
 # visitors without a session (docs/complaints-reports.md).
 COMPLAINTS_PUBLIC_CACHE_SECONDS = env_int("COMPLAINTS_PUBLIC_CACHE_SECONDS", 180)
+
+# --- Complaints: Open311 GeoReport v2 (docs/open311.md) ---------------------------------
+# The jurisdiction_id this endpoint serves (a request naming another gets 404).
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "saduak.go.th")
+# discovery.json's contact and changeset (bump it when services or definitions change
+# in a way clients that cache them must notice).
+OPEN311_CONTACT_EMAIL = env_str("OPEN311_CONTACT_EMAIL", "open311@saduak.go.th")
+OPEN311_CHANGESET = env_str("OPEN311_CHANGESET", "2026-12-06T00:00:00+07:00")
+# Requests one partner key may file per second.
+OPEN311_POSTS_PER_SECOND = env_int("OPEN311_POSTS_PER_SECOND", 20)

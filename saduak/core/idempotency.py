@@ -1,9 +1,10 @@
 """Idempotency-Key for POSTs that create things (RFC draft
 "The Idempotency-Key HTTP Header Field"). The first request with a key is
 carried out and its answer kept for IDEMPOTENCY_HOURS; the same key again from
-the same credential gets that answer back, marked `Idempotent-Replayed: true`. A
-key reused with another body is refused (422), and a key whose first request is
-still running answers 409 with Retry-After. Pages send the key as a hidden form
+the same credential (a bearer token, the session, or a form's `api_key`) gets
+that answer back, marked `Idempotent-Replayed: true`. A key reused with another
+body is refused (422), and a key whose first request is still running answers
+409 with Retry-After. Pages send the key as a hidden form
 field `idempotency_key` (see `idempotency_field`), the API as the header."""
 
 import hashlib
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from saduak.core.models import IdempotencyRecord
 from saduak.core.problems import problem_response
+from saduak.core.responders import error_responder
 
 HEADER = "Idempotency-Key"
 FORM_FIELD = "idempotency_key"
@@ -38,14 +40,22 @@ def idempotency_field() -> SafeString:
     )
 
 
+# A form-encoded POST may carry its credential as a field (GeoReport v2's api_key).
+FORM_CREDENTIAL_FIELD = "api_key"
+
+
 def _owner(request: HttpRequest) -> str | None:
     credential = request.headers.get("Authorization", "")
     if not credential:
         session = getattr(request, "session", None)
         credential = session.session_key if session is not None else ""
+        if credential:
+            credential = "session:" + credential
+        elif request.content_type == "application/x-www-form-urlencoded":
+            field = request.POST.get(FORM_CREDENTIAL_FIELD, "").strip()
+            credential = "form:" + field if field else ""
         if not credential:
             return None
-        credential = "session:" + credential
     return hashlib.sha256(credential.encode()).hexdigest()
 
 
@@ -137,6 +147,9 @@ class IdempotencyMiddleware:
         return response
 
     def _refuse(self, request: HttpRequest, status: int, message: str) -> HttpResponse:
+        responder = error_responder(request.path)
+        if responder is not None:
+            return responder(request, status, message)
         if request.path.startswith("/api/"):
             return problem_response(
                 request, status=status, code="idempotency-key", title=message

@@ -198,12 +198,17 @@ class RefuseNulMiddleware:
     ) -> HttpResponse:
         from django.shortcuts import render
 
+        from saduak.core.responders import error_responder
+
         names = ", ".join(dict.fromkeys(name for name, _reason in faults))
         logger.warning("refused text that cannot be stored in %s", names)
         reason = _(
             "Some text cannot be stored because it contains a character that is "
             "not valid text (%(names)s). Remove it and send the text again."
         ) % {"names": names}
+        responder = error_responder(request.path)
+        if responder is not None:
+            return responder(request, 400, f"{reason} {faults[0][1]}")
         return render(
             request,
             "errors/400.html",

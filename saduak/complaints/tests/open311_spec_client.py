@@ -57,7 +57,14 @@ W3C_DATETIME = re.compile(
     r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$"
 )
 
-DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+DATATYPES = (
+    "string",
+    "number",
+    "datetime",
+    "text",
+    "singlevaluelist",
+    "multivaluelist",
+)
 SERVICE_TYPES = ("realtime", "batch", "blackbox")
 STATUSES = ("open", "closed")
 ENDPOINT_TYPES = ("production", "test")
@@ -165,8 +172,9 @@ class Answer:
     def ok(self) -> bool:
         return self.status == 200
 
-    def error_codes(self) -> list[Any]:
-        return [e["code"] for e in self.errors]
+    def error_codes(self) -> list[str]:
+        """The codes as text (XML has no numbers; JSON may)."""
+        return [str(e["code"]) for e in self.errors]
 
     def error_text(self) -> str:
         return " | ".join(str(e["description"]) for e in self.errors)
@@ -197,7 +205,9 @@ class Open311SpecClient:
             self._unique([s["service_code"] for s in answer.data], "service_code")
         return answer
 
-    def service_definition(self, service_code: str, fmt: str = "json", **params: str) -> Answer:
+    def service_definition(
+        self, service_code: str, fmt: str = "json", **params: str
+    ) -> Answer:
         answer = self._get(f"services/{service_code}.{fmt}", fmt, params)
         if answer.ok:
             self._check_definition(answer.data, service_code)
@@ -220,7 +230,9 @@ class Open311SpecClient:
             pairs.append(("api_key", api_key))
         if service_code is not None:
             pairs.append(("service_code", service_code))
-        pairs.extend((name, value) for name, value in fields.items() if value is not None)
+        pairs.extend(
+            (name, value) for name, value in fields.items() if value is not None
+        )
         for code, value in (attributes or {}).items():
             if isinstance(value, str):
                 pairs.append((f"attribute[{code}]", value))
@@ -250,10 +262,14 @@ class Open311SpecClient:
             self._check_requests(answer.data)
             if len(answer.data) > 1000 and not params.get("service_request_id"):
                 # The spec's default volume: 90 days or 1000 requests, whichever is less.
-                raise SpecViolation(f"{len(answer.data)} requests: the default is 1000 at most")
+                raise SpecViolation(
+                    f"{len(answer.data)} requests: the default is 1000 at most"
+                )
         return answer
 
-    def request(self, service_request_id: str, fmt: str = "json", **params: str) -> Answer:
+    def request(
+        self, service_request_id: str, fmt: str = "json", **params: str
+    ) -> Answer:
         answer = self._get(f"requests/{service_request_id}.{fmt}", fmt, params)
         if answer.ok:
             self._check_requests(answer.data)
@@ -310,7 +326,9 @@ class Open311SpecClient:
             data = self._parse(text, fmt, _root_for(method, path))
             return Answer(status, content_type, content, data=data)
         if status not in (400, 403, 404):
-            raise SpecViolation(f"{method} {path}: status {status} is not one the spec names")
+            raise SpecViolation(
+                f"{method} {path}: status {status} is not one the spec names"
+            )
         errors = self._parse(text, fmt, "errors")
         self._expect_list(errors, "errors")
         if not errors:
@@ -325,7 +343,9 @@ class Open311SpecClient:
         if parts[0] != want:
             raise SpecViolation(f"Content-Type {content_type!r}: the spec wants {want}")
         if "charset=utf-8" not in parts[1:]:
-            raise SpecViolation(f"Content-Type {content_type!r} does not name charset=utf-8")
+            raise SpecViolation(
+                f"Content-Type {content_type!r} does not name charset=utf-8"
+            )
 
     # --- parsing: JSON as is, XML by the spec's element names ----------------
 
@@ -338,9 +358,13 @@ class Open311SpecClient:
         return self._parse_xml(text, root)
 
     def _parse_xml(self, text: str, root: str) -> Any:
-        declaration = re.match(r"^<\?xml\s+version=\"1\.0\"\s+encoding=\"([^\"]+)\"\s*\?>", text)
+        declaration = re.match(
+            r"^<\?xml\s+version=\"1\.0\"\s+encoding=\"([^\"]+)\"\s*\?>", text
+        )
         if not declaration or declaration.group(1).lower() != "utf-8":
-            raise SpecViolation("XML must start with <?xml version=\"1.0\" encoding=\"utf-8\"?>")
+            raise SpecViolation(
+                'XML must start with <?xml version="1.0" encoding="utf-8"?>'
+            )
         try:
             element = ElementTree.fromstring(text.encode("utf-8"))
         except ElementTree.ParseError as exc:
@@ -354,12 +378,16 @@ class Open311SpecClient:
 
     # XML readers: each knows the element names of one answer.
 
-    def _xml_list(self, element: ElementTree.Element, child: str, fields: tuple) -> list:
+    def _xml_list(
+        self, element: ElementTree.Element, child: str, fields: tuple
+    ) -> list:
         items = []
         for sub in element:
             name = _local(sub.tag)
             if name != child:
-                raise SpecViolation(f"<{_local(element.tag)}> holds <{name}>, expected <{child}>")
+                raise SpecViolation(
+                    f"<{_local(element.tag)}> holds <{name}>, expected <{child}>"
+                )
             items.append(self._xml_record(sub, fields))
         return items
 
@@ -382,7 +410,9 @@ class Open311SpecClient:
                     raise SpecViolation(f"<{name}> must hold text, not elements")
                 record[name] = _xml_value(sub.text, kinds[name], name)
             elif self.strict:
-                raise SpecViolation(f"<{name}> is not an element of <{_local(element.tag)}>")
+                raise SpecViolation(
+                    f"<{name}> is not an element of <{_local(element.tag)}>"
+                )
             else:
                 record[name] = sub.text if not len(sub) else ElementTree.tostring(sub)
         return record
@@ -440,7 +470,9 @@ class Open311SpecClient:
 
     def _expect_list(self, data: Any, what: str) -> None:
         if not isinstance(data, list):
-            raise SpecViolation(f"{what}: expected a list (Spark convention), got {type(data)}")
+            raise SpecViolation(
+                f"{what}: expected a list (Spark convention), got {type(data)}"
+            )
 
     def _unique(self, values: list, what: str) -> None:
         seen = [str(v) for v in values]
@@ -464,12 +496,16 @@ class Open311SpecClient:
             _check_kind(value, kind, f"{what}.{name}")
         extra = set(record) - known
         if extra and self.strict:
-            raise SpecViolation(f"{what}: fields the spec does not define: {sorted(extra)}")
+            raise SpecViolation(
+                f"{what}: fields the spec does not define: {sorted(extra)}"
+            )
 
     def _check_service(self, item: Any) -> None:
         self._check_fields(item, SERVICE_FIELDS, "service")
         if item["type"] not in SERVICE_TYPES:
-            raise SpecViolation(f"service.type {item['type']!r} is not one of {SERVICE_TYPES}")
+            raise SpecViolation(
+                f"service.type {item['type']!r} is not one of {SERVICE_TYPES}"
+            )
 
     def _check_definition(self, data: Any, service_code: str) -> None:
         if not isinstance(data, dict):
@@ -489,21 +525,30 @@ class Open311SpecClient:
             plain = {k: v for k, v in attribute.items() if k != "values"}
             self._check_fields(plain, ATTRIBUTE_FIELDS, "attribute")
             if attribute["datatype"] not in DATATYPES:
-                raise SpecViolation(f"datatype {attribute['datatype']!r} not in {DATATYPES}")
+                raise SpecViolation(
+                    f"datatype {attribute['datatype']!r} not in {DATATYPES}"
+                )
             if attribute["order"] < 1:
-                raise SpecViolation(f"order {attribute['order']} is not a positive integer")
+                raise SpecViolation(
+                    f"order {attribute['order']} is not a positive integer"
+                )
             orders.append(attribute["order"])
             is_list = attribute["datatype"] in ("singlevaluelist", "multivaluelist")
-            if is_list:
-                if not values:
-                    raise SpecViolation(f"{attribute['code']}: a list datatype needs values")
+            if is_list and not values:
+                raise SpecViolation(
+                    f"{attribute['code']}: a list datatype needs values"
+                )
             if values is not None:
                 self._expect_list(values, "values")
                 for value in values:
                     self._check_fields(value, VALUE_FIELDS, "value")
-                self._unique([v["key"] for v in values], f"{attribute['code']} value keys")
+                self._unique(
+                    [v["key"] for v in values], f"{attribute['code']} value keys"
+                )
                 if values and not is_list:
-                    raise SpecViolation(f"{attribute['code']}: values on a {attribute['datatype']}")
+                    raise SpecViolation(
+                        f"{attribute['code']}: values on a {attribute['datatype']}"
+                    )
         self._unique(orders, "attribute order")
         self._unique([a["code"] for a in attributes], "attribute code")
 
@@ -512,7 +557,9 @@ class Open311SpecClient:
         for item in data:
             self._check_fields(item, REQUEST_FIELDS, "request")
             if item["status"] not in STATUSES:
-                raise SpecViolation(f"status {item['status']!r} is not one of {STATUSES}")
+                raise SpecViolation(
+                    f"status {item['status']!r} is not one of {STATUSES}"
+                )
             lat, long = item.get("lat"), item.get("long")
             if _empty(lat) != _empty(long):
                 raise SpecViolation("lat and long come together")
@@ -605,5 +652,7 @@ def _xml_value(text: str | None, kind: str, name: str) -> Any:
         except ValueError as exc:
             raise SpecViolation(f"<{name}>{text}</{name}> is not a number") from exc
     if kind == DATETIME and not W3C_DATETIME.match(text):
-        raise SpecViolation(f"<{name}>{text}</{name}> is not a W3C date-time with a zone")
+        raise SpecViolation(
+            f"<{name}>{text}</{name}> is not a W3C date-time with a zone"
+        )
     return text
