@@ -33,6 +33,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from saduak.accounts.units import COUNTRY, DISTRICT, OFFICE, PROVINCE, Unit
 from saduak.areas.models import District, Office, Province, Subdistrict
@@ -154,11 +155,15 @@ class ComplaintReport:
 
 
 def _counts(unit: Unit, start: date, end: date) -> QuerySet[ComplaintReportCounts]:
-    return ComplaintReportCounts.objects.filter(unit.where, period_q(start, end)).order_by()
+    return ComplaintReportCounts.objects.filter(
+        unit.where, period_q(start, end)
+    ).order_by()
 
 
 def _durations(unit: Unit, start: date, end: date) -> QuerySet[ComplaintDurations]:
-    return ComplaintDurations.objects.filter(unit.where, period_q(start, end)).order_by()
+    return ComplaintDurations.objects.filter(
+        unit.where, period_q(start, end)
+    ).order_by()
 
 
 def _open(unit: Unit) -> QuerySet[ComplaintOpenCounts]:
@@ -273,7 +278,7 @@ def _children(unit: Unit, start: date, end: date) -> tuple[str | None, list[Row]
     too), most open first. Four queries."""
     if unit.level == COUNTRY:
         group, child_level = "province_id", PROVINCE
-        named = [
+        named: list[tuple[object, str, str]] = [
             (province.code, province.code, province.name)
             for province in Province.objects.filter(is_active=True).order_by("code")
         ]
@@ -311,9 +316,7 @@ def _children(unit: Unit, start: date, end: date) -> tuple[str | None, list[Row]
     return child_level, _bars(rows, "open")
 
 
-def _categories(
-    unit: Unit, start: date, end: date
-) -> tuple[list[Row], list[Row]]:
+def _categories(unit: Unit, start: date, end: date) -> tuple[list[Row], list[Row]]:
     """The top-level groups and the leaves, most received first. Five queries
     (counts, open counts and medians by leaf, medians by group, the tree)."""
     counts, opened, medians = _breakdown(unit, start, end, "category_id")
@@ -439,7 +442,9 @@ def complaints_report(*, unit: Unit, start: date, end: date) -> ComplaintReport:
     whatever the number of complaints. The unit must have been checked
     against the viewer's reach (or be public)."""
     total = Figures()
-    total.add_counts(_unsummed(_counts(unit, start, end).aggregate(**_sums(COUNT_FIELDS))))
+    total.add_counts(
+        _unsummed(_counts(unit, start, end).aggregate(**_sums(COUNT_FIELDS)))
+    )
     total.add_counts(_unsummed(_open(unit).aggregate(**_sums(OPEN_FIELDS))))
     medians = _medians(_durations(unit, start, end))
     total.median_acknowledge_days = medians.get((None, DurationMeasure.ACKNOWLEDGE))
@@ -484,20 +489,20 @@ def report_table(report: ComplaintReport) -> tuple[list[str], list[list[object]]
         _("Breakdown"),
         _("Code"),
         _("Name"),
-        _("Received"),
-        _("Acknowledged"),
+        pgettext("complaint figures", "Received"),
+        pgettext("complaint figures", "Acknowledged"),
         _("Acknowledged within target"),
-        _("Resolved"),
+        pgettext("complaint figures", "Resolved"),
         _("Resolved within target"),
         _("Closed"),
-        _("Reopened"),
+        pgettext("complaint figures", "Reopened"),
         _("Open now"),
         _("Overdue now"),
         _("Median working days to acknowledge"),
         _("Median working days to resolve"),
         _("Share acknowledged within target (%)"),
         _("Share resolved within target (%)"),
-        _("Ratings"),
+        pgettext("complaint figures", "Ratings"),
         _("Mean rating (1-5)"),
     ]
     child_names = {
@@ -509,7 +514,7 @@ def report_table(report: ComplaintReport) -> tuple[list[str], list[list[object]]
         (_("Total"), [Row(report.unit.code, report.unit.name, report.total)]),
         (child_names.get(report.child_level or "", ""), report.children),
         (_("Category group"), report.groups),
-        (_("Category"), report.categories),
+        (pgettext("complaint figures", "Category"), report.categories),
         (_("Channel"), report.channels),
         (_("Month received"), report.months),
         (_("Open by subdistrict"), report.subdistricts),

@@ -17,9 +17,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from saduak.accounts.units import COUNTRY, DISTRICT, PROVINCE, Unit
 from saduak.areas.models import Province
@@ -64,7 +63,12 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                     response["Content-Disposition"] = disposition
                 return _cacheable(response, seconds)
         response = view(request, *args, **kwargs)
-        if anonymous and seconds and response.status_code == 200 and not response.cookies:
+        if (
+            anonymous
+            and seconds
+            and response.status_code == 200
+            and not response.cookies
+        ):
             cache.set(
                 key,
                 (
@@ -92,7 +96,9 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Period, str]:
     return form, period, urlencode(query)
 
 
-def _page(request: HttpRequest, unit: Unit, parents: list[tuple[str, str]]) -> HttpResponse:
+def _page(
+    request: HttpRequest, unit: Unit, parents: list[tuple[str, str]]
+) -> HttpResponse:
     form, period, period_query = _period(request)
     report = complaints_report(unit=unit, start=period.start, end=period.end)
     data_query = {"province": unit.code} if unit.level == PROVINCE else {}

@@ -14,7 +14,7 @@ from saduak.accounts import units
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.accounts.scoping import read_reach
 from saduak.complaints.selectors.reports import complaints_report, report_table
-from saduak.core.errors import NotFound, PermissionDeniedError
+from saduak.core.errors import InvalidInput, NotFound, PermissionDeniedError
 from saduak.core.exports import table_response
 from saduak.core.periods import PeriodForm
 
@@ -35,9 +35,17 @@ def dashboard(request: HttpRequest, file_format: str = "") -> HttpResponse:
         raise PermissionDeniedError(
             _("The complaint reports are for staff of an office.")
         )
-    unit = units.unit_requested(viewer, request.GET)
     form = PeriodForm(request.GET or None)
     period = form.period()
+    try:
+        unit = units.unit_requested(viewer, request.GET)
+    except InvalidInput as error:
+        return render(
+            request,
+            "complaints/reports/dashboard.html",
+            {"form": form, "period": period, "unit_error": error.message},
+            status=400,
+        )
     report = complaints_report(unit=unit, start=period.start, end=period.end)
     if file_format:
         header, rows = report_table(report)
