@@ -2,10 +2,14 @@
 (bench/complaint_scenarios.py, docs/bench-complaints.md): up to millions of
 complaints over every district of the country, the leaf categories, every
 channel and state and the last twelve months, with their timelines, written
-straight into the tables (COPY on PostgreSQL, bulk INSERTs elsewhere), then
-the report rollups rebuilt by the app's own recount
-(`saduak.complaints.report_rollups.report_rollups_recount`), so they hold
-exactly what the app's moves would have made.
+straight into the tables (COPY on PostgreSQL, bulk INSERTs elsewhere), with
+the report rollups each complaint contributes to, added up as it is made by the
+app's own contribution functions (`saduak.complaints.report_rollups`:
+`report_state` and `_moves`, what the services move and the recount rebuilds
+from), so the rollups hold exactly what the app's recount would
+(`--recount` runs that recount after the load and reports the rows it had to
+repair: 0; bench/tests/test_complaints_generate.py checks it). Reading a
+million complaints back to recount them would take several times the load.
 
 Not a service: it writes past complaint_file and the handling services on
 purpose (no audit events, no notifications, no per-complaint rollup moves),
@@ -30,6 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -57,6 +62,13 @@ from saduak.complaints.models import (
     ComplaintEvent,
     ComplaintOpenCounts,
     ComplaintReportCounts,
+)
+from saduak.complaints.report_rollups import (
+    CARRIED_FIELDS,
+    STATE_FIELDS,
+    _moves,
+    report_rollups_recount,
+    report_state,
 )
 from saduak.core.personal_id import with_check_digit
 from saduak.core.references import ALPHABET, LENGTH
@@ -100,6 +112,18 @@ REOPENED_SHARE = 0.03
 ACKNOWLEDGE_DAYS = (0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 4, 6)
 AUTO_CLOSE_DAYS = 7
 REOPEN_WITHIN_DAYS = 30
+# The categories most complaints are about, most first (the others follow in
+# an order drawn from the seed).
+EVERYDAY = (
+    "road-damage",
+    "street-lights",
+    "garbage",
+    "noise",
+    "drainage-flooding",
+    "water-supply",
+    "stray-animals",
+    "smoke-odour",
+)
 WEEKDAY_SHARE = (1.0, 1.0, 1.0, 0.95, 0.9, 0.45, 0.35)
 
 PLACES = (
@@ -161,6 +185,7 @@ class WorkingDays:
         self.national: set[date] = set()
         self.closures: dict[int, set[date]] = defaultdict(set)
         self._added: dict[tuple[date, int, int | None], date] = {}
+        self._between: dict[tuple[date, date, int | None], int] = {}
         for day, office_id in Holiday.objects.values_list("date", "office_id"):
             if office_id is None:
                 self.national.add(day)
@@ -194,6 +219,13 @@ class WorkingDays:
         return day
 
     def between(self, start: date, end: date, office_id: int) -> int:
+        key = (start, end, office_id if office_id in self.closures else None)
+        found = self._between.get(key)
+        if found is None:
+            found = self._between[key] = self._count(start, end, office_id)
+        return found
+
+    def _count(self, start: date, end: date, office_id: int) -> int:
         count = 0
         day = start
         while day < end:
@@ -250,10 +282,18 @@ class GeneratedComplaints:
     index_seconds: float = 0.0
     rollup_seconds: float = 0.0
     tidy_seconds: float = 0.0
+    # With recount: the rollup rows the app's recount changed (0: the load's
+    # rollups were exact), and how long it took.
+    repaired: int | None = None
+    recount_seconds: float = 0.0
 
 
 class NothingToLoad(Exception):
     """The map or the categories are missing."""
+
+
+class AlreadyLoaded(Exception):
+    """Complaints are there already and --replace was not given."""
 
 
 def _districts(rng: random.Random) -> list[_District]:
@@ -300,6 +340,8 @@ def _districts(rng: random.Random) -> list[_District]:
 
 
 def _categories(rng: random.Random) -> list[_Category]:
+    """The active leaves, a few of them (the everyday ones first: roads,
+    lights, rubbish, noise) taking most complaints."""
     parents = set(
         ComplaintCategory.objects.filter(is_active=True)
         .exclude(parent=None)
@@ -308,21 +350,25 @@ def _categories(rng: random.Random) -> list[_Category]:
     leaves = (
         ComplaintCategory.objects.filter(is_active=True)
         .exclude(pk__in=parents)
-        .order_by("sort_order", "code")
+        .order_by("code")
     )
     found = list(
         leaves.values_list(
             "pk",
+            "code",
             "handling_office_kind",
             "acknowledge_days",
             "resolve_days",
             "hq_escalation_days",
         )
     )
+    rng.shuffle(found)
+    found.sort(
+        key=lambda row: EVERYDAY.index(row[1]) if row[1] in EVERYDAY else len(EVERYDAY)
+    )
     return [
-        # A few categories take most complaints (roads, lights, noise).
         _Category(pk, 1 / (rank + 1) ** 0.8, kind, ack, res, hq)
-        for rank, (pk, kind, ack, res, hq) in enumerate(found)
+        for rank, (pk, _code, kind, ack, res, hq) in enumerate(found)
     ]
 
 
@@ -369,7 +415,6 @@ class _Maker:
         self,
         *,
         seed: int,
-        count: int,
         end: date,
         days: int,
         districts: list[_District],
@@ -381,7 +426,6 @@ class _Maker:
     ) -> None:
         self.rng = random.Random(seed)
         self.seed = seed
-        self.count = count
         self.end = end
         self.days = days
         self.districts = districts
@@ -795,6 +839,66 @@ def _pick(rng: random.Random, cumulative: list[float]) -> int:
     return low
 
 
+# --- The rollups ------------------------------------------------------------------------
+
+
+ROLLUP_MODELS: tuple[type[models.Model], ...] = (
+    ComplaintReportCounts,
+    ComplaintDurations,
+    ComplaintOpenCounts,
+)
+
+
+class _Rollups:
+    """The rollup rows of the complaints made so far: each complaint's moves
+    (the app's `report_state` and `_moves`, with the working days taken from
+    the calendar read once), added up by row."""
+
+    def __init__(self, calendar: WorkingDays) -> None:
+        self.calendar = calendar
+        self.rows: dict[type[models.Model], dict[Any, dict[str, Any]]] = {
+            model: {} for model in ROLLUP_MODELS
+        }
+
+    def _days_taken(self, office_id: int, start: date, end: date) -> int:
+        return self.calendar.between(start, end, office_id)
+
+    def add(self, complaint: dict[str, Any]) -> None:
+        # report_state reads the complaint's fields by name, as a model's.
+        fields = SimpleNamespace(**{name: complaint[name] for name in STATE_FIELDS})
+        state = report_state(fields, self._days_taken)  # type: ignore[arg-type]
+        for move in _moves(state, 1):
+            rows = self.rows[move.model]
+            row = rows.get(move.key)
+            if row is None:
+                row = rows[move.key] = dict(move.carried)
+            for name, delta in move.deltas.items():
+                row[name] = row.get(name, 0) + delta
+
+    def tables(self) -> Iterator[tuple[type[models.Model], list[str], list[tuple[Any, ...]]]]:
+        """Each rollup's columns and rows, ready to write."""
+        for model, rows in self.rows.items():
+            if not rows:
+                continue
+            attnames = {f.attname: f.column for f in model._meta.concrete_fields}
+            defaults = _defaults(model)
+            first_key, first_row = next(iter(rows.items()))
+            names = [name for name, _value in first_key]
+            values = sorted({*first_row, *CARRIED_FIELDS} - set(names))
+            filled = [
+                name for name in attnames if name not in {"id", *names, *values}
+            ]
+            made = [
+                (
+                    *(value for _name, value in key),
+                    *(row.get(name, 0) for name in values),
+                    *(defaults[attnames[name]] for name in filled),
+                )
+                for key, row in rows.items()
+            ]
+            yield model, [attnames[n] for n in (*names, *values, *filled)], made
+
+
 # --- Writing ---------------------------------------------------------------------------
 
 
@@ -873,6 +977,20 @@ def _copy(batches: Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]
             with cursor.copy(event_sql, writer=QueuedLibpqWriter(cursor)) as copy:
                 for values in events:
                     copy.write_row(_with_json(values, event_json))
+
+
+def _copy_table(
+    model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    quote = connection.ops.quote_name
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        statement = (
+            f"COPY {_table(model)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        )
+        with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
+            for values in rows:
+                copy.write_row(values)
 
 
 def _with_json(values: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
@@ -995,13 +1113,6 @@ def _analyse(models_: Sequence[type[models.Model]]) -> None:
             cursor.execute(f"{command} {_table(model)}")
 
 
-def _recount() -> int:
-    """The app's own recount of the rollups, from the complaints just written."""
-    from saduak.complaints.report_rollups import report_rollups_recount
-
-    return int(report_rollups_recount() or 0)
-
-
 def complaints_generate(
     *,
     count: int,
@@ -1009,11 +1120,13 @@ def complaints_generate(
     end: date | None = None,
     seed: int = 1,
     replace: bool = False,
-    recount: Callable[[], int] = _recount,
+    recount: bool = False,
 ) -> GeneratedComplaints:
     """Writes `count` complaints received over the `days` days up to `end`
-    (today) with their timelines, then has the rollups recounted. With
-    `replace`, every complaint and rollup row is deleted first."""
+    (today) with their timelines, and adds what they contribute to the
+    rollups. With `replace`, every complaint and rollup row is deleted first
+    (without it there must be none). With `recount`, the app's recount runs after the load and
+    `repaired` says how many rollup rows it changed."""
     if count < 0 or days < 1:
         raise ValueError("count must be 0 or more and days 1 or more")
     began = time.monotonic()
@@ -1039,15 +1152,22 @@ def complaints_generate(
     complaint_columns = _columns(Complaint)
     event_columns = [c for c in _columns(ComplaintEvent) if c != "id"]
     postgres = connection.vendor == "postgresql"
-    bulk = postgres and count >= BULK_LOAD_COMPLAINTS
-    tables = [_table(Complaint), _table(ComplaintEvent)]
+    tables = [_table(model) for model in (Complaint, ComplaintEvent, *ROLLUP_MODELS)]
+    rollups = _Rollups(calendar)
     with transaction.atomic():
         if replace:
             _empty()
-        first_id = (Complaint.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        if count and Complaint.objects.exists():
+            raise AlreadyLoaded(
+                "There are complaints already: use --replace (the load's rollup "
+                "rows would collide with theirs)."
+            )
+        bulk = postgres and count >= BULK_LOAD_COMPLAINTS
+        first_id = (
+            Complaint.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        ) + 1
         maker = _Maker(
             seed=seed,
-            count=count,
             end=end,
             days=days,
             districts=districts,
@@ -1055,7 +1175,11 @@ def complaints_generate(
             citizens=citizens,
             calendar=calendar,
             first_id=first_id,
-            now=min(now, datetime.combine(end + timedelta(days=1), datetime.min.time(), BANGKOK)),
+            # A load ending in the past is seen from the end of its last day.
+            now=min(
+                now,
+                datetime.combine(end + timedelta(days=1), datetime.min.time(), BANGKOK),
+            ),
         )
         restore = _indexes_set_aside(tables) if bulk else []
         started = time.monotonic()
@@ -1065,6 +1189,7 @@ def complaints_generate(
             nonlocal events
             for _number in range(count):
                 row, its_events = maker.make()
+                rollups.add(row)
                 events += len(its_events)
                 yield row, its_events
 
@@ -1075,25 +1200,30 @@ def complaints_generate(
             _insert(batches, complaint_columns, event_columns)
         made.load_seconds = time.monotonic() - started
         started = time.monotonic()
+        for model, columns, rows in rollups.tables():
+            if postgres:
+                _copy_table(model, columns, rows)
+            else:
+                model._default_manager.bulk_create(
+                    [_instance(model, columns, values) for values in rows],
+                    batch_size=500,
+                )
+            made.rollup_rows[model.__name__] = len(rows)
+        made.rollup_seconds = time.monotonic() - started
+        started = time.monotonic()
         if restore:
             _indexes_restore(restore)
         _sequence_past(Complaint)
         made.index_seconds = time.monotonic() - started
     made.complaints = count
     made.events = events
-    made.by_status = dict(sorted(maker.by_status.items()))
+    made.by_status = {str(k): v for k, v in sorted(maker.by_status.items())}
     started = time.monotonic()
-    _analyse([Complaint, ComplaintEvent])
+    _analyse([Complaint, ComplaintEvent, *ROLLUP_MODELS])
     made.tidy_seconds = time.monotonic() - started
-    started = time.monotonic()
-    recount()
-    made.rollup_seconds = time.monotonic() - started
-    made.rollup_rows = {
-        model.__name__: model.objects.count()
-        for model in (ComplaintReportCounts, ComplaintDurations, ComplaintOpenCounts)
-    }
-    started = time.monotonic()
-    _analyse([ComplaintReportCounts, ComplaintDurations, ComplaintOpenCounts])
-    made.tidy_seconds += time.monotonic() - started
+    if recount:
+        started = time.monotonic()
+        made.repaired = report_rollups_recount()
+        made.recount_seconds = time.monotonic() - started
     made.seconds = time.monotonic() - began
     return made

@@ -12,7 +12,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bench.app.complaints_generator import NothingToLoad, complaints_generate
+from django.core.management import call_command
+
+from bench.app.complaints_generator import (
+    AlreadyLoaded,
+    NothingToLoad,
+    complaints_generate,
+)
+from saduak.complaints.models import ComplaintCategory
 
 
 def _day(text: str) -> date:
@@ -41,10 +48,19 @@ class Command(BaseCommand):
             action="store_true",
             help="delete every complaint and rollup row first",
         )
+        parser.add_argument(
+            "--recount",
+            action="store_true",
+            help="run the app's rollup recount afterwards and report what it "
+            "repaired (0: the load's rollups are exact)",
+        )
 
     def handle(self, *args: object, **options: Any) -> None:
         if options["count"] < 0 or options["days"] < 1:
             raise CommandError("--count must be 0 or more and --days 1 or more")
+        if not ComplaintCategory.objects.exists():
+            # The national starter tree, as an operator installs it.
+            call_command("load_complaint_categories", stdout=self.stderr)
         try:
             made = complaints_generate(
                 count=options["count"],
@@ -52,8 +68,9 @@ class Command(BaseCommand):
                 end=options["end"],
                 seed=options["seed"],
                 replace=options["replace"],
+                recount=options["recount"],
             )
-        except (NothingToLoad, ValueError) as error:
+        except (AlreadyLoaded, NothingToLoad, ValueError) as error:
             raise CommandError(str(error)) from error
         statuses = ", ".join(f"{name} {n}" for name, n in made.by_status.items())
         rollups = ", ".join(f"{name} {n}" for name, n in made.rollup_rows.items())
@@ -64,4 +81,10 @@ class Command(BaseCommand):
             f"in {made.seconds:.1f}s (rows {made.load_seconds:.1f}s, indexes and "
             f"keys {made.index_seconds:.1f}s, rollups {made.rollup_seconds:.1f}s, "
             f"vacuum and analyse {made.tidy_seconds:.1f}s)"
+            + (
+                f"; recount repaired {made.repaired} rows in "
+                f"{made.recount_seconds:.1f}s"
+                if made.repaired is not None
+                else ""
+            )
         )
