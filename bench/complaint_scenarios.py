@@ -66,8 +66,8 @@ _latencies: dict[str, list[float]] = {}
 
 # --- Shell scripts run on the bench database (`manage.py shell -c`) ----------------
 
-# The leaf categories by how many complaints they hold (the generator's order
-# when the table is empty), with the districts that hold the most.
+# The leaf categories by how many complaints they hold, the districts that
+# hold the most, and how many complaints there are.
 CATALOGUE_SCRIPT = """
 import json
 from django.db.models import Count
@@ -78,11 +78,14 @@ parents = set(
 )
 leaves = list(
     ComplaintCategory.objects.filter(is_active=True).exclude(pk__in=parents)
-    .order_by("sort_order", "code").values_list("code", flat=True)
+    .annotate(n=Count("complaints")).order_by("-n", "code")
+    .values_list("code", flat=True)
 )
 districts = list(
-    Complaint.objects.values("district_id").annotate(n=Count("id"))
-    .order_by("-n", "district_id").values_list("district_id", flat=True)[: given["districts"]]
+    Complaint.objects.exclude(holder_district_code="")
+    .values("holder_district_code").annotate(n=Count("id"))
+    .order_by("-n", "holder_district_code")
+    .values_list("holder_district_code", flat=True)[: given["districts"]]
 )
 print(json.dumps({"categories": leaves, "districts": districts,
                   "complaints": Complaint.objects.count()}))
@@ -122,48 +125,38 @@ session.create()
 print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "key": session.session_key}))
 """
 
-# A partner agency with an Open311 key, issued as HQ issues them; prints the
-# key and the districts and leaf categories to file under.
+# A partner agency with an Open311 key (the row HQ's issuing makes: only the
+# SHA-256 stored); prints the key, the leaf categories and subdistrict codes
+# (`address_id`) to file under.
 PARTNER_SCRIPT = """
 import json
-from saduak.accounts.choices import Role
-from saduak.accounts.models import User
-from saduak.accounts.services import staff_role_grant
-from saduak.areas.choices import OfficeKind
-from saduak.areas.models import Office
-from saduak.complaints.models import ComplaintCategory
-from saduak.core.personal_id import with_check_digit
-from saduak.identity.models import Partner
-from bench.complaint_scenarios import open311_key_make
+import secrets
+from saduak.areas.models import Subdistrict
+from saduak.complaints.models import ComplaintCategory, Open311Key
+from saduak.complaints.open311.auth import key_hash
+from saduak.identity.models import Partner, PartnerKind
 
-hq_admin = User.objects.filter(personal_id=with_check_digit("799999999916")).first()
-if hq_admin is None:
-    hq_admin = User.objects.create_user(
-        with_check_digit("799999999916"), None, first_name="ผู้ออกกุญแจ",
-        last_name="ทดสอบโหลด",
-    )
-    staff_role_grant(
-        user=hq_admin, role=Role.HQ_ADMIN,
-        office=Office.objects.get(kind=OfficeKind.HEADQUARTERS), actor="bench",
-    )
 partner, _ = Partner.objects.get_or_create(
     name_th="หน่วยงานทดสอบร้องเรียน",
-    defaults={"name_en": "Bench complaints partner", "kind": "agency",
+    defaults={"name_en": "Bench complaints partner", "kind": PartnerKind.AGENCY,
               "purpose_th": "ทดสอบประสิทธิภาพ"},
 )
-key = open311_key_make(partner=partner, actor=hq_admin)
+raw = "o311_" + secrets.token_urlsafe(24)
+Open311Key.objects.create(
+    partner=partner, name="bench", key_hash=key_hash(raw), key_prefix=raw[:10]
+)
 parents = set(
     ComplaintCategory.objects.exclude(parent=None).values_list("parent_id", flat=True)
 )
 categories = list(
     ComplaintCategory.objects.filter(is_active=True).exclude(pk__in=parents)
-    .order_by("sort_order", "code").values_list("code", flat=True)
+    .order_by("code").values_list("code", flat=True)
 )
-districts = list(
-    Office.objects.filter(kind=OfficeKind.DAMRONGDHAM_CENTER, is_active=True)
-    .exclude(district_id=None).order_by("code").values_list("district_id", flat=True)
+subdistricts = list(
+    Subdistrict.objects.filter(is_active=True).order_by("code")
+    .values_list("code", flat=True)
 )
-print(json.dumps({"key": key, "categories": categories, "districts": districts}))
+print(json.dumps({"key": raw, "categories": categories, "subdistricts": subdistricts}))
 """
 
 # How many complaints the partner's key filed, and how many events and audit
@@ -266,15 +259,6 @@ if connection.vendor == "postgresql":
     except DatabaseError as error:
         print(f"no checkpoint: {error}")
 """
-
-
-def open311_key_make(*, partner: Any, actor: Any) -> str:
-    """A new Open311 key for `partner`, through the service HQ issues keys
-    with (run inside the bench's `manage.py shell`)."""
-    from saduak.complaints.services.keys import open311_key_issue
-
-    issued = open311_key_issue(partner=partner, name="bench", actor=actor)
-    return str(issued[1] if isinstance(issued, tuple) else issued)
 
 
 def _shell(context: SetupContext, script: str, parameters: Any = None) -> Any:
@@ -432,10 +416,13 @@ for _count in (SMALL_LOAD, BIG_LOAD):
 # --- Filing over the API, submitting an e-service application -------------------------
 
 
-def file_body(*, key: str, code: str, district: str, marker: str, number: int) -> bytes:
-    """One Open311 POST as a partner's system sends it: the spec's fields
-    (a point, an address, what happened, a name and a phone) and the
-    district the point is in (the app needs one: it has no polygons)."""
+def file_body(
+    *, key: str, code: str, subdistrict: str, marker: str, number: int
+) -> bytes:
+    """One Open311 POST as a partner's system sends it, with the spec's fields:
+    a point, the subdistrict's code as `address_id` (the app places a request
+    by it: it has no polygons), an address, what happened (new text each
+    time, so no two are one double tap), a name and a phone."""
     picks = random.Random(number)
     return urlencode(
         {
@@ -443,8 +430,8 @@ def file_body(*, key: str, code: str, district: str, marker: str, number: int) -
             "service_code": code,
             "lat": f"{picks.uniform(13.5, 14.2):.6f}",
             "long": f"{picks.uniform(100.3, 100.9):.6f}",
+            "address_id": subdistrict,
             "address_string": f"ซอย {number % 97 + 1} ถนนสุขุมวิท",
-            "attribute[district]": district,
             "description": f"{marker} {number:07d} ไฟฟ้าส่องสว่างดับหน้าซอย "
             "กลางคืนมืดมาก ขอให้เข้ามาซ่อมด้วย",
             "first_name": "สมชาย",
@@ -464,7 +451,7 @@ def _file_setup(
             if paced
             else WRITES_AS_FAST
         )
-        categories, districts = partner["categories"], partner["districts"]
+        categories, places = partner["categories"], partner["subdistricts"]
         requests = [
             RequestSpec(
                 REQUESTS_PATH,
@@ -472,7 +459,7 @@ def _file_setup(
                 body=file_body(
                     key=partner["key"],
                     code=categories[number % len(categories)],
-                    district=districts[number % len(districts)],
+                    subdistrict=places[number * 7919 % len(places)],
                     marker=marker,
                     number=number,
                 ),

@@ -730,9 +730,13 @@ class _Maker:
         category: _Category,
         holder: _Holder,
     ) -> None:
-        """The complainant reopens: the resolve clock restarts from the reopen
-        date with the category's resolve days, escalation reset."""
+        """The complainant reopens (as complaint_reopen does): not closed nor
+        resolved any more, the resolve clock restarts from the reopen date
+        with the category's resolve days, escalation reset."""
         row["status"] = ComplaintStatus.REOPENED
+        row["outcome"] = ""
+        row["closed_at"] = None
+        row["resolved_at"] = None
         row["reopened_at"] = at
         row["reopen_count"] = 1
         day = _local(at)
