@@ -23,6 +23,7 @@ import json
 import os
 import random
 import secrets
+import urllib.request
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from statistics import fmean
@@ -131,6 +132,7 @@ print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "key": session.session
 PARTNER_SCRIPT = """
 import json
 import secrets
+import urllib.request
 from saduak.areas.models import Subdistrict
 from saduak.complaints.models import ComplaintCategory, Open311Key
 from saduak.complaints.open311.auth import key_hash
@@ -148,10 +150,25 @@ Open311Key.objects.create(
 parents = set(
     ComplaintCategory.objects.exclude(parent=None).values_list("parent_id", flat=True)
 )
-categories = list(
+# Each leaf with answers to its required questions (the first choice of a list).
+categories = []
+for category in (
     ComplaintCategory.objects.filter(is_active=True).exclude(pk__in=parents)
-    .order_by("code").values_list("code", flat=True)
-)
+    .prefetch_related("attributes").order_by("code")
+):
+    answers = {}
+    for attribute in category.attributes.all():
+        if not attribute.required:
+            continue
+        if attribute.values:
+            answers[attribute.code] = attribute.values[0]["key"]
+        elif attribute.datatype == "number":
+            answers[attribute.code] = "1"
+        elif attribute.datatype == "datetime":
+            answers[attribute.code] = "2026-12-01T09:00:00+07:00"
+        else:
+            answers[attribute.code] = "ทดสอบ"
+    categories.append([category.code, answers])
 subdistricts = list(
     Subdistrict.objects.filter(is_active=True).order_by("code")
     .values_list("code", flat=True)
@@ -334,6 +351,42 @@ def filtered_list_paths(categories: list[str], end: date) -> list[str]:
     return paths
 
 
+def paged_list_paths(categories: list[str], end: date) -> list[str]:
+    """The same filters with an answer of one size at both loads: the three
+    busiest categories together (the spec's comma list), closed, 90-day
+    ranges over the last year, and the paging extension's `page_size=20`
+    (the small load has more than 20 such requests in every range). What
+    remains to grow with the table is the query."""
+    codes = ",".join(categories[:3])
+    paths = []
+    for window in range(LIST_WINDOWS):
+        last = end - timedelta(days=25 * window)
+        first = last - timedelta(days=89)
+        query = {
+            "service_code": codes,
+            "status": "closed",
+            "start_date": f"{first.isoformat()}T00:00:00+07:00",
+            "end_date": f"{last.isoformat()}T23:59:59+07:00",
+            "page_size": "20",
+        }
+        paths.append(f"{REQUESTS_PATH}?{urlencode(query)}")
+    return paths
+
+
+def answer_sizes(base_url: str, paths: list[str], limit: int = 40) -> dict[str, Any]:
+    """How many requests the first `limit` lists answer with (one GET each,
+    after the measurement): the mean, the smallest and the largest."""
+    counts = []
+    for path in paths[:limit]:
+        with urllib.request.urlopen(base_url + path, timeout=60) as reply:
+            counts.append(len(json.loads(reply.read())))
+    return {
+        "rows_mean": round(fmean(counts), 1) if counts else 0,
+        "rows_min": min(counts, default=0),
+        "rows_max": max(counts, default=0),
+    }
+
+
 def _growth_setup(
     name: str, count: int, kind: str, small_name: str
 ) -> Callable[[SetupContext], Prepared]:
@@ -346,6 +399,8 @@ def _growth_setup(
         headers: dict[str, str] = {}
         if kind == "filtered":
             paths = filtered_list_paths(_state["categories"], _today())
+        elif kind == "page":
+            paths = paged_list_paths(_state["categories"], _today())
         elif kind == "all":
             paths = [REQUESTS_PATH]
         else:
@@ -368,6 +423,8 @@ def _growth_setup(
                 "answers": _statuses(load),
                 "mean_body_bytes": round(load.body_bytes / answered) if answered else 0,
             }
+            if kind != "dashboard":
+                checks.update(answer_sizes(context.base_url, paths))
             small = _latencies.get(small_name)
             if name != small_name and small and load.latencies_ms:
                 checks.update(growth_checks(small, list(load.latencies_ms)))
@@ -386,6 +443,11 @@ GROWTH_KINDS = {
     "open311_list_filtered": (
         "filtered",
         "Open311 GET requests.json with service_code + status + a 30-day range",
+    ),
+    "open311_list_page": (
+        "page",
+        "Open311 GET requests.json, three service codes + closed + a 90-day "
+        "range, 20 a page (extension): the same answer size at both loads",
     ),
     "open311_list_all": (
         "all",
@@ -417,15 +479,24 @@ for _count in (SMALL_LOAD, BIG_LOAD):
 
 
 def file_body(
-    *, key: str, code: str, subdistrict: str, marker: str, number: int
+    *,
+    key: str,
+    code: str,
+    subdistrict: str,
+    marker: str,
+    number: int,
+    answers: dict[str, str] | None = None,
 ) -> bytes:
     """One Open311 POST as a partner's system sends it, with the spec's fields:
     a point, the subdistrict's code as `address_id` (the app places a request
     by it: it has no polygons), an address, what happened (new text each
-    time, so no two are one double tap), a name and a phone."""
+    time, so no two are one double tap), a name and a phone, and the
+    answers to the category's required questions (`attribute[code]`)."""
     picks = random.Random(number)
+    attributes = {f"attribute[{code}]": value for code, value in (answers or {}).items()}
     return urlencode(
         {
+            **attributes,
             "api_key": key,
             "service_code": code,
             "lat": f"{picks.uniform(13.5, 14.2):.6f}",
@@ -458,7 +529,8 @@ def _file_setup(
                 method="POST",
                 body=file_body(
                     key=partner["key"],
-                    code=categories[number % len(categories)],
+                    code=categories[number % len(categories)][0],
+                    answers=categories[number % len(categories)][1],
                     subdistrict=places[number * 7919 % len(places)],
                     marker=marker,
                     number=number,
