@@ -476,6 +476,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.eservices.tasks.recount_reports",
         "schedule": crontab(hour=2, minute=20),
     },
+    # Overdue complaints escalate; resolved ones close after 7 days (docs/complaints.md).
+    "complaints-escalate": {
+        "task": "saduak.complaints.tasks.escalate_complaints",
+        "schedule": 900.0,
+    },
+    "complaints-report-recount": {
+        "task": "saduak.complaints.tasks.recount_reports",
+        "schedule": crontab(hour=2, minute=40),
+    },
     "refresh-office-statistics": {
         "task": "saduak.appointments.tasks.refresh_office_statistics",
         "schedule": 300.0,

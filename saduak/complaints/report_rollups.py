@@ -168,7 +168,9 @@ class _DaysAtOffices:
         return self.answers[key]
 
 
-def report_state(complaint: Complaint, days_taken: DaysTaken | None = None) -> ReportState:
+def report_state(
+    complaint: Complaint, days_taken: DaysTaken | None = None
+) -> ReportState:
     """The report's view of `complaint` as it is in memory now."""
     values = {name: getattr(complaint, name) for name in STATE_FIELDS}
     return _state(values, days_taken or _DaysAtOffices())

@@ -56,7 +56,9 @@ def complaints_for_staff(
     if overdue is not None:
         queryset = queryset.filter(is_overdue=overdue)
     if category is not None:
-        queryset = queryset.filter(Q(category_id=category) | Q(category__parent_id=category))
+        queryset = queryset.filter(
+            Q(category_id=category) | Q(category__parent_id=category)
+        )
     if channel:
         queryset = queryset.filter(channel=channel)
     if escalated is not None:
@@ -104,7 +106,9 @@ def complaint_get_by_tracking(*, token: str) -> Complaint:
     # The lookup is by an indexed unique column; the comparison after it
     # keeps the answer's timing from saying how much of a guess was right.
     if found is None or not hmac.compare_digest(found.tracking_token, token):
-        raise NotFound(_("This tracking link is not valid. Check the link you were sent."))
+        raise NotFound(
+            _("This tracking link is not valid. Check the link you were sent.")
+        )
     return found
 
 

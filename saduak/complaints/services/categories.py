@@ -144,7 +144,9 @@ def complaint_category_save(
             _("A code is lower-case letters, digits and dashes, such as road-damage."),
             field="code",
         )
-    values = {
+    acknowledge = _days(acknowledge_days, "acknowledge_days", 0, 30)
+    resolve = _days(resolve_days, "resolve_days", 1, 365)
+    values: dict[str, Any] = {
         "parent": parent,
         "name_th": (name_th or "").strip(),
         "name_en": (name_en or "").strip(),
@@ -152,23 +154,29 @@ def complaint_category_save(
         "description_en": (description_en or "").strip(),
         "keywords": (keywords or "").strip()[:300],
         "handling_office_kind": handling_office_kind,
-        "acknowledge_days": _days(acknowledge_days, "acknowledge_days", 0, 30),
-        "resolve_days": _days(resolve_days, "resolve_days", 1, 365),
+        "acknowledge_days": acknowledge,
+        "resolve_days": resolve,
         "hq_escalation_days": _days(hq_escalation_days, "hq_escalation_days", 1, 365),
         "sort_order": sort_order,
         "is_active": bool(is_active),
     }
     if not values["name_th"] or len(values["name_th"]) > 150:
-        raise InvalidInput(_("Give the Thai name (up to 150 characters)."), field="name_th")
+        raise InvalidInput(
+            _("Give the Thai name (up to 150 characters)."), field="name_th"
+        )
     if len(values["name_en"]) > 150:
-        raise InvalidInput(_("The English name is up to 150 characters."), field="name_en")
+        raise InvalidInput(
+            _("The English name is up to 150 characters."), field="name_en"
+        )
     if handling_office_kind not in HANDLING_KINDS:
         raise InvalidInput(
-            _("Complaints are handled by a district's Damrongdham center, district "
-              "office or registry office."),
+            _(
+                "Complaints are handled by a district's Damrongdham center, district "
+                "office or registry office."
+            ),
             field="handling_office_kind",
         )
-    if values["acknowledge_days"] > values["resolve_days"]:
+    if acknowledge > resolve:
         raise InvalidInput(
             _("The target to acknowledge cannot be later than the target to resolve."),
             field="acknowledge_days",
@@ -182,12 +190,15 @@ def complaint_category_save(
         category = (
             ComplaintCategory.objects.select_for_update().filter(code=slug).first()
         )
-        if category is not None and parent is not None:
-            if parent.pk == category.pk or category.children.exists():
-                raise InvalidInput(
-                    _("A group with categories in it cannot be put in another group."),
-                    field="parent",
-                )
+        if (
+            category is not None
+            and parent is not None
+            and (parent.pk == category.pk or category.children.exists())
+        ):
+            raise InvalidInput(
+                _("A group with categories in it cannot be put in another group."),
+                field="parent",
+            )
         before = (
             {name: _plain(getattr(category, name)) for name in FIELDS}
             if category is not None
@@ -199,7 +210,9 @@ def complaint_category_save(
             for name, value in values.items():
                 setattr(category, name, value)
             category.save(update_fields=[*FIELDS, "updated_at"])
-        after: dict[str, Any] = {name: _plain(getattr(category, name)) for name in FIELDS}
+        after: dict[str, Any] = {
+            name: _plain(getattr(category, name)) for name in FIELDS
+        }
         if cleaned_attributes is not None:
             _replace_attributes(category, cleaned_attributes)
             after["attributes"] = [item["code"] for item in cleaned_attributes]
@@ -236,9 +249,7 @@ class LoadResult:
     categories: int
 
 
-def complaint_categories_load(
-    *, actor: Actor, path: Path | None = None
-) -> LoadResult:
+def complaint_categories_load(*, actor: Actor, path: Path | None = None) -> LoadResult:
     """Loads the national starter tree (data/categories.json, or `path`)
     through `complaint_category_save`, group by group: adds what is missing
     and brings the rest in line with the file (run again, it changes

@@ -70,7 +70,11 @@ def locked(complaint: Complaint) -> Complaint:
 
 
 def clean_text(
-    text: str, *, field: str = "text", required: bool = True, limit: int = TEXT_MAX_LENGTH
+    text: str,
+    *,
+    field: str = "text",
+    required: bool = True,
+    limit: int = TEXT_MAX_LENGTH,
 ) -> str:
     """Text as stored: stripped, at most `limit` characters, not empty when
     required."""
@@ -181,7 +185,9 @@ def notify_complainant(
 def status_label(complaint: Complaint) -> str:
     with translation.override(complaint.language or "th"):
         if complaint.status == ComplaintStatus.CLOSED and complaint.outcome:
-            return f"{complaint.get_status_display()}: {complaint.get_outcome_display()}"
+            return (
+                f"{complaint.get_status_display()}: {complaint.get_outcome_display()}"
+            )
         return str(complaint.get_status_display())
 
 
@@ -233,9 +239,7 @@ def hold(complaint: Complaint, office: Office) -> None:
     complaint.holder_province_code = office.province_id or ""
 
 
-def clock_start(
-    complaint: Complaint, start: date, *, acknowledge: bool = True
-) -> None:
+def clock_start(complaint: Complaint, start: date, *, acknowledge: bool = True) -> None:
     """Sets the targets from `start` (a local date) in working days of the
     holder: to acknowledge (unless `acknowledge` is False), to resolve, and
     when HQ is told. Escalation starts again."""
@@ -245,7 +249,9 @@ def clock_start(
         complaint.acknowledge_due = add_working_days(
             start, category.acknowledge_days, office=office
         )
-    complaint.resolve_due = add_working_days(start, category.resolve_days, office=office)
+    complaint.resolve_due = add_working_days(
+        start, category.resolve_days, office=office
+    )
     complaint.hq_escalation_due = add_working_days(
         complaint.resolve_due, category.hq_escalation_days, office=office
     )
@@ -254,14 +260,14 @@ def clock_start(
     complaint.escalated_at = None
 
 
-def acknowledge(complaint: Complaint, officer: Any, now: datetime) -> None:
+def acknowledge(complaint: Complaint, by: Any, now: datetime) -> None:
     """The holder has seen it: a received complaint becomes accepted."""
     if complaint.acknowledged_at is None:
         complaint.acknowledged_at = now
     if complaint.status == ComplaintStatus.RECEIVED:
         complaint.status = ComplaintStatus.ACCEPTED
-    if complaint.assigned_to_id is None and isinstance(officer, User):
-        complaint.assigned_to = officer
+    if complaint.assigned_to_id is None and isinstance(by, User):
+        complaint.assigned_to = by
 
 
 def ensure_open(complaint: Complaint) -> None:

@@ -89,7 +89,9 @@ def complaint_reopen(
             )
         if complaint.outcome in NOT_RATED:
             raise Conflict(
-                _("A withdrawn or merged complaint cannot be reopened. File a new one."),
+                _(
+                    "A withdrawn or merged complaint cannot be reopened. File a new one."
+                ),
                 code="cannot-reopen",
             )
         now = timezone.now()

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saduak.accounts.matrix import Action, action_reach, ensure_may
+from saduak.accounts.matrix import Action, Actor, action_reach, ensure_may
 from saduak.accounts.models import User
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import District, Office
@@ -67,7 +67,7 @@ def _take(complaint: Complaint, officer: Any, action: Action) -> tuple[Complaint
     return current, report_state(current)
 
 
-def complaint_accept(*, complaint: Complaint, officer: User) -> Complaint:
+def complaint_accept(*, complaint: Complaint, officer: Actor) -> Complaint:
     """The holder acknowledges a received complaint (status accepted; sets
     acknowledged_at and the officer in charge when none), or takes up a
     reopened one again (in progress). COMPLAINT_HANDLE at the holder. Public
@@ -99,7 +99,7 @@ def complaint_accept(*, complaint: Complaint, officer: User) -> Complaint:
     return complaint
 
 
-def complaint_start(*, complaint: Complaint, officer: User) -> Complaint:
+def complaint_start(*, complaint: Complaint, officer: Actor) -> Complaint:
     """Work on the complaint has started (in progress), from received (which
     acknowledges it), accepted or reopened. COMPLAINT_HANDLE at the holder.
     Public line STARTED; audit "complaint.start"; the complainants are told."""
@@ -135,7 +135,7 @@ def complaint_start(*, complaint: Complaint, officer: User) -> Complaint:
 def complaint_answer(
     *,
     complaint: Complaint,
-    officer: User,
+    officer: Actor,
     text: str,
     uploads: Sequence[UploadedFile] = (),
 ) -> Complaint:
@@ -167,7 +167,7 @@ def complaint_answer(
 
 
 def complaint_note_add(
-    *, complaint: Complaint, officer: User, text: str
+    *, complaint: Complaint, officer: Actor, text: str
 ) -> ComplaintEvent:
     """An internal note on the timeline (never shown to the complainant), on
     a complaint in any state. COMPLAINT_NOTE_ADD at the holder. Audit
@@ -198,7 +198,7 @@ def _is_provincial(officer: Any, complaint: Complaint) -> bool:
 
 
 def complaint_transfer(
-    *, complaint: Complaint, officer: User, to_district: District, reason: str
+    *, complaint: Complaint, officer: Actor, to_district: District, reason: str
 ) -> Complaint:
     """Sends an open complaint to another district's holder office (the
     category's kind of office there, else its Damrongdham center), with a
@@ -266,7 +266,7 @@ def complaint_transfer(
 
 
 def complaint_take_over(
-    *, complaint: Complaint, officer: User, reason: str
+    *, complaint: Complaint, officer: Actor, reason: str
 ) -> Complaint:
     """The province takes an open complaint of one of its districts: its
     provincial office becomes the holder, with a reason; the status and the
@@ -319,7 +319,7 @@ def complaint_take_over(
 
 
 def complaint_forward(
-    *, complaint: Complaint, officer: User, agency: str, text: str
+    *, complaint: Complaint, officer: Actor, agency: str, text: str
 ) -> Complaint:
     """Sends an open complaint to an outside agency (its name, and what was
     asked of it: public text) and waits for its answer: status forwarded.
@@ -366,7 +366,7 @@ def complaint_forward(
 
 
 def complaint_agency_answer(
-    *, complaint: Complaint, officer: User, text: str, public: bool
+    *, complaint: Complaint, officer: Actor, text: str, public: bool
 ) -> Complaint:
     """Records the outside agency's answer to a forwarded complaint (shown to
     the complainant when `public`); the complaint is in progress again.
@@ -409,7 +409,7 @@ def complaint_agency_answer(
 def complaint_resolve(
     *,
     complaint: Complaint,
-    officer: User,
+    officer: Actor,
     text: str,
     uploads: Sequence[UploadedFile] = (),
 ) -> Complaint:
@@ -447,7 +447,7 @@ def complaint_resolve(
 
 
 def complaint_close(
-    *, complaint: Complaint, officer: User, outcome: Outcome, text: str
+    *, complaint: Complaint, officer: Actor, outcome: Outcome, text: str
 ) -> Complaint:
     """Closes a complaint with an outcome and a public reason: from any open
     state as not within authority or no action possible; a resolved one as
@@ -456,7 +456,9 @@ def complaint_close(
     "complaint.close"; the complainants are told."""
     if outcome not in OFFICER_OUTCOMES:
         raise InvalidInput(
-            _("Close with one of: resolved, not within our authority, no action possible."),
+            _(
+                "Close with one of: resolved, not within our authority, no action possible."
+            ),
             field="outcome",
         )
     message = clean_text(text)
@@ -496,7 +498,7 @@ def complaint_close(
 
 
 def complaint_merge(
-    *, duplicate: Complaint, into: Complaint, officer: User
+    *, duplicate: Complaint, into: Complaint, officer: Actor
 ) -> Complaint:
     """Merges `duplicate` into `into`: both open, not the same, `into` not
     itself merged; the officer must handle both (COMPLAINT_HANDLE at each
@@ -507,9 +509,7 @@ def complaint_merge(
     audit "complaint.merge"; the duplicate's complainant is told. Returns
     `into`."""
     if duplicate.pk == into.pk:
-        raise InvalidInput(
-            _("A complaint cannot be merged into itself."), field="into"
-        )
+        raise InvalidInput(_("A complaint cannot be merged into itself."), field="into")
     with transaction.atomic():
         first, second = sorted((duplicate, into), key=lambda item: item.pk)
         locked_first, locked_second = locked(first), locked(second)
@@ -533,9 +533,9 @@ def complaint_merge(
         duplicate.closed_at = now
         duplicate.merged_into = into
         _save(duplicate, before)
-        message = _("This complaint is being followed together with complaint %(reference)s.") % {
-            "reference": into.reference
-        }
+        message = _(
+            "This complaint is being followed together with complaint %(reference)s."
+        ) % {"reference": into.reference}
         event_add(
             duplicate,
             EventKind.MERGED,

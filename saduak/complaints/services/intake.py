@@ -45,7 +45,6 @@ from saduak.complaints.notices import COMPLAINT_RECEIVED
 from saduak.complaints.report_rollups import report_rollups_move
 from saduak.complaints.services.common import (
     audit,
-    clean_text,
     clock_start,
     event_add,
     hold,
@@ -171,7 +170,9 @@ def _place(where: Where) -> _Place:
             )
     if subdistrict is None and latitude is None and not address:
         raise InvalidInput(
-            _("Say where it happened: a subdistrict, a point on the map or an address."),
+            _(
+                "Say where it happened: a subdistrict, a point on the map or an address."
+            ),
             field="location",
         )
     if district is None:
@@ -253,7 +254,10 @@ def _answer(attribute: CategoryAttribute, value: Any) -> Any:
     keys = {str(choice.get("key")) for choice in attribute.values or []}
     datatype = attribute.datatype
     if datatype == AttributeDatatype.MULTIVALUELIST:
-        chosen = [str(item) for item in (value if isinstance(value, list | tuple) else [value])]
+        chosen = [
+            str(item)
+            for item in (value if isinstance(value, list | tuple) else [value])
+        ]
         unknown = [item for item in chosen if item not in keys]
         if unknown:
             raise InvalidInput(
@@ -292,7 +296,11 @@ def _answer(attribute: CategoryAttribute, value: Any) -> Any:
                 field=field,
             )
         return text
-    limit = DESCRIPTION_MAX_LENGTH if datatype == AttributeDatatype.TEXT else ANSWER_MAX_LENGTH
+    limit = (
+        DESCRIPTION_MAX_LENGTH
+        if datatype == AttributeDatatype.TEXT
+        else ANSWER_MAX_LENGTH
+    )
     if len(text) > limit:
         raise InvalidInput(
             _("This answer is at most %(limit)s characters.") % {"limit": limit},
@@ -317,7 +325,9 @@ def _answers(
     for code, attribute in attributes.items():
         value = given.get(code)
         empty = value is None or (
-            str(value).strip() == "" if not isinstance(value, list | tuple) else not value
+            str(value).strip() == ""
+            if not isinstance(value, list | tuple)
+            else not value
         )
         if empty:
             if attribute.required:
@@ -431,7 +441,7 @@ def complaint_file(
     description: str,
     where: Where,
     happened_on: date | None = None,
-    contact: Contact = Contact(),  # noqa: B008 (frozen, never changed)
+    contact: Contact = Contact(),
     show_name: bool = False,
     channel: Channel = Channel.WEB,
     attribute_answers: Mapping[str, Any] | None = None,
@@ -533,7 +543,7 @@ def complaint_record_for_citizen(
     description: str,
     where: Where,
     happened_on: date | None = None,
-    contact: Contact = Contact(),  # noqa: B008 (frozen, never changed)
+    contact: Contact = Contact(),
     citizen: User | None = None,
     show_name: bool = False,
     referral_agency: str = "",

@@ -62,7 +62,9 @@ def where_in(
     if subdistrict_code is not None:
         subdistrict = Subdistrict.objects.get(code=subdistrict_code)
     elif not address and latitude is None:
-        subdistrict = Subdistrict.objects.filter(district=district).order_by("code").first()
+        subdistrict = (
+            Subdistrict.objects.filter(district=district).order_by("code").first()
+        )
     return Where(
         district=district,
         subdistrict=subdistrict,
@@ -95,7 +97,9 @@ def file_complaint(
     if where is None:
         where = where_in(district_code, subdistrict_code=subdistrict_code)
     if contact is None:
-        contact = Contact() if citizen is not None else Contact(name="สมหญิง", phone=PHONE)
+        contact = (
+            Contact() if citizen is not None else Contact(name="สมหญิง", phone=PHONE)
+        )
     return complaint_file(
         citizen=citizen,
         category=category,

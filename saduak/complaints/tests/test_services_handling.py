@@ -50,17 +50,23 @@ def complaint(category: Any) -> Complaint:
     return file_complaint(category=category)
 
 
-def test_accept_acknowledges_and_tells_the_complainant(complaint: Any, officer: Any) -> None:
+def test_accept_acknowledges_and_tells_the_complainant(
+    complaint: Any, officer: Any
+) -> None:
     complaint = handling.complaint_accept(complaint=complaint, officer=officer)
     assert complaint.status == ComplaintStatus.ACCEPTED
     assert complaint.acknowledged_at is not None
     assert complaint.assigned_to == officer
     audit = _changed(complaint, "complaint.accept", EventKind.ACCEPTED, officer)
-    assert audit.before["status"] == "received" and audit.after["status"] == "accepted"
+    assert (audit.before or {})["status"] == "received" and (audit.after or {})[
+        "status"
+    ] == "accepted"
     assert Notification.objects.filter(template_key="complaint.updated").count() == 1
 
 
-def test_accepting_twice_is_refused_and_changes_nothing(complaint: Any, officer: Any) -> None:
+def test_accepting_twice_is_refused_and_changes_nothing(
+    complaint: Any, officer: Any
+) -> None:
     handling.complaint_accept(complaint=complaint, officer=officer)
     before = _unchanged(complaint)
     with pytest.raises(Conflict):
@@ -85,7 +91,10 @@ def test_start_answer_forward_agency_answer_resolve_close(
     assert "ได้ประสานเทศบาลแล้ว" in sent.body
 
     complaint = handling.complaint_forward(
-        complaint=complaint, officer=officer, agency="เทศบาลนครเชียงใหม่", text="ขอให้ซ่อมถนน"
+        complaint=complaint,
+        officer=officer,
+        agency="เทศบาลนครเชียงใหม่",
+        text="ขอให้ซ่อมถนน",
     )
     assert complaint.status == ComplaintStatus.FORWARDED
     assert complaint.forwarded_to == "เทศบาลนครเชียงใหม่"
@@ -153,7 +162,9 @@ def test_closing_as_resolved_needs_a_resolution(complaint: Any, officer: Any) ->
     assert _unchanged(complaint) == before
 
 
-def test_an_answer_must_say_something_and_not_too_much(complaint: Any, officer: Any) -> None:
+def test_an_answer_must_say_something_and_not_too_much(
+    complaint: Any, officer: Any
+) -> None:
     before = _unchanged(complaint)
     for text in ("  ", "ก" * 4001):
         with pytest.raises(InvalidInput):
@@ -163,7 +174,9 @@ def test_an_answer_must_say_something_and_not_too_much(complaint: Any, officer: 
 
 def test_a_note_is_internal(complaint: Any, officer: Any) -> None:
     told = Notification.objects.count()
-    note = handling.complaint_note_add(complaint=complaint, officer=officer, text="โทรหาแล้ว")
+    note = handling.complaint_note_add(
+        complaint=complaint, officer=officer, text="โทรหาแล้ว"
+    )
     assert not note.is_public
     _changed(complaint, "complaint.note", EventKind.NOTE, officer)
     assert Notification.objects.count() == told
@@ -181,7 +194,9 @@ def test_an_officer_of_another_district_does_not_see_it(
     assert _unchanged(complaint) == before
 
 
-def test_district_staff_transfer_within_their_province(complaint: Any, officer: Any) -> None:
+def test_district_staff_transfer_within_their_province(
+    complaint: Any, officer: Any
+) -> None:
     handling.complaint_accept(complaint=complaint, officer=officer)
     complaint = handling.complaint_transfer(
         complaint=complaint,
@@ -194,7 +209,9 @@ def test_district_staff_transfer_within_their_province(complaint: Any, officer: 
     assert complaint.status == ComplaintStatus.RECEIVED
     assert complaint.acknowledged_at is None and complaint.assigned_to is None
     audit = _changed(complaint, "complaint.transfer", EventKind.TRANSFERRED, officer)
-    assert audit.before["office"] == "ddc-5001" and audit.after["office"] == "ddc-5002"
+    assert (audit.before or {})["office"] == "ddc-5001" and (audit.after or {})[
+        "office"
+    ] == "ddc-5002"
     line = complaint.events.get(kind=EventKind.TRANSFERRED)
     assert line.from_office.code == "ddc-5001" and line.to_office.code == "ddc-5002"
 
@@ -210,7 +227,9 @@ def test_district_staff_cannot_transfer_to_another_province(
             to_district=District.objects.get(code="1001"),
             reason="ผิดจังหวัด",
         )
-    assert "province" in str(refused.value.message) or "จังหวัด" in str(refused.value.message)
+    assert "province" in str(refused.value.message) or "จังหวัด" in str(
+        refused.value.message
+    )
     assert _unchanged(complaint) == before
 
 
@@ -247,9 +266,16 @@ def test_a_district_officer_cannot_take_over(complaint: Any, officer: Any) -> No
 def test_merge_closes_the_duplicate_and_its_complainant_follows_the_survivor(
     category: Any, officer: Any, make_user: Any
 ) -> None:
-    first_person, second_person = make_user(phone="0811111111"), make_user(phone="0822222222")
-    survivor = file_complaint(citizen=first_person, category=category, description="ไฟดับทั้งซอยวัดเกต")
-    duplicate = file_complaint(citizen=second_person, category=category, description="ไฟดับ ซอยวัดเกต")
+    first_person, second_person = (
+        make_user(phone="0811111111"),
+        make_user(phone="0822222222"),
+    )
+    survivor = file_complaint(
+        citizen=first_person, category=category, description="ไฟดับทั้งซอยวัดเกต"
+    )
+    duplicate = file_complaint(
+        citizen=second_person, category=category, description="ไฟดับ ซอยวัดเกต"
+    )
     into = handling.complaint_merge(duplicate=duplicate, into=survivor, officer=officer)
     assert into.pk == survivor.pk
     duplicate.refresh_from_db()
@@ -257,19 +283,27 @@ def test_merge_closes_the_duplicate_and_its_complainant_follows_the_survivor(
     assert duplicate.outcome == Outcome.DUPLICATE
     assert duplicate.merged_into_id == survivor.pk
     audit = _changed(duplicate, "complaint.merge", EventKind.MERGED, officer)
-    assert audit.after["into"] == survivor.reference
+    assert (audit.after or {})["into"] == survivor.reference
     assert survivor.events.filter(kind=EventKind.ABSORBED).exists()
-    assert [c.pk for c in complaint_recipients(complaint=survivor)] == [survivor.pk, duplicate.pk]
+    assert [c.pk for c in complaint_recipients(complaint=survivor)] == [
+        survivor.pk,
+        duplicate.pk,
+    ]
 
     Notification.objects.all().delete()
     handling.complaint_answer(complaint=survivor, officer=officer, text="กำลังแก้ไข")
     told = set(Notification.objects.values_list("recipient_id", flat=True))
     assert told == {first_person.pk, second_person.pk}
     timeline = complaint_timeline(complaint=duplicate, public_only=True)
-    assert timeline[-1].kind == EventKind.ANSWER and timeline[-1].complaint_id == survivor.pk
+    assert (
+        timeline[-1].kind == EventKind.ANSWER
+        and timeline[-1].complaint_id == survivor.pk
+    )
 
 
-def test_merge_refusals_change_nothing(category: Any, officer: Any, make_staff: Any) -> None:
+def test_merge_refusals_change_nothing(
+    category: Any, officer: Any, make_staff: Any
+) -> None:
     one = file_complaint(category=category, description="หนึ่ง")
     other = file_complaint(category=category, description="สอง", district_code="5002")
     before = (_unchanged(one), _unchanged(other))

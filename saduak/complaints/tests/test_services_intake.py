@@ -13,10 +13,14 @@ from saduak.complaints.models import CategoryAttribute, Complaint, ComplaintEven
 from saduak.complaints.services.intake import (
     Contact,
     Where,
-    complaint_file,
     complaint_record_for_citizen,
 )
-from saduak.complaints.tests.factories import PHONE, file_complaint, make_category, where_in
+from saduak.complaints.tests.factories import (
+    PHONE,
+    file_complaint,
+    make_category,
+    where_in,
+)
 from saduak.core.errors import InvalidInput, NotFound, PermissionDeniedError
 from saduak.notifications.models import Notification
 
@@ -67,6 +71,7 @@ def test_someone_not_signed_in_is_told_by_sms(category: Any) -> None:
     assert complaint.contact_phone == PHONE
     sent = Notification.objects.get()
     assert sent.channel == "sms" and sent.address == PHONE
+    assert sent.body.startswith("สะดวก: ได้รับเรื่องร้องเรียน")
     assert AuditEvent.objects.get(action="complaint.file").actor_label == "public:web"
 
 
@@ -89,9 +94,7 @@ def test_a_category_may_name_another_kind_of_office(small_map: None) -> None:
 
 def test_the_district_comes_from_the_subdistrict(category: Any) -> None:
     subdistrict = Subdistrict.objects.filter(district_id="5002").first()
-    complaint = file_complaint(
-        category=category, where=Where(subdistrict=subdistrict)
-    )
+    complaint = file_complaint(category=category, where=Where(subdistrict=subdistrict))
     assert complaint.district_id == "5002" and complaint.office.code == "ddc-5002"
 
 
@@ -113,7 +116,10 @@ def test_a_point_and_an_address_with_a_district_will_do(category: Any) -> None:
     [
         (lambda: Where(), "location"),
         (lambda: Where(district=District.objects.get(code="5001")), "location"),
-        (lambda: Where(latitude=Decimal("18.7"), longitude=Decimal("98.9")), "location"),
+        (
+            lambda: Where(latitude=Decimal("18.7"), longitude=Decimal("98.9")),
+            "location",
+        ),
         (
             lambda: Where(
                 district=District.objects.get(code="5001"),
@@ -130,7 +136,9 @@ def test_a_point_and_an_address_with_a_district_will_do(category: Any) -> None:
             "subdistrict",
         ),
         (
-            lambda: Where(district=District.objects.get(code="5001"), address="x" * 301),
+            lambda: Where(
+                district=District.objects.get(code="5001"), address="x" * 301
+            ),
             "address",
         ),
     ],
@@ -227,8 +235,12 @@ def test_the_answers_to_the_category_questions_are_checked(category: Any) -> Non
 
 
 def test_a_double_tap_is_stored_once(category: Any, citizen: Any) -> None:
-    first = file_complaint(citizen=citizen, category=category, description="ไฟดับ  ทั้งซอย")
-    second = file_complaint(citizen=citizen, category=category, description="ไฟดับ ทั้งซอย")
+    first = file_complaint(
+        citizen=citizen, category=category, description="ไฟดับ  ทั้งซอย"
+    )
+    second = file_complaint(
+        citizen=citizen, category=category, description="ไฟดับ ทั้งซอย"
+    )
     assert second.pk == first.pk
     assert Complaint.objects.count() == 1
     assert AuditEvent.objects.filter(action="complaint.file").count() == 1
@@ -278,7 +290,9 @@ def test_a_referral_names_its_agency(category: Any, officer: Any) -> None:
     _nothing_stored()
 
 
-def test_an_officer_elsewhere_cannot_record_here(category: Any, make_staff: Any) -> None:
+def test_an_officer_elsewhere_cannot_record_here(
+    category: Any, make_staff: Any
+) -> None:
     away = make_staff(Role.COUNTER_OFFICER, "ddc-5002")
     with pytest.raises((PermissionDeniedError, NotFound)):
         complaint_record_for_citizen(

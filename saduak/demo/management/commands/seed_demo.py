@@ -132,6 +132,13 @@ class Command(BaseCommand):
             officer=demo_person("110000000010"),
             district_admin=demo_person("110000000005"),
         )
+        from saduak.complaints.demo import complaints_seed_demo
+
+        complaints = complaints_seed_demo(
+            citizen=demo_person(DEMO_PEOPLE[0][0]),
+            officer=demo_person("110000000005"),
+            province=demo_person("110000000004"),
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
@@ -155,6 +162,10 @@ class Command(BaseCommand):
         self.stdout.write("  builder              /staff/eservices/builder/")
         self.stdout.write("  payments             /staff/eservices/payments/")
         for line in applications:
+            self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write("Damrongdham complaints (the demo citizen's and others):")
+        for line in complaints:
             self.stdout.write(line)
         self.stdout.write("")
 
