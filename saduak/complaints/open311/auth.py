@@ -1,7 +1,6 @@
 """The `api_key` of a partner agency (an `Open311Key`: only its SHA-256 is stored),
 and the rate at which one key may file."""
 
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,16 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saduak.complaints.models import Open311Key
+from saduak.complaints.services.keys import open311_key_hash
 from saduak.core.counters import count_up
 from saduak.core.errors import PermissionDeniedError, TooManyRequests
 
 # last_used_at is written at most this often per key (a busy partner would
 # otherwise update the same row on every request).
 LAST_USED_EVERY = timedelta(minutes=5)
-
-
-def key_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def open311_key_check(raw: str) -> Open311Key:
@@ -33,7 +29,7 @@ def open311_key_check(raw: str) -> Open311Key:
         )
     key = (
         Open311Key.objects.select_related("partner")
-        .filter(key_hash=key_hash(raw))
+        .filter(key_hash=open311_key_hash(raw))
         .first()
     )
     if key is None:

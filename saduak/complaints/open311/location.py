@@ -7,8 +7,8 @@ An address string is read as Thai or English words: every run of one to four
 words is put in the map's search form (`saduak/areas/search.py`: no spaces,
 dots or level words) and compared whole with the names of provinces, districts
 and subdistricts. A word before it such as ตำบล/ต./แขวง, อำเภอ/อ./เขต,
-จังหวัด/จ. (or Tambon, Khwaeng, Amphoe, Khet, Changwat; Subdistrict, District,
-Province after it) says which level it names."""
+จังหวัด/จ. (or Tambon, Khwaeng, Amphoe, Khet, Changwat) says which level it names;
+"Subdistrict", "District" and "Province" after a name are left out."""
 
 import re
 from dataclasses import dataclass
@@ -38,15 +38,13 @@ _THAI_MARKERS = [
 _ENGLISH_MARKERS = {
     "tambon": SUBDISTRICT,
     "khwaeng": SUBDISTRICT,
-    "subdistrict": SUBDISTRICT,
-    "sub-district": SUBDISTRICT,
     "amphoe": DISTRICT,
     "amphur": DISTRICT,
     "khet": DISTRICT,
-    "district": DISTRICT,
     "changwat": PROVINCE,
-    "province": PROVINCE,
 }
+_TRAILING_WORDS = {"subdistrict", "sub-district", "district", "province"}
+_GLUED = re.compile(r"(?<=\S)(ตำบล|แขวง|อำเภอ|จังหวัด)")
 _WORD = re.compile(r"[^\s,;/()]+")
 _POSTAL = re.compile(r"^\d{5}$")
 MAX_WORDS = 60
@@ -88,25 +86,23 @@ def _words(text: str) -> list[tuple[str, str | None]]:
     itself removed)."""
     words: list[tuple[str, str | None]] = []
     pending: str | None = None
+    # Thai often glues the level word to what comes before it
+    # ("หน้าที่ว่าการอำเภอจอมทอง"): it starts a word of its own.
+    text = _GLUED.sub(r" \1", text)
     for word in _WORD.findall(text)[:MAX_WORDS]:
         lower = word.lower().rstrip(".")
+        if lower in _TRAILING_WORDS:
+            # "Suthep Subdistrict", "Mueang Chiang Mai District": the word follows
+            # a name of several words; it is left out (any level may match).
+            continue
         if lower in _ENGLISH_MARKERS:
-            level = _ENGLISH_MARKERS[lower]
-            if (
-                lower in ("subdistrict", "sub-district", "district", "province")
-                and words
-            ):
-                # "Suthep Subdistrict": the marker follows the name.
-                name, _old = words[-1]
-                words[-1] = (name, level)
-            else:
-                pending = level
+            pending = _ENGLISH_MARKERS[lower]
             continue
         level = pending
         pending = None
-        for marker, marker_level in _THAI_MARKERS:
+        for marker, thai_level in _THAI_MARKERS:
             if word.startswith(marker):
-                level = marker_level
+                level = thai_level
                 word = word[len(marker) :]
                 break
         if word:
@@ -162,26 +158,34 @@ def place_from_address(text: str) -> Place:
     def keys_for(level: str) -> set[str]:
         return {term.key for term in terms if term.level in (None, level)}
 
-    sub_keys = keys_for(SUBDISTRICT)
-    district_keys = keys_for(DISTRICT)
-    province_keys = keys_for(PROVINCE)
-    districts = list(_named(District.objects.select_related("province"), district_keys))
-    subdistricts = list(
-        _named(Subdistrict.objects.select_related("district__province"), sub_keys)
+    districts = list(
+        _named(District.objects.select_related("province"), keys_for(DISTRICT))
     )
+    subdistricts = list(
+        _named(
+            Subdistrict.objects.select_related("district__province"),
+            keys_for(SUBDISTRICT),
+        )
+    )
+
+    def naming(area: Province | District | Subdistrict, level: str) -> set[_Term]:
+        """The words (terms) that name `area` at `level`."""
+        keys = _keys_of(area)
+        return {t for t in terms if t.level in (None, level) and t.key in keys}
+
     readings: list[tuple[int, Place]] = []
     for subdistrict in subdistricts:
-        used = _keys_of(subdistrict) & sub_keys
-        by_district = (_keys_of(subdistrict.district) & district_keys) - used
-        by_province = (_keys_of(subdistrict.district.province) & province_keys) - (
-            used | by_district
+        used = naming(subdistrict, SUBDISTRICT)
+        by_district = naming(subdistrict.district, DISTRICT) - used
+        by_province = (
+            naming(subdistrict.district.province, PROVINCE) - used - by_district
         )
         score = 1 + bool(by_district) + bool(by_province)
         score += bool(postal & set(subdistrict.postal_codes.split(",")))
         readings.append((score, Place(subdistrict.district, subdistrict)))
     for district in districts:
-        used = _keys_of(district) & district_keys
-        score = 1 + bool((_keys_of(district.province) & province_keys) - used)
+        used = naming(district, DISTRICT)
+        score = 1 + bool(naming(district.province, PROVINCE) - used)
         readings.append((score, Place(district, None)))
     if not readings:
         raise PlaceNotFound(

@@ -4,7 +4,7 @@ each naming its parameter."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -97,8 +97,8 @@ def _parse_moment(value: str) -> datetime | None:
     tz = timezone.get_current_timezone()
     try:
         if match := W3C_DATE.match(value):
-            day = datetime(*(int(part) for part in match.groups()))
-            return timezone.make_aware(datetime.combine(day.date(), time.min), tz)
+            numbers = [int(part) for part in match.groups()]
+            return timezone.make_aware(datetime(numbers[0], numbers[1], numbers[2]), tz)
         match = W3C_DATETIME.match(value)
         if not match:
             return None

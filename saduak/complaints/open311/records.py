@@ -12,7 +12,7 @@ never sees unless it asks: `extended_status` (our seven states) and `outcome`,
 Thai and English names, the codes of the district and province, and the
 request's `request_token`."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -125,7 +125,7 @@ def definition_record(
 
 
 def _value_record(value: dict[str, Any], *, extensions: bool) -> dict[str, Any]:
-    record = {
+    record: dict[str, Any] = {
         "key": str(value.get("key", "")),
         "name": in_current_language(value.get("name_th", ""), value.get("name_en", "")),
     }
@@ -138,76 +138,163 @@ def _value_record(value: dict[str, Any], *, extensions: bool) -> dict[str, Any]:
 
 
 def service_notice(category: ComplaintCategory) -> str:
+    return notice_text(category.acknowledge_days, category.resolve_days)
+
+
+def notice_text(acknowledge_days: int, resolve_days: int) -> str:
     return _(
         "The district's Damrongdham center acknowledges a complaint within "
         "%(acknowledge)s working day(s) and aims to resolve it within %(resolve)s "
         "working days."
-    ) % {"acknowledge": category.acknowledge_days, "resolve": category.resolve_days}
+    ) % {"acknowledge": acknowledge_days, "resolve": resolve_days}
 
 
 # --- requests ---------------------------------------------------------------
 
+# What a request shows, read as plain rows (`values()`): one query with its
+# joins, no model built per row, no query per row.
+REQUEST_FIELDS = (
+    "reference",
+    "public_id",
+    "status",
+    "outcome",
+    "forwarded_to",
+    "description",
+    "address",
+    "latitude",
+    "longitude",
+    "open311_key_id",
+    "received_at",
+    "updated_at",
+    "resolved_at",
+    "closed_at",
+    "resolve_due",
+    "category__code",
+    "category__name_th",
+    "category__name_en",
+    "category__acknowledge_days",
+    "category__resolve_days",
+    "office_id",
+    "office__name_th",
+    "office__name_en",
+    "subdistrict_id",
+    "subdistrict__name_th",
+    "subdistrict__name_en",
+    "subdistrict__postal_codes",
+    "district_id",
+    "district__name_th",
+    "district__name_en",
+    "province_id",
+    "province__name_th",
+    "province__name_en",
+)
 
-def requests_queryset() -> QuerySet[Complaint]:
-    """Complaints with what a request shows, in one query (no per-row query)."""
-    return Complaint.objects.select_related(
-        "category", "office", "subdistrict", "district", "province"
-    ).only(
-        "reference",
-        "public_id",
-        "status",
-        "outcome",
-        "forwarded_to",
-        "description",
-        "address",
-        "latitude",
-        "longitude",
-        "open311_key_id",
-        "received_at",
-        "updated_at",
-        "resolved_at",
-        "closed_at",
-        "resolve_due",
-        "category__code",
-        "category__name_th",
-        "category__name_en",
-        "category__acknowledge_days",
-        "category__resolve_days",
-        "office__name_th",
-        "office__name_en",
-        "subdistrict__code",
-        "subdistrict__name_th",
-        "subdistrict__name_en",
-        "subdistrict__postal_codes",
-        "district__code",
-        "district__name_th",
-        "district__name_en",
-        "province__code",
-        "province__name_th",
-        "province__name_en",
-    )
+Row = dict[str, Any]
 
 
-def _area_address(complaint: Complaint) -> str:
-    english = _is_english()
-    parts = []
-    if complaint.subdistrict is not None:
-        parts.append(
-            complaint.subdistrict.name
-            if english
-            else _thai_level(complaint, "subdistrict", complaint.subdistrict.name_th)
+def requests_queryset() -> QuerySet[Complaint, Row]:
+    """Complaints as rows with what a request shows (order and slice it)."""
+    return Complaint.objects.values(*REQUEST_FIELDS)
+
+
+class RequestWriter:
+    """Writes requests for one answer. Texts that repeat from row to row (a
+    category's notice, a state's name, an area's name, an office's) are made
+    once per answer."""
+
+    def __init__(self, *, viewer: Open311Key | None, extensions: bool) -> None:
+        self.viewer_id = viewer.pk if viewer is not None else None
+        self.extensions = extensions
+        self.english = _is_english()
+        self._texts: dict[tuple, str] = {}
+
+    def _once(self, key: tuple, make: Any) -> str:
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = make()
+        return text
+
+    def _name(self, row: Row, prefix: str) -> str:
+        thai = row[f"{prefix}__name_th"]
+        english = row[f"{prefix}__name_en"]
+        return english if self.english and english else thai
+
+    def _area(self, row: Row) -> str:
+        def make() -> str:
+            bangkok = row["province_id"] == "10"
+            parts = []
+            if row["subdistrict_id"]:
+                name = self._name(row, "subdistrict")
+                parts.append(
+                    name if self.english else ("แขวง" if bangkok else "ตำบล") + name
+                )
+            name = self._name(row, "district")
+            parts.append(
+                name if self.english else ("เขต" if bangkok else "อำเภอ") + name
+            )
+            name = self._name(row, "province")
+            parts.append(name if self.english or bangkok else "จังหวัด" + name)
+            return ", ".join(parts) if self.english else " ".join(parts)
+
+        return self._once(("area", row["subdistrict_id"], row["district_id"]), make)
+
+    def _notice(self, row: Row) -> str:
+        return self._once(
+            ("notice", row["category__code"]),
+            lambda: notice_text(
+                row["category__acknowledge_days"], row["category__resolve_days"]
+            ),
         )
-    parts.append(
-        complaint.district.name
-        if english
-        else _thai_level(complaint, "district", complaint.district.name_th)
-    )
-    parts.append(
-        complaint.province.name
-        if english
-        else _thai_level(complaint, "province", complaint.province.name_th)
-    )
-    return ", ".join(parts) if english else " ".join(parts)
+
+    def _status_notes(self, row: Row) -> str:
+        def make() -> str:
+            label = str(ComplaintStatus(row["status"]).label)
+            if row["status"] == ComplaintStatus.CLOSED and row["outcome"]:
+                return f"{label}: {Outcome(row['outcome']).label}"
+            if row["status"] == ComplaintStatus.FORWARDED and row["forwarded_to"]:
+                return f"{label}: {row['forwarded_to']}"
+            return label
+
+        return self._once(
+            ("notes", row["status"], row["outcome"], row["forwarded_to"]), make
+        )
+
+    def record(self, row: Row) -> dict[str, Any]:
+        own = self.viewer_id is not None and row["open311_key_id"] == self.viewer_id
+        closed = spec_status(row["status"]) == "closed"
+        area = self._area(row)
+        postal = (row["subdistrict__postal_codes"] or "").split(",")[0]
+        point = own and row["latitude"] is not None and row["longitude"] is not None
+        record: dict[str, Any] = {
+            "service_request_id": row["reference"],
+            "status": "closed" if closed else "open",
+            "status_notes": self._status_notes(row),
+            "service_name": self._name(row, "category"),
+            "service_code": row["category__code"],
+            "description": row["description"] if own else None,
+            "agency_responsible": self._name(row, "office"),
+            "service_notice": self._notice(row),
+            "requested_datetime": w3c_datetime(row["received_at"]),
+            "updated_datetime": _updated(row),
+            "expected_datetime": None if closed else _end_of(row["resolve_due"]),
+            "address": f"{row['address']}, {area}" if own and row["address"] else area,
+            "address_id": row["subdistrict_id"] or None,
+            "zipcode": postal or None,
+            "lat": float(row["latitude"]) if point else None,
+            "long": float(row["longitude"]) if point else None,
+            "media_url": None,
+        }
+        if self.extensions:
+            record |= {
+                "extended_status": row["status"],
+                "outcome": row["outcome"] or None,
+                "service_name_th": row["category__name_th"],
+                "service_name_en": row["category__name_en"] or None,
+                "district_code": row["district_id"],
+                "province_code": row["province_id"],
+                "request_token": str(row["public_id"]),
+            }
+        return record
 
 
 def _is_english() -> bool:
@@ -216,87 +303,18 @@ def _is_english() -> bool:
     return (get_language() or "th").startswith("en")
 
 
-def _thai_level(complaint: Complaint, level: str, name: str) -> str:
-    bangkok = complaint.province.code == "10"
-    prefix = {
-        "subdistrict": "แขวง" if bangkok else "ตำบล",
-        "district": "เขต" if bangkok else "อำเภอ",
-        "province": "" if bangkok else "จังหวัด",
-    }[level]
-    return prefix + name
-
-
-def _expected(complaint: Complaint) -> str | None:
-    """The end of the day the complaint is due to be resolved (open ones only)."""
-    if spec_status(complaint.status) == "closed":
-        return None
+def _end_of(day: date) -> str | None:
+    """The end of the day a request is due to be resolved."""
     due = timezone.make_aware(
-        datetime.combine(complaint.resolve_due, time(23, 59, 59)),
-        timezone.get_current_timezone(),
+        datetime.combine(day, time(23, 59, 59)), timezone.get_current_timezone()
     )
     return w3c_datetime(due)
 
 
-def _updated(complaint: Complaint) -> str | None:
-    """For a closed request the spec wants the date it was closed."""
-    if complaint.status == ComplaintStatus.CLOSED and complaint.closed_at:
-        return w3c_datetime(complaint.closed_at)
-    if complaint.status == ComplaintStatus.RESOLVED and complaint.resolved_at:
-        return w3c_datetime(complaint.resolved_at)
-    return w3c_datetime(complaint.updated_at)
-
-
-def _status_notes(complaint: Complaint) -> str:
-    label = str(ComplaintStatus(complaint.status).label)
-    if complaint.status == ComplaintStatus.CLOSED and complaint.outcome:
-        return f"{label}: {Outcome(complaint.outcome).label}"
-    if complaint.status == ComplaintStatus.FORWARDED and complaint.forwarded_to:
-        return f"{label}: {complaint.forwarded_to}"
-    return label
-
-
-def request_record(
-    complaint: Complaint, *, viewer: Open311Key | None, extensions: bool
-) -> dict[str, Any]:
-    own = viewer is not None and complaint.open311_key_id == viewer.pk
-    area = _area_address(complaint)
-    subdistrict = complaint.subdistrict
-    postal = subdistrict.postal_codes.split(",")[0] if subdistrict is not None else ""
-    record: dict[str, Any] = {
-        "service_request_id": complaint.reference,
-        "status": spec_status(complaint.status),
-        "status_notes": _status_notes(complaint),
-        "service_name": complaint.category.name,
-        "service_code": complaint.category.code,
-        "description": complaint.description if own else None,
-        "agency_responsible": complaint.office.name,
-        "service_notice": service_notice(complaint.category),
-        "requested_datetime": w3c_datetime(complaint.received_at),
-        "updated_datetime": _updated(complaint),
-        "expected_datetime": _expected(complaint),
-        "address": f"{complaint.address}, {area}"
-        if own and complaint.address
-        else area,
-        "address_id": subdistrict.code if subdistrict is not None else None,
-        "zipcode": postal or None,
-        "lat": float(complaint.latitude)
-        if own and complaint.latitude is not None
-        else None,
-        "long": float(complaint.longitude)
-        if own and complaint.longitude is not None
-        else None,
-        "media_url": None,
-    }
-    if record["lat"] is None or record["long"] is None:
-        record["lat"] = record["long"] = None
-    if extensions:
-        record |= {
-            "extended_status": complaint.status,
-            "outcome": complaint.outcome or None,
-            "service_name_th": complaint.category.name_th,
-            "service_name_en": complaint.category.name_en or None,
-            "district_code": complaint.district.code,
-            "province_code": complaint.province.code,
-            "request_token": str(complaint.public_id),
-        }
-    return record
+def _updated(row: Row) -> str | None:
+    """For a closed request the spec wants the time it was closed."""
+    if row["status"] == ComplaintStatus.CLOSED and row["closed_at"]:
+        return w3c_datetime(row["closed_at"])
+    if row["status"] == ComplaintStatus.RESOLVED and row["resolved_at"]:
+        return w3c_datetime(row["resolved_at"])
+    return w3c_datetime(row["updated_at"])

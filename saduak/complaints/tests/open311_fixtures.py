@@ -2,7 +2,6 @@
 a category tree with questions, a partner with a key, and complaints written as
 rows (for the read side; filing goes through the service)."""
 
-import hashlib
 import itertools
 import secrets
 from collections.abc import Mapping, Sequence
@@ -22,6 +21,7 @@ from saduak.complaints.models import (
     ComplaintCategory,
     Open311Key,
 )
+from saduak.complaints.services.keys import open311_key_issue
 from saduak.complaints.tests.open311_spec_client import Open311SpecClient
 from saduak.identity.models import Partner, PartnerKind
 
@@ -59,7 +59,10 @@ def spec_client(language: str = "", *, strict: bool = True) -> Open311SpecClient
 
 def make_categories() -> dict[str, ComplaintCategory]:
     roads = ComplaintCategory.objects.create(
-        code="roads", name_th="ถนนและทางเท้า", name_en="Roads and pavements", sort_order=1
+        code="roads",
+        name_th="ถนนและทางเท้า",
+        name_en="Roads and pavements",
+        sort_order=1,
     )
     pothole = ComplaintCategory.objects.create(
         code="pothole",
@@ -130,14 +133,7 @@ def make_key(name: str = "Chiang Mai City Municipality") -> tuple[Open311Key, st
         kind=PartnerKind.AGENCY,
         purpose_th="รับเรื่องร้องเรียนจากแอปของเทศบาล",
     )
-    raw = "o311_" + secrets.token_urlsafe(24)
-    key = Open311Key.objects.create(
-        partner=partner,
-        name=name,
-        key_hash=hashlib.sha256(raw.encode()).hexdigest(),
-        key_prefix=raw[:12],
-    )
-    return key, raw
+    return open311_key_issue(actor="test", partner=partner, name=name)
 
 
 def make_complaint(

@@ -218,7 +218,7 @@ class Open311SpecClient:
         fmt: str = "json",
         *,
         api_key: str | None,
-        service_code: str | None,
+        service_code: str | None = None,
         attributes: Mapping[str, str | Sequence[str]] | None = None,
         headers: Mapping[str, str] | None = None,
         **fields: str,

@@ -3,8 +3,7 @@
 spec's filters and defaults, GET one request, tokens, the error format."""
 
 import json
-from datetime import timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, timedelta
 
 import pytest
 from django.db import connection
@@ -104,9 +103,10 @@ def test_a_service_definition_lists_its_questions_in_order(categories, fmt) -> N
     assert answer.ok
     size, landmark = answer.data["attributes"]
     # Both are order 5 in the database; the spec wants distinct positive orders.
-    assert (landmark["order"], size["order"]) == (1, 2) or (size["order"], landmark[
-        "order"
-    ]) == (1, 2)
+    assert (landmark["order"], size["order"]) == (1, 2) or (
+        size["order"],
+        landmark["order"],
+    ) == (1, 2)
     first = answer.data["attributes"][0]
     assert first["order"] == 1
     by_code = {a["code"]: a for a in answer.data["attributes"]}
@@ -128,7 +128,9 @@ def test_a_service_without_questions_has_an_empty_definition(categories) -> None
 
 @BOTH
 @pytest.mark.parametrize("code", ["nothing", "roads", "old-leaf"])
-def test_an_unknown_service_code_is_404_in_the_spec_format(categories, fmt, code) -> None:
+def test_an_unknown_service_code_is_404_in_the_spec_format(
+    categories, fmt, code
+) -> None:
     answer = spec_client().service_definition(code, fmt)
     assert answer.status == 404
     assert answer.error_codes() == ["404"]
@@ -175,7 +177,9 @@ def test_the_status_maps_to_open_and_closed(categories, fmt) -> None:
         closed_at=timezone.now() - timedelta(minutes=5),
     )
     client = spec_client()
-    open_ids = {r["service_request_id"] for r in client.requests(fmt, status="open").data}
+    open_ids = {
+        r["service_request_id"] for r in client.requests(fmt, status="open").data
+    }
     closed_ids = {
         r["service_request_id"] for r in client.requests(fmt, status="closed").data
     }
@@ -186,7 +190,10 @@ def test_the_status_maps_to_open_and_closed(categories, fmt) -> None:
     by_id = {r["service_request_id"]: r for r in both}
     assert "การไฟฟ้าส่วนภูมิภาค" in by_id[forwarded.reference]["status_notes"]
     closed_item = by_id[closed.reference]
-    assert closed_item["expected_datetime"] is None or "expected_datetime" not in closed_item
+    assert (
+        closed_item["expected_datetime"] is None
+        or "expected_datetime" not in closed_item
+    )
     assert closed_item["updated_datetime"] == timezone.localtime(
         closed.closed_at
     ).isoformat(timespec="seconds")
@@ -207,9 +214,9 @@ def test_requests_filter_by_service_codes_and_dates(categories, fmt) -> None:
     assert [r["service_request_id"] for r in dated.data] == [b.reference]
     utc = client.requests(
         fmt,
-        start_date=(now - timedelta(days=11)).astimezone(dt_timezone.utc).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"
-        ),
+        start_date=(now - timedelta(days=11))
+        .astimezone(UTC)
+        .strftime("%Y-%m-%dT%H:%M:%SZ"),
         service_code="pothole",
     )
     assert [r["service_request_id"] for r in utc.data] == [a.reference]
@@ -226,7 +233,10 @@ def test_service_request_id_overrides_every_other_argument(categories) -> None:
         service_code="streetlight",
         status="closed",
     )
-    assert {r["service_request_id"] for r in answer.data} == {old.reference, new.reference}
+    assert {r["service_request_id"] for r in answer.data} == {
+        old.reference,
+        new.reference,
+    }
 
 
 @BOTH
@@ -237,7 +247,10 @@ def test_service_request_id_overrides_every_other_argument(categories) -> None:
         ({"end_date": "2026-13-40T00:00:00Z"}, "end_date"),
         ({"start_date": "2026-01-01T00:00:00"}, "start_date"),  # no time zone
         ({"start_date": "2026-03-01", "end_date": "2026-01-01"}, "start_date"),
-        ({"start_date": "2026-01-01", "end_date": "2026-06-01"}, "end_date"),  # > 90 days
+        (
+            {"start_date": "2026-01-01", "end_date": "2026-06-01"},
+            "end_date",
+        ),  # > 90 days
         ({"status": "pending"}, "status"),
         ({"page_size": "1001"}, "page_size"),
         ({"page": "0"}, "page"),
@@ -245,7 +258,9 @@ def test_service_request_id_overrides_every_other_argument(categories) -> None:
         ({"service_request_id": "a b"}, "service_request_id"),
     ],
 )
-def test_malformed_parameters_are_400_naming_them(categories, fmt, params, named) -> None:
+def test_malformed_parameters_are_400_naming_them(
+    categories, fmt, params, named
+) -> None:
     answer = spec_client().requests(fmt, **params)
     assert answer.status == 400
     assert named in answer.error_text()
@@ -254,13 +269,17 @@ def test_malformed_parameters_are_400_naming_them(categories, fmt, params, named
 def test_a_date_alone_means_local_midnight(categories) -> None:
     today = timezone.localdate()
     yesterday_noon = timezone.make_aware(
-        timezone.datetime.combine(today - timedelta(days=1), timezone.datetime.min.time())
+        timezone.datetime.combine(
+            today - timedelta(days=1), timezone.datetime.min.time()
+        )
     ) + timedelta(hours=12)
     c = make_complaint(categories["pothole"], received_at=yesterday_noon)
     client = spec_client()
     assert [
         r["service_request_id"]
-        for r in client.requests("json", start_date=(today - timedelta(days=1)).isoformat()).data
+        for r in client.requests(
+            "json", start_date=(today - timedelta(days=1)).isoformat()
+        ).data
     ] == [c.reference]
     assert client.requests("json", start_date=today.isoformat()).data == []
 
@@ -272,7 +291,13 @@ def test_no_personal_data_and_no_text_for_the_public(categories) -> None:
     for fmt in ("json", "xml"):
         status, _headers, body = _raw(f"/requests.{fmt}")
         text = body.decode()
-        for secret in ("สมชาย", "0812345678", "somchai@example.com", "ราชดำเนิน", "ซอยลับ"):
+        for secret in (
+            "สมชาย",
+            "0812345678",
+            "somchai@example.com",
+            "ราชดำเนิน",
+            "ซอยลับ",
+        ):
             assert secret not in text, (fmt, secret)
     public = {r["service_request_id"]: r for r in spec_client().requests("json").data}
     assert public[mine.reference]["description"] is None
@@ -303,17 +328,26 @@ def test_a_bad_api_key_on_a_get_is_403(categories, fmt) -> None:
 def test_at_most_1000_requests_and_the_page_extension(categories) -> None:
     pothole = categories["pothole"]
     now = timezone.now()
-    rows = [make_complaint(pothole, received_at=now - timedelta(minutes=i)) for i in range(3)]
+    rows = [
+        make_complaint(pothole, received_at=now - timedelta(minutes=i))
+        for i in range(3)
+    ]
     Complaint.objects.bulk_create(
         [
-            _copy(rows[0], reference=f"B{i:07d}", received_at=now - timedelta(hours=1, seconds=i))
+            _copy(
+                rows[0],
+                reference=f"B{i:07d}",
+                received_at=now - timedelta(hours=1, seconds=i),
+            )
             for i in range(1002)
         ]
     )
     client = spec_client()
     answer = client.requests("json")
     assert len(answer.data) == 1000
-    assert [r["service_request_id"] for r in answer.data[:3]] == [r.reference for r in rows]
+    assert [r["service_request_id"] for r in answer.data[:3]] == [
+        r.reference for r in rows
+    ]
     status, headers, _body = _raw("/requests.json")
     assert "page=2" in headers["Link"] and 'rel="next"' in headers["Link"]
     second = client.requests("json", page="2")
@@ -322,7 +356,10 @@ def test_at_most_1000_requests_and_the_page_extension(categories) -> None:
         r["service_request_id"] for r in answer.data
     }
     small = client.requests("xml", page_size="2", page="2")
-    assert [r["service_request_id"] for r in small.data] == [rows[2].reference, "B0000000"]
+    assert [r["service_request_id"] for r in small.data] == [
+        rows[2].reference,
+        "B0000000",
+    ]
 
 
 def test_the_list_costs_the_same_number_of_queries_whatever_the_rows(
@@ -341,7 +378,9 @@ def test_the_list_costs_the_same_number_of_queries_whatever_the_rows(
     one = count(api_key=raw, extensions="true")
     for _i in range(40):
         make_complaint(pothole, key=key, subdistrict_code="500102")
-        make_complaint(categories["conduct"], district_code="5002", subdistrict_code=None)
+        make_complaint(
+            categories["conduct"], district_code="5002", subdistrict_code=None
+        )
     assert count(api_key=raw, extensions="true") == one
     with django_assert_max_num_queries(3):
         spec_client(strict=False).requests(
@@ -354,7 +393,9 @@ def test_the_list_costs_the_same_number_of_queries_whatever_the_rows(
 
 @BOTH
 def test_one_request_and_an_unknown_one(categories, fmt) -> None:
-    c = make_complaint(categories["pothole"], received_at=timezone.now() - timedelta(days=300))
+    c = make_complaint(
+        categories["pothole"], received_at=timezone.now() - timedelta(days=300)
+    )
     client = spec_client()
     answer = client.request(c.reference, fmt)
     assert answer.data[0]["service_code"] == "pothole"
@@ -367,12 +408,17 @@ def test_one_request_and_an_unknown_one(categories, fmt) -> None:
 def test_one_request_is_the_same_in_json_and_xml(categories) -> None:
     c = make_complaint(categories["pothole"])
     client = spec_client()
-    assert client.request(c.reference, "json").data == client.request(c.reference, "xml").data
+    assert (
+        client.request(c.reference, "json").data
+        == client.request(c.reference, "xml").data
+    )
 
 
 def test_extensions_on_a_request(categories) -> None:
     c = make_complaint(categories["pothole"], status=ComplaintStatus.IN_PROGRESS)
-    (item,) = spec_client(strict=False).request(c.reference, "json", extensions="true").data
+    (item,) = (
+        spec_client(strict=False).request(c.reference, "json", extensions="true").data
+    )
     assert item["extended_status"] == "in_progress"
     assert item["status"] == "open"
     assert item["service_name_en"] == "Pothole"
@@ -385,7 +431,9 @@ def test_extensions_on_a_request(categories) -> None:
 def test_a_token_gives_its_request_id(categories, fmt) -> None:
     c = make_complaint(categories["pothole"])
     answer = spec_client().token(str(c.public_id), fmt)
-    assert answer.data == [{"service_request_id": c.reference, "token": str(c.public_id)}]
+    assert answer.data == [
+        {"service_request_id": c.reference, "token": str(c.public_id)}
+    ]
     for bad in ("not-a-token", "0b8e1a4c-0000-4000-8000-000000000000"):
         missing = spec_client().token(bad, fmt)
         assert missing.status == 404
@@ -408,7 +456,9 @@ def test_an_unknown_path_is_the_spec_404(small_map, path, content_type) -> None:
     assert status == 404
     assert headers["Content-Type"] == content_type
     text = body.decode()
-    assert "404" in text and ("<errors><error><code>404</code>" in text or text.startswith("["))
+    assert "404" in text and (
+        "<errors><error><code>404</code>" in text or text.startswith("[")
+    )
 
 
 def test_a_wrong_method_is_400_with_allow(categories) -> None:
