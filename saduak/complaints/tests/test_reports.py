@@ -100,9 +100,9 @@ def store(complaints: Iterable[Made]) -> None:
                 row["rated"] += 1
                 row["rating_sum"] += made.rating
         if made.open:
-            key = (made.office.pk, made.subdistrict, made.category.pk, made.channel)
-            opened[key]["open"] += 1
-            opened[key]["overdue"] += made.overdue
+            place = (made.office.pk, made.subdistrict, made.category.pk, made.channel)
+            opened[place]["open"] += 1
+            opened[place]["overdue"] += made.overdue
     ComplaintReportCounts.objects.bulk_create(
         ComplaintReportCounts(
             **_unit_columns(offices[office]),
@@ -740,3 +740,30 @@ def test_unit_where_and_the_rollup_columns_agree(small_map):
     office = Office.objects.get(code="pao-50")
     assert office.district_id is None and office.province_id == "50"
     assert Unit(PROVINCE, "50").where == Q(province_id="50")
+
+
+def test_each_role_opens_its_own_unit_first(made, make_staff, client_for):
+    expected_units = {
+        (Role.HQ_ADMIN, "hq"): (COUNTRY, ""),
+        (Role.PROVINCIAL_STAFF, "pao-50"): (PROVINCE, "50"),
+        (Role.DISTRICT_ADMIN, "do-5002"): (DISTRICT, "5002"),
+        (Role.COUNTER_OFFICER, "ddc-5001"): (OFFICE, "ddc-5001"),
+    }
+    for (role, office), (level, code) in expected_units.items():
+        client = client_for(make_staff(role, office))
+        report = client.get("/staff/complaints/reports/").context["report"]
+        assert (report.unit.level, report.unit.code) == (level, code), role
+    officer = client_for(make_staff(Role.COUNTER_OFFICER, "ddc-5001"))
+    # A counter officer reads their own office only.
+    assert (
+        officer.get("/staff/complaints/reports/?level=district&code=5001").status_code
+        == 403
+    )
+    assert (
+        officer.get("/staff/complaints/reports/?level=office&code=reg-5001").status_code
+        == 403
+    )
+    hq = client_for(make_staff(Role.HQ_ADMIN, "hq"))
+    page = hq.get("/staff/complaints/reports/?level=country")
+    assert {row.code for row in page.context["report"].children} >= {"10", "50"}
+    assert "?level=province&amp;code=50" in page.content.decode()
