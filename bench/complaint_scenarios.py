@@ -126,8 +126,8 @@ session.create()
 print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "key": session.session_key}))
 """
 
-# A partner agency with an Open311 key (the row HQ's issuing makes: only the
-# SHA-256 stored); prints the key, the leaf categories and subdistrict codes
+# A partner agency with an Open311 key, issued through the service HQ's page
+# uses (the bench as a system actor); prints the key, the leaf categories and subdistrict codes
 # (`address_id`) to file under.
 PARTNER_SCRIPT = """
 import json
@@ -143,10 +143,7 @@ partner, _ = Partner.objects.get_or_create(
     defaults={"name_en": "Bench complaints partner", "kind": PartnerKind.AGENCY,
               "purpose_th": "ทดสอบประสิทธิภาพ"},
 )
-raw = "o311_" + secrets.token_urlsafe(24)
-Open311Key.objects.create(
-    partner=partner, name="bench", key_hash=key_hash(raw), key_prefix=raw[:10]
-)
+_key, raw = open311_key_issue(actor="bench", partner=partner, name="bench")
 parents = set(
     ComplaintCategory.objects.exclude(parent=None).values_list("parent_id", flat=True)
 )
@@ -392,9 +389,7 @@ def _growth_setup(
 ) -> Callable[[SetupContext], Prepared]:
     def setup(context: SetupContext) -> Prepared:
         report = _ensure_loaded(context, count)
-        found = _shell(
-            context, CATALOGUE_SCRIPT, {"districts": DASHBOARD_DISTRICTS}
-        )
+        found = _shell(context, CATALOGUE_SCRIPT, {"districts": DASHBOARD_DISTRICTS})
         _state.setdefault("categories", found["categories"])
         headers: dict[str, str] = {}
         if kind == "filtered":
@@ -493,7 +488,9 @@ def file_body(
     time, so no two are one double tap), a name and a phone, and the
     answers to the category's required questions (`attribute[code]`)."""
     picks = random.Random(number)
-    attributes = {f"attribute[{code}]": value for code, value in (answers or {}).items()}
+    attributes = {
+        f"attribute[{code}]": value for code, value in (answers or {}).items()
+    }
     return urlencode(
         {
             **attributes,
@@ -576,7 +573,9 @@ def _submit_setup(paced: bool) -> Callable[[SetupContext], Prepared]:
             return {
                 "answers": _statuses(load),
                 **stored,
-                "submitted_at_least_200s": stored["submitted"] >= load.statuses[200] > 0,
+                "submitted_at_least_200s": stored["submitted"]
+                >= load.statuses[200]
+                > 0,
                 **_pace_checks(load, paced),
             }
 

@@ -25,7 +25,6 @@ other, and the timeline has an event for each step.
 
 import hashlib
 import json
-import math
 import random
 import time
 import uuid
@@ -35,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import connection, models, transaction
@@ -74,6 +73,7 @@ from saduak.core.personal_id import with_check_digit
 from saduak.core.references import ALPHABET, LENGTH
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
+ModelT = TypeVar("ModelT", bound=models.Model)
 # Complaints the PostgreSQL load writes per COPY buffer and the SQLite load per
 # bulk_create.
 BATCH = 20_000
@@ -400,7 +400,9 @@ def _local(moment: datetime) -> date:
     return moment.astimezone(BANGKOK).date()
 
 
-def _at(day: date, rng: random.Random, start_hour: int = 8, end_hour: int = 17) -> datetime:
+def _at(
+    day: date, rng: random.Random, start_hour: int = 8, end_hour: int = 17
+) -> datetime:
     seconds = rng.randrange(start_hour * 3600, end_hour * 3600)
     return datetime(day.year, day.month, day.day, tzinfo=BANGKOK) + timedelta(
         seconds=seconds
@@ -450,7 +452,9 @@ class _Maker:
         )
         # References: a serial number in the references' alphabet from a start
         # drawn from the seed, so a load does not collide with itself.
-        self.serial = random.Random(seed * 7919).randrange(len(ALPHABET) ** (LENGTH - 1))
+        self.serial = random.Random(seed * 7919).randrange(
+            len(ALPHABET) ** (LENGTH - 1)
+        )
         self.by_status: dict[str, int] = defaultdict(int)
 
     def _reference(self) -> str:
@@ -518,7 +522,9 @@ class _Maker:
             "language": "en" if rng.random() < 0.04 else "th",
             "channel": channel,
             "recorded_by_id": None,
-            "referral_agency": rng.choice(AGENCIES) if channel == Channel.REFERRAL else "",
+            "referral_agency": rng.choice(AGENCIES)
+            if channel == Channel.REFERRAL
+            else "",
             "open311_key_id": None,
             "fingerprint": hashlib.sha256(
                 b"bench:%d:%d" % (self.seed, complaint_id)
@@ -593,7 +599,9 @@ class _Maker:
             row["updated_at"] = max(row["updated_at"], at)
 
         filed = (
-            EventKind.RECORDED if row["channel"] in RECORDED_CHANNELS else EventKind.FILED
+            EventKind.RECORDED
+            if row["channel"] in RECORDED_CHANNELS
+            else EventKind.FILED
         )
         event(
             filed,
@@ -696,9 +704,8 @@ class _Maker:
                 row["received_at"] + (resolve_at - row["received_at"]) * 0.6,
                 row["updated_at"] + timedelta(minutes=rng.randrange(30, 600)),
             )
-            if outcome == Outcome.WITHDRAWN or steps_done:
-                if closed_at <= now:
-                    self._close(row, event, closed_at, outcome)
+            if (outcome == Outcome.WITHDRAWN or steps_done) and closed_at <= now:
+                self._close(row, event, closed_at, outcome)
         if row["status"] in OPEN_STATUSES:
             self._escalate(row, event, district, holder)
         events.sort(key=lambda made: made["at"])
@@ -879,19 +886,19 @@ class _Rollups:
             for name, delta in move.deltas.items():
                 row[name] = row.get(name, 0) + delta
 
-    def tables(self) -> Iterator[tuple[type[models.Model], list[str], list[tuple[Any, ...]]]]:
+    def tables(
+        self,
+    ) -> Iterator[tuple[type[models.Model], list[str], list[tuple[Any, ...]]]]:
         """Each rollup's columns and rows, ready to write."""
         for model, rows in self.rows.items():
             if not rows:
                 continue
-            attnames = {f.attname: f.column for f in model._meta.concrete_fields}
+            attnames = {f.attname: str(f.column) for f in model._meta.concrete_fields}
             defaults = _defaults(model)
             first_key, first_row = next(iter(rows.items()))
             names = [name for name, _value in first_key]
             values = sorted({*first_row, *CARRIED_FIELDS} - set(names))
-            filled = [
-                name for name in attnames if name not in {"id", *names, *values}
-            ]
+            filled = [name for name in attnames if name not in {"id", *names, *values}]
             made = [
                 (
                     *(value for _name, value in key),
@@ -907,18 +914,18 @@ class _Rollups:
 
 
 def _columns(model: type[models.Model]) -> list[str]:
-    return [field.column for field in model._meta.concrete_fields]
+    return [str(field.column) for field in model._meta.concrete_fields]
 
 
 def _defaults(model: type[models.Model]) -> dict[str, Any]:
     """Values of columns the generator does not set (columns a later migration
     adds, say): the field's default."""
-    made = {}
+    made: dict[str, Any] = {}
     for model_field in model._meta.concrete_fields:
         if model_field.has_default():
-            made[model_field.column] = model_field.get_default()
+            made[str(model_field.column)] = model_field.get_default()
         elif model_field.null:
-            made[model_field.column] = None
+            made[str(model_field.column)] = None
     return made
 
 
@@ -948,7 +955,11 @@ def _rows(
         yield complaints, events
 
 
-def _copy(batches: Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]], complaint_columns: list[str], event_columns: list[str]) -> None:
+def _copy(
+    batches: Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]],
+    complaint_columns: list[str],
+    event_columns: list[str],
+) -> None:
     """COPY FROM STDIN (psycopg adapts each value), a batch of complaints and
     then their events at a time, on the Django connection in its transaction."""
     quote = connection.ops.quote_name
@@ -973,9 +984,7 @@ def _copy(batches: Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]
     for complaints, events in batches:
         with raw.cursor() as cursor:
             # The writer sends from a thread of its own while rows are made.
-            with cursor.copy(
-                complaint_sql, writer=QueuedLibpqWriter(cursor)
-            ) as copy:
+            with cursor.copy(complaint_sql, writer=QueuedLibpqWriter(cursor)) as copy:
                 for values in complaints:
                     copy.write_row(_with_json(values, complaint_json))
             with cursor.copy(event_sql, writer=QueuedLibpqWriter(cursor)) as copy:
@@ -1006,7 +1015,11 @@ def _with_json(values: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]
     return tuple(changed)
 
 
-def _insert(batches: Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]], complaint_columns: list[str], event_columns: list[str]) -> None:
+def _insert(
+    batches: Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]],
+    complaint_columns: list[str],
+    event_columns: list[str],
+) -> None:
     """bulk_create in batches (SQLite, for the tests)."""
     for complaints, events in batches:
         Complaint.objects.bulk_create(
@@ -1020,8 +1033,8 @@ def _insert(batches: Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]
 
 
 def _instance(
-    model: type[models.Model], columns: list[str], values: tuple[Any, ...]
-) -> models.Model:
+    model: type[ModelT], columns: list[str], values: tuple[Any, ...]
+) -> ModelT:
     attnames = {f.column: f.attname for f in model._meta.concrete_fields}
     return model(**{attnames[c]: v for c, v in zip(columns, values, strict=True)})
 
@@ -1044,7 +1057,7 @@ def _empty() -> None:
             cursor.execute(f"TRUNCATE {', '.join(tables)}")
         else:
             for table in tables:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (model names)
+                cursor.execute(f"DELETE FROM {table}")
 
 
 def _indexes_set_aside(tables: list[str]) -> list[str]:
@@ -1102,7 +1115,7 @@ def _sequence_past(model: type[models.Model]) -> None:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # noqa: S608
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
             f"COALESCE((SELECT MAX(id) FROM {_table(model)}), 0) + 1, false)",
             [table],
         )
@@ -1156,7 +1169,8 @@ def complaints_generate(
     complaint_columns = _columns(Complaint)
     event_columns = [c for c in _columns(ComplaintEvent) if c != "id"]
     postgres = connection.vendor == "postgresql"
-    tables = [_table(model) for model in (Complaint, ComplaintEvent, *ROLLUP_MODELS)]
+    written: list[type[models.Model]] = [Complaint, ComplaintEvent, *ROLLUP_MODELS]
+    tables = [_table(model) for model in written]
     rollups = _Rollups(calendar)
     with transaction.atomic():
         if replace:

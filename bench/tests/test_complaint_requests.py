@@ -3,7 +3,6 @@ lists they measure answer 200 with the spec's list, and the filing they send
 is accepted and stored once, so a bench run measures work, not refusals."""
 
 import json
-import secrets
 from datetime import date
 from io import StringIO
 
@@ -14,8 +13,8 @@ from django.test import Client
 from bench import complaint_scenarios as scenarios
 from bench.app.complaints_generator import EVERYDAY, complaints_generate
 from saduak.complaints.choices import Channel
-from saduak.complaints.models import Complaint, Open311Key
-from saduak.complaints.open311.auth import key_hash
+from saduak.complaints.models import Complaint
+from saduak.complaints.services.keys import open311_key_issue
 from saduak.identity.models import Partner, PartnerKind
 
 
@@ -51,10 +50,7 @@ def test_the_filing_is_accepted_and_stored_once(loaded):
     partner = Partner.objects.create(
         name_th="หน่วยงานทดสอบ", kind=PartnerKind.AGENCY, purpose_th="ทดสอบ"
     )
-    raw = "o311_" + secrets.token_urlsafe(24)
-    Open311Key.objects.create(
-        partner=partner, name="bench", key_hash=key_hash(raw), key_prefix=raw[:10]
-    )
+    _key, raw = open311_key_issue(actor="bench", partner=partner, name="bench")
     client = Client()
     for number, (code, answers) in enumerate(
         [("road-damage", {"hazard": "yes"}), ("noise", {})]

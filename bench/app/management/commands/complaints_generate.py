@@ -10,9 +10,8 @@ months, with their timelines, and the report rollups recounted by the app
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
 from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bench.app.complaints_generator import (
     AlreadyLoaded,
