@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from saduak.accounts.models import User
 from saduak.accounts.scoping import read_reach
 from saduak.complaints.choices import OPEN_STATUSES
-from saduak.complaints.models import Complaint, ComplaintEvent
+from saduak.complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from saduak.core.errors import NotFound
 from saduak.core.references import normalise_reference
 
@@ -32,7 +32,7 @@ def complaints_for_staff(
     user: User,
     status: str | None = None,
     overdue: bool | None = None,
-    category: int | None = None,
+    category: ComplaintCategory | int | None = None,
     channel: str | None = None,
     escalated: bool | None = None,
     q: str = "",
@@ -55,6 +55,8 @@ def complaints_for_staff(
         queryset = queryset.filter(status=status)
     if overdue is not None:
         queryset = queryset.filter(is_overdue=overdue)
+    if isinstance(category, ComplaintCategory):
+        category = category.pk
     if category is not None:
         queryset = queryset.filter(
             Q(category_id=category) | Q(category__parent_id=category)

@@ -133,3 +133,27 @@ def test_possible_duplicates_are_bounded_by_category_place_and_time(
     found = complaint_duplicates(complaint=original)
     assert [pair[0].pk for pair in found] == [same.pk]
     assert 0.3 <= found[0][1] <= 1
+
+
+def test_the_category_tree_for_forms_and_open311(small_map: None) -> None:
+    from django.core.management import call_command
+
+    from saduak.complaints.selectors.categories import (
+        complaint_categories,
+        complaint_category_get,
+        complaint_category_groups,
+    )
+
+    call_command("load_complaint_categories", stdout=None)
+    groups = list(complaint_category_groups())
+    assert [group.code for group in groups][:2] == ["infrastructure", "environment"]
+    assert groups[0].leaves[0].code == "road-damage"  # type: ignore[attr-defined]
+    assert len(complaint_categories()) == 31
+    road = complaint_category_get(code="road-damage")
+    assert [a.code for a in road.attributes.all()] == ["hazard"]
+    road.is_active = False
+    road.save(update_fields=["is_active"])
+    with pytest.raises(NotFound):
+        complaint_category_get(code="road-damage")
+    with pytest.raises(NotFound):
+        complaint_category_get(code="infrastructure")

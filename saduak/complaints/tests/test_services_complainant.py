@@ -56,7 +56,8 @@ def test_the_complainant_rates_a_closed_complaint_once(
     before = _snapshot(mine)
     with pytest.raises(Conflict) as refused:
         complainant.complaint_rate(complaint=mine, citizen=citizen, stars=5)
-    assert "closed" in str(refused.value.message) or "ปิด" in str(refused.value.message)
+    assert refused.value.code == "not-closed"
+    assert str(refused.value.message) == "ให้คะแนนการดำเนินการได้เมื่อยุติเรื่องแล้ว"
     assert _snapshot(mine) == before
     _closed(mine, officer)
     rated = complainant.complaint_rate(

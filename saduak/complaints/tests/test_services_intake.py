@@ -311,3 +311,41 @@ def test_a_citizen_cannot_use_an_officer_channel(category: Any, citizen: Any) ->
         file_complaint(citizen=citizen, category=category, channel=Channel.HOTLINE)
     assert refused.value.field == "channel"
     _nothing_stored()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_arriving_at_the_same_time_is_stored_once(
+    small_map: None, make_user: Any
+) -> None:
+    """Four requests with the same complaint at once (a double tap over a slow
+    network): one stores it, the others wait for it and get it back."""
+    import threading
+
+    from django.db import connection
+
+    category = make_category()
+    person = make_user(phone="0861234567")
+    start = threading.Barrier(4)
+    found: list[int] = []
+    failures: list[BaseException] = []
+
+    def tap() -> None:
+        try:
+            start.wait()
+            found.append(
+                file_complaint(citizen=person, category=category, description="ไฟดับ").pk
+            )
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tap) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert len(set(found)) == 1 and len(found) == 4
+    assert Complaint.objects.count() == 1
+    assert Notification.objects.filter(template_key="complaint.received").count() == 1
