@@ -31,9 +31,8 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from saduak.accounts.units import COUNTRY, DISTRICT, OFFICE, PROVINCE, Unit
 from saduak.areas.models import District, Office, Province, Subdistrict
