@@ -131,11 +131,9 @@ print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "key": session.session
 # (`address_id`) to file under.
 PARTNER_SCRIPT = """
 import json
-import secrets
-import urllib.request
 from saduak.areas.models import Subdistrict
-from saduak.complaints.models import ComplaintCategory, Open311Key
-from saduak.complaints.open311.auth import key_hash
+from saduak.complaints.models import ComplaintCategory
+from saduak.complaints.services.keys import open311_key_issue
 from saduak.identity.models import Partner, PartnerKind
 
 partner, _ = Partner.objects.get_or_create(
@@ -416,6 +414,9 @@ def _growth_setup(
                 "generator": report,
                 "distinct_paths": len(paths),
                 "answers": _statuses(load),
+                "p50_ms": round(percentile(sorted(load.latencies_ms), 50), 1)
+                if load.latencies_ms
+                else None,
                 "mean_body_bytes": round(load.body_bytes / answered) if answered else 0,
             }
             if kind != "dashboard":
