@@ -142,6 +142,9 @@ partner, _ = Partner.objects.get_or_create(
               "purpose_th": "ทดสอบประสิทธิภาพ"},
 )
 _key, raw = open311_key_issue(actor="bench", partner=partner, name="bench")
+if not ComplaintCategory.objects.exists():  # no load before: the national tree
+    from django.core.management import call_command
+    call_command("load_complaint_categories")
 parents = set(
     ComplaintCategory.objects.exclude(parent=None).values_list("parent_id", flat=True)
 )
