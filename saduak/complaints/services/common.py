@@ -182,8 +182,10 @@ def notify_complainant(
         )
 
 
-def status_label(complaint: Complaint) -> str:
-    with translation.override(complaint.language or "th"):
+def status_label(complaint: Complaint, language: str = "") -> str:
+    """The complaint's status (with its outcome once closed) in `language`
+    (default: the language it was filed in)."""
+    with translation.override(language or complaint.language or "th"):
         if complaint.status == ComplaintStatus.CLOSED and complaint.outcome:
             return (
                 f"{complaint.get_status_display()}: {complaint.get_outcome_display()}"
@@ -195,12 +197,16 @@ def notify_update(complaint: Complaint, *, message: str = "") -> None:
     """Tells everyone who follows the complaint (its complainant and those of
     the complaints merged into it) of a public answer or a change of state."""
     for follower in complaint_recipients(complaint=complaint):
+        person = follower.complainant
+        language = (person.preferred_language if person is not None else "") or (
+            follower.language
+        )
         notify_complainant(
             follower,
             template_key=COMPLAINT_UPDATED.key,
             context={
                 "reference": follower.reference,
-                "status": status_label(complaint),
+                "status": status_label(complaint, language),
                 "message": message,
                 "url": tracking_url(follower.tracking_token),
             },

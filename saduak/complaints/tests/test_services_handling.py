@@ -313,3 +313,14 @@ def test_merge_refusals_change_nothing(
     with pytest.raises(NotFound):
         handling.complaint_merge(duplicate=one, into=other, officer=officer)
     assert (_unchanged(one), _unchanged(other)) == before
+
+
+def test_a_complainant_who_reads_english_is_told_in_english(
+    category: Any, officer: Any, make_user: Any
+) -> None:
+    person = make_user(phone="0833333333", preferred_language="en")
+    complaint = file_complaint(citizen=person, category=category)
+    handling.complaint_accept(complaint=complaint, officer=officer)
+    sent = Notification.objects.filter(template_key="complaint.updated").get()
+    assert sent.language == "en"
+    assert sent.body.startswith(f"Saduak: complaint {complaint.reference}: Accepted.")
