@@ -25,7 +25,11 @@ from saduak.eservices.models import Application
 from saduak.feedback.models import OfficeDayHappiness, Vote
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-BENCH_COMMANDS = ("eservices_generate_applications", "feedback_generate_votes")
+BENCH_COMMANDS = (
+    "complaints_generate",
+    "eservices_generate_applications",
+    "feedback_generate_votes",
+)
 PDF = b"%PDF-1.4\n% a stand-in\n%%EOF\n"
 
 
