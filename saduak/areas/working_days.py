@@ -2,6 +2,7 @@
 closure of the office. Targets for officers' work (e-service stages, complaint
 SLAs) count in working days."""
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from saduak.areas.models import Office
@@ -19,17 +20,28 @@ def _days_off(office: Office | None, start: date, end: date) -> set[date]:
 def add_working_days(start: date, days: int, *, office: Office | None = None) -> date:
     """The day `days` working days after `start` (0: `start` itself, moved to the
     next working day if it is not one)."""
-    end = start + timedelta(days=days * 2 + _LOOKAHEAD_DAYS)
+    return add_working_days_each(start, (days,), office=office)[0]
+
+
+def add_working_days_each(
+    start: date, counts: Sequence[int], *, office: Office | None = None
+) -> list[date]:
+    """`add_working_days(start, n)` for each n of `counts`, reading the days off
+    once (a complaint's three targets)."""
+    most = max(counts, default=0)
+    end = start + timedelta(days=most * 2 + _LOOKAHEAD_DAYS)
     off = _days_off(office, start, end)
     day = start
     while day.weekday() >= 5 or day in off:
         day += timedelta(days=1)
-    remaining = days
-    while remaining > 0:
+    reached = {0: day}
+    done = 0
+    while done < most:
         day += timedelta(days=1)
         if day.weekday() < 5 and day not in off:
-            remaining -= 1
-    return day
+            done += 1
+            reached[done] = day
+    return [reached[count] for count in counts]
 
 
 def working_days_between(

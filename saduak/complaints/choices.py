@@ -26,6 +26,11 @@ OPEN_STATUSES = frozenset(
         ComplaintStatus.REOPENED,
     }
 )
+# The same, in the order of the states: what a query's IN list and the partial
+# indexes on open complaints name (models.py), so that the planner sees one.
+OPEN_STATUS_VALUES = tuple(
+    status.value for status in ComplaintStatus if status in OPEN_STATUSES
+)
 # Not yet acknowledged by the office that holds it.
 UNACKNOWLEDGED_STATUSES = frozenset({ComplaintStatus.RECEIVED})
 

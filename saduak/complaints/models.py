@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saduak.areas.choices import OfficeKind
 from saduak.complaints.choices import (
+    OPEN_STATUS_VALUES,
     AttributeDatatype,
     Channel,
     ComplaintStatus,
@@ -292,6 +293,20 @@ class Complaint(TimeStampedModel):
                 name="complaint_duplicates",
             ),
             models.Index(fields=["updated_at"], name="complaint_updated"),
+            # The Open311 list filtered to open requests (status=open, with or
+            # without service_code): newest first from the open ones only,
+            # instead of reading every open complaint of the period and
+            # sorting them (docs/bench-complaints.md).
+            models.Index(
+                fields=["category", "received_at"],
+                condition=models.Q(status__in=OPEN_STATUS_VALUES),
+                name="complaint_open_category_recv",
+            ),
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(status__in=OPEN_STATUS_VALUES),
+                name="complaint_open_received",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -433,6 +448,16 @@ class ComplaintReportCounts(_UnitRollup):
         indexes = [
             models.Index(fields=["day", "province"], name="complaint_counts_province"),
             models.Index(fields=["day", "district"], name="complaint_counts_district"),
+            # One unit's rows over months (the dashboard's 12-month trend, its
+            # period): the unit first, then the grain, then the day.
+            models.Index(
+                fields=["district", "whole_month", "day"],
+                name="complaint_counts_district_m",
+            ),
+            models.Index(
+                fields=["province", "whole_month", "day"],
+                name="complaint_counts_province_m",
+            ),
         ]
 
 
@@ -467,6 +492,14 @@ class ComplaintDurations(_UnitRollup):
             ),
             models.Index(
                 fields=["day", "district"], name="complaint_durations_district"
+            ),
+            models.Index(
+                fields=["district", "whole_month", "day"],
+                name="complaint_durations_dist_m",
+            ),
+            models.Index(
+                fields=["province", "whole_month", "day"],
+                name="complaint_durations_prov_m",
             ),
         ]
 

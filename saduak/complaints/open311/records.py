@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saduak.complaints.choices import ComplaintStatus, Outcome
+from saduak.complaints.choices import OPEN_STATUS_VALUES, ComplaintStatus, Outcome
 from saduak.complaints.models import (
     CategoryAttribute,
     Complaint,
@@ -32,7 +32,9 @@ from saduak.core.models import in_current_language
 # The spec has two statuses: open (it has been reported) and closed (it has been
 # resolved). Ours map onto them so.
 CLOSED_STATUSES = (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
-OPEN_STATUSES = tuple(s for s in ComplaintStatus if s not in CLOSED_STATUSES)
+# Open311's open: every state of the work still to do (the partial indexes'
+# list, in the same order).
+OPEN_STATUSES = OPEN_STATUS_VALUES
 LIST_TYPES = ("singlevaluelist", "multivaluelist")
 
 

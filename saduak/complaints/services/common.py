@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from saduak.accounts.models import User
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import District, Office
-from saduak.areas.working_days import add_working_days
+from saduak.areas.working_days import add_working_days_each
 from saduak.audit.services import audit_record
 from saduak.complaints.choices import Channel, ComplaintStatus, EventKind
 from saduak.complaints.links import tracking_url
@@ -251,16 +251,19 @@ def clock_start(complaint: Complaint, start: date, *, acknowledge: bool = True) 
     when HQ is told. Escalation starts again."""
     category = complaint.category
     office = complaint.office
+    acknowledge_due, resolve_due, hq_due = add_working_days_each(
+        start,
+        (
+            category.acknowledge_days,
+            category.resolve_days,
+            category.resolve_days + category.hq_escalation_days,
+        ),
+        office=office,
+    )
     if acknowledge:
-        complaint.acknowledge_due = add_working_days(
-            start, category.acknowledge_days, office=office
-        )
-    complaint.resolve_due = add_working_days(
-        start, category.resolve_days, office=office
-    )
-    complaint.hq_escalation_due = add_working_days(
-        complaint.resolve_due, category.hq_escalation_days, office=office
-    )
+        complaint.acknowledge_due = acknowledge_due
+    complaint.resolve_due = resolve_due
+    complaint.hq_escalation_due = hq_due
     complaint.escalation = 0
     complaint.is_overdue = False
     complaint.escalated_at = None
