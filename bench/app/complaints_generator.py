@@ -45,6 +45,7 @@ from psycopg.errors import ObjectInUse
 from saduak.accounts.models import User
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Holiday, Office, Subdistrict
+from saduak.areas.working_days import working_days_after, working_days_counted
 from saduak.complaints.choices import (
     OPEN_STATUSES,
     RECORDED_CHANNELS,
@@ -72,6 +73,11 @@ from saduak.complaints.report_rollups import (
 )
 from saduak.core.personal_id import with_check_digit
 from saduak.core.references import ALPHABET, LENGTH
+from saduak.feedback.generator import (
+    indexes_restore,
+    indexes_set_aside,
+    tables_analyse,
+)
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -83,7 +89,6 @@ BATCH = 20_000
 # generator does: one sorted build per index costs a fraction of keeping each
 # index up row by row).
 BULK_LOAD_COMPLAINTS = 100_000
-INDEX_BUILD_MEMORY = "256MB"
 CITIZENS = 2000
 
 # How complaints come in (shares).
@@ -177,63 +182,42 @@ AGENCIES = (
 
 
 class WorkingDays:
-    """`saduak.areas.working_days` with the holidays read once: Monday to
-    Friday that are neither a national holiday nor a closure of the office.
-    The same arithmetic (add_working_days, working_days_between), without a
-    query per complaint."""
+    """`saduak.areas.working_days` with the holidays read once: its own
+    arithmetic (`working_days_after`, `working_days_counted`) over each
+    office's days off, without a query per complaint."""
 
     def __init__(self) -> None:
-        self.national: set[date] = set()
-        self.closures: dict[int, set[date]] = defaultdict(set)
-        self._added: dict[tuple[date, int, int | None], date] = {}
-        self._between: dict[tuple[date, date, int | None], int] = {}
+        national: set[date] = set()
+        closures: dict[int, set[date]] = defaultdict(set)
         for day, office_id in Holiday.objects.values_list("date", "office_id"):
             if office_id is None:
-                self.national.add(day)
+                national.add(day)
             else:
-                self.closures[office_id].add(day)
+                closures[office_id].add(day)
+        self.national = frozenset(national)
+        self._off = {office: self.national | days for office, days in closures.items()}
+        self._added: dict[tuple[date, int, int | None], date] = {}
+        self._between: dict[tuple[date, date, int | None], int] = {}
 
-    def _off(self, day: date, office_id: int) -> bool:
-        return (
-            day.weekday() >= 5
-            or day in self.national
-            or day in self.closures.get(office_id, ())
-        )
+    def _key(self, office_id: int) -> int | None:
+        # Offices without closures of their own share one answer per day.
+        return office_id if office_id in self._off else None
 
     def add(self, start: date, days: int, office_id: int) -> date:
-        # Offices without closures of their own share one answer per day.
-        key = (start, days, office_id if office_id in self.closures else None)
+        key = (start, days, self._key(office_id))
         found = self._added.get(key)
         if found is None:
-            found = self._added[key] = self._add(start, days, office_id)
+            off = self._off.get(office_id, self.national)
+            found = self._added[key] = working_days_after(start, (days,), off)[0]
         return found
-
-    def _add(self, start: date, days: int, office_id: int) -> date:
-        day = start
-        while self._off(day, office_id):
-            day += timedelta(days=1)
-        remaining = days
-        while remaining > 0:
-            day += timedelta(days=1)
-            if not self._off(day, office_id):
-                remaining -= 1
-        return day
 
     def between(self, start: date, end: date, office_id: int) -> int:
-        key = (start, end, office_id if office_id in self.closures else None)
+        key = (start, end, self._key(office_id))
         found = self._between.get(key)
         if found is None:
-            found = self._between[key] = self._count(start, end, office_id)
+            off = self._off.get(office_id, self.national)
+            found = self._between[key] = working_days_counted(start, end, off)
         return found
-
-    def _count(self, start: date, end: date, office_id: int) -> int:
-        count = 0
-        day = start
-        while day < end:
-            day += timedelta(days=1)
-            if not self._off(day, office_id):
-                count += 1
-        return count
 
 
 # --- What the load is made of ---------------------------------------------------------
@@ -1069,55 +1053,6 @@ def _empty() -> None:
             cursor.execute(f"DELETE FROM {table}")
 
 
-def _indexes_set_aside(tables: list[str]) -> list[str]:
-    """Drops the tables' secondary indexes and their unique and foreign key
-    constraints, returning the statements that make them again (unique first,
-    foreign keys last). In the caller's transaction: a failure puts them back."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conrelid::regclass::text, conname, contype, "
-            "pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = ANY(CAST(%s AS regclass[])) AND contype IN ('u', 'f') "
-            "ORDER BY contype DESC, conname",
-            [tables],
-        )
-        constraints = cursor.fetchall()
-        cursor.execute(
-            "SELECT CAST(indexrelid AS regclass)::text, pg_get_indexdef(indexrelid) "
-            "FROM pg_index WHERE indrelid = ANY(CAST(%s AS regclass[])) "
-            "AND NOT indisprimary AND indexrelid NOT IN "
-            "(SELECT conindid FROM pg_constraint WHERE contype IN ('u', 'p')) "
-            "ORDER BY 1",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        quote = connection.ops.quote_name
-        for table, name, _kind, _definition in constraints:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    unique = [row for row in constraints if row[2] == "u"]
-    foreign = [row for row in constraints if row[2] == "f"]
-    return [
-        *(
-            f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}"
-            for table, name, _kind, definition in unique
-        ),
-        *(definition for _name, definition in indexes),
-        *(
-            f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}"
-            for table, name, _kind, definition in foreign
-        ),
-    ]
-
-
-def _indexes_restore(statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
-        for statement in statements:
-            cursor.execute(statement)
-
-
 def _sequence_past(model: type[models.Model]) -> None:
     if connection.vendor != "postgresql":
         return
@@ -1128,15 +1063,6 @@ def _sequence_past(model: type[models.Model]) -> None:
             f"COALESCE((SELECT MAX(id) FROM {_table(model)}), 0) + 1, false)",
             [table],
         )
-
-
-def _analyse(models_: Sequence[type[models.Model]]) -> None:
-    if connection.vendor != "postgresql":
-        return
-    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-    with connection.cursor() as cursor:
-        for model in models_:
-            cursor.execute(f"{command} {_table(model)}")
 
 
 def complaints_generate(
@@ -1208,7 +1134,7 @@ def complaints_generate(
                 datetime.combine(end + timedelta(days=1), datetime.min.time(), BANGKOK),
             ),
         )
-        restore = _indexes_set_aside(tables) if bulk else []
+        restore = indexes_set_aside(tables) if bulk else []
         started = time.monotonic()
         events = 0
 
@@ -1239,14 +1165,15 @@ def complaints_generate(
         made.rollup_seconds = time.monotonic() - started
         started = time.monotonic()
         if restore:
-            _indexes_restore(restore)
+            indexes_restore(restore)
         _sequence_past(Complaint)
         made.index_seconds = time.monotonic() - started
     made.complaints = count
     made.events = events
     made.by_status = {str(k): v for k, v in sorted(maker.by_status.items())}
     started = time.monotonic()
-    _analyse([Complaint, ComplaintEvent, *ROLLUP_MODELS])
+    loaded: tuple[type[models.Model], ...] = (Complaint, ComplaintEvent, *ROLLUP_MODELS)
+    tables_analyse([_table(model) for model in loaded])
     made.tidy_seconds = time.monotonic() - started
     if recount:
         started = time.monotonic()

@@ -2,7 +2,7 @@
 closure of the office. Targets for officers' work (e-service stages, complaint
 SLAs) count in working days."""
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import date, timedelta
 
 from saduak.areas.models import Office
@@ -30,18 +30,7 @@ def add_working_days_each(
     once (a complaint's three targets)."""
     most = max(counts, default=0)
     end = start + timedelta(days=most * 2 + _LOOKAHEAD_DAYS)
-    off = _days_off(office, start, end)
-    day = start
-    while day.weekday() >= 5 or day in off:
-        day += timedelta(days=1)
-    reached = {0: day}
-    done = 0
-    while done < most:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in off:
-            done += 1
-            reached[done] = day
-    return [reached[count] for count in counts]
+    return working_days_after(start, counts, _days_off(office, start, end))
 
 
 def working_days_between(
@@ -50,11 +39,39 @@ def working_days_between(
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     if end <= start:
         return 0
-    off = _days_off(office, start, end)
+    return working_days_counted(start, end, _days_off(office, start, end))
+
+
+# The arithmetic alone, over days off the caller already holds (a bulk loader
+# that read every holiday once).
+
+
+def working_days_after(
+    start: date, counts: Sequence[int], days_off: Container[date]
+) -> list[date]:
+    """For each n of `counts`, the day n working days after `start` (0: `start`
+    moved to the next working day if it is not one); weekends and `days_off`
+    are not working days."""
+    most = max(counts, default=0)
+    day = start
+    while day.weekday() >= 5 or day in days_off:
+        day += timedelta(days=1)
+    reached = {0: day}
+    done = 0
+    while done < most:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in days_off:
+            done += 1
+            reached[done] = day
+    return [reached[count] for count in counts]
+
+
+def working_days_counted(start: date, end: date, days_off: Container[date]) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
     count = 0
     day = start
     while day < end:
         day += timedelta(days=1)
-        if day.weekday() < 5 and day not in off:
+        if day.weekday() < 5 and day not in days_off:
             count += 1
     return count

@@ -36,7 +36,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from saduak.areas.models import Holiday, Office
-from saduak.areas.working_days import working_days_between
+from saduak.areas.working_days import working_days_between, working_days_counted
 from saduak.complaints import sql
 from saduak.complaints.choices import OPEN_STATUSES, DurationMeasure
 from saduak.complaints.models import (
@@ -260,29 +260,26 @@ class _DaysFromHolidays:
     recount): the same answer as `areas.working_days.working_days_between`."""
 
     def __init__(self) -> None:
-        self.national: set[date] = set()
-        self.closures: dict[int, set[date]] = {}
+        national: set[date] = set()
+        closures: dict[int, set[date]] = {}
         for day, office_id in Holiday.objects.values_list("date", "office_id"):
             if office_id is None:
-                self.national.add(day)
+                national.add(day)
             else:
-                self.closures.setdefault(office_id, set()).add(day)
+                closures.setdefault(office_id, set()).add(day)
+        self.national = frozenset(national)
+        self.days_off = {
+            office: self.national | days for office, days in closures.items()
+        }
         self.answers: dict[tuple[int, date, date], int] = {}
 
     def __call__(self, office_id: int, start: date, end: date) -> int:
         key = (office_id, start, end)
         found = self.answers.get(key)
-        if found is not None:
-            return found
-        closed = self.closures.get(office_id, set())
-        count = 0
-        day = start
-        while day < end:
-            day += timedelta(days=1)
-            if day.weekday() < 5 and day not in self.national and day not in closed:
-                count += 1
-        self.answers[key] = count
-        return count
+        if found is None:
+            off = self.days_off.get(office_id, self.national)
+            found = self.answers[key] = working_days_counted(start, end, off)
+        return found
 
 
 def _months(first: date, last: date) -> Iterator[tuple[date, date]]:

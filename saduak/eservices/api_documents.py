@@ -12,12 +12,12 @@ from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
 from saduak.core.uploads.fields import document_field
+from saduak.core.uploads.responses import encrypted_file_response
 from saduak.eservices.documents.selectors import (
     application_for_documents,
     attachment_get,
 )
 from saduak.eservices.documents.services import attachment_open, attachment_store
-from saduak.eservices.views.documents import attachment_response
 
 documents_router = Router(tags=["e-service documents"])
 
@@ -101,4 +101,4 @@ def attachment_download(request: HttpRequest, public_id: UUID) -> StreamingHttpR
     chunks = attachment_open(
         attachment=attachment, actor=acting_user(request), purpose="api"
     )
-    return attachment_response(attachment, chunks)
+    return encrypted_file_response(attachment, chunks)

@@ -202,7 +202,7 @@ def votes_generate(
         with transaction.atomic():
             if replace:
                 _empty(tables)
-            set_aside = _indexes_set_aside(tables) if bulk else []
+            set_aside = indexes_set_aside(tables) if bulk else []
             if connection.vendor == "postgresql":
                 _copy(rows, freeze=replace and bulk)
             else:
@@ -210,14 +210,14 @@ def votes_generate(
             loaded = time.perf_counter()
             day_rollups, month_rollups = rollups_rebuild()
             rolled_up = time.perf_counter()
-            _indexes_restore(set_aside)
+            indexes_restore(set_aside)
     except IntegrityError as error:
         raise AlreadyLoaded(
             f"votes of seed {seed} are loaded already: replace them or choose "
             "another seed"
         ) from error
     indexed = time.perf_counter()
-    _analyse(tables)
+    tables_analyse(tables)
     return GeneratedVotes(
         votes=votes,
         offices=len(profiles),
@@ -475,7 +475,7 @@ def _empty(tables: list[str]) -> None:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
 
 
-def _indexes_set_aside(tables: list[str]) -> list[str]:
+def indexes_set_aside(tables: list[str]) -> list[str]:
     """Drops the tables' indexes but their primary keys, and their unique and
     foreign key constraints, and returns the statements that make them again
     (unique constraints first, foreign keys last: their check is one join).
@@ -518,7 +518,7 @@ def _indexes_set_aside(tables: list[str]) -> list[str]:
     return statements
 
 
-def _indexes_restore(statements: list[str]) -> None:
+def indexes_restore(statements: list[str]) -> None:
     if not statements:
         return
     with connection.cursor() as cursor:
@@ -527,7 +527,7 @@ def _indexes_restore(statements: list[str]) -> None:
             cursor.execute(statement)
 
 
-def _analyse(tables: list[str]) -> None:
+def tables_analyse(tables: list[str]) -> None:
     """Fresh planner statistics and visibility maps, so that what is measured
     next neither plans on an empty table nor races autovacuum over it."""
     if connection.vendor != "postgresql":

@@ -1,6 +1,7 @@
 """What the complaint services share: locking, the timeline line, the audit
 event, telling the complainants, the holder office and the clock."""
 
+import hmac
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from saduak.complaints.models import (
     ComplaintEvent,
 )
 from saduak.complaints.notices import COMPLAINT_UPDATED
+from saduak.complaints.report_rollups import report_rollups_move
 from saduak.complaints.selectors.complaints import complaint_recipients
 from saduak.core.errors import Conflict, InvalidInput
 from saduak.notifications.choices import NotificationChannel
@@ -289,3 +291,28 @@ def ensure_open(complaint: Complaint) -> None:
             },
             code="complaint-not-open",
         )
+
+
+def state_save(complaint: Complaint, before: Any) -> None:
+    """Saves a change of the complaint's state and moves the report rollups by
+    the difference from `before` (its `report_state` taken after locking)."""
+    complaint.save(update_fields=STATE_FIELDS)
+    report_rollups_move(before, complaint)
+
+
+def is_complainant(
+    complaint: Complaint, citizen: User | None, tracking_token: str
+) -> bool:
+    """Whether whoever asks filed the complaint: its signed-in complainant, or
+    the holder of its tracking link (compared in constant time)."""
+    if (
+        citizen is not None
+        and citizen.is_authenticated
+        and complaint.complainant_id is not None
+        and complaint.complainant_id == citizen.pk
+    ):
+        return True
+    token = (tracking_token or "").strip()
+    return bool(token) and hmac.compare_digest(
+        token.encode(), complaint.tracking_token.encode()
+    )

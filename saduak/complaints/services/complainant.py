@@ -7,7 +7,6 @@ reason (PermissionDeniedError). Each service locks the complaint, writes a
 public timeline line and an audit event (actor: the person, or
 "complainant:tracking-link"), moves the rollups, and in one transaction."""
 
-import hmac
 from datetime import timedelta
 from typing import Any
 
@@ -18,17 +17,18 @@ from django.utils.translation import gettext as _
 from saduak.accounts.models import User
 from saduak.complaints.choices import ComplaintStatus, EventKind, Outcome
 from saduak.complaints.models import Complaint
-from saduak.complaints.report_rollups import report_rollups_move, report_state
+from saduak.complaints.report_rollups import report_state
 from saduak.complaints.services.common import (
     REASON_MAX_LENGTH,
-    STATE_FIELDS,
     audit,
     clean_text,
     clock_start,
     event_add,
+    is_complainant,
     locked,
     notify_update,
     snapshot,
+    state_save,
     status_label,
 )
 from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
@@ -45,24 +45,18 @@ def _as_complainant(
     """Locks the complaint and returns it with who acts, or refuses someone
     who is neither its signed-in complainant nor holds its tracking link."""
     current = locked(complaint)
+    if not is_complainant(current, citizen, tracking_token):
+        raise PermissionDeniedError(
+            _("Only the person who filed complaint %(reference)s can do this.")
+            % {"reference": current.reference}
+        )
     if (
         citizen is not None
         and citizen.is_authenticated
         and current.complainant_id == citizen.pk
     ):
         return current, citizen
-    token = (tracking_token or "").strip()
-    if token and hmac.compare_digest(current.tracking_token, token):
-        return current, "complainant:tracking-link"
-    raise PermissionDeniedError(
-        _("Only the person who filed complaint %(reference)s can do this.")
-        % {"reference": current.reference}
-    )
-
-
-def _save(complaint: Complaint, before: Any) -> None:
-    complaint.save(update_fields=STATE_FIELDS)
-    report_rollups_move(before, complaint)
+    return current, "complainant:tracking-link"
 
 
 def complaint_reopen(
@@ -117,7 +111,7 @@ def complaint_reopen(
         complaint.reopened_at = now
         complaint.reopen_count += 1
         clock_start(complaint, timezone.localdate(now), acknowledge=False)
-        _save(complaint, before)
+        state_save(complaint, before)
         event_add(complaint, EventKind.REOPENED, by=by, at=now, text=why)
         audit(
             complaint,
@@ -169,7 +163,7 @@ def complaint_rate(
         complaint.rating = stars
         complaint.rating_comment = note
         complaint.rated_at = now
-        _save(complaint, before)
+        state_save(complaint, before)
         event_add(
             complaint, EventKind.RATED, by=by, at=now, text=note, data={"stars": stars}
         )
@@ -207,7 +201,7 @@ def complaint_withdraw(
         complaint.status = ComplaintStatus.CLOSED
         complaint.outcome = Outcome.WITHDRAWN
         complaint.closed_at = now
-        _save(complaint, before)
+        state_save(complaint, before)
         event_add(
             complaint,
             EventKind.CLOSED,
@@ -247,7 +241,7 @@ def complaint_confirm_resolved(
         complaint.status = ComplaintStatus.CLOSED
         complaint.outcome = Outcome.RESOLVED
         complaint.closed_at = now
-        _save(complaint, before)
+        state_save(complaint, before)
         event_add(
             complaint,
             EventKind.CLOSED,

@@ -64,6 +64,7 @@ from saduak.accounts.scoping import read_reach
 from saduak.audit.services import audit_record
 from saduak.complaints.choices import EventKind
 from saduak.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
+from saduak.complaints.services.common import is_complainant
 from saduak.core.errors import InvalidInput, NotFound
 from saduak.core.uploads.rewrap import RewrapBatch, encrypted_files_rewrap
 from saduak.core.uploads.store import (
@@ -256,21 +257,6 @@ def complaint_attachment_get(*, public_id: UUID) -> ComplaintAttachment:
     return found
 
 
-def _is_complainant(
-    complaint: Complaint, actor: User | None, tracking_token: str
-) -> bool:
-    if tracking_token and secrets.compare_digest(
-        tracking_token.encode(), complaint.tracking_token.encode()
-    ):
-        return True
-    return (
-        actor is not None
-        and actor.is_authenticated
-        and complaint.complainant_id is not None
-        and complaint.complainant_id == actor.pk
-    )
-
-
 def _complainant_may_open(
     attachment: ComplaintAttachment, actor: User | None, tracking_token: str
 ) -> bool:
@@ -281,7 +267,7 @@ def _complainant_may_open(
     if not attachment.is_public:
         return False
     complaint = attachment.complaint
-    if _is_complainant(complaint, actor, tracking_token):
+    if is_complainant(complaint, actor, tracking_token):
         return True
     event = attachment.event
     if event is None or event.kind in COMPLAINANT_EVENTS:

@@ -42,14 +42,14 @@ from saduak.complaints.choices import (
 from saduak.complaints.links import staff_url
 from saduak.complaints.models import Complaint
 from saduak.complaints.notices import COMPLAINT_ESCALATED
-from saduak.complaints.report_rollups import report_rollups_move, report_state
+from saduak.complaints.report_rollups import report_state
 from saduak.complaints.services.common import (
-    STATE_FIELDS,
     audit,
     event_add,
     locked,
     notify_update,
     snapshot,
+    state_save,
 )
 from saduak.notifications.services import notification_notify_user
 
@@ -176,8 +176,7 @@ def _step(pk: int, level: int, now: datetime) -> bool:
         complaint.is_overdue = True
         complaint.escalation = level
         complaint.escalated_at = now
-        complaint.save(update_fields=STATE_FIELDS)
-        report_rollups_move(before, complaint)
+        state_save(complaint, before)
         if level == Escalation.HQ:
             why = _(
                 "Past the target to resolve and the further days before HQ is told."
@@ -221,8 +220,7 @@ def _close_resolved(pk: int, now: datetime) -> bool:
         complaint.status = ComplaintStatus.CLOSED
         complaint.outcome = Outcome.RESOLVED
         complaint.closed_at = now
-        complaint.save(update_fields=STATE_FIELDS)
-        report_rollups_move(before, complaint)
+        state_save(complaint, before)
         event_add(
             complaint,
             EventKind.CLOSED,

@@ -23,12 +23,9 @@ from saduak.accounts.models import User
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import District, Office
 from saduak.complaints.choices import ComplaintStatus, EventKind, Outcome
-from saduak.complaints.links import tracking_url
 from saduak.complaints.models import Complaint, ComplaintEvent
-from saduak.complaints.notices import COMPLAINT_UPDATED
-from saduak.complaints.report_rollups import report_rollups_move, report_state
+from saduak.complaints.report_rollups import report_state
 from saduak.complaints.services.common import (
-    STATE_FIELDS,
     acknowledge,
     audit,
     clean_text,
@@ -38,9 +35,9 @@ from saduak.complaints.services.common import (
     hold,
     holder_office,
     locked,
-    notify_complainant,
     notify_update,
     snapshot,
+    state_save,
     status_label,
 )
 from saduak.complaints.services.uploads_hook import attachments_store
@@ -53,11 +50,6 @@ AGENCY_MAX_LENGTH = 200
 OFFICER_OUTCOMES = frozenset(
     {Outcome.RESOLVED, Outcome.NOT_WITHIN_AUTHORITY, Outcome.NO_ACTION_POSSIBLE}
 )
-
-
-def _save(complaint: Complaint, before: Any) -> None:
-    complaint.save(update_fields=STATE_FIELDS)
-    report_rollups_move(before, complaint)
 
 
 def _take(complaint: Complaint, officer: Any, action: Action) -> tuple[Complaint, Any]:
@@ -136,7 +128,7 @@ def complaint_accept(*, complaint: Complaint, officer: Actor) -> Complaint:
         acknowledge(complaint, officer, now)
         if reopened:
             complaint.status = ComplaintStatus.IN_PROGRESS
-        _save(complaint, before)
+        state_save(complaint, before)
         _step_record(
             complaint,
             EventKind.ACCEPTED,
@@ -168,7 +160,7 @@ def complaint_start(*, complaint: Complaint, officer: Actor) -> Complaint:
         now = timezone.now()
         acknowledge(complaint, officer, now)
         complaint.status = ComplaintStatus.IN_PROGRESS
-        _save(complaint, before)
+        state_save(complaint, before)
         _step_record(
             complaint,
             EventKind.STARTED,
@@ -198,7 +190,7 @@ def complaint_answer(
         was = snapshot(complaint)
         now = timezone.now()
         acknowledge(complaint, officer, now)
-        _save(complaint, before)
+        state_save(complaint, before)
         _step_record(
             complaint,
             EventKind.ANSWER,
@@ -291,7 +283,7 @@ def complaint_transfer(
         complaint.assigned_to = None
         complaint.forwarded_to = ""
         clock_start(complaint, timezone.localdate(now))
-        _save(complaint, before)
+        state_save(complaint, before)
         _step_record(
             complaint,
             EventKind.TRANSFERRED,
@@ -339,7 +331,7 @@ def complaint_take_over(
         now = timezone.now()
         hold(complaint, target)
         complaint.assigned_to = officer if isinstance(officer, User) else None
-        _save(complaint, before)
+        state_save(complaint, before)
         _step_record(
             complaint,
             EventKind.TAKEN_OVER,
@@ -382,7 +374,7 @@ def complaint_forward(
         acknowledge(complaint, officer, now)
         complaint.status = ComplaintStatus.FORWARDED
         complaint.forwarded_to = name
-        _save(complaint, before)
+        state_save(complaint, before)
         _step_record(
             complaint,
             EventKind.FORWARDED,
@@ -416,7 +408,7 @@ def complaint_agency_answer(
         was = snapshot(complaint)
         now = timezone.now()
         complaint.status = ComplaintStatus.IN_PROGRESS
-        _save(complaint, before)
+        state_save(complaint, before)
         _step_record(
             complaint,
             EventKind.AGENCY_ANSWER,
@@ -454,7 +446,7 @@ def complaint_resolve(
         acknowledge(complaint, officer, now)
         complaint.status = ComplaintStatus.RESOLVED
         complaint.resolved_at = now
-        _save(complaint, before)
+        state_save(complaint, before)
         _step_record(
             complaint,
             EventKind.RESOLVED,
@@ -499,7 +491,7 @@ def complaint_close(
         complaint.status = ComplaintStatus.CLOSED
         complaint.outcome = outcome
         complaint.closed_at = now
-        _save(complaint, before)
+        state_save(complaint, before)
         _step_record(
             complaint,
             EventKind.CLOSED,
@@ -548,7 +540,7 @@ def complaint_merge(
         duplicate.outcome = Outcome.DUPLICATE
         duplicate.closed_at = now
         duplicate.merged_into = into
-        _save(duplicate, before)
+        state_save(duplicate, before)
         message = _(
             "This complaint is being followed together with complaint %(reference)s."
         ) % {"reference": into.reference}
@@ -576,19 +568,7 @@ def complaint_merge(
             before=was,
             after={**snapshot(duplicate), "into": into.reference},
         )
-        _notify_merged(duplicate, message)
+        # Its complainant, and those of complaints merged into it before,
+        # now follow the survivor: each is told on its own tracking link.
+        notify_update(duplicate, message=message)
     return into
-
-
-def _notify_merged(duplicate: Complaint, message: str) -> None:
-    """Tells a merged complaint's complainant (on its own tracking link)."""
-    notify_complainant(
-        duplicate,
-        template_key=COMPLAINT_UPDATED.key,
-        context={
-            "reference": duplicate.reference,
-            "status": status_label(duplicate),
-            "message": message,
-            "url": tracking_url(duplicate.tracking_token),
-        },
-    )

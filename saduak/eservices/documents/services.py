@@ -26,7 +26,6 @@ from saduak.core.errors import (
 )
 from saduak.core.uploads.rewrap import RewrapBatch, encrypted_files_rewrap
 from saduak.core.uploads.store import (
-    clean_file_name,
     encrypted_file_open,
     encrypted_file_store,
     storage_delete,
@@ -34,14 +33,6 @@ from saduak.core.uploads.store import (
 from saduak.eservices.choices import Action, ApplicationStatus, EventKind
 from saduak.eservices.models import Application, ApplicationEvent, Attachment
 from saduak.eservices.permissions import ensure_sees_as_staff, may_fill
-
-__all__ = [
-    "attachment_open",
-    "attachment_remove",
-    "attachment_store",
-    "attachments_rewrap",
-    "clean_file_name",
-]
 
 REWRAP_BATCH = 500
 # What an applicant may still change.

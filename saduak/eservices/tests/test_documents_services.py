@@ -11,6 +11,7 @@ from saduak.audit.models import AuditEvent
 from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
 from saduak.core.uploads import crypto
 from saduak.core.uploads.antivirus import ScannerUnavailable, ScanStatus
+from saduak.core.uploads.store import clean_file_name
 from saduak.eservices.choices import ApplicationStatus, EventKind
 from saduak.eservices.documents import services
 from saduak.eservices.documents.services import (
@@ -440,4 +441,4 @@ def test_rewrapping_needs_the_old_key_and_a_known_target(
     ],
 )
 def test_uploaded_names_lose_paths_and_control_characters(name, expected):
-    assert services.clean_file_name(name) == expected
+    assert clean_file_name(name) == expected

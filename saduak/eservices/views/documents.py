@@ -3,7 +3,6 @@ or staff whose reach covers the application's office (each staff download an
 audit event; anyone else is answered 404).
 The file is decrypted as it is sent; nothing of it is cached on the way."""
 
-from collections.abc import Iterator
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -15,14 +14,6 @@ from saduak.accounts.permissions import acting_user
 from saduak.core.uploads.responses import encrypted_file_response
 from saduak.eservices.documents.selectors import attachment_get
 from saduak.eservices.documents.services import attachment_open
-from saduak.eservices.models import Attachment
-
-
-def attachment_response(
-    attachment: Attachment, chunks: Iterator[bytes]
-) -> StreamingHttpResponse:
-    """The streamed download of a document (core/uploads/responses.py)."""
-    return encrypted_file_response(attachment, chunks)
 
 
 @login_required
@@ -35,4 +26,4 @@ def attachment_download(request: HttpRequest, public_id: UUID) -> StreamingHttpR
     chunks = attachment_open(
         attachment=attachment, actor=acting_user(request), purpose="download"
     )
-    return attachment_response(attachment, chunks)
+    return encrypted_file_response(attachment, chunks)
