@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -68,6 +67,7 @@ from saduak.complaints.services.intake import (
     complaint_record_for_citizen,
 )
 from saduak.complaints.views.documents import complaint_document_url
+from saduak.core.counts import bounded_count
 from saduak.core.errors import (
     DomainError,
     InvalidInput,
@@ -79,9 +79,6 @@ from saduak.core.htmx import is_htmx
 from saduak.core.pagination import paginate
 
 NAMESPACE = "complaints-staff"
-# Counts per status stop here ("1,000+"): an exact count over a growing
-# table is what makes lists slow (docs/layout.md 8.4, pattern C).
-COUNT_BOUND = 1000
 # The list pages through at most this many rows of one filter; a filter
 # narrows it further.
 LIST_BOUND = 10_000
@@ -90,21 +87,6 @@ RECORD_OFFICES_LIMIT = 1000
 
 def staff_url(name: str, *args: Any) -> str:
     return reverse(f"{NAMESPACE}:{name}", args=args)
-
-
-@dataclass(frozen=True)
-class Counted:
-    value: int
-    more: bool
-
-    def __str__(self) -> str:
-        return f"{self.value:,}+" if self.more else f"{self.value:,}"
-
-
-def bounded_count(queryset: QuerySet[Any], bound: int = COUNT_BOUND) -> Counted:
-    """How many rows, counting at most `bound` + 1 of them."""
-    found = queryset.order_by()[: bound + 1].count()
-    return Counted(min(found, bound), found > bound)
 
 
 def _categories() -> list[ComplaintCategory]:

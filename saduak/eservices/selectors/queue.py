@@ -18,6 +18,7 @@ from saduak.accounts.models import User
 from saduak.accounts.scoping import read_reach
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office
+from saduak.core.counts import COUNT_BOUND, BoundedCount
 from saduak.core.errors import NotFound
 from saduak.core.models import in_current_language
 from saduak.eservices import sql
@@ -26,7 +27,6 @@ from saduak.eservices.models import Application, Service, ServiceVersion
 from saduak.eservices.versions import published_workflows
 
 OPEN_STATUSES = (ApplicationStatus.IN_PROGRESS, ApplicationStatus.RETURNED)
-COUNT_BOUND = 1000
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
 # What a queue row shows; never the answers (they can be large and personal).
@@ -96,15 +96,6 @@ class QueueCursor:
 
 
 @dataclass(frozen=True)
-class BoundedCount:
-    value: int
-    more: bool
-
-    def __str__(self) -> str:
-        return f"{self.value:,}+" if self.more else f"{self.value:,}"
-
-
-@dataclass(frozen=True)
 class QueuePage:
     rows: list[Application]
     next_cursor: QueueCursor | None
@@ -118,12 +109,6 @@ class QueueStage:
     kind: str
     count: BoundedCount
     can_act: bool
-
-
-def bounded_count(queryset: QuerySet, bound: int = COUNT_BOUND) -> BoundedCount:
-    """How many rows, counting at most `bound` + 1 of them."""
-    found = queryset.order_by()[: bound + 1].count()
-    return BoundedCount(min(found, bound), found > bound)
 
 
 def bounded_counts(

@@ -11,15 +11,14 @@ from saduak.accounts.choices import Role
 from saduak.accounts.models import User
 from saduak.accounts.scoping import read_reach
 from saduak.areas.models import Office
+from saduak.core.counts import BoundedCount, bounded_count
 from saduak.core.errors import NotFound
 from saduak.core.references import new_reference
 from saduak.eservices.choices import ApplicationStatus
 from saduak.eservices.models import Application, Service
 from saduak.eservices.selectors.applications import published_version
 from saduak.eservices.selectors.queue import (
-    BoundedCount,
     QueueCursor,
-    bounded_count,
     bounded_counts,
     office_queue,
     queue_office,
