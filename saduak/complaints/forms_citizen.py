@@ -22,37 +22,18 @@ from saduak.complaints.selectors.categories import (
     complaint_category_get,
     complaint_category_groups,
 )
+from saduak.complaints.services.documents import ACCEPTED_FILES
 from saduak.core.errors import InvalidInput, NotFound
-from saduak.core.forms import DATE_INPUT
+from saduak.core.forms import DATE_INPUT, MultipleFileField
 from saduak.core.models import in_current_language
 from saduak.notifications.addresses import clean_address
 from saduak.notifications.choices import NotificationChannel
 
 # Mirrors the uploads' limits (docs/complaints-documents.md): shown to the
 # citizen and in the file picker; the attachment service checks them.
-MAX_FILES = 5
-ACCEPTED_FILES = "image/jpeg,image/png,image/webp,application/pdf"
 COMMENT_MAX_LENGTH = 1000
 REASON_MAX_LENGTH = 2000
 QUESTION_PREFIX = "q_"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; cleaned to a list (empty when none)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 def category_choices() -> list[tuple[str, Any]]:
@@ -202,6 +183,7 @@ class ComplaintForm(forms.Form):
         error_messages={"invalid": _("Enter the date as a day, month and year.")},
     )
     documents = MultipleFileField(
+        accept=ACCEPTED_FILES,
         label=_("Photos and documents (optional)"),
         help_text=_(
             "Up to 5 files: photos (JPEG, PNG, WebP) or PDF, 10 MB each at most."

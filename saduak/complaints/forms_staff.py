@@ -23,7 +23,8 @@ from saduak.complaints.choices import (
     Outcome,
 )
 from saduak.complaints.models import DESCRIPTION_MAX_LENGTH, ComplaintCategory
-from saduak.core.forms import DATE_INPUT
+from saduak.complaints.services.documents import ACCEPTED_FILES
+from saduak.core.forms import DATE_INPUT, MultipleFileField
 from saduak.core.personal_id import clean_personal_id
 from saduak.core.thai import arabic_digits
 
@@ -35,40 +36,10 @@ SEARCH_MAX_LENGTH = 100
 OPEN = "open"
 # What an officer may attach to an answer: as the citizen's limits
 # (docs/complaints-documents.md); the service checks each file.
-MAX_FILES = 5
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files under one name; what they are is checked by the service
-    that stores them (type sniffed, size, count)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultipleFileInput(
-                attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
-            ),
-        )
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        items = data if isinstance(data, list | tuple) else [data] if data else []
-        files = [single(item, initial) for item in items if item]
-        if len(files) > MAX_FILES:
-            raise ValidationError(
-                _("Attach at most %(count)d files.") % {"count": MAX_FILES}
-            )
-        return files
 
 
 # --- The list ---------------------------------------------------------------
@@ -175,6 +146,8 @@ class TextForm(forms.Form):
 
 class AnswerForm(TextForm):
     attachments = MultipleFileField(
+        accept=ACCEPTED_FILES,
+        required=False,
         label=_("Photos or documents"),
         help_text=_("Up to 5 files: JPEG, PNG, WebP photos or PDF, 10 MB each."),
     )
@@ -384,6 +357,8 @@ class RecordForm(forms.Form):
         required=False,
     )
     attachments = MultipleFileField(
+        accept=ACCEPTED_FILES,
+        required=False,
         label=_("Photos or documents"),
         help_text=_("Up to 5 files: JPEG, PNG, WebP photos or PDF, 10 MB each."),
     )

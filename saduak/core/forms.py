@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
@@ -22,3 +24,24 @@ def posted_id(raw: object) -> int | None:
     so a tampered form field is "not found", never a server error."""
     text = str(raw if raw is not None else "").strip()
     return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name, cleaned to a list (empty when none).
+    `accept` tells the phone's picker what to offer; what the files are, and
+    how many, is checked by the service that stores them."""
+
+    def __init__(self, *args: Any, accept: str = "", **kwargs: Any) -> None:
+        attrs = {"accept": accept} if accept else {}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from saduak.core.forms import DATE_INPUT
+from saduak.core.forms import DATE_INPUT, MultipleFileField
 from saduak.core.personal_id import clean_personal_id
 from saduak.core.thai import arabic_digits
 from saduak.eservices.choices import (
@@ -63,22 +63,6 @@ class ActionForm(forms.Form):
         max_value=MONEY_MAX,
         decimal_places=2,
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class FactCheckForm(forms.Form):

@@ -77,6 +77,7 @@ from saduak.core.uploads.store import (
 )
 
 __all__ = [
+    "ACCEPTED_FILES",
     "ALLOWED_TYPES",
     "MAX_BYTES",
     "MAX_FILES",
@@ -91,6 +92,8 @@ __all__ = [
 MAX_FILES = 5
 MAX_BYTES = 10 * MB
 ALLOWED_TYPES = ["jpg", "png", "webp", "pdf"]
+# What the forms' file pickers offer (the same four kinds).
+ACCEPTED_FILES = "image/jpeg,image/png,image/webp,application/pdf"
 FIELD = "uploads"
 STORAGE_PREFIX = "complaints"
 REWRAP_BATCH = 500

@@ -23,7 +23,6 @@ from saduak.accounts.models import User
 from saduak.areas.models import District, Subdistrict
 from saduak.complaints.choices import OPEN_STATUSES, Channel, ComplaintStatus, Outcome
 from saduak.complaints.forms_citizen import (
-    MAX_FILES,
     QUESTION_PREFIX,
     ComplaintForm,
     RateForm,
@@ -39,6 +38,7 @@ from saduak.complaints.selectors.complaints import (
     complaints_of_citizen,
 )
 from saduak.complaints.services import complainant
+from saduak.complaints.services.documents import MAX_FILES
 from saduak.complaints.services.intake import Contact, Where, complaint_file
 from saduak.complaints.views.documents import complaint_document_url
 from saduak.core.errors import DomainError, InvalidInput, NotFound
