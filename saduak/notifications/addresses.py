@@ -24,8 +24,9 @@ def normalise_thai_mobile(raw: str) -> str:
     return number
 
 
-def clean_address(*, channel: str, address: str) -> str:
-    """The address in the form stored and sent, or InvalidInput saying what is wrong."""
+def clean_address(*, channel: str, address: str, field: str = "address") -> str:
+    """The address in the form stored and sent, or InvalidInput saying what is
+    wrong, on `field` (the form's name for it: "phone" on a complaint)."""
     check_channel(channel)
     address = (address or "").strip()
     if channel == NotificationChannel.SMS:
@@ -38,7 +39,7 @@ def clean_address(*, channel: str, address: str) -> str:
                 )
                 % {"address": address},
                 code="invalid-address",
-                field="address",
+                field=field,
             )
         return number
     if channel == NotificationChannel.EMAIL:
@@ -48,7 +49,7 @@ def clean_address(*, channel: str, address: str) -> str:
             raise InvalidInput(
                 _("“%(address)s” is not an e-mail address.") % {"address": address},
                 code="invalid-address",
-                field="address",
+                field=field,
             ) from None
         return address
     if not LINE_USER_ID.match(address):
@@ -59,7 +60,7 @@ def clean_address(*, channel: str, address: str) -> str:
             )
             % {"address": address},
             code="invalid-address",
-            field="address",
+            field=field,
         )
     return address
 

@@ -15,9 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -56,11 +54,8 @@ from saduak.complaints.services.uploads_hook import attachments_store
 from saduak.core.errors import InvalidInput
 from saduak.core.references import new_reference
 from saduak.core.uploads.store import delete_stored_on_error
-from saduak.notifications.addresses import (
-    LINE_USER_ID,
-    THAI_MOBILE,
-    normalise_thai_mobile,
-)
+from saduak.notifications.addresses import clean_address
+from saduak.notifications.choices import NotificationChannel
 
 # A second filing with the same fingerprint this soon is a double tap.
 DOUBLE_TAP_SECONDS = 60
@@ -208,6 +203,12 @@ def _happened_on(happened_on: date | None) -> date | None:
     return happened_on
 
 
+def _address(channel: str, value: str, field: str) -> str:
+    """An optional address of the contact, checked as notifications check it."""
+    value = (value or "").strip()
+    return clean_address(channel=channel, address=value, field=field) if value else ""
+
+
 def _contact(contact: Contact, *, required: bool) -> Contact:
     """The contact as stored; someone not signed in must give a Thai mobile
     number or a LINE user id (an e-mail is optional)."""
@@ -217,30 +218,11 @@ def _contact(contact: Contact, *, required: bool) -> Contact:
             _("The name is at most %(limit)s characters.") % {"limit": NAME_MAX_LENGTH},
             field="name",
         )
-    phone = ""
-    if (contact.phone or "").strip():
-        phone = normalise_thai_mobile(contact.phone.strip())
-        if not THAI_MOBILE.match(phone):
-            raise InvalidInput(
-                _(
-                    "“%(phone)s” is not a Thai mobile number. Enter 10 digits "
-                    "starting with 06, 08 or 09, such as 0812345678."
-                )
-                % {"phone": contact.phone.strip()},
-                field="phone",
-            )
-    email = (contact.email or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise InvalidInput(
-                _("“%(email)s” is not an e-mail address.") % {"email": email},
-                field="email",
-            ) from None
-    line_user_id = (contact.line_user_id or "").strip()
-    if line_user_id and not LINE_USER_ID.match(line_user_id):
-        raise InvalidInput(_("This is not a LINE user ID."), field="line_user_id")
+    phone = _address(NotificationChannel.SMS, contact.phone, "phone")
+    email = _address(NotificationChannel.EMAIL, contact.email, "email")
+    line_user_id = _address(
+        NotificationChannel.LINE, contact.line_user_id, "line_user_id"
+    )
     if required and not (phone or line_user_id):
         raise InvalidInput(
             _("Give a mobile number so that we can tell you how it goes."),
