@@ -11,18 +11,18 @@ from datetime import timedelta
 
 from saduak.complaints.choices import OPEN_STATUSES
 from saduak.complaints.models import Complaint
+from saduak.core.thai import arabic_digits
 
 WINDOW_DAYS = 30
 THRESHOLD = 0.3
 # The newest candidates compared; older ones in the window are not.
 CANDIDATES = 300
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def normalise(text: str) -> str:
     """Letters and digits only (combining Thai vowels and tone marks kept),
     lower case, NFC, Thai digits as Arabic."""
-    text = unicodedata.normalize("NFC", text or "").translate(THAI_DIGITS).lower()
+    text = arabic_digits(unicodedata.normalize("NFC", text or "")).lower()
     return "".join(
         char
         for char in text
@@ -39,7 +39,10 @@ def trigrams(text: str) -> frozenset[str]:
 
 def similarity(first: str, second: str) -> float:
     """Jaccard similarity of the two texts' trigram sets (0 to 1)."""
-    a, b = trigrams(first), trigrams(second)
+    return _jaccard(trigrams(first), trigrams(second))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
@@ -69,10 +72,7 @@ def similar_complaints(
     own = trigrams(complaint.description)
     scored = []
     for row in rows:
-        other = trigrams(row.description)
-        if not own or not other:
-            continue
-        score = len(own & other) / len(own | other)
+        score = _jaccard(own, trigrams(row.description))
         if score >= THRESHOLD:
             scored.append((row, round(score, 3)))
     scored.sort(key=lambda pair: (-pair[1], -pair[0].received_at.timestamp()))
