@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "saduak.feedback",
     "saduak.eservices",
     "saduak.complaints",
+    "saduak.performance",
     "saduak.demo",
     "axes",
     "django_otp",

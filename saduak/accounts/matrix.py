@@ -172,6 +172,18 @@ class Action(models.TextChoices):
         "open311_key.issue",
         _("Issue or revoke a partner's Open311 key"),
     )
+    # performance
+    FRAMEWORK_EDIT = (
+        "framework.edit",
+        _("Set up a KPI framework: components, KPIs, weights, targets, rounds"),
+    )
+    FRAMEWORK_PUBLISH = "framework.publish", _("Publish or reopen a KPI framework")
+    KPI_RESULT_RECORD = (
+        "kpi_result.record",
+        _("Record or import a KPI's result, breakdown, checklist and evidence"),
+    )
+    ROUND_LOCK = "round.lock", _("Lock or unlock a reporting round")
+    PMQA_RECORD = "pmqa.record", _("Record PMQA scores and the all-agency averages")
 
 
 NOT_YOUR_ROLE = _("Your role does not allow this.")
@@ -261,6 +273,19 @@ MATRIX: dict[Action, Rule] = {
         refusal=_("Only HQ administrators manage the complaint categories."),
     ),
     Action.OPEN311_KEY_ISSUE: Rule(frozenset({H})),
+    # A framework is set up by those who manage its unit: HQ for the department,
+    # provincial staff for a province, a district's administrator for a district
+    # (reach decides which). A KPI's named owner and data collector may also
+    # record its results (performance/services/results.py).
+    Action.FRAMEWORK_EDIT: Rule(frozenset({D, P, H})),
+    Action.FRAMEWORK_PUBLISH: Rule(frozenset({D, P, H})),
+    Action.KPI_RESULT_RECORD: Rule(frozenset({D, P, H})),
+    Action.ROUND_LOCK: Rule(
+        frozenset({H}), refusal=_("Only HQ administrators lock or unlock a round.")
+    ),
+    Action.PMQA_RECORD: Rule(
+        frozenset({H}), refusal=_("Only HQ administrators record PMQA scores.")
+    ),
 }
 
 Actor = User | str
