@@ -139,6 +139,7 @@ class Place:
     province_name_th: str = ""
     province_name_en: str = ""
     keys: tuple[str, ...] = ()
+    district_code: str = ""  # a district's own; an office's district
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,7 @@ def district_index() -> PlaceIndex:
                 province_name_th=province.name_th,
                 province_name_en=province.name_en,
                 keys=tuple(keys),
+                district_code=district.code,
             )
         )
     return PlaceIndex(places)
@@ -328,6 +330,7 @@ def office_index() -> PlaceIndex:
                 province_name_th=office.province.name_th if office.province else "",
                 province_name_en=office.province.name_en if office.province else "",
                 keys=_keys(office.name_th, office.name_en),
+                district_code=office.district_id or "",
             )
             for office in offices
         ]
