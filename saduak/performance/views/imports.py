@@ -106,7 +106,9 @@ def import_new(request: HttpRequest, kpi: UUID, months: int) -> HttpResponse:
 
 def _candidate_label(candidate: dict[str, Any], level: str) -> str:
     name = in_current_language(candidate["name_th"], candidate["name_en"])
-    other = candidate["name_en"] if name == candidate["name_th"] else candidate["name_th"]
+    other = (
+        candidate["name_en"] if name == candidate["name_th"] else candidate["name_th"]
+    )
     label = f"{name} ({other})" if other and other != name else name
     province = in_current_language(
         candidate["province_name_th"], candidate["province_name_en"]
@@ -164,7 +166,9 @@ def _preview_page(
     if form is None:
         form = ImportConfirmForm(likely=likely)
     for row in rows:
-        row["field"] = form.field_for(row["line"]) if row["status"] == "likely" else None
+        row["field"] = (
+            form.field_for(row["line"]) if row["status"] == "likely" else None
+        )
     counts = status_counts(imported.rows)
     blocking = sum(counts.get(key, 0) for key in ("unknown", "ambiguous", "bad"))
     return render(
