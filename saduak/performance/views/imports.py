@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from saduak.accounts.models import User
@@ -114,9 +115,12 @@ def _candidate_label(candidate: dict[str, Any], level: str) -> str:
         candidate["province_name_th"], candidate["province_name_en"]
     )
     if level != "province" and province:
-        label = _("%(name)s, %(province)s") % {"name": label, "province": province}
+        label = pgettext("breakdown import", "%(name)s, %(province)s") % {
+            "name": label,
+            "province": province,
+        }
     if candidate.get("ratio", 1) < 1:
-        label += " · " + _("%(percent)s%% alike") % {
+        label += " · " + pgettext("breakdown import", "%(percent)s%% alike") % {
             "percent": round(candidate["ratio"] * 100)
         }
     return f"{label} [{candidate['code']}]" if candidate["code"] else label
