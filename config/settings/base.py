@@ -492,6 +492,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.performance.tasks.performance_compute_open_rounds",
         "schedule": crontab(hour=3, minute=10),
     },
+    "appointments-mobile-recount": {
+        "task": "saduak.appointments.tasks.recount_mobile_served",
+        "schedule": crontab(hour=2, minute=50),
+    },
     "refresh-office-statistics": {
         "task": "saduak.appointments.tasks.refresh_office_statistics",
         "schedule": 300.0,
