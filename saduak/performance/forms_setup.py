@@ -324,6 +324,16 @@ class PmqaForm(forms.Form):
         }
 
 
+class PmqaUnitForm(forms.Form):
+    """Which unit's PMQA scores to open (a GET form)."""
+
+    unit = forms.ChoiceField(label=_("Assessed unit"))
+
+    def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = units  # type: ignore[attr-defined]
+
+
 class PmqaAveragesForm(forms.Form):
     """The all-agency average of each category, as the evaluator publishes it."""
 

@@ -28,6 +28,7 @@ from saduak.performance.forms_setup import (
     FIRST_YEAR,
     PmqaAveragesForm,
     PmqaForm,
+    PmqaUnitForm,
     YearFilterForm,
 )
 from saduak.performance.models import PmqaAgencyAverage, PmqaAssessment
@@ -85,7 +86,7 @@ def pmqa_list(request: HttpRequest) -> HttpResponse:
         }
         for assessment in _assessments(user).filter(fiscal_year=year)
     ]
-    may_record = may(user, Action.PMQA_RECORD)
+    units = units_to_set_up(user, Action.PMQA_RECORD)
     return render(
         request,
         "performance/pmqa/list.html",
@@ -96,16 +97,9 @@ def pmqa_list(request: HttpRequest) -> HttpResponse:
             "next_year": year + 1,
             "rows": rows,
             "pass_score": PMQA_PASS_SCORE,
-            "may_record": may_record,
-            "units": _record_units(user) if may_record else [],
+            "unit_form": PmqaUnitForm(units=units) if units else None,
         },
     )
-
-
-def _record_units(user: User) -> list[tuple[str, Any]]:
-    """The units whose assessment the user may record, as the set-up pages
-    offer them (HQ: every unit)."""
-    return units_to_set_up(user)
 
 
 @staff_required

@@ -38,6 +38,8 @@ from saduak.performance.forms_setup import (
 from saduak.performance.models import Component, Framework, Kpi, Round
 from saduak.performance.selectors.frameworks import framework_get, framework_list
 from saduak.performance.services import frameworks as services
+from saduak.performance.services import kpis as kpi_services
+from saduak.performance.services.rounds import round_save
 from saduak.performance.services.publishing import framework_problems
 from saduak.performance.views.setup_units import (
     fiscal_year_label,
@@ -393,7 +395,7 @@ def component_add(request: HttpRequest, public_id: str) -> HttpResponse:
             form.add_error("code", _("This framework has a component with this code."))
         else:
             try:
-                services.component_save(
+                kpi_services.component_save(
                     actor=user, framework=framework, **form.cleaned_data
                 )
             except DomainError as error:
@@ -423,7 +425,7 @@ def component_edit(request: HttpRequest, public_id: str, code: str) -> HttpRespo
     form.fields["code"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            services.component_save(
+            kpi_services.component_save(
                 actor=user, framework=framework, component=component, **form.cleaned_data
             )
         except DomainError as error:
@@ -453,7 +455,7 @@ def component_remove(request: HttpRequest, public_id: str, code: str) -> HttpRes
     user, framework = _framework(request, public_id)
     component = _component(framework, code)
     try:
-        services.component_remove(actor=user, component=component)
+        kpi_services.component_remove(actor=user, component=component)
     except DomainError as error:
         if error.status in (403, 404):
             raise
@@ -475,7 +477,7 @@ def round_add(request: HttpRequest, public_id: str) -> HttpResponse:
     form = RoundForm(request.POST, prefix="round")
     if form.is_valid():
         try:
-            services.round_save(actor=user, framework=framework, **form.cleaned_data)
+            round_save(actor=user, framework=framework, **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -501,7 +503,7 @@ def round_edit(request: HttpRequest, public_id: str, months: int) -> HttpRespons
     form.fields["months"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            services.round_save(
+            round_save(
                 actor=user,
                 framework=framework,
                 months=found.months,

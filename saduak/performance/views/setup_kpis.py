@@ -31,7 +31,7 @@ from saduak.performance.forms_setup import (
 )
 from saduak.performance.models import Component, Framework, Kpi
 from saduak.performance.selectors.frameworks import framework_get, kpi_get
-from saduak.performance.services import frameworks as services
+from saduak.performance.services import kpis as services
 from saduak.performance.views.setup import may_edit
 from saduak.performance.views.setup_units import (
     link_or_none,

@@ -72,14 +72,17 @@ def unit_may(user: User, action: Action, level: str, code: str) -> bool:
     return may(user, action, district_code=code, province_code=code[:2])
 
 
-def units_to_set_up(user: User) -> list[tuple[str, Any]]:
-    """The units whose framework `user` may set up, as choices grouped by
-    level (the department, provinces, districts by province)."""
-    reach = action_reach(user, Action.FRAMEWORK_EDIT)
+def units_to_set_up(
+    user: User, action: Action = Action.FRAMEWORK_EDIT
+) -> list[tuple[str, Any]]:
+    """The units over which `user` may carry out `action` (set up a
+    framework, record PMQA), as choices grouped by level: the department,
+    provinces, districts by province."""
+    reach = action_reach(user, action)
     if reach.is_empty:
         return []
     choices: list[tuple[str, Any]] = []
-    if unit_may(user, Action.FRAMEWORK_EDIT, UnitLevel.COUNTRY, ""):
+    if unit_may(user, action, UnitLevel.COUNTRY, ""):
         choices.append((COUNTRY_KEY, _("The department")))
     provinces = Province.objects.order_by("code")
     if not reach.everything:
