@@ -302,16 +302,17 @@ def _pmqa_score(label: Any, required: bool = False) -> forms.DecimalField:
 
 class PmqaForm(forms.Form):
     """Self-assessment and assessor's score of each of the seven categories,
-    0-500 with one decimal; either may be left for later."""
+    0-500 with one decimal; either may be left for later. The fields are
+    named as the service names them in a refusal."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for category, name in PmqaCategory.choices:
-            self.fields[f"self_{category}"] = _pmqa_score(
+            self.fields[f"category_{category}_self"] = _pmqa_score(
                 _("Category %(n)s %(name)s: self-assessment")
                 % {"n": category, "name": name}
             )
-            self.fields[f"assessor_{category}"] = _pmqa_score(
+            self.fields[f"category_{category}_assessor"] = _pmqa_score(
                 _("Category %(n)s %(name)s: assessor's score")
                 % {"n": category, "name": name}
             )
@@ -319,7 +320,10 @@ class PmqaForm(forms.Form):
     def scores(self) -> dict[int, tuple[Decimal | None, Decimal | None]]:
         data = self.cleaned_data
         return {
-            category: (data.get(f"self_{category}"), data.get(f"assessor_{category}"))
+            category: (
+                data.get(f"category_{category}_self"),
+                data.get(f"category_{category}_assessor"),
+            )
             for category in PmqaCategory.values
         }
 
@@ -340,13 +344,13 @@ class PmqaAveragesForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for category, name in PmqaCategory.choices:
-            self.fields[f"average_{category}"] = _pmqa_score(
+            self.fields[f"category_{category}_average"] = _pmqa_score(
                 _("Category %(n)s %(name)s") % {"n": category, "name": name},
                 required=True,
             )
 
     def averages(self) -> dict[int, Decimal]:
         return {
-            category: self.cleaned_data[f"average_{category}"]
+            category: self.cleaned_data[f"category_{category}_average"]
             for category in PmqaCategory.values
         }

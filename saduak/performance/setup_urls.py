@@ -47,7 +47,7 @@ urlpatterns = [
         name="kpi-milestones",
     ),
     path("kpi/<uuid:public_id>/remove/", setup_kpis.kpi_remove, name="kpi-remove"),
-    path("pmqa/", pmqa.pmqa_list, name="pmqa"),
+    path("pmqa/", pmqa.pmqa_year, name="pmqa"),
     path(
         "pmqa/<int:fiscal_year>/averages/", pmqa.pmqa_averages, name="pmqa-averages"
     ),

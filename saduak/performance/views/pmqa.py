@@ -7,7 +7,6 @@ category), recorded by HQ; and HQ's entry of the all-agency averages."""
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from saduak.accounts.matrix import Action, may
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.accounts.scoping import read_reach
 from saduak.core.errors import DomainError, NotFound
 from saduak.core.forms import add_domain_error
 from saduak.core.thai import current_fiscal_year
@@ -32,8 +30,7 @@ from saduak.performance.forms_setup import (
     YearFilterForm,
 )
 from saduak.performance.models import PmqaAgencyAverage, PmqaAssessment
-from saduak.performance.selectors.frameworks import framework_reach_q
-from saduak.performance.selectors.pmqa import pmqa_summary
+from saduak.performance.selectors import pmqa as selectors
 from saduak.performance.services.pmqa import pmqa_averages_record, pmqa_record
 from saduak.performance.views.setup_units import (
     fiscal_year_label,
@@ -51,26 +48,16 @@ def _year(value: int) -> int:
     return value
 
 
-def _assessments(user: User) -> QuerySet[PmqaAssessment]:
-    """The assessments of the units the viewer reads (as frameworks are
-    read: the department's by every staff member)."""
-    return (
-        PmqaAssessment.objects.filter(framework_reach_q(read_reach(user)))
-        .prefetch_related("scores")
-        .order_by("unit_level", "unit_code")
-    )
-
-
 def _averages_initial(fiscal_year: int) -> dict[str, Any]:
     return {
-        f"average_{row.category}": row.average
+        f"category_{row.category}_average": row.average
         for row in PmqaAgencyAverage.objects.filter(fiscal_year=fiscal_year)
     }
 
 
 @staff_required
 @never_cache
-def pmqa_list(request: HttpRequest) -> HttpResponse:
+def pmqa_year(request: HttpRequest) -> HttpResponse:
     """The year's assessments the viewer reads, with their overall scores."""
     user = acting_user(request)
     filters = YearFilterForm(request.GET or None)
@@ -82,9 +69,9 @@ def pmqa_list(request: HttpRequest) -> HttpResponse:
             "assessment": assessment,
             "unit": unit_name(assessment.unit_level, assessment.unit_code),
             "key": unit_key(assessment.unit_level, assessment.unit_code),
-            "summary": pmqa_summary(assessment=assessment),
+            "summary": selectors.pmqa_summary(assessment=assessment),
         }
-        for assessment in _assessments(user).filter(fiscal_year=year)
+        for assessment in selectors.pmqa_list(viewer=user, fiscal_year=year)
     ]
     units = units_to_set_up(user, Action.PMQA_RECORD)
     return render(
@@ -113,8 +100,8 @@ def pmqa_unit(request: HttpRequest, fiscal_year: int, unit: str) -> HttpResponse
         unit = str(request.GET.get("unit", ""))
     level, code = unit_of_key(unit)
     assessment = (
-        _assessments(user)
-        .filter(fiscal_year=year, unit_level=level, unit_code=code)
+        selectors.pmqa_list(viewer=user, fiscal_year=year)
+        .filter(unit_level=level, unit_code=code)
         .first()
     )
     may_record = unit_may(user, Action.PMQA_RECORD, level, code)
@@ -149,7 +136,7 @@ def pmqa_unit(request: HttpRequest, fiscal_year: int, unit: str) -> HttpResponse
             "unit": unit_name(level, code),
             "unit_key": unit_key(level, code),
             "assessment": assessment,
-            "summary": pmqa_summary(assessment=assessment) if assessment else None,
+            "summary": selectors.pmqa_summary(assessment=assessment) if assessment else None,
             "pass_score": PMQA_PASS_SCORE,
             "form": form,
             "may_averages": may(user, Action.PMQA_RECORD),
@@ -163,8 +150,8 @@ def _scores_initial(assessment: PmqaAssessment | None) -> dict[str, Any]:
         return {}
     initial: dict[str, Any] = {}
     for score in assessment.scores.all():
-        initial[f"self_{score.category}"] = score.self_score
-        initial[f"assessor_{score.category}"] = score.assessor_score
+        initial[f"category_{score.category}_self"] = score.self_score
+        initial[f"category_{score.category}_assessor"] = score.assessor_score
     return initial
 
 
