@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saduak.core.forms import DATE_INPUT
 from saduak.performance.choices import (
@@ -112,7 +113,9 @@ class KpiForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=20,
-        help_text=_("As in the evaluator's document, e.g. 1.2; kept from year to year."),
+        help_text=_(
+            "As in the evaluator's document, e.g. 1.2; kept from year to year."
+        ),
     )
     position = forms.IntegerField(
         label=_("Order on the page"), min_value=0, max_value=999, initial=0
@@ -150,7 +153,9 @@ class KpiForm(forms.Form):
     direction = forms.ChoiceField(
         label=_("Direction"), choices=Direction.choices, widget=forms.RadioSelect
     )
-    measure_unit = forms.ChoiceField(label=_("Unit"), choices=MeasureUnit.choices)
+    measure_unit = forms.ChoiceField(
+        label=pgettext_lazy("measure unit", "Unit"), choices=MeasureUnit.choices
+    )
     numerator_label_th = forms.CharField(
         label=_("Numerator in Thai"), max_length=LABEL_MAX_LENGTH, required=False
     )
@@ -161,7 +166,9 @@ class KpiForm(forms.Form):
         label=_("Denominator in Thai"),
         max_length=LABEL_MAX_LENGTH,
         required=False,
-        help_text=_("Leave empty for a count, days or points: the value is the numerator."),
+        help_text=_(
+            "Leave empty for a count, days or points: the value is the numerator."
+        ),
     )
     denominator_label_en = forms.CharField(
         label=_("Denominator in English"), max_length=LABEL_MAX_LENGTH, required=False
@@ -284,7 +291,9 @@ class RoundForm(forms.Form):
     months = forms.TypedChoiceField(
         label=_("Months of the fiscal year"),
         coerce=int,
-        choices=[(months, _("%(n)s months") % {"n": months}) for months in ROUND_MONTHS],
+        choices=[
+            (months, _("%(n)s months") % {"n": months}) for months in ROUND_MONTHS
+        ],
         help_text=_("The round reports the first months of the fiscal year."),
     )
     due_on = forms.DateField(label=_("Due on"), widget=DATE_INPUT)

@@ -17,9 +17,7 @@ urlpatterns = [
         "f/<uuid:public_id>/publish/", setup.framework_publish, name="framework-publish"
     ),
     path("f/<uuid:public_id>/reopen/", setup.framework_reopen, name="framework-reopen"),
-    path(
-        "f/<uuid:public_id>/components/", setup.component_add, name="component-add"
-    ),
+    path("f/<uuid:public_id>/components/", setup.component_add, name="component-add"),
     path(
         "f/<uuid:public_id>/components/<slug:code>/",
         setup.component_edit,
@@ -36,9 +34,7 @@ urlpatterns = [
         name="kpi-new",
     ),
     path("f/<uuid:public_id>/rounds/", setup.round_add, name="round-add"),
-    path(
-        "f/<uuid:public_id>/rounds/<int:months>/", setup.round_edit, name="round"
-    ),
+    path("f/<uuid:public_id>/rounds/<int:months>/", setup.round_edit, name="round"),
     path("kpi/<uuid:public_id>/", setup_kpis.kpi_detail, name="kpi"),
     path("kpi/<uuid:public_id>/edit/", setup_kpis.kpi_edit, name="kpi-edit"),
     path(
@@ -48,8 +44,6 @@ urlpatterns = [
     ),
     path("kpi/<uuid:public_id>/remove/", setup_kpis.kpi_remove, name="kpi-remove"),
     path("pmqa/", pmqa.pmqa_year, name="pmqa"),
-    path(
-        "pmqa/<int:fiscal_year>/averages/", pmqa.pmqa_averages, name="pmqa-averages"
-    ),
+    path("pmqa/<int:fiscal_year>/averages/", pmqa.pmqa_averages, name="pmqa-averages"),
     path("pmqa/<int:fiscal_year>/<str:unit>/", pmqa.pmqa_unit, name="pmqa-unit"),
 ]

@@ -156,7 +156,9 @@ def test_hq_sets_up_the_departments_framework_on_a_phone(
     checked(page, f"performance-setup-kpi-{tag}")
 
     # Lower is better: the targets must fall; rising ones are refused.
-    page.goto(f"{prefix}/staff/performance/f/{framework.public_id}/components/1/kpis/new/")
+    page.goto(
+        f"{prefix}/staff/performance/f/{framework.public_id}/components/1/kpis/new/"
+    )
     fill_kpi(
         page,
         code="1.2",
@@ -175,10 +177,14 @@ def test_hq_sets_up_the_departments_framework_on_a_phone(
     expect(page.locator("#id_target_standard-error")).to_be_visible()
     checked(page, f"performance-setup-kpi-form-refused-{tag}")
     fill_kpi(page, target_minimum="10", target_standard="7", target_advanced="5")
-    assert Kpi.objects.get(component__framework=framework, code="1.2").direction == "lower"
+    assert (
+        Kpi.objects.get(component__framework=framework, code="1.2").direction == "lower"
+    )
 
     # A milestone KPI with too little weight (20 of the component's 30).
-    page.goto(f"{prefix}/staff/performance/f/{framework.public_id}/components/2/kpis/new/")
+    page.goto(
+        f"{prefix}/staff/performance/f/{framework.public_id}/components/2/kpis/new/"
+    )
     fill_kpi(
         page,
         code="2.1",
@@ -241,7 +247,9 @@ def test_hq_sets_up_the_departments_framework_on_a_phone(
         page.fill(f"[name='category_{category}_self']", "420")
         page.fill(f"[name='category_{category}_assessor']", "405.5")
     submit(page, "main form")
-    assert PmqaAssessment.objects.filter(fiscal_year=YEAR, unit_level="country").exists()
+    assert PmqaAssessment.objects.filter(
+        fiscal_year=YEAR, unit_level="country"
+    ).exists()
     expect(page.locator("main table tfoot")).to_contain_text(words["pass"])
     expect(page.locator("main table tbody")).to_contain_text("+25.5")
     checked(page, f"performance-pmqa-unit-{tag}")

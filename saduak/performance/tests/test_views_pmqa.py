@@ -40,7 +40,12 @@ def unit_url(unit: str, year: int = YEAR) -> str:
 
 
 def test_hq_records_the_departments_scores_and_sees_the_stage_passed(hq):
-    assert hq.post(reverse("performance:pmqa-averages", args=[YEAR]), averages("380")).status_code == 302
+    assert (
+        hq.post(
+            reverse("performance:pmqa-averages", args=[YEAR]), averages("380")
+        ).status_code
+        == 302
+    )
     response = hq.post(unit_url("country"), scores("420", "405.5"))
     assert response.status_code == 302
     assessment = PmqaAssessment.objects.get(fiscal_year=YEAR, unit_level="country")
@@ -104,9 +109,12 @@ def test_the_list_shows_the_years_assessments_the_viewer_reads(
 def test_only_hq_records_scores(hq, make_staff, client_for):
     province = client_for(make_staff(Role.PROVINCIAL_STAFF, "pao-50"))
     assert province.post(unit_url("50"), scores("400", "400")).status_code == 404
-    assert province.post(
-        reverse("performance:pmqa-averages", args=[YEAR]), averages("380")
-    ).status_code == 403
+    assert (
+        province.post(
+            reverse("performance:pmqa-averages", args=[YEAR]), averages("380")
+        ).status_code
+        == 403
+    )
     assert not PmqaAssessment.objects.exists()
     assert not PmqaAgencyAverage.objects.exists()
 

@@ -187,14 +187,15 @@ def test_last_years_framework_is_offered_for_copying_and_copied_as_a_draft(
     assert response.status_code == 302
     assert response["Location"] == url("framework", copied.public_id)
     assert copied.copied_from == draft
-    assert Kpi.objects.get(component__framework=copied).previous.component.framework == draft
+    assert (
+        Kpi.objects.get(component__framework=copied).previous.component.framework
+        == draft
+    )
     page = hq_client.get(url("frameworks"), {"year": YEAR + 1}).content.decode()
     assert url("framework-copy", draft.public_id) not in page
 
 
-def test_copying_twice_into_the_same_year_says_why_and_copies_nothing(
-    hq_client, draft
-):
+def test_copying_twice_into_the_same_year_says_why_and_copies_nothing(hq_client, draft):
     hq_client.post(url("framework-copy", draft.public_id))
     response = hq_client.post(url("framework-copy", draft.public_id), follow=True)
     assert Framework.objects.filter(fiscal_year=YEAR + 1).count() == 1
@@ -213,10 +214,10 @@ def test_a_framework_outside_the_viewers_reach_is_not_found(
     framework = framework_of("district", "1001")
     officer = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
     assert officer.get(url("framework", framework.public_id)).status_code == 404
-    assert officer.post(url("framework-publish", framework.public_id)).status_code == 404
     assert (
-        officer.post(url("framework-copy", framework.public_id)).status_code == 404
+        officer.post(url("framework-publish", framework.public_id)).status_code == 404
     )
+    assert officer.post(url("framework-copy", framework.public_id)).status_code == 404
 
 
 def test_a_province_reads_the_departments_framework_without_any_button(
@@ -258,7 +259,9 @@ def test_the_framework_page_shows_each_sum_of_weights_that_is_off(hq_client, dra
 
 def test_the_sub_kpis_sit_under_their_parent_with_their_sum(hq_client, draft):
     parent = Kpi.objects.get(code="1.1")
-    add_kpi(hq_client, draft, "1", code="1.1.1", weight="15", parent=str(parent.public_id))
+    add_kpi(
+        hq_client, draft, "1", code="1.1.1", weight="15", parent=str(parent.public_id)
+    )
     response = hq_client.get(url("framework", draft.public_id))
     nodes = response.context["blocks"][0].nodes
     assert [(node.kpi.code, node.depth) for node in nodes] == [("1.1", 0), ("1.1.1", 1)]
@@ -283,7 +286,14 @@ def test_a_components_weight_is_changed_on_its_page(hq_client, draft):
     page = url("component", draft.public_id, "2")
     assert hq_client.get(page).status_code == 200
     response = hq_client.post(
-        page, {"code": "ignored", "name_th": "ด้านศักยภาพ", "name_en": "", "weight": "25", "position": 1}
+        page,
+        {
+            "code": "ignored",
+            "name_th": "ด้านศักยภาพ",
+            "name_en": "",
+            "weight": "25",
+            "position": 1,
+        },
     )
     assert response.status_code == 302
     component = Component.objects.get(framework=draft, code="2")
@@ -384,7 +394,9 @@ def test_lower_is_better_targets_must_fall(hq_client, draft):
 def test_a_numeric_kpi_without_its_targets_is_refused_on_the_missing_one(
     hq_client, draft
 ):
-    response = add_kpi(hq_client, draft, "1", code="1.2", weight="30", target_advanced="")
+    response = add_kpi(
+        hq_client, draft, "1", code="1.2", weight="30", target_advanced=""
+    )
     assert response.status_code == 400
     assert "target_advanced" in response.context["form"].errors
 
@@ -412,12 +424,22 @@ def test_the_owner_is_picked_from_staff_of_the_unit_with_role_and_office(
     assert "do-5001" not in choices[str(inside.pk)]
     assert inside.full_name in choices[str(inside.pk)]
     response = add_kpi(
-        hq_client, framework, "1", weight="100", owner=str(inside.pk), collector=str(outside.pk)
+        hq_client,
+        framework,
+        "1",
+        weight="100",
+        owner=str(inside.pk),
+        collector=str(outside.pk),
     )
     assert response.status_code == 400
     assert "collector" in response.context["form"].errors
     response = add_kpi(
-        hq_client, framework, "1", weight="100", owner=str(inside.pk), collector=str(inside.pk)
+        hq_client,
+        framework,
+        "1",
+        weight="100",
+        owner=str(inside.pk),
+        collector=str(inside.pk),
     )
     assert response.status_code == 302
     kpi = Kpi.objects.get(component__framework=framework)

@@ -15,15 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from saduak.accounts.matrix import Action, may
-from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.core.errors import DomainError, NotFound
 from saduak.core.forms import add_domain_error
 from saduak.core.thai import current_fiscal_year
 from saduak.performance.choices import PMQA_PASS_SCORE
 from saduak.performance.forms_setup import (
-    LAST_YEAR,
     FIRST_YEAR,
+    LAST_YEAR,
     PmqaAveragesForm,
     PmqaForm,
     PmqaUnitForm,
@@ -136,7 +135,9 @@ def pmqa_unit(request: HttpRequest, fiscal_year: int, unit: str) -> HttpResponse
             "unit": unit_name(level, code),
             "unit_key": unit_key(level, code),
             "assessment": assessment,
-            "summary": selectors.pmqa_summary(assessment=assessment) if assessment else None,
+            "summary": selectors.pmqa_summary(assessment=assessment)
+            if assessment
+            else None,
             "pass_score": PMQA_PASS_SCORE,
             "form": form,
             "may_averages": may(user, Action.PMQA_RECORD),
@@ -183,5 +184,3 @@ def pmqa_averages(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
-
-

@@ -39,8 +39,8 @@ from saduak.performance.models import Component, Framework, Kpi, Round
 from saduak.performance.selectors.frameworks import framework_get, framework_list
 from saduak.performance.services import frameworks as services
 from saduak.performance.services import kpis as kpi_services
-from saduak.performance.services.rounds import round_save
 from saduak.performance.services.publishing import framework_problems
+from saduak.performance.services.rounds import round_save
 from saduak.performance.views.setup_units import (
     fiscal_year_label,
     link_or_none,
@@ -50,8 +50,6 @@ from saduak.performance.views.setup_units import (
     unit_of_key,
     units_to_set_up,
 )
-
-HUNDRED = Decimal(100)
 
 
 def may_edit(user: User, framework: Framework) -> bool:
@@ -118,9 +116,7 @@ def _results_url(framework: Framework) -> str | None:
     latest = framework.rounds.order_by("-months").first()
     if latest is None:
         return None
-    return link_or_none(
-        "performance-results:round", framework.public_id, latest.months
-    )
+    return link_or_none("performance-results:round", framework.public_id, latest.months)
 
 
 @staff_required
@@ -218,7 +214,9 @@ def _tree(framework: Framework) -> list[ComponentBlock]:
     blocks = []
     for component in components:
         block = ComponentBlock(component)
-        tops = [kpi for kpi in children.get(None, []) if kpi.component_id == component.pk]
+        tops = [
+            kpi for kpi in children.get(None, []) if kpi.component_id == component.pk
+        ]
         block.kpis_weight = sum((kpi.weight for kpi in tops), Decimal(0))
 
         def walk(kpi: Kpi, depth: int, block: ComponentBlock = block) -> None:
@@ -264,9 +262,7 @@ def framework_page(
 ) -> HttpResponse:
     blocks = _tree(framework)
     editable = framework.status == FrameworkStatus.DRAFT and may_edit(user, framework)
-    dashboard = link_or_none(
-        "performance-reports:dashboard", framework.public_id
-    )
+    dashboard = link_or_none("performance-reports:dashboard", framework.public_id)
     return render(
         request,
         "performance/setup/framework.html",
@@ -323,7 +319,9 @@ def framework_rename(request: HttpRequest, public_id: str) -> HttpResponse:
     form = FrameworkNameForm(request.POST, prefix="name")
     if form.is_valid():
         try:
-            services.framework_update(actor=user, framework=framework, **form.cleaned_data)
+            services.framework_update(
+                actor=user, framework=framework, **form.cleaned_data
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -426,13 +424,17 @@ def component_edit(request: HttpRequest, public_id: str, code: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             kpi_services.component_save(
-                actor=user, framework=framework, component=component, **form.cleaned_data
+                actor=user,
+                framework=framework,
+                component=component,
+                **form.cleaned_data,
             )
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(
-                request, _("The component %(code)s is saved.") % {"code": component.code}
+                request,
+                _("The component %(code)s is saved.") % {"code": component.code},
             )
             return redirect("performance:framework", framework.public_id)
     return render(
@@ -483,7 +485,8 @@ def round_add(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The %(n)s-month round is saved.") % {"n": form.cleaned_data["months"]},
+                _("The %(n)s-month round is saved.")
+                % {"n": form.cleaned_data["months"]},
             )
             return redirect("performance:framework", framework.public_id)
     return framework_page(request, user, framework, round_form=form, status=400)

@@ -82,9 +82,7 @@ def _form(
 
 
 def _initial(kpi: Kpi) -> dict[str, Any]:
-    initial = {
-        name: getattr(kpi, name) for name in KPI_FIELDS if name not in PICKED
-    }
+    initial = {name: getattr(kpi, name) for name in KPI_FIELDS if name not in PICKED}
     initial["parent"] = str(kpi.parent.public_id) if kpi.parent else ""
     initial["owner"] = str(kpi.owner_id or "")
     initial["collector"] = str(kpi.collector_id or "")
@@ -98,16 +96,16 @@ def _fields_of(
     and collector as rows (the choices only offered the unit's)."""
     data = dict(form.cleaned_data)
     parent = data.get("parent")
-    data["parent"] = (
-        component.kpis.filter(public_id=parent).first() if parent else None
-    )
+    data["parent"] = component.kpis.filter(public_id=parent).first() if parent else None
     for name in ("owner", "collector"):
         picked = data.get(name)
         data[name] = User.objects.filter(pk=int(picked)).first() if picked else None
     data["source_key"] = data.get("source_key") or ""
     data["breakdown_level"] = data.get("breakdown_level") or ""
     names = {item.name for item in dataclasses.fields(services.KpiFields)}
-    return services.KpiFields(**{key: value for key, value in data.items() if key in names})
+    return services.KpiFields(
+        **{key: value for key, value in data.items() if key in names}
+    )
 
 
 def _editor(
@@ -210,7 +208,9 @@ def kpi_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 @never_cache
 def kpi_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user, kpi, framework = _kpi(request, public_id)
-    return _detail(request, user, kpi, framework, MilestoneItemsForm(initial=_items(kpi)))
+    return _detail(
+        request, user, kpi, framework, MilestoneItemsForm(initial=_items(kpi))
+    )
 
 
 def _items(kpi: Kpi) -> dict[str, str]:
@@ -267,7 +267,12 @@ def _detail(
             and may_edit(user, framework),
             "milestone_form": milestone_form,
             "result_links": [
-                (row.months, link_or_none("performance-results:result", kpi.public_id, row.months))
+                (
+                    row.months,
+                    link_or_none(
+                        "performance-results:result", kpi.public_id, row.months
+                    ),
+                )
                 for row in rounds
             ]
             if published

@@ -53,7 +53,7 @@ def unit_name(level: str, code: str) -> str:
 
 
 def fiscal_year_label(be_year: int, language: str) -> str:
-    """"ปีงบประมาณ 2569" in Thai; "FY 2026 (B.E. 2569)" in English."""
+    """ "ปีงบประมาณ 2569" in Thai; "FY 2026 (B.E. 2569)" in English."""
     if language == "th":
         return _("Fiscal year %(year)s") % {"year": be_year}
     return _("FY %(ce)s (B.E. %(year)s)") % {"ce": be_year - 543, "year": be_year}
@@ -133,9 +133,7 @@ def person_label(user: User | None, level: str, code: str) -> str:
     the roles held in the unit."""
     if user is None:
         return ""
-    roles = StaffRole.objects.filter(user=user, is_active=True).select_related(
-        "office"
-    )
+    roles = StaffRole.objects.filter(user=user, is_active=True).select_related("office")
     if level == UnitLevel.PROVINCE:
         roles = roles.filter(office__province_id=code)
     elif level == UnitLevel.DISTRICT:
