@@ -111,15 +111,20 @@ class NumericResultForm(ResultTextsMixin):
 
     field_order = ["numerator", "denominator", "measures", "factors", "obstacles"]
 
-    def __init__(self, *args: Any, kpi: Kpi, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, kpi: Kpi, computed: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["numerator"].required = True
+        # A computed KPI's figures come from its source: shown, not typed.
+        self.fields["numerator"].required = not computed
+        self.fields["numerator"].disabled = computed
+        self.fields["denominator"].disabled = computed
         if has_denominator(kpi):
             self.fields["numerator"].label = kpi.numerator_label or _("Numerator")
             self.fields["denominator"].label = kpi.denominator_label or _(
                 "Denominator"
             )
-            self.fields["denominator"].required = True
+            self.fields["denominator"].required = not computed
         else:
             self.fields["numerator"].label = _("Result (%(unit)s)") % {
                 "unit": kpi.get_measure_unit_display()
@@ -308,8 +313,18 @@ class BaseBreakdownFormSet(forms.BaseFormSet):
                 )
             seen.add(key)
 
-    def filled(self) -> list[dict[str, Any]]:
-        return [form.cleaned_data for form in self.forms if not form.is_blank]
+    def filled_forms(self) -> list[BreakdownRowForm]:
+        """The rows typed, in order (the service's row numbers count these)."""
+        return [form for form in self.forms if not form.is_blank]
+
+    def show_refusal(self, message: str, index: Any) -> bool:
+        """Puts a refusal of typed row `index` on that row; False when the
+        index names no typed row (a kept row, or none)."""
+        filled = self.filled_forms()
+        if isinstance(index, int) and 0 <= index < len(filled):
+            filled[index].add_error(None, message)
+            return True
+        return False
 
 
 BreakdownFormSet = forms.formset_factory(

@@ -106,11 +106,11 @@ def breakdown_inputs(
     typed = [
         row_input(
             level,
-            data.get("unit") or data.get("label") or "",
-            data["numerator"],
-            data.get("denominator"),
+            form.cleaned_data.get("unit") or form.cleaned_data.get("label") or "",
+            form.cleaned_data["numerator"],
+            form.cleaned_data.get("denominator"),
         )
-        for data in formset.filled()
+        for form in formset.filled_forms()
     ]
     if result.pk is None:
         return typed

@@ -37,6 +37,7 @@ from saduak.performance.forms_results import (
 )
 from saduak.performance.models import Framework, Kpi, KpiResult, MilestoneItem, Round
 from saduak.performance.selectors.frameworks import kpi_get, round_get
+from saduak.performance.selectors.results import result_get_or_new
 from saduak.performance.selectors.scores import kpi_computation
 from saduak.performance.services.results import (
     milestone_check_save,
@@ -61,8 +62,7 @@ def kpi_and_round(
 def result_of(kpi: Kpi, round_: Round) -> KpiResult:
     """The KPI's result in the round, or a new one not saved yet (the first
     service that records something saves it)."""
-    found = KpiResult.objects.filter(kpi=kpi, round=round_).first()
-    return found if found is not None else KpiResult(kpi=kpi, round=round_)
+    return result_get_or_new(kpi, round_)
 
 
 def milestone_items(kpi: Kpi) -> list[MilestoneItem]:
@@ -88,7 +88,12 @@ def _result_form(
 ) -> forms.Form:
     if kpi.kind == KpiKind.MILESTONE:
         return MilestoneResultForm(data, items=items, initial=_initial(result))
-    return NumericResultForm(data, kpi=kpi, initial=_initial(result))
+    return NumericResultForm(
+        data,
+        kpi=kpi,
+        computed=kpi.origin == ResultOrigin.COMPUTED,
+        initial=_initial(result),
+    )
 
 
 def entry_page(

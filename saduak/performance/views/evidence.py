@@ -121,7 +121,8 @@ def breakdown_save_view(
     except DomainError as error:
         if error.status in (403, 404):
             raise
-        failed["breakdown_error"] = str(error.message)
+        if not formset.show_refusal(str(error.message), error.extra.get("index")):
+            failed["breakdown_error"] = str(error.message)
         return entry_page(
             request, kpi, framework, round_, failed=failed, status=error.status
         )
