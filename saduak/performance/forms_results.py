@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saduak.core.thai import arabic_digits
 from saduak.performance.choices import MeasureUnit, TargetLevel
@@ -77,25 +78,25 @@ class FigureField(forms.DecimalField):
 
 class ResultTextsMixin(forms.Form):
     measures = forms.CharField(
-        label=_("Measures taken"),
+        label=pgettext_lazy("kpi result", "Measures taken"),
         required=False,
         max_length=TEXT_MAX_LENGTH,
         widget=_textarea(4),
     )
     factors = forms.CharField(
-        label=_("Supporting factors"),
+        label=pgettext_lazy("kpi result", "Supporting factors"),
         required=False,
         max_length=TEXT_MAX_LENGTH,
         widget=_textarea(),
     )
     obstacles = forms.CharField(
-        label=_("Obstacles"),
+        label=pgettext_lazy("kpi result", "Obstacles"),
         required=False,
         max_length=TEXT_MAX_LENGTH,
         widget=_textarea(),
     )
     note = forms.CharField(
-        label=_("Note"),
+        label=pgettext_lazy("kpi result", "Note"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=_textarea(2),
@@ -106,8 +107,8 @@ class NumericResultForm(ResultTextsMixin):
     """A numeric KPI's figures with the KPI's own labels, or the value alone
     for a count, days or points."""
 
-    numerator = FigureField(label=_("Result"))
-    denominator = FigureField(label=_("Denominator"))
+    numerator = FigureField(label=pgettext_lazy("kpi result", "Result"))
+    denominator = FigureField(label=pgettext_lazy("kpi result", "Denominator"))
 
     field_order = ["numerator", "denominator", "measures", "factors", "obstacles"]
 
@@ -120,10 +121,10 @@ class NumericResultForm(ResultTextsMixin):
         self.fields["numerator"].disabled = computed
         self.fields["denominator"].disabled = computed
         if has_denominator(kpi):
-            self.fields["numerator"].label = kpi.numerator_label or _("Numerator")
-            self.fields["denominator"].label = kpi.denominator_label or _(
-                "Denominator"
+            self.fields["numerator"].label = kpi.numerator_label or pgettext_lazy(
+                "kpi result", "Numerator"
             )
+            self.fields["denominator"].label = kpi.denominator_label or _("Denominator")
             self.fields["denominator"].required = not computed
         else:
             self.fields["numerator"].label = _("Result (%(unit)s)") % {
@@ -139,22 +140,20 @@ class MilestoneResultForm(ResultTextsMixin):
     evidence note, and the level claimed."""
 
     level_claimed = forms.TypedChoiceField(
-        label=_("Level claimed"),
+        label=pgettext_lazy("kpi result", "Level claimed"),
         coerce=int,
-        choices=[(0, _("None yet")), *TargetLevel.choices],
+        choices=[(0, pgettext_lazy("kpi result", "None yet")), *TargetLevel.choices],
         initial=0,
     )
 
     field_order = ["level_claimed", "measures", "factors", "obstacles", "note"]
 
-    def __init__(
-        self, *args: Any, items: list[MilestoneItem], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, items: list[MilestoneItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
             self.fields[f"met_{item.pk}"] = forms.BooleanField(
-                label=_("Met"), required=False
+                label=pgettext_lazy("kpi result", "Met"), required=False
             )
             self.fields[f"evidence_{item.pk}"] = forms.CharField(
                 label=_("Evidence (what shows it is met)"),
@@ -194,17 +193,17 @@ class MilestoneResultForm(ResultTextsMixin):
 
 class EvidenceForm(forms.Form):
     upload = forms.FileField(
-        label=_("File"),
+        label=pgettext_lazy("kpi result", "File"),
         widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
     )
     description = forms.CharField(
-        label=_("What it shows"), required=False, max_length=DESCRIPTION_MAX_LENGTH
+        label=pgettext_lazy("kpi result", "What it shows"),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
     )
     item = forms.ChoiceField(label=_("For the criterion"), required=False)
 
-    def __init__(
-        self, *args: Any, items: list[MilestoneItem], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, items: list[MilestoneItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = {str(item.pk): item for item in items}
         if items:
@@ -238,10 +237,12 @@ class BreakdownRowForm(forms.Form):
 
     unit = forms.ChoiceField(label=_("Unit"), required=False)
     label = forms.CharField(
-        label=_("Facility"), required=False, max_length=LABEL_MAX_LENGTH
+        label=pgettext_lazy("kpi result", "Facility"),
+        required=False,
+        max_length=LABEL_MAX_LENGTH,
     )
-    numerator = FigureField(label=_("Numerator"))
-    denominator = FigureField(label=_("Denominator"))
+    numerator = FigureField(label=pgettext_lazy("kpi result", "Numerator"))
+    denominator = FigureField(label=pgettext_lazy("kpi result", "Denominator"))
 
     def __init__(
         self,

@@ -9,9 +9,7 @@ app_name = "performance-results"
 
 urlpatterns = [
     path("<uuid:public_id>/<int:months>/", results.round_results, name="round"),
-    path(
-        "<uuid:public_id>/<int:months>/lock/", results.round_lock_view, name="lock"
-    ),
+    path("<uuid:public_id>/<int:months>/lock/", results.round_lock_view, name="lock"),
     path(
         "<uuid:public_id>/<int:months>/unlock/",
         results.round_unlock_view,

@@ -144,17 +144,22 @@ def breakdown_context(
     denominators = sum((row.denominator or ZERO for row in visible), ZERO)
     total = result.breakdown.count() if result.pk is not None else 0
     off = ""
-    if visible and len(visible) == total and result.numerator is not None:
-        if numerators != result.numerator or (
-            result.denominator is not None and denominators != result.denominator
-        ):
-            off = _(
-                "The rows add up to %(rows)s, but the result is %(result)s. "
-                "Correct the rows or the result so that they agree."
-            ) % {
-                "rows": _pair(numerators, denominators, result.denominator),
-                "result": _pair(result.numerator, result.denominator, result.denominator),
-            }
+    sees_all = bool(visible) and len(visible) == total
+    if (
+        sees_all
+        and result.numerator is not None
+        and (
+            numerators != result.numerator
+            or (result.denominator is not None and denominators != result.denominator)
+        )
+    ):
+        off = _(
+            "The rows add up to %(rows)s, but the result is %(result)s. "
+            "Correct the rows or the result so that they agree."
+        ) % {
+            "rows": _pair(numerators, denominators, result.denominator),
+            "result": _pair(result.numerator, result.denominator, result.denominator),
+        }
     editable = bool(units.choices) or (units.choices is None and units.whole)
     return {
         "breakdown_level": level,

@@ -44,8 +44,8 @@ from saduak.performance.services.results import (
     result_compute,
     result_record,
 )
-from saduak.performance.views.breakdown_table import breakdown_context
 from saduak.performance.views.access import may_record
+from saduak.performance.views.breakdown_table import breakdown_context
 from saduak.performance.views.results import results_url
 
 TEXTS = ("measures", "factors", "obstacles", "note")
@@ -192,7 +192,12 @@ def result_entry(request: HttpRequest, public_id: UUID, months: int) -> HttpResp
     except DomainError as error:
         add_domain_error(form, error)
         return entry_page(
-            request, kpi, framework, round_, failed={"result": form}, status=error.status
+            request,
+            kpi,
+            framework,
+            round_,
+            failed={"result": form},
+            status=error.status,
         )
     return done(kpi, round_, _("The result is saved and scored."), request)
 
@@ -272,7 +277,12 @@ def result_compute_view(
     except DomainError as error:
         add_domain_error(form, error)
         return entry_page(
-            request, kpi, framework, round_, failed={"compute": form}, status=error.status
+            request,
+            kpi,
+            framework,
+            round_,
+            failed={"compute": form},
+            status=error.status,
         )
     value = result.value if result.value is not None else Decimal(0)
     return done(

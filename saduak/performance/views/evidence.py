@@ -27,10 +27,10 @@ from saduak.performance.services.results import (
 )
 from saduak.performance.views.breakdown_table import breakdown_formset, breakdown_inputs
 from saduak.performance.views.entry import (
-    milestone_items,
     done,
     entry_page,
     kpi_and_round,
+    milestone_items,
     result_of,
 )
 
@@ -50,7 +50,9 @@ def _evidence(user: User, public_id: UUID) -> ResultEvidence:
 
 @staff_required
 @require_POST
-def evidence_add_view(request: HttpRequest, public_id: UUID, months: int) -> HttpResponse:
+def evidence_add_view(
+    request: HttpRequest, public_id: UUID, months: int
+) -> HttpResponse:
     kpi, framework, round_ = kpi_and_round(request, public_id, months)
     form = EvidenceForm(request.POST, request.FILES, items=milestone_items(kpi))
     failed = {"evidence": form}
@@ -93,7 +95,12 @@ def evidence_remove_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except DomainError as error:
         add_domain_error(form, error)
         return entry_page(
-            request, kpi, framework, round_, failed={"remove": form}, status=error.status
+            request,
+            kpi,
+            framework,
+            round_,
+            failed={"remove": form},
+            status=error.status,
         )
     return done(kpi, round_, _("The evidence file is removed."), request)
 

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -76,9 +77,9 @@ class KpiRow:
     @property
     def status_label(self) -> str:
         return {
-            NOT_REPORTED: _("Not reported"),
-            REPORTED: _("Reported"),
-            COMPUTED: _("Computed"),
+            NOT_REPORTED: pgettext("kpi result", "Not reported"),
+            REPORTED: pgettext("kpi result", "Reported"),
+            COMPUTED: pgettext("kpi result", "Computed"),
         }[self.status]
 
     @property
@@ -142,8 +143,7 @@ def round_board(
         )
     }
     scored = {
-        item.component_id: item
-        for item in ComponentScore.objects.filter(round=round_)
+        item.component_id: item for item in ComponentScore.objects.filter(round=round_)
     }
     rows: dict[int, KpiRow] = {}
     for kpi in kpis:
@@ -203,7 +203,9 @@ def _round_page(
             "mine": mine,
             "unreported_weight": unreported,
             "reported_count": sum(
-                1 for row in every_row if not row.children and row.status != NOT_REPORTED
+                1
+                for row in every_row
+                if not row.children and row.status != NOT_REPORTED
             ),
             "kpi_count": sum(1 for row in every_row if not row.children),
             "locked": round_.status == RoundStatus.LOCKED,
