@@ -124,7 +124,9 @@ class NumericResultForm(ResultTextsMixin):
             self.fields["numerator"].label = kpi.numerator_label or pgettext_lazy(
                 "kpi result", "Numerator"
             )
-            self.fields["denominator"].label = kpi.denominator_label or _("Denominator")
+            self.fields["denominator"].label = kpi.denominator_label or pgettext_lazy(
+                "kpi result", "Denominator"
+            )
             self.fields["denominator"].required = not computed
         else:
             self.fields["numerator"].label = _("Result (%(unit)s)") % {

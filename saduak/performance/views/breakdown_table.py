@@ -21,7 +21,7 @@ from saduak.performance.forms_results import (
 )
 from saduak.performance.models import BreakdownRow, Framework, Kpi, KpiResult
 from saduak.performance.selectors.breakdown import breakdown_rows
-from saduak.performance.services.results import BreakdownInput
+from saduak.performance.services.breakdown import BreakdownInput
 from saduak.performance.views.access import breakdown_units
 
 ZERO = Decimal(0)

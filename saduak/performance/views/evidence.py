@@ -20,11 +20,8 @@ from saduak.core.uploads.store import encrypted_file_open
 from saduak.performance.forms_results import EmptyForm, EvidenceForm
 from saduak.performance.models import ResultEvidence
 from saduak.performance.selectors.frameworks import kpi_get
-from saduak.performance.services.results import (
-    breakdown_save,
-    evidence_add,
-    evidence_remove,
-)
+from saduak.performance.services.breakdown import breakdown_save
+from saduak.performance.services.evidence import evidence_add, evidence_remove
 from saduak.performance.views.breakdown_table import breakdown_formset, breakdown_inputs
 from saduak.performance.views.entry import (
     done,
