@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,8 +22,10 @@ NOTE_MAX_LENGTH = 2000
 REASON_MAX_LENGTH = 1000
 DESCRIPTION_MAX_LENGTH = 300
 LABEL_MAX_LENGTH = 200
-# Blank rows under the breakdown table, for units not in it yet.
+# Blank rows under the breakdown table, for units not in it yet; up to
+# UNIT_ROWS_LIMIT units of the map get a row of their own, already picked.
 BLANK_BREAKDOWN_ROWS = 5
+UNIT_ROWS_LIMIT = 100
 # What the evidence file picker offers (the service checks the content).
 EVIDENCE_ACCEPT = (
     "application/pdf,image/jpeg,image/png,image/webp,"
@@ -144,7 +147,13 @@ class MilestoneResultForm(ResultTextsMixin):
     level_claimed = forms.TypedChoiceField(
         label=pgettext_lazy("kpi result", "Level claimed"),
         coerce=int,
-        choices=[(0, pgettext_lazy("kpi result", "None yet")), *TargetLevel.choices],
+        choices=[
+            (0, pgettext_lazy("kpi result", "None yet")),
+            *(
+                (value, format_lazy("{} · {}", value, label))
+                for value, label in TargetLevel.choices
+            ),
+        ],
         initial=0,
     )
 
@@ -235,7 +244,7 @@ def _numbered(items: list[MilestoneItem]) -> list[tuple[int, MilestoneItem]]:
 
 class BreakdownRowForm(forms.Form):
     """One row of the breakdown table: the unit (picked from the map, or a
-    facility's name) and its figures. A row left wholly blank is dropped."""
+    facility's name) and its figures. A row without figures is dropped."""
 
     unit = forms.ChoiceField(label=_("Unit"), required=False)
     label = forms.CharField(
@@ -264,8 +273,9 @@ class BreakdownRowForm(forms.Form):
 
     @property
     def is_blank(self) -> bool:
+        """No figures typed: the row is left out (a unit picked alone too)."""
         data = getattr(self, "cleaned_data", {})
-        return not any(data.get(name) not in (None, "") for name in self.fields)
+        return data.get("numerator") is None and data.get("denominator") is None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -16,6 +16,7 @@ from saduak.accounts.models import User
 from saduak.performance.choices import BreakdownLevel
 from saduak.performance.forms_results import (
     BLANK_BREAKDOWN_ROWS,
+    UNIT_ROWS_LIMIT,
     BreakdownFormSet,
     has_denominator,
 )
@@ -72,28 +73,44 @@ def _editable(
 def breakdown_formset(
     user: User, kpi: Kpi, framework: Framework, result: KpiResult, data: Any = None
 ) -> Any:
-    """The typed-in table: the viewer's editable rows, then blank rows."""
+    """The typed-in table: the viewer's editable rows; then a row for each
+    unit of the map not in the table yet, already picked (when there are at
+    most UNIT_ROWS_LIMIT), or blank rows to pick or name the unit."""
     units = breakdown_units(user, kpi, framework)
     level = kpi.breakdown_level
-    with_denominator = has_denominator(kpi)
-    initial = [
+    key = "unit" if units.choices is not None else "label"
+    rows = _editable(_visible(result, user), level, units.codes, units.whole)
+    initial: list[dict[str, Any]] = [
         {
-            "unit" if units.choices is not None else "label": row_code(row, level),
-            "numerator": row.numerator,
-            "denominator": row.denominator,
+            key: row_code(row, level),
+            "numerator": figure(row.numerator),
+            "denominator": figure(row.denominator),
         }
-        for row in _editable(_visible(result, user), level, units.codes, units.whole)
+        for row in rows
     ]
+    extra = BLANK_BREAKDOWN_ROWS
+    if units.choices is not None and len(units.choices) <= UNIT_ROWS_LIMIT:
+        present = {row[key] for row in initial}
+        initial += [{key: code} for code, _name in units.choices if code not in present]
+        extra = 0
     formset = BreakdownFormSet(
         data,
         prefix=PREFIX,
         initial=initial,
         units=units.choices,
-        with_denominator=with_denominator,
+        with_denominator=has_denominator(kpi),
     )
     if data is None:
-        formset.extra = BLANK_BREAKDOWN_ROWS
+        formset.extra = extra
     return formset
+
+
+def figure(value: Decimal | None) -> str:
+    """A stored figure as typed: no trailing zeros ("1700", "87.5")."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def breakdown_inputs(

@@ -45,7 +45,7 @@ from saduak.performance.services.results import (
     result_record,
 )
 from saduak.performance.views.access import may_record
-from saduak.performance.views.breakdown_table import breakdown_context
+from saduak.performance.views.breakdown_table import breakdown_context, figure
 from saduak.performance.views.results import results_url
 
 TEXTS = ("measures", "factors", "obstacles", "note")
@@ -73,8 +73,8 @@ def milestone_items(kpi: Kpi) -> list[MilestoneItem]:
 
 def _initial(result: KpiResult) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(result, name) for name in TEXTS}
-    initial["numerator"] = result.numerator
-    initial["denominator"] = result.denominator
+    initial["numerator"] = figure(result.numerator)
+    initial["denominator"] = figure(result.denominator)
     initial["level_claimed"] = result.level_claimed
     if result.pk is not None:
         for check in result.checks.all():
