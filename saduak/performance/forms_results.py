@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from saduak.core.thai import arabic_digits
 from saduak.performance.choices import MeasureUnit, TargetLevel
 from saduak.performance.models import Kpi, MilestoneItem
+from saduak.performance.services.evidence import ACCEPTED_FILES
 
 TEXT_MAX_LENGTH = 4000
 NOTE_MAX_LENGTH = 2000
@@ -26,12 +27,6 @@ LABEL_MAX_LENGTH = 200
 # UNIT_ROWS_LIMIT units of the map get a row of their own, already picked.
 BLANK_BREAKDOWN_ROWS = 5
 UNIT_ROWS_LIMIT = 100
-# What the evidence file picker offers (the service checks the content).
-EVIDENCE_ACCEPT = (
-    "application/pdf,image/jpeg,image/png,image/webp,"
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-)
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -205,7 +200,7 @@ class MilestoneResultForm(ResultTextsMixin):
 class EvidenceForm(forms.Form):
     upload = forms.FileField(
         label=pgettext_lazy("kpi result", "File"),
-        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
     )
     description = forms.CharField(
         label=pgettext_lazy("kpi result", "What it shows"),

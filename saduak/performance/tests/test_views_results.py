@@ -449,4 +449,4 @@ def test_an_unlock_needs_a_reason_which_is_shown_and_audited(setup, hq, client_f
     setup.round.refresh_from_db()
     assert setup.round.status == RoundStatus.OPEN
     assert reason in client.get(round_url(setup)).content.decode()
-    assert events("round.unlock")[0].after["unlock_reason"] == reason
+    assert events("round.unlock")[0].after["reason"] == reason

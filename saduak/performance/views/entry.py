@@ -27,6 +27,7 @@ from saduak.accounts.permissions import acting_user, staff_required
 from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
 from saduak.core.measures import measure_source_get
+from saduak.core.uploads.store import limit_mb
 from saduak.performance.choices import KpiKind, ResultOrigin, RoundStatus
 from saduak.performance.forms_results import (
     EmptyForm,
@@ -39,11 +40,9 @@ from saduak.performance.models import Framework, Kpi, KpiResult, MilestoneItem, 
 from saduak.performance.selectors.frameworks import kpi_get, round_get
 from saduak.performance.selectors.results import result_get_or_new
 from saduak.performance.selectors.scores import kpi_computation
-from saduak.performance.services.results import (
-    milestone_check_save,
-    result_compute,
-    result_record,
-)
+from saduak.performance.services.computed import result_compute
+from saduak.performance.services.evidence import MAX_BYTES as EVIDENCE_MAX_BYTES
+from saduak.performance.services.results import milestone_check_save, result_record
 from saduak.performance.views.access import may_record
 from saduak.performance.views.breakdown_table import breakdown_context, figure
 from saduak.performance.views.results import results_url
@@ -129,6 +128,7 @@ def entry_page(
         "result_form": failed.get("result") or _result_form(kpi, result, items),
         "evidence_form": failed.get("evidence") or EvidenceForm(items=items),
         "evidence": evidence_rows(result) if result.pk is not None else [],
+        "evidence_limit": limit_mb(EVIDENCE_MAX_BYTES),
         "compute_form": failed.get("compute") or EmptyForm(prefix="compute"),
         "remove_form": failed.get("remove"),
         "targets": [
