@@ -98,7 +98,7 @@ def test_the_round_page_lists_every_kpi_with_who_reports_it_and_its_status(
         assert kpi.name_en in text
     assert owner.full_name in text
     assert "Not reported" in text
-    assert "weight 100.00 not reported yet" in text
+    assert "weight 100 not reported yet" in text
     mine = response.context["mine"]
     assert [row.kpi.code for row in mine] == ["1.1", "2.1"]
 

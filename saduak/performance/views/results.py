@@ -8,13 +8,13 @@ Plain GET pages and POST forms; a refusal is shown on the form with the
 service's reason (400 for input, 403 for the role, 409 for the round's
 state); a framework the viewer cannot read is 404."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,15 +30,14 @@ from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
 from saduak.performance.choices import ResultOrigin, RoundStatus
 from saduak.performance.forms_results import EmptyForm, ReasonForm
-from saduak.performance.models import (
-    Component,
-    ComponentScore,
-    Framework,
-    Kpi,
-    KpiResult,
-    Round,
-)
+from saduak.performance.models import Framework, Kpi, KpiResult, Round
 from saduak.performance.selectors.frameworks import framework_get, round_get
+from saduak.performance.selectors.scores import (
+    ComponentLine,
+    KpiLine,
+    Scoreboard,
+    framework_scoreboard,
+)
 from saduak.performance.services.rounds import round_lock, round_unlock
 from saduak.performance.views.access import is_named_on, may_over_unit
 
@@ -53,21 +52,31 @@ def results_url(name: str, *args: Any) -> str:
     return reverse(f"{NAMESPACE}:{name}", args=args)
 
 
-@dataclass
+@dataclass(frozen=True)
 class KpiRow:
-    """One KPI of the round page (a parent KPI's row sums its sub-KPIs)."""
+    """One KPI of the round page: the scoreboard's line, its status, the
+    flagged rows of its breakdown, and whether the viewer reports it."""
 
-    kpi: Kpi
-    depth: int
+    line: KpiLine
     url: str
-    result: KpiResult | None = None
-    flagged: int = 0
-    mine: bool = False
-    children: list["KpiRow"] = field(default_factory=list)
+    flagged: int
+    mine: bool
+
+    @property
+    def kpi(self) -> Kpi:
+        return self.line.kpi
+
+    @property
+    def result(self) -> KpiResult | None:
+        return self.line.result
+
+    @property
+    def is_parent(self) -> bool:
+        return self.line.is_parent
 
     @property
     def status(self) -> str:
-        result = self.result
+        result = self.line.result
         if result is None or (result.entered_at is None and result.computed_at is None):
             return NOT_REPORTED
         if result.origin == ResultOrigin.COMPUTED and result.computed_at is not None:
@@ -82,90 +91,49 @@ class KpiRow:
             COMPUTED: pgettext("kpi result", "Computed"),
         }[self.status]
 
-    @property
-    def score(self) -> Decimal | None:
-        if self.children:
-            scored = [row for row in self.children if row.score is not None]
-            if not scored or not self.kpi.weight:
-                return None
-            total = sum((row.score * row.kpi.weight for row in scored), ZERO)  # type: ignore[operator]
-            return (total / self.kpi.weight).quantize(Decimal("0.01"))
-        return self.result.score if self.result is not None else None
 
-    @property
-    def weighted(self) -> Decimal | None:
-        if self.children:
-            values = [row.weighted for row in self.children if row.weighted is not None]
-            return sum(values, ZERO) if values else None
-        return self.result.weighted if self.result is not None else None
-
-    @property
-    def unreported_weight(self) -> Decimal:
-        if self.children:
-            return sum((row.unreported_weight for row in self.children), ZERO)
-        return self.kpi.weight if self.score is None else ZERO
-
-
-@dataclass
+@dataclass(frozen=True)
 class ComponentBlock:
-    component: Component
+    line: ComponentLine
     rows: list[KpiRow]
-    scored: ComponentScore | None
 
     @property
     def unreported_weight(self) -> Decimal:
-        return sum((row.unreported_weight for row in self.rows), ZERO)
+        """The weight of the component's KPIs without a score yet."""
+        return sum(
+            (
+                row.kpi.weight
+                for row in self.rows
+                if not row.is_parent and row.line.score is None
+            ),
+            ZERO,
+        )
 
-    def flat(self) -> list[KpiRow]:
-        out: list[KpiRow] = []
-        for row in self.rows:
-            out.append(row)
-            out.extend(row.children)
-        return out
 
-
-def round_board(
-    framework: Framework, round_: Round, viewer: User
-) -> list[ComponentBlock]:
-    """The framework's components, each with its KPIs in order (sub-KPIs under
-    their parent), this round's result of each and the flagged breakdown rows
-    it has. A fixed number of queries, whatever the number of KPIs."""
-    components = list(framework.components.order_by("position", "code"))
-    kpis = list(
-        Kpi.objects.filter(component__framework=framework)
-        .select_related("owner", "collector")
-        .order_by("position", "code")
+def round_board(board: Scoreboard, viewer: User) -> list[ComponentBlock]:
+    """The scoreboard's components and KPI lines, each with its status, its
+    flagged breakdown rows (one query for the round) and whether the viewer
+    is named on it."""
+    months = board.round.months
+    flagged = dict(
+        KpiResult.objects.filter(round=board.round, breakdown__flagged=True)
+        .values_list("kpi_id")
+        .annotate(rows=Count("breakdown"))
     )
-    results = {
-        result.kpi_id: result
-        for result in KpiResult.objects.filter(round=round_).annotate(
-            flagged_rows=Count("breakdown", filter=Q(breakdown__flagged=True))
-        )
-    }
-    scored = {
-        item.component_id: item for item in ComponentScore.objects.filter(round=round_)
-    }
-    rows: dict[int, KpiRow] = {}
-    for kpi in kpis:
-        result = results.get(kpi.pk)
-        rows[kpi.pk] = KpiRow(
-            kpi=kpi,
-            depth=1 if kpi.parent_id else 0,
-            url=results_url("result", kpi.public_id, round_.months),
-            result=result,
-            flagged=getattr(result, "flagged_rows", 0) if result else 0,
-            mine=is_named_on(viewer, kpi),
-        )
-    tops: dict[int, list[KpiRow]] = {item.pk: [] for item in components}
-    for kpi in kpis:
-        row = rows[kpi.pk]
-        if kpi.parent_id is not None and kpi.parent_id in rows:
-            rows[kpi.parent_id].children.append(row)
-        else:
-            tops.setdefault(kpi.component_id, []).append(row)
     return [
-        ComponentBlock(item, tops.get(item.pk, []), scored.get(item.pk))
-        for item in components
+        ComponentBlock(
+            component,
+            [
+                KpiRow(
+                    line=line,
+                    url=results_url("result", line.kpi.public_id, months),
+                    flagged=flagged.get(line.kpi.pk, 0),
+                    mine=is_named_on(viewer, line.kpi),
+                )
+                for line in component.lines
+            ],
+        )
+        for component in board.components
     ]
 
 
@@ -179,10 +147,9 @@ def _round_page(
     status: int = 200,
 ) -> HttpResponse:
     user = acting_user(request)
-    blocks = round_board(framework, round_, user)
-    every_row = [row for block in blocks for row in block.flat()]
-    mine = [row for row in every_row if row.mine and not row.children]
-    unreported = sum((block.unreported_weight for block in blocks), ZERO)
+    board = framework_scoreboard(framework=framework, round=round_)
+    blocks = round_board(board, user)
+    every_row = [row for block in blocks for row in block.rows if not row.is_parent]
     may_lock = may_over_unit(user, Action.ROUND_LOCK, framework)
     rounds = list(framework.rounds.order_by("months"))
     return render(
@@ -200,14 +167,11 @@ def _round_page(
                 for item in rounds
             ],
             "blocks": blocks,
-            "mine": mine,
-            "unreported_weight": unreported,
-            "reported_count": sum(
-                1
-                for row in every_row
-                if not row.children and row.status != NOT_REPORTED
-            ),
-            "kpi_count": sum(1 for row in every_row if not row.children),
+            "overall": board.overall,
+            "mine": [row for row in every_row if row.mine],
+            "unreported_weight": board.unreported_weight,
+            "reported_count": sum(1 for row in every_row if row.status != NOT_REPORTED),
+            "kpi_count": len(every_row),
             "locked": round_.status == RoundStatus.LOCKED,
             "may_lock": may_lock,
             "lock_form": lock_form or EmptyForm(prefix="lock"),
