@@ -1,0 +1,192 @@
+"""The organisation report as an XLSX workbook (openpyxl), one sheet per part
+of the report: scores, definitions, criteria, results, computation, trend,
+measures/factors/obstacles and evidence. Figures are written as numbers and
+dates as dates, so a spreadsheet can add them up; text that looks like a
+formula stays text."""
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from saduak.core.text import text_for_xml
+from saduak.performance.models import Framework, Round
+from saduak.performance.reports.content import (
+    KpiReport,
+    OrganisationReport,
+    organisation_report,
+)
+
+Cell = str | int | Decimal | date | None
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _row(sheet: WriteOnlyWorksheet, values: Sequence[Cell]) -> None:
+    cells = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=text_for_xml(value))
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        else:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def _sheet(
+    book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
+) -> None:
+    sheet = book.create_sheet(title[:31])
+    _row(sheet, header)
+    for row in rows:
+        _row(sheet, row)
+
+
+def _scores(report: OrganisationReport) -> Iterable[Sequence[Cell]]:
+    for line in report.components:
+        score = line.score
+        yield [
+            line.component.code,
+            line.component.name,
+            line.component.weight,
+            None,
+            score.score if score else None,
+            score.weighted if score else None,
+        ]
+        for kpi in line.kpis:
+            result = kpi.result
+            yield [
+                kpi.kpi.code,
+                kpi.kpi.name,
+                kpi.kpi.weight,
+                result.value if result else None,
+                result.score if result else None,
+                result.weighted if result else None,
+            ]
+    yield [_("Overall score"), "", Decimal(100), None, None, report.round.score]
+
+
+def _definitions(kpi: KpiReport) -> Sequence[Cell]:
+    k = kpi.kpi
+    return [
+        k.code,
+        k.name,
+        f"{k.component.code} {k.component.name}",
+        k.weight,
+        str(k.get_kind_display()),
+        str(k.get_measure_unit_display()),
+        str(k.get_direction_display()),
+        k.numerator_label,
+        k.denominator_label,
+        k.factor,
+        k.owner.full_name if k.owner else "",
+        k.collector.full_name if k.collector else "",
+        str(k.get_origin_display()),
+        k.description,
+    ]
+
+
+def _results(kpi: KpiReport) -> Iterable[Sequence[Cell]]:
+    for line in kpi.rounds:
+        result = line.result
+        yield [
+            kpi.kpi.code,
+            line.round.months,
+            line.round.period_end,
+            result.numerator if result else None,
+            result.denominator if result else None,
+            result.value if result else None,
+            result.level_reached if result else None,
+            result.score if result else None,
+            result.weighted if result else None,
+        ]
+
+
+def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
+    """The workbook of the organisation report for `round`."""
+    report = organisation_report(framework=framework, round=round)
+    kpis = report.kpis
+    book = Workbook(write_only=True)
+    _sheet(
+        book,
+        _("Scores"),
+        [_("Code"), _("Name"), _("Weight"), _("Result"), _("Score (0–100)"), _("Weighted score")],
+        _scores(report),
+    )
+    _sheet(
+        book,
+        _("Definitions"),
+        [
+            _("Code"), _("Name"), _("Component"), _("Weight"), _("Kind"), _("Unit"),
+            _("Direction"), _("Numerator"), _("Denominator"), _("Factor"), _("Owner"),
+            _("Data collector"), _("Result from"), _("Description"),
+        ],
+        (_definitions(kpi) for kpi in kpis),
+    )
+    _sheet(
+        book,
+        _("Criteria"),
+        [_("Code"), _("Level"), _("Target"), _("Points"), _("Target value"), _("Milestones")],
+        (
+            [kpi.kpi.code, criterion.level, criterion.label, criterion.points,
+             criterion.target, "\n".join(criterion.milestones)]
+            for kpi in kpis
+            for criterion in kpi.criteria
+        ),
+    )
+    _sheet(
+        book,
+        _("Results"),
+        [
+            _("Code"), _("Months"), _("To"), _("Numerator"), _("Denominator"),
+            _("Result"), _("Level reached"), _("Score (0–100)"), _("Weighted score"),
+        ],
+        (row for kpi in kpis for row in _results(kpi)),
+    )
+    _sheet(
+        book,
+        _("Computation"),
+        [_("Code"), _("Step"), _("Computation")],
+        (
+            [kpi.kpi.code, number, step]
+            for kpi in kpis
+            for number, step in enumerate(kpi.computation, start=1)
+        ),
+    )
+    _sheet(
+        book,
+        _("Three-year trend"),
+        [_("Code"), _("Fiscal year"), _("Result"), _("Score (0–100)"), _("Change")],
+        (
+            [kpi.kpi.code, point.fiscal_year, point.value, point.score,
+             kpi.trend.change_text]
+            for kpi in kpis
+            for point in kpi.trend.points
+        ),
+    )
+    _sheet(
+        book,
+        _("Measures, factors, obstacles"),
+        [_("Code"), _("Measures taken"), _("Supporting factors"), _("Obstacles")],
+        (
+            [kpi.kpi.code, kpi.result.measures, kpi.result.factors, kpi.result.obstacles]
+            for kpi in kpis
+            if kpi.result is not None
+        ),
+    )
+    _sheet(
+        book,
+        _("Evidence"),
+        [_("Code"), _("Evidence"), _("File name")],
+        ([kpi.kpi.code, item.text, item.file_name] for kpi in kpis for item in kpi.evidence),
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
