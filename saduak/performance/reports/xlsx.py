@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -70,7 +71,7 @@ def _scores(report: OrganisationReport) -> Iterable[Sequence[Cell]]:
                 result.score if result else None,
                 result.weighted if result else None,
             ]
-    yield [_("Overall score"), "", Decimal(100), None, None, report.round.score]
+    yield [pgettext("performance report", "Overall score"), "", Decimal(100), None, None, report.round.score]
 
 
 def _definitions(kpi: KpiReport) -> Sequence[Cell]:
@@ -116,24 +117,24 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
     book = Workbook(write_only=True)
     _sheet(
         book,
-        _("Scores"),
-        [_("Code"), _("Name"), _("Weight"), _("Result"), _("Score (0–100)"), _("Weighted score")],
+        pgettext("performance report", "Scores"),
+        [_("Code"), _("Name"), pgettext("performance report", "Weight"), pgettext("performance report", "Result"), pgettext("performance report", "Score (0–100)"), pgettext("performance report", "Weighted score")],
         _scores(report),
     )
     _sheet(
         book,
-        _("Definitions"),
+        pgettext("performance report", "Definitions"),
         [
-            _("Code"), _("Name"), _("Component"), _("Weight"), _("Kind"), _("Unit"),
-            _("Direction"), _("Numerator"), _("Denominator"), _("Factor"), _("Owner"),
-            _("Data collector"), _("Result from"), _("Description"),
+            _("Code"), _("Name"), pgettext("performance report", "Component"), pgettext("performance report", "Weight"), _("Kind"), _("Unit"),
+            pgettext("performance report", "Direction"), pgettext("performance report", "Numerator"), pgettext("performance report", "Denominator"), pgettext("performance report", "Factor"), pgettext("performance report", "Owner"),
+            pgettext("performance report", "Data collector"), pgettext("performance report", "Result from"), pgettext("performance report", "Description"),
         ],
         (_definitions(kpi) for kpi in kpis),
     )
     _sheet(
         book,
-        _("Criteria"),
-        [_("Code"), _("Level"), _("Target"), _("Points"), _("Target value"), _("Milestones")],
+        pgettext("performance report", "Criteria"),
+        [_("Code"), _("Level"), pgettext("performance report", "Target"), pgettext("performance report", "Points"), pgettext("performance report", "Target value"), pgettext("performance report", "Milestones")],
         (
             [kpi.kpi.code, criterion.level, criterion.label, criterion.points,
              criterion.target, "\n".join(criterion.milestones)]
@@ -143,17 +144,17 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
     )
     _sheet(
         book,
-        _("Results"),
+        pgettext("performance report", "Results"),
         [
-            _("Code"), _("Months"), _("To"), _("Numerator"), _("Denominator"),
-            _("Result"), _("Level reached"), _("Score (0–100)"), _("Weighted score"),
+            _("Code"), pgettext("performance report", "Months"), _("To"), pgettext("performance report", "Numerator"), pgettext("performance report", "Denominator"),
+            pgettext("performance report", "Result"), pgettext("performance report", "Level reached"), pgettext("performance report", "Score (0–100)"), pgettext("performance report", "Weighted score"),
         ],
         (row for kpi in kpis for row in _results(kpi)),
     )
     _sheet(
         book,
-        _("Computation"),
-        [_("Code"), _("Step"), _("Computation")],
+        pgettext("performance report", "Computation"),
+        [_("Code"), pgettext("performance report", "Step"), pgettext("performance report", "Computation")],
         (
             [kpi.kpi.code, number, step]
             for kpi in kpis
@@ -162,8 +163,8 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
     )
     _sheet(
         book,
-        _("Three-year trend"),
-        [_("Code"), _("Fiscal year"), _("Result"), _("Score (0–100)"), _("Change")],
+        pgettext("performance report", "Three-year trend"),
+        [_("Code"), _("Fiscal year"), pgettext("performance report", "Result"), pgettext("performance report", "Score (0–100)"), _("Change")],
         (
             [kpi.kpi.code, point.fiscal_year, point.value, point.score,
              kpi.trend.change_text]
@@ -174,7 +175,7 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
     _sheet(
         book,
         _("Measures, factors, obstacles"),
-        [_("Code"), _("Measures taken"), _("Supporting factors"), _("Obstacles")],
+        [_("Code"), pgettext("performance report", "Measures taken"), pgettext("performance report", "Supporting factors"), pgettext("performance report", "Obstacles")],
         (
             [kpi.kpi.code, kpi.result.measures, kpi.result.factors, kpi.result.obstacles]
             for kpi in kpis
@@ -183,8 +184,8 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
     )
     _sheet(
         book,
-        _("Evidence"),
-        [_("Code"), _("Evidence"), _("File name")],
+        pgettext("performance report", "Evidence"),
+        [_("Code"), pgettext("performance report", "Evidence"), pgettext("performance report", "File name")],
         ([kpi.kpi.code, item.text, item.file_name] for kpi in kpis for item in kpi.evidence),
     )
     buffer = io.BytesIO()
