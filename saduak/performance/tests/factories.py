@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from saduak.audit.models import AuditEvent
 from saduak.performance.choices import (
     BreakdownLevel,
     Direction,
@@ -162,3 +163,13 @@ def framework_built(
     for kpi in kpis.values():
         kpi.refresh_from_db()
     return Built(framework, performance, potential, kpis, rounds)
+
+
+def before(event: AuditEvent) -> dict[str, Any]:
+    assert event.before is not None
+    return event.before
+
+
+def after(event: AuditEvent) -> dict[str, Any]:
+    assert event.after is not None
+    return event.after

@@ -15,6 +15,8 @@ from saduak.performance.services.frameworks import KpiFields
 from saduak.performance.tests.factories import (
     SYSTEM,
     Built,
+    after,
+    before,
     framework_built,
     framework_draft,
     numeric,
@@ -42,7 +44,7 @@ def test_a_district_admin_creates_the_district_framework_audited_at_the_district
     [event] = _events("framework.create")
     assert event.actor_id == district_admin.pk
     assert (event.district_code, event.province_code) == ("5001", "50")
-    assert event.after["unit_code"] == "5001"
+    assert after(event)["unit_code"] == "5001"
 
 
 def test_another_district_cannot_see_or_create_the_framework(make_staff: Any) -> None:
@@ -100,7 +102,7 @@ def test_a_second_framework_for_the_same_unit_and_year_is_a_conflict(
 def test_bad_framework_input_names_the_field_and_saves_nothing(
     small_map: None, field: str, value: Any
 ) -> None:
-    arguments = {
+    arguments: dict[str, Any] = {
         "fiscal_year": 2569,
         "unit_level": UnitLevel.DISTRICT,
         "unit_code": "5001",
@@ -200,8 +202,8 @@ def test_a_published_framework_refuses_set_up_changes_until_reopened(
     [event] = [each for each in _events("kpi.save") if each.target_id == str(kpi.pk)][
         -1:
     ]
-    assert event.before["target_advanced"] == "80.0000"
-    assert event.after["target_advanced"] == "90"
+    assert before(event)["target_advanced"] == "80.0000"
+    assert after(event)["target_advanced"] == "90"
 
 
 def test_a_framework_with_a_locked_round_cannot_be_reopened(built: Built) -> None:
@@ -250,7 +252,7 @@ def test_copying_last_year_keeps_the_tree_and_links_each_kpi_to_the_old_one(
     assert rounds[12].due_on == date(2027, 10, 15)
     assert rounds[12].period_end == date(2027, 9, 30)
     [event] = _events("framework.copy")
-    assert event.after["kpis"] == 6
+    assert after(event)["kpis"] == 6
     with pytest.raises(Conflict):
         frameworks.framework_copy(
             actor=district_admin, source=built.framework, fiscal_year=2570

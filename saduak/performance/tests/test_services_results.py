@@ -23,7 +23,13 @@ from saduak.performance.services.results import (
     result_record,
 )
 from saduak.performance.services.scores import scores_recompute
-from saduak.performance.tests.factories import SYSTEM, Built, framework_built
+from saduak.performance.tests.factories import (
+    SYSTEM,
+    Built,
+    after,
+    before,
+    framework_built,
+)
 
 D = Decimal
 
@@ -84,10 +90,10 @@ def test_recording_is_audited_with_before_and_after_at_the_district(
     record(built, "1.1", "100", "200")
     record(built, "1.1", "150", "200", obstacles="ขาดบุคลากร")
     first, second = AuditEvent.objects.filter(action="kpi_result.record").order_by("id")
-    assert first.before["numerator"] is None
-    assert second.before["numerator"] == "100.0000"
-    assert second.after["numerator"] == "150"
-    assert second.after["obstacles"] == "ขาดบุคลากร"
+    assert before(first)["numerator"] is None
+    assert before(second)["numerator"] == "100.0000"
+    assert after(second)["numerator"] == "150"
+    assert after(second)["obstacles"] == "ขาดบุคลากร"
     assert (second.district_code, second.province_code) == ("5001", "50")
 
 
@@ -215,7 +221,7 @@ def test_a_breakdown_sets_the_figures_of_a_result_that_has_none(
     )
     assert stored.score == D("87.50")
     [event] = AuditEvent.objects.filter(action="breakdown.save")
-    assert event.after["rows"] == 2
+    assert after(event)["rows"] == 2
 
 
 def test_a_breakdown_that_does_not_add_up_names_both_totals_and_changes_nothing(
@@ -286,6 +292,6 @@ def test_implausible_rows_are_saved_flagged(small_map: None) -> None:
 
 def test_scores_recompute_is_idempotent(built: Built) -> None:
     record(built, "1.1", "145", "200")
-    before = list(KpiResult.objects.values_list("score", "weighted"))
+    stored = list(KpiResult.objects.values_list("score", "weighted"))
     scores_recompute(round=built.rounds[6])
-    assert list(KpiResult.objects.values_list("score", "weighted")) == before
+    assert list(KpiResult.objects.values_list("score", "weighted")) == stored
