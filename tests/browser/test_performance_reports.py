@@ -45,7 +45,9 @@ def watch_errors(page):
     errors = []
     page.on(
         "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
+        lambda message: (
+            errors.append(message.text) if message.type == "error" else None
+        ),
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors

@@ -22,8 +22,11 @@ from saduak.performance.models import (
     ResultEvidence,
     Round,
 )
-from saduak.performance.selectors.dashboard import ComponentLine, dashboard_scores
-from saduak.performance.selectors.scores import kpi_computation
+from saduak.performance.selectors.scores import (
+    Scoreboard,
+    framework_scoreboard,
+    kpi_computation,
+)
 from saduak.performance.selectors.trend import Trend, kpi_trend
 
 
@@ -69,7 +72,7 @@ class KpiReport:
 class OrganisationReport:
     framework: Framework
     round: Round
-    components: list[ComponentLine]
+    scoreboard: Scoreboard
     kpis: list[KpiReport]
     printed_on: date
 
@@ -80,7 +83,9 @@ def _criteria(kpi: Kpi) -> list[Criterion]:
         for item in kpi.milestone_items.all():
             items.setdefault(item.level, []).append(item.text)
         return [
-            Criterion(level, str(level.label), LEVEL_SCORES[level], None, items.get(level, []))
+            Criterion(
+                level, str(level.label), LEVEL_SCORES[level], None, items.get(level, [])
+            )
             for level in TargetLevel
         ]
     targets = {
@@ -118,7 +123,9 @@ def _kpis_with_their_rows(**filters: object) -> list[Kpi]:
             Prefetch(
                 "results",
                 queryset=KpiResult.objects.select_related("round").prefetch_related(
-                    Prefetch("evidence", queryset=ResultEvidence.objects.order_by("id")),
+                    Prefetch(
+                        "evidence", queryset=ResultEvidence.objects.order_by("id")
+                    ),
                     Prefetch(
                         "checks",
                         queryset=MilestoneCheck.objects.select_related("item").order_by(
@@ -163,8 +170,7 @@ def organisation_report(*, framework: Framework, round: Round) -> OrganisationRe
     return OrganisationReport(
         framework=framework,
         round=round,
-        components=dashboard_scores(framework=framework, round=round),
+        scoreboard=framework_scoreboard(framework=framework, round=round),
         kpis=[_kpi_report(kpi, round, rounds) for kpi in kpis],
         printed_on=timezone.localdate(),
     )
-

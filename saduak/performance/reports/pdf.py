@@ -21,7 +21,7 @@ def framework_report_pdf(*, framework: Framework, round: Round, digits: str) -> 
         {
             "framework": framework,
             "round": round,
-            "components": report.components,
+            "scoreboard": report.scoreboard,
             "kpis": report.kpis,
             "printed_on": report.printed_on,
             "digits": digits,

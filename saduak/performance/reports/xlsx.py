@@ -51,27 +51,29 @@ def _sheet(
 
 
 def _scores(report: OrganisationReport) -> Iterable[Sequence[Cell]]:
-    for line in report.components:
-        score = line.score
+    board = report.scoreboard
+    for component in board.components:
         yield [
-            line.component.code,
-            line.component.name,
-            line.component.weight,
+            component.component.code,
+            component.component.name,
+            component.component.weight,
             None,
-            score.score if score else None,
-            score.weighted if score else None,
+            component.score,
+            component.weighted,
         ]
-        for kpi in line.kpis:
-            result = kpi.result
+        for line in component.lines:
             yield [
-                kpi.kpi.code,
-                kpi.kpi.name,
-                kpi.kpi.weight,
-                result.value if result else None,
-                result.score if result else None,
-                result.weighted if result else None,
+                line.kpi.code,
+                line.kpi.name,
+                line.kpi.weight,
+                line.result.value if line.result else None,
+                line.score,
+                line.weighted,
             ]
-    yield [pgettext("performance report", "Overall score"), "", Decimal(100), None, None, report.round.score]
+    overall = pgettext("performance report", "Overall score")
+    yield [overall, "", Decimal(100), None, None, board.overall]
+    unreported = pgettext("performance report", "Weight not reported yet")
+    yield [unreported, "", board.unreported_weight, None, None, None]
 
 
 def _definitions(kpi: KpiReport) -> Sequence[Cell]:
@@ -118,26 +120,57 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
     _sheet(
         book,
         pgettext("performance report", "Scores"),
-        [_("Code"), _("Name"), pgettext("performance report", "Weight"), pgettext("performance report", "Result"), pgettext("performance report", "Score (0–100)"), pgettext("performance report", "Weighted score")],
+        [
+            _("Code"),
+            _("Name"),
+            pgettext("performance report", "Weight"),
+            pgettext("performance report", "Result"),
+            pgettext("performance report", "Score (0–100)"),
+            pgettext("performance report", "Weighted score"),
+        ],
         _scores(report),
     )
     _sheet(
         book,
         pgettext("performance report", "Definitions"),
         [
-            _("Code"), _("Name"), pgettext("performance report", "Component"), pgettext("performance report", "Weight"), _("Kind"), _("Unit"),
-            pgettext("performance report", "Direction"), pgettext("performance report", "Numerator"), pgettext("performance report", "Denominator"), pgettext("performance report", "Factor"), pgettext("performance report", "Owner"),
-            pgettext("performance report", "Data collector"), pgettext("performance report", "Result from"), pgettext("performance report", "Description"),
+            _("Code"),
+            _("Name"),
+            pgettext("performance report", "Component"),
+            pgettext("performance report", "Weight"),
+            _("Kind"),
+            _("Unit"),
+            pgettext("performance report", "Direction"),
+            pgettext("performance report", "Numerator"),
+            pgettext("performance report", "Denominator"),
+            pgettext("performance report", "Factor"),
+            pgettext("performance report", "Owner"),
+            pgettext("performance report", "Data collector"),
+            pgettext("performance report", "Result from"),
+            pgettext("performance report", "Description"),
         ],
         (_definitions(kpi) for kpi in kpis),
     )
     _sheet(
         book,
         pgettext("performance report", "Criteria"),
-        [_("Code"), _("Level"), pgettext("performance report", "Target"), pgettext("performance report", "Points"), pgettext("performance report", "Target value"), pgettext("performance report", "Milestones")],
+        [
+            _("Code"),
+            _("Level"),
+            pgettext("performance report", "Target"),
+            pgettext("performance report", "Points"),
+            pgettext("performance report", "Target value"),
+            pgettext("performance report", "Milestones"),
+        ],
         (
-            [kpi.kpi.code, criterion.level, criterion.label, criterion.points,
-             criterion.target, "\n".join(criterion.milestones)]
+            [
+                kpi.kpi.code,
+                criterion.level,
+                criterion.label,
+                criterion.points,
+                criterion.target,
+                "\n".join(criterion.milestones),
+            ]
             for kpi in kpis
             for criterion in kpi.criteria
         ),
@@ -146,15 +179,26 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
         book,
         pgettext("performance report", "Results"),
         [
-            _("Code"), pgettext("performance report", "Months"), _("To"), pgettext("performance report", "Numerator"), pgettext("performance report", "Denominator"),
-            pgettext("performance report", "Result"), pgettext("performance report", "Level reached"), pgettext("performance report", "Score (0–100)"), pgettext("performance report", "Weighted score"),
+            _("Code"),
+            pgettext("performance report", "Months"),
+            _("To"),
+            pgettext("performance report", "Numerator"),
+            pgettext("performance report", "Denominator"),
+            pgettext("performance report", "Result"),
+            pgettext("performance report", "Level reached"),
+            pgettext("performance report", "Score (0–100)"),
+            pgettext("performance report", "Weighted score"),
         ],
         (row for kpi in kpis for row in _results(kpi)),
     )
     _sheet(
         book,
         pgettext("performance report", "Computation"),
-        [_("Code"), pgettext("performance report", "Step"), pgettext("performance report", "Computation")],
+        [
+            _("Code"),
+            pgettext("performance report", "Step"),
+            pgettext("performance report", "Computation"),
+        ],
         (
             [kpi.kpi.code, number, step]
             for kpi in kpis
@@ -164,10 +208,25 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
     _sheet(
         book,
         pgettext("performance report", "Three-year trend"),
-        [_("Code"), _("Fiscal year"), pgettext("performance report", "Result"), pgettext("performance report", "Score (0–100)"), _("Change")],
+        [
+            _("Code"),
+            _("Fiscal year"),
+            pgettext("performance report", "Months"),
+            pgettext("performance report", "Result"),
+            pgettext("performance report", "Score (0–100)"),
+            _("Change"),
+            pgettext("performance report", "Change from the year before"),
+        ],
         (
-            [kpi.kpi.code, point.fiscal_year, point.value, point.score,
-             kpi.trend.change_text]
+            [
+                kpi.kpi.code,
+                point.fiscal_year,
+                point.months,
+                point.value,
+                point.score,
+                point.change,
+                point.change_label,
+            ]
             for kpi in kpis
             for point in kpi.trend.points
         ),
@@ -175,9 +234,19 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
     _sheet(
         book,
         _("Measures, factors, obstacles"),
-        [_("Code"), pgettext("performance report", "Measures taken"), pgettext("performance report", "Supporting factors"), pgettext("performance report", "Obstacles")],
+        [
+            _("Code"),
+            pgettext("performance report", "Measures taken"),
+            pgettext("performance report", "Supporting factors"),
+            pgettext("performance report", "Obstacles"),
+        ],
         (
-            [kpi.kpi.code, kpi.result.measures, kpi.result.factors, kpi.result.obstacles]
+            [
+                kpi.kpi.code,
+                kpi.result.measures,
+                kpi.result.factors,
+                kpi.result.obstacles,
+            ]
             for kpi in kpis
             if kpi.result is not None
         ),
@@ -185,8 +254,16 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
     _sheet(
         book,
         pgettext("performance report", "Evidence"),
-        [_("Code"), pgettext("performance report", "Evidence"), pgettext("performance report", "File name")],
-        ([kpi.kpi.code, item.text, item.file_name] for kpi in kpis for item in kpi.evidence),
+        [
+            _("Code"),
+            pgettext("performance report", "Evidence"),
+            pgettext("performance report", "File name"),
+        ],
+        (
+            [kpi.kpi.code, item.text, item.file_name]
+            for kpi in kpis
+            for item in kpi.evidence
+        ),
     )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -16,37 +16,17 @@ from saduak.areas.models import District, Office, Province
 from saduak.areas.province_shapes import shape_of
 from saduak.areas.reach import Reach
 from saduak.performance.choices import BreakdownLevel
-from saduak.performance.models import (
-    BreakdownRow,
-    Component,
-    ComponentScore,
-    Framework,
-    Kpi,
-    KpiResult,
-    Round,
-)
+from saduak.performance.models import BreakdownRow, Framework, Kpi, Round
 from saduak.performance.scoring import value_of
+from saduak.performance.selectors.scores import (
+    KpiLine,
+    Scoreboard,
+    framework_scoreboard,
+)
+from saduak.performance.selectors.trend import TrendPoint, kpi_trend
 
 # The column a unit's breakdown is grouped by: its children.
 GROUP_BY = {COUNTRY: "province_id", PROVINCE: "district_id", DISTRICT: "office_id"}
-
-
-@dataclass(frozen=True)
-class KpiLine:
-    kpi: Kpi
-    result: KpiResult | None
-    depth: int
-
-    @property
-    def score(self) -> Decimal | None:
-        return self.result.score if self.result is not None else None
-
-
-@dataclass(frozen=True)
-class ComponentLine:
-    component: Component
-    score: ComponentScore | None
-    kpis: list[KpiLine]
 
 
 @dataclass(frozen=True)
@@ -76,73 +56,40 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class TrendRow:
+    """A KPI's three-year trend as a table row: its point of each year
+    (None for a year without a result) and the latest change."""
+
+    kpi: Kpi
+    points: list[TrendPoint | None]
+    change_label: str
+
+
+@dataclass(frozen=True)
 class Dashboard:
     framework: Framework
     round: Round | None
     unit: Unit
-    components: list[ComponentLine]
+    # None while the framework has no round.
+    scoreboard: Scoreboard | None
     breakdowns: list[Breakdown] = field(default_factory=list)
-
-    @property
-    def kpis(self) -> list[KpiLine]:
-        return [line for component in self.components for line in component.kpis]
-
-    @property
-    def weight_unreported(self) -> Decimal:
-        """The top-level KPIs' weight that has no score yet."""
-        return sum(
-            (
-                line.kpi.weight
-                for line in self.kpis
-                if line.depth == 0 and line.score is None
-            ),
-            Decimal(0),
-        )
+    years: list[int] = field(default_factory=list)
+    trends: list[TrendRow] = field(default_factory=list)
 
 
-def _kpi_tree(kpis: list[Kpi], results: dict[int, KpiResult]) -> list[KpiLine]:
-    children: dict[int | None, list[Kpi]] = {}
+def dashboard_trends(
+    *, framework: Framework, kpis: list[Kpi]
+) -> tuple[list[int], list[TrendRow]]:
+    """The fiscal years of the trend (this one and the two before) and each
+    KPI's row: two queries a KPI (selectors/trend.py)."""
+    years = [framework.fiscal_year - back for back in (2, 1, 0)]
+    rows = []
     for kpi in kpis:
-        children.setdefault(kpi.parent_id, []).append(kpi)
-    lines: list[KpiLine] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for kpi in children.get(parent, []):
-            lines.append(KpiLine(kpi, results.get(kpi.pk), depth))
-            walk(kpi.pk, depth + 1)
-
-    walk(None, 0)
-    return lines
-
-
-def dashboard_scores(*, framework: Framework, round: Round | None) -> list[ComponentLine]:
-    """The framework's components with their KPIs (sub-KPIs after their
-    parent) and the round's stored scores: three queries."""
-    components = list(framework.components.all())
-    kpis = list(
-        Kpi.objects.filter(component__framework=framework).order_by(
-            "position", "code"
-        )
-    )
-    results: dict[int, KpiResult] = {}
-    scores: dict[int, ComponentScore] = {}
-    if round is not None:
-        results = {
-            result.kpi_id: result
-            for result in KpiResult.objects.filter(round=round, kpi__in=kpis)
-        }
-        scores = {
-            score.component_id: score
-            for score in ComponentScore.objects.filter(round=round)
-        }
-    return [
-        ComponentLine(
-            component,
-            scores.get(component.pk),
-            _kpi_tree([kpi for kpi in kpis if kpi.component_id == component.pk], results),
-        )
-        for component in components
-    ]
+        trend = kpi_trend(kpi=kpi)
+        by_year = {point.fiscal_year: point for point in trend.points}
+        latest = trend.points[-1].change_label if trend.points else ""
+        rows.append(TrendRow(kpi, [by_year.get(year) for year in years], latest))
+    return years, rows
 
 
 def _names(unit: Unit, codes: set[str]) -> dict[str, str]:
@@ -221,13 +168,24 @@ def framework_dashboard(
 ) -> Dashboard:
     """The dashboard of `framework` in `round` (None: no round yet) for a
     unit the caller has checked against the viewer's read reach; `reach`
-    filters the breakdown rows again, so a province sees its own rows only."""
-    components = dashboard_scores(framework=framework, round=round)
-    lines = [line for component in components for line in component.kpis]
+    filters the breakdown rows again, so a province sees its own rows only.
+    A fixed number of queries for the scores and the breakdowns, whatever
+    the breakdown rows, plus two a KPI for the trends."""
+    if round is None:
+        kpis = list(Kpi.objects.filter(component__framework=framework, parent=None))
+        years, trends = dashboard_trends(framework=framework, kpis=kpis)
+        return Dashboard(framework, None, unit, None, [], years, trends)
+    scoreboard = framework_scoreboard(framework=framework, round=round)
+    lines = [line for component in scoreboard.components for line in component.lines]
+    years, trends = dashboard_trends(
+        framework=framework, kpis=[line.kpi for line in lines if not line.is_parent]
+    )
     return Dashboard(
         framework=framework,
         round=round,
         unit=unit,
-        components=components,
+        scoreboard=scoreboard,
         breakdowns=dashboard_breakdowns(lines=lines, unit=unit, reach=reach),
+        years=years,
+        trends=trends,
     )

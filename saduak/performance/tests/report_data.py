@@ -19,7 +19,6 @@ from saduak.performance.choices import (
 from saduak.performance.models import (
     BreakdownRow,
     Component,
-    ComponentScore,
     Framework,
     Kpi,
     KpiResult,
@@ -70,10 +69,20 @@ def _round(framework: Framework, months: int, score: str | None) -> Round:
 def department(year: int = 2569, *, previous: "Department | None" = None) -> Department:
     framework = _framework(year)
     performance = Component.objects.create(
-        framework=framework, code="1", name_th="มิติประสิทธิผล", name_en="Performance base", weight=D(70), position=1
+        framework=framework,
+        code="1",
+        name_th="มิติประสิทธิผล",
+        name_en="Performance base",
+        weight=D(70),
+        position=1,
     )
     potential = Component.objects.create(
-        framework=framework, code="2", name_th="มิติศักยภาพ", name_en="Potential base", weight=D(30), position=2
+        framework=framework,
+        code="2",
+        name_th="มิติศักยภาพ",
+        name_en="Potential base",
+        weight=D(30),
+        position=2,
     )
     served = Kpi.objects.create(
         component=performance,
@@ -126,33 +135,60 @@ def department(year: int = 2569, *, previous: "Department | None" = None) -> Dep
         previous=previous.plan if previous else None,
     )
     items = [
-        MilestoneItem.objects.create(kpi=plan, level=level, position=1, text_th=text, text_en=text)
+        MilestoneItem.objects.create(
+            kpi=plan, level=level, position=1, text_th=text, text_en=text
+        )
         for level, text in ((1, "แต่งตั้งคณะทำงาน"), (2, "อนุมัติแผน"), (3, "ประเมินผลแผน"))
     ]
-    six = _round(framework, 6, "61.25")
+    six = _round(framework, 6, "67.75")
     twelve = _round(framework, 12, None)
     results = {
         "served": KpiResult.objects.create(
-            kpi=served, round=six, numerator=D(870), denominator=D(1000), value=D("87.0000"),
-            score=D("85.00"), weighted=D("34.00"), level_reached=2,
-            measures="เปิดจุดบริการเพิ่ม", factors="ผู้บริหารให้ความสำคัญ", obstacles="บุคลากรไม่เพียงพอ",
+            kpi=served,
+            round=six,
+            numerator=D(870),
+            denominator=D(1000),
+            value=D("87.0000"),
+            score=D("85.00"),
+            weighted=D("34.00"),
+            level_reached=2,
+            measures="เปิดจุดบริการเพิ่ม",
+            factors="ผู้บริหารให้ความสำคัญ",
+            obstacles="บุคลากรไม่เพียงพอ",
         ),
         "waiting": KpiResult.objects.create(
-            kpi=waiting, round=six, numerator=D(8), value=D("8.0000"),
-            score=D("62.50"), weighted=D("18.75"), level_reached=1,
+            kpi=waiting,
+            round=six,
+            numerator=D(8),
+            value=D("8.0000"),
+            score=D("62.50"),
+            weighted=D("18.75"),
+            level_reached=1,
         ),
         "plan": KpiResult.objects.create(
-            kpi=plan, round=six, level_claimed=1, level_reached=1, score=D("50.00"), weighted=D("15.00"),
+            kpi=plan,
+            round=six,
+            level_claimed=1,
+            level_reached=1,
+            score=D("50.00"),
+            weighted=D("15.00"),
         ),
     }
-    MilestoneCheck.objects.create(result=results["plan"], item=items[0], met=True, evidence_note="คำสั่งกรมที่ 12/2569")
-    ComponentScore.objects.create(round=six, component=performance, score=D("75.00"), weighted=D("52.75"))
-    ComponentScore.objects.create(round=six, component=potential, score=D("50.00"), weighted=D("15.00"))
-    served_rows(results["served"], {"1001": (500, 560), "5001": (250, 290), "5002": (120, 150)})
+    MilestoneCheck.objects.create(
+        result=results["plan"],
+        item=items[0],
+        met=True,
+        evidence_note="คำสั่งกรมที่ 12/2569",
+    )
+    served_rows(
+        results["served"], {"1001": (500, 560), "5001": (250, 290), "5002": (120, 150)}
+    )
     return Department(framework, six, twelve, served, waiting, plan, results)
 
 
-def served_rows(result: KpiResult, figures: dict[str, tuple[int, int]]) -> list[BreakdownRow]:
+def served_rows(
+    result: KpiResult, figures: dict[str, tuple[int, int]]
+) -> list[BreakdownRow]:
     """District rows (code -> numerator, denominator), each with its province."""
     return BreakdownRow.objects.bulk_create(
         BreakdownRow(
@@ -166,3 +202,12 @@ def served_rows(result: KpiResult, figures: dict[str, tuple[int, int]]) -> list[
         )
         for code, (numerator, denominator) in figures.items()
     )
+
+
+def two_years() -> Department:
+    """FY 2568 (served 80.00 %, score 50) and FY 2569 copied from it."""
+    last = department(2568)
+    KpiResult.objects.filter(pk=last.results["served"].pk).update(
+        numerator=D(800), value=D("80.0000"), score=D("50.00"), weighted=D("20.00")
+    )
+    return department(2569, previous=last)

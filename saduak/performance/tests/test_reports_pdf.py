@@ -25,7 +25,7 @@ def test_the_organisation_report_prints_thai_scores_and_be_dates(data):
     printed = read_as_printed(pdf, resolution=200)
     assert "ระยะเวลารอเฉลี่ย" in printed
     assert "บุคลากรไม่เพียงพอ" in printed  # an obstacle
-    assert "61.25" in printed and "52.75" in printed
+    assert "67.75" in printed and "52.75" in printed
     assert "2569" in printed  # the fiscal year and the dates, B.E.
     assert "2026" not in printed
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def book(small_map):
     data = department()
-    data.results["served"].obstacles = "=HYPERLINK(\"http://x\")"
+    data.results["served"].obstacles = '=HYPERLINK("http://x")'
     data.results["served"].save()
     with translation.override("en"):
         content = framework_report_xlsx(framework=data.framework, round=data.six)
@@ -47,7 +47,8 @@ def test_scores_are_numbers_a_spreadsheet_can_add_up(book):
     served = next(row for row in scores if row[0] == "1.1")
     assert served[2:] == [40, 87, 85, 34]
     assert all(isinstance(cell, int | float) for cell in served[2:])
-    assert scores[-1][0] == "Overall score" and scores[-1][-1] == 61.25
+    assert scores[-2][0] == "Overall score" and scores[-2][-1] == 67.75
+    assert scores[-1][0] == "Weight not reported yet" and scores[-1][2] == 0
 
 
 def test_criteria_results_and_dates(book):
@@ -67,7 +68,9 @@ def test_texts_and_evidence_and_a_formula_stays_text(book):
     assert served[1] == "เปิดจุดบริการเพิ่ม"
     assert served[3] == '=HYPERLINK("http://x")'
     cell = next(
-        row[3] for row in book["Measures, factors, obstacles"].iter_rows() if row[0].value == "1.1"
+        row[3]
+        for row in book["Measures, factors, obstacles"].iter_rows()
+        if row[0].value == "1.1"
     )
     assert cell.data_type == "s"
     evidence = rows(book["Evidence"])

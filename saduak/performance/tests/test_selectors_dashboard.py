@@ -11,7 +11,7 @@ from saduak.accounts.choices import Role
 from saduak.accounts.scoping import read_reach
 from saduak.accounts.units import Unit, unit_get
 from saduak.performance.selectors.dashboard import framework_dashboard
-from saduak.performance.tests.report_data import department, served_rows
+from saduak.performance.tests.report_data import department, served_rows, two_years
 
 pytestmark = pytest.mark.django_db
 
@@ -48,19 +48,36 @@ def test_the_department_sees_district_rows_added_up_to_their_provinces(hq):
 def test_scores_per_component_and_kpi_with_the_weight_not_reported(hq):
     data = department()
     board = board_for(hq, data)
-    assert [line.component.code for line in board.components] == ["1", "2"]
-    assert [line.score.weighted for line in board.components] == [
+    components = board.scoreboard.components
+    assert [line.component.code for line in components] == ["1", "2"]
+    assert [line.weighted for line in components] == [
         Decimal("52.75"),
         Decimal("15.00"),
     ]
-    assert [(line.kpi.code, line.score) for line in board.kpis] == [
+    assert [
+        (line.kpi.code, line.score) for part in components for line in part.lines
+    ] == [
         ("1.1", Decimal("85.00")),
         ("1.2", Decimal("62.50")),
         ("2.1", Decimal("50.00")),
     ]
-    assert board.weight_unreported == 0
+    assert board.scoreboard.overall == Decimal("67.75")
+    assert board.scoreboard.unreported_weight == 0
     later = board_for(hq, data, round=data.twelve)
-    assert later.weight_unreported == 100 and later.breakdowns == []
+    assert later.scoreboard.unreported_weight == 100 and later.breakdowns == []
+
+
+def test_each_kpis_trend_over_three_fiscal_years_with_the_change(hq):
+    data = two_years()
+    board = board_for(hq, data)
+    assert board.years == [2567, 2568, 2569]
+    served = next(row for row in board.trends if row.kpi == data.served)
+    assert served.points[0] is None
+    assert [point.score for point in served.points[1:]] == [
+        Decimal("50.00"),
+        Decimal("85.00"),
+    ]
+    assert served.change_label == "+7.00 pp"
 
 
 def test_a_province_sees_its_own_districts_only(make_staff):

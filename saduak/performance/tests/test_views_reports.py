@@ -31,7 +31,7 @@ def test_hq_sees_scores_trend_and_the_province_map_with_their_tables(
     page = client_for(make_staff(Role.HQ_ADMIN, "hq")).get(dashboard_url(data))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "คะแนนรวม" in html and "61.25" in html
+    assert "คะแนนรวม" in html and "67.75" in html
     assert 'data-chart="bar"' in html and 'data-chart="map"' in html
     assert 'data-shape="cmi"' in html and 'data-value="84.0909"' in html
     assert "vendor/charts/thailand-provinces.json" in html
@@ -48,9 +48,7 @@ def test_the_english_page_and_another_round(make_staff, client_for):
     assert client.get(dashboard_url(data, "?round=9")).status_code == 404
 
 
-def test_a_province_sees_its_own_districts_and_not_the_country(
-    make_staff, client_for
-):
+def test_a_province_sees_its_own_districts_and_not_the_country(make_staff, client_for):
     data = department()
     client = client_for(make_staff(Role.PROVINCIAL_STAFF, "pao-50"))
     html = client.get(dashboard_url(data)).content.decode()

@@ -23,7 +23,6 @@ from saduak.performance.reports.pdf import DIGITS, framework_report_pdf, kpi_rep
 from saduak.performance.reports.xlsx import framework_report_xlsx
 from saduak.performance.selectors.dashboard import framework_dashboard
 from saduak.performance.selectors.frameworks import framework_get, kpi_get, round_list
-from saduak.performance.selectors.trend import kpi_trend
 
 TEMPLATE = "performance/reports/dashboard.html"
 PDF = "application/pdf"
@@ -100,9 +99,6 @@ def dashboard(request: HttpRequest, public_id: UUID) -> HttpResponse:
     board = framework_dashboard(
         framework=framework, round=round, unit=unit, reach=read_reach(viewer)
     )
-    trends = [
-        (line, kpi_trend(kpi=line.kpi)) for line in board.kpis if line.depth == 0
-    ]
     return render(
         request,
         TEMPLATE,
@@ -110,7 +106,6 @@ def dashboard(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "framework": framework,
             "board": board,
             "rounds": rounds,
-            "trends": trends,
             "parent": units.unit_parent(viewer, unit)
             if unit.level != framework.unit_level
             else None,
