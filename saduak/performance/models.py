@@ -5,6 +5,7 @@ scores computed from them, breakdown imports waiting for confirmation, and
 PMQA 4.0 assessments."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -26,9 +27,9 @@ from saduak.performance.choices import (
     UnitLevel,
 )
 
-VALUE = {"max_digits": 18, "decimal_places": 4}
-WEIGHT = {"max_digits": 6, "decimal_places": 2}
-SCORE = {"max_digits": 7, "decimal_places": 2}
+VALUE: dict[str, Any] = {"max_digits": 18, "decimal_places": 4}
+WEIGHT: dict[str, Any] = {"max_digits": 6, "decimal_places": 2}
+SCORE: dict[str, Any] = {"max_digits": 7, "decimal_places": 2}
 
 
 class Framework(BilingualNameMixin, TimeStampedModel):
