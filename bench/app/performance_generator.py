@@ -18,14 +18,13 @@ import math
 import random
 import time
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from saduak.areas.models import District
-from saduak.core.thai import FiscalYear, month_start
+from saduak.core.thai import month_start
 from saduak.performance.choices import (
     BreakdownLevel,
     Direction,
@@ -47,6 +46,7 @@ from saduak.performance.models import (
     Round,
 )
 from saduak.performance.scoring import value_of
+from saduak.performance.services.rounds import round_period
 from saduak.performance.services.scores import scores_recompute
 
 ROUND_MONTHS = (6, 9, 12)
@@ -93,12 +93,6 @@ def weights_of(total: Decimal, count: int) -> list[Decimal]:
     cents = int(total / CENT)
     each, extra = divmod(cents, count)
     return [(Decimal(each + (1 if n < extra else 0)) * CENT) for n in range(count)]
-
-
-def round_period(fiscal_year: FiscalYear, months: int) -> tuple[date, date]:
-    """The round's first and last day: the fiscal year's first `months` months."""
-    end = month_start(fiscal_year.start, months) - date.resolution
-    return fiscal_year.start, end
 
 
 def _targets(direction: str, unit: str) -> tuple[Decimal, Decimal, Decimal]:
@@ -208,7 +202,6 @@ def performance_generate(
             f"KPIs; only {kpis} asked for"
         )
     rng = random.Random(seed)
-    year = FiscalYear(fiscal_year)
     with transaction.atomic():
         existing = Framework.objects.filter(
             fiscal_year=fiscal_year, unit_level=UnitLevel.COUNTRY, unit_code=""
@@ -274,9 +267,9 @@ def performance_generate(
                 Round(
                     framework=framework,
                     months=months,
-                    period_start=round_period(year, months)[0],
-                    period_end=round_period(year, months)[1],
-                    due_on=month_start(round_period(year, months)[1], 1),
+                    period_start=round_period(fiscal_year, months)[0],
+                    period_end=round_period(fiscal_year, months)[1],
+                    due_on=month_start(round_period(fiscal_year, months)[1], 1),
                     status=RoundStatus.OPEN,
                 )
                 for months in ROUND_MONTHS

@@ -32,31 +32,31 @@ from saduak.performance.choices import (
     UnitLevel,
 )
 from saduak.performance.models import Framework, Kpi, Round
-from saduak.performance.selectors.frameworks import result_get_or_new
+from saduak.performance.selectors.results import result_get_or_new
+from saduak.performance.services.breakdown import BreakdownInput, breakdown_save
 from saduak.performance.services.frameworks import (
-    KpiFields,
-    MilestoneItemFields,
-    component_save,
     framework_copy,
     framework_create,
     framework_publish,
-    kpi_save,
-    milestone_items_save,
-    round_save,
 )
 from saduak.performance.services.imports import (
     breakdown_import_confirm,
     breakdown_import_read,
 )
 from saduak.performance.services.pmqa import pmqa_averages_record, pmqa_record
+from saduak.performance.services.kpis import (
+    KpiFields,
+    MilestoneItemFields,
+    component_save,
+    kpi_save,
+    milestone_items_save,
+)
 from saduak.performance.services.results import (
-    BreakdownInput,
-    breakdown_save,
     milestone_check_save,
     result_compute,
     result_record,
 )
-from saduak.performance.services.rounds import round_lock
+from saduak.performance.services.rounds import round_lock, round_save
 
 YEARS = (2567, 2568, 2569)
 ROUND_MONTHS = (6, 9, 12)
