@@ -12,8 +12,11 @@ breakdown rows in round 12 over every district of the map, results for every
 KPI in rounds 6, 9 and 12, milestone and lower-is-better KPIs among them. The
 round timed is round 12 (the one holding the breakdown rows); each timing is
 the median of `--repeat` calls after one warm call, each call in its own
-transaction as a service's would be. The database (`--database`) is dropped
-and made afresh, and dropped again at the end unless `--keep`.
+transaction as a service's would be: once with nothing to change (what most
+recomputes find: one input changed) and once with every score of the round
+forgotten beforehand, so that it writes every result and total again. The
+database (`--database`) is dropped and made afresh, and dropped again at the
+end unless `--keep`.
 """
 
 import argparse
@@ -44,28 +47,41 @@ def _manage(env: dict[str, str], *args: str) -> None:
     )
 
 
-def timed(call: Callable[[], object], repeat: int) -> list[float]:
+def timed(
+    call: Callable[[], object],
+    repeat: int,
+    before_each: Callable[[], object] | None = None,
+) -> list[float]:
     """Milliseconds of `repeat` calls, after one warm call (plans and caches,
-    as for a server that has recomputed before)."""
+    as for a server that has recomputed before); `before_each` runs before
+    every call, outside the time."""
     call()
     times = []
     for _n in range(repeat):
+        if before_each is not None:
+            before_each()
         started = time.perf_counter()
         call()
         times.append((time.perf_counter() - started) * 1000)
     return times
 
 
-def summary(full_ms: list[float], one_ms: list[float]) -> dict[str, Any]:
-    """The two medians, their ratio and whether the target is met."""
+def summary(
+    full_ms: list[float], one_ms: list[float], writing_ms: list[float]
+) -> dict[str, Any]:
+    """The medians, the ratio of all to one and whether the target is met
+    (by the slower of the two full recomputations)."""
     full, one = statistics.median(full_ms), statistics.median(one_ms)
+    writing = statistics.median(writing_ms)
     return {
         "recompute_all_ms": round(full, 1),
-        "recompute_all_min_ms": round(min(full_ms), 1),
         "recompute_all_max_ms": round(max(full_ms), 1),
+        "recompute_all_writing_every_score_ms": round(writing, 1),
+        "recompute_all_writing_max_ms": round(max(writing_ms), 1),
         "recompute_one_kpi_ms": round(one, 2),
         "ratio_all_to_one": round(full / one, 1) if one else None,
-        f"under_{TARGET_SECONDS:g}s": full < TARGET_SECONDS * 1000,
+        "ratio_all_writing_to_one": round(writing / one, 1) if one else None,
+        f"under_{TARGET_SECONDS:g}s": max(full, writing) < TARGET_SECONDS * 1000,
     }
 
 
@@ -79,7 +95,12 @@ def measure(*, kpis: int, rows: int, repeat: int, seed: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from bench.app.performance_generator import performance_generate
-    from saduak.performance.models import BreakdownRow, KpiResult, Round
+    from saduak.performance.models import (
+        BreakdownRow,
+        ComponentScore,
+        KpiResult,
+        Round,
+    )
     from saduak.performance.services.scores import kpi_score_recompute, scores_recompute
 
     made = performance_generate(kpis=kpis, rows=rows, seed=seed, replace=True)
@@ -104,6 +125,11 @@ def measure(*, kpis: int, rows: int, repeat: int, seed: int) -> dict[str, Any]:
         with transaction.atomic():
             kpi_score_recompute(result=one)
 
+    def forget_scores() -> None:
+        # Every score and total of the round changes: the recompute writes all.
+        KpiResult.objects.filter(round=last).update(score=None, weighted=None)
+        ComponentScore.objects.filter(round=last).delete()
+
     with CaptureQueriesContext(connection) as everything:
         all_scores()
     with CaptureQueriesContext(connection) as single:
@@ -122,7 +148,11 @@ def measure(*, kpis: int, rows: int, repeat: int, seed: int) -> dict[str, Any]:
         "queries_all": len(everything.captured_queries),
         "queries_one": len(single.captured_queries),
         "repeat": repeat,
-        **summary(timed(all_scores, repeat), timed(one_score, repeat)),
+        **summary(
+            timed(all_scores, repeat),
+            timed(one_score, repeat),
+            timed(all_scores, repeat, before_each=forget_scores),
+        ),
     }
 
 
@@ -156,7 +186,10 @@ def main() -> None:
         _manage(env, "load_areas")
         os.environ.update(env)
         result = measure(
-            kpis=options.kpis, rows=options.rows, repeat=options.repeat, seed=options.seed
+            kpis=options.kpis,
+            rows=options.rows,
+            repeat=options.repeat,
+            seed=options.seed,
         )
         print(json.dumps(result, indent=2))
         results = ROOT / "bench" / "results"

@@ -123,9 +123,7 @@ def _figures(
         value = low + spread * Decimal(rng.uniform(-0.3, 1.2)) * progress
         return value.quantize(Decimal("0.1")), None
     denominator = Decimal(rng.randrange(200, 5000))
-    share = min(
-        Decimal("0.99"), (low + spread * Decimal(rng.uniform(-0.3, 1.2))) / 100
-    )
+    share = min(Decimal("0.99"), (low + spread * Decimal(rng.uniform(-0.3, 1.2))) / 100)
     return (denominator * share).quantize(Decimal(1)), denominator
 
 
@@ -133,11 +131,7 @@ def _kpi(
     component: Component, number: int, serial: int, weight: Decimal, breakdown: bool
 ) -> Kpi:
     milestone = serial % MILESTONE_EVERY == MILESTONE_EVERY - 1 and not breakdown
-    lower = (
-        not milestone
-        and not breakdown
-        and serial % LOWER_EVERY == LOWER_EVERY - 1
-    )
+    lower = not milestone and not breakdown and serial % LOWER_EVERY == LOWER_EVERY - 1
     unit = (
         MeasureUnit.DAYS
         if lower

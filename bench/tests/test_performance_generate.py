@@ -102,9 +102,7 @@ def test_the_load_follows_the_rules_and_its_scores_are_the_services(small_map):
 
     # Every KPI has a result in every round, scored; a round's score is set.
     assert KpiResult.objects.filter(round__framework=framework).count() == 60
-    assert not KpiResult.objects.filter(
-        round__framework=framework, score=None
-    ).exists()
+    assert not KpiResult.objects.filter(round__framework=framework, score=None).exists()
     assert not Round.objects.filter(framework=framework, score=None).exists()
     numeric = (
         KpiResult.objects.filter(round__months=12, kpi__kind=KpiKind.NUMERIC)

@@ -43,7 +43,6 @@ from saduak.performance.services.imports import (
     breakdown_import_confirm,
     breakdown_import_read,
 )
-from saduak.performance.services.pmqa import pmqa_averages_record, pmqa_record
 from saduak.performance.services.kpis import (
     KpiFields,
     MilestoneItemFields,
@@ -51,6 +50,7 @@ from saduak.performance.services.kpis import (
     kpi_save,
     milestone_items_save,
 )
+from saduak.performance.services.pmqa import pmqa_averages_record, pmqa_record
 from saduak.performance.services.results import (
     milestone_check_save,
     result_compute,
@@ -100,18 +100,32 @@ COMPONENTS = (
 )
 
 MILESTONES = (
-    (1, "แต่งตั้งคณะทำงานขับเคลื่อนหมู่บ้านเข้มแข็งระดับจังหวัดและอำเภอ",
-     "Working groups appointed in every province and district"),
-    (1, "จัดทำแผนปฏิบัติการประจำปีและแจ้งทุกจังหวัด",
-     "Annual action plan made and sent to every province"),
-    (2, "อบรมคณะกรรมการหมู่บ้านครบทุกอำเภอ",
-     "Village committees trained in every district"),
-    (2, "ติดตามผลการดำเนินงานรายไตรมาส",
-     "Progress followed up every quarter"),
-    (3, "หมู่บ้านผ่านเกณฑ์หมู่บ้านเข้มแข็งไม่น้อยกว่าร้อยละ 80",
-     "At least 80% of villages meet the strong-village criteria"),
-    (3, "สรุปบทเรียนและเผยแพร่แนวปฏิบัติที่ดี",
-     "Lessons learnt summarised and good practice published"),
+    (
+        1,
+        "แต่งตั้งคณะทำงานขับเคลื่อนหมู่บ้านเข้มแข็งระดับจังหวัดและอำเภอ",
+        "Working groups appointed in every province and district",
+    ),
+    (
+        1,
+        "จัดทำแผนปฏิบัติการประจำปีและแจ้งทุกจังหวัด",
+        "Annual action plan made and sent to every province",
+    ),
+    (
+        2,
+        "อบรมคณะกรรมการหมู่บ้านครบทุกอำเภอ",
+        "Village committees trained in every district",
+    ),
+    (2, "ติดตามผลการดำเนินงานรายไตรมาส", "Progress followed up every quarter"),
+    (
+        3,
+        "หมู่บ้านผ่านเกณฑ์หมู่บ้านเข้มแข็งไม่น้อยกว่าร้อยละ 80",
+        "At least 80% of villages meet the strong-village criteria",
+    ),
+    (
+        3,
+        "สรุปบทเรียนและเผยแพร่แนวปฏิบัติที่ดี",
+        "Lessons learnt summarised and good practice published",
+    ),
 )
 
 DEPARTMENT_KPIS = (
@@ -300,18 +314,39 @@ DEPARTMENT_KPIS = (
 # averages, per year.
 PMQA = {
     2567: (
-        [("350", "325"), ("360", "340"), ("340", "330"), ("330", "310"),
-         ("345", "335"), ("355", "345"), ("320", "305")],
+        [
+            ("350", "325"),
+            ("360", "340"),
+            ("340", "330"),
+            ("330", "310"),
+            ("345", "335"),
+            ("355", "345"),
+            ("320", "305"),
+        ],
         ["318.4", "322.0", "309.6", "297.2", "311.5", "320.8", "290.3"],
     ),
     2568: (
-        [("390", "370"), ("395", "380"), ("380", "365"), ("370", "355"),
-         ("385", "375"), ("395", "385"), ("360", "345")],
+        [
+            ("390", "370"),
+            ("395", "380"),
+            ("380", "365"),
+            ("370", "355"),
+            ("385", "375"),
+            ("395", "385"),
+            ("360", "345"),
+        ],
         ["332.1", "335.4", "321.0", "310.8", "325.2", "333.6", "301.9"],
     ),
     2569: (
-        [("425", "415"), ("430", "420"), ("415", "405"), ("405", "395"),
-         ("420", "410"), ("430", "425"), ("400", "390")],
+        [
+            ("425", "415"),
+            ("430", "420"),
+            ("415", "405"),
+            ("405", "395"),
+            ("420", "410"),
+            ("430", "425"),
+            ("400", "390"),
+        ],
         ["345.7", "349.3", "334.5", "322.6", "338.0", "346.2", "315.4"],
     ),
 }
@@ -567,9 +602,7 @@ def _milestones(
     )
 
 
-def _imported(
-    actor: User, kpi: Kpi, kpi_round: Round, texts: dict[str, str]
-) -> None:
+def _imported(actor: User, kpi: Kpi, kpi_round: Round, texts: dict[str, str]) -> None:
     """The 77 provinces' figures from the file shipped with the demo, read
     and matched to the map as a person's upload would be, then applied (any
     likely match confirmed as proposed)."""
@@ -632,9 +665,11 @@ def _chiang_mai(hq: User, province: User) -> Framework:
     _kpis_save(province, framework, PROVINCE_KPIS, province)
     for months in ROUND_MONTHS:
         round_save(
-            actor=province, framework=framework, months=months, due_on=due_on(year, months)
+            actor=province,
+            framework=framework,
+            months=months,
+            due_on=due_on(year, months),
         )
     framework = framework_publish(actor=province, framework=framework)
     _report_year(province, framework, PROVINCE_KPIS, year, locker=hq)
     return framework
-

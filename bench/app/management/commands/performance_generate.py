@@ -31,9 +31,7 @@ class Command(BaseCommand):
             default=10_000,
             help="district breakdown rows in round 12 (10,000)",
         )
-        parser.add_argument(
-            "--fiscal-year", type=int, default=2569, help="B.E. (2569)"
-        )
+        parser.add_argument("--fiscal-year", type=int, default=2569, help="B.E. (2569)")
         parser.add_argument(
             "--seed", type=int, default=1, help="the same seed, the same load (1)"
         )

@@ -155,9 +155,7 @@ class Command(BaseCommand):
         )
         from saduak.performance.demo import performance_seed_demo
 
-        frameworks = performance_seed_demo(
-            hq=hq, province=demo_person("110000000004")
-        )
+        frameworks = performance_seed_demo(hq=hq, province=demo_person("110000000004"))
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
