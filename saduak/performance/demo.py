@@ -34,6 +34,7 @@ from saduak.performance.choices import (
 from saduak.performance.models import Framework, Kpi, Round
 from saduak.performance.selectors.results import result_get_or_new
 from saduak.performance.services.breakdown import BreakdownInput, breakdown_save
+from saduak.performance.services.computed import result_compute
 from saduak.performance.services.frameworks import (
     framework_copy,
     framework_create,
@@ -51,11 +52,7 @@ from saduak.performance.services.kpis import (
     milestone_items_save,
 )
 from saduak.performance.services.pmqa import pmqa_averages_record, pmqa_record
-from saduak.performance.services.results import (
-    milestone_check_save,
-    result_compute,
-    result_record,
-)
+from saduak.performance.services.results import milestone_check_save, result_record
 from saduak.performance.services.rounds import round_lock, round_save
 
 YEARS = (2567, 2568, 2569)
