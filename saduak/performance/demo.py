@@ -616,9 +616,9 @@ def _imported(actor: User, kpi: Kpi, kpi_round: Round, texts: dict[str, str]) ->
     )
     imported = breakdown_import_read(actor=actor, result=result, upload=upload)
     likely = {
-        int(row["line"]): row["candidates"][0]["code"]
+        row["line"]: row["match"]["candidates"][0]["code"]
         for row in imported.rows
-        if row.get("status") == "likely"
+        if row["status"] == "likely"
     }
     breakdown_import_confirm(actor=actor, imported=imported, choices=likely)
 
