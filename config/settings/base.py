@@ -198,6 +198,9 @@ STATICFILES_DIRS = [
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun"),
     # @line/liff ships no browser build; package.json's postinstall bundles one.
     ("vendor/liff", NODE_MODULES / ".saduak" / "liff"),
+    # Chart.js with chartjs-chart-geo, and the provinces of npm @svg-maps/thailand as
+    # GeoJSON: both made by package.json's postinstall (assets/charts/build.mjs).
+    ("vendor/charts", NODE_MODULES / ".saduak" / "charts"),
 ]
 # Private files (attachments, exports) live outside any served directory; nothing in
 # them is publicly addressable.
@@ -489,6 +492,12 @@ CELERY_BEAT_SCHEDULE = {
     "appointments-mobile-recount": {
         "task": "saduak.appointments.tasks.recount_mobile_served",
         "schedule": crontab(hour=2, minute=50),
+    },
+    # Computed KPIs of open rounds follow the data they are computed from
+    # (docs/performance.md).
+    "performance-compute-open-rounds": {
+        "task": "saduak.performance.tasks.performance_compute_open_rounds",
+        "schedule": crontab(hour=3, minute=10),
     },
     "refresh-office-statistics": {
         "task": "saduak.appointments.tasks.refresh_office_statistics",

@@ -4,15 +4,22 @@ its breakdown, when the source measures each unit one level down) from its
 (docs/performance.md, "Sources"). On demand, when HQ locks a round, and
 nightly for open rounds."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saduak.accounts.matrix import Action, Actor
 from saduak.accounts.units import CHILD_LEVEL, Unit
-from saduak.core.errors import Conflict, InvalidInput
+from saduak.core.errors import Conflict, DomainError, InvalidInput
 from saduak.core.measures import MeasureScope, measure_source_get
-from saduak.performance.choices import BreakdownLevel, ResultOrigin
+from saduak.performance.choices import (
+    BreakdownLevel,
+    FrameworkStatus,
+    ResultOrigin,
+    RoundStatus,
+)
 from saduak.performance.models import Framework, Kpi, KpiResult, Round
 from saduak.performance.services.breakdown import (
     BreakdownInput,
@@ -28,6 +35,8 @@ from saduak.performance.services.common import (
 )
 from saduak.performance.services.scores import kpi_score_recompute, scores_recompute
 
+logger = logging.getLogger(__name__)
+NIGHTLY_ACTOR = "task:performance_compute_open_rounds"
 CHILD_ROW: dict[str, str] = {
     BreakdownLevel.PROVINCE: "province_code",
     BreakdownLevel.DISTRICT: "district_code",
@@ -160,3 +169,32 @@ def round_compute(*, actor: Actor, round: Round) -> int:
     round = round_locked(round)
     ensure_published(round.framework)
     return round_computed(actor=actor, round=round)
+
+
+def open_rounds_compute() -> int:
+    """Computes again every computed KPI of every open round of a published
+    framework, and its scores (the nightly task). A round a source refuses
+    (a PMQA assessment not recorded yet) is logged and skipped, each round
+    in its own transaction; the others go on. The number of KPIs computed."""
+    rounds = (
+        Round.objects.filter(
+            status=RoundStatus.OPEN,
+            framework__status=FrameworkStatus.PUBLISHED,
+            framework__components__kpis__origin=ResultOrigin.COMPUTED,
+        )
+        .select_related("framework")
+        .distinct()
+        .order_by("framework_id", "months")
+    )
+    computed = 0
+    for round in rounds:
+        try:
+            computed += round_compute(actor=NIGHTLY_ACTOR, round=round)
+        except DomainError as error:
+            logger.warning(
+                "performance: round %s of framework %s not computed: %s",
+                round.months,
+                round.framework.public_id,
+                error.message,
+            )
+    return computed
