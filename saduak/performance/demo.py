@@ -39,6 +39,7 @@ from saduak.performance.services.frameworks import (
     framework_copy,
     framework_create,
     framework_publish,
+    framework_update,
 )
 from saduak.performance.services.imports import (
     breakdown_import_confirm,
@@ -449,6 +450,12 @@ def performance_seed_demo(*, hq: User, province: User) -> list[str]:
     for year in YEARS:
         if year != YEARS[0]:
             framework = framework_copy(actor=hq, source=framework, fiscal_year=year)
+            framework_update(
+                actor=hq,
+                framework=framework,
+                name_th=f"{DEPARTMENT_TH} ปีงบประมาณ {year}",
+                name_en=f"{DEPARTMENT_EN}, fiscal year {year}",
+            )
             framework_publish(actor=hq, framework=framework)
         _report_year(hq, framework, DEPARTMENT_KPIS, year)
         frameworks.append(framework)

@@ -91,6 +91,11 @@ def test_the_demo_seeds_three_years_of_the_departments_framework_and_chiang_mais
     assert department[0].copied_from is None
     assert department[1].copied_from == department[0]
     assert department[2].copied_from == department[1]
+    assert [framework.name_th[-4:] for framework in department] == [
+        "2567",
+        "2568",
+        "2569",
+    ]
     assert {framework.status for framework in department} == {FrameworkStatus.PUBLISHED}
     newest = department[-1]
     kpis = list(Kpi.objects.filter(component__framework=newest))
