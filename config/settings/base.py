@@ -486,6 +486,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.complaints.tasks.recount_reports",
         "schedule": crontab(hour=2, minute=40),
     },
+    "appointments-mobile-recount": {
+        "task": "saduak.appointments.tasks.recount_mobile_served",
+        "schedule": crontab(hour=2, minute=50),
+    },
     # Computed KPIs of open rounds follow the data they are computed from
     # (docs/performance.md).
     "performance-compute-open-rounds": {

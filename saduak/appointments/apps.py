@@ -13,3 +13,7 @@ class AppointmentsConfig(AppConfig):
         from saduak.areas.signals import closure_added
 
         closure_added.connect(closure_cancels_bookings, dispatch_uid="appointments")
+
+        from saduak.appointments import kpi_sources
+
+        kpi_sources.register()

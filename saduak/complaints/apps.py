@@ -7,4 +7,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Damrongdham complaints")
 
     def ready(self) -> None:
-        from saduak.complaints import notices  # noqa: F401  (registers templates)
+        from saduak.complaints import (
+            kpi_sources,
+            notices,  # noqa: F401  (registers templates)
+        )
+
+        kpi_sources.register()

@@ -12,3 +12,7 @@ class EservicesConfig(AppConfig):
         from saduak.eservices.signals import builtin_services_on_migrate
 
         post_migrate.connect(builtin_services_on_migrate, sender=self)
+
+        from saduak.eservices import kpi_sources
+
+        kpi_sources.register()

@@ -195,6 +195,12 @@ class Application(TimeStampedModel):
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Set with the decision (approve or reject): every stage it went through
+    # until then was left by its due date (StageVisit.within_target), the
+    # e-service's "within target". What ApplicationDecisionCounts counts.
+    decided_within_target = models.BooleanField(
+        _("decided within target"), null=True, blank=True
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
@@ -544,3 +550,44 @@ class ApplicationDecisionMinutes(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.service_id} {self.day} {self.minutes}"
+
+
+class ApplicationDecisionCounts(models.Model):
+    """The applications decided (approved or rejected) at one office for one
+    service on one day (the local date of the decision), or in the whole
+    calendar month starting on `day` when `whole_month`, and of them those
+    decided within target (`Application.decided_within_target`). Unlike
+    ApplicationReportCounts, keyed by the day of the decision: "decided in the
+    period", the KPI source `eservices.decided_within_target`. Moved and
+    recounted with the other report rollups (`report_rollups`)."""
+
+    office = models.ForeignKey(
+        "areas.Office", on_delete=models.CASCADE, related_name="+"
+    )
+    district = models.ForeignKey(
+        "areas.District", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    province = models.ForeignKey(
+        "areas.Province", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    whole_month = models.BooleanField(default=False)
+    # Signed: a negative count is drift made visible, repaired by the recount.
+    decided = models.IntegerField(default=0)
+    decided_within_target = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "service", "day", "whole_month"],
+                name="eservice_decision_counts_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["day", "province"], name="eservice_decided_province"),
+            models.Index(fields=["day", "district"], name="eservice_decided_district"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.service_id} {self.day} decided"

@@ -1,5 +1,6 @@
-"""The e-service report's rollups (ApplicationReportCounts and
-ApplicationDecisionMinutes), kept exact by the application's own writes and
+"""The e-service report's rollups (ApplicationReportCounts,
+ApplicationDecisionMinutes, and ApplicationDecisionCounts by the day of the
+decision, for the KPI source), kept exact by the application's own writes and
 repaired by a recount. The pattern every counted dashboard copies
 (docs/layout.md, "Counting for reports"):
 
@@ -30,6 +31,7 @@ from saduak.eservices import sql
 from saduak.eservices.choices import ApplicationStatus, Outcome
 from saduak.eservices.models import (
     Application,
+    ApplicationDecisionCounts,
     ApplicationDecisionMinutes,
     ApplicationReportCounts,
 )
@@ -46,6 +48,8 @@ COUNT_FIELDS = (
 )
 AMOUNT_FIELDS = ("amount_approved", "amount_paid")
 MINUTES_KEY_FIELDS = (*KEY_FIELDS, "minutes")
+DECISION_KEY_FIELDS = ("office_id", "service_id", "day", "whole_month")
+DECISION_FIELDS = ("decided", "decided_within_target")
 CARRIED_FIELDS = ("district_id", "province_id")
 APPROVED = (Outcome.APPROVED, Outcome.PAID)
 # What the state is read from: enough to rebuild it without the model instance.
@@ -60,6 +64,7 @@ STATE_FIELDS = (
     "approved_amount",
     "submitted_at",
     "decided_at",
+    "decided_within_target",
 )
 
 
@@ -78,6 +83,10 @@ class ReportState:
     outcome: str
     approved_amount: Decimal | None
     minutes: int | None
+    # The local date of the decision (approve or reject), and whether it was
+    # within target; None while undecided.
+    decided_day: date | None = None
+    decided_within_target: bool = False
 
 
 def _state(values: dict[str, Any]) -> ReportState:
@@ -97,6 +106,8 @@ def _state(values: dict[str, Any]) -> ReportState:
         outcome=values["outcome"] or "",
         approved_amount=values["approved_amount"],
         minutes=minutes,
+        decided_day=timezone.localdate(decided) if decided is not None else None,
+        decided_within_target=values["decided_within_target"] is True,
     )
 
 
@@ -145,6 +156,23 @@ def _moves(state: ReportState, sign: int) -> list[RollupMove]:
                     carried,
                 )
             )
+    if state.decided_day is not None:
+        decided: dict[str, int | Decimal] = {
+            "decided": sign,
+            "decided_within_target": sign * state.decided_within_target,
+        }
+        for day, whole_month in (
+            (state.decided_day, False),
+            (month_start(state.decided_day), True),
+        ):
+            key = tuple(
+                zip(
+                    DECISION_KEY_FIELDS,
+                    (state.office_id, state.service_id, day, whole_month),
+                    strict=True,
+                )
+            )
+            moves.append(RollupMove(ApplicationDecisionCounts, key, decided, carried))
     return moves
 
 
@@ -166,36 +194,63 @@ def _months(first: date, last: date) -> Iterator[tuple[date, date]]:
         start = following
 
 
+def _add(rows: dict[tuple[Any, ...], dict[str, Any]], move: RollupMove) -> None:
+    key = tuple(value for _name, value in move.key)
+    row = rows.setdefault(key, dict(move.carried))
+    for name, delta in move.deltas.items():
+        row[name] = row.get(name, 0) + delta
+
+
 def _recount_month(first: date, last: date) -> int:
+    """The rows of the month: the counts and minutes of the applications
+    submitted in it, the decision counts of those decided in it."""
     since, _unused = day_bounds(first)
     _unused, until = day_bounds(last)
     counts: dict[tuple[Any, ...], dict[str, Any]] = {}
     minutes: dict[tuple[Any, ...], dict[str, Any]] = {}
+    decisions: dict[tuple[Any, ...], dict[str, Any]] = {}
     applications = Application.objects.filter(
         submitted_at__gte=since, submitted_at__lt=until
     ).values(*STATE_FIELDS)
     for values in applications.order_by().iterator(chunk_size=5000):
         for move in _moves(_state(values), 1):
-            rows = counts if move.model is ApplicationReportCounts else minutes
-            key = tuple(value for _name, value in move.key)
-            row = rows.setdefault(key, dict(move.carried))
-            for name, delta in move.deltas.items():
-                row[name] = row.get(name, 0) + delta
+            if move.model is ApplicationReportCounts:
+                _add(counts, move)
+            elif move.model is ApplicationDecisionMinutes:
+                _add(minutes, move)
+    decided = Application.objects.filter(
+        decided_at__gte=since, decided_at__lt=until
+    ).values(*STATE_FIELDS)
+    for values in decided.order_by().iterator(chunk_size=5000):
+        for move in _moves(_state(values), 1):
+            if move.model is ApplicationDecisionCounts:
+                _add(decisions, move)
     period = Q(day__gte=first, day__lte=last)
-    return rollup_replace(
-        ApplicationReportCounts,
-        rows=counts,
-        key_fields=KEY_FIELDS,
-        value_fields=(*COUNT_FIELDS, *AMOUNT_FIELDS),
-        carried_fields=CARRIED_FIELDS,
-        where=period,
-    ) + rollup_replace(
-        ApplicationDecisionMinutes,
-        rows=minutes,
-        key_fields=MINUTES_KEY_FIELDS,
-        value_fields=("decided",),
-        carried_fields=CARRIED_FIELDS,
-        where=period,
+    return (
+        rollup_replace(
+            ApplicationReportCounts,
+            rows=counts,
+            key_fields=KEY_FIELDS,
+            value_fields=(*COUNT_FIELDS, *AMOUNT_FIELDS),
+            carried_fields=CARRIED_FIELDS,
+            where=period,
+        )
+        + rollup_replace(
+            ApplicationDecisionMinutes,
+            rows=minutes,
+            key_fields=MINUTES_KEY_FIELDS,
+            value_fields=("decided",),
+            carried_fields=CARRIED_FIELDS,
+            where=period,
+        )
+        + rollup_replace(
+            ApplicationDecisionCounts,
+            rows=decisions,
+            key_fields=DECISION_KEY_FIELDS,
+            value_fields=DECISION_FIELDS,
+            carried_fields=CARRIED_FIELDS,
+            where=period,
+        )
     )
 
 
@@ -209,17 +264,24 @@ def report_rollups_recount(
     everything exact."""
     if start is None or end is None:
         submitted = Application.objects.aggregate(
-            first=Min("submitted_at"), last=Max("submitted_at")
+            first=Min("submitted_at"),
+            last=Max("submitted_at"),
+            decided=Max("decided_at"),
         )
         counted = ApplicationReportCounts.objects.aggregate(
             first=Min("day"), last=Max("day")
         )
-        firsts = [counted["first"]] + (
+        decision_days = ApplicationDecisionCounts.objects.aggregate(
+            first=Min("day"), last=Max("day")
+        )
+        firsts = [counted["first"], decision_days["first"]] + (
             [timezone.localdate(submitted["first"])] if submitted["first"] else []
         )
-        lasts = [counted["last"]] + (
-            [timezone.localdate(submitted["last"])] if submitted["last"] else []
-        )
+        lasts = [counted["last"], decision_days["last"]] + [
+            timezone.localdate(submitted[name])
+            for name in ("last", "decided")
+            if submitted[name]
+        ]
         known_firsts = [day for day in firsts if day is not None]
         known_lasts = [day for day in lasts if day is not None]
         if not known_firsts or not known_lasts:

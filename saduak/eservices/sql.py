@@ -15,7 +15,7 @@ Why each is hand-written:
   bench-eservices.md, "The officer queue"; the one query is tested in
   tests/test_queue_selectors.py).
 - `report_rollups_lock` (the report recount, `report_rollups.py`): LOCK TABLE
-  of both report rollups IN SHARE ROW EXCLUSIVE MODE, PostgreSQL only. The ORM
+  of the three report rollups IN SHARE ROW EXCLUSIVE MODE, PostgreSQL only. The ORM
   has no table lock: `select_for_update` locks only rows that exist, and a
   write during the recount may create a rollup row the recount then replaces
   or misses. The lock makes application writes that move the rollups wait
@@ -33,7 +33,11 @@ from typing import Any
 from django.db import connection, connections
 from django.db.models import QuerySet
 
-from saduak.eservices.models import ApplicationDecisionMinutes, ApplicationReportCounts
+from saduak.eservices.models import (
+    ApplicationDecisionCounts,
+    ApplicationDecisionMinutes,
+    ApplicationReportCounts,
+)
 
 
 def counts_at_most(querysets: Sequence[QuerySet[Any]], bound: int) -> list[int]:
@@ -64,14 +68,19 @@ def locks_report_rollups() -> bool:
 
 def report_rollups_lock() -> None:
     """Inside the caller's transaction: no other transaction may change the
-    report rollups (ApplicationReportCounts, ApplicationDecisionMinutes) until
+    report rollups (ApplicationReportCounts, ApplicationDecisionMinutes,
+    ApplicationDecisionCounts) until
     it ends; reading them stays allowed. PostgreSQL only (locks_report_rollups)."""
     if not locks_report_rollups():
         return
     quote = connection.ops.quote_name
     tables = ", ".join(
         quote(model._meta.db_table)
-        for model in (ApplicationReportCounts, ApplicationDecisionMinutes)
+        for model in (
+            ApplicationReportCounts,
+            ApplicationDecisionMinutes,
+            ApplicationDecisionCounts,
+        )
     )
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")

@@ -9,4 +9,7 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         # The alert's message template is registered where the alert is raised;
         # importing it here makes it known before any notification is rendered.
+        from saduak.feedback import kpi_sources
         from saduak.feedback.services import alerts  # noqa: F401
+
+        kpi_sources.register()

@@ -101,6 +101,10 @@ class MobileRequest(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The day the person was served (status served): the visit's day, or the
+    # day the outcome was recorded when there was no visit by then. What the
+    # Mobile Unit's KPI counts by (MobileServedCounts).
+    served_on = models.DateField(_("served on"), null=True, blank=True)
     # The requester's own status page: /mobile-unit/r/<token>/.
     token = models.CharField(max_length=32, unique=True)
 
@@ -115,3 +119,41 @@ class MobileRequest(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class MobileServedCounts(models.Model):
+    """How many people the Mobile Unit served in one district on one day (the
+    local date they were served, `MobileRequest.served_on`), or in the whole
+    calendar month starting on `day` when `whole_month` (pattern A of
+    docs/layout.md 8.4). A period reads the month rows of its whole months and
+    the day rows of the days at either end (`core.rollups.period_q`). Moved in
+    the transaction that records a request's outcome
+    (`services.mobile.mobile_request_close`); `appointments_mobile_recount`
+    rebuilds it from the requests (the nightly task, and the backfill after
+    migration 0003). Kept per district, the unit a request belongs to: a
+    request has no office of its own."""
+
+    district = models.ForeignKey(
+        "areas.District", on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey(
+        "areas.Province", on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField()
+    whole_month = models.BooleanField(default=False)
+    # Signed: a negative count is drift made visible, repaired by the recount.
+    served = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("mobile unit people served")
+        verbose_name_plural = _("mobile unit people served")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "day", "whole_month"],
+                name="mobile_served_district_day_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["day", "province"])]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.day}"

@@ -35,6 +35,15 @@ class OfficeDayStats(models.Model):
     served_within_target = models.PositiveIntegerField(
         _("served within the waiting target"), default=0
     )
+    # Bookings whose holder checked in and was called, and of them those called
+    # within the office's waiting target after the booked time (or after the
+    # check-in, when the holder came late): "bookings served on time".
+    bookings_called = models.PositiveIntegerField(
+        _("bookings checked in and called"), default=0
+    )
+    bookings_on_time = models.PositiveIntegerField(
+        _("bookings called on time"), default=0
+    )
     wait_seconds_total = models.PositiveBigIntegerField(default=0)
     service_seconds_total = models.PositiveBigIntegerField(default=0)
     wait_histogram = models.JSONField(default=list)

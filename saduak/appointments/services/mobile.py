@@ -20,6 +20,7 @@ from saduak.appointments.choices import (
     MobileRequestStatus,
     MobileVisitStatus,
 )
+from saduak.appointments.mobile_rollups import mobile_rollups_move, served_state
 from saduak.appointments.models import MobileRequest, MobileVisit
 from saduak.appointments.selectors.mobile import covers_district
 from saduak.appointments.services.catalogue import clean_or_refuse
@@ -239,11 +240,20 @@ OUTCOMES = {
 }
 
 
+def served_day(request: MobileRequest, today: date) -> date:
+    """The day a request recorded as served today was served: its visit's day
+    when the visit was today or before, otherwise today."""
+    visit_day = request.visit.day if request.visit is not None else None
+    return visit_day if visit_day is not None and visit_day <= today else today
+
+
 def mobile_request_close(
     *, actor: User, request: MobileRequest, outcome: str, note: str = ""
 ) -> MobileRequest:
     """Records what happened: served at home, visited but not served (with the
-    reason), or cancelled. A visit whose requests are all closed is done.
+    reason), or cancelled. A served request gets the day it was served
+    (`served_day`) and counts one person in MobileServedCounts, moved in the
+    same transaction. A visit whose requests are all closed is done.
     Needs `mobile_request.close` in the request's district. Audited as
     `appointments.mobile.close`; the requester gets an SMS."""
     ensure_may_in_district(actor, Action.MOBILE_REQUEST_CLOSE, request.district_id)
@@ -252,14 +262,22 @@ def mobile_request_close(
     if outcome == MobileRequestStatus.NOT_SERVED and not note.strip():
         raise InvalidInput(_("Say why the person could not be served."), field="note")
     with transaction.atomic():
-        locked = MobileRequest.objects.select_for_update().get(pk=request.pk)
+        locked = (
+            MobileRequest.objects.select_for_update(of=("self",))
+            .select_related("visit")
+            .get(pk=request.pk)
+        )
         if locked.status not in OPEN_STATUSES:
             raise Conflict(_("This request is already closed."), code="closed")
         before = locked.status
+        counted_before = served_state(locked)
         locked.status = outcome
         locked.outcome_note = note.strip()[:500]
         locked.closed_at = timezone.now()
-        locked.save(update_fields=["status", "outcome_note", "closed_at"])
+        if outcome == MobileRequestStatus.SERVED:
+            locked.served_on = served_day(locked, timezone.localdate(locked.closed_at))
+        locked.save(update_fields=["status", "outcome_note", "closed_at", "served_on"])
+        mobile_rollups_move(counted_before, locked)
         if (
             locked.visit_id
             and not MobileRequest.objects.filter(
@@ -274,7 +292,15 @@ def mobile_request_close(
             action="appointments.mobile.close",
             target=locked,
             before={"status": before},
-            after={"status": outcome, "note": locked.outcome_note},
+            after={
+                "status": outcome,
+                "note": locked.outcome_note,
+                **(
+                    {"served_on": locked.served_on.isoformat()}
+                    if locked.served_on
+                    else {}
+                ),
+            },
             district_code=locked.district_id,
         )
         label = str(MobileRequestStatus(outcome).label)

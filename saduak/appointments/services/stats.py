@@ -24,6 +24,21 @@ def _histogram(seconds: list[float]) -> list[int]:
     return counts
 
 
+def booking_called_on_time(
+    *,
+    starts_at: datetime,
+    checked_in_at: datetime,
+    called_at: datetime,
+    target_seconds: int,
+) -> bool:
+    """Whether a booking's holder was called on time: within the office's
+    waiting target (`QueueSettings.wait_target_minutes`) after the booked
+    slot's start, or after their check-in when they came after it (a late
+    arrival does not make the office late; an early one waits for the slot)."""
+    waited_from = max(starts_at, checked_in_at)
+    return (called_at - waited_from).total_seconds() <= target_seconds
+
+
 def office_day_rollup(*, office: Office, day: date) -> OfficeDayStats:
     """Recounts one office's day from its tickets and bookings (idempotent)."""
     start, end = day_bounds(day)
@@ -36,9 +51,23 @@ def office_day_rollup(*, office: Office, day: date) -> OfficeDayStats:
     target = queue_settings_for(office).wait_target_minutes * 60
     waits: list[float] = []
     services: list[float] = []
-    counts = {"walk_ins": 0, "arrivals": 0, "served": 0, "no_shows": 0, "within": 0}
+    counts = {
+        "walk_ins": 0,
+        "arrivals": 0,
+        "served": 0,
+        "no_shows": 0,
+        "within": 0,
+        "booked_called": 0,
+        "booked_on_time": 0,
+    }
     tickets = Ticket.objects.filter(office=office, day=day).values(
-        "kind", "status", "issued_at", "called_at", "finished_at", "transferred_from"
+        "kind",
+        "status",
+        "issued_at",
+        "called_at",
+        "finished_at",
+        "transferred_from",
+        "booking__starts_at",
     )
     for ticket in tickets:
         if ticket["kind"] == TicketKind.APPOINTMENT:
@@ -49,6 +78,14 @@ def office_day_rollup(*, office: Office, day: date) -> OfficeDayStats:
             wait = (ticket["called_at"] - ticket["issued_at"]).total_seconds()
             waits.append(wait)
             counts["within"] += wait <= target
+            if ticket["booking__starts_at"] is not None:
+                counts["booked_called"] += 1
+                counts["booked_on_time"] += booking_called_on_time(
+                    starts_at=ticket["booking__starts_at"],
+                    checked_in_at=ticket["issued_at"],
+                    called_at=ticket["called_at"],
+                    target_seconds=target,
+                )
         if ticket["status"] in (TicketStatus.COMPLETED, TicketStatus.TRANSFERRED):
             counts["served"] += 1
             if ticket["finished_at"] and ticket["called_at"]:
@@ -70,6 +107,8 @@ def office_day_rollup(*, office: Office, day: date) -> OfficeDayStats:
         "served": counts["served"],
         "ticket_no_shows": counts["no_shows"],
         "served_within_target": counts["within"],
+        "bookings_called": counts["booked_called"],
+        "bookings_on_time": counts["booked_on_time"],
         "wait_seconds_total": int(sum(waits)),
         "service_seconds_total": int(sum(services)),
         "wait_histogram": _histogram(waits),
@@ -87,13 +126,15 @@ def offices_today_refresh(*, force: bool = False) -> datetime:
     midnight. Returns when today was counted."""
     return recount_when_stale(
         "office-stats",
-        recount=_rollup_active,
+        recount=offices_day_recount,
         every_seconds=STATS_REFRESH_SECONDS,
         force=force,
     )
 
 
-def _rollup_active(day: date) -> None:
+def offices_day_recount(day: date) -> int:
+    """Recounts `day` for every office that had tickets or bookings that day;
+    returns how many offices."""
     start, end = day_bounds(day)
     office_ids = set(
         Ticket.objects.filter(day=day).values_list("office_id", flat=True).distinct()
@@ -102,8 +143,10 @@ def _rollup_active(day: date) -> None:
         .values_list("office_id", flat=True)
         .distinct()
     )
-    for office in Office.objects.filter(pk__in=office_ids):
+    offices = list(Office.objects.filter(pk__in=office_ids))
+    for office in offices:
         office_day_rollup(office=office, day=day)
+    return len(offices)
 
 
 def bookings_close_past(*, now: datetime | None = None) -> int:

@@ -292,6 +292,17 @@ def _enter(application: Application, stage: Stage, now: Any) -> None:
         )
 
 
+def _decided_within_target(application: Application) -> bool:
+    """At the decision (the deciding stage's visit already closed by
+    `_leave`): whether every stage the application went through was left by
+    its due date, the e-service's "within target". The applicant's time to
+    answer a return is not counted: the stage's visit ends at the return and
+    a new one, with a new due date, starts at the answer."""
+    return not StageVisit.objects.filter(
+        application=application, left_at__isnull=False, within_target=False
+    ).exists()
+
+
 def _leave(application: Application, now: Any) -> None:
     """Closes the open visit: working days taken and whether within target."""
     visit = (
@@ -322,6 +333,7 @@ APPLICATION_STATE_FIELDS = [
     "decision_reason",
     "submitted_at",
     "decided_at",
+    "decided_within_target",
     "closed_at",
     "updated_at",
 ]
@@ -549,10 +561,12 @@ def _move(application: Application, given: ActionInput, actor: User) -> Applicat
         application.outcome = Outcome.APPROVED
         application.approved_amount = given.amount if workflow.pays else None
         application.decided_at = now
+        application.decided_within_target = _decided_within_target(application)
         application.decision_reason = message
     elif given.action == Action.REJECT:
         application.outcome = Outcome.REJECTED
         application.decided_at = now
+        application.decided_within_target = _decided_within_target(application)
         application.decision_reason = message
     elif given.action == Action.PAY:
         application.outcome = Outcome.PAID
