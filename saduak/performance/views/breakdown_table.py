@@ -1,0 +1,200 @@
+"""The breakdown table of a result page: the rows the viewer reads (filtered
+by their reach, so a province sees its own rows of the department's KPI),
+their totals against the result's figures, and the typed-in table of the
+rows the viewer may change (every row for those who record the KPI; a
+province's or district's own rows when it holds the right in its area).
+
+Saving replaces the whole table at once (`breakdown_save`), so the rows the
+viewer does not change (outside their reach) are passed back as they are."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from saduak.accounts.models import User
+from saduak.performance.choices import BreakdownLevel
+from saduak.performance.forms_results import (
+    BLANK_BREAKDOWN_ROWS,
+    UNIT_ROWS_LIMIT,
+    BreakdownFormSet,
+    has_denominator,
+)
+from saduak.performance.models import BreakdownRow, Framework, Kpi, KpiResult
+from saduak.performance.selectors.breakdown import breakdown_rows
+from saduak.performance.services.breakdown import BreakdownInput
+from saduak.performance.views.access import breakdown_units
+
+ZERO = Decimal(0)
+PREFIX = "rows"
+
+
+def row_code(row: BreakdownRow, level: str) -> str:
+    """The unit a row is about, as the table's picker names it."""
+    if level == BreakdownLevel.PROVINCE:
+        return row.province_id or ""
+    if level == BreakdownLevel.DISTRICT:
+        return row.district_id or ""
+    if level == BreakdownLevel.OFFICE:
+        return row.office.code if row.office is not None else ""
+    return row.label
+
+
+def row_input(
+    level: str, code: str, numerator: Decimal, denominator: Decimal | None
+) -> BreakdownInput:
+    if level == BreakdownLevel.PROVINCE:
+        return BreakdownInput(
+            province_code=code, numerator=numerator, denominator=denominator
+        )
+    if level == BreakdownLevel.DISTRICT:
+        return BreakdownInput(
+            district_code=code, numerator=numerator, denominator=denominator
+        )
+    if level == BreakdownLevel.OFFICE:
+        return BreakdownInput(
+            office_code=code, numerator=numerator, denominator=denominator
+        )
+    return BreakdownInput(label=code, numerator=numerator, denominator=denominator)
+
+
+def _visible(result: KpiResult, user: User) -> list[BreakdownRow]:
+    if result.pk is None:
+        return []
+    return list(breakdown_rows(result=result, viewer=user))
+
+
+def _editable(
+    rows: list[BreakdownRow], level: str, codes: set[str], whole: bool
+) -> list[BreakdownRow]:
+    return [row for row in rows if whole or row_code(row, level) in codes]
+
+
+def breakdown_formset(
+    user: User, kpi: Kpi, framework: Framework, result: KpiResult, data: Any = None
+) -> Any:
+    """The typed-in table: the viewer's editable rows; then a row for each
+    unit of the map not in the table yet, already picked (when there are at
+    most UNIT_ROWS_LIMIT), or blank rows to pick or name the unit."""
+    units = breakdown_units(user, kpi, framework)
+    level = kpi.breakdown_level
+    key = "unit" if units.choices is not None else "label"
+    rows = _editable(_visible(result, user), level, units.codes, units.whole)
+    initial: list[dict[str, Any]] = [
+        {
+            key: row_code(row, level),
+            "numerator": figure(row.numerator),
+            "denominator": figure(row.denominator),
+        }
+        for row in rows
+    ]
+    extra = BLANK_BREAKDOWN_ROWS
+    if units.choices is not None and len(units.choices) <= UNIT_ROWS_LIMIT:
+        present = {row[key] for row in initial}
+        initial += [{key: code} for code, _name in units.choices if code not in present]
+        extra = 0
+    formset = BreakdownFormSet(
+        data,
+        prefix=PREFIX,
+        initial=initial,
+        units=units.choices,
+        with_denominator=has_denominator(kpi),
+    )
+    if data is None:
+        formset.extra = extra
+    return formset
+
+
+def figure(value: Decimal | None) -> str:
+    """A stored figure as typed: no trailing zeros ("1700", "87.5")."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def breakdown_inputs(
+    user: User, kpi: Kpi, framework: Framework, result: KpiResult, formset: Any
+) -> list[BreakdownInput]:
+    """The whole table to save: what the viewer typed, and every row they
+    did not change (rows outside what they read or may edit) as it is."""
+    units = breakdown_units(user, kpi, framework)
+    level = kpi.breakdown_level
+    typed = [
+        row_input(
+            level,
+            form.cleaned_data.get("unit") or form.cleaned_data.get("label") or "",
+            form.cleaned_data["numerator"],
+            form.cleaned_data.get("denominator"),
+        )
+        for form in formset.filled_forms()
+    ]
+    if result.pk is None:
+        return typed
+    changed = {
+        row.pk
+        for row in _editable(_visible(result, user), level, units.codes, units.whole)
+    }
+    kept = [
+        row_input(level, row_code(row, level), row.numerator, row.denominator)
+        for row in result.breakdown.select_related("office").order_by("pk")
+        if row.pk not in changed
+    ]
+    return typed + kept
+
+
+def breakdown_context(
+    user: User,
+    kpi: Kpi,
+    framework: Framework,
+    result: KpiResult,
+    failed: Any = None,
+    error: str = "",
+) -> dict[str, Any]:
+    """What the page shows of the breakdown (nothing for a KPI without one)."""
+    level = kpi.breakdown_level
+    if not level:
+        return {"breakdown_level": ""}
+    visible = _visible(result, user)
+    units = breakdown_units(user, kpi, framework)
+    numerators = sum((row.numerator for row in visible), ZERO)
+    denominators = sum((row.denominator or ZERO for row in visible), ZERO)
+    total = result.breakdown.count() if result.pk is not None else 0
+    off = ""
+    sees_all = bool(visible) and len(visible) == total
+    if (
+        sees_all
+        and result.numerator is not None
+        and (
+            numerators != result.numerator
+            or (result.denominator is not None and denominators != result.denominator)
+        )
+    ):
+        off = _(
+            "The rows add up to %(rows)s, but the result is %(result)s. "
+            "Correct the rows or the result so that they agree."
+        ) % {
+            "rows": _pair(numerators, denominators, result.denominator),
+            "result": _pair(result.numerator, result.denominator, result.denominator),
+        }
+    editable = bool(units.choices) or (units.choices is None and units.whole)
+    return {
+        "breakdown_level": level,
+        "breakdown_level_label": kpi.get_breakdown_level_display(),
+        "breakdown_rows": visible,
+        "breakdown_flagged": sum(1 for row in visible if row.flagged),
+        "breakdown_partial": len(visible) < total,
+        "breakdown_totals": (numerators, denominators),
+        "breakdown_off": off,
+        "breakdown_error": error,
+        "breakdown_editable": editable,
+        "breakdown_formset": failed
+        if failed is not None
+        else breakdown_formset(user, kpi, framework, result),
+    }
+
+
+def _pair(numerator: Decimal, denominator: Decimal, with_denominator: Any) -> str:
+    if with_denominator is None:
+        return f"{numerator.normalize():f}"
+    return f"{numerator.normalize():f} / {denominator.normalize():f}"
