@@ -198,6 +198,9 @@ STATICFILES_DIRS = [
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun"),
     # @line/liff ships no browser build; package.json's postinstall bundles one.
     ("vendor/liff", NODE_MODULES / ".saduak" / "liff"),
+    # Chart.js with chartjs-chart-geo, and the provinces of npm @svg-maps/thailand as
+    # GeoJSON: both made by package.json's postinstall (assets/charts/build.mjs).
+    ("vendor/charts", NODE_MODULES / ".saduak" / "charts"),
 ]
 # Private files (attachments, exports) live outside any served directory; nothing in
 # them is publicly addressable.

@@ -1,0 +1,1 @@
+"""The performance pages, one module per area (setup, results, imports, reports)."""
