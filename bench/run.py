@@ -25,6 +25,7 @@ from bench import (  # noqa: F401  (they register their scenarios)
     eservice_upload_scenarios,
     feedback_scenarios,
     identity_scenarios,
+    performance_scenarios,
 )
 from bench import scenarios as registry
 from bench.loadgen import LoadSpec, run_in_child

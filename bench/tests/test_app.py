@@ -29,6 +29,7 @@ BENCH_COMMANDS = (
     "complaints_generate",
     "eservices_generate_applications",
     "feedback_generate_votes",
+    "performance_generate",
 )
 PDF = b"%PDF-1.4\n% a stand-in\n%%EOF\n"
 

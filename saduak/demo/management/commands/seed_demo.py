@@ -1,6 +1,7 @@
 """Demo accounts for trying Saduak on the embedded setup. Never run in production."""
 
 import contextlib
+from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -81,6 +82,12 @@ DEMO_PEOPLE = [
 # Synthetic votes spread over every district office (saduak/feedback/generator.py).
 DEMO_HAPPINESS_VOTES = 30_000
 DEMO_SEED = 2569
+# Votes of fiscal years 2567-2569 (2023-10-01 to 2026-09-30), which the demo's
+# KPIs computed from the happiness votes read (saduak/performance/demo.py).
+DEMO_HISTORY_VOTES = 20_000
+DEMO_HISTORY_END = date(2026, 9, 30)
+DEMO_HISTORY_DAYS = (DEMO_HISTORY_END - date(2023, 10, 1)).days + 1
+DEMO_HISTORY_SEED = 2567
 
 
 class Command(BaseCommand):
@@ -122,6 +129,13 @@ class Command(BaseCommand):
         # Four months of happiness votes, so the public pages have figures.
         with contextlib.suppress(AlreadyLoaded):
             votes_generate(votes=DEMO_HAPPINESS_VOTES, days=120, seed=DEMO_SEED)
+        with contextlib.suppress(AlreadyLoaded):
+            votes_generate(
+                votes=DEMO_HISTORY_VOTES,
+                days=DEMO_HISTORY_DAYS,
+                end=DEMO_HISTORY_END,
+                seed=DEMO_HISTORY_SEED,
+            )
         from saduak.eservices.demo import seed_demo_eservices
 
         def demo_person(twelve: str) -> User:
@@ -139,6 +153,9 @@ class Command(BaseCommand):
             officer=demo_person("110000000005"),
             province=demo_person("110000000004"),
         )
+        from saduak.performance.demo import performance_seed_demo
+
+        frameworks = performance_seed_demo(hq=hq, province=demo_person("110000000004"))
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
@@ -166,6 +183,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Damrongdham complaints (the demo citizen's and others):")
         for line in complaints:
+            self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write("KPI frameworks and PMQA (staff: /staff/performance/):")
+        for line in frameworks:
             self.stdout.write(line)
         self.stdout.write("")
 
