@@ -34,7 +34,7 @@ from saduak.performance.choices import (
 from saduak.performance.models import Framework, Kpi, Round
 from saduak.performance.selectors.results import result_get_or_new
 from saduak.performance.services.breakdown import BreakdownInput, breakdown_save
-from saduak.performance.services.computed import result_compute
+from saduak.performance.services.computed import round_compute
 from saduak.performance.services.frameworks import (
     framework_copy,
     framework_create,
@@ -528,8 +528,9 @@ def _report_year(
     year: int,
     locker: User | None = None,
 ) -> None:
-    """Reports every KPI of `framework` in each round, then locks the rounds
-    that are not left open."""
+    """Reports every typed and imported KPI of `framework` in each round,
+    then locks the rounds that are not left open (which computes the
+    computed KPIs) or computes the computed KPIs of the open one."""
     by_code = {
         kpi.code: kpi
         for kpi in Kpi.objects.filter(component__framework=framework).select_related(
@@ -541,7 +542,11 @@ def _report_year(
         for demo in kpis:
             kpi = by_code[demo.fields.code]
             _report(actor, demo, kpi, kpi_round, year)
-        if (year, months) not in OPEN_ROUNDS:
+        # The computed KPIs are computed by the round's lock (or, for a round
+        # left open, by its "compute all").
+        if (year, months) in OPEN_ROUNDS:
+            round_compute(actor=actor, round=kpi_round)
+        else:
             round_lock(actor=locker or actor, round=kpi_round)
 
 
@@ -552,7 +557,6 @@ def _report(actor: User, demo: DemoKpi, kpi: Kpi, kpi_round: Round, year: int) -
         "obstacles": demo.obstacles,
     }
     if kpi.origin == ResultOrigin.COMPUTED:
-        result_compute(actor=actor, kpi=kpi, round=kpi_round)
         return
     if demo.levels is not None:
         _milestones(actor, kpi, kpi_round, demo.levels[(year, kpi_round.months)], texts)

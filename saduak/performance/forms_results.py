@@ -5,7 +5,7 @@ only parse what was typed; the services decide (denominator 0, a locked
 round, a breakdown that does not add up, a level without its lower levels)."""
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -58,7 +58,7 @@ class FigureField(forms.DecimalField):
         )
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = arabic_digits(value).replace(",", "").replace(" ", "").strip()
         if value in self.empty_values:
@@ -335,12 +335,15 @@ class BaseBreakdownFormSet(forms.BaseFormSet):
         return False
 
 
-BreakdownFormSet = forms.formset_factory(
-    BreakdownRowForm,
-    formset=BaseBreakdownFormSet,
-    extra=0,
-    max_num=2000,
-    absolute_max=2000,
+BreakdownFormSet = cast(
+    type[BaseBreakdownFormSet],
+    forms.formset_factory(
+        BreakdownRowForm,
+        formset=BaseBreakdownFormSet,
+        extra=0,
+        max_num=2000,
+        absolute_max=2000,
+    ),
 )
 
 

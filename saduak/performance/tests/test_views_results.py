@@ -291,7 +291,7 @@ def test_a_file_that_is_not_evidence_is_refused_on_the_field(setup, owner, clien
     assert not ResultEvidence.objects.exists()
 
 
-def test_evidence_of_a_framework_outside_reach_is_404(client_for, make_staff):
+def test_evidence_of_a_framework_outside_reach_is_404(client_for, make_staff, citizen):
     province = province_framework("50")
     staff = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
     client_for(staff).post(
@@ -302,6 +302,7 @@ def test_evidence_of_a_framework_outside_reach_is_404(client_for, make_staff):
     outsider = client_for(make_staff(Role.PROVINCIAL_STAFF, "pao-10"))
     url = reverse("performance-results:evidence", args=[evidence.public_id])
     assert outsider.get(url).status_code == 404
+    assert client_for(citizen).get(url).status_code == 404
 
 
 # --- Breakdown --------------------------------------------------------------
@@ -386,6 +387,29 @@ def test_a_province_reads_only_its_own_rows_of_the_department_kpi(
     rows = page.context["breakdown_rows"]
     assert [row.province_id for row in rows] == ["50"]
     assert page.context["breakdown_partial"] is True
+    assert page.context["breakdown_editable"] is False
+    assert b'name="rows-TOTAL_FORMS"' not in page.content
+
+
+def test_rows_the_owner_does_not_read_are_kept_when_the_owner_saves_the_table(
+    setup, hq, owner, client_for
+):
+    client_for(hq).post(
+        result_url(setup.approvals, name="breakdown"),
+        breakdown_post([("10", "900", "1000"), ("50", "800", "1000")]),
+    )
+    owner_client = client_for(owner)
+    assert owner_client.get(result_url(setup.approvals)).context["breakdown_rows"] == []
+    # The owner (reading only their own office) saves the table with no rows
+    # of their own: the provinces' rows stay as they were.
+    response = owner_client.post(
+        result_url(setup.approvals, name="breakdown"), breakdown_post([])
+    )
+    assert response.status_code == 302
+    assert sorted(BreakdownRow.objects.values_list("province_id", "numerator")) == [
+        ("10", Decimal(900)),
+        ("50", Decimal(800)),
+    ]
 
 
 # --- Computed KPIs ----------------------------------------------------------

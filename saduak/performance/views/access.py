@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from saduak.accounts.matrix import Action, action_reach, may
+from saduak.accounts.matrix import Action, may
 from saduak.accounts.models import User
 from saduak.areas.models import District, Office, Province
 from saduak.performance.choices import BreakdownLevel, UnitLevel
@@ -40,16 +40,12 @@ def may_record(user: User, kpi: Kpi, framework: Framework) -> bool:
 
 @dataclass(frozen=True)
 class BreakdownUnits:
-    """The units the viewer may type rows for (`choices`: code, name), or
-    None for a facility table (rows named by hand); `whole` when the viewer
-    edits the whole table, not only the rows of their own area."""
+    """Whether the viewer may type the breakdown table (`editable`), and the
+    units they pick rows from (`choices`: code, name), or None for a
+    facility table (rows named by hand)."""
 
+    editable: bool
     choices: list[tuple[str, str]] | None
-    whole: bool
-
-    @property
-    def codes(self) -> set[str]:
-        return {code for code, _name in self.choices or []}
 
 
 def _framework_q(framework: Framework, level: str) -> Q:
@@ -65,38 +61,19 @@ def _framework_q(framework: Framework, level: str) -> Q:
 
 
 def breakdown_units(user: User, kpi: Kpi, framework: Framework) -> BreakdownUnits:
-    """The rows the viewer may type: every unit of the KPI's breakdown level
-    inside the framework's unit for those who record the KPI; for a province
-    or a district holding the right within its own area (the department's
-    KPI broken down by province or district), only the units of that area."""
+    """Those who record the KPI type its table, picking from every active
+    unit of its breakdown level inside the framework's unit."""
     level = kpi.breakdown_level
-    whole = may_record(user, kpi, framework)
+    if not may_record(user, kpi, framework):
+        return BreakdownUnits(False, [])
     if level == BreakdownLevel.FACILITY:
-        return BreakdownUnits(None, whole)
-    reach = action_reach(user, Action.KPI_RESULT_RECORD)
+        return BreakdownUnits(True, None)
     inside = _framework_q(framework, level)
     if level == BreakdownLevel.PROVINCE:
-        provinces = Province.objects.filter(inside, is_active=True)
-        if not whole:
-            provinces = provinces.filter(
-                Q() if reach.everything else Q(code__in=reach.provinces)
-            )
-        rows = [(item.code, item.name) for item in provinces.order_by("code")]
-    elif level == BreakdownLevel.DISTRICT:
-        districts = District.objects.filter(inside, is_active=True)
-        if not whole:
-            districts = districts.filter(
-                Q()
-                if reach.everything
-                else Q(code__in=reach.districts) | Q(province_id__in=reach.provinces)
-            )
-        rows = [
-            (item.code, item.name)
-            for item in districts.select_related("province").order_by("code")
-        ]
-    else:
-        offices = Office.objects.filter(inside, is_active=True)
-        if not whole:
-            offices = offices.filter(reach.offices_q())
-        rows = [(item.code, item.name) for item in offices.order_by("code")]
-    return BreakdownUnits(rows, whole)
+        provinces = Province.objects.filter(inside, is_active=True).order_by("code")
+        return BreakdownUnits(True, [(item.code, item.name) for item in provinces])
+    if level == BreakdownLevel.DISTRICT:
+        districts = District.objects.filter(inside, is_active=True).order_by("code")
+        return BreakdownUnits(True, [(item.code, item.name) for item in districts])
+    offices = Office.objects.filter(inside, is_active=True).order_by("code")
+    return BreakdownUnits(True, [(item.code, item.name) for item in offices])

@@ -1,11 +1,11 @@
 """The breakdown table of a result page: the rows the viewer reads (filtered
-by their reach, so a province sees its own rows of the department's KPI),
-their totals against the result's figures, and the typed-in table of the
-rows the viewer may change (every row for those who record the KPI; a
-province's or district's own rows when it holds the right in its area).
+by their read reach, so a province sees its own rows of the department's
+KPI), their totals against the result's figures, and, for those who record
+the KPI, the typed-in table of those rows.
 
 Saving replaces the whole table at once (`breakdown_save`), so the rows the
-viewer does not change (outside their reach) are passed back as they are."""
+viewer does not read (a KPI's owner at one office reads only its own rows)
+are passed back as they are."""
 
 from decimal import Decimal
 from typing import Any
@@ -64,12 +64,6 @@ def _visible(result: KpiResult, user: User) -> list[BreakdownRow]:
     return list(breakdown_rows(result=result, viewer=user))
 
 
-def _editable(
-    rows: list[BreakdownRow], level: str, codes: set[str], whole: bool
-) -> list[BreakdownRow]:
-    return [row for row in rows if whole or row_code(row, level) in codes]
-
-
 def breakdown_formset(
     user: User, kpi: Kpi, framework: Framework, result: KpiResult, data: Any = None
 ) -> Any:
@@ -79,7 +73,7 @@ def breakdown_formset(
     units = breakdown_units(user, kpi, framework)
     level = kpi.breakdown_level
     key = "unit" if units.choices is not None else "label"
-    rows = _editable(_visible(result, user), level, units.codes, units.whole)
+    rows = _visible(result, user)
     initial: list[dict[str, Any]] = [
         {
             key: row_code(row, level),
@@ -117,8 +111,7 @@ def breakdown_inputs(
     user: User, kpi: Kpi, framework: Framework, result: KpiResult, formset: Any
 ) -> list[BreakdownInput]:
     """The whole table to save: what the viewer typed, and every row they
-    did not change (rows outside what they read or may edit) as it is."""
-    units = breakdown_units(user, kpi, framework)
+    do not read (outside their read reach) as it is."""
     level = kpi.breakdown_level
     typed = [
         row_input(
@@ -131,10 +124,7 @@ def breakdown_inputs(
     ]
     if result.pk is None:
         return typed
-    changed = {
-        row.pk
-        for row in _editable(_visible(result, user), level, units.codes, units.whole)
-    }
+    changed = {row.pk for row in _visible(result, user)}
     kept = [
         row_input(level, row_code(row, level), row.numerator, row.denominator)
         for row in result.breakdown.select_related("office").order_by("pk")
@@ -177,7 +167,6 @@ def breakdown_context(
             "rows": _pair(numerators, denominators, result.denominator),
             "result": _pair(result.numerator, result.denominator, result.denominator),
         }
-    editable = bool(units.choices) or (units.choices is None and units.whole)
     return {
         "breakdown_level": level,
         "breakdown_level_label": kpi.get_breakdown_level_display(),
@@ -187,14 +176,16 @@ def breakdown_context(
         "breakdown_totals": (numerators, denominators),
         "breakdown_off": off,
         "breakdown_error": error,
-        "breakdown_editable": editable,
+        "breakdown_editable": units.editable,
         "breakdown_formset": failed
         if failed is not None
         else breakdown_formset(user, kpi, framework, result),
     }
 
 
-def _pair(numerator: Decimal, denominator: Decimal, with_denominator: Any) -> str:
-    if with_denominator is None:
-        return f"{numerator.normalize():f}"
-    return f"{numerator.normalize():f} / {denominator.normalize():f}"
+def _pair(
+    numerator: Decimal, denominator: Decimal | None, with_denominator: Any
+) -> str:
+    if with_denominator is None or denominator is None:
+        return figure(numerator)
+    return f"{figure(numerator)} / {figure(denominator)}"

@@ -206,17 +206,42 @@ def _texts(form: forms.Form) -> dict[str, str]:
     return {name: form.cleaned_data.get(name) or "" for name in TEXTS}
 
 
+def _record(
+    actor: User,
+    kpi: Kpi,
+    round_: Round,
+    form: forms.Form,
+    *,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    level_claimed: int | None = None,
+) -> KpiResult:
+    texts = _texts(form)
+    return result_record(
+        actor=actor,
+        kpi=kpi,
+        round=round_,
+        numerator=numerator,
+        denominator=denominator,
+        measures=texts["measures"],
+        factors=texts["factors"],
+        obstacles=texts["obstacles"],
+        note=texts["note"],
+        level_claimed=level_claimed,
+    )
+
+
 def _record_figures(
     actor: User, kpi: Kpi, round_: Round, result: KpiResult, form: forms.Form
 ) -> None:
     data = form.cleaned_data
-    result_record(
-        actor=actor,
-        kpi=kpi,
-        round=round_,
+    _record(
+        actor,
+        kpi,
+        round_,
+        form,
         numerator=data["numerator"],
         denominator=data.get("denominator"),
-        **_texts(form),
     )
 
 
@@ -230,17 +255,9 @@ def _record_milestones(
     """The checklist and the level claimed are one change: the checks that
     changed are saved, then the level is claimed against them; a refused claim
     takes the checks back with it."""
-    texts = _texts(form)
     with transaction.atomic():
         if result.pk is None:
-            result = result_record(
-                actor=actor,
-                kpi=kpi,
-                round=round_,
-                numerator=None,
-                denominator=None,
-                **texts,
-            )
+            result = _record(actor, kpi, round_, form, numerator=None, denominator=None)
         before = {check.item_id: check for check in result.checks.all()}
         for item, met, note in form.checks():
             check = before.get(item.pk)
@@ -253,14 +270,14 @@ def _record_milestones(
                 milestone_check_save(
                     actor=actor, result=result, item=item, met=met, evidence_note=note
                 )
-        result_record(
-            actor=actor,
-            kpi=kpi,
-            round=round_,
+        _record(
+            actor,
+            kpi,
+            round_,
+            form,
             numerator=None,
             denominator=None,
             level_claimed=form.cleaned_data["level_claimed"],
-            **texts,
         )
 
 

@@ -6,6 +6,7 @@ removing it, and saving the breakdown table whole."""
 from typing import Any
 from uuid import UUID
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -71,10 +72,12 @@ def evidence_add_view(
     return done(kpi, round_, _("The evidence file is added."), request)
 
 
-@staff_required
+@login_required
 @never_cache
 @require_GET
 def evidence_download(request: HttpRequest, public_id: UUID) -> StreamingHttpResponse:
+    """Whoever reads the KPI's framework; 404 for anyone else (a citizen
+    included: a sign-in or 403 page would tell that the file exists)."""
     evidence = _evidence(acting_user(request), public_id)
     return encrypted_file_response(evidence, encrypted_file_open(evidence))
 
