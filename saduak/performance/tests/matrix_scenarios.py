@@ -305,7 +305,7 @@ SCENARIOS = [
         lambda actor, built, r: results.milestone_check_save(
             actor=actor,
             result=result_get_or_new(built.kpis["2.1"], built.rounds[6]),
-            item=MilestoneItem.objects.filter(kpi=built.kpis["2.1"]).first(),
+            item=MilestoneItem.objects.filter(kpi=built.kpis["2.1"])[0],
             met=True,
             evidence_note="รายงานการประชุม",
         ),
