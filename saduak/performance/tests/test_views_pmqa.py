@@ -4,15 +4,25 @@ says whether the 400-point stage is passed; others read what their reach
 covers and get no form."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse as reverse_any
+from django.utils import translation
 
 from saduak.accounts.choices import Role
 from saduak.audit.models import AuditEvent
 from saduak.performance.models import PmqaAgencyAverage, PmqaAssessment, PmqaScore
 
 pytestmark = pytest.mark.django_db
+
+
+def reverse(name: str, args: Any = None) -> str:
+    """The Thai address (no prefix), whatever language an earlier test left
+    active."""
+    with translation.override("th"):
+        return reverse_any(name, args=args)
+
 
 YEAR = 2569
 

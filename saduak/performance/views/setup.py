@@ -262,7 +262,15 @@ def framework_page(
 ) -> HttpResponse:
     blocks = _tree(framework)
     editable = framework.status == FrameworkStatus.DRAFT and may_edit(user, framework)
-    dashboard = link_or_none("performance-reports:dashboard", framework.public_id)
+    published = framework.status == FrameworkStatus.PUBLISHED
+    reports = [
+        (label, link_or_none(name, framework.public_id) if published else None)
+        for name, label in (
+            ("performance-reports:dashboard", _("Dashboard")),
+            ("performance-reports:framework-pdf", _("Report (PDF)")),
+            ("performance-reports:framework-xlsx", _("Report (XLSX)")),
+        )
+    ]
     return render(
         request,
         "performance/setup/framework.html",
@@ -294,7 +302,7 @@ def framework_page(
             or ComponentForm(prefix="component", initial={"position": len(blocks)}),
             "round_form": round_form or RoundForm(prefix="round"),
             "rounds": _round_rows(framework),
-            "dashboard_url": dashboard,
+            "report_links": [(label, link) for label, link in reports if link],
         },
         status=status,
     )

@@ -266,6 +266,9 @@ def _detail(
             "editable": framework.status == FrameworkStatus.DRAFT
             and may_edit(user, framework),
             "milestone_form": milestone_form,
+            "report_url": link_or_none("performance-reports:kpi-pdf", kpi.public_id)
+            if published
+            else None,
             "result_links": [
                 (
                     row.months,
