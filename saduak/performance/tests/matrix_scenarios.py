@@ -15,6 +15,7 @@ from saduak.accounts.tests.matrix_walk import Scenario
 from saduak.core.uploads.sample_files import one_page_pdf
 from saduak.performance.choices import BreakdownLevel, UnitLevel
 from saduak.performance.models import (
+    BreakdownImport,
     BreakdownRow,
     Component,
     Framework,
@@ -31,6 +32,7 @@ from saduak.performance.selectors.results import result_get_or_new
 from saduak.performance.services import (
     evidence,
     frameworks,
+    imports,
     pmqa,
     results,
     rounds,
@@ -47,6 +49,8 @@ from saduak.performance.tests.factories import (
 )
 
 OFFICE = "do-5001"
+# Chiang Mai's own framework is set up and reported by its province and HQ.
+PROVINCE_ROLES = frozenset({Role.PROVINCIAL_STAFF, Role.HQ_ADMIN})
 
 
 def _map(request: Any) -> None:
@@ -103,6 +107,36 @@ def _with_evidence(request: Any) -> ResultEvidence:
         actor=SYSTEM,
         result=result_get_or_new(built.kpis["1.1"], built.rounds[6]),
         upload=SimpleUploadedFile("plan.pdf", one_page_pdf(), "application/pdf"),
+    )
+
+
+def _province(request: Any) -> Built:
+    _map(request)
+    return framework_built(
+        unit_level=UnitLevel.PROVINCE,
+        unit_code="50",
+        breakdown_level=BreakdownLevel.DISTRICT,
+    )
+
+
+def _district_file() -> SimpleUploadedFile:
+    text = "อำเภอ,จังหวัด,ตัวตั้ง,ตัวหาร\nอ.เมือง,จ.เชียงใหม่,30,40\n"
+    return SimpleUploadedFile("ผลงาน.csv", text.encode())
+
+
+def _read(request: Any) -> BreakdownImport:
+    built = _province(request)
+    return imports.breakdown_import_read(
+        actor=SYSTEM,
+        result=result_get_or_new(built.kpis["1.1"], built.rounds[6]),
+        upload=_district_file(),
+    )
+
+
+def _import_state(_ctx: Any) -> tuple[Any, ...]:
+    return (
+        list(BreakdownImport.objects.values_list("status", flat=True)),
+        BreakdownRow.objects.count(),
     )
 
 
@@ -345,6 +379,38 @@ SCENARIOS = [
         _with_evidence,
         lambda actor, item, r: evidence.evidence_remove(actor=actor, evidence=item),
         _results_state,
+    ),
+    _scenario(
+        Action.KPI_RESULT_RECORD,
+        "breakdown_import_read",
+        _province,
+        lambda actor, built, r: imports.breakdown_import_read(
+            actor=actor,
+            result=result_get_or_new(built.kpis["1.1"], built.rounds[6]),
+            upload=_district_file(),
+        ),
+        _import_state,
+        PROVINCE_ROLES,
+    ),
+    _scenario(
+        Action.KPI_RESULT_RECORD,
+        "breakdown_import_confirm",
+        _read,
+        lambda actor, imported, r: imports.breakdown_import_confirm(
+            actor=actor, imported=imported, choices={}
+        ),
+        _import_state,
+        PROVINCE_ROLES,
+    ),
+    _scenario(
+        Action.KPI_RESULT_RECORD,
+        "breakdown_import_discard",
+        _read,
+        lambda actor, imported, r: imports.breakdown_import_discard(
+            actor=actor, imported=imported
+        ),
+        _import_state,
+        PROVINCE_ROLES,
     ),
     _scenario(
         Action.ROUND_LOCK,

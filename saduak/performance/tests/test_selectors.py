@@ -168,7 +168,7 @@ def test_breakdown_rows_are_filtered_by_the_viewers_reach(
     )
     result = result_get_or_new(built.kpis["1.1"], built.rounds[6])
 
-    def seen(role: Role, office: str) -> list[str]:
+    def seen(role: Role, office: str) -> list[str | None]:
         viewer = make_staff(role, office)
         return [row.district_id for row in breakdown_rows(result=result, viewer=viewer)]
 
