@@ -36,8 +36,10 @@ def test_the_thai_digit_option_prints_every_number_in_thai_digits(small_map):
     data = department(2555)
     with translation.override("th"):
         pdf = kpi_report_pdf(kpi=data.served, round=data.six, digits="thai")
-    printed = read_as_printed(pdf, resolution=200)
+    printed = read_as_printed(pdf, resolution=300)
     assert "ให้บริการแล้วเสร็จ" in printed
-    assert "๓๑มีนาคม๒๕๕๕" in printed  # the round's end, B.E.
+    assert "ปี๒๕๕๕" in printed  # the fiscal year, B.E.
+    assert "๓๑มีนาคม" in printed  # the round's end
     assert "๑๐๐" in printed  # the advanced target's points
+    assert "๒/๒" in printed  # the page numbers
     assert "2555" not in printed and "31" not in printed and "100" not in printed
