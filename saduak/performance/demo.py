@@ -583,22 +583,17 @@ def _report(actor: User, demo: DemoKpi, kpi: Kpi, kpi_round: Round, year: int) -
 def _milestones(
     actor: User, kpi: Kpi, kpi_round: Round, level: int, texts: dict[str, str]
 ) -> None:
-    result = result_record(
-        actor=actor,
-        kpi=kpi,
-        round=kpi_round,
-        numerator=None,
-        denominator=None,
-        **texts,
-    )
-    for item in kpi.milestone_items.all():
-        milestone_check_save(
+    """Ticks the criteria of every level up to `level` (the others stay
+    unticked), then claims that level with the report's texts."""
+    result = result_get_or_new(kpi, kpi_round)
+    for item in kpi.milestone_items.filter(level__lte=level):
+        result = milestone_check_save(
             actor=actor,
             result=result,
             item=item,
-            met=item.level <= level,
-            evidence_note="รายงานการประชุมและหนังสือสั่งการ" if item.level <= level else "",
-        )
+            met=True,
+            evidence_note="รายงานการประชุมและหนังสือสั่งการ",
+        ).result
     result_record(
         actor=actor,
         kpi=kpi,
@@ -648,16 +643,8 @@ def _district_rows(actor: User, kpi: Kpi, kpi_round: Round) -> None:
                 denominator=Decimal(received),
             )
         )
-    result = result_get_or_new(kpi, kpi_round)
-    if result.pk is None:
-        result = result_record(
-            actor=actor,
-            kpi=kpi,
-            round=kpi_round,
-            numerator=None,
-            denominator=None,
-        )
-    breakdown_save(actor=actor, result=result, rows=rows)
+    # A new result takes the rows' sums as its figures.
+    breakdown_save(actor=actor, result=result_get_or_new(kpi, kpi_round), rows=rows)
 
 
 def _chiang_mai(hq: User, province: User) -> Framework:
