@@ -486,6 +486,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.complaints.tasks.recount_reports",
         "schedule": crontab(hour=2, minute=40),
     },
+    # Computed KPIs of open rounds follow the data they are computed from
+    # (docs/performance.md).
+    "performance-compute-open-rounds": {
+        "task": "saduak.performance.tasks.performance_compute_open_rounds",
+        "schedule": crontab(hour=3, minute=10),
+    },
     "refresh-office-statistics": {
         "task": "saduak.appointments.tasks.refresh_office_statistics",
         "schedule": 300.0,

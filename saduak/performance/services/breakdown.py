@@ -145,6 +145,10 @@ def breakdown_rows_build(
         )
     for index, row in enumerate(rows):
         built = _row_unit(kpi.breakdown_level, row, index)
+        if kpi.breakdown_level == BreakdownLevel.FACILITY and built.province_id is None:
+            # A facility named alone lies in the framework's own unit.
+            built.province_id = framework.province_id
+            built.district_id = framework.district_id
         if not _inside(framework, built):
             raise InvalidInput(
                 _("Row %(number)s is outside the framework's unit.")

@@ -37,13 +37,19 @@ from saduak.performance.services.common import (
     framework_audit,
     result_open,
 )
+from saduak.performance.services.computed import result_compute, round_compute
+from saduak.performance.services.evidence import evidence_add, evidence_remove
 from saduak.performance.services.scores import kpi_score_recompute, met_by_level
 
 __all__ = [
     "BreakdownInput",
     "breakdown_save",
+    "evidence_add",
+    "evidence_remove",
     "milestone_check_save",
+    "result_compute",
     "result_record",
+    "round_compute",
 ]
 
 RESULT_FIELDS = [
@@ -145,17 +151,17 @@ def result_record(
     else:
         if denominator is not None and numerator is None:
             raise InvalidInput(_("Give the numerator too."), field="numerator")
-        value_of(numerator=numerator, denominator=denominator, factor=kpi.factor)
-        if kpi.origin == ResultOrigin.COMPUTED and (
-            (numerator, denominator) != (result.numerator, result.denominator)
-        ):
-            raise InvalidInput(
-                _(
-                    "This KPI's figures are computed from Saduak's data: compute"
-                    " them again instead of typing them."
-                ),
-                field="numerator",
-            )
+        if kpi.origin == ResultOrigin.COMPUTED:
+            if (numerator, denominator) != (result.numerator, result.denominator):
+                raise InvalidInput(
+                    _(
+                        "This KPI's figures are computed from Saduak's data:"
+                        " compute them again instead of typing them."
+                    ),
+                    field="numerator",
+                )
+        else:
+            value_of(numerator=numerator, denominator=denominator, factor=kpi.factor)
         totals = breakdown_totals(result)
         if totals is not None:
             ensure_adds_up(totals, numerator, denominator)

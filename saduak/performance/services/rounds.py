@@ -5,23 +5,23 @@ import calendar
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saduak.accounts.matrix import Action, Actor
+from saduak.accounts.models import User
 from saduak.core.errors import Conflict, InvalidInput
 from saduak.core.thai import FiscalYear
-from saduak.performance.choices import (
-    RoundStatus,
-)
-from saduak.performance.models import (
-    Framework,
-    Round,
-)
+from saduak.performance.choices import FrameworkStatus, RoundStatus
+from saduak.performance.models import Framework, Round
 from saduak.performance.services.common import (
     framework_audit,
     framework_ensure_may,
     framework_locked,
+    round_locked,
 )
+from saduak.performance.services.computed import round_computed
+from saduak.performance.services.scores import scores_recompute
 
 ROUND_MONTHS = (3, 6, 9, 12)
 
@@ -79,5 +79,75 @@ def round_save(
             "period_end": end,
             "due_on": due_on,
         },
+    )
+    return round
+
+
+UNLOCK_REASON_MIN = 10
+UNLOCK_REASON_MAX = 1000
+
+
+@transaction.atomic
+def round_lock(*, actor: Actor, round: Round) -> Round:
+    """Closes a round: computes its computed KPIs again, recomputes every
+    score, then locks it, so that no result changes until it is unlocked.
+    Refused (`Conflict`) when already locked or the framework is a draft.
+    Permission: ROUND_LOCK (HQ) over the framework's unit. Audit: round.lock
+    (with the round's overall score)."""
+    framework_ensure_may(actor, Action.ROUND_LOCK, round.framework)
+    round = round_locked(round)
+    framework = round.framework
+    if framework.status != FrameworkStatus.PUBLISHED:
+        raise Conflict(_("Only a published framework's round is locked."))
+    computed = round_computed(actor=actor, round=round)
+    scores_recompute(round=round)
+    round.status = RoundStatus.LOCKED
+    round.locked_at = timezone.now()
+    round.locked_by = actor if isinstance(actor, User) else None
+    round.save(update_fields=["status", "locked_at", "locked_by"])
+    framework_audit(
+        actor=actor,
+        action="round.lock",
+        framework=framework,
+        target=round,
+        before={"status": RoundStatus.OPEN},
+        after={"status": round.status, "score": round.score, "computed": computed},
+    )
+    return round
+
+
+@transaction.atomic
+def round_unlock(*, actor: Actor, round: Round, reason: str) -> Round:
+    """Opens a locked round again for changes; the reason (at least 10
+    characters) is kept on the round and in the audit event.
+    Permission: ROUND_LOCK (HQ). Audit: round.unlock."""
+    framework_ensure_may(actor, Action.ROUND_LOCK, round.framework)
+    reason = (reason or "").strip()
+    if len(reason) < UNLOCK_REASON_MIN:
+        raise InvalidInput(
+            _("Say why the round is unlocked (at least %(count)s characters).")
+            % {"count": UNLOCK_REASON_MIN},
+            field="reason",
+        )
+    if len(reason) > UNLOCK_REASON_MAX:
+        raise InvalidInput(
+            _("At most %(limit)s characters.") % {"limit": UNLOCK_REASON_MAX},
+            field="reason",
+        )
+    round = (
+        Round.objects.select_for_update().select_related("framework").get(pk=round.pk)
+    )
+    if round.status != RoundStatus.LOCKED:
+        raise Conflict(_("The round is not locked."))
+    round.status = RoundStatus.OPEN
+    round.unlock_reason = reason
+    round.save(update_fields=["status", "unlock_reason"])
+    framework_audit(
+        actor=actor,
+        action="round.unlock",
+        framework=round.framework,
+        target=round,
+        before={"status": RoundStatus.LOCKED},
+        after={"status": round.status, "reason": reason},
     )
     return round

@@ -111,9 +111,15 @@ def leaf_score(
             scored.score,
             weighted_score(scored.score, kpi.weight),
         )
-    denominator = result.denominator if result.denominator != 0 else None
-    value = value_of(
-        numerator=result.numerator, denominator=denominator, factor=kpi.factor
+    # A computed rate over nothing (0 of 0) has no value yet.
+    value = (
+        None
+        if result.denominator == 0
+        else value_of(
+            numerator=result.numerator,
+            denominator=result.denominator,
+            factor=kpi.factor,
+        )
     )
     minimum, standard, advanced = (
         kpi.target_minimum,
