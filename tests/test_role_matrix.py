@@ -179,6 +179,12 @@ NOT_MATRIX_ACTIONS = {
     "saduak.identity.services.sessions_end_all": OWN,
     "saduak.identity.services.sign_in_session_end": OWN,
     "saduak.notifications.services.notification_send": SYSTEM,
+    "saduak.performance.services.common.framework_audit": SYSTEM,
+    "saduak.performance.services.common.framework_ensure_may": CHECKS_ITSELF,
+    "saduak.performance.services.common.kpi_ensure_may_record": CHECKS_ITSELF,
+    "saduak.performance.services.common.result_open": CHECKS_ITSELF,
+    "saduak.performance.services.common.unit_readable": CHECKS_ITSELF,
+    "saduak.performance.services.computed.round_computed": SYSTEM,
 }
 
 

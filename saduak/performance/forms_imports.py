@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from saduak.performance.tables import MAX_BYTES, MAX_ROWS
 
@@ -38,11 +38,11 @@ class ImportConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         for row in likely:
             self.fields[f"line_{row['line']}"] = forms.ChoiceField(
-                label=_("Line %(line)s: %(name)s")
+                label=pgettext("breakdown import", "Line %(line)s: %(name)s")
                 % {"line": row["line"], "name": row["shown_name"]},
                 choices=[
                     *((c["code"], c["label"]) for c in row["candidates"]),
-                    (REJECT, _("None of these")),
+                    (REJECT, pgettext("breakdown import", "None of these")),
                 ],
                 widget=forms.RadioSelect,
                 required=False,

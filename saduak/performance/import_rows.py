@@ -13,6 +13,7 @@ its figures or its unit) or total (a total row, not imported; its figures
 must equal the rows' sums)."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -86,12 +87,16 @@ TOTAL_NAMES = {
     "grandtotal",
     "sum",
 }
+_HEADER_MARKS = re.compile(r"[\s.,:;*'’()\[\]/\\_\-–—ฯ\ufeff\u200b]")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
 def header_key(text: str) -> str:
-    """A header cell in the form headers are compared in."""
-    return name_key(text).replace(":", "").replace("*", "")
+    """A header cell in the form headers are compared in: lower case,
+    without spaces or punctuation (the level's word is the header itself,
+    so it is kept)."""
+    text = unicodedata.normalize("NFC", str(text or "")).lower()
+    return _HEADER_MARKS.sub("", text)
 
 
 @dataclass(frozen=True)

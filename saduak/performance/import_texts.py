@@ -22,7 +22,9 @@ REASONS = {
     "unit": _("The framework's own unit."),
     "spelling": _("No unit has exactly this name; these are spelt closely."),
     "code-and-name": _("The code and the name are of different units."),
-    "other-province": _("No unit of this name is in the row's province; it is in another."),
+    "other-province": _(
+        "No unit of this name is in the row's province; it is in another."
+    ),
     "province-unsure": _("The row's province is not written as on the map: confirm."),
     "several": _("Several units have this name: add the province or the code."),
     "unknown-code": _("No unit has this code."),
@@ -47,7 +49,9 @@ PROBLEMS = {
     "outside": _("This unit is outside the framework's unit."),
     "duplicate": _("The same unit as line %(line)s."),
     "total-numerator": _("The rows' numerators add up to %(sum)s, not to this total."),
-    "total-denominator": _("The rows' denominators add up to %(sum)s, not to this total."),
+    "total-denominator": _(
+        "The rows' denominators add up to %(sum)s, not to this total."
+    ),
 }
 
 

@@ -155,7 +155,10 @@ def _kept(
         return
     if len(rows) >= MAX_ROWS:
         raise _too_many_rows(field)
-    rows.append((number, cells[:MAX_COLUMNS]))
+    cells = cells[:MAX_COLUMNS]
+    while not cells[-1].strip():
+        cells.pop()
+    rows.append((number, cells))
 
 
 def _csv_rows(text: str, field: str) -> list[tuple[int, list[str]]]:

@@ -5,6 +5,7 @@ reach, selectors/breakdown.py)."""
 
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -59,7 +60,7 @@ def framework_get(*, viewer: User, public_id: UUID | str) -> Framework:
     otherwise, also for a malformed id)."""
     try:
         return framework_list(viewer=viewer).get(public_id=public_id)
-    except (Framework.DoesNotExist, ValueError, TypeError) as error:
+    except (Framework.DoesNotExist, ValidationError, ValueError, TypeError) as error:
         raise NotFound(_("There is no such KPI framework.")) from error
 
 
@@ -81,7 +82,7 @@ def kpi_get(*, viewer: User, public_id: UUID | str) -> Kpi:
             )
             .get(public_id=public_id)
         )
-    except (Kpi.DoesNotExist, ValueError, TypeError) as error:
+    except (Kpi.DoesNotExist, ValidationError, ValueError, TypeError) as error:
         raise NotFound(_("There is no such KPI.")) from error
 
 

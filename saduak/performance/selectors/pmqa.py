@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -109,7 +110,12 @@ def pmqa_list(
 def pmqa_get(*, viewer: User, public_id: UUID | str) -> PmqaAssessment:
     try:
         return pmqa_list(viewer=viewer).get(public_id=public_id)
-    except (PmqaAssessment.DoesNotExist, ValueError, TypeError) as error:
+    except (
+        PmqaAssessment.DoesNotExist,
+        ValidationError,
+        ValueError,
+        TypeError,
+    ) as error:
         raise NotFound(_("There is no such PMQA assessment.")) from error
 
 

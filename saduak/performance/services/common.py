@@ -227,13 +227,13 @@ def result_open(*, actor: Actor, result: KpiResult) -> tuple[KpiResult, Round]:
     """Checks that `actor` may change `result` (saved or new), that its
     framework is published and its round open (locking the round), and
     returns the result as stored (created when new) with the locked round."""
-    kpi = result.kpi
+    kpi = Kpi.objects.select_related("component__framework").get(pk=result.kpi_id)
     framework = kpi.component.framework
     kpi_ensure_may_record(actor, kpi, framework)
     if result.round.framework_id != framework.pk:
         raise InvalidInput(_("This round is of another framework."), field="round")
     round = round_locked(result.round)
-    ensure_published(framework)
+    ensure_published(round.framework)
     if kpi.children.exists():
         raise InvalidInput(
             _("A KPI with sub-KPIs is scored from them; record its sub-KPIs' results.")

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from saduak.accounts.matrix import Actor
 from saduak.accounts.models import User
@@ -56,7 +56,10 @@ def breakdown_import_read(
     framework = kpi.component.framework
     kpi_ensure_may_record(actor, kpi, framework)
     if not kpi.breakdown_level:
-        raise InvalidInput(_("This KPI has no breakdown table."), field=FILE_FIELD)
+        raise InvalidInput(
+            pgettext("breakdown import", "This KPI has no breakdown table."),
+            field=FILE_FIELD,
+        )
     stored, _round = result_open(actor=actor, result=result)
     table = table_read(upload, field=FILE_FIELD)
     columns = columns_find(table, kpi)

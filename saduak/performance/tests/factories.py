@@ -173,3 +173,61 @@ def before(event: AuditEvent) -> dict[str, Any]:
 def after(event: AuditEvent) -> dict[str, Any]:
     assert event.after is not None
     return event.after
+
+
+def pmqa_recorded(
+    *, unit_level: str = UnitLevel.DISTRICT, unit_code: str = "5001", year: int = YEAR
+) -> None:
+    """Assessor scores 380-440 (overall 410) in all seven categories."""
+    from saduak.performance.services.pmqa import pmqa_record
+
+    pmqa_record(
+        actor=SYSTEM,
+        fiscal_year=year,
+        unit_level=unit_level,
+        unit_code=unit_code,
+        scores={
+            category: (Decimal(400), Decimal(score))
+            for category, score in zip(
+                range(1, 8), (380, 400, 410, 420, 440, 410, 410), strict=True
+            )
+        },
+    )
+
+
+def computed_framework(
+    *, unit_level: str = UnitLevel.DISTRICT, unit_code: str = "5001"
+) -> Built:
+    """A published framework with one KPI computed from the PMQA source
+    (points, targets 300/350/400) and a round of 12 months."""
+    from saduak.performance.choices import ResultOrigin
+    from saduak.performance.kpi_sources import PMQA_ASSESSOR
+
+    framework = framework_draft(unit_level=unit_level, unit_code=unit_code)
+    component = frameworks.component_save(
+        actor=SYSTEM,
+        framework=framework,
+        code="1",
+        name_th="มิติคุณภาพ",
+        name_en="Quality",
+        weight=Decimal(100),
+    )
+    kpi = frameworks.kpi_save(
+        actor=SYSTEM,
+        component=component,
+        fields=numeric(
+            "1.1",
+            "100",
+            measure_unit=MeasureUnit.POINTS,
+            origin=ResultOrigin.COMPUTED,
+            source_key=PMQA_ASSESSOR,
+            target_minimum=Decimal(300),
+            target_standard=Decimal(350),
+            target_advanced=Decimal(400),
+        ),
+    )
+    round = frameworks.round_save(
+        actor=SYSTEM, framework=framework, months=12, due_on=date(2026, 10, 15)
+    )
+    framework = frameworks.framework_publish(actor=SYSTEM, framework=framework)
+    return Built(framework, component, component, {"1.1": kpi}, {12: round})

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from saduak.accounts.models import User
@@ -106,15 +107,20 @@ def import_new(request: HttpRequest, kpi: UUID, months: int) -> HttpResponse:
 
 def _candidate_label(candidate: dict[str, Any], level: str) -> str:
     name = in_current_language(candidate["name_th"], candidate["name_en"])
-    other = candidate["name_en"] if name == candidate["name_th"] else candidate["name_th"]
+    other = (
+        candidate["name_en"] if name == candidate["name_th"] else candidate["name_th"]
+    )
     label = f"{name} ({other})" if other and other != name else name
     province = in_current_language(
         candidate["province_name_th"], candidate["province_name_en"]
     )
     if level != "province" and province:
-        label = _("%(name)s, %(province)s") % {"name": label, "province": province}
+        label = pgettext("breakdown import", "%(name)s, %(province)s") % {
+            "name": label,
+            "province": province,
+        }
     if candidate.get("ratio", 1) < 1:
-        label += " · " + _("%(percent)s%% alike") % {
+        label += " · " + pgettext("breakdown import", "%(percent)s%% alike") % {
             "percent": round(candidate["ratio"] * 100)
         }
     return f"{label} [{candidate['code']}]" if candidate["code"] else label
@@ -164,7 +170,9 @@ def _preview_page(
     if form is None:
         form = ImportConfirmForm(likely=likely)
     for row in rows:
-        row["field"] = form.field_for(row["line"]) if row["status"] == "likely" else None
+        row["field"] = (
+            form.field_for(row["line"]) if row["status"] == "likely" else None
+        )
     counts = status_counts(imported.rows)
     blocking = sum(counts.get(key, 0) for key in ("unknown", "ambiguous", "bad"))
     return render(
