@@ -12,7 +12,7 @@ ACCEPT = (
     ".xlsx,.csv,text/csv,"
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
-REJECT = ""  # the value of "none of these"
+REJECT = "none"  # the value of "none of these" (no unit has this code)
 
 
 class ImportUploadForm(forms.Form):
@@ -53,11 +53,11 @@ class ImportConfirmForm(forms.Form):
         return self[f"line_{line}"]
 
     def choices(self) -> dict[int, str]:
-        """The lines answered (a line left unanswered is left out, so the
-        service names it)."""
+        """The lines answered, "none of these" as "" (a line left unanswered
+        is left out, so that the service names it)."""
         data = self.cleaned_data
         return {
-            line: data[f"line_{line}"]
+            line: "" if data[f"line_{line}"] == REJECT else data[f"line_{line}"]
             for line in self.likely_lines
-            if f"line_{line}" in self.data
+            if data.get(f"line_{line}")
         }

@@ -167,3 +167,17 @@ def test_an_unknown_import_or_round_is_404(province: Built, staff: Any) -> None:
         "performance-imports:new", args=[province.kpis["1.1"].public_id, 4]
     )
     assert staff.get(no_round).status_code == 404
+
+
+def test_none_of_these_rejects_the_likely_match_and_nothing_is_saved(
+    province: Built, staff: Any
+) -> None:
+    upload(staff, province, GOOD)
+    imported = BreakdownImport.objects.get()
+    url = reverse("performance-imports:preview", args=[imported.public_id])
+    page = staff.get(url).content.decode()
+    assert "checked" not in page  # no answer is given for the person
+    response = staff.post(f"/en{url}", {"line_3": "none"})
+    assert response.status_code == 400
+    assert "The likely match of lines 3 was rejected" in response.content.decode()
+    assert not BreakdownRow.objects.exists()
