@@ -86,8 +86,8 @@ def test_hq_opens_the_dashboard_drawn_under_the_pages_own_csp(
     sign_in(page, hq.personal_id)
     page.goto(f"/staff/performance/reports/{data.framework.public_id}/")
     expect(page.locator("h1")).to_contain_text(data.framework.name_th)
-    assert all_drawn(page) == 3
-    assert page.locator("figure[data-chart] canvas").count() == 3
+    assert all_drawn(page) == 4  # components, KPIs, the trend and the map
+    assert page.locator("figure[data-chart] canvas").count() == 4
     assert painted(page, "figure[data-chart=map] canvas") > 5000
     assert painted(page, "figure[data-chart=bar] canvas") > 1000
     # The tables stay beside the charts; the map's is folded under its summary.

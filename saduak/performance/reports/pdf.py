@@ -25,6 +25,7 @@ def framework_report_pdf(*, framework: Framework, round: Round, digits: str) -> 
             "kpis": report.kpis,
             "printed_on": report.printed_on,
             "digits": digits,
+            "counter_style": "thai" if digits == "thai" else "decimal",
         },
     )
 
@@ -39,5 +40,6 @@ def kpi_report_pdf(*, kpi: Kpi, round: Round, digits: str) -> bytes:
             "kpis": [kpi_report(kpi=kpi, round=round)],
             "printed_on": timezone.localdate(),
             "digits": digits,
+            "counter_style": "thai" if digits == "thai" else "decimal",
         },
     )

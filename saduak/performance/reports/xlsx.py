@@ -139,7 +139,7 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
             pgettext("performance report", "Component"),
             pgettext("performance report", "Weight"),
             _("Kind"),
-            _("Unit"),
+            pgettext("performance report", "Unit of measure"),
             pgettext("performance report", "Direction"),
             pgettext("performance report", "Numerator"),
             pgettext("performance report", "Denominator"),
@@ -181,7 +181,7 @@ def framework_report_xlsx(*, framework: Framework, round: Round) -> bytes:
         [
             _("Code"),
             pgettext("performance report", "Months"),
-            _("To"),
+            pgettext("performance report", "Round ends"),
             pgettext("performance report", "Numerator"),
             pgettext("performance report", "Denominator"),
             pgettext("performance report", "Result"),
