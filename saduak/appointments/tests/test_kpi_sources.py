@@ -15,6 +15,7 @@ import time_machine
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db.models import Q
+from django.utils import translation
 
 from saduak.accounts.choices import Role
 from saduak.appointments.choices import MobileRequestStatus
@@ -141,6 +142,7 @@ def served_count(start: date, end: date, **where: str) -> Measured:
     for request in MobileRequest.objects.filter(
         status=MobileRequestStatus.SERVED, **where
     ).select_related("visit"):
+        assert request.closed_at is not None
         day = (
             request.visit.day
             if request.visit is not None
@@ -161,6 +163,8 @@ def test_people_are_counted_by_the_day_they_were_served(served):
     source = measure_source_get(SERVED)
     assert source is not None and source.measure_unit == "count"
     assert source.denominator_label is None
+    with translation.override("th"):
+        assert str(source.label) == ("จำนวนประชาชนที่ได้รับบริการจากหน่วยบริการเคลื่อนที่")
     start, end = DEC_1, JAN_2
     cases = [
         (scope("country", "", Q(), start, end), {}),
@@ -265,6 +269,7 @@ def called(renewal, counters, officer, make_user, make_staff, catalogue) -> None
         queue.ticket_issue(offered=renewal, actor=officer)
     with at(TOMORROW, 9, 5):
         walked = queue.ticket_call_next(actor=officer, counter=counters[0])
+        assert walked is not None
         queue.ticket_complete(actor=officer, ticket=walked)
     with at(TOMORROW, 9, 50):
         queue.booking_check_in(office=office, reference=early.reference, actor=officer)
@@ -280,6 +285,7 @@ def called(renewal, counters, officer, make_user, make_staff, catalogue) -> None
         queue.ticket_complete(actor=officer, ticket=ticket)
     chom_thong = Office.objects.get(code="do-5002")
     counter = Counter.objects.filter(office=chom_thong).order_by("number").first()
+    assert counter is not None
     offered = offer(
         make_staff(Role.DISTRICT_ADMIN, "do-5002"),
         chom_thong,
@@ -306,11 +312,11 @@ def on_time_count(**where: Any) -> Measured:
     called_tickets = Ticket.objects.filter(
         booking__isnull=False, called_at__isnull=False, **where
     ).select_related("booking")
-    on_time = sum(
-        ticket.called_at - max(ticket.booking.starts_at, ticket.issued_at)
-        <= timedelta(minutes=30)
-        for ticket in called_tickets
-    )
+    on_time = 0
+    for ticket in called_tickets:
+        assert ticket.booking is not None and ticket.called_at is not None
+        waited_from = max(ticket.booking.starts_at, ticket.issued_at)
+        on_time += ticket.called_at - waited_from <= timedelta(minutes=30)
     return Measured(Decimal(on_time), Decimal(len(called_tickets)))
 
 

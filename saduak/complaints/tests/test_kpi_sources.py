@@ -4,6 +4,7 @@ through the real services; the expected figures are counted here from the
 complaint rows, independently of the rollups the source reads."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -97,13 +98,15 @@ def counted(**holder: str) -> Measured:
         in_time += complaint.resolved_at.astimezone(BANGKOK).date() <= (
             complaint.resolve_due
         )
-    return Measured(numerator=in_time, denominator=resolved)
+    return Measured(numerator=Decimal(in_time), denominator=Decimal(resolved))
 
 
 def _sum(figures: dict[str, Measured]) -> Measured:
     return Measured(
-        numerator=sum((item.numerator for item in figures.values()), start=0),
-        denominator=sum((item.denominator or 0 for item in figures.values()), start=0),
+        numerator=sum((item.numerator for item in figures.values()), Decimal(0)),
+        denominator=sum(
+            (item.denominator or Decimal(0) for item in figures.values()), Decimal(0)
+        ),
     )
 
 
@@ -113,7 +116,7 @@ def test_the_share_resolved_within_target_equals_a_count_of_the_complaints(handl
     country = source.compute(scope("country", "", Q()))
     assert country == counted()
     # Six resolved in the period's cohort, two of them late.
-    assert country == Measured(numerator=4, denominator=6)
+    assert country == Measured(numerator=Decimal(4), denominator=Decimal(6))
     assert source.compute(scope("province", "50", Q(province_id="50"))) == counted(
         holder_province_code="50"
     )
@@ -140,7 +143,9 @@ def test_the_children_add_up_to_their_parent_at_every_level(handled):
     assert by_district["5002"] == counted(holder_district_code="5002")
     # The complaint the provincial office holds is under its own code.
     assert by_district["pao-50"] == counted(office__code="pao-50")
-    assert by_district["pao-50"] == Measured(numerator=1, denominator=1)
+    assert by_district["pao-50"] == Measured(
+        numerator=Decimal(1), denominator=Decimal(1)
+    )
     by_office = source.per_child(scope("district", "5001", Q(district_id="5001")))
     assert set(by_office) == {"ddc-5001"}
 
@@ -149,5 +154,7 @@ def test_a_period_without_resolved_complaints_measures_nothing(handled):
     source = measure_source_get(KEY)
     assert source is not None and source.per_child is not None
     empty = MeasureScope("country", "", Q(), date(2025, 1, 1), date(2025, 3, 31))
-    assert source.compute(empty) == Measured(numerator=0, denominator=0)
+    assert source.compute(empty) == Measured(
+        numerator=Decimal(0), denominator=Decimal(0)
+    )
     assert source.per_child(empty) == {}

@@ -102,7 +102,8 @@ def decided(builtin_services, make_user, office_people) -> dict[str, Application
     return made
 
 
-def _local(moment: datetime) -> date:
+def _local(moment: datetime | None) -> date:
+    assert moment is not None
     return moment.astimezone(BANGKOK).date()
 
 
@@ -126,7 +127,7 @@ def scope(level: str, code: str, where: Q) -> MeasureScope:
     return MeasureScope(level, code, where, START, END)
 
 
-LEVELS = (
+LEVELS: tuple[tuple[MeasureScope, dict[str, str]], ...] = (
     (scope("country", "", Q()), {}),
     (scope("province", "50", Q(province_id="50")), {"province_code": "50"}),
     (scope("district", "5001", Q(district_id="5001")), {"district_code": "5001"}),

@@ -12,6 +12,7 @@ from saduak.eservices import sql
 from saduak.eservices.choices import ApplicationStatus
 from saduak.eservices.models import (
     Application,
+    ApplicationDecisionCounts,
     ApplicationDecisionMinutes,
     ApplicationReportCounts,
 )
@@ -81,10 +82,14 @@ def test_only_postgresql_locks_the_report_rollups():
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="LOCK TABLE: PostgreSQL only"
 )
-def test_the_lock_holds_both_report_rollups_until_the_transaction_ends():
+def test_the_lock_holds_the_three_report_rollups_until_the_transaction_ends():
     tables = [
         model._meta.db_table
-        for model in (ApplicationReportCounts, ApplicationDecisionMinutes)
+        for model in (
+            ApplicationReportCounts,
+            ApplicationDecisionMinutes,
+            ApplicationDecisionCounts,
+        )
     ]
     held = (
         "SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "

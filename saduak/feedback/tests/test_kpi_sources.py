@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db.models import Q
+from django.utils import translation
 
 from saduak.areas.models import Office
 from saduak.core.measures import Measured, MeasureScope, measure_source_get
@@ -66,7 +67,7 @@ def scope(level: str, code: str, where: Q) -> MeasureScope:
     return MeasureScope(level, code, where, START, END)
 
 
-LEVELS = (
+LEVELS: tuple[tuple[MeasureScope, dict[str, str]], ...] = (
     (scope("country", "", Q()), {}),
     (scope("province", "50", Q(province_id="50")), {"province_id": "50"}),
     (scope("district", "5001", Q(district_id="5001")), {"district_id": "5001"}),
@@ -122,3 +123,13 @@ def test_a_period_without_votes_measures_nothing(votes):
     empty = MeasureScope("country", "", Q(), date(2025, 1, 1), date(2025, 1, 31))
     assert source.compute(empty) == Measured(Decimal(0), Decimal(0))
     assert source.per_child(empty) == {}
+
+
+def test_the_sources_are_named_in_thai_and_english():
+    mean, happy = measure_source_get(MEAN), measure_source_get(HAPPY)
+    assert mean is not None and happy is not None
+    with translation.override("th"):
+        assert str(mean.label) == "ดัชนีความสุข (คะแนนเฉลี่ย 1–5)"
+        assert str(happy.denominator_label) == "จำนวนผู้ประเมินที่นับ"
+    with translation.override("en"):
+        assert str(mean.label) == "Happiness index (mean score 1–5)"
