@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.apps import apps as django_apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Q
 from django.utils import translation
 
@@ -375,3 +375,15 @@ def test_the_booking_children_add_up_to_their_parent(called):
         scope("district", "5001", Q(district_id="5001"), TODAY, TOMORROW)
     )
     assert by_office == {"reg-5001": on_time_count(office__code="reg-5001")}
+
+
+def test_older_days_get_the_booking_figures_from_the_recount_command(called):
+    OfficeDayStats.objects.update(bookings_called=0, bookings_on_time=0)
+    day = TOMORROW.isoformat()
+    call_command("appointments_day_stats_recount", "--start", day, "--end", day)
+    stats = OfficeDayStats.objects.get(office__code="reg-5001", day=TOMORROW)
+    assert (stats.bookings_called, stats.bookings_on_time) == (2, 1)
+    with pytest.raises(CommandError, match="--start"):
+        call_command(
+            "appointments_day_stats_recount", "--start", day, "--end", TODAY.isoformat()
+        )
