@@ -112,13 +112,22 @@ class Columns:
     denominator: int | None
 
 
+LEVEL_HEADERS: dict[str, set[str]] = {
+    BreakdownLevel.PROVINCE: PROVINCE_HEADERS,
+    BreakdownLevel.DISTRICT: DISTRICT_HEADERS,
+    BreakdownLevel.OFFICE: OFFICE_HEADERS,
+    BreakdownLevel.FACILITY: FACILITY_HEADERS,
+}
+LEVEL_HEADER_EXAMPLES: dict[str, str] = {
+    BreakdownLevel.PROVINCE: "จังหวัด / province",
+    BreakdownLevel.DISTRICT: "อำเภอ / district",
+    BreakdownLevel.OFFICE: "สำนักงาน / office",
+    BreakdownLevel.FACILITY: "สถานบริการ / facility",
+}
+
+
 def _name_headers(level: str) -> set[str]:
-    return {
-        BreakdownLevel.PROVINCE: PROVINCE_HEADERS,
-        BreakdownLevel.DISTRICT: DISTRICT_HEADERS,
-        BreakdownLevel.OFFICE: OFFICE_HEADERS,
-        BreakdownLevel.FACILITY: FACILITY_HEADERS,
-    }[level] | NAME_HEADERS
+    return LEVEL_HEADERS[level] | NAME_HEADERS
 
 
 def _find(keys: list[str], wanted: set[str]) -> int | None:
@@ -188,12 +197,7 @@ def columns_find(table: Table, kpi: Kpi) -> Columns:
 
 
 def level_header_example(level: str) -> str:
-    return {
-        BreakdownLevel.PROVINCE: "จังหวัด / province",
-        BreakdownLevel.DISTRICT: "อำเภอ / district",
-        BreakdownLevel.OFFICE: "สำนักงาน / office",
-        BreakdownLevel.FACILITY: "สถานบริการ / facility",
-    }[level]
+    return LEVEL_HEADER_EXAMPLES[level]
 
 
 def figure_read(text: str) -> tuple[Decimal | None, str]:

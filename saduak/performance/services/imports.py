@@ -239,7 +239,7 @@ def breakdown_inputs(
             if row["denominator_value"] is not None
             else None
         )
-        unit: dict[str, Any] = {
+        units: dict[str, dict[str, Any]] = {
             BreakdownLevel.PROVINCE: {"province_code": code},
             BreakdownLevel.DISTRICT: {"district_code": code},
             BreakdownLevel.OFFICE: {"office_code": code},
@@ -247,7 +247,8 @@ def breakdown_inputs(
                 "district_code": code or None,
                 "label": row["name"].strip(),
             },
-        }[level]
+        }
+        unit = units[level]
         inputs.append(
             BreakdownInput(numerator=numerator, denominator=denominator, **unit)
         )

@@ -390,3 +390,75 @@ def test_the_department_imports_all_77_provinces_from_a_windows_874_file(
     saved = breakdown_import_confirm(actor=SYSTEM, imported=imported, choices={})
     assert len(saved) == 77
     assert {row.province_id for row in saved} == {p.code for p in geothai.provinces()}
+
+
+def test_a_district_imports_its_offices_by_name_or_code(small_map: None) -> None:
+    built = framework_built(breakdown_level=BreakdownLevel.OFFICE)  # district 5001
+    imported = read(
+        built,
+        csv_file(
+            "สำนักงาน,รหัส,ตัวตั้ง,ตัวหาร",
+            "ที่ว่าการอำเภอเมืองเชียงใหม่,,5,10",
+            ",REG-5001,3,4",
+            "ที่ว่าการอำเภอจอมทอง,,1,2",
+        ),
+    )
+    rows = by_line(imported)
+    assert (rows[2]["match"]["code"], rows[3]["match"]["code"]) == (
+        "do-5001",
+        "reg-5001",
+    )
+    assert rows[4]["problems"] == [{"code": "outside"}]
+    imported = read(
+        built,
+        csv_file(
+            "สำนักงาน,รหัส,ตัวตั้ง,ตัวหาร",
+            "ที่ว่าการอำเภอเมืองเชียงใหม่,,5,10",
+            ",REG-5001,3,4",
+        ),
+    )
+    saved = breakdown_import_confirm(actor=SYSTEM, imported=imported, choices={})
+    assert sorted(row.office.code for row in saved) == ["do-5001", "reg-5001"]
+    assert {row.district_id for row in saved} == {"5001"}
+
+
+def test_a_district_imports_its_facilities_by_name(small_map: None) -> None:
+    built = framework_built(breakdown_level=BreakdownLevel.FACILITY)  # district 5001
+    imported = read(
+        built,
+        csv_file(
+            "สถานบริการ,ตัวตั้ง,ตัวหาร",
+            "โรงพยาบาลนครพิงค์,5,10",
+            "รพ.สต.ศรีภูมิ,3,4",
+            "โรงพยาบาลนครพิงค์,1,1",
+        ),
+    )
+    rows = by_line(imported)
+    assert rows[2]["status"] == rows[3]["status"] == "exact"
+    assert rows[4]["problems"] == [{"code": "duplicate", "line": 2}]
+    imported = read(
+        built,
+        csv_file("สถานบริการ,ตัวตั้ง,ตัวหาร", "โรงพยาบาลนครพิงค์,5,10", "รพ.สต.ศรีภูมิ,3,4"),
+    )
+    saved = breakdown_import_confirm(actor=SYSTEM, imported=imported, choices={})
+    assert sorted((row.label, row.district_id) for row in saved) == [
+        ("รพ.สต.ศรีภูมิ", "5001"),
+        ("โรงพยาบาลนครพิงค์", "5001"),
+    ]
+
+
+def test_a_province_names_each_facilitys_district(small_map: None) -> None:
+    built = framework_built(
+        unit_level="province", unit_code="50", breakdown_level=BreakdownLevel.FACILITY
+    )
+    imported = read(
+        built,
+        csv_file(
+            "สถานบริการ,อำเภอ,ตัวตั้ง,ตัวหาร",
+            "โรงพยาบาลจอมทอง,อ.จอมทอง,5,10",
+            "โรงพยาบาลนครพิงค์,,3,4",
+        ),
+    )
+    rows = by_line(imported)
+    assert (rows[2]["status"], rows[2]["match"]["code"]) == ("exact", "5002")
+    assert (rows[3]["status"], rows[3]["match"]["reason"]) == ("unknown", "no-district")
