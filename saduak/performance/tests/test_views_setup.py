@@ -608,3 +608,26 @@ def test_the_staff_home_has_the_frameworks_tile(hq_client, draft, settings):
     response = hq_client.get(reverse("areas:staff-home"))
     page = response.content.decode()
     assert url("frameworks") in page
+
+
+def test_a_published_framework_links_to_its_results_and_reports(hq_client, draft):
+    add_kpi(hq_client, draft, "1", code="1.2", weight="30")
+    add_kpi(hq_client, draft, "2", code="2.1", weight="30")
+    hq_client.post(
+        url("round-add", draft.public_id),
+        {"round-months": 6, "round-due_on": "2026-04-15"},
+    )
+    page = hq_client.get(url("framework", draft.public_id)).content.decode()
+    results = reverse("performance-results:round", args=[draft.public_id, 6])
+    dashboard = reverse("performance-reports:dashboard", args=[draft.public_id])
+    assert results not in page
+    assert dashboard not in page
+    hq_client.post(url("framework-publish", draft.public_id))
+    page = hq_client.get(url("framework", draft.public_id)).content.decode()
+    assert results in page
+    assert dashboard in page
+    assert reverse("performance-reports:framework-pdf", args=[draft.public_id]) in page
+    kpi = Kpi.objects.get(code="1.1")
+    page = hq_client.get(url("kpi", kpi.public_id)).content.decode()
+    assert reverse("performance-results:result", args=[kpi.public_id, 6]) in page
+    assert reverse("performance-reports:kpi-pdf", args=[kpi.public_id]) in page
