@@ -128,7 +128,8 @@ def test_a_province_sees_only_its_own_districts(open_page, small_map, make_staff
     page.locator(".perf-breakdown summary").click()
     rows = page.locator(".perf-breakdown tbody tr")
     expect(rows).to_have_count(2)
-    expect(rows.first).to_contain_text("เมืองเชียงใหม่")
+    expect(rows.first).to_contain_text("จอมทอง")
+    expect(rows.last).to_contain_text("เมืองเชียงใหม่")
     expect(page.locator("main")).not_to_contain_text("พระนคร")
     assert errors == []
     response = page.goto(

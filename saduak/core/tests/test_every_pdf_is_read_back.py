@@ -13,6 +13,7 @@ READ_BACK_BY = {
     "feedback/posters.py": "feedback/tests/test_views.py",
     "identity/data_rights.py": "identity/tests/test_data_rights.py",
     "eservices/minutes.py": "eservices/tests/test_minutes.py",
+    "performance/reports/pdf.py": "performance/tests/test_reports_pdf.py",
 }
 
 

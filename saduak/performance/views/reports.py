@@ -38,7 +38,8 @@ def round_chosen(request: HttpRequest, rounds: list[Round]) -> Round | None:
             raise NotFound(_("This framework has no such round."))
         return found
     locked = [r for r in rounds if r.status == RoundStatus.LOCKED]
-    return (locked or rounds or [None])[-1]
+    latest = locked or rounds
+    return latest[-1] if latest else None
 
 
 def framework_unit(viewer: User, framework: Framework) -> units.Unit:
