@@ -250,6 +250,9 @@ def main() -> None:
             repeat=options.repeat,
             seed=options.seed,
         )
+        result.update(
+            measure_dashboard(public_id=result["public_id"], repeat=options.repeat)
+        )
         print(json.dumps(result, indent=2))
         results = ROOT / "bench" / "results"
         results.mkdir(exist_ok=True)

@@ -576,7 +576,9 @@ def _report(actor: User, demo: DemoKpi, kpi: Kpi, kpi_round: Round, year: int) -
         round=kpi_round,
         numerator=_d(figures[0]),
         denominator=_d(figures[1]),
-        **texts,
+        measures=texts["measures"],
+        factors=texts["factors"],
+        obstacles=texts["obstacles"],
     )
 
 
@@ -601,7 +603,9 @@ def _milestones(
         numerator=None,
         denominator=None,
         level_claimed=level,
-        **texts,
+        measures=texts["measures"],
+        factors=texts["factors"],
+        obstacles=texts["obstacles"],
     )
 
 
@@ -615,7 +619,9 @@ def _imported(actor: User, kpi: Kpi, kpi_round: Round, texts: dict[str, str]) ->
         round=kpi_round,
         numerator=None,
         denominator=None,
-        **texts,
+        measures=texts["measures"],
+        factors=texts["factors"],
+        obstacles=texts["obstacles"],
     )
     upload = SimpleUploadedFile(
         BREAKDOWN_FILE.name, BREAKDOWN_FILE.read_bytes(), content_type="text/csv"
