@@ -214,7 +214,7 @@ class KpiForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        nobody = [("", _("Nobody yet"))]
+        nobody = [("", pgettext_lazy("kpi person", "Not named yet"))]
         self.fields["parent"].choices = [  # type: ignore[attr-defined]
             ("", _("None: a KPI of the component")),
             *parents,
