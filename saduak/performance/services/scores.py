@@ -39,6 +39,7 @@ from saduak.performance.scoring import (
 )
 
 RESULT_SCORE_FIELDS = ["value", "level_reached", "score", "weighted"]
+WRITE_BATCH = 1000
 KPI_FIELDS = [
     "id",
     "component_id",
@@ -165,6 +166,23 @@ def _apply(result: KpiResult, scored: LeafScore) -> bool:
     return changed
 
 
+def results_scores_write(results: list[KpiResult]) -> None:
+    """Writes the score fields of saved results in one statement: an
+    INSERT of the rows as they are, updating the score fields of each row
+    already there (all are). `bulk_update` would say the same with a CASE
+    per row and field, which Django builds in Python: 0.4 s for 120 rows on
+    PostgreSQL, against a few milliseconds for this."""
+    KpiResult.objects.bulk_create(
+        results,
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=RESULT_SCORE_FIELDS,
+        # PostgreSQL binds at most 65,535 parameters a statement (20 a row);
+        # SQLite's 999 make Django split it further.
+        batch_size=WRITE_BATCH,
+    )
+
+
 def scores_recompute(*, round: Round) -> None:
     """Recomputes every result's score in `round` and the totals above them.
 
@@ -199,7 +217,7 @@ def scores_recompute(*, round: Round) -> None:
             changed.append(result)
         scores[kpi.pk] = scored.score
     if changed:
-        KpiResult.objects.bulk_update(changed, RESULT_SCORE_FIELDS)
+        results_scores_write(changed)
     totals_save(round=round, tree=tree, scores=scores)
 
 
