@@ -27,7 +27,7 @@ from saduak.performance.selectors.scores import (
     framework_scoreboard,
     kpi_computation,
 )
-from saduak.performance.selectors.trend import Trend, kpi_trend
+from saduak.performance.selectors.trend import Trend, kpi_trend, kpi_trends
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def _kpis_with_their_rows(**filters: object) -> list[Kpi]:
     return list(queryset)
 
 
-def _kpi_report(kpi: Kpi, round: Round, rounds: list[Round]) -> KpiReport:
+def _kpi_report(kpi: Kpi, round: Round, rounds: list[Round], trend: Trend) -> KpiReport:
     by_round = {result.round_id: result for result in kpi.results.all()}
     result = by_round.get(round.pk)
     return KpiReport(
@@ -150,7 +150,7 @@ def _kpi_report(kpi: Kpi, round: Round, rounds: list[Round]) -> KpiReport:
         criteria=_criteria(kpi),
         rounds=[RoundResult(each, by_round.get(each.pk)) for each in rounds],
         computation=kpi_computation(result=result) if result is not None else [],
-        trend=kpi_trend(kpi=kpi),
+        trend=trend,
         evidence=_evidence(result),
     )
 
@@ -159,7 +159,7 @@ def kpi_report(*, kpi: Kpi, round: Round) -> KpiReport:
     """The report of one KPI for `round` (a round of its framework)."""
     rounds = list(round.framework.rounds.order_by("months"))
     (loaded,) = _kpis_with_their_rows(pk=kpi.pk)
-    return _kpi_report(loaded, round, rounds)
+    return _kpi_report(loaded, round, rounds, kpi_trend(kpi=loaded))
 
 
 def organisation_report(*, framework: Framework, round: Round) -> OrganisationReport:
@@ -167,10 +167,11 @@ def organisation_report(*, framework: Framework, round: Round) -> OrganisationRe
     component and KPI, then each KPI's report."""
     rounds = list(framework.rounds.order_by("months"))
     kpis = _kpis_with_their_rows(component__framework=framework)
+    trends = kpi_trends(kpis=kpis)
     return OrganisationReport(
         framework=framework,
         round=round,
         scoreboard=framework_scoreboard(framework=framework, round=round),
-        kpis=[_kpi_report(kpi, round, rounds) for kpi in kpis],
+        kpis=[_kpi_report(kpi, round, rounds, trends[kpi.pk]) for kpi in kpis],
         printed_on=timezone.localdate(),
     )

@@ -23,7 +23,7 @@ from saduak.performance.selectors.scores import (
     Scoreboard,
     framework_scoreboard,
 )
-from saduak.performance.selectors.trend import TrendPoint, kpi_trend
+from saduak.performance.selectors.trend import TrendPoint, kpi_trends
 
 # The column a unit's breakdown is grouped by: its children.
 GROUP_BY = {COUNTRY: "province_id", PROVINCE: "district_id", DISTRICT: "office_id"}
@@ -81,11 +81,12 @@ def dashboard_trends(
     *, framework: Framework, kpis: list[Kpi]
 ) -> tuple[list[int], list[TrendRow]]:
     """The fiscal years of the trend (this one and the two before) and each
-    KPI's row: two queries a KPI (selectors/trend.py)."""
+    KPI's row: two queries in all (selectors/trend.py)."""
     years = [framework.fiscal_year - back for back in (2, 1, 0)]
     rows = []
+    trends = kpi_trends(kpis=kpis)
     for kpi in kpis:
-        trend = kpi_trend(kpi=kpi)
+        trend = trends[kpi.pk]
         by_year = {point.fiscal_year: point for point in trend.points}
         latest = trend.points[-1].change_label if trend.points else ""
         rows.append(TrendRow(kpi, [by_year.get(year) for year in years], latest))

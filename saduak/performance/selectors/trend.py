@@ -54,28 +54,44 @@ def _change(
 
 
 def kpi_trend(*, kpi: Kpi) -> Trend:
-    """Two queries: the KPI's chain of previous years and their results."""
-    chain = Kpi.objects.select_related(
+    """The KPI's trend (see kpi_trends)."""
+    return kpi_trends(kpis=[kpi])[kpi.pk]
+
+
+def kpi_trends(*, kpis: list[Kpi]) -> dict[int, Trend]:
+    """Each KPI's trend, by its id, in two queries whatever their number:
+    the KPIs with their chains of previous years, and those years' results."""
+    chains = Kpi.objects.select_related(
         "component__framework",
         "previous__component__framework",
         "previous__previous__component__framework",
-    ).get(pk=kpi.pk)
-    kpis: list[Kpi] = []
-    current: Kpi | None = chain
-    while current is not None and len(kpis) < YEARS:
-        kpis.append(current)
-        current = current.previous
+    ).in_bulk([kpi.pk for kpi in kpis])
+    years_of: dict[int, list[Kpi]] = {}
+    for kpi in kpis:
+        chain: list[Kpi] = []
+        current: Kpi | None = chains[kpi.pk]
+        while current is not None and len(chain) < YEARS:
+            chain.append(current)
+            current = current.previous
+        years_of[kpi.pk] = chain
     results = (
-        KpiResult.objects.filter(kpi__in=kpis, value__isnull=False)
+        KpiResult.objects.filter(
+            kpi__in=[each for chain in years_of.values() for each in chain],
+            value__isnull=False,
+        )
         .select_related("round")
         .order_by("kpi_id", "-round__months")
     )
     last: dict[int, KpiResult] = {}
     for found in results:
         last.setdefault(found.kpi_id, found)
+    return {kpi.pk: _trend(kpi, years_of[kpi.pk], last) for kpi in kpis}
+
+
+def _trend(kpi: Kpi, chain: list[Kpi], last: dict[int, KpiResult]) -> Trend:
     in_points = kpi.measure_unit == MeasureUnit.PERCENT
     points: list[TrendPoint] = []
-    for each in reversed(kpis):
+    for each in reversed(chain):
         result = last.get(each.pk)
         if result is None or result.value is None:
             continue
