@@ -51,8 +51,8 @@ def _served_rows(scope: MeasureScope) -> QuerySet[MobileServedCounts]:
 
 
 def mobile_people_served(scope: MeasureScope) -> Measured:
-    total = _served_rows(scope).aggregate(served=Sum("served"))["served"]
-    return Measured(Decimal(total or 0))
+    rows = MobileServedCounts.objects.filter(period_q(scope.start, scope.end))
+    return Measured(scope_sums(rows, scope, ("served",))["served"])
 
 
 def mobile_people_served_per_child(scope: MeasureScope) -> dict[str, Measured]:

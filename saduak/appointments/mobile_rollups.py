@@ -15,9 +15,8 @@ recount:
    `_moves`, and returns how many rows were wrong.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +25,13 @@ from django.db.models import Max, Min, Q
 from saduak.appointments import sql
 from saduak.appointments.choices import MobileRequestStatus
 from saduak.appointments.models import MobileRequest, MobileServedCounts
-from saduak.core.rollups import RollupMove, rollup_replace, rollups_apply
+from saduak.core.rollups import (
+    RollupMove,
+    months_between,
+    rollup_replace,
+    rollup_rows_add,
+    rollups_apply,
+)
 from saduak.core.thai import month_start
 
 KEY_FIELDS = ("district_id", "day", "whole_month")
@@ -84,15 +89,6 @@ def mobile_rollups_move(before: ServedState, request: MobileRequest) -> None:
 # --- The recount --------------------------------------------------------------
 
 
-def _months(first: date, last: date) -> Iterator[tuple[date, date]]:
-    """Calendar months from `first`'s to `last`'s, as (first day, last day)."""
-    start = month_start(first)
-    while start <= last:
-        following = month_start(start + timedelta(days=32))
-        yield start, following - timedelta(days=1)
-        start = following
-
-
 def _recount_month(first: date, last: date) -> int:
     rows: dict[tuple[Any, ...], dict[str, Any]] = {}
     served = MobileRequest.objects.filter(
@@ -100,10 +96,7 @@ def _recount_month(first: date, last: date) -> int:
     ).values(*STATE_FIELDS)
     for values in served.order_by().iterator(chunk_size=5000):
         for move in _moves(_state(values), 1):
-            key = tuple(value for _name, value in move.key)
-            row = rows.setdefault(key, dict(move.carried))
-            for name, delta in move.deltas.items():
-                row[name] = row.get(name, 0) + delta
+            rollup_rows_add(rows, move)
     return rollup_replace(
         MobileServedCounts,
         rows=rows,
@@ -136,7 +129,7 @@ def mobile_rollups_recount(
         end = end or max(lasts)
     repaired = 0
     # Whole months always: a month's row sums all its days.
-    for first, last in _months(start, end):
+    for first, last in months_between(start, end):
         with transaction.atomic():
             # No outcome may move the rollup between reading the requests and
             # replacing the rows.

@@ -5,6 +5,7 @@ The event is a plain row: no lock, no sequence, no hashes. The sequencer
 (sequencer.py) numbers and chains committed events shortly after, in commit order,
 so audited writes never wait on one another."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils import timezone
 from saduak.audit.chain import json_safe
 from saduak.audit.models import AuditEvent
 from saduak.core.logging import current_request_id
+from saduak.core.uploads.rewrap import RewrapBatch
 
 
 def _office_scope(office: Any) -> dict[str, Any]:
@@ -65,3 +67,24 @@ def audit_record(
 def changed_fields(instance: models.Model, names: list[str]) -> dict[str, Any]:
     """The named fields of a model instance, for before/after snapshots."""
     return {name: getattr(instance, name) for name in names}
+
+
+def rewrap_batch_auditor(*, actor: str, action: str) -> Callable[[RewrapBatch], None]:
+    """The `on_batch` of `core.uploads.rewrap.encrypted_files_rewrap` that
+    every app's key rotation uses: one event `action` a batch, saying how
+    many data keys were re-wrapped, to which key, from which, and the ids."""
+
+    def audit(batch: RewrapBatch) -> None:
+        audit_record(
+            actor=actor,
+            action=action,
+            after={
+                "count": batch.count,
+                "to_key_id": batch.to_key_id,
+                "from_key_ids": batch.from_key_ids,
+                "first_id": batch.first_id,
+                "last_id": batch.last_id,
+            },
+        )
+
+    return audit

@@ -26,9 +26,9 @@ resolved date, office=holder)`; "in time" = the acknowledged (resolved) local
 date is on or before `acknowledge_due` (`resolve_due`) as the row has them.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -45,7 +45,13 @@ from saduak.complaints.models import (
     ComplaintOpenCounts,
     ComplaintReportCounts,
 )
-from saduak.core.rollups import RollupMove, rollup_replace, rollups_apply
+from saduak.core.rollups import (
+    RollupMove,
+    months_between,
+    rollup_replace,
+    rollup_rows_add,
+    rollups_apply,
+)
 from saduak.core.thai import day_bounds, month_start
 
 KEY_FIELDS = ("office_id", "category_id", "channel", "day", "whole_month")
@@ -282,22 +288,6 @@ class _DaysFromHolidays:
         return found
 
 
-def _months(first: date, last: date) -> Iterator[tuple[date, date]]:
-    """Calendar months from `first`'s to `last`'s, as (first day, last day)."""
-    start = month_start(first)
-    while start <= last:
-        following = month_start(start + timedelta(days=32))
-        yield start, following - timedelta(days=1)
-        start = following
-
-
-def _add(rows: dict[tuple[Any, ...], dict[str, Any]], move: RollupMove) -> None:
-    key = tuple(value for _name, value in move.key)
-    row = rows.setdefault(key, dict(move.carried))
-    for name, delta in move.deltas.items():
-        row[name] = row.get(name, 0) + delta
-
-
 def _recount_month(first: date, last: date, days_taken: DaysTaken) -> int:
     since, _unused = day_bounds(first)
     _unused, until = day_bounds(last)
@@ -309,9 +299,9 @@ def _recount_month(first: date, last: date, days_taken: DaysTaken) -> int:
     for values in complaints.order_by().iterator(chunk_size=5000):
         for move in _moves(_state(values, days_taken), 1):
             if move.model is ComplaintReportCounts:
-                _add(counts, move)
+                rollup_rows_add(counts, move)
             elif move.model is ComplaintDurations:
-                _add(durations, move)
+                rollup_rows_add(durations, move)
     period = Q(day__gte=first, day__lte=last)
     return rollup_replace(
         ComplaintReportCounts,
@@ -338,7 +328,7 @@ def _recount_open(days_taken: DaysTaken) -> int:
     for values in complaints.order_by().iterator(chunk_size=5000):
         for move in _moves(_state(values, days_taken), 1):
             if move.model is ComplaintOpenCounts:
-                _add(rows, move)
+                rollup_rows_add(rows, move)
     return rollup_replace(
         ComplaintOpenCounts,
         rows=rows,
@@ -375,7 +365,7 @@ def report_rollups_recount(
             end = end or max(known_lasts)
     if start is not None and end is not None:
         # Whole months always: a month's row sums all its days.
-        for first, last in _months(start, end):
+        for first, last in months_between(start, end):
             with transaction.atomic():
                 # No complaint write may move the rollups between reading the
                 # complaints and replacing the rows.

@@ -10,7 +10,7 @@ so two servers recounting at once do no harm.
 Rollups moved in the write's transaction (`RollupMove`, `rollups_apply`) and
 repaired by a periodic recount (`rollup_replace`): below."""
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -122,6 +122,27 @@ def rollups_apply(moves: Iterable[RollupMove]) -> int:
             manager.filter(**key).update(**adds)
         written += 1
     return written
+
+
+def months_between(first: date, last: date) -> Iterator[tuple[date, date]]:
+    """Calendar months from `first`'s to `last`'s, as (first day, last day):
+    the steps of a recount, one month at a time."""
+    start = month_start(first)
+    while start <= last:
+        following = month_start(start + timedelta(days=32))
+        yield start, following - timedelta(days=1)
+        start = following
+
+
+def rollup_rows_add(
+    rows: dict[tuple[Any, ...], dict[str, Any]], move: RollupMove
+) -> None:
+    """Adds a move to the rows a recount builds in memory (keyed by the move's
+    key values) before `rollup_replace` writes them."""
+    key = tuple(value for _name, value in move.key)
+    row = rows.setdefault(key, dict(move.carried))
+    for name, delta in move.deltas.items():
+        row[name] = row.get(name, 0) + delta
 
 
 def rollup_replace(

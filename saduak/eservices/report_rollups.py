@@ -15,9 +15,8 @@ repaired by a recount. The pattern every counted dashboard copies
    applications with the same `_moves`, and returns how many rows were wrong.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +24,13 @@ from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from saduak.core.rollups import RollupMove, rollup_replace, rollups_apply
+from saduak.core.rollups import (
+    RollupMove,
+    months_between,
+    rollup_replace,
+    rollup_rows_add,
+    rollups_apply,
+)
 from saduak.core.thai import day_bounds, month_start
 from saduak.eservices import sql
 from saduak.eservices.choices import ApplicationStatus, Outcome
@@ -185,22 +190,6 @@ def report_rollups_move(before: ReportState, application: Application) -> None:
 # --- The recount --------------------------------------------------------------
 
 
-def _months(first: date, last: date) -> Iterator[tuple[date, date]]:
-    """Calendar months from `first`'s to `last`'s, as (first day, last day)."""
-    start = month_start(first)
-    while start <= last:
-        following = month_start(start + timedelta(days=32))
-        yield start, following - timedelta(days=1)
-        start = following
-
-
-def _add(rows: dict[tuple[Any, ...], dict[str, Any]], move: RollupMove) -> None:
-    key = tuple(value for _name, value in move.key)
-    row = rows.setdefault(key, dict(move.carried))
-    for name, delta in move.deltas.items():
-        row[name] = row.get(name, 0) + delta
-
-
 def _recount_month(first: date, last: date) -> int:
     """The rows of the month: the counts and minutes of the applications
     submitted in it, the decision counts of those decided in it."""
@@ -215,16 +204,16 @@ def _recount_month(first: date, last: date) -> int:
     for values in applications.order_by().iterator(chunk_size=5000):
         for move in _moves(_state(values), 1):
             if move.model is ApplicationReportCounts:
-                _add(counts, move)
+                rollup_rows_add(counts, move)
             elif move.model is ApplicationDecisionMinutes:
-                _add(minutes, move)
+                rollup_rows_add(minutes, move)
     decided = Application.objects.filter(
         decided_at__gte=since, decided_at__lt=until
     ).values(*STATE_FIELDS)
     for values in decided.order_by().iterator(chunk_size=5000):
         for move in _moves(_state(values), 1):
             if move.model is ApplicationDecisionCounts:
-                _add(decisions, move)
+                rollup_rows_add(decisions, move)
     period = Q(day__gte=first, day__lte=last)
     return (
         rollup_replace(
@@ -290,7 +279,7 @@ def report_rollups_recount(
         end = end or max(known_lasts)
     repaired = 0
     # Whole months always: a month's row sums all its days.
-    for first, last in _months(start, end):
+    for first, last in months_between(start, end):
         with transaction.atomic():
             # No application write may move the rollups between reading the
             # applications and replacing the rows.

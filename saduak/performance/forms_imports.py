@@ -6,12 +6,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from saduak.core.exports import XLSX
 from saduak.performance.tables import MAX_BYTES, MAX_ROWS
 
-ACCEPT = (
-    ".xlsx,.csv,text/csv,"
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-)
+ACCEPT = f".xlsx,.csv,text/csv,{XLSX}"
 REJECT = "none"  # the value of "none of these" (no unit has this code)
 
 

@@ -61,12 +61,12 @@ from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
 from saduak.accounts.scoping import read_reach
-from saduak.audit.services import audit_record
+from saduak.audit.services import audit_record, rewrap_batch_auditor
 from saduak.complaints.choices import EventKind
 from saduak.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
 from saduak.complaints.services.common import is_complainant
 from saduak.core.errors import InvalidInput, NotFound
-from saduak.core.uploads.rewrap import RewrapBatch, encrypted_files_rewrap
+from saduak.core.uploads.rewrap import encrypted_files_rewrap
 from saduak.core.uploads.store import (
     MB,
     delete_stored_on_error,
@@ -344,22 +344,11 @@ def complaint_attachments_rewrap(*, to_key_id: str | None = None) -> int:
     crypto.MasterKeyError when a key it needs is not configured. Returns how
     many were re-wrapped."""
 
-    def audit(batch: RewrapBatch) -> None:
-        audit_record(
-            actor="complaints_rotate_keys",
-            action="complaint.document_rewrap",
-            after={
-                "count": batch.count,
-                "to_key_id": batch.to_key_id,
-                "from_key_ids": batch.from_key_ids,
-                "first_id": batch.first_id,
-                "last_id": batch.last_id,
-            },
-        )
-
     return encrypted_files_rewrap(
         model=ComplaintAttachment,
         to_key_id=to_key_id,
         batch_size=REWRAP_BATCH,
-        on_batch=audit,
+        on_batch=rewrap_batch_auditor(
+            actor="complaints_rotate_keys", action="complaint.document_rewrap"
+        ),
     )

@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 
 from saduak.accounts import matrix
 from saduak.accounts.models import User
-from saduak.audit.services import audit_record
+from saduak.audit.services import audit_record, rewrap_batch_auditor
 from saduak.core.errors import (
     Conflict,
     InvalidInput,
     NotFound,
     PermissionDeniedError,
 )
-from saduak.core.uploads.rewrap import RewrapBatch, encrypted_files_rewrap
+from saduak.core.uploads.rewrap import encrypted_files_rewrap
 from saduak.core.uploads.store import (
     encrypted_file_open,
     encrypted_file_store,
@@ -321,22 +321,11 @@ def attachments_rewrap(*, to_key_id: str | None = None) -> int:
     from which keys); core/uploads/rewrap.py. Raises crypto.MasterKeyError
     when a key it needs is not configured. Returns how many were re-wrapped."""
 
-    def audit(batch: RewrapBatch) -> None:
-        audit_record(
-            actor="eservices_rotate_keys",
-            action="eservices.attachment.rewrap",
-            after={
-                "count": batch.count,
-                "to_key_id": batch.to_key_id,
-                "from_key_ids": batch.from_key_ids,
-                "first_id": batch.first_id,
-                "last_id": batch.last_id,
-            },
-        )
-
     return encrypted_files_rewrap(
         model=Attachment,
         to_key_id=to_key_id,
         batch_size=REWRAP_BATCH,
-        on_batch=audit,
+        on_batch=rewrap_batch_auditor(
+            actor="eservices_rotate_keys", action="eservices.attachment.rewrap"
+        ),
     )

@@ -61,6 +61,16 @@ def framework_scope(framework: Framework, round: Round) -> MeasureScope:
     )
 
 
+def _is_child_code(code: str, child: str | None) -> bool:
+    """Whether a source's key names a unit of the child level (a DOPA code of
+    two digits for a province, four for a district; any office code)."""
+    lengths: dict[str, int] = {BreakdownLevel.PROVINCE: 2, BreakdownLevel.DISTRICT: 4}
+    length = lengths.get(str(child))
+    if length is None:
+        return True
+    return code.isdigit() and len(code) == length
+
+
 def _compute_into(
     *, actor: Actor, result: KpiResult, framework: Framework, round: Round
 ) -> KpiResult:
@@ -90,20 +100,28 @@ def _compute_into(
     rows = 0
     child = CHILD_LEVEL.get(framework.unit_level)
     if source.per_child is not None and kpi.breakdown_level == child:
-        per_child = source.per_child(scope)
+        # A source answers what an office above the child level holds (a
+        # complaint taken over by the provincial office) under that office's
+        # code, so that its children add up; such a figure has no row of the
+        # child level and counts in the result only.
         inputs = [
             BreakdownInput(
                 numerator=figures.numerator,
                 denominator=figures.denominator,
                 **{CHILD_ROW[kpi.breakdown_level]: code},
             )
-            for code, figures in sorted(per_child.items())
+            for code, figures in sorted(source.per_child(scope).items())
+            if _is_child_code(code, child)
         ]
         if inputs:
             built = breakdown_rows_build(kpi, framework, inputs)
             rows = len(breakdown_replace(result, built, check_totals=False))
         else:
             result.breakdown.all().delete()
+    else:
+        # Rows typed before would no longer add up to the computed figures,
+        # and a computed result's figures cannot be typed to match them.
+        result.breakdown.all().delete()
     framework_audit(
         actor=actor,
         action="kpi_result.compute",

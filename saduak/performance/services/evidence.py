@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from saduak.accounts.matrix import Actor
 from saduak.accounts.models import User
-from saduak.audit.services import audit_record
+from saduak.audit.services import rewrap_batch_auditor
 from saduak.core.errors import InvalidInput
-from saduak.core.uploads.rewrap import RewrapBatch, encrypted_files_rewrap
+from saduak.core.uploads.rewrap import encrypted_files_rewrap
 from saduak.core.uploads.store import (
     MB,
     delete_stored_on_error,
@@ -113,22 +113,11 @@ def evidence_rewrap(*, to_key_id: str | None = None) -> int:
     File contents are not touched. Raises crypto.MasterKeyError when a key
     it needs is not configured. Returns how many were re-wrapped."""
 
-    def audit(batch: RewrapBatch) -> None:
-        audit_record(
-            actor="performance_rotate_keys",
-            action="evidence.rewrap",
-            after={
-                "count": batch.count,
-                "to_key_id": batch.to_key_id,
-                "from_key_ids": batch.from_key_ids,
-                "first_id": batch.first_id,
-                "last_id": batch.last_id,
-            },
-        )
-
     return encrypted_files_rewrap(
         model=ResultEvidence,
         to_key_id=to_key_id,
         batch_size=REWRAP_BATCH,
-        on_batch=audit,
+        on_batch=rewrap_batch_auditor(
+            actor="performance_rotate_keys", action="evidence.rewrap"
+        ),
     )

@@ -271,11 +271,12 @@ def breakdown_import_confirm(
     or discarded or the round is locked. Permission: as recording the result.
     Audit: breakdown.import.confirm (the choices) and breakdown_save's
     breakdown.import (the table)."""
+    kpi = imported.result.kpi
+    kpi_ensure_may_record(actor, kpi, kpi.component.framework)
     imported = _pending(imported)
     result = imported.result
     kpi = result.kpi
     framework = kpi.component.framework
-    kpi_ensure_may_record(actor, kpi, framework)
     rows: list[dict[str, Any]] = imported.rows
     _refuse_blocking(rows)
     codes = _chosen_codes(rows, choices)
@@ -330,10 +331,11 @@ def breakdown_import_discard(*, actor: Actor, imported: BreakdownImport) -> None
     locked round too (nothing of the result changes). `Conflict` when it
     was already applied or discarded. Permission: as recording the result.
     Audit: breakdown.import.discard."""
+    kpi = imported.result.kpi
+    kpi_ensure_may_record(actor, kpi, kpi.component.framework)
     imported = _pending(imported)
     kpi = imported.result.kpi
     framework = kpi.component.framework
-    kpi_ensure_may_record(actor, kpi, framework)
     imported.status = ImportStatus.DISCARDED
     imported.decided_at = timezone.now()
     imported.save(update_fields=["status", "decided_at"])

@@ -7,6 +7,7 @@ Saving replaces the whole table at once (`breakdown_save`), so the rows the
 viewer does not read (a KPI's owner at one office reads only its own rows)
 are passed back as they are."""
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +57,33 @@ def row_input(
             office_code=code, numerator=numerator, denominator=denominator
         )
     return BreakdownInput(label=code, numerator=numerator, denominator=denominator)
+
+
+def row_kept(row: BreakdownRow, level: str) -> BreakdownInput:
+    """A saved row as it is, for the rows a save does not change; a facility
+    keeps the district or office it lies in."""
+    if level != BreakdownLevel.FACILITY:
+        return row_input(level, row_code(row, level), row.numerator, row.denominator)
+    return BreakdownInput(
+        label=row.label,
+        district_code=row.district_id,
+        office_code=row.office.code if row.office is not None else None,
+        numerator=row.numerator,
+        denominator=row.denominator,
+    )
+
+
+def _located(typed: BreakdownInput, saved: dict[str, BreakdownRow]) -> BreakdownInput:
+    """A typed facility row keeps where the saved row of the same name lies
+    (the table names a facility only)."""
+    row = saved.get(typed.label)
+    if row is None:
+        return typed
+    return replace(
+        row_kept(row, BreakdownLevel.FACILITY),
+        numerator=typed.numerator,
+        denominator=typed.denominator,
+    )
 
 
 def _visible(result: KpiResult, user: User) -> list[BreakdownRow]:
@@ -124,9 +152,14 @@ def breakdown_inputs(
     ]
     if result.pk is None:
         return typed
-    changed = {row.pk for row in _visible(result, user)}
+    visible = _visible(result, user)
+    if level == BreakdownLevel.FACILITY:
+        by_name = {row.label: row for row in visible}
+        if len(by_name) == len(visible):
+            typed = [_located(row, by_name) for row in typed]
+    changed = {row.pk for row in visible}
     kept = [
-        row_input(level, row_code(row, level), row.numerator, row.denominator)
+        row_kept(row, level)
         for row in result.breakdown.select_related("office").order_by("pk")
         if row.pk not in changed
     ]

@@ -1,37 +1,15 @@
 """Re-wraps every complaint attachment's data key with the current master key
-(or the one named with --to), as `eservices_rotate_keys` does for e-service
-documents: both use ESERVICES_MASTER_KEYS, so run both after putting a new key
-first; once both report 0 left, the old keys can be dropped from the setting.
-File contents are not rewritten."""
-
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+(or the one named with --to); see core/uploads/rotate_command.py."""
 
 from saduak.complaints.models import ComplaintAttachment
 from saduak.complaints.services.documents import complaint_attachments_rewrap
-from saduak.core.uploads.crypto import MasterKeyError, master_keys
+from saduak.core.uploads.rotate_command import RotateKeysCommand
 
 
-class Command(BaseCommand):
+class Command(RotateKeysCommand):
     help = "Re-wrap complaint attachment data keys with the current master key."
+    model = ComplaintAttachment
+    what = "complaint attachment"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--to",
-            dest="to_key_id",
-            default=None,
-            help="the master key id to wrap with (default: the first, current one)",
-        )
-
-    def handle(self, *args: Any, to_key_id: str | None = None, **options: Any) -> None:
-        try:
-            target = to_key_id or master_keys().current_id
-            count = complaint_attachments_rewrap(to_key_id=target)
-        except MasterKeyError as error:
-            raise CommandError(str(error)) from error
-        left = ComplaintAttachment.objects.exclude(master_key_id=target).count()
-        self.stdout.write(
-            f"Re-wrapped {count} complaint attachment key(s) with master key "
-            f"{target!r}; {left} left under other keys."
-        )
+    def rewrap(self, to_key_id: str) -> int:
+        return complaint_attachments_rewrap(to_key_id=to_key_id)
