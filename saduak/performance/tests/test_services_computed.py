@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -175,3 +176,43 @@ def test_the_nightly_task_computes_open_rounds_and_skips_a_refusing_one(
     assert KpiResult.objects.get(kpi=kpi).numerator == D(75)
     pmqa_recorded()
     assert open_rounds_compute() == 2
+
+
+def test_a_figure_held_above_the_child_level_counts_in_the_result_not_as_a_row(
+    small_map: None, test_source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def with_the_provincial_office(scope: MeasureScope) -> dict[str, Measured]:
+        return {**_per_district(scope), "pao-50": Measured(D(5), D(10))}
+
+    monkeypatch.setitem(
+        _SOURCES,
+        test_source,
+        replace(_SOURCES[test_source], per_child=with_the_provincial_office),
+    )
+    kpi, round = _province_computed(test_source)
+    result_compute(actor=SYSTEM, kpi=kpi, round=round)
+    rows = BreakdownRow.objects.order_by("district_id")
+    assert [row.district_id for row in rows] == ["5001", "5002"]
+
+
+def test_rows_that_no_longer_add_up_are_dropped_when_the_source_has_none(
+    small_map: None, test_source: str
+) -> None:
+    from saduak.performance.services.breakdown import BreakdownInput, breakdown_save
+
+    kpi, round = _province_computed(test_source)
+    result = result_compute(actor=SYSTEM, kpi=kpi, round=round)
+    assert BreakdownRow.objects.filter(result=result).count() == 2
+    _SOURCES[test_source] = replace(_SOURCES[test_source], per_child=None)
+    result_compute(actor=SYSTEM, kpi=kpi, round=round)
+    assert not BreakdownRow.objects.filter(result=result).exists()
+    # A table that adds up can be typed again afterwards.
+    breakdown_save(
+        actor=SYSTEM,
+        result=KpiResult.objects.get(pk=result.pk),
+        rows=[
+            BreakdownInput(district_code="5001", numerator=D(70), denominator=D(90)),
+            BreakdownInput(district_code="5002", numerator=D(5), denominator=D(10)),
+        ],
+    )
+    assert BreakdownRow.objects.filter(result=result).count() == 2

@@ -465,3 +465,15 @@ def test_a_province_names_each_facilitys_district(small_map: None) -> None:
     rows = by_line(imported)
     assert (rows[2]["status"], rows[2]["match"]["code"]) == ("exact", "5002")
     assert (rows[3]["status"], rows[3]["match"]["reason"]) == ("unknown", "no-district")
+
+
+def test_an_outsider_learns_nothing_of_a_decided_import(
+    province: Built, make_staff: Any
+) -> None:
+    imported = read(province, csv_file(HEADER, "จอมทอง,เชียงใหม่,1,2"))
+    breakdown_import_discard(actor=SYSTEM, imported=imported)
+    other_province = make_staff(Role.PROVINCIAL_STAFF, "pao-10")
+    with pytest.raises(NotFound):
+        breakdown_import_discard(actor=other_province, imported=imported)
+    with pytest.raises(NotFound):
+        breakdown_import_confirm(actor=other_province, imported=imported, choices={})

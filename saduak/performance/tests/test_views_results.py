@@ -14,7 +14,7 @@ from django.utils import translation
 from saduak.accounts.choices import Role
 from saduak.audit.models import AuditEvent
 from saduak.core.uploads.sample_files import one_page_pdf
-from saduak.performance.choices import RoundStatus
+from saduak.performance.choices import BreakdownLevel, RoundStatus
 from saduak.performance.models import (
     BreakdownRow,
     KpiResult,
@@ -474,3 +474,54 @@ def test_an_unlock_needs_a_reason_which_is_shown_and_audited(setup, hq, client_f
     assert setup.round.status == RoundStatus.OPEN
     assert reason in client.get(round_url(setup)).content.decode()
     assert events("round.unlock")[0].after["reason"] == reason
+
+
+def test_a_facility_keeps_its_district_when_the_table_is_saved_again(
+    client_for, make_staff
+):
+    from saduak.performance.services.breakdown import BreakdownInput, breakdown_save
+
+    province = province_framework("50")
+    province.kpi.breakdown_level = BreakdownLevel.FACILITY
+    province.kpi.save(update_fields=["breakdown_level"])
+    staff = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
+    client = client_for(staff)
+    client.post(result_url(province.kpi), {"numerator": "50", "denominator": "60"})
+    result = KpiResult.objects.get(kpi=province.kpi)
+    breakdown_save(
+        actor=staff,
+        result=result,
+        rows=[
+            BreakdownInput(
+                label="รพ.สต. บ้านใหม่",
+                district_code="5001",
+                numerator=Decimal(30),
+                denominator=Decimal(40),
+            ),
+            BreakdownInput(
+                label="รพ.สต. ดอนแก้ว",
+                district_code="5002",
+                numerator=Decimal(20),
+                denominator=Decimal(20),
+            ),
+        ],
+    )
+    data = {
+        "rows-TOTAL_FORMS": "2",
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "2000",
+        "rows-0-label": "รพ.สต. บ้านใหม่",
+        "rows-0-numerator": "25",
+        "rows-0-denominator": "35",
+        "rows-1-label": "รพ.สต. ดอนแก้ว",
+        "rows-1-numerator": "25",
+        "rows-1-denominator": "25",
+    }
+    response = client.post(result_url(province.kpi, name="breakdown"), data)
+    assert response.status_code == 302
+    rows = BreakdownRow.objects.filter(result=result).order_by("district_id")
+    assert [(row.label, row.district_id, row.numerator) for row in rows] == [
+        ("รพ.สต. บ้านใหม่", "5001", Decimal(25)),
+        ("รพ.สต. ดอนแก้ว", "5002", Decimal(25)),
+    ]
