@@ -170,6 +170,7 @@ NOT_MATRIX_ACTIONS = {
     "saduak.appointments.services.mobile.may_in_district": CHECKS_ITSELF,
     "saduak.areas_staff.services.holidays_load_national": "the load_holidays command",
     "saduak.audit.services.audit_record": SYSTEM,
+    "saduak.audit.services.rewrap_batch_auditor": "the key rotation commands",
     "saduak.complaints.services.documents.complaint_attachment_open": "a read, audited",
     "saduak.eservices.documents.services.attachment_open": "a read, audited",
     "saduak.eservices.services.applications.application_mark_paid": SYSTEM,
