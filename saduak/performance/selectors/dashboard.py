@@ -170,8 +170,8 @@ def framework_dashboard(
     """The dashboard of `framework` in `round` (None: no round yet) for a
     unit the caller has checked against the viewer's read reach; `reach`
     filters the breakdown rows again, so a province sees its own rows only.
-    A fixed number of queries for the scores and the breakdowns, whatever
-    the breakdown rows, plus two a KPI for the trends."""
+    A fixed number of queries for the scores, the breakdowns and the trends,
+    whatever the KPIs and the breakdown rows."""
     if round is None:
         kpis = list(Kpi.objects.filter(component__framework=framework, parent=None))
         years, trends = dashboard_trends(framework=framework, kpis=kpis)
