@@ -7,11 +7,15 @@ the result page and the report print under "computation"."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from saduak.core.errors import InvalidInput
 from saduak.performance.choices import LEVEL_SCORES, Direction, TargetLevel
+
+if TYPE_CHECKING:
+    from saduak.performance.models import Kpi
 
 VALUE_PLACES = Decimal("0.0001")
 SCORE_PLACES = Decimal("0.01")
@@ -170,6 +174,29 @@ def numeric_score(
         }
     )
     return Scored(score, level, steps)
+
+
+def kpi_numeric_score(kpi: "Kpi", value: Decimal) -> Scored | None:
+    """`numeric_score` of `value` against the KPI's own targets and direction,
+    or None while a target is missing or they are out of order (a draft)."""
+    minimum, standard, advanced = (
+        kpi.target_minimum,
+        kpi.target_standard,
+        kpi.target_advanced,
+    )
+    if minimum is None or standard is None or advanced is None:
+        return None
+    if not targets_ordered(
+        minimum=minimum, standard=standard, advanced=advanced, direction=kpi.direction
+    ):
+        return None
+    return numeric_score(
+        value=value,
+        minimum=minimum,
+        standard=standard,
+        advanced=advanced,
+        direction=kpi.direction,
+    )
 
 
 def milestone_level(met_by_level: dict[int, tuple[int, int]]) -> int:

@@ -19,10 +19,9 @@ from saduak.performance.models import (
 )
 from saduak.performance.scoring import (
     ZERO,
+    kpi_numeric_score,
     milestone_score,
-    numeric_score,
     show,
-    targets_ordered,
     value_of,
     value_steps,
     weighted_mean,
@@ -173,33 +172,10 @@ def kpi_computation(*, result: KpiResult) -> list[str]:
     steps = value_steps(
         numerator=result.numerator, denominator=result.denominator, factor=kpi.factor
     )
-    minimum, standard, advanced = (
-        kpi.target_minimum,
-        kpi.target_standard,
-        kpi.target_advanced,
-    )
-    if (
-        minimum is None
-        or standard is None
-        or advanced is None
-        or not targets_ordered(
-            minimum=minimum,
-            standard=standard,
-            advanced=advanced,
-            direction=kpi.direction,
-        )
-    ):
-        return steps
     value = value_of(
         numerator=result.numerator, denominator=result.denominator, factor=kpi.factor
     )
-    if value is None:
+    numeric = None if value is None else kpi_numeric_score(kpi, value)
+    if numeric is None:
         return steps
-    scored = numeric_score(
-        value=value,
-        minimum=minimum,
-        standard=standard,
-        advanced=advanced,
-        direction=kpi.direction,
-    )
-    return [*steps, *scored.steps, _weighted_step(scored.score, kpi.weight)]
+    return [*steps, *numeric.steps, _weighted_step(numeric.score, kpi.weight)]

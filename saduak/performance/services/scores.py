@@ -29,10 +29,9 @@ from saduak.performance.models import (
 from saduak.performance.scoring import (
     HUNDRED,
     ZERO,
+    kpi_numeric_score,
     milestone_score,
-    numeric_score,
     quantize_score,
-    targets_ordered,
     value_of,
     weighted_mean,
     weighted_score,
@@ -122,33 +121,11 @@ def leaf_score(
             factor=kpi.factor,
         )
     )
-    minimum, standard, advanced = (
-        kpi.target_minimum,
-        kpi.target_standard,
-        kpi.target_advanced,
-    )
-    if (
-        value is None
-        or minimum is None
-        or standard is None
-        or advanced is None
-        or not targets_ordered(
-            minimum=minimum,
-            standard=standard,
-            advanced=advanced,
-            direction=kpi.direction,
-        )
-    ):
+    numeric = None if value is None else kpi_numeric_score(kpi, value)
+    if numeric is None:
         return LeafScore(value, 0, None, None)
-    scored = numeric_score(
-        value=value,
-        minimum=minimum,
-        standard=standard,
-        advanced=advanced,
-        direction=kpi.direction,
-    )
     return LeafScore(
-        value, scored.level, scored.score, weighted_score(scored.score, kpi.weight)
+        value, numeric.level, numeric.score, weighted_score(numeric.score, kpi.weight)
     )
 
 
