@@ -42,6 +42,17 @@ urlpatterns += i18n_patterns(
     path("staff/performance/results/", include("saduak.performance.results_urls")),
     path("staff/performance/imports/", include("saduak.performance.import_urls")),
     path("staff/performance/reports/", include("saduak.performance.report_urls")),
+    path(
+        "staff/performance/directives/",
+        include("saduak.performance.directive_urls"),
+    ),
+    path("staff/performance/inbox/", include("saduak.performance.inbox_urls")),
+    path("staff/performance/gecc/", include("saduak.performance.gecc_urls")),
+    path("staff/performance/forms/", include("saduak.performance.form_urls")),
+    path(
+        "staff/performance/files/",
+        include("saduak.performance.collection_files_urls"),
+    ),
     path("staff/performance/", include("saduak.performance.setup_urls")),
     path("staff/complaints/reports/", include("saduak.complaints.report_urls")),
     path("staff/complaints/", include("saduak.complaints.staff_urls")),

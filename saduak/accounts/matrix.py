@@ -184,6 +184,39 @@ class Action(models.TextChoices):
     )
     ROUND_LOCK = "round.lock", _("Lock or unlock a reporting round")
     PMQA_RECORD = "pmqa.record", _("Record PMQA scores and the all-agency averages")
+    DIRECTIVE_ISSUE = (
+        "directive.issue",
+        _("Write, send and close a directive or report request, and its letterhead"),
+    )
+    REQUEST_FORWARD = (
+        "request.forward",
+        _(
+            "Forward a request to the province's districts, with a deadline and exclusions"
+        ),
+    )
+    REPORT_FILL = (
+        "report.fill",
+        _("Read, acknowledge and fill an office's report, with its evidence"),
+    )
+    REPORT_SUBMIT = "report.submit", _("Submit an office's report to the province")
+    REPORT_CERTIFY = (
+        "report.certify",
+        _(
+            "Send back, certify or excuse a district's report; submit the consolidated one"
+        ),
+    )
+    REPORT_ACCEPT = (
+        "report.accept",
+        _("Accept or return a province's consolidated report"),
+    )
+    GECC_MANAGE = (
+        "gecc.manage",
+        _("Prepare, open and close a GECC round and name its target offices"),
+    )
+    GECC_REGISTER = (
+        "gecc.register",
+        _("Volunteer a registry office for GECC and name its responsible person"),
+    )
 
 
 NOT_YOUR_ROLE = _("Your role does not allow this.")
@@ -285,6 +318,41 @@ MATRIX: dict[Action, Rule] = {
     ),
     Action.PMQA_RECORD: Rule(
         frozenset({H}), refusal=_("Only HQ administrators record PMQA scores.")
+    ),
+    # Report collection (docs/performance-collection.md): HQ or a province
+    # issues; the province forwards, certifies and consolidates; the offices
+    # fill and the district submits; HQ accepts. Reach decides where.
+    Action.DIRECTIVE_ISSUE: Rule(
+        frozenset({P, H}),
+        refusal=_("Directives are issued by HQ administrators and provincial staff."),
+    ),
+    Action.REQUEST_FORWARD: Rule(
+        frozenset({P}),
+        refusal=_("A province's staff forward a request to its districts."),
+    ),
+    Action.REPORT_FILL: Rule(COUNTER_STAFF),
+    Action.REPORT_SUBMIT: Rule(
+        frozenset({D}), refusal=_("A district's administrator submits its reports.")
+    ),
+    Action.REPORT_CERTIFY: Rule(
+        frozenset({P}),
+        refusal=_(
+            "Only the province's staff certify or send back a district's report."
+        ),
+    ),
+    Action.REPORT_ACCEPT: Rule(
+        frozenset({H}),
+        refusal=_("Only HQ administrators accept or return a province's report."),
+    ),
+    Action.GECC_MANAGE: Rule(
+        frozenset({H}), refusal=_("Only HQ administrators run the GECC round.")
+    ),
+    Action.GECC_REGISTER: Rule(
+        frozenset({D}),
+        office_kinds=REGISTRY_OFFICES,
+        refusal=_(
+            "A district's administrator registers its registry offices for GECC."
+        ),
     ),
 }
 

@@ -61,6 +61,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         ],
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    # A staff member's official position (ตำแหน่ง), printed where they sign
+    # or certify (a directive, a certified report).
+    position = models.CharField(_("position"), max_length=200, blank=True)
     line_user_id = models.CharField(
         _("LINE user ID"), max_length=64, unique=True, null=True, blank=True
     )

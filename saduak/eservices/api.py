@@ -17,8 +17,6 @@ from saduak.areas.selectors import office_get
 from saduak.core.admission import admit
 from saduak.core.errors import InvalidInput
 from saduak.core.links import absolute_url
-from saduak.eservices.forms_engine.answers import answers_clean
-from saduak.eservices.forms_engine.definition import definition_of
 from saduak.eservices.models import Application, Service, ServiceVersion
 from saduak.eservices.payout_accounts import changes_payout_account
 from saduak.eservices.schemas import (
@@ -34,6 +32,8 @@ from saduak.eservices.selectors import applications as selectors
 from saduak.eservices.services import applications as services
 from saduak.eservices.services.officer import application_view_record
 from saduak.eservices.versions import workflow_of
+from saduak.forms_engine.answers import answers_clean
+from saduak.forms_engine.definition import definition_of
 from saduak.identity.step_up import ensure_recent_second_factor
 
 router = Router()

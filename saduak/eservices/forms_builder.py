@@ -11,8 +11,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from saduak.areas.models import Office
+from saduak.core.bilingual import in_language
 from saduak.core.uploads.sniffing import KINDS
-from saduak.eservices.bilingual import in_language
 from saduak.eservices.choices import Action, StageKind
 from saduak.eservices.workflow import STAGE_ROLES
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from saduak.core.bilingual import clean_text
 from saduak.core.errors import InvalidInput
-from saduak.eservices.bilingual import clean_text
 
 MAX_PROCESSING_DAYS = 365
 MAX_ITEMS = 40

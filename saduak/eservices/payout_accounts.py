@@ -5,7 +5,7 @@ second factor again if the last one is older than STEP_UP_SECONDS
 
 from typing import Any
 
-from saduak.eservices.forms_engine.form import FormDefinition, Section
+from saduak.forms_engine.form import FormDefinition, Section
 
 PAYOUT_FIELD_TYPE = "bank_account"
 

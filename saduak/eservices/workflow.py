@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from saduak.accounts.matrix import Action as MatrixAction
 from saduak.accounts.matrix import allowed_roles
+from saduak.core.bilingual import clean_text, in_language
 from saduak.core.errors import InvalidInput
-from saduak.eservices.bilingual import clean_text, in_language
 from saduak.eservices.choices import Action, StageKind
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

@@ -19,9 +19,9 @@ from saduak.eservices.choices import (
     StageKind,
     VersionStatus,
 )
-from saduak.eservices.forms_engine.definition import definition_of
 from saduak.eservices.models import Application, Payment, PaymentBatch, ServiceVersion
 from saduak.eservices.versions import workflow_of
+from saduak.forms_engine.definition import definition_of
 
 LIVE_STATUSES = (PaymentStatus.PENDING, PaymentStatus.PAID)
 APPLICATION_AREA = {

@@ -32,9 +32,6 @@ from saduak.eservices.choices import (
     PaymentStatus,
     StageKind,
 )
-from saduak.eservices.forms_engine.answers import answers_check_complete, drop_hidden
-from saduak.eservices.forms_engine.definition import definition_of
-from saduak.eservices.forms_engine.prefill import prefill_answers
 from saduak.eservices.links import tracking_url
 from saduak.eservices.models import (
     Application,
@@ -45,6 +42,7 @@ from saduak.eservices.models import (
 )
 from saduak.eservices.notices import APPLICATION_SUBMITTED, APPLICATION_UPDATED
 from saduak.eservices.permissions import FILLABLE, ensure_may_fill
+from saduak.eservices.prefill import prefill_answers
 from saduak.eservices.report_rollups import report_rollups_move, report_state
 from saduak.eservices.selectors.applications import (
     offices_for_service,
@@ -52,6 +50,8 @@ from saduak.eservices.selectors.applications import (
 )
 from saduak.eservices.versions import workflow_of
 from saduak.eservices.workflow import Stage
+from saduak.forms_engine.answers import answers_check_complete, drop_hidden
+from saduak.forms_engine.definition import definition_of
 from saduak.notifications.services import notification_notify_user
 
 REFERENCE_ATTEMPTS = 5

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from saduak.audit.services import audit_record
+from saduak.core.bilingual import clean_text
 from saduak.core.errors import InvalidInput
-from saduak.eservices.bilingual import clean_text
 from saduak.eservices.models import ServiceVersion
 from saduak.eservices.services.builder_common import (
     DOWN,
@@ -25,7 +25,7 @@ from saduak.eservices.workflow import CODE
 
 def _form_parse(definition: dict[str, Any]) -> Any:
     # Imported here: the forms engine imports the builder's neighbours.
-    from saduak.eservices.forms_engine.definition import form_from_definition
+    from saduak.forms_engine.definition import form_from_definition
 
     return form_from_definition(definition)
 

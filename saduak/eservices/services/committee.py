@@ -267,7 +267,7 @@ def committee_case_remove(
 def requested_ceiling(version: ServiceVersion) -> Decimal | None:
     """The most the form lets an applicant ask for (the `max` of its
     requested-amount field), or None when the form has no such limit."""
-    from saduak.eservices.forms_engine.definition import definition_of
+    from saduak.forms_engine.definition import definition_of
 
     field = definition_of(version).by_key.get(REQUESTED_AMOUNT_FIELD)
     return field.max if field is not None else None

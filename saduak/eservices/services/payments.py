@@ -33,7 +33,6 @@ from saduak.eservices.choices import (
     PaymentStatus,
     StageKind,
 )
-from saduak.eservices.forms_engine.banks import bank_name, mask_account
 from saduak.eservices.links import tracking_url
 from saduak.eservices.models import (
     Application,
@@ -54,6 +53,7 @@ from saduak.eservices.services.applications import (
     application_notify,
 )
 from saduak.eservices.versions import workflow_of
+from saduak.forms_engine.banks import bank_name, mask_account
 from saduak.notifications.services import notification_notify_user
 
 FILE_FORMATS = ("ktb", "csv")

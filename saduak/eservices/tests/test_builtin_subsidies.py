@@ -17,7 +17,6 @@ from saduak.eservices.choices import (
     Outcome,
     PaymentStatus,
 )
-from saduak.eservices.forms_engine.definition import definition_of
 from saduak.eservices.models import Payment, Service
 from saduak.eservices.selectors.applications import published_version
 from saduak.eservices.services.applications import (
@@ -33,6 +32,7 @@ from saduak.eservices.services.committee import (
 )
 from saduak.eservices.tests.conftest import attach, complete_answers
 from saduak.eservices.tests.pipeline import pay_through_bank, to_committee
+from saduak.forms_engine.definition import definition_of
 
 pytestmark = pytest.mark.django_db
 

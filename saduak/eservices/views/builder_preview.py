@@ -7,16 +7,16 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from saduak.core.bilingual import in_language
 from saduak.core.errors import InvalidInput
-from saduak.eservices.bilingual import in_language
 from saduak.eservices.forms_builder import FIELD_TYPE_LABELS
-from saduak.eservices.forms_engine.definition import (
+from saduak.eservices.models import ServiceVersion
+from saduak.forms_engine.definition import (
     Field,
     FormDefinition,
     form_from_definition,
 )
-from saduak.eservices.forms_engine.render import render_field
-from saduak.eservices.models import ServiceVersion
+from saduak.forms_engine.render import render_field
 
 
 def manual_view(manual: dict[str, Any]) -> list[dict[str, Any]]:

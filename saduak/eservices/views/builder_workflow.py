@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from saduak.accounts.choices import Role
 from saduak.accounts.permissions import acting_user
+from saduak.core.bilingual import in_language
 from saduak.core.errors import DomainError
-from saduak.eservices.bilingual import in_language
 from saduak.eservices.choices import Action, StageKind
 from saduak.eservices.forms_builder import StageForm, TransitionForm
 from saduak.eservices.models import ServiceVersion

@@ -17,22 +17,22 @@ from django.views.decorators.http import require_POST
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user
 from saduak.areas.models import Office, Province
+from saduak.core.bilingual import in_language
 from saduak.core.errors import (
     DomainError,
     InvalidInput,
     NotFound,
     PermissionDeniedError,
 )
-from saduak.eservices.bilingual import in_language
 from saduak.eservices.choices import Action, ApplicationStatus, EventKind, Outcome
-from saduak.eservices.forms_engine.definition import definition_of
-from saduak.eservices.forms_engine.render import error_links, money_text
 from saduak.eservices.models import Application, Payment, Service
 from saduak.eservices.selectors import applications as selectors
 from saduak.eservices.services import applications as services
 from saduak.eservices.versions import workflow_of
 from saduak.eservices.views.citizen_form import first_unfinished_url, section_url
 from saduak.eservices.workflow import Workflow
+from saduak.forms_engine.definition import definition_of
+from saduak.forms_engine.render import error_links, money_text
 
 MAX_LISTED = 200
 

@@ -16,19 +16,6 @@ from saduak.core.errors import (
     PermissionDeniedError,
 )
 from saduak.eservices.choices import ApplicationStatus
-from saduak.eservices.forms_engine.answers import (
-    Errors,
-    answers_check_complete,
-)
-from saduak.eservices.forms_engine.definition import (
-    FormDefinition,
-    definition_of,
-)
-from saduak.eservices.forms_engine.render import (
-    answers_summary,
-    error_links,
-    render_field,
-)
 from saduak.eservices.models import Application
 from saduak.eservices.selectors import applications as selectors
 from saduak.eservices.services import applications as services
@@ -38,6 +25,19 @@ from saduak.eservices.views.citizen_form import (
     attachments_of,
     fillable_or_tracking,
     section_url,
+)
+from saduak.forms_engine.answers import (
+    Errors,
+    answers_check_complete,
+)
+from saduak.forms_engine.definition import (
+    FormDefinition,
+    definition_of,
+)
+from saduak.forms_engine.render import (
+    answers_summary,
+    error_links,
+    render_field,
 )
 
 

@@ -21,27 +21,6 @@ from saduak.core.errors import (
 )
 from saduak.eservices.choices import ApplicationStatus
 from saduak.eservices.documents.services import attachment_remove, attachment_store
-from saduak.eservices.forms_engine.answers import (
-    Errors,
-    answers_check_complete,
-    answers_clean,
-    hidden_keys,
-)
-from saduak.eservices.forms_engine.definition import (
-    FormDefinition,
-    Section,
-    definition_of,
-)
-from saduak.eservices.forms_engine.post import (
-    post_from_answers,
-    raw_from_post,
-    values_from_post,
-    values_without_row,
-)
-from saduak.eservices.forms_engine.render import (
-    error_links,
-    render_section,
-)
 from saduak.eservices.models import Application, Attachment
 from saduak.eservices.payout_accounts import (
     changes_payout_account,
@@ -50,6 +29,27 @@ from saduak.eservices.payout_accounts import (
 from saduak.eservices.public_ids import posted_public_id
 from saduak.eservices.selectors import applications as selectors
 from saduak.eservices.services import applications as services
+from saduak.forms_engine.answers import (
+    Errors,
+    answers_check_complete,
+    answers_clean,
+    hidden_keys,
+)
+from saduak.forms_engine.definition import (
+    FormDefinition,
+    Section,
+    definition_of,
+)
+from saduak.forms_engine.post import (
+    post_from_answers,
+    raw_from_post,
+    values_from_post,
+    values_without_row,
+)
+from saduak.forms_engine.render import (
+    error_links,
+    render_section,
+)
 from saduak.identity.step_up import step_up_redirect
 
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
 from saduak.core.forms import add_domain_error, posted_id
-from saduak.eservices.forms_engine.banks import bank_name, mask_account
 from saduak.eservices.forms_payments import BatchCreateForm, ResultUploadForm
 from saduak.eservices.models import Application, Payment
 from saduak.eservices.selectors.payments import (
@@ -32,6 +31,7 @@ from saduak.eservices.services.payments import (
     payment_batch_remove_payment,
     payment_results_import,
 )
+from saduak.forms_engine.banks import bank_name, mask_account
 
 NAMESPACE = "eservices-payments"
 RECENT_BATCHES = 20

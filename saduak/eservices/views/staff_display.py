@@ -6,9 +6,9 @@ from uuid import UUID
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from saduak.eservices.forms_engine.definition import definition_of
-from saduak.eservices.forms_engine.render import summary_sections
 from saduak.eservices.models import Application
+from saduak.forms_engine.definition import definition_of
+from saduak.forms_engine.render import summary_sections
 
 DOWNLOAD_URL_NAMES = (
     "eservices:documents:attachment-download",

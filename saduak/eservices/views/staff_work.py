@@ -21,7 +21,6 @@ from saduak.core.errors import DomainError, InvalidInput
 from saduak.core.forms import add_domain_error
 from saduak.core.htmx import is_htmx
 from saduak.eservices.choices import Action, IdentityCheckMethod
-from saduak.eservices.forms_engine.definition import definition_of
 from saduak.eservices.forms_staff import FactCheckForm, RecordForm
 from saduak.eservices.models import Application, FactCheck
 from saduak.eservices.selectors.applications import services_open
@@ -32,6 +31,7 @@ from saduak.eservices.services.officer import (
     application_registry_check,
 )
 from saduak.eservices.views.staff import _application, staff_url
+from saduak.forms_engine.definition import definition_of
 
 PHOTO_FIELD = "home_visit"
 PHOTO_TYPES = ["jpg", "png", "heic", "webp"]

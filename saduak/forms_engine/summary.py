@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from saduak.areas.models import District, Province, Subdistrict
 from saduak.core.thai import format_date_be
-from saduak.eservices.forms_engine.answers import visible_fields
-from saduak.eservices.forms_engine.banks import bank_name, mask_account
-from saduak.eservices.forms_engine.definition import Field, FormDefinition
+from saduak.forms_engine.answers import visible_fields
+from saduak.forms_engine.banks import bank_name, mask_account
+from saduak.forms_engine.definition import Field, FormDefinition
 
 
 @dataclass

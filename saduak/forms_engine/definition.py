@@ -11,11 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from saduak.core.bilingual import clean_text
 from saduak.core.errors import InvalidInput
 from saduak.core.memo import ProcessMemo
 from saduak.core.uploads.sniffing import KINDS
-from saduak.eservices.bilingual import clean_text
-from saduak.eservices.forms_engine.form import (
+from saduak.forms_engine.form import (
     Choice,
     Field,
     FormDefinition,

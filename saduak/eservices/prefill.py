@@ -5,8 +5,8 @@ import logging
 from typing import Any
 
 from saduak.accounts.models import User
-from saduak.eservices.forms_engine.answers import answers_clean
-from saduak.eservices.forms_engine.definition import FormDefinition
+from saduak.forms_engine.answers import answers_clean
+from saduak.forms_engine.definition import FormDefinition
 from saduak.identity.registry import RegistryUnavailable, civil_registry
 
 logger = logging.getLogger(__name__)

@@ -10,11 +10,11 @@ from django.utils import translation
 from saduak.core.errors import InvalidInput
 from saduak.eservices.builtins import BUILTIN_SERVICES
 from saduak.eservices.choices import VersionStatus
-from saduak.eservices.forms_engine.definition import (
+from saduak.eservices.models import ServiceVersion
+from saduak.forms_engine.definition import (
     definition_of,
     form_from_definition,
 )
-from saduak.eservices.models import ServiceVersion
 
 
 def text(value: str) -> dict[str, str]:

@@ -8,8 +8,8 @@ import pytest
 
 from saduak.accounts.models import User
 from saduak.eservices.builtins import BUILTIN_SERVICES
-from saduak.eservices.forms_engine.definition import form_from_definition
-from saduak.eservices.forms_engine.prefill import prefill_answers
+from saduak.eservices.prefill import prefill_answers
+from saduak.forms_engine.definition import form_from_definition
 from saduak.identity import registry
 
 FORM = form_from_definition(BUILTIN_SERVICES[0]["form"])
@@ -84,9 +84,7 @@ def test_an_unreachable_registry_leaves_the_birth_date_for_the_applicant(
         def lookup(self, personal_id: str) -> None:
             raise registry.RegistryUnavailable("timeout")
 
-    monkeypatch.setattr(
-        "saduak.eservices.forms_engine.prefill.civil_registry", lambda: Down()
-    )
+    monkeypatch.setattr("saduak.eservices.prefill.civil_registry", lambda: Down())
     answers = prefill_answers(FORM, somsri)
     assert "birth_date" not in answers
     assert answers["full_name"] == "สมศรี ใจดี"

@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 
 from saduak.core.personal_id import with_check_digit
 from saduak.eservices.builtins import BUILTIN_SERVICES
-from saduak.eservices.forms_engine.answers import (
+from saduak.forms_engine.answers import (
     answers_check_complete,
     answers_clean,
     drop_hidden,
     typed_date,
     visible_fields,
 )
-from saduak.eservices.forms_engine.definition import form_from_definition
+from saduak.forms_engine.definition import form_from_definition
 
 FORM = form_from_definition(BUILTIN_SERVICES[0]["form"])
 CAPITAL = form_from_definition(BUILTIN_SERVICES[2]["form"])

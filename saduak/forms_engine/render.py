@@ -17,19 +17,19 @@ from django.utils.translation import gettext as _
 
 from saduak.areas.models import District, Province, Subdistrict
 from saduak.core.uploads.sniffing import KINDS, kinds_label
-from saduak.eservices.forms_engine.answers import (
+from saduak.forms_engine.answers import (
     ADDRESS_PARTS,
     BANK_PARTS,
     visible_fields,
 )
-from saduak.eservices.forms_engine.banks import BANKS
-from saduak.eservices.forms_engine.definition import (
+from saduak.forms_engine.banks import BANKS
+from saduak.forms_engine.definition import (
     DEFAULT_MAX_ROWS,
     Field,
     FormDefinition,
     Section,
 )
-from saduak.eservices.forms_engine.post import (
+from saduak.forms_engine.post import (
     DECLARED,
     cell_name,
     part_name,
@@ -309,10 +309,10 @@ def field_view(
 
 def template_for(item: Field) -> str:
     if item.type in INPUTS:
-        return "eservices/fields/input.html"
+        return "forms_engine/input.html"
     if item.type == "yesno":
-        return "eservices/fields/choice.html"
-    return f"eservices/fields/{item.type}.html"
+        return "forms_engine/choice.html"
+    return f"forms_engine/{item.type}.html"
 
 
 def attached_by_field(attachments: Iterable[Any]) -> dict[str, list[Attached]]:
@@ -426,7 +426,7 @@ def error_links(
 
 # The summary lives in summary.py; these names are kept here for the pages
 # that import them from render.
-from saduak.eservices.forms_engine.summary import (  # noqa: E402
+from saduak.forms_engine.summary import (  # noqa: E402
     SummaryRow,
     SummarySection,
     answers_summary,

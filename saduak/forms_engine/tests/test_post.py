@@ -7,8 +7,8 @@ from django.http import QueryDict
 from django.utils import translation
 
 from saduak.eservices.builtins import BUILTIN_SERVICES
-from saduak.eservices.forms_engine.definition import Section, form_from_definition
-from saduak.eservices.forms_engine.post import (
+from saduak.forms_engine.definition import Section, form_from_definition
+from saduak.forms_engine.post import (
     post_from_answers,
     raw_from_post,
     typed_date_text,

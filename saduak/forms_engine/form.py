@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from saduak.eservices.bilingual import in_language
+from saduak.core.bilingual import in_language
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from typing import Any
 from django.utils import translation
 
 from saduak.core.thai import BE_OFFSET
-from saduak.eservices.forms_engine.answers import ADDRESS_PARTS, BANK_PARTS
-from saduak.eservices.forms_engine.dates import parse_date_text
-from saduak.eservices.forms_engine.definition import MOST_ROWS, Field, Section
+from saduak.forms_engine.answers import ADDRESS_PARTS, BANK_PARTS
+from saduak.forms_engine.dates import parse_date_text
+from saduak.forms_engine.definition import MOST_ROWS, Field, Section
 
 Values = dict[str, Any]
 DECLARED = "yes"

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from saduak.areas.models import District, Province, Subdistrict
 from saduak.core.personal_id import clean_personal_id
 from saduak.core.thai import arabic_digits
-from saduak.eservices.forms_engine.banks import BANKS
-from saduak.eservices.forms_engine.dates import parse_date_text
-from saduak.eservices.forms_engine.definition import (
+from saduak.forms_engine.banks import BANKS
+from saduak.forms_engine.dates import parse_date_text
+from saduak.forms_engine.definition import (
     MOST_MONEY,
     YES_NO,
     Field,

@@ -3,7 +3,7 @@
 
 from dataclasses import dataclass
 
-from saduak.eservices.bilingual import in_language
+from saduak.core.bilingual import in_language
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,73 @@
+"""The models of performance management: KPI frameworks, results and PMQA
+(kpis.py), report collection and directives (collection.py), the GECC round
+(gecc.py)."""
+
+from saduak.performance.models.collection import (
+    AnswerEvidence,
+    AnswerStep,
+    Directive,
+    LetterCounter,
+    Letterhead,
+    ReminderSent,
+    ReportAnswer,
+    ReportRequest,
+    RequestAttachment,
+    RequestLeg,
+)
+from saduak.performance.models.gecc import (
+    GeccAssessment,
+    GeccCriterion,
+    GeccEvidence,
+    GeccParticipant,
+    GeccRound,
+)
+from saduak.performance.models.kpis import (
+    VALUE,
+    BreakdownImport,
+    BreakdownRow,
+    Component,
+    ComponentScore,
+    Framework,
+    Kpi,
+    KpiResult,
+    MilestoneCheck,
+    MilestoneItem,
+    PmqaAgencyAverage,
+    PmqaAssessment,
+    PmqaScore,
+    ResultEvidence,
+    Round,
+)
+
+__all__ = [
+    "VALUE",
+    "AnswerEvidence",
+    "AnswerStep",
+    "BreakdownImport",
+    "BreakdownRow",
+    "Component",
+    "ComponentScore",
+    "Directive",
+    "Framework",
+    "GeccAssessment",
+    "GeccCriterion",
+    "GeccEvidence",
+    "GeccParticipant",
+    "GeccRound",
+    "Kpi",
+    "KpiResult",
+    "LetterCounter",
+    "Letterhead",
+    "MilestoneCheck",
+    "MilestoneItem",
+    "PmqaAgencyAverage",
+    "PmqaAssessment",
+    "PmqaScore",
+    "ReminderSent",
+    "ReportAnswer",
+    "ReportRequest",
+    "RequestAttachment",
+    "RequestLeg",
+    "ResultEvidence",
+    "Round",
+]
