@@ -53,6 +53,7 @@ from saduak.eservices.services.officer import (
     applicant_for_recording,
     application_registry_check,
 )
+from saduak.forms_engine import editing
 from saduak.eservices.tests.pipeline import (
     LOW_INCOME,
     bank_result,
@@ -1115,5 +1116,19 @@ SCENARIOS += [
         ),
         _meetings,
         roles=COMMITTEE,
+    ),
+]
+
+# The shared form editor's entry point (forms_engine/editing.py) on a draft.
+SCENARIOS += [
+    _build(
+        "form_edit",
+        lambda version, actor: builder.form_edit(
+            version=version,
+            operation=lambda form: editing.section_add(
+                form, key="third", title={"th": "สาม", "en": "Third"}
+            ),
+            actor=actor,
+        ),
     ),
 ]
