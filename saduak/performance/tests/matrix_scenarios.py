@@ -455,7 +455,8 @@ SCENARIOS = [
 
 # --- Report forms (helper "forms", issue 17): the shared form editor hosted by
 # a draft directive request (Chiang Mai's own, issued by pao-50) and by a GECC
-# round being prepared (HQ's). ------------------------------------------------
+# round being prepared (HQ's). The seats are district 5001's: its province's
+# staff issue for pao-50, its district's administrator may not. ---------------
 
 REPORT_FORM = {
     "sections": [
@@ -510,7 +511,7 @@ def _forms_scenarios() -> list[Scenario]:
         Scenario(
             Action.DIRECTIVE_ISSUE,
             "request_form_set",
-            "pao-50",
+            OFFICE,
             _draft_request,
             lambda actor, report, r: request_forms.request_form_set(
                 actor=actor, request=report, form=REPORT_FORM
@@ -520,7 +521,7 @@ def _forms_scenarios() -> list[Scenario]:
         Scenario(
             Action.DIRECTIVE_ISSUE,
             "request_form_edit",
-            "pao-50",
+            OFFICE,
             _draft_request,
             lambda actor, report, r: request_forms.request_form_edit(
                 actor=actor,
@@ -532,7 +533,7 @@ def _forms_scenarios() -> list[Scenario]:
         Scenario(
             Action.GECC_MANAGE,
             "gecc_readiness_form_set",
-            "hq",
+            OFFICE,
             _draft_round,
             lambda actor, round, r: request_forms.gecc_readiness_form_set(
                 actor=actor, round=round, form=REPORT_FORM
@@ -542,7 +543,7 @@ def _forms_scenarios() -> list[Scenario]:
         Scenario(
             Action.GECC_MANAGE,
             "gecc_readiness_form_edit",
-            "hq",
+            OFFICE,
             _draft_round,
             lambda actor, round, r: request_forms.gecc_readiness_form_edit(
                 actor=actor,
