@@ -53,7 +53,6 @@ from saduak.eservices.services.officer import (
     applicant_for_recording,
     application_registry_check,
 )
-from saduak.forms_engine import editing
 from saduak.eservices.tests.pipeline import (
     LOW_INCOME,
     bank_result,
@@ -61,6 +60,7 @@ from saduak.eservices.tests.pipeline import (
     new_phone,
     submitted_application,
 )
+from saduak.forms_engine import editing
 from saduak.identity.models import DataAccess
 
 OFFICE = "do-5001"

@@ -78,7 +78,7 @@ def keys(form: dict, section: int = 0) -> list[str]:
 def test_an_operation_returns_a_new_checked_form_and_leaves_the_old_one():
     before = copy.deepcopy(FORM)
     edit = editing.field_add(FORM, section_key="more", field=TABLE)
-    assert FORM == before
+    assert before == FORM
     assert keys(edit.form, 1) == ["staff"]
     assert edit.action == "field_add"
     assert edit.details == {"section": "more", "field": TABLE}
