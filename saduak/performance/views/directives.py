@@ -495,16 +495,13 @@ def directive_dashboard(request: HttpRequest, public_id: UUID) -> HttpResponse:
     report_request = directive.request
     unit = _dashboard_unit(user, directive, request.GET)
     progress = collection_selectors.request_progress(request=report_request, unit=unit)
-    legs = {
-        leg.province_id: leg
-        for leg in RequestLeg.objects.filter(request=report_request).only(
-            "province_id", "status", "submitted_late", "submitted_at", "request_id"
+    leg = None
+    if unit.level == PROVINCE:
+        leg = (
+            RequestLeg.objects.filter(request=report_request, province_id=unit.code)
+            .select_related("office")
+            .first()
         )
-    }
-    rows = [
-        {"row": row, "leg": legs.get(row.code) if unit.level == COUNTRY else None}
-        for row in progress.rows
-    ]
     may_decide = may(user, Action.REPORT_ACCEPT) and report_request.province_id is None
     public = report_request.public_id
     return render(
@@ -515,8 +512,8 @@ def directive_dashboard(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "req": report_request,
             "unit": unit,
             "progress": progress,
-            "rows": rows,
-            "leg": legs.get(unit.code) if unit.level == PROVINCE else None,
+            "child_level": unit.child_level,
+            "leg": leg,
             "may_issue": selectors.may_issue(user, directive),
             "may_decide": may_decide,
             "decidable": (LegStatus.SUBMITTED,),
