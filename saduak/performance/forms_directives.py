@@ -164,6 +164,7 @@ class DirectiveForm(forms.Form):
             ("", pgettext_lazy("signer", "Not chosen yet")),
             *signers,
         ]
+        routes: list[tuple[str, Any]]
         if province:
             routes = [
                 (

@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -382,13 +383,14 @@ def attachment_remove(
     return redirect(f"{NS}:detail", public_id)
 
 
-@staff_required
+@login_required
 @never_cache
 @require_GET
 def attachment_download(
     request: HttpRequest, public_id: UUID, attachment_id: UUID
 ) -> StreamingHttpResponse:
-    """Whoever reads the directive; 404 for anyone else."""
+    """Whoever reads the directive; 404 for anyone else (a citizen included:
+    a sign-in or 403 page would tell that the file exists)."""
     user = acting_user(request)
     directive = selectors.directive_get(user=user, public_id=public_id)
     attachment = _attachment(directive, attachment_id)
