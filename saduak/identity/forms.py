@@ -173,3 +173,18 @@ class StaffSecondFactorResetForm(forms.Form):
             "will stop working and they will be signed out everywhere"
         )
     )
+
+
+class PositionForm(forms.Form):
+    """A staff member's own official position (ตำแหน่ง), printed where they
+    certify a report or sign a letter."""
+
+    position = forms.CharField(
+        label=_("Your official position"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "As it is printed under your name, e.g. “ปลัดจังหวัดเชียงใหม่”. "
+            "It is recorded when you certify a district's report or sign a letter."
+        ),
+    )
