@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from saduak.areas.models import Office
@@ -183,8 +184,11 @@ class PositionForm(forms.Form):
         label=_("Your official position"),
         max_length=200,
         required=False,
-        help_text=_(
-            "As it is printed under your name, e.g. “ปลัดจังหวัดเชียงใหม่”. "
-            "It is recorded when you certify a district's report or sign a letter."
+        help_text=format_lazy(
+            _(
+                "As it is printed under your name, e.g. “{example}”. "
+                "It is recorded when you certify a district's report or sign a letter."
+            ),
+            example="ปลัดจังหวัดเชียงใหม่",
         ),
     )

@@ -372,10 +372,15 @@ def _account_page(
     staff = is_staff_member(user)
     if staff and position_form is None:
         position_form = PositionForm(initial={"position": user.position})
+    back = str(request.GET.get("next") or request.POST.get("next") or "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        back = ""
     return render(
         request,
         "identity/account_home.html",
-        {"position_form": position_form if staff else None},
+        {"position_form": position_form if staff else None, "next": back},
         status=status,
     )
 

@@ -41,7 +41,10 @@ class EmptyForm(forms.Form):
 class EvidenceForm(forms.Form):
     upload = forms.FileField(
         label=_("Evidence file"),
-        help_text=_("A PDF, a photo (JPEG or PNG) or an office document."),
+        help_text=_(
+            "A PDF, a photo (JPEG, PNG or WebP), or an Excel or Word file, "
+            "up to 20 MB."
+        ),
     )
     description = forms.CharField(
         label=_("What it shows"), max_length=300, required=False
@@ -54,7 +57,7 @@ class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("What the district must correct"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=3000,
+        max_length=5000,
     )
 
 
@@ -62,7 +65,7 @@ class ExcuseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why this district is excused"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=3000,
+        max_length=1000,
     )
 
 
@@ -105,7 +108,7 @@ class ForwardForm(forms.Form):
             )
             self.fields[reason_name(office)] = forms.CharField(
                 label=_("Why %(office)s is left out") % {"office": office.name},
-                max_length=500,
+                max_length=1000,
                 required=False,
             )
 

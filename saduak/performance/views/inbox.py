@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -38,7 +39,6 @@ from saduak.core.uploads.responses import encrypted_file_response
 from saduak.core.uploads.store import encrypted_file_open
 from saduak.forms_engine.answers import (
     Errors,
-    answers_check_complete,
     answers_clean,
     hidden_keys,
 )
@@ -456,12 +456,7 @@ def answer_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except DomainError as error:
         if error.status in (403, 404):
             raise
-        form = report_form(answer.request)
-        missing = (
-            answers_check_complete(form, answer.answers or {}, attachments_by_field={})
-            if form is not None
-            else {}
-        )
+        missing = error.extra.get("errors") or {}
         return answer_page(
             request,
             answer,
@@ -745,14 +740,23 @@ def review_page(
             "evidence": _evidence_list(answer),
             "steps": list(answer.steps.select_related("actor")),
             "may_certify": may_certify,
-            "reviewable": may_certify and answer.status == AnswerStatus.SUBMITTED,
+            "certifiable": may_certify and answer.status == AnswerStatus.SUBMITTED,
+            "returnable": may_certify
+            and answer.status in (AnswerStatus.SUBMITTED, AnswerStatus.CERTIFIED)
+            and answer.leg.status not in (LegStatus.SUBMITTED, LegStatus.ACCEPTED),
             "excusable": may_certify
-            and answer.status not in (AnswerStatus.CERTIFIED, AnswerStatus.EXCUSED),
+            and answer.status not in (AnswerStatus.CERTIFIED, AnswerStatus.EXCUSED)
+            and answer.leg.status not in (LegStatus.SUBMITTED, LegStatus.ACCEPTED),
             "certifier": user,
             "return_form": forms.get("return") or CommentForm(),
             "excuse_form": forms.get("excuse") or ExcuseForm(),
             "certify_form": forms.get("certify") or EmptyForm(),
-            "position_url": reverse("identity:account") + "#position",
+            "position_url": reverse("identity:account")
+            + "?"
+            + urlencode(
+                {"next": reverse("performance-inbox:review", args=[answer.public_id])}
+            )
+            + "#position",
         },
         status=status,
     )
