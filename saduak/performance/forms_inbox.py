@@ -42,8 +42,7 @@ class EvidenceForm(forms.Form):
     upload = forms.FileField(
         label=_("Evidence file"),
         help_text=_(
-            "A PDF, a photo (JPEG, PNG or WebP), or an Excel or Word file, "
-            "up to 20 MB."
+            "A PDF, a photo (JPEG, PNG or WebP), or an Excel or Word file, up to 20 MB."
         ),
     )
     description = forms.CharField(
@@ -121,9 +120,10 @@ class ForwardForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for office in self.districts:
-            if cleaned.get(exclude_name(office)) and not str(
-                cleaned.get(reason_name(office)) or ""
-            ).strip():
+            if (
+                cleaned.get(exclude_name(office))
+                and not str(cleaned.get(reason_name(office)) or "").strip()
+            ):
                 self.add_error(
                     reason_name(office),
                     _("Give the reason %(office)s is left out.")
@@ -134,7 +134,9 @@ class ForwardForm(forms.Form):
     def excluded(self) -> dict[str, str]:
         """District code -> reason, for `leg_forward`."""
         return {
-            str(office.district_id): str(self.cleaned_data.get(reason_name(office)) or "").strip()
+            str(office.district_id): str(
+                self.cleaned_data.get(reason_name(office)) or ""
+            ).strip()
             for office in self.districts
             if self.cleaned_data.get(exclude_name(office))
         }

@@ -63,9 +63,9 @@ def sign_in(page: Any, user: User, prefix: str) -> None:
 
 def checked(page: Any, name: str) -> None:
     """The page fits a phone and passes axe-core."""
-    assert page.evaluate(
-        "document.documentElement.scrollWidth <= window.innerWidth"
-    ), name
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        name
+    )
     assert_accessible(page, name)
 
 

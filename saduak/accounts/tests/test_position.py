@@ -56,9 +56,10 @@ def test_the_account_page_shows_staff_the_position_form_and_saves_it(
     client = client_for(staff)
     page = client.get(reverse("identity:account"))
     assert page.status_code == 200
-    assert 'action="/account/position/"' in page.content.decode() or reverse(
-        "identity:position"
-    ) in page.content.decode()
+    assert (
+        'action="/account/position/"' in page.content.decode()
+        or reverse("identity:position") in page.content.decode()
+    )
     response = client.post(
         reverse("identity:position"), {"position": "ปลัดจังหวัดเชียงใหม่"}
     )
@@ -98,5 +99,7 @@ def test_a_citizen_sees_no_position_form_and_cannot_post_one(citizen, client_for
     client = client_for(citizen)
     page = client.get(reverse("identity:account"))
     assert reverse("identity:position") not in page.content.decode()
-    assert client.post(reverse("identity:position"), {"position": "x"}).status_code == 403
+    assert (
+        client.post(reverse("identity:position"), {"position": "x"}).status_code == 403
+    )
     assert User.objects.get(pk=citizen.pk).position == ""

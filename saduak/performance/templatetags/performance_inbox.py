@@ -1,32 +1,37 @@
 """`{% load performance_inbox %}`: the "Report inbox" card of the staff home
 (templates/areas/staff_home.html loads this library by name; the staff
-home's app sits below performance and never imports it) and of the
+home's app sits below performance and never imports it) and the link of the
 performance home, with the number of new, due-soon and overdue items."""
 
-from collections import Counter
 from typing import Any
 
 from django import template
 
 from saduak.accounts.models import User
-from saduak.performance.selectors.collection import inbox
+from saduak.performance.choices import AnswerStatus
+from saduak.performance.selectors.collection import DUE_SOON, OVERDUE, inbox_page
 
 register = template.Library()
 
 
 def inbox_counts(user: Any) -> dict[str, Any]:
     """Whether the user has an inbox at all, and its new, due-soon and
-    overdue items."""
+    overdue items (each a bounded count, selectors/collection.py)."""
     if not isinstance(user, User):
         return {"show": False}
-    rows = inbox(user=user)
-    states = Counter(row.state for row in rows)
+
+    def count(state: str | None) -> int:
+        return inbox_page(user=user, state=state, per_page=1).total
+
+    total = count(None)
+    if not total:
+        return {"show": False}
     return {
-        "show": bool(rows),
-        "total": len(rows),
-        "new": states.get("new", 0) + states.get("received", 0),
-        "due_soon": states.get("due_soon", 0),
-        "overdue": states.get("overdue", 0),
+        "show": True,
+        "total": total,
+        "new": count(AnswerStatus.NEW),
+        "due_soon": count(DUE_SOON),
+        "overdue": count(OVERDUE),
     }
 
 

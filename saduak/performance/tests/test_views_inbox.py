@@ -27,8 +27,6 @@ from saduak.performance.tests.collection_setup import (
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
 
 @pytest.fixture
 def who(make_staff: Any) -> People:
@@ -70,7 +68,7 @@ def test_the_district_inbox_lists_its_answer_with_its_state_overdue_first(
     second = forwarded()
     late = answer_of(second, "do-5001")
     ReportAnswer.objects.filter(pk=late.pk).update(due_on=today() - timedelta(days=1))
-    page = client_for(who.district).get(reverse("performance-inbox:list"), **EN)
+    page = client_for(who.district).get("/en" + reverse("performance-inbox:list"))
     assert page.status_code == 200
     text = page.content.decode()
     assert _url("answer", late) in text
@@ -87,10 +85,14 @@ def test_the_inbox_filters_by_state(who: People, client_for: Any) -> None:
     request = forwarded()
     answer = answer_of(request, "do-5001")
     client = client_for(who.district)
-    assert _url("answer", answer) in client.get("/staff/performance/inbox/?state=new").content.decode()
-    assert _url("answer", answer) not in client.get(
-        "/staff/performance/inbox/?state=submitted"
-    ).content.decode()
+    assert (
+        _url("answer", answer)
+        in client.get("/staff/performance/inbox/?state=new").content.decode()
+    )
+    assert (
+        _url("answer", answer)
+        not in client.get("/staff/performance/inbox/?state=submitted").content.decode()
+    )
     # a state that does not exist shows everything rather than failing
     assert client.get("/staff/performance/inbox/?state=nonsense").status_code == 200
 
@@ -107,7 +109,7 @@ def test_the_staff_home_counts_new_and_overdue_reports(
     who: People, client_for: Any
 ) -> None:
     forwarded()
-    page = client_for(who.district).get(reverse("areas:staff-home"), **EN)
+    page = client_for(who.district).get("/en" + reverse("areas:staff-home"))
     text = page.content.decode()
     assert reverse("performance-inbox:list") in text
     assert "<strong>1</strong> new" in text
@@ -168,7 +170,7 @@ def test_acknowledging_twice_is_refused_on_the_page(
     answer = answer_of(forwarded(), "do-5001")
     client = client_for(who.district)
     client.post(_url("acknowledge", answer))
-    again = client.post(_url("acknowledge", answer), **EN)
+    again = client.post("/en" + _url("acknowledge", answer))
     assert again.status_code in (400, 409)
     assert _events("report_answer.acknowledge") == 1
 
@@ -203,7 +205,9 @@ def test_add_another_row_shows_a_blank_row_and_keeps_what_was_typed(
 
 def test_removing_a_row_takes_it_out(who: People, client_for: Any) -> None:
     answer = answer_of(forwarded(), "do-5001")
-    data = _report_post(**{"items-rows": "2", "items-1-name": "ป้าย", "items-1-qty": "1"})
+    data = _report_post(
+        **{"items-rows": "2", "items-1-name": "ป้าย", "items-1-qty": "1"}
+    )
     client = client_for(who.counter)
     client.post(_url("save", answer), data)
     assert len(_fresh(answer).answers["items"]) == 2
@@ -216,7 +220,7 @@ def test_a_number_that_is_not_a_number_is_shown_again_and_nothing_is_saved(
 ) -> None:
     answer = answer_of(forwarded(), "do-5001")
     response = client_for(who.counter).post(
-        _url("save", answer), _report_post(served="สิบสอง"), **EN
+        "/en" + _url("save", answer), _report_post(served="สิบสอง")
     )
     assert response.status_code == 400
     text = response.content.decode()
@@ -231,9 +235,8 @@ def test_a_password_in_an_answer_is_refused_with_the_explanation(
 ) -> None:
     answer = answer_of(forwarded(), "do-5001")
     response = client_for(who.counter).post(
-        _url("save", answer),
+        "/en" + _url("save", answer),
         _report_post(note="username: admin password: hunter2hunter2"),
-        **EN,
     )
     assert response.status_code == 400
     assert "password" in response.content.decode().lower()
@@ -268,7 +271,7 @@ def test_an_incomplete_report_is_not_submitted_and_names_the_missing_field(
 ) -> None:
     answer = answer_of(forwarded(), "do-5001")
     response = client_for(who.district).post(
-        _url("submit", answer), _report_post(served=""), **EN
+        "/en" + _url("submit", answer), _report_post(served="")
     )
     assert response.status_code == 400
     assert "People served" in response.content.decode()
@@ -282,7 +285,7 @@ def test_after_the_deadline_the_page_warns_and_the_report_is_marked_late(
     answer = answer_of(forwarded(), "do-5001")
     ReportAnswer.objects.filter(pk=answer.pk).update(due_on=today() - timedelta(days=2))
     client = client_for(who.district)
-    page = client.get(_url("answer", answer), **EN).content.decode()
+    page = client.get("/en" + _url("answer", answer)).content.decode()
     assert "it will be marked late" in page
     client.post(_url("submit", answer), _report_post())
     assert _fresh(answer).late is True
@@ -296,10 +299,10 @@ def test_once_the_request_is_closed_the_page_says_why_and_submitting_is_refused(
     filled(answer)
     collection.request_close(actor=SYSTEM, request=request)
     client = client_for(who.district)
-    page = client.get(_url("answer", answer), **EN).content.decode()
+    page = client.get("/en" + _url("answer", answer)).content.decode()
     assert "can no longer be submitted" in page
     assert _url("submit", answer) not in page
-    response = client.post(_url("submit", answer), **EN)
+    response = client.post("/en" + _url("submit", answer))
     assert response.status_code == 409
     assert _fresh(answer).status != AnswerStatus.SUBMITTED
 
@@ -346,10 +349,9 @@ def test_a_file_that_is_not_a_document_is_refused_in_the_partial(
 ) -> None:
     answer = answer_of(forwarded(), "do-5001")
     response = client_for(who.counter).post(
-        _url("evidence-add", answer),
+        "/en" + _url("evidence-add", answer),
         {"upload": SimpleUploadedFile("x.pdf", b"MZ\x90\x00not a pdf")},
         HTTP_HX_REQUEST="true",
-        **EN,
     )
     assert response.status_code == 400
     assert b"There is a problem" in response.content
@@ -359,7 +361,7 @@ def test_a_file_that_is_not_a_document_is_refused_in_the_partial(
 
 def test_no_file_chosen_is_shown_on_the_page(who: People, client_for: Any) -> None:
     answer = answer_of(forwarded(), "do-5001")
-    response = client_for(who.counter).post(_url("evidence-add", answer), {}, **EN)
+    response = client_for(who.counter).post("/en" + _url("evidence-add", answer), {})
     assert response.status_code == 400
     assert b"Evidence file" in response.content
 
@@ -376,7 +378,7 @@ def test_the_province_forwards_with_an_earlier_deadline_and_an_excluded_district
 ) -> None:
     request = sent(due_in=10)
     client = client_for(who.province)
-    page = client.get(_leg_url(request), **EN)
+    page = client.get("/en" + _leg_url(request))
     assert b"Forward to the districts" in page.content
     response = client.post(
         _leg_url(request, "forward"),
@@ -405,7 +407,7 @@ def test_excluding_a_district_without_a_reason_is_shown_again_and_nothing_forwar
 ) -> None:
     request = sent()
     response = client_for(who.province).post(
-        _leg_url(request, "forward"), {"exclude_5002": "on", "reason_5002": ""}, **EN
+        "/en" + _leg_url(request, "forward"), {"exclude_5002": "on", "reason_5002": ""}
     )
     assert response.status_code == 400
     assert b"Give the reason" in response.content
@@ -419,9 +421,8 @@ def test_a_later_deadline_than_hqs_is_refused_on_the_field(
 ) -> None:
     request = sent(due_in=5)
     response = client_for(who.province).post(
-        _leg_url(request, "forward"),
+        "/en" + _leg_url(request, "forward"),
         {"due_on": (today() + timedelta(days=9)).isoformat()},
-        **EN,
     )
     assert response.status_code == 400
     assert b"cannot be later" in response.content
@@ -448,7 +449,7 @@ def test_sending_back_needs_a_comment_then_the_district_sees_it(
 ) -> None:
     answer = _submitted(forwarded())
     client = client_for(who.province)
-    empty = client.post(_url("return", answer), {"comment": ""}, **EN)
+    empty = client.post("/en" + _url("return", answer), {"comment": ""})
     assert empty.status_code == 400
     assert _fresh(answer).status == AnswerStatus.SUBMITTED
     assert _events("report_answer.return") == 0
@@ -483,11 +484,11 @@ def test_without_a_position_the_certify_button_explains_and_links_to_the_account
     who.province.position = ""
     who.province.save(update_fields=["position"])
     client = client_for(who.province)
-    page = client.get(_url("review", answer), **EN).content.decode()
+    page = client.get("/en" + _url("review", answer)).content.decode()
     assert "Add your position to your account" in page
     assert reverse("identity:account") in page
     assert _url("certify", answer) not in page
-    refused = client.post(_url("certify", answer), **EN)
+    refused = client.post("/en" + _url("certify", answer))
     assert refused.status_code in (400, 409)
     assert b"position" in refused.content
     assert _fresh(answer).status == AnswerStatus.SUBMITTED
@@ -526,9 +527,9 @@ def test_the_consolidated_report_waits_for_every_district_then_goes_up(
     answer = _submitted(request)
     collection.answer_certify(actor=who.province, answer=answer)
     client = client_for(who.province)
-    page = client.get(_leg_url(request), **EN).content.decode()
+    page = client.get("/en" + _leg_url(request)).content.decode()
     assert "neither certified nor excused" in page
-    refused = client.post(_leg_url(request, "leg-submit"), **EN)
+    refused = client.post("/en" + _leg_url(request, "leg-submit"))
     assert refused.status_code in (400, 409)
     assert leg_of(request, "50").status == LegStatus.FORWARDED
     assert _events("request_leg.submit") == 0
@@ -552,7 +553,7 @@ def test_hqs_return_comment_is_shown_to_the_province(
     )
     leg = collection.leg_submit(actor=who.province, leg=leg_of(request, "50"))
     collection.leg_return(actor=who.hq, leg=leg, comment="ขาดข้อมูลงบประมาณ")
-    page = client_for(who.province).get(_leg_url(request), **EN).content.decode()
+    page = client_for(who.province).get("/en" + _leg_url(request)).content.decode()
     assert "ขาดข้อมูลงบประมาณ" in page
     assert "HQ returned" in page
 

@@ -33,7 +33,6 @@ from saduak.areas.models import Office
 from saduak.core.errors import DomainError, InvalidInput, NotFound
 from saduak.core.forms import add_domain_error
 from saduak.core.htmx import is_htmx
-from saduak.core.pagination import paginate
 from saduak.core.templatetags.thai import be_date
 from saduak.core.uploads.responses import encrypted_file_response
 from saduak.core.uploads.store import encrypted_file_open
@@ -57,16 +56,17 @@ from saduak.performance.choices import (
     RequestStatus,
 )
 from saduak.performance.forms_inbox import (
+    INBOX_STATES,
     CommentForm,
     EmptyForm,
     EvidenceForm,
     ExcuseForm,
     ForwardForm,
-    INBOX_STATES,
     InboxFilterForm,
 )
 from saduak.performance.models import (
     AnswerEvidence,
+    Directive,
     ReportAnswer,
     ReportRequest,
     RequestAttachment,
@@ -109,21 +109,34 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
     state = ""
     if filters.is_valid():
         state = filters.cleaned_data.get("state") or ""
-    rows = sorted(
-        selectors.inbox(user=user, state=state or None),
-        key=lambda row: (URGENT_FIRST.get(row.state, 2), row.due_on),
+    number = str(request.GET.get("page") or "1")
+    found = selectors.inbox_page(
+        user=user,
+        state=state or None,
+        page=int(number) if number.isdigit() and len(number) < 6 else 1,
     )
-    page = paginate(request, rows)  # type: ignore[arg-type]
+    # Within the page, the overdue and due-soon ones first.
+    rows = sorted(found.rows, key=lambda row: URGENT_FIRST.get(row.state, 2))
     labels = {**dict(LegStatus.choices), **dict(INBOX_STATES)}
+    urgency = {
+        directive.request_id: directive.get_urgency_display()
+        for directive in Directive.objects.filter(
+            request_id__in={row.request.pk for row in rows}
+        ).exclude(urgency="")
+    }
     return render(
         request,
         "performance/inbox/list.html",
         {
-            "page": page,
-            "rows": [(row, labels.get(row.state, row.state)) for row in page.object_list],
+            "found": found,
+            "rows": [
+                (row, labels.get(row.state, row.state), urgency.get(row.request.pk))
+                for row in rows
+            ],
             "state": state,
-            "states": filters.fields["state"].choices,
-            "today": timezone.localdate(),
+            "states": INBOX_STATES,
+            "previous_page": found.page - 1 if found.page > 1 else None,
+            "next_page": found.page + 1 if found.page < found.pages else None,
         },
     )
 
@@ -164,9 +177,9 @@ def deadline_of(answer: ReportAnswer) -> Deadline:
     if report_request.status == RequestStatus.CLOSED:
         reason = _("The request was closed by its issuer: no more reports are taken.")
     elif report_request.closes_on is not None and today > report_request.closes_on:
-        reason = _(
-            "Late reports were taken until %(day)s; that day has passed."
-        ) % {"day": be_date(report_request.closes_on)}
+        reason = _("Late reports were taken until %(day)s; that day has passed.") % {
+            "day": be_date(report_request.closes_on)
+        }
     return Deadline(answer.due_on, today > answer.due_on, reason)
 
 
@@ -278,7 +291,8 @@ def answer_page(
         "editable": editable,
         "may_acknowledge": fill
         and answer.status in (AnswerStatus.NEW, AnswerStatus.READ),
-        "may_submit": editable and may(user, Action.REPORT_SUBMIT, office=answer.office),
+        "may_submit": editable
+        and may(user, Action.REPORT_SUBMIT, office=answer.office),
         "may_review": may(user, Action.REPORT_CERTIFY, office=answer.office),
         "problem": problem,
         "evidence_form": (forms or {}).get("evidence") or EvidenceForm(),
@@ -331,9 +345,7 @@ def answer_acknowledge(request: HttpRequest, public_id: UUID) -> HttpResponse:
         answer = services.answer_acknowledge(actor=user, answer=answer)
     except DomainError as error:
         add_domain_error(form, error)
-        return answer_page(
-            request, answer, forms={"button": form}, status=error.status
-        )
+        return answer_page(request, answer, forms={"button": form}, status=error.status)
     if is_htmx(request):
         return _status_partial(request, answer)
     messages.success(request, _("You acknowledged the request."))
@@ -396,7 +408,11 @@ def _save_posted(
     cleaned, errors = _cleaned(form, values, dict(answer.answers or {}))
     if errors:
         return answer, answer_page(
-            request, answer, values=values, errors=errors, extra_rows=extra_rows,
+            request,
+            answer,
+            values=values,
+            errors=errors,
+            extra_rows=extra_rows,
             status=400,
         )
     try:
@@ -467,7 +483,9 @@ def answer_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if answer.late:
         messages.warning(
             request,
-            _("The report is submitted to the province, after the deadline: it is marked late."),
+            _(
+                "The report is submitted to the province, after the deadline: it is marked late."
+            ),
         )
     else:
         messages.success(request, _("The report is submitted to the province."))
@@ -475,7 +493,9 @@ def answer_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def _evidence_partial(
-    request: HttpRequest, answer: ReportAnswer, form: EvidenceForm | None = None,
+    request: HttpRequest,
+    answer: ReportAnswer,
+    form: EvidenceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = acting_user(request)
@@ -547,7 +567,9 @@ def evidence_remove(request: HttpRequest, public_id: UUID) -> HttpResponse:
         add_domain_error(form, error)
         if is_htmx(request):
             return _evidence_partial(request, answer, form, status=error.status)
-        return answer_page(request, answer, forms={"evidence": form}, status=error.status)
+        return answer_page(
+            request, answer, forms={"evidence": form}, status=error.status
+        )
     if is_htmx(request):
         return _evidence_partial(request, answer)
     messages.success(request, _("The evidence file is removed."))
@@ -573,7 +595,9 @@ def attachment_download(
     request: HttpRequest, request_id: UUID, public_id: UUID
 ) -> StreamingHttpResponse:
     """A file sent with a request, for whoever reads the request."""
-    report_request = selectors.request_get(user=acting_user(request), public_id=request_id)
+    report_request = selectors.request_get(
+        user=acting_user(request), public_id=request_id
+    )
     attachment = report_request.attachments.filter(public_id=public_id).first()
     if attachment is None:
         raise NotFound(_("There is no such attachment."))
@@ -601,9 +625,7 @@ def _districts(leg: RequestLeg) -> list[Office]:
 
 
 def _forward_form(leg: RequestLeg, data: Any = None) -> ForwardForm:
-    return ForwardForm(
-        data, districts=_districts(leg), hq_due_on=leg.request.due_on
-    )
+    return ForwardForm(data, districts=_districts(leg), hq_due_on=leg.request.due_on)
 
 
 @dataclass
@@ -656,7 +678,9 @@ def leg_page(
                 "performance-collection-files:consolidated", report_request.public_id
             ),
             "attachments": _attachments(report_request),
-            "forward_form": (forward_form or _forward_form(leg)) if may_forward else None,
+            "forward_form": (forward_form or _forward_form(leg))
+            if may_forward
+            else None,
             "answers": answers.answers,
             "missing": answers.missing,
             "today": today,
@@ -711,7 +735,9 @@ def leg_submit(request: HttpRequest, request_id: UUID, code: str) -> HttpRespons
     if leg.submitted_late:
         messages.warning(
             request,
-            _("The consolidated report is submitted, after HQ's deadline: it is marked late."),
+            _(
+                "The consolidated report is submitted, after HQ's deadline: it is marked late."
+            ),
         )
     else:
         messages.success(request, _("The consolidated report is submitted."))
@@ -726,7 +752,6 @@ def review_page(
     status: int = 200,
 ) -> HttpResponse:
     user = acting_user(request)
-    form = report_form(answer.request)
     forms = forms or {}
     may_certify = may(user, Action.REPORT_CERTIFY, office=answer.office)
     return render(
@@ -791,7 +816,9 @@ def answer_return(request: HttpRequest, public_id: UUID) -> HttpResponse:
             add_domain_error(form, error)
             status = error.status
         else:
-            return _reviewed(request, answer, _("The report is sent back to the district."))
+            return _reviewed(
+                request, answer, _("The report is sent back to the district.")
+            )
     return review_page(request, answer, forms={"return": form}, status=status)
 
 
@@ -804,7 +831,9 @@ def answer_certify(request: HttpRequest, public_id: UUID) -> HttpResponse:
         answer = services.answer_certify(actor=acting_user(request), answer=answer)
     except DomainError as error:
         add_domain_error(form, error)
-        return review_page(request, answer, forms={"certify": form}, status=error.status)
+        return review_page(
+            request, answer, forms={"certify": form}, status=error.status
+        )
     return _reviewed(request, answer, _("The report is certified."))
 
 
@@ -825,5 +854,7 @@ def answer_excuse(request: HttpRequest, public_id: UUID) -> HttpResponse:
             add_domain_error(form, error)
             status = error.status
         else:
-            return _reviewed(request, answer, _("The district is excused from this report."))
+            return _reviewed(
+                request, answer, _("The district is excused from this report.")
+            )
     return review_page(request, answer, forms={"excuse": form}, status=status)
