@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from saduak.audit.models import AuditEvent
 from saduak.core.uploads.sample_files import one_page_pdf
@@ -34,7 +35,9 @@ def who(make_staff: Any) -> People:
 
 
 def _url(name: str, answer: ReportAnswer) -> str:
-    return reverse(f"performance-inbox:{name}", args=[answer.public_id])
+    """The Thai (unprefixed) address; "/en" + it is the English page."""
+    with translation.override("th"):
+        return reverse(f"performance-inbox:{name}", args=[answer.public_id])
 
 
 def _events(action: str) -> int:
@@ -370,7 +373,8 @@ def test_no_file_chosen_is_shown_on_the_page(who: People, client_for: Any) -> No
 
 
 def _leg_url(request: Any, name: str = "leg", code: str = "50") -> str:
-    return reverse(f"performance-inbox:{name}", args=[request.public_id, code])
+    with translation.override("th"):
+        return reverse(f"performance-inbox:{name}", args=[request.public_id, code])
 
 
 def test_the_province_forwards_with_an_earlier_deadline_and_an_excluded_district(
