@@ -131,7 +131,7 @@ class DirectiveForm(forms.Form):
         help_text=_("Empty: late reports are taken until you close the directive."),
     )
     route = forms.ChoiceField(
-        label=_("Sent"),
+        label=pgettext_lazy("directives", "Route"),
         widget=forms.RadioSelect,
         initial=RequestRoute.THROUGH_PROVINCES,
     )
