@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from saduak.accounts.matrix import MATRIX, Action, may
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.accounts.units import COUNTRY, PROVINCE, Unit, unit_get
+from saduak.accounts.units import PROVINCE, Unit, unit_default, unit_get
 from saduak.areas.choices import DISTRICT_LEVEL_KINDS, OfficeKind
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
@@ -465,24 +465,19 @@ def directive_close(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _dashboard_unit(user: User, directive: Directive, params: Any) -> Unit:
     """The unit asked for (`level`, `code`), or the directive's own: the
-    country for HQ's, the issuer's province for a province's; a viewer who
-    does not read the country sees their province."""
+    issuer's province for a province's, else the widest unit the viewer
+    reads (the country for HQ, a province for its staff, a district for its
+    administrator)."""
     level = str(params.get("level") or "")
     if level:
         return unit_get(viewer=user, level=level, code=str(params.get("code") or ""))
     issuer = directive.request.issuer
     if issuer.province_id:
-        return unit_get(viewer=user, level=PROVINCE, code=issuer.province_id)
-    try:
-        return unit_get(viewer=user, level=COUNTRY, code="")
-    except PermissionDeniedError:
-        provinces = sorted(directive.request.legs.values_list("province_id", flat=True))
-        for code in provinces:
-            try:
-                return unit_get(viewer=user, level=PROVINCE, code=code)
-            except DomainError:
-                continue
-        raise
+        try:
+            return unit_get(viewer=user, level=PROVINCE, code=issuer.province_id)
+        except PermissionDeniedError:
+            pass
+    return unit_default(user)
 
 
 @staff_required
