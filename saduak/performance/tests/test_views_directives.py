@@ -557,3 +557,17 @@ def test_a_district_sees_its_own_offices_on_the_dashboard(
     assert page.status_code == 200
     assert page.context["unit"].code == "5001"
     assert [row.code for row in page.context["progress"].rows] == ["do-5001"]
+
+
+def test_the_list_is_paged_with_a_fixed_number_of_queries(
+    client_for: Any, hq: Any, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(52):
+        draft("hq", with_form=False, title_th=f"หนังสือฉบับที่ {number}")
+    client = client_for(hq)
+    with django_assert_max_num_queries(12):
+        first = client.get(url("list"))
+    assert len(first.context["requests"]) == 50
+    second = client.get(url("list"), {"page": "2"})
+    assert len(second.context["requests"]) == 2
+    assert client.get(url("list"), {"page": "nonsense"}).status_code == 200

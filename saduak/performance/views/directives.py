@@ -33,6 +33,7 @@ from saduak.areas.choices import DISTRICT_LEVEL_KINDS, OfficeKind
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
 from saduak.core.forms import add_domain_error
+from saduak.core.pagination import paginate
 from saduak.core.uploads.responses import encrypted_file_response
 from saduak.core.uploads.store import encrypted_file_open
 from saduak.performance.choices import LegStatus, RequestStatus
@@ -79,11 +80,13 @@ def _chosen_issuer(user: User, code: str) -> tuple[Office | None, list[Office]]:
 @require_GET
 def directive_list_page(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
+    page = paginate(request, selectors.directive_list(user=user))
     return render(
         request,
         "performance/directives/list.html",
         {
-            "requests": list(selectors.directive_list(user=user)),
+            "page": page,
+            "requests": list(page.object_list),
             "may_issue": bool(selectors.issuer_offices(user)),
         },
     )
