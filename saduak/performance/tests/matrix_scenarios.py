@@ -568,3 +568,11 @@ from saduak.performance.tests.collection_matrix import (  # noqa: E402
 )
 
 SCENARIOS += COLLECTION_SCENARIOS
+
+# ---- issue 17, directives: letterhead_save and directive_* (directive.issue);
+# the scenarios are in directive_matrix.py.
+from saduak.performance.tests.directive_matrix import (  # noqa: E402
+    DIRECTIVE_SCENARIOS,
+)
+
+SCENARIOS += DIRECTIVE_SCENARIOS
