@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
 from saduak.accounts.choices import Role
@@ -85,7 +86,10 @@ def test_sending_to_928_offices_with_their_messages_takes_well_under_5_seconds(
             context={"title": "x", "issuer": "x", "url": "x", "due_on": request.due_on},
         )
     started = time.perf_counter()
-    with django_assert_max_num_queries(30):
+    # SQLite caps the parameters of one statement, so Django splits each bulk
+    # insert into statements of a few dozen rows there.
+    most = 30 if connection.vendor == "postgresql" else 120
+    with django_assert_max_num_queries(most):
         collection.request_send(actor=SYSTEM, request=request, offices=offices)
     took = time.perf_counter() - started
     assert ReportAnswer.objects.filter(request=request).count() == COUNTRY_DISTRICTS
