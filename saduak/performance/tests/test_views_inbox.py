@@ -598,3 +598,18 @@ def test_after_the_last_day_for_late_reports_the_page_says_so_and_refuses(
     assert response.status_code == 409
     assert _fresh(answer).status != AnswerStatus.SUBMITTED
     assert _events("report_answer.submit") == 0
+
+
+def test_the_performance_home_links_to_the_inbox_with_its_counts(
+    who: People, client_for: Any
+) -> None:
+    request = forwarded()
+    ReportAnswer.objects.filter(pk=answer_of(request, "do-5001").pk).update(
+        due_on=today() - timedelta(days=1)
+    )
+    page = client_for(who.district).get("/en" + reverse("performance:frameworks"))
+    text = page.content.decode()
+    assert "/en" + reverse("performance-inbox:list") in text or (
+        reverse("performance-inbox:list") in text
+    )
+    assert "<strong>1</strong> overdue" in text
