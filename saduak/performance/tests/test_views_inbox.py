@@ -12,7 +12,12 @@ from django.utils import translation
 from saduak.audit.models import AuditEvent
 from saduak.core.uploads.sample_files import one_page_pdf
 from saduak.performance.choices import AnswerStatus, LegStatus
-from saduak.performance.models import AnswerEvidence, AnswerStep, ReportAnswer
+from saduak.performance.models import (
+    AnswerEvidence,
+    AnswerStep,
+    ReportAnswer,
+    ReportRequest,
+)
 from saduak.performance.services import collection
 from saduak.performance.tests.collection_setup import (
     SYSTEM,
@@ -571,3 +576,40 @@ def test_the_history_shows_the_send_back_comment(who: People, client_for: Any) -
     assert AnswerStep.objects.filter(answer=answer, comment="แก้ตาราง").exists()
     page = client_for(who.district).get(_url("answer", answer)).content.decode()
     assert page.count("แก้ตาราง") >= 2  # the notice and the history line
+
+
+def test_after_the_last_day_for_late_reports_the_page_says_so_and_refuses(
+    who: People, client_for: Any
+) -> None:
+    request = forwarded(closes_in=9)
+    answer = answer_of(request, "do-5001")
+    filled(answer)
+    past = today() - timedelta(days=1)
+    ReportRequest.objects.filter(pk=request.pk).update(
+        due_on=past - timedelta(days=3), closes_on=past
+    )
+    ReportAnswer.objects.filter(pk=answer.pk).update(due_on=past - timedelta(days=3))
+    client = client_for(who.district)
+    page = client.get("/en" + _url("answer", answer)).content.decode()
+    assert "can no longer be submitted" in page
+    assert "that day has passed" in page
+    assert _url("submit", answer) not in page
+    response = client.post("/en" + _url("submit", answer))
+    assert response.status_code == 409
+    assert _fresh(answer).status != AnswerStatus.SUBMITTED
+    assert _events("report_answer.submit") == 0
+
+
+def test_the_performance_home_links_to_the_inbox_with_its_counts(
+    who: People, client_for: Any
+) -> None:
+    request = forwarded()
+    ReportAnswer.objects.filter(pk=answer_of(request, "do-5001").pk).update(
+        due_on=today() - timedelta(days=1)
+    )
+    page = client_for(who.district).get("/en" + reverse("performance:frameworks"))
+    text = page.content.decode()
+    assert "/en" + reverse("performance-inbox:list") in text or (
+        reverse("performance-inbox:list") in text
+    )
+    assert "<strong>1</strong> overdue" in text
