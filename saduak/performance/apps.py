@@ -7,6 +7,6 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance management")
 
     def ready(self) -> None:
-        from saduak.performance import kpi_sources
+        from saduak.performance import checks, kpi_sources  # noqa: F401  (checks)
 
         kpi_sources.register()
