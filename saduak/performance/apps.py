@@ -7,6 +7,10 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance management")
 
     def ready(self) -> None:
-        from saduak.performance import checks, kpi_sources  # noqa: F401  (checks)
+        from saduak.performance import (
+            checks,  # noqa: F401  (registers the letter emblem's check)
+            kpi_sources,
+            notices,  # noqa: F401  (registers templates)
+        )
 
         kpi_sources.register()
