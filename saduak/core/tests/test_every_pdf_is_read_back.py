@@ -15,6 +15,7 @@ READ_BACK_BY = {
     "eservices/minutes.py": "eservices/tests/test_minutes.py",
     "performance/reports/pdf.py": "performance/tests/test_reports_pdf.py",
     "performance/letters/pdf.py": "performance/tests/test_letters.py",
+    "performance/reports/collection_pdf.py": "performance/tests/test_collection_files.py",
 }
 
 

@@ -4,7 +4,6 @@ code and number in Thai digits (or Arabic when the directive says so), the
 B.E. date with the full month name, the urgency and confidentiality stamps,
 the internal memo's heading, a draft's mark; and the emblem setting's check."""
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -12,14 +11,17 @@ import pytest
 from django.utils import timezone, translation
 
 from saduak.core.errors import InvalidInput
-from saduak.core.pdf import with_sara_am_spelt_out
 from saduak.core.tests.pdf_reading import read_as_printed
 from saduak.performance.checks import letter_emblem_check
 from saduak.performance.letters.content import letter_content, letter_date_text
 from saduak.performance.letters.emblem import emblem_data_uri, emblem_problem
 from saduak.performance.letters.pdf import directive_letter_pdf
 from saduak.performance.models import Letterhead, RequestAttachment
-from saduak.performance.tests.collection_files_data import directive_round
+from saduak.performance.tests.collection_files_data import (
+    directive_round,
+    shows,
+    skeleton,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +31,8 @@ pytestmark = pytest.mark.django_db
 IN_2555 = date(2012, 12, 3)
 
 
-# Tesseract's Thai model often drops or swaps the marks written above and
-# below a consonant (tone marks, sara i/ii/u, mai han-akat: ที่ read as ที).
-# Words are compared on their skeleton, the consonants and the vowels on the
-# line, which still tells every word of the letter apart.
-MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
-
-
-def skeleton(text: str) -> str:
-    return MARKS.sub("", with_sara_am_spelt_out("".join(text.split())))
-
-
 def read(pdf: bytes, resolution: int = 200) -> str:
     return skeleton(read_as_printed(pdf, resolution=resolution))
-
-
-def shows(printed: str, *texts: str) -> bool:
-    return all(skeleton(text) in printed for text in texts)
 
 
 def test_an_external_letter_prints_the_saraban_layout_in_thai_digits(small_map):
