@@ -321,6 +321,12 @@ DEPARTMENT_NAME_TH = env_str("DEPARTMENT_NAME_TH", "กรมการปกค�
 DEPARTMENT_NAME_EN = env_str(
     "DEPARTMENT_NAME_EN", "Department of Provincial Administration"
 )
+# The emblem printed at the top of a directive's official letter (an SVG, PNG or
+# JPEG file); by default the plain emblem shipped in static/img/. The system check
+# performance.E001 refuses a file that is missing or not an image.
+PERFORMANCE_LETTER_EMBLEM = env_str(
+    "PERFORMANCE_LETTER_EMBLEM", str(BASE_DIR / "static" / "img" / "letter-emblem.svg")
+)
 # Opening hours a new office starts with (Monday to Friday).
 DEFAULT_OPENING_HOURS = ("08:30", "16:30")
 

@@ -8,6 +8,7 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         from saduak.performance import (
+            checks,  # noqa: F401  (registers the letter emblem's check)
             kpi_sources,
             notices,  # noqa: F401  (registers templates)
         )

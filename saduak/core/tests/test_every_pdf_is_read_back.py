@@ -14,6 +14,8 @@ READ_BACK_BY = {
     "identity/data_rights.py": "identity/tests/test_data_rights.py",
     "eservices/minutes.py": "eservices/tests/test_minutes.py",
     "performance/reports/pdf.py": "performance/tests/test_reports_pdf.py",
+    "performance/letters/pdf.py": "performance/tests/test_letters.py",
+    "performance/reports/collection_pdf.py": "performance/tests/test_collection_files.py",
 }
 
 

@@ -26,3 +26,12 @@ def digits(html: str, style: str) -> str:
         part if MARKUP.fullmatch(part) else thai_digits(part) for part in parts
     )
     return mark_safe(written) if isinstance(html, SafeString) else written  # noqa: S308
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """A rate between 0 and 1 as a percentage with one decimal (`87.5%`),
+    or a dash when there is none (nothing due yet)."""
+    if rate is None:
+        return "-"
+    return f"{rate * 100:.1f}%"
