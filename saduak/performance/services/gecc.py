@@ -344,6 +344,16 @@ def _deadlines(registration_due_on: date, progress_due_on: date) -> None:
         )
 
 
+def _province_of(office: Office) -> str:
+    if not office.province_id:
+        raise InvalidInput(
+            _("%(office)s is not an active registry office.")
+            % {"office": f"{office.code} {office.name}"},
+            field="office",
+        )
+    return office.province_id
+
+
 def _registry_office(office: Office, field: str = "office") -> None:
     if office.kind not in REGISTRY_OFFICES or not office.is_active:
         raise InvalidInput(
@@ -526,7 +536,7 @@ def gecc_targets_set(
             round=round,
             office=office,
             district_id=office.district_id,
-            province_id=office.province_id,
+            province_id=_province_of(office),
             participation=GeccParticipation.TARGET,
         )
         for office in added
@@ -651,7 +661,7 @@ def gecc_volunteer(
         round=round,
         office=office,
         district_id=office.district_id,
-        province_id=office.province_id,
+        province_id=_province_of(office),
         participation=GeccParticipation.VOLUNTEER,
     )
     for request in (round.registration, round.progress):

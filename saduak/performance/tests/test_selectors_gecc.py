@@ -143,9 +143,9 @@ def test_the_share_per_criterion_equals_a_count_of_the_assessments(
             )
         }
         assert (row.met, row.partly, row.not_yet) == (
-            counts["met"],
-            counts["partly"],
-            counts["not_yet"],
+            counts[GeccItemStatus.MET],
+            counts[GeccItemStatus.PARTLY],
+            counts[GeccItemStatus.NOT_YET],
         )
         assert row.offices == offices
     p01 = next(row for row in rows if row.criterion.code == "P01")
