@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from saduak.accounts.choices import Role
@@ -35,7 +36,7 @@ from saduak.performance.models import (
     GeccRound,
     ReportAnswer,
 )
-from saduak.performance.services import gecc
+from saduak.performance.services import collection, gecc
 from saduak.performance.tests.factories import after, before
 from saduak.performance.tests.gecc_setup import (
     SYSTEM,
@@ -528,3 +529,33 @@ def test_the_progress_report_counts_items_per_part(
     assert {key: answer.answers[key] for key in expected} == expected
     assert answer.answers["readiness_done"] == "no"
     assert answer.status == AnswerStatus.SUBMITTED
+
+
+def test_a_registration_after_its_deadline_is_taken_late_and_refused_once_closed(
+    small_map: None, make_staff: Any
+) -> None:
+    round = open_round()
+    admin = make_staff(Role.DISTRICT_ADMIN, "do-5001")
+    place = participant(round, "reg-5001")
+    gecc.gecc_responsible_set(actor=admin, participant=place, user=admin)
+    late_day = round.registration_due_on + timedelta(days=1)
+    with time_machine.travel(
+        timezone.make_aware(
+            timezone.datetime.combine(late_day, timezone.datetime.min.time())
+        )
+        + timedelta(hours=10)
+    ):
+        answer = gecc.gecc_report_submit(
+            actor=admin, participant=place, kind=RequestKind.GECC_REGISTRATION
+        )
+    assert answer.status == AnswerStatus.SUBMITTED and answer.late
+    assert round.progress is not None
+    collection.request_close(actor=SYSTEM, request=round.progress)
+    before_events = AuditEvent.objects.count()
+    with pytest.raises(Conflict):
+        gecc.gecc_report_submit(
+            actor=admin, participant=place, kind=RequestKind.GECC_PROGRESS
+        )
+    progress = ReportAnswer.objects.get(request=round.progress, office=place.office)
+    assert progress.status == AnswerStatus.NEW and progress.answers == {}
+    assert AuditEvent.objects.count() == before_events
