@@ -5,7 +5,7 @@ staff); the office assesses, adds evidence, fills outcome items from the
 measures and the readiness form, and sends its two reports. Every refusal
 changes nothing and writes no audit event."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -539,12 +539,7 @@ def test_a_registration_after_its_deadline_is_taken_late_and_refused_once_closed
     place = participant(round, "reg-5001")
     gecc.gecc_responsible_set(actor=admin, participant=place, user=admin)
     late_day = round.registration_due_on + timedelta(days=1)
-    with time_machine.travel(
-        timezone.make_aware(
-            timezone.datetime.combine(late_day, timezone.datetime.min.time())
-        )
-        + timedelta(hours=10)
-    ):
+    with time_machine.travel(timezone.make_aware(datetime.combine(late_day, time(10)))):
         answer = gecc.gecc_report_submit(
             actor=admin, participant=place, kind=RequestKind.GECC_REGISTRATION
         )
