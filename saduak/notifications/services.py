@@ -201,6 +201,8 @@ def notification_notify_users(
         check_channel(channel) for channel in (channels or CHANNELS_BY_PREFERENCE)
     ]
     rows: list[Notification] = []
+    # Many people are often told the same thing: render each text once.
+    rendered: dict[tuple[str, str, str, str], RenderedMessage] = {}
     for user, template_key, context in messages:
         language = user.preferred_language or settings.LANGUAGE_CODE
         for channel in wanted:
@@ -208,12 +210,19 @@ def notification_notify_users(
             if address is None:
                 continue
             try:
-                message = render_message(
+                same = (
+                    template_key,
+                    channel,
+                    language,
+                    json.dumps(context, cls=DjangoJSONEncoder, sort_keys=True),
+                )
+                message = rendered.get(same) or render_message(
                     template_key=template_key,
                     channel=channel,
                     language=language,
                     context=context,
                 )
+                rendered[same] = message
             except Exception as error:  # any template problem, by design
                 rows.append(
                     _unsendable_row(

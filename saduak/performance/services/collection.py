@@ -21,7 +21,6 @@ the field) before anything is written, saves with `update_fields`, writes an
 `AnswerStep` line where an answer changes, one audit event with the office,
 district and province, and the notifications, all in one transaction."""
 
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -166,16 +165,6 @@ def _link(name: str, *args: Any) -> str:
         return absolute_url(reverse(name, args=args))
     except NoReverseMatch:
         return absolute_url("/staff/performance/inbox/")
-
-
-def _answer_links(answers: Sequence[ReportAnswer]) -> dict[int, str]:
-    """Each answer's inbox link, reversed once for all of them."""
-    placeholder = str(uuid.UUID(int=0))
-    base = _link("performance-inbox:answer", placeholder)
-    return {
-        answer.pk: base.replace(placeholder, str(answer.public_id))
-        for answer in answers
-    }
 
 
 def _request_context(request: ReportRequest, **extra: Any) -> dict[str, Any]:
@@ -544,31 +533,36 @@ def _answers_create(
 
 
 def _answers_notify(request: ReportRequest, answers: Sequence[ReportAnswer]) -> int:
+    """Tells the people of each new answer's office that a report is
+    requested: one message per person and deadline (a district
+    administrator over several addressed offices gets one), linking to
+    their inbox. Recipients are one query; messages are written in bulk."""
     waiting = [answer for answer in answers if answer.status == AnswerStatus.NEW]
-    offices = [answer.office for answer in waiting]
-    people = people_by_office(offices)
+    people = people_by_office([answer.office for answer in waiting])
     responsible = (
         gecc_responsible_by_office(request) if request.kind in GECC_KINDS else {}
     )
-    links = _answer_links(waiting)
+    url = _link("performance-inbox:list")
+    told: set[tuple[int, date]] = set()
     messages: list[tuple[User, str, dict[str, Any]]] = []
     for answer in waiting:
         recipients = list(people.get(answer.office_id, []))
         extra = responsible.get(answer.office_id)
-        if extra is not None and all(person.pk != extra.pk for person in recipients):
+        if extra is not None:
             recipients.append(extra)
-        context = _request_context(
-            request,
-            due_on=answer.due_on,
-            office=answer.office.name_th,
-            url=links[answer.pk],
-        )
-        messages.extend(
-            (person, "performance.request_received", context) for person in recipients
-        )
+        for person in recipients:
+            if (person.pk, answer.due_on) in told:
+                continue
+            told.add((person.pk, answer.due_on))
+            messages.append(
+                (
+                    person,
+                    "performance.request_received",
+                    _request_context(request, due_on=answer.due_on, url=url),
+                )
+            )
     notification_notify_users(messages=messages)
-    told = len(messages)
-    return told
+    return len(messages)
 
 
 def request_send(
