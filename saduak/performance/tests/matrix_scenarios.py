@@ -781,7 +781,11 @@ def _forms_scenarios() -> list[Scenario]:
     from saduak.forms_engine import editing
     from saduak.performance.services import request_forms
 
-    section = {"key": "notes", "title": {"th": "หมายเหตุ", "en": "Notes"}}
+    def add_section(form: Any) -> Any:
+        return editing.section_add(
+            form, key="notes", title={"th": "หมายเหตุ", "en": "Notes"}
+        )
+
     return [
         Scenario(
             Action.DIRECTIVE_ISSUE,
@@ -801,7 +805,7 @@ def _forms_scenarios() -> list[Scenario]:
             lambda actor, report, r: request_forms.request_form_edit(
                 actor=actor,
                 request=report,
-                operation=lambda form: editing.section_add(form, **section),
+                operation=add_section,
             ),
             _request_form_state,
         ),
@@ -823,7 +827,7 @@ def _forms_scenarios() -> list[Scenario]:
             lambda actor, round, r: request_forms.gecc_readiness_form_edit(
                 actor=actor,
                 round=round,
-                operation=lambda form: editing.section_add(form, **section),
+                operation=add_section,
             ),
             _round_form_state,
         ),
