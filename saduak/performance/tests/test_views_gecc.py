@@ -244,3 +244,10 @@ def test_a_district_volunteers_from_the_round_page(
     assert GeccParticipant.objects.filter(
         office__code="reg-5002", participation="volunteer"
     ).exists()
+
+
+def test_the_staff_home_links_to_the_gecc_rounds(
+    small_map: None, district: Client
+) -> None:
+    home = district.get(reverse("areas:staff-home"))
+    assert reverse("performance-gecc:list") in home.content.decode()
