@@ -28,6 +28,7 @@ from saduak.performance.choices import (
     RequestRoute,
     RequestStatus,
 )
+from saduak.performance.consolidation import consolidate
 from saduak.performance.models import (
     GeccAssessment,
     GeccCriterion,
@@ -554,3 +555,20 @@ def test_a_registration_after_its_deadline_is_taken_late_and_refused_once_closed
     progress = ReportAnswer.objects.get(request=round.progress, office=place.office)
     assert progress.status == AnswerStatus.NEW and progress.answers == {}
     assert AuditEvent.objects.count() == before_events
+
+
+def test_the_province_consolidates_the_progress_counts_like_any_report() -> None:
+    answers = [
+        {"office": "reg-5001", "answers": {"physical_met": 2, "readiness_done": "yes"}},
+        {"office": "reg-5002", "answers": {"physical_met": 3, "readiness_done": "no"}},
+    ]
+    result = consolidate(gecc.progress_form(), answers)
+    assert result["physical_met"]["total"] == 5
+    assert result["readiness_done"]["counts"] == {"yes": 1, "no": 1}
+    registration = consolidate(
+        gecc.registration_form(),
+        [{"office": "reg-5001", "answers": {"responsible_name": "สมชาย รักงาน"}}],
+    )
+    assert registration["responsible_name"]["items"] == [
+        {"office": "reg-5001", "text": "สมชาย รักงาน"}
+    ]
