@@ -9,10 +9,7 @@ from django.utils import translation
 
 from saduak.core.errors import InvalidInput
 from saduak.eservices.builtins import BUILTIN_SERVICES
-from saduak.eservices.choices import VersionStatus
-from saduak.eservices.models import ServiceVersion
 from saduak.forms_engine.definition import (
-    definition_of,
     form_from_definition,
 )
 
@@ -168,19 +165,3 @@ def test_defaults_fill_what_a_field_leaves_out() -> None:
         1,
     )
     assert not form.by_key["name"].required
-
-
-def test_a_published_versions_form_is_parsed_once(builtin_services: None) -> None:
-    version = ServiceVersion.objects.filter(status=VersionStatus.PUBLISHED).first()
-    first = definition_of(version)
-    assert definition_of(version) is first
-    version.form = {"sections": []}  # type: ignore[union-attr]
-    assert definition_of(version) is first  # published: never changes
-
-
-def test_a_draft_versions_form_is_parsed_every_time(builtin_services: None) -> None:
-    version = ServiceVersion.objects.filter(status=VersionStatus.PUBLISHED).first()
-    assert version is not None
-    version.status = VersionStatus.DRAFT
-    version.form = form_with(field("name"))
-    assert list(definition_of(version).by_key) == ["name"]
