@@ -18,6 +18,17 @@ AppointmentsConfig.ready.
   statistics OfficeDayStats (pattern B: one row per office and day,
   `bookings_called`, `bookings_on_time`), as the office statistics page
   reads them; today's rows are recounted first when the period reaches today.
+- `appointments.booking_use` (percent): of the visitors who came to the office
+  (queue tickets issued, transfers not counted again), the share who had
+  booked online: `appointment_arrivals` over `appointment_arrivals` +
+  `walk_ins` of OfficeDayStats. Filled into the GECC outcome items
+  (services/gecc.py in performance).
+- `appointments.called_within_target` (percent): of the visitors called to a
+  counter, the share called within the office's waiting target after they
+  took their ticket: `served_within_target` over the tickets called (the sum
+  of `wait_histogram`, as the office statistics page counts them). The
+  histogram is a JSON list summed in Python, so it is measured for a
+  district or an office only.
 """
 
 from decimal import Decimal
@@ -33,6 +44,7 @@ from saduak.core.measure_sums import child_sums, scope_sums
 from saduak.core.measures import (
     COUNTRY,
     DISTRICT,
+    OFFICE,
     PROVINCE,
     Measured,
     MeasureScope,
@@ -104,6 +116,60 @@ def bookings_on_time_per_child(scope: MeasureScope) -> dict[str, Measured]:
     }
 
 
+# --- Booking use and waiting within the target -------------------------------------
+
+USE_FIELDS = ("appointment_arrivals", "walk_ins")
+
+
+def _booking_use(sums: dict[str, Decimal]) -> Measured:
+    booked = sums["appointment_arrivals"]
+    return Measured(booked, booked + sums["walk_ins"])
+
+
+def booking_use(scope: MeasureScope) -> Measured:
+    return _booking_use(scope_sums(_day_rows(scope), scope, USE_FIELDS))
+
+
+def booking_use_per_child(scope: MeasureScope) -> dict[str, Measured]:
+    return {
+        code: _booking_use(sums)
+        for code, sums in child_sums(_day_rows(scope), scope, USE_FIELDS).items()
+        if sums["appointment_arrivals"] + sums["walk_ins"]
+    }
+
+
+def _called_within(rows: list[tuple[int, list[int]]]) -> Measured:
+    within = sum(row[0] for row in rows)
+    called = sum(sum(row[1] or []) for row in rows)
+    return Measured(Decimal(within), Decimal(called))
+
+
+def called_within_target(scope: MeasureScope) -> Measured:
+    rows = (
+        _day_rows(scope)
+        .filter(scope.where)
+        .order_by()
+        .values_list("served_within_target", "wait_histogram")
+    )
+    return _called_within(list(rows))
+
+
+def called_within_target_per_child(scope: MeasureScope) -> dict[str, Measured]:
+    if scope.level != DISTRICT:
+        return {}
+    found: dict[str, list[tuple[int, list[int]]]] = {}
+    rows = (
+        _day_rows(scope)
+        .filter(scope.where)
+        .order_by()
+        .values_list("office__code", "served_within_target", "wait_histogram")
+    )
+    for code, within, histogram in rows:
+        found.setdefault(code, []).append((within, histogram))
+    measured = {code: _called_within(rows) for code, rows in found.items()}
+    return {code: value for code, value in measured.items() if value.denominator}
+
+
 def register() -> None:
     measure_source_register(
         MeasureSource(
@@ -139,5 +205,39 @@ def register() -> None:
             measure_unit="percent",
             compute=bookings_on_time,
             per_child=bookings_on_time_per_child,
+        )
+    )
+    measure_source_register(
+        MeasureSource(
+            key="appointments.booking_use",
+            label=_("Share of visitors who booked online"),
+            description=_(
+                "Of the visitors who came to the office's queue in the period "
+                "(tickets issued; a transfer is not counted again), the share "
+                "who had booked a time online."
+            ),
+            numerator_label=_("Visitors who came with a booking"),
+            denominator_label=_("Visitors who came"),
+            measure_unit="percent",
+            compute=booking_use,
+            per_child=booking_use_per_child,
+        )
+    )
+    measure_source_register(
+        MeasureSource(
+            key="appointments.called_within_target",
+            label=_("Share of visitors called within the waiting target"),
+            description=_(
+                "Of the visitors called to a counter in the period, the share "
+                "called within the office's waiting target (30 minutes unless "
+                "the office sets another) after taking their ticket. Measured "
+                "for a district or an office."
+            ),
+            numerator_label=_("Visitors called within the target"),
+            denominator_label=_("Visitors called"),
+            measure_unit="percent",
+            compute=called_within_target,
+            per_child=called_within_target_per_child,
+            levels=frozenset({DISTRICT, OFFICE}),
         )
     )

@@ -387,3 +387,62 @@ def test_older_days_get_the_booking_figures_from_the_recount_command(called):
         call_command(
             "appointments_day_stats_recount", "--start", day, "--end", TODAY.isoformat()
         )
+
+
+# --- Booking use and visitors called within the target (GECC outcome items) ---------
+
+USE, WITHIN = "appointments.booking_use", "appointments.called_within_target"
+
+
+def use_count(**where: Any) -> Measured:
+    """Visitors who came (tickets not made by a transfer) and of them those
+    who came with a booking, counted from the tickets."""
+    came = Ticket.objects.filter(transferred_from__isnull=True, **where)
+    booked = came.filter(booking__isnull=False).count()
+    return Measured(Decimal(booked), Decimal(came.count()))
+
+
+def within_count(**where: Any) -> Measured:
+    """Tickets called, and those called within 30 minutes of being issued."""
+    called_tickets = Ticket.objects.filter(called_at__isnull=False, **where)
+    within = sum(
+        ticket.called_at - ticket.issued_at <= timedelta(minutes=30)
+        for ticket in called_tickets
+        if ticket.called_at is not None
+    )
+    return Measured(Decimal(within), Decimal(called_tickets.count()))
+
+
+def test_booking_use_and_waiting_within_target_equal_counts_of_the_tickets(called):
+    reg = Office.objects.get(code="reg-5001")
+    use = measure_source_get(USE)
+    within = measure_source_get(WITHIN)
+    assert use is not None and use.measure_unit == "percent"
+    assert within is not None and within.levels == frozenset({"district", "office"})
+    cases = [
+        (scope("province", "50", Q(province_id="50"), TODAY, TOMORROW), {}),
+        (
+            scope("district", "5001", Q(district_id="5001"), TODAY, TOMORROW),
+            {"office__district_id": "5001"},
+        ),
+        (
+            scope("office", "reg-5001", Q(office_id=reg.pk), TODAY, TOMORROW),
+            {"office": reg},
+        ),
+    ]
+    for measured, where in cases:
+        assert use.compute(measured) == use_count(**where)
+    for measured, where in cases[1:]:
+        assert within.compute(measured) == within_count(**where)
+    # At reg-5001: a walk-in and two bookings came; the walk-in (5 minutes)
+    # was called within 30 minutes, the holders after 35 and 40.
+    assert use.compute(cases[2][0]) == Measured(Decimal(2), Decimal(3))
+    assert within.compute(cases[2][0]) == Measured(Decimal(1), Decimal(3))
+    district = scope("district", "5001", Q(district_id="5001"), TODAY, TOMORROW)
+    assert within.per_child is not None and use.per_child is not None
+    assert within.per_child(district) == {"reg-5001": within_count(office=reg)}
+    assert use.per_child(district) == {"reg-5001": use_count(office=reg)}
+    later = TOMORROW + timedelta(days=2)
+    empty = scope("office", "reg-5001", Q(office_id=reg.pk), later, later)
+    assert use.compute(empty) == Measured(Decimal(0), Decimal(0))
+    assert within.compute(empty) == Measured(Decimal(0), Decimal(0))

@@ -391,6 +391,14 @@ class Directive(TimeStampedModel):
         _("signer's position"), max_length=200, blank=True
     )
     thai_digits = models.BooleanField(_("print Thai digits"), default=True)
+    # The offices a draft sent directly (route `direct`) is addressed to,
+    # kept until it is sent; their answers are made then.
+    addressed_offices = models.ManyToManyField(
+        "areas.Office",
+        verbose_name=_("offices addressed"),
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("directive")
