@@ -29,7 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from saduak.accounts.choices import Role
-from saduak.accounts.models import User
+from saduak.accounts.models import StaffRole, User
 from saduak.accounts.services import staff_role_grant, user_create
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office
@@ -639,8 +639,17 @@ def gecc_seed_demo(staff: DemoStaff) -> list[str]:
         if person is None:
             continue
         candidates = responsible_candidates(participant.office)
-        # The registry's own counter officer when there is one.
-        named = next((user for user in candidates if user.pk != person.pk), person)
+        # The registry's own staff when it has some, else another of the
+        # district's, else the administrator.
+        own = set(
+            StaffRole.objects.filter(
+                office=participant.office, is_active=True
+            ).values_list("user_id", flat=True)
+        )
+        named = next(
+            (user for user in candidates if user.pk in own),
+            next((user for user in candidates if user.pk != person.pk), person),
+        )
         participants[code] = gecc_responsible_set(
             actor=person, participant=participant, user=named
         )
