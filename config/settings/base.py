@@ -495,6 +495,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.performance.tasks.performance_compute_open_rounds",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Reminders of report deadlines, before and after, once a day
+    # (docs/performance-collection.md; idempotent through ReminderSent).
+    "performance-send-reminders": {
+        "task": "saduak.performance.tasks.performance_send_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "appointments-mobile-recount": {
         "task": "saduak.appointments.tasks.recount_mobile_served",
         "schedule": crontab(hour=2, minute=50),

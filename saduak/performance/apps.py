@@ -7,6 +7,9 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance management")
 
     def ready(self) -> None:
-        from saduak.performance import kpi_sources
+        from saduak.performance import (
+            kpi_sources,
+            notices,  # noqa: F401  (registers templates)
+        )
 
         kpi_sources.register()

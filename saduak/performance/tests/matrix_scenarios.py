@@ -451,3 +451,11 @@ SCENARIOS = [
         _pmqa_state,
     ),
 ]
+
+# ---- issue 17, core: report collection (request.forward, report.*, and
+# directive.issue through request_*); the scenarios are in collection_matrix.py.
+from saduak.performance.tests.collection_matrix import (  # noqa: E402
+    COLLECTION_SCENARIOS,
+)
+
+SCENARIOS += COLLECTION_SCENARIOS
