@@ -16,39 +16,7 @@ urlpatterns = [
     path(VERSION, builder.version_manual, name="manual"),
     path(f"{VERSION}preview/", builder.version_preview, name="preview"),
     path(f"{VERSION}publish/", builder.version_publish_view, name="publish"),
-    path(f"{VERSION}form/", builder_form.form_editor, name="form"),
-    path(f"{VERSION}form/sections/new/", builder_form.section_add, name="section-add"),
-    path(
-        f"{VERSION}form/sections/<slug:section_key>/",
-        builder_form.section_update,
-        name="section-update",
-    ),
-    path(
-        f"{VERSION}form/sections/<slug:section_key>/move/",
-        builder_form.section_move,
-        name="section-move",
-    ),
-    path(
-        f"{VERSION}form/sections/<slug:section_key>/remove/",
-        builder_form.section_remove,
-        name="section-remove",
-    ),
-    path(f"{VERSION}form/fields/new/", builder_form.field_new, name="field-new"),
-    path(
-        f"{VERSION}form/fields/<slug:field_key>/",
-        builder_form.field_edit,
-        name="field-edit",
-    ),
-    path(
-        f"{VERSION}form/fields/<slug:field_key>/move/",
-        builder_form.field_move,
-        name="field-move",
-    ),
-    path(
-        f"{VERSION}form/fields/<slug:field_key>/remove/",
-        builder_form.field_remove,
-        name="field-remove",
-    ),
+    *builder_form.form_editor_urls(VERSION),
     path(f"{VERSION}workflow/", builder_workflow.workflow_editor, name="workflow"),
     path(
         f"{VERSION}workflow/stages/new/", builder_workflow.stage_add, name="stage-add"

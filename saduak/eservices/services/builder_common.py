@@ -11,8 +11,9 @@ from saduak.accounts.models import User
 from saduak.core.errors import Conflict
 from saduak.eservices.choices import VersionStatus
 from saduak.eservices.models import ServiceVersion
+from saduak.forms_engine.editing import DOWN as DOWN
+from saduak.forms_engine.editing import UP as UP
 
-UP, DOWN = "up", "down"
 BUILD_REFUSAL = gettext_lazy(
     "Only e-service administrators and HQ administrators build services."
 )

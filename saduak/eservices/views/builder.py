@@ -32,6 +32,7 @@ from saduak.eservices.forms_builder import (
 from saduak.eservices.models import Service, ServiceVersion
 from saduak.eservices.services import builder
 from saduak.eservices.views.builder_preview import manual_view, preview_pages
+from saduak.forms_engine.editor_views import refusal
 
 OFFICE_MATCHES = 30
 TABS = (
@@ -108,15 +109,6 @@ def version_url(version: ServiceVersion, tab: str = "manual") -> str:
     return reverse(
         f"eservices-builder:{tab}", args=[version.service.code, version.number]
     )
-
-
-def refusal(form: Any, error: DomainError) -> None:
-    """A refused edit as a message at the top of the editor's form. The
-    engine's `field` names a field of the service's form, not of the editor's
-    form, so it is not used; not found and forbidden are not a form's error."""
-    if isinstance(error, NotFound | PermissionDeniedError):
-        raise error
-    form.add_error(None, str(error.message))
 
 
 def editor_save(

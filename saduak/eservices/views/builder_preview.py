@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 
 from saduak.core.bilingual import in_language
 from saduak.core.errors import InvalidInput
-from saduak.eservices.forms_builder import FIELD_TYPE_LABELS
 from saduak.eservices.models import ServiceVersion
 from saduak.forms_engine.definition import (
     Field,
     FormDefinition,
     form_from_definition,
 )
+from saduak.forms_engine.editor_forms import field_summary
 from saduak.forms_engine.render import render_field
 
 
@@ -57,41 +57,6 @@ def _render(definition: FormDefinition, fields: Iterable[Field]) -> SafeString:
     return mark_safe(  # noqa: S308 - rendered templates, escaped
         "".join(render_field(definition, item, values={}, errors={}) for item in fields)
     )
-
-
-def field_summary(field: dict[str, Any], by_key: dict[str, Any]) -> dict[str, Any]:
-    """A field described in words: its label, type, whether required, and the
-    condition it is shown on."""
-    condition = field.get("show_if")
-    shown_when = ""
-    if isinstance(condition, dict):
-        source = by_key.get(str(condition.get("field")), {})
-        value = condition.get("equals")
-        for choice in source.get("choices") or []:
-            if choice.get("value") == value:
-                value = in_language(choice.get("label"))
-        if source.get("type") == "yesno":
-            value = _("Yes") if value == "yes" else _("No")
-        shown_when = _("Shown only when “%(field)s” is “%(value)s”.") % {
-            "field": in_language(source.get("label")) or condition.get("field"),
-            "value": value,
-        }
-    return {
-        "key": field.get("key"),
-        "label": in_language(field.get("label")),
-        "help": in_language(field.get("help")),
-        "type": FIELD_TYPE_LABELS.get(field.get("type", ""), field.get("type")),
-        "type_code": field.get("type"),
-        "required": bool(field.get("required")) or field.get("type") == "declaration",
-        "shown_when": shown_when,
-        "choices": [
-            in_language(item.get("label")) for item in field.get("choices") or []
-        ],
-        "columns": [
-            in_language(item.get("label")) for item in field.get("columns") or []
-        ],
-        "prefill": field.get("prefill", ""),
-    }
 
 
 def preview_pages(version: ServiceVersion) -> list[dict[str, Any]]:
