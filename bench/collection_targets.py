@@ -125,7 +125,6 @@ def measure_sends(*, repeat: int) -> dict[str, Any]:
     django.setup()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from saduak.performance.services.collection import leg_forward, request_send
 
     from bench.app.collection_generator import bench_staff, directive_create
     from saduak.areas.choices import OfficeKind
@@ -133,6 +132,7 @@ def measure_sends(*, repeat: int) -> dict[str, Any]:
     from saduak.notifications.models import Notification
     from saduak.performance.choices import RequestRoute
     from saduak.performance.models import ReportAnswer
+    from saduak.performance.services.collection import leg_forward, request_send
 
     staff = bench_staff()
     offices = list(
@@ -193,13 +193,13 @@ def measure_dashboard(*, repeat: int, selector: bool) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
-    from saduak.performance.selectors.collection import request_progress
 
     from bench.app.collection_generator import bench_staff, collection_generate
     from saduak.accounts.units import unit_get
     from saduak.areas.models import Province
     from saduak.identity.step_up import PASSED_AT_KEY
     from saduak.performance.models import ReportRequest
+    from saduak.performance.selectors.collection import request_progress
 
     made = collection_generate(seed=1)
     with connection.cursor() as cursor:
@@ -294,8 +294,8 @@ def main() -> None:
 
         redis.Redis.from_url(options.broker_url).flushdb()
     try:
+        _manage(env, "migrate")
         if not reuse:
-            _manage(env, "migrate")
             _manage(env, "load_areas")
         os.environ.update(env)
         result = {

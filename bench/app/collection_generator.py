@@ -25,11 +25,6 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from saduak.performance.services.collection import (
-    leg_forward,
-    request_create,
-    request_send,
-)
 
 from saduak.accounts.choices import Role
 from saduak.accounts.models import StaffRole, User
@@ -50,6 +45,11 @@ from saduak.performance.models import (
     ReportAnswer,
     ReportRequest,
     RequestLeg,
+)
+from saduak.performance.services.collection import (
+    leg_forward,
+    request_create,
+    request_send,
 )
 
 TITLE_TH = "รายงานผลการออกหน่วยบริการเคลื่อนที่ (โหลดทดสอบ)"

@@ -37,9 +37,8 @@ def collection_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
     itself is not there: the unit from `?level=&code=` checked against the
     viewer's reach, then the selector `request_progress` (one row per
     province for the country, per district for a province)."""
-    from saduak.performance.selectors.collection import request_get, request_progress
-
     from saduak.accounts.units import unit_get
+    from saduak.performance.selectors.collection import request_get, request_progress
 
     viewer = acting_user(request)
     report_request = request_get(user=viewer, public_id=public_id)
