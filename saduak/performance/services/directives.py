@@ -255,11 +255,7 @@ def _locked(directive: Directive) -> tuple[Directive, ReportRequest]:
     """The directive and its request read again under row locks; refused
     (`Conflict`) once it has been sent."""
     request = ReportRequest.objects.select_for_update().get(pk=directive.request_id)
-    fresh = (
-        Directive.objects.select_for_update()
-        .select_related("signer")
-        .get(pk=directive.pk)
-    )
+    fresh = Directive.objects.select_for_update().get(pk=directive.pk)
     fresh.request = request
     if request.status != RequestStatus.DRAFT:
         raise Conflict(_("A directive is changed only before it is sent."))

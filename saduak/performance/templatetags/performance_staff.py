@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.db.models import Count, Q
 
+from saduak.accounts.matrix import Action, may
 from saduak.accounts.models import User
 from saduak.core.thai import current_fiscal_year
 from saduak.performance.choices import FrameworkStatus
@@ -44,4 +45,6 @@ def performance_tile(user: Any) -> dict[str, Any]:
         "year": year,
         "total": counts["total"] or 0,
         "drafts": counts["drafts"] or 0,
+        # Those who issue directives follow them from here.
+        "directives": may(user, Action.DIRECTIVE_ISSUE),
     }
