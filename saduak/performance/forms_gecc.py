@@ -26,6 +26,16 @@ ASSESSMENT_CHOICES = [
 ]
 
 
+class OfficeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+class OfficesChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.name}"
+
+
 class RoundYearForm(forms.Form):
     """The list's "prepare a round for the year" picker (GET)."""
 
@@ -48,7 +58,7 @@ class RoundForm(forms.Form):
 class TargetsForm(forms.Form):
     """Targets by picking offices, or by pasting their codes."""
 
-    offices = forms.ModelMultipleChoiceField(
+    offices = OfficesChoiceField(
         label=_("Registry offices"),
         queryset=Office.objects.none(),
         required=False,
@@ -70,11 +80,10 @@ class TargetsForm(forms.Form):
         field = self.fields["offices"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = offices
-        field.label_from_instance = lambda office: f"{office.code} {office.name}"
 
 
 class VolunteerForm(forms.Form):
-    office = forms.ModelChoiceField(
+    office = OfficeChoiceField(
         label=_("Registry office"), queryset=Office.objects.none()
     )
 
@@ -83,7 +92,6 @@ class VolunteerForm(forms.Form):
         field = self.fields["office"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Office.objects.filter(pk__in=[office.pk for office in offices])
-        field.label_from_instance = lambda office: f"{office.code} {office.name}"
 
 
 class ResponsibleForm(forms.Form):

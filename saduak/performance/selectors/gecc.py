@@ -187,6 +187,18 @@ class OfficeProgress:
     def registered(self) -> bool:
         return self.registration_status in DONE
 
+    @property
+    def registration_label(self) -> str:
+        return _status_label(self.registration_status)
+
+    @property
+    def progress_label(self) -> str:
+        return _status_label(self.progress_status)
+
+
+def _status_label(status: str) -> str:
+    return str(AnswerStatus(status).label) if status else ""
+
 
 @dataclass
 class ProvinceProgress:

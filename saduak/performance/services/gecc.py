@@ -62,6 +62,7 @@ from saduak.performance.models import (
     ReportAnswer,
     ReportRequest,
 )
+from saduak.performance.services import collection
 from saduak.performance.services.common import HQ_OFFICE_CODE, clean_fiscal_year
 
 CRITERIA_FILE = Path(__file__).resolve().parent.parent / "data" / "gecc_criteria.json"
@@ -343,6 +344,16 @@ def _deadlines(registration_due_on: date, progress_due_on: date) -> None:
         )
 
 
+def _province_of(office: Office) -> str:
+    if not office.province_id:
+        raise InvalidInput(
+            _("%(office)s is not an active registry office.")
+            % {"office": f"{office.code} {office.name}"},
+            field="office",
+        )
+    return office.province_id
+
+
 def _registry_office(office: Office, field: str = "office") -> None:
     if office.kind not in REGISTRY_OFFICES or not office.is_active:
         raise InvalidInput(
@@ -525,7 +536,7 @@ def gecc_targets_set(
             round=round,
             office=office,
             district_id=office.district_id,
-            province_id=office.province_id,
+            province_id=_province_of(office),
             participation=GeccParticipation.TARGET,
         )
         for office in added
@@ -554,8 +565,6 @@ def gecc_round_open(*, actor: Actor, round: GeccRound) -> GeccRound:
     the standard's size, a deadline passed (the collection refuses it too).
     Permission: gecc.manage. Audit: gecc_round.open (plus the requests'
     own create and send events)."""
-    from saduak.performance.services import collection
-
     _ensure_manage(actor)
     round = _round_locked(round)
     _ensure_draft(round)
@@ -640,8 +649,6 @@ def gecc_volunteer(
     of the round's sent requests. Refused: the round not open, not a registry
     office, already taking part. Permission: gecc.register at the office.
     Audit: gecc_office.volunteer."""
-    from saduak.performance.services import collection
-
     ensure_may(actor, Action.GECC_REGISTER, office=office)
     round = _round_locked(round)
     _ensure_open(round)
@@ -654,7 +661,7 @@ def gecc_volunteer(
         round=round,
         office=office,
         district_id=office.district_id,
-        province_id=office.province_id,
+        province_id=_province_of(office),
         participation=GeccParticipation.VOLUNTEER,
     )
     for request in (round.registration, round.progress):
@@ -1076,8 +1083,6 @@ def gecc_report_submit(
     closed). Refused: the round not open, no answer for the office, no
     responsible person (registration). Permission: report.submit at the
     office. Audit: the collection's report_answer.save and .submit."""
-    from saduak.performance.services import collection
-
     if kind not in REPORT_KINDS:
         raise InvalidInput(
             _("Choose the registration or the progress report."), field="kind"

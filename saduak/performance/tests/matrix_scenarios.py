@@ -459,3 +459,277 @@ from saduak.performance.tests.collection_matrix import (  # noqa: E402
 )
 
 SCENARIOS += COLLECTION_SCENARIOS
+
+# --- GECC round (helper gecc, issue 17) -----------------------------------------------
+# The round is HQ's (gecc.manage); a district's administrator volunteers its
+# registry office reg-5001 and names its responsible person (gecc.register);
+# the office's staff assess (report.fill) and the district sends the reports
+# (report.submit). Every scenario is at reg-5001.
+
+GECC_OFFICE = "reg-5001"
+
+
+def _gecc_draft(request: Any) -> Any:
+    from saduak.performance.tests.gecc_setup import draft_round
+
+    _map(request)
+    return draft_round(targets=("reg-1001",))
+
+
+def _gecc_open(request: Any) -> Any:
+    from saduak.performance.models import GeccParticipant
+    from saduak.performance.tests.gecc_setup import open_round
+
+    _map(request)
+    round = open_round()
+    return GeccParticipant.objects.select_related("round", "office").get(
+        round=round, office__code=GECC_OFFICE
+    )
+
+
+def _gecc_volunteering(request: Any) -> Any:
+    from saduak.performance.services import gecc
+    from saduak.performance.tests.gecc_setup import draft_round
+
+    _map(request)
+    return gecc.gecc_round_open(actor="test", round=draft_round(targets=("reg-1001",)))
+
+
+def _gecc_volunteer(actor: Any, round: Any) -> Any:
+    from saduak.areas.models import Office
+
+    return _gecc_services().gecc_volunteer(
+        actor=actor, round=round, office=Office.objects.get(code=GECC_OFFICE)
+    )
+
+
+def _gecc_evidence(actor: Any, participant: Any) -> Any:
+    from saduak.performance.tests.gecc_setup import photo
+
+    return _gecc_services().gecc_evidence_add(
+        actor=actor,
+        participant=participant,
+        criterion=_gecc_item(participant),
+        upload=photo(),
+    )
+
+
+def _gecc_with_clerk(request: Any) -> tuple[Any, Any]:
+    participant = _gecc_open(request)
+    clerk = request.getfixturevalue("make_staff")(Role.COUNTER_OFFICER, GECC_OFFICE)
+    return participant, clerk
+
+
+def _gecc_with_responsible(request: Any) -> Any:
+    from saduak.performance.services import gecc
+
+    participant, clerk = _gecc_with_clerk(request)
+    return gecc.gecc_responsible_set(actor="test", participant=participant, user=clerk)
+
+
+def _gecc_with_evidence(request: Any) -> Any:
+    from saduak.performance.models import GeccCriterion
+    from saduak.performance.services import gecc
+    from saduak.performance.tests.gecc_setup import photo
+
+    participant = _gecc_open(request)
+    return gecc.gecc_evidence_add(
+        actor="test",
+        participant=participant,
+        criterion=GeccCriterion.objects.get(round=participant.round, code="P01"),
+        upload=photo(),
+    )
+
+
+def _gecc_item(participant: Any, code: str = "P01") -> Any:
+    from saduak.performance.models import GeccCriterion
+
+    return GeccCriterion.objects.get(round=participant.round, code=code)
+
+
+def _gecc_round_state(round: Any) -> tuple[Any, ...]:
+    from saduak.performance.models import GeccParticipant, GeccRound
+
+    return (
+        list(GeccRound.objects.values_list("title_th", "status", "progress_due_on")),
+        sorted(GeccParticipant.objects.values_list("office__code", flat=True)),
+    )
+
+
+def _gecc_office_state(ctx: Any) -> tuple[Any, ...]:
+    from saduak.performance.models import (
+        GeccAssessment,
+        GeccEvidence,
+        GeccParticipant,
+        ReportAnswer,
+    )
+
+    return (
+        list(
+            GeccParticipant.objects.order_by("pk").values_list(
+                "office__code", "responsible_id", "readiness"
+            )
+        ),
+        list(
+            GeccAssessment.objects.order_by("pk").values_list(
+                "status", "note", "measured_at"
+            )
+        ),
+        GeccEvidence.objects.count(),
+        list(ReportAnswer.objects.order_by("pk").values_list("status", "answers")),
+    )
+
+
+def _gecc_scenario(
+    action: Action, name: str, setup: Any, act: Any, state: Any
+) -> Scenario:
+    return Scenario(action, name, GECC_OFFICE, setup, act, state)
+
+
+def _gecc_services() -> Any:
+    from saduak.performance.services import gecc
+
+    return gecc
+
+
+def _gecc_targets(actor: Any, round: Any) -> Any:
+    from saduak.areas.models import Office
+
+    return _gecc_services().gecc_targets_set(
+        actor=actor,
+        round=round,
+        offices=list(Office.objects.filter(code__in=["reg-5001", "reg-1001"])),
+    )
+
+
+def _gecc_create(actor: Any) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return _gecc_services().gecc_round_create(
+        actor=actor,
+        fiscal_year=2571,
+        title_th="รอบถัดไป",
+        registration_due_on=today + timedelta(days=5),
+        progress_due_on=today + timedelta(days=20),
+    )
+
+
+def _gecc_update(actor: Any, round: Any) -> Any:
+    from datetime import timedelta
+
+    return _gecc_services().gecc_round_update(
+        actor=actor,
+        round=round,
+        title_th="ชื่อใหม่",
+        registration_due_on=round.registration_due_on,
+        progress_due_on=round.progress_due_on + timedelta(days=3),
+    )
+
+
+SCENARIOS += [
+    _gecc_scenario(
+        Action.GECC_MANAGE,
+        "gecc_round_create",
+        _map,
+        lambda actor, ctx, r: _gecc_create(actor),
+        _gecc_round_state,
+    ),
+    _gecc_scenario(
+        Action.GECC_MANAGE,
+        "gecc_round_update",
+        _gecc_draft,
+        lambda actor, round, r: _gecc_update(actor, round),
+        _gecc_round_state,
+    ),
+    _gecc_scenario(
+        Action.GECC_MANAGE,
+        "gecc_targets_set",
+        _gecc_draft,
+        lambda actor, round, r: _gecc_targets(actor, round),
+        _gecc_round_state,
+    ),
+    _gecc_scenario(
+        Action.GECC_MANAGE,
+        "gecc_round_open",
+        _gecc_draft,
+        lambda actor, round, r: _gecc_services().gecc_round_open(
+            actor=actor, round=round
+        ),
+        _gecc_round_state,
+    ),
+    _gecc_scenario(
+        Action.GECC_REGISTER,
+        "gecc_volunteer",
+        _gecc_volunteering,
+        lambda actor, round, r: _gecc_volunteer(actor, round),
+        _gecc_round_state,
+    ),
+    _gecc_scenario(
+        Action.GECC_REGISTER,
+        "gecc_responsible_set",
+        _gecc_with_clerk,
+        lambda actor, ctx, r: _gecc_services().gecc_responsible_set(
+            actor=actor, participant=ctx[0], user=ctx[1]
+        ),
+        _gecc_office_state,
+    ),
+    _gecc_scenario(
+        Action.REPORT_FILL,
+        "gecc_assess",
+        _gecc_open,
+        lambda actor, participant, r: _gecc_services().gecc_assess(
+            actor=actor,
+            participant=participant,
+            criterion=_gecc_item(participant),
+            status="met",
+            note="ครบ",
+        ),
+        _gecc_office_state,
+    ),
+    _gecc_scenario(
+        Action.REPORT_FILL,
+        "gecc_evidence_add",
+        _gecc_open,
+        lambda actor, participant, r: _gecc_evidence(actor, participant),
+        _gecc_office_state,
+    ),
+    _gecc_scenario(
+        Action.REPORT_FILL,
+        "gecc_evidence_remove",
+        _gecc_with_evidence,
+        lambda actor, evidence, r: _gecc_services().gecc_evidence_remove(
+            actor=actor, evidence=evidence
+        ),
+        _gecc_office_state,
+    ),
+    _gecc_scenario(
+        Action.REPORT_FILL,
+        "gecc_outcomes_fill",
+        _gecc_open,
+        lambda actor, participant, r: _gecc_services().gecc_outcomes_fill(
+            actor=actor, participant=participant
+        ),
+        _gecc_office_state,
+    ),
+    _gecc_scenario(
+        Action.REPORT_FILL,
+        "gecc_readiness_save",
+        _gecc_open,
+        lambda actor, participant, r: _gecc_services().gecc_readiness_save(
+            actor=actor, participant=participant, raw={"counters_open": "3"}
+        ),
+        _gecc_office_state,
+    ),
+    _gecc_scenario(
+        Action.REPORT_SUBMIT,
+        "gecc_report_submit",
+        _gecc_with_responsible,
+        lambda actor, participant, r: _gecc_services().gecc_report_submit(
+            actor=actor, participant=participant, kind="gecc_registration"
+        ),
+        _gecc_office_state,
+    ),
+]

@@ -13,13 +13,14 @@ data, the readiness form, and sending its registration and progress reports
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from saduak.accounts.matrix import REGISTRY_OFFICES, Action, may
 from saduak.accounts.models import User
@@ -301,8 +302,8 @@ def volunteer(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         else:
             messages.success(request, _("The office takes part in the round."))
             return redirect(_office_url(participant))
-    for error in form.errors.values():
-        messages.error(request, " ".join(error))
+    for problems in form.errors.values():
+        messages.error(request, " ".join(str(problem) for problem in problems))
     return redirect("performance-gecc:round", fiscal_year)
 
 
@@ -420,8 +421,9 @@ def assess(
                 request, _("Item %(code)s is saved.") % {"code": item.code}
             )
             return redirect(_office_url(participant, f"item-{item.code}"))
-    for errors in form.errors.values():
-        messages.error(request, f"{item.code}: {' '.join(errors)}")
+    for problems in form.errors.values():
+        text = " ".join(str(problem) for problem in problems)
+        messages.error(request, f"{item.code}: {text}")
     return redirect(_office_url(participant, f"item-{item.code}"))
 
 
@@ -450,8 +452,9 @@ def evidence_add(
                 request, _("The file is added to item %(code)s.") % {"code": item.code}
             )
             return redirect(_office_url(participant, f"item-{item.code}"))
-    for errors in form.errors.values():
-        messages.error(request, f"{item.code}: {' '.join(errors)}")
+    for problems in form.errors.values():
+        text = " ".join(str(problem) for problem in problems)
+        messages.error(request, f"{item.code}: {text}")
     return redirect(_office_url(participant, f"item-{item.code}"))
 
 
@@ -471,12 +474,14 @@ def _evidence(
     return found
 
 
-@staff_required
+@login_required
 @never_cache
+@require_GET
 def evidence(
     request: HttpRequest, fiscal_year: int, office_code: str, public_id: Any
 ) -> StreamingHttpResponse:
-    """Downloads an evidence file (whoever reads the office's page)."""
+    """Downloads an evidence file: whoever reads the office's page; 404 for
+    anyone else (a sign-in or 403 page would tell that the file exists)."""
     found = _evidence(request, fiscal_year, office_code, public_id)
     return encrypted_file_response(found, encrypted_file_open(found))
 
