@@ -166,6 +166,7 @@ SYSTEM = "the system, after a service that has checked its actor"
 OWN = "the signed-in person's own record"
 NOT_MATRIX_ACTIONS = {
     "saduak.accounts.services.user_create": SYSTEM,
+    "saduak.accounts.services.user_position_set": OWN,
     "saduak.appointments.services.mobile.ensure_may_in_district": CHECKS_ITSELF,
     "saduak.appointments.services.mobile.may_in_district": CHECKS_ITSELF,
     "saduak.areas_staff.services.holidays_load_national": "the load_holidays command",

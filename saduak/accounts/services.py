@@ -12,7 +12,7 @@ from saduak.accounts.models import ApiToken, StaffRole, User, hash_token
 from saduak.areas.choices import DISTRICT_LEVEL_KINDS, OfficeKind
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
-from saduak.core.errors import Conflict, InvalidInput
+from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
 from saduak.core.personal_id import clean_personal_id
 
 # Which kinds of office each role is held at; the office then sets the role's reach.
@@ -125,3 +125,39 @@ def api_token_create(*, user: User, name: str, actor: Any) -> tuple[ApiToken, st
             },
         )
     return token, raw
+
+
+def user_position_set(*, actor: User, position: str) -> User:
+    """Sets the signed-in staff member's own official position (ตำแหน่ง,
+    e.g. ปลัดจังหวัดเชียงใหม่), which is recorded from their account where
+    they sign or certify (a report's certifier, a directive's signer).
+
+    Preconditions: `actor` holds an active staff role (a citizen has no
+    position); each person sets only their own. The text is trimmed, at most
+    200 characters; empty clears it. Locks the user's row. Audited as
+    `user.position` (before and after) when it changes.
+    """
+    text = " ".join(str(position or "").split())
+    if not actor.staff_roles.filter(is_active=True).exists():
+        raise PermissionDeniedError(_("Only staff members have an official position."))
+    max_length = User._meta.get_field("position").max_length or 200
+    if len(text) > max_length:
+        raise InvalidInput(
+            _("A position is at most %(most)s characters.") % {"most": max_length},
+            field="position",
+        )
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        if user.position == text:
+            return user
+        before = user.position
+        user.position = text
+        user.save(update_fields=["position"])
+        audit_record(
+            actor=actor,
+            action="user.position",
+            target=user,
+            before={"position": before},
+            after={"position": text},
+        )
+    return user

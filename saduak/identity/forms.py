@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from saduak.areas.models import Office
@@ -172,4 +173,22 @@ class StaffSecondFactorResetForm(forms.Form):
             "I have checked who is asking: their passkeys, app and recovery codes "
             "will stop working and they will be signed out everywhere"
         )
+    )
+
+
+class PositionForm(forms.Form):
+    """A staff member's own official position (ตำแหน่ง), printed where they
+    certify a report or sign a letter."""
+
+    position = forms.CharField(
+        label=_("Your official position"),
+        max_length=200,
+        required=False,
+        help_text=format_lazy(
+            _(
+                "As it is printed under your name, e.g. “{example}”. "
+                "It is recorded when you certify a district's report or sign a letter."
+            ),
+            example="ปลัดจังหวัดเชียงใหม่",
+        ),
     )

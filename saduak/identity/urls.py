@@ -22,6 +22,7 @@ urlpatterns = [
         name="passkey-remove",
     ),
     path("account/", views.account_home, name="account"),
+    path("account/position/", views.position_save, name="position"),
     path("account/data-use/", views.data_use, name="data-use"),
     re_path(
         r"^account/my-data\.(?P<file_format>json|pdf)$",

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from saduak.accounts.lockout import password_recheck
 from saduak.accounts.matrix import Action, action_reach, may
 from saduak.accounts.permissions import acting_user, staff_required
+from saduak.accounts.scoping import is_staff_member
+from saduak.accounts.services import user_position_set
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
@@ -41,6 +44,7 @@ from saduak.identity.forms import (
     CitizenLookupForm,
     CloseDigitalIdForm,
     PasswordAgainForm,
+    PositionForm,
     StaffSecondFactorResetForm,
     TokenForm,
 )
@@ -361,9 +365,53 @@ def partner_usage(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _account_page(
+    request: HttpRequest, position_form: PositionForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = acting_user(request)
+    staff = is_staff_member(user)
+    if staff and position_form is None:
+        position_form = PositionForm(initial={"position": user.position})
+    back = str(request.GET.get("next") or request.POST.get("next") or "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        back = ""
+    return render(
+        request,
+        "identity/account_home.html",
+        {"position_form": position_form if staff else None, "next": back},
+        status=status,
+    )
+
+
 @login_required
 def account_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "identity/account_home.html")
+    """The person's account; staff also set their official position here."""
+    return _account_page(request)
+
+
+@staff_required
+@require_POST
+def position_save(request: HttpRequest) -> HttpResponse:
+    """A staff member sets their own position (`user_position_set`)."""
+    form = PositionForm(request.POST)
+    if form.is_valid():
+        try:
+            user_position_set(
+                actor=acting_user(request), position=form.cleaned_data["position"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Your position is saved."))
+            target = str(request.POST.get("next") or "")
+            if target and url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=False
+            ):
+                return redirect(target)
+            return redirect(reverse("identity:account") + "#position")
+    return _account_page(request, form, status=400)
 
 
 @login_required
