@@ -20,6 +20,7 @@ answers to count."""
 import random
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -36,20 +37,26 @@ from saduak.forms_engine.definition import form_from_definition
 from saduak.performance.choices import (
     AnswerStatus,
     AnswerStepKind,
-    RequestKind,
     RequestRoute,
 )
-from saduak.performance.demo_collection import REPORT_FORM, report_answers
+from saduak.performance.demo_collection import (
+    LETTERHEADS,
+    REPORT_FORM,
+    report_answers,
+)
 from saduak.performance.models import (
     AnswerStep,
+    Directive,
+    Letterhead,
     ReportAnswer,
     ReportRequest,
     RequestLeg,
 )
-from saduak.performance.services.collection import (
-    leg_forward,
-    request_create,
-    request_send,
+from saduak.performance.services.collection import leg_forward, request_update
+from saduak.performance.services.directives import (
+    directive_create,
+    directive_send,
+    letterhead_save,
 )
 
 TITLE_TH = "รายงานผลการออกหน่วยบริการเคลื่อนที่ (โหลดทดสอบ)"
@@ -177,26 +184,35 @@ def bench_staff() -> Staff:
     return staff
 
 
-def directive_create(
+def directive_draft(
     hq: User,
     *,
     title_th: str = TITLE_TH,
     route: str = RequestRoute.THROUGH_PROVINCES,
-) -> ReportRequest:
+    offices: Sequence[Office] = (),
+) -> Directive:
     """HQ's draft directive (the report form of the demo's directive, due in
-    two weeks), made by the service."""
-    return request_create(
+    two weeks, signed by `hq`), made by the services; HQ's letterhead is set
+    first if it has none."""
+    issuer = Office.objects.get(kind=OfficeKind.HEADQUARTERS)
+    if not Letterhead.objects.filter(office=issuer).exists():
+        letterhead_save(actor=hq, office=issuer, **LETTERHEADS["hq"])
+    directive = directive_create(
         actor=hq,
-        issuer=Office.objects.get(kind=OfficeKind.HEADQUARTERS),
-        kind=RequestKind.DIRECTIVE,
-        fiscal_year=2569,
+        issuer=issuer,
         title_th=title_th,
         title_en=TITLE_EN,
         instructions="รายงานจำนวนวันและจำนวนผู้รับบริการของหน่วยบริการเคลื่อนที่",
-        form=REPORT_FORM,
         due_on=timezone.localdate() + timedelta(days=14),
+        addressee="ผู้ว่าราชการจังหวัด ทุกจังหวัด",
+        body="ขอให้รายงานผลการออกหน่วยบริการเคลื่อนที่ตามแบบรายงานที่แนบ",
         route=route,
+        offices=offices,
+        signer=hq,
     )
+    request_update(actor=hq, request=directive.request, form=REPORT_FORM)
+    directive.refresh_from_db()
+    return directive
 
 
 def collection_generate(*, seed: int = 1, replace: bool = False) -> GeneratedCollection:
@@ -208,9 +224,9 @@ def collection_generate(*, seed: int = 1, replace: bool = False) -> GeneratedCol
     staff = bench_staff()
     if replace:
         ReportRequest.objects.filter(title_en=TITLE_EN).delete()
-    request = directive_create(staff.hq)
+    directive = directive_draft(staff.hq)
     clock = time.perf_counter()
-    request = request_send(actor=staff.hq, request=request)
+    request = directive_send(actor=staff.hq, directive=directive).request
     send_seconds = time.perf_counter() - clock
     districts_of: dict[str, list[str]] = {}
     for code, province in Office.objects.filter(

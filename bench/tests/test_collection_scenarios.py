@@ -45,11 +45,13 @@ def test_the_targets_take_medians_and_judge_the_slowest_send():
     )
     assert sends["send_direct_928_ms"] == 1200.0
     assert sends["send_direct_928_max_ms"] == 5100.0
+    assert sends["send_direct_928_min_ms"] == 1000.0
     assert sends["direct_under_5s"] is False
     assert sends["send_through_provinces_ms"] == 300.0
     assert sends["forward_77_provinces_ms"] == 2000.0
     assert sends["through_provinces_total_ms"] == 2300.0
     assert sends["through_provinces_total_max_ms"] == 2900.0
+    assert sends["through_provinces_total_min_ms"] == 1200.0
     assert sends["through_provinces_under_5s"] is True
 
     pages = targets.growth_summary([30.0, 40.0, 50.0], [20.0, 25.0])
