@@ -130,6 +130,7 @@ def measure_sends(*, repeat: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from bench.app.collection_generator import bench_staff, directive_draft
+    from saduak.accounts.models import User
     from saduak.areas.choices import OfficeKind
     from saduak.areas.models import Office
     from saduak.notifications.models import Notification
@@ -189,7 +190,32 @@ def measure_sends(*, repeat: int) -> dict[str, Any]:
                 through_notifications=Notification.objects.count() - told,
                 through_send_queries=send_queries,
             )
-    return {**counts, "send_repeat": repeat, **send_summary(direct_ms, through)}
+    # What the notifications cost: the same direct send with nobody to tell
+    # (the district staff's e-mail addresses blanked for it, then put back).
+    district_ids = [person.pk for person in staff.districts.values()]
+    emails = dict(User.objects.filter(pk__in=district_ids).values_list("pk", "email"))
+    User.objects.filter(pk__in=district_ids).update(email="")
+    quiet: list[float] = []
+    try:
+        for n in range(repeat):
+            directive = directive_draft(
+                staff.hq,
+                title_th=f"ส่งตรงโดยไม่มีผู้รับแจ้ง {n}",
+                route=RequestRoute.DIRECT,
+                offices=offices,
+            )
+            started = time.perf_counter()
+            directive_send(actor=staff.hq, directive=directive)
+            quiet.append((time.perf_counter() - started) * 1000)
+    finally:
+        for pk, email in emails.items():
+            User.objects.filter(pk=pk).update(email=email)
+    return {
+        **counts,
+        "send_repeat": repeat,
+        **send_summary(direct_ms, through),
+        "send_direct_928_without_notifications_ms": median_ms(quiet),
+    }
 
 
 def measure_dashboard(*, repeat: int, selector: bool) -> dict[str, Any]:
