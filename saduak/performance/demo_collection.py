@@ -1,24 +1,27 @@
 """Demo report collection (called from `performance_seed_demo`): letterheads,
 one HQ directive in progress, one province's own directive and one GECC
-round, made through the same services as real ones by the demo's staff.
+round, made through the same services as real ones by the demo's staff
+(and a few accounts without a password for the other offices the stories
+pass through, EXTRA_STAFF).
 
-The HQ directive (a report on the mobile units' service days, with a table)
-goes through the provinces: Chiang Mai forwards it with an earlier deadline
-and one district excluded with a reason; Bangkok forwards it as it is; Lamphun
-has not forwarded it yet (provincial staff see it in their inbox). In Chiang
-Mai, Mueang's answer is left open for the demo district administrator; other
-districts read it, acknowledged it, submitted it (one late), had it sent back
-with a comment or certified. Bangkok's districts all answered and were
-certified, and its consolidated report was submitted and accepted by HQ.
-Chiang Mai's own directive (a survey of the counters' waiting areas) goes to
-its district offices. The GECC round of 2569 names registry offices, Chom
-Thong's volunteers, responsible people are named, assessments are partly
-filled with a photo as evidence and Chiang Mai certifies its registrations.
+HQ's directive (a report on the mobile units' service days, with a monthly
+table) goes through the provinces. Chiang Mai forwards it with an earlier
+deadline and its last district excluded with a reason; Mueang Chiang Mai's
+answer stays new for the demo district administrator; Chom Thong saved part
+of it, Mae Chaem read it, Chiang Dao acknowledged it, Doi Saket's was sent
+back with a comment, Mae Taeng's and Mae Rim's (late) were certified. Samut
+Songkhram's districts all answered and were certified, and its consolidated
+report was accepted by HQ; Samut Sakhon excused two districts and submitted
+its consolidated report, which waits for HQ. The other provinces have not
+forwarded it yet. Chiang Mai's own directive (a survey of the counters'
+waiting areas) goes to its district offices; Chom Thong has submitted it.
+The GECC round of 2569 names four registry offices, Chom Thong's volunteers,
+responsible people are named, the physical checklist is partly assessed
+with a photo, and Chiang Mai certifies two registrations (Mueang's waits).
 
-Everything here is seeded on the demo's clock: deadlines are set from today,
-and a "late" answer is one submitted after a deadline the demo set in the
-past through the services' own rules (a request is only refused a past
-deadline when it is sent)."""
+Deadlines are set from today; the one late answer is Mae Rim's, whose
+deadline the demo sets two days back before it submits (the demo's clock:
+the services refuse a deadline in the past when it is given)."""
 
 import random
 from dataclasses import dataclass
