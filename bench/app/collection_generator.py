@@ -178,7 +178,7 @@ def bench_staff() -> Staff:
     for user, _role, office in wanted[1:]:
         person = people[ids[user.personal_id]]
         if office.kind == OfficeKind.PROVINCIAL_OFFICE:
-            staff.provinces[office.province_id] = person
+            staff.provinces[str(office.province_id)] = person
         else:
             staff.districts[office.code] = person
     return staff

@@ -518,7 +518,7 @@ def _hq_directive(staff: DemoStaff) -> str:
             actor=sakhon_staff,
             leg=sakhon,
             excluded={
-                office.district_id: "หน่วยบริการเคลื่อนที่ของจังหวัดให้บริการแทนอำเภอ"
+                str(office.district_id): "หน่วยบริการเคลื่อนที่ของจังหวัดให้บริการแทนอำเภอ"
                 for office in others
             },
         )
@@ -629,10 +629,9 @@ def gecc_seed_demo(staff: DemoStaff) -> list[str]:
     volunteer_office = Office.objects.filter(
         code=GECC_VOLUNTEER, is_active=True
     ).first()
-    if volunteer_office is not None and acting[GECC_VOLUNTEER] is not None:
-        gecc_volunteer(
-            actor=acting[GECC_VOLUNTEER], round=round, office=volunteer_office
-        )
+    volunteer = acting[GECC_VOLUNTEER]
+    if volunteer_office is not None and volunteer is not None:
+        gecc_volunteer(actor=volunteer, round=round, office=volunteer_office)
     participants = {
         participant.office.code: participant
         for participant in round.participants.select_related("office")
@@ -666,32 +665,32 @@ def gecc_seed_demo(staff: DemoStaff) -> list[str]:
         GeccItemStatus.NOT_YET,
     )
     for code, assessed in GECC_ASSESSED:
-        person, participant = acting.get(code), participants.get(code)
-        if person is None or participant is None:
+        person, taking_part = acting.get(code), participants.get(code)
+        if person is None or taking_part is None:
             continue
         for n, criterion in enumerate(physical[:assessed]):
             status = statuses[n % len(statuses)]
             gecc_assess(
                 actor=person,
-                participant=participant,
+                participant=taking_part,
                 criterion=criterion,
                 status=status,
                 note=GECC_NOTES[status],
             )
         gecc_evidence_add(
             actor=person,
-            participant=participant,
+            participant=taking_part,
             criterion=physical[0],
             upload=_evidence_photo(),
             description="ภาพถ่ายป้ายบอกทางและจุดประชาสัมพันธ์",
         )
     certified = 0
     for code in ("reg-5001", "reg-5002", "reg-5006"):
-        person, participant = acting.get(code), participants.get(code)
-        if person is None or participant is None:
+        person, registering = acting.get(code), participants.get(code)
+        if person is None or registering is None:
             continue
         answer = gecc_report_submit(
-            actor=person, participant=participant, kind=RequestKind.GECC_REGISTRATION
+            actor=person, participant=registering, kind=RequestKind.GECC_REGISTRATION
         )
         if code != "reg-5001":
             answer_certify(actor=staff.province, answer=answer)
