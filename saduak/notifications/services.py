@@ -185,6 +185,82 @@ def notification_notify_user(
         ]
 
 
+def notification_notify_users(
+    *,
+    messages: Sequence[tuple[User, str, Mapping[str, Any]]],
+    channels: Sequence[str] | None = None,
+) -> list[Notification]:
+    """`notification_notify_user` for many people at once (a request sent
+    to every district office): each (user, template key, context) is
+    rendered as that function does, on each channel the person can be
+    reached on, failures kept as failed rows; the rows are written with
+    bulk INSERTs in the caller's transaction and their delivery queued
+    after it commits in one callback (a broker that is down leaves the rest
+    queued for `notifications_requeue_stale`). No audit event of its own."""
+    wanted = [
+        check_channel(channel) for channel in (channels or CHANNELS_BY_PREFERENCE)
+    ]
+    rows: list[Notification] = []
+    # Many people are often told the same thing: render each text once.
+    rendered: dict[tuple[str, str, str, str], RenderedMessage] = {}
+    for user, template_key, context in messages:
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        for channel in wanted:
+            address = _usable_address(user, channel)
+            if address is None:
+                continue
+            try:
+                same = (
+                    template_key,
+                    channel,
+                    language,
+                    json.dumps(context, cls=DjangoJSONEncoder, sort_keys=True),
+                )
+                message = rendered.get(same) or render_message(
+                    template_key=template_key,
+                    channel=channel,
+                    language=language,
+                    context=context,
+                )
+                rendered[same] = message
+            except Exception as error:  # any template problem, by design
+                rows.append(
+                    _unsendable_row(
+                        recipient=user,
+                        channel=channel,
+                        address=address,
+                        language=language,
+                        template_key=template_key,
+                        context=context,
+                        error=error,
+                    )
+                )
+                continue
+            rows.append(
+                Notification(
+                    recipient=user,
+                    channel=channel,
+                    address=address,
+                    language=language,
+                    template_key=template_key,
+                    context=dict(context),
+                    subject=message.subject,
+                    body=message.body,
+                )
+            )
+    with transaction.atomic(savepoint=False):
+        created = Notification.objects.bulk_create(rows, batch_size=500)
+    queued = [row.pk for row in created if row.status == NotificationStatus.QUEUED]
+    if queued:
+        transaction.on_commit(lambda: _queue_deliveries(queued), robust=True)
+    return created
+
+
+def _queue_deliveries(notification_ids: Sequence[int]) -> None:
+    for notification_id in notification_ids:
+        _queue_delivery(notification_id)
+
+
 def notification_notify_address(
     *,
     address: str,
@@ -249,7 +325,7 @@ def _notify(
     )
 
 
-def _save_unsendable(
+def _unsendable_row(
     *,
     recipient: User | None,
     channel: str,
@@ -268,7 +344,7 @@ def _save_unsendable(
         reason,
         exc_info=not isinstance(error, InvalidInput),
     )
-    return Notification.objects.create(
+    return Notification(
         recipient=recipient,
         channel=channel,
         address=str(address or "")[:254],
@@ -280,6 +356,29 @@ def _save_unsendable(
         last_error=reason,
         failed_at=timezone.now(),
     )
+
+
+def _save_unsendable(
+    *,
+    recipient: User | None,
+    channel: str,
+    address: str,
+    language: str,
+    template_key: str,
+    context: Mapping[str, Any],
+    error: Exception,
+) -> Notification:
+    row = _unsendable_row(
+        recipient=recipient,
+        channel=channel,
+        address=address,
+        language=language,
+        template_key=template_key,
+        context=context,
+        error=error,
+    )
+    row.save()
+    return row
 
 
 def _storable(context: Any) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from saduak.notifications.templates import register_template
 REQUEST_RECEIVED = register_template(
     "performance.request_received",
     description=_("A report is requested from a province or an office"),
-    required_context=("title", "issuer", "due_on", "url"),
+    # "due_on": a date (shown in the reader's calendar), always given.
+    required_context=("title", "issuer", "url"),
 )
 REPORT_UPDATE = register_template(
     "performance.report_update",
@@ -27,10 +28,10 @@ REPORT_SUBMITTED = register_template(
 REPORT_DUE_SOON = register_template(
     "performance.report_due_soon",
     description=_("Reminder: a report is due in a few days"),
-    required_context=("title", "office", "due_on", "days", "url"),
+    required_context=("title", "office", "url"),
 )
 REPORT_OVERDUE = register_template(
     "performance.report_overdue",
     description=_("Reminder: a report is overdue"),
-    required_context=("title", "office", "due_on", "days", "url"),
+    required_context=("title", "office", "url"),
 )

@@ -47,7 +47,7 @@ from saduak.core.uploads.store import (
 )
 from saduak.forms_engine.answers import answers_check_complete, answers_clean
 from saduak.forms_engine.definition import FormDefinition, form_from_definition
-from saduak.notifications.services import notification_notify_user
+from saduak.notifications.services import notification_notify_users
 from saduak.performance.choices import (
     AnswerStatus,
     AnswerStepKind,
@@ -80,7 +80,7 @@ TEXT_LIMIT = 5000
 REASON_LIMIT = 1000
 DESCRIPTION_LIMIT = 300
 FISCAL_YEARS = range(2500, 2700)
-EVIDENCE_TYPES = ["pdf", "jpg", "png", "webp", "xlsx", "docx"]
+EVIDENCE_TYPES = ["pdf", "jpg", "png", "webp"]
 EVIDENCE_MAX_BYTES = 20 * MB
 EVIDENCE_PREFIX = "performance-collection"
 BULK_BATCH = 500
@@ -116,7 +116,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _person(actor: Actor) -> User | None:
+def _person(actor: Actor | None) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
@@ -179,10 +179,10 @@ def _request_context(request: ReportRequest, **extra: Any) -> dict[str, Any]:
 
 
 def _notify(people: Sequence[User], template_key: str, context: dict[str, Any]) -> int:
-    for person in people:
-        notification_notify_user(
-            user=person, template_key=template_key, context=context
-        )
+    """Tells each person (in the transaction: the outbox); how many."""
+    notification_notify_users(
+        messages=[(person, template_key, context) for person in people]
+    )
     return len(people)
 
 
@@ -490,9 +490,8 @@ def _answers_create(
     legs_by_province: Mapping[str, RequestLeg],
     offices: Sequence[Office],
     *,
-    due_on_by_province: Mapping[str, date] | None = None,
     excused: Mapping[int, str] | None = None,
-    actor: Actor = None,
+    actor: Actor | None = None,
 ) -> list[ReportAnswer]:
     now = timezone.now()
     excused = excused or {}
@@ -506,11 +505,9 @@ def _answers_create(
                 leg=leg,
                 office=office,
                 district_id=office.district_id,
-                province_id=office.province_id,
+                province_id=leg.province_id,
                 status=AnswerStatus.EXCUSED if reason else AnswerStatus.NEW,
-                due_on=(due_on_by_province or {}).get(
-                    office.province_id or "", leg.due_on
-                ),
+                due_on=leg.due_on,
                 excused_reason=reason,
                 excused_by=_person(actor) if reason else None,
             )
@@ -536,29 +533,36 @@ def _answers_create(
 
 
 def _answers_notify(request: ReportRequest, answers: Sequence[ReportAnswer]) -> int:
+    """Tells the people of each new answer's office that a report is
+    requested: one message per person and deadline (a district
+    administrator over several addressed offices gets one), linking to
+    their inbox. Recipients are one query; messages are written in bulk."""
     waiting = [answer for answer in answers if answer.status == AnswerStatus.NEW]
-    offices = [answer.office for answer in waiting]
-    people = people_by_office(offices)
+    people = people_by_office([answer.office for answer in waiting])
     responsible = (
         gecc_responsible_by_office(request) if request.kind in GECC_KINDS else {}
     )
-    told = 0
+    url = _link("performance-inbox:list")
+    told: set[tuple[int, date]] = set()
+    messages: list[tuple[User, str, dict[str, Any]]] = []
     for answer in waiting:
         recipients = list(people.get(answer.office_id, []))
         extra = responsible.get(answer.office_id)
-        if extra is not None and all(person.pk != extra.pk for person in recipients):
+        if extra is not None:
             recipients.append(extra)
-        told += _notify(
-            recipients,
-            "performance.request_received",
-            _request_context(
-                request,
-                due_on=answer.due_on,
-                office=answer.office.name_th,
-                url=_link("performance-inbox:answer", answer.public_id),
-            ),
-        )
-    return told
+        for person in recipients:
+            if (person.pk, answer.due_on) in told:
+                continue
+            told.add((person.pk, answer.due_on))
+            messages.append(
+                (
+                    person,
+                    "performance.request_received",
+                    _request_context(request, due_on=answer.due_on, url=url),
+                )
+            )
+    notification_notify_users(messages=messages)
+    return len(messages)
 
 
 def request_send(
@@ -724,7 +728,7 @@ def _send_provincial(
         )
     leg = RequestLeg.objects.create(
         request=request,
-        province_id=request.province_id,
+        province_id=str(request.province_id),
         office=request.issuer,
         status=LegStatus.FORWARDED,
         due_on=request.due_on,
@@ -1547,7 +1551,7 @@ def answer_evidence_add(
     description: str = "",
 ) -> AnswerEvidence:
     """Stores one evidence file of an open answer, encrypted through
-    core/uploads (PDF, JPEG, PNG, WebP, XLSX or DOCX by content, at most
+    core/uploads (PDF, JPEG, PNG or WebP by content, at most
     20 MB). Permission: `report.fill`. Refused on "upload" for a bad file,
     and when the answer is no longer open. Audit: report_evidence.add."""
     description = _text(description, field="description", limit=DESCRIPTION_LIMIT)

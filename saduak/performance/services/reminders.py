@@ -12,7 +12,9 @@ Idempotent: each answer's reminder of a kind is sent at most once a day
 (`ReminderSent`, unique per answer, kind and day, written in the same
 transaction as its messages and its `reminded` history line); a leg's
 reminder is sent at most once a day per leg (a leg has no answer row to
-hold it, so the day's message about the leg is what is checked)."""
+hold it, so the day's messages about the leg, which carry the leg and the
+day in their context, are what is checked; a province nobody there can be
+reached in is tried again on the next run)."""
 
 import logging
 from collections.abc import Sequence
@@ -24,7 +26,7 @@ from django.utils import timezone
 
 from saduak.accounts.models import User
 from saduak.notifications.models import Notification
-from saduak.notifications.services import notification_notify_user
+from saduak.notifications.services import notification_notify_users
 from saduak.performance.choices import (
     AnswerStatus,
     AnswerStepKind,
@@ -153,7 +155,7 @@ def _legs_remind(today: date) -> int:
     already = set(
         Notification.objects.filter(
             template_key=OVERDUE_KEY,
-            created_at__date=today,
+            context__on_day=today.isoformat(),
             context__leg__in=[leg.pk for leg in legs],
         ).values_list("context__leg", flat=True)
     )
@@ -171,6 +173,7 @@ def _legs_remind(today: date) -> int:
                     office=leg.province.name_th,
                     days=(today - leg.request.due_on).days,
                     leg=leg.pk,
+                    on_day=today.isoformat(),
                     url=_link(
                         "performance-inbox:leg", leg.request.public_id, leg.province_id
                     ),
@@ -182,5 +185,4 @@ def _legs_remind(today: date) -> int:
 
 
 def _notify(people: Sequence[User], key: str, context: dict[str, object]) -> None:
-    for person in people:
-        notification_notify_user(user=person, template_key=key, context=context)
+    notification_notify_users(messages=[(person, key, context) for person in people])

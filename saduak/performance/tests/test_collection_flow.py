@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from saduak.audit.models import AuditEvent
+from saduak.core.errors import Conflict
 from saduak.notifications.models import Notification
 from saduak.performance.choices import AnswerStatus, AnswerStepKind, LegStatus
 from saduak.performance.models import AnswerStep, ReportAnswer, RequestLeg
@@ -128,8 +129,9 @@ def test_a_request_goes_down_to_two_provinces_and_comes_back_up(
         actor=p.other_province, answer=a1001, reason="น้ำท่วมสำนักงาน"
     )
     assert ReportAnswer.objects.get(pk=a1001.pk).status == AnswerStatus.EXCUSED
-    with pytest.raises(Exception, match="nothing to consolidate"):
+    with pytest.raises(Conflict) as nothing:
         collection.leg_submit(actor=p.other_province, leg=legs["10"])
+    assert nothing.value.code == "nothing-certified"
 
     collection.request_close(actor=p.hq, request=request)
     assert _event("report_request.close").after["unanswered"] == 0

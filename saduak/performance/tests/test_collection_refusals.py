@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from saduak.audit.models import AuditEvent
 from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
@@ -60,6 +61,13 @@ def _refused(
         act()
     assert _state() == before
     return raised.value
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Any:
+    """The messages are matched in English; one test reads the Thai."""
+    with translation.override("en"):
+        yield
 
 
 SECRET_FORM = {
@@ -326,3 +334,11 @@ def test_wrong_states_are_refused(small_map: None, make_staff: Any) -> None:
         "no field",
     )
     assert REPORT_FORM["sections"]
+
+
+@pytest.mark.django_db
+def test_the_secret_explanation_is_in_thai_for_thai_users(small_map: None) -> None:
+    with translation.override("th"):
+        error = _refused(InvalidInput, lambda: draft(form=SECRET_FORM))
+    assert "สะดวกไม่ขอรหัสผ่าน" in str(error.message)
+    assert "“รหัส ผ่าน”" in str(error.message)

@@ -70,3 +70,47 @@ def test_reminders_go_once_a_day_to_the_offices_that_have_not_submitted(
         ).count()
         == 1
     )
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+@pytest.mark.parametrize("channel", ["sms", "email", "line"])
+def test_the_collection_messages_read_well_in_each_language(
+    language: str, channel: str
+) -> None:
+    from saduak.notifications.templates import render_message
+
+    context = {
+        "title": "รายงานผลการให้บริการ",
+        "title_en": "Report on services",
+        "issuer": "ส่วนกลาง",
+        "office": "ที่ว่าการอำเภอเมือง",
+        "status": "ส่งกลับ",
+        "comment": "ตัวเลขไม่ตรง",
+        "due_on": today(),
+        "days": 4,
+        "url": "https://saduak.example/staff/performance/inbox/",
+    }
+    for key in (
+        "performance.request_received",
+        "performance.report_update",
+        "performance.report_submitted",
+        "performance.report_due_soon",
+        "performance.report_overdue",
+    ):
+        message = render_message(
+            template_key=key, channel=channel, language=language, context=context
+        )
+        assert context["url"] in message.body
+        title = "Report on services" if language == "en" else "รายงานผลการให้บริการ"
+        assert title in message.subject
+        if channel != "sms":
+            assert ("Subject" if language == "en" else "เรื่อง") in message.body
+    overdue = render_message(
+        template_key="performance.report_overdue",
+        channel="email",
+        language=language,
+        context=context,
+    )
+    assert (
+        "Report overdue since" if language == "en" else "เลยกำหนดส่งตั้งแต่"
+    ) in overdue.subject
