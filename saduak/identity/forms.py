@@ -181,7 +181,7 @@ class PositionForm(forms.Form):
     certify a report or sign a letter."""
 
     position = forms.CharField(
-        label=_("Your official position"),
+        label=_("Official position"),
         max_length=200,
         required=False,
         help_text=format_lazy(

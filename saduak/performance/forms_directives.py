@@ -57,7 +57,7 @@ class DirectiveForm(forms.Form):
         help_text=_("Shown on English pages; the letter prints the Thai subject."),
     )
     letter_kind = forms.ChoiceField(
-        label=_("Kind of letter"),
+        label=pgettext_lazy("directives", "Kind of letter"),
         choices=LetterKind.choices,
         widget=forms.RadioSelect,
         initial=LetterKind.EXTERNAL,
@@ -78,10 +78,14 @@ class DirectiveForm(forms.Form):
         help_text=_("Empty: the day it is sent."),
     )
     urgency = forms.ChoiceField(
-        label=_("Urgency"), choices=Urgency.choices, required=False
+        label=pgettext_lazy("directives", "Urgency"),
+        choices=Urgency.choices,
+        required=False,
     )
     confidentiality = forms.ChoiceField(
-        label=_("Confidentiality"), choices=Confidentiality.choices, required=False
+        label=pgettext_lazy("directives", "Confidentiality"),
+        choices=Confidentiality.choices,
+        required=False,
     )
     addressee = forms.CharField(
         label=_("To (เรียน)"),
@@ -101,7 +105,7 @@ class DirectiveForm(forms.Form):
         widget=_textarea(2),
     )
     body = forms.CharField(
-        label=_("Body"),
+        label=pgettext_lazy("directives", "Body"),
         max_length=BODY_LIMIT,
         widget=_textarea(10),
         help_text=_("Each paragraph on its own line; the letter indents them."),
@@ -113,7 +117,9 @@ class DirectiveForm(forms.Form):
         widget=_textarea(3),
         help_text=_("Shown to the offices above the report form."),
     )
-    signer = forms.ChoiceField(label=_("Signed by"), required=False)
+    signer = forms.ChoiceField(
+        label=pgettext_lazy("directives", "Signed by"), required=False
+    )
     thai_digits = forms.BooleanField(
         label=_("Print the letter in Thai digits"), required=False, initial=True
     )
@@ -125,7 +131,7 @@ class DirectiveForm(forms.Form):
         help_text=_("Empty: late reports are taken until you close the directive."),
     )
     route = forms.ChoiceField(
-        label=_("Sent"),
+        label=pgettext_lazy("directives", "Route"),
         widget=forms.RadioSelect,
         initial=RequestRoute.THROUGH_PROVINCES,
     )
@@ -158,6 +164,7 @@ class DirectiveForm(forms.Form):
             ("", pgettext_lazy("signer", "Not chosen yet")),
             *signers,
         ]
+        routes: list[tuple[str, Any]]
         if province:
             routes = [
                 (
@@ -255,5 +262,7 @@ class LetterheadForm(forms.Form):
         help_text=_("Printed at the bottom left, e.g. กองวิชาการและแผนงาน."),
     )
     phone = forms.CharField(label=_("Telephone"), max_length=60, required=False)
-    fax = forms.CharField(label=_("Fax"), max_length=60, required=False)
+    fax = forms.CharField(
+        label=pgettext_lazy("directives", "Fax"), max_length=60, required=False
+    )
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)

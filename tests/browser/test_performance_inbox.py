@@ -6,6 +6,7 @@ corrects and submits it again, the province certifies it (its name and
 position taken from its account) and submits the consolidated report.
 axe-core checks every page."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,10 @@ from saduak.performance.tests.collection_setup import (
     answer_of,
     filled,
     forwarded,
+    leg_of,
     people,
+    sent,
+    today,
 )
 from tests.browser.conftest import PHONE, assert_accessible
 
@@ -221,3 +225,36 @@ def test_certifying_without_a_position_leads_to_the_account_and_back(
     assert ReportAnswer.objects.get(pk=answer.pk).certifier_position == (
         "ปลัดจังหวัดเชียงใหม่"
     )
+
+
+def test_the_province_in_thai_forwards_with_an_earlier_deadline_and_leaves_one_out(
+    open_page, make_staff
+):
+    who = people(make_staff)
+    province = with_password(who.province)
+    request = sent(due_in=10)
+    phone = open_page(viewport=PHONE, locale="th-TH")
+    sign_in(phone, province, "")
+    phone.goto("/staff/performance/inbox/")
+    phone.locator("tbody a", has_text="รายงานผลการให้บริการ").click()
+    expect(phone.locator("#forward-title")).to_be_visible()
+    checked(phone, "performance-inbox-forward-th-phone")
+    phone.fill("#id_due_on", (today() + timedelta(days=5)).isoformat())
+    phone.fill("#id_cover_note", "โปรดรายงานภายในกำหนด")
+    phone.locator("#id_exclude_5002").check()
+    phone.locator("button", has_text="ส่งต่อให้อำเภอ").last.click()
+    # No reason for the district left out: shown again, nothing forwarded.
+    expect(phone.locator(".error-summary")).to_contain_text("โปรดระบุเหตุผล")
+    checked(phone, "performance-inbox-forward-refused-th-phone")
+    assert leg_of(request, "50").status == LegStatus.RECEIVED
+    phone.fill("#id_reason_5002", "อยู่ระหว่างย้ายที่ทำการ")
+    phone.locator("button", has_text="ส่งต่อให้อำเภอ").last.click()
+    expect(phone.locator(".messages")).to_contain_text("ส่งต่อเรื่องให้อำเภอแล้ว")
+    expect(phone.locator("#answers-title + p + div")).to_contain_text(
+        "อยู่ระหว่างย้ายที่ทำการ"
+    )
+    checked(phone, "performance-inbox-forwarded-th-phone")
+    leg = leg_of(request, "50")
+    assert leg.status == LegStatus.FORWARDED
+    assert leg.due_on == today() + timedelta(days=5)
+    assert answer_of(request, "do-5002").status == AnswerStatus.EXCUSED

@@ -60,6 +60,7 @@ from saduak.eservices.tests.pipeline import (
     new_phone,
     submitted_application,
 )
+from saduak.forms_engine import editing
 from saduak.identity.models import DataAccess
 
 OFFICE = "do-5001"
@@ -1115,5 +1116,19 @@ SCENARIOS += [
         ),
         _meetings,
         roles=COMMITTEE,
+    ),
+]
+
+# The shared form editor's entry point (forms_engine/editing.py) on a draft.
+SCENARIOS += [
+    _build(
+        "form_edit",
+        lambda version, actor: builder.form_edit(
+            version=version,
+            operation=lambda form: editing.section_add(
+                form, key="third", title={"th": "สาม", "en": "Third"}
+            ),
+            actor=actor,
+        ),
     ),
 ]

@@ -5,28 +5,60 @@ provinces and offices a directive goes to."""
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from saduak.accounts.matrix import Action, allowed_roles, may
 from saduak.accounts.models import User
-from saduak.accounts.scoping import active_roles
+from saduak.accounts.scoping import active_roles, read_reach
 from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office, Province
 from saduak.core.errors import NotFound
-from saduak.performance.choices import RequestKind, RequestRoute
-from saduak.performance.models import Directive, Letterhead, ReportRequest
+from saduak.performance.choices import (
+    AnswerStatus,
+    RequestKind,
+    RequestRoute,
+    RequestStatus,
+)
+from saduak.performance.models import (
+    Directive,
+    Letterhead,
+    ReportRequest,
+    RequestLeg,
+)
 from saduak.performance.selectors import collection
 from saduak.performance.services.directives import ISSUING_KINDS
 
 
 def directive_list(*, user: User) -> QuerySet[ReportRequest]:
-    """The directives the user's offices issued or the user may follow
-    (`collection.requests_issued`), newest first, with their letters."""
+    """The directives the user may follow, newest first, with their letters
+    and how many reports are in (`answers_in` of `answers_expected`): those
+    issued by an office in their read reach (`collection.requests_issued`),
+    and those sent to a province they read (a province follows HQ's there)."""
+    reach = read_reach(user)
+    issued = collection.requests_issued(user=user).values("pk")
+    received = (
+        RequestLeg.objects.filter(
+            reach.q(office="office_id", district="office__district_id")
+        )
+        .exclude(request__status=RequestStatus.DRAFT)
+        .values("request_id")
+    )
     return (
-        collection.requests_issued(user=user)
-        .filter(kind=RequestKind.DIRECTIVE)
+        ReportRequest.objects.filter(kind=RequestKind.DIRECTIVE)
+        .filter(Q(pk__in=issued) | Q(pk__in=received))
         .select_related("directive", "issuer")
+        .annotate(
+            answers_expected=Count(
+                "answers", filter=~Q(answers__status=AnswerStatus.EXCUSED)
+            ),
+            answers_in=Count(
+                "answers",
+                filter=Q(
+                    answers__status__in=(AnswerStatus.SUBMITTED, AnswerStatus.CERTIFIED)
+                ),
+            ),
+        )
         .order_by("-created_at", "-id")
     )
 

@@ -452,6 +452,111 @@ SCENARIOS = [
     ),
 ]
 
+
+# --- Report forms (helper "forms", issue 17): the shared form editor hosted by
+# a draft directive request (Chiang Mai's own, issued by pao-50) and by a GECC
+# round being prepared (HQ's). The seats are district 5001's: its province's
+# staff issue for pao-50, its district's administrator may not. ---------------
+
+REPORT_FORM = {
+    "sections": [
+        {
+            "key": "counts",
+            "title": {"th": "จำนวน", "en": "Counts"},
+            "fields": [
+                {
+                    "key": "visitors",
+                    "type": "number",
+                    "label": {"th": "ผู้มาติดต่อ", "en": "Visitors"},
+                    "required": True,
+                }
+            ],
+        }
+    ]
+}
+
+
+def _draft_request(request: Any) -> Any:
+    from saduak.performance.tests.form_factories import draft_request
+
+    _map(request)
+    return draft_request("pao-50")
+
+
+def _draft_round(request: Any) -> Any:
+    from saduak.performance.tests.form_factories import draft_round
+
+    _map(request)
+    return draft_round()
+
+
+def _request_form_state(report: Any) -> Any:
+    from saduak.performance.models import ReportRequest
+
+    return ReportRequest.objects.get(pk=report.pk).form
+
+
+def _round_form_state(round: Any) -> Any:
+    from saduak.performance.models import GeccRound
+
+    return GeccRound.objects.get(pk=round.pk).readiness_form
+
+
+def _forms_scenarios() -> list[Scenario]:
+    from saduak.forms_engine import editing
+    from saduak.performance.services import request_forms
+
+    section = {"key": "notes", "title": {"th": "หมายเหตุ", "en": "Notes"}}
+    return [
+        Scenario(
+            Action.DIRECTIVE_ISSUE,
+            "request_form_set",
+            OFFICE,
+            _draft_request,
+            lambda actor, report, r: request_forms.request_form_set(
+                actor=actor, request=report, form=REPORT_FORM
+            ),
+            _request_form_state,
+        ),
+        Scenario(
+            Action.DIRECTIVE_ISSUE,
+            "request_form_edit",
+            OFFICE,
+            _draft_request,
+            lambda actor, report, r: request_forms.request_form_edit(
+                actor=actor,
+                request=report,
+                operation=lambda form: editing.section_add(form, **section),
+            ),
+            _request_form_state,
+        ),
+        Scenario(
+            Action.GECC_MANAGE,
+            "gecc_readiness_form_set",
+            OFFICE,
+            _draft_round,
+            lambda actor, round, r: request_forms.gecc_readiness_form_set(
+                actor=actor, round=round, form=REPORT_FORM
+            ),
+            _round_form_state,
+        ),
+        Scenario(
+            Action.GECC_MANAGE,
+            "gecc_readiness_form_edit",
+            OFFICE,
+            _draft_round,
+            lambda actor, round, r: request_forms.gecc_readiness_form_edit(
+                actor=actor,
+                round=round,
+                operation=lambda form: editing.section_add(form, **section),
+            ),
+            _round_form_state,
+        ),
+    ]
+
+
+SCENARIOS += _forms_scenarios()
+
 # ---- issue 17, core: report collection (request.forward, report.*, and
 # directive.issue through request_*); the scenarios are in collection_matrix.py.
 from saduak.performance.tests.collection_matrix import (  # noqa: E402
@@ -733,3 +838,11 @@ SCENARIOS += [
         _gecc_office_state,
     ),
 ]
+
+# ---- issue 17, directives: letterhead_save and directive_* (directive.issue);
+# the scenarios are in directive_matrix.py.
+from saduak.performance.tests.directive_matrix import (  # noqa: E402
+    DIRECTIVE_SCENARIOS,
+)
+
+SCENARIOS += DIRECTIVE_SCENARIOS

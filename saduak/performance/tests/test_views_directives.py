@@ -525,3 +525,49 @@ def test_the_staff_home_and_the_performance_home_link_to_the_directives(
         assert (
             url("list") not in counter.get(reverse("areas:staff-home")).content.decode()
         )
+
+
+def test_a_province_follows_hqs_directive_once_sent_and_sees_its_own_rows(
+    client_for: Any, hq: Any, province: Any, make_staff: Any
+) -> None:
+    directive = ready(make_staff, title_th="หนังสือของกรมถึงจังหวัด")
+    client = client_for(province)
+    assert "หนังสือของกรมถึงจังหวัด" not in client.get(url("list")).content.decode()
+    directive_send(actor=hq, directive=directive)
+    assert "หนังสือของกรมถึงจังหวัด" in client.get(url("list")).content.decode()
+    page = client.get(url("dashboard", directive.request.public_id))
+    assert page.status_code == 200
+    assert page.context["unit"].code == "50"
+    assert (
+        url("edit", directive.request.public_id)
+        not in client.get(url("detail", directive.request.public_id)).content.decode()
+    )
+
+
+def test_a_district_sees_its_own_offices_on_the_dashboard(
+    client_for: Any, hq: Any, make_staff: Any
+) -> None:
+    directive = directive_send(actor=hq, directive=ready(make_staff))
+    public_id = directive.request.public_id
+    district = client_for(make_staff(Role.DISTRICT_ADMIN, "do-5001"))
+    assert district.get(url("dashboard", public_id)).status_code == 404
+    leg = RequestLeg.objects.get(request=directive.request, province_id="50")
+    collection.leg_forward(actor=SYSTEM, leg=leg)
+    page = district.get(url("dashboard", public_id))
+    assert page.status_code == 200
+    assert page.context["unit"].code == "5001"
+    assert [row.code for row in page.context["progress"].rows] == ["do-5001"]
+
+
+def test_the_list_is_paged_with_a_fixed_number_of_queries(
+    client_for: Any, hq: Any, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(52):
+        draft("hq", with_form=False, title_th=f"หนังสือฉบับที่ {number}")
+    client = client_for(hq)
+    with django_assert_max_num_queries(12):
+        first = client.get(url("list"))
+    assert len(first.context["requests"]) == 50
+    second = client.get(url("list"), {"page": "2"})
+    assert len(second.context["requests"]) == 2
+    assert client.get(url("list"), {"page": "nonsense"}).status_code == 200

@@ -317,7 +317,9 @@ def _pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("หลักฐาน.pdf", one_page_pdf(), "application/pdf")
 
 
-def test_evidence_is_added_downloaded_and_removed(who: People, client_for: Any) -> None:
+def test_evidence_is_added_downloaded_and_removed(
+    who: People, client_for: Any, citizen: Any
+) -> None:
     answer = answer_of(forwarded(), "do-5001")
     client = client_for(who.counter)
     added = client.post(
@@ -330,12 +332,13 @@ def test_evidence_is_added_downloaded_and_removed(who: People, client_for: Any) 
     )
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == one_page_pdf()
-    assert (
-        client_for(who.other_district)
-        .get(reverse("performance-inbox:evidence", args=[evidence.public_id]))
-        .status_code
-        == 404
-    )
+    for outsider in (who.other_district, citizen):
+        assert (
+            client_for(outsider)
+            .get(reverse("performance-inbox:evidence", args=[evidence.public_id]))
+            .status_code
+            == 404
+        )
     removed = client.post(
         reverse("performance-inbox:evidence-remove", args=[evidence.public_id]),
         HTTP_HX_REQUEST="true",

@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,11 +28,12 @@ from django.views.decorators.http import require_GET, require_POST
 from saduak.accounts.matrix import MATRIX, Action, may
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user, staff_required
-from saduak.accounts.units import COUNTRY, PROVINCE, Unit, unit_get
+from saduak.accounts.units import PROVINCE, Unit, unit_default, unit_get
 from saduak.areas.choices import DISTRICT_LEVEL_KINDS, OfficeKind
 from saduak.areas.models import Office
 from saduak.core.errors import DomainError, NotFound, PermissionDeniedError
 from saduak.core.forms import add_domain_error
+from saduak.core.pagination import paginate
 from saduak.core.uploads.responses import encrypted_file_response
 from saduak.core.uploads.store import encrypted_file_open
 from saduak.performance.choices import LegStatus, RequestStatus
@@ -78,11 +80,13 @@ def _chosen_issuer(user: User, code: str) -> tuple[Office | None, list[Office]]:
 @require_GET
 def directive_list_page(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
+    page = paginate(request, selectors.directive_list(user=user))
     return render(
         request,
         "performance/directives/list.html",
         {
-            "requests": list(selectors.directive_list(user=user)),
+            "page": page,
+            "requests": list(page.object_list),
             "may_issue": bool(selectors.issuer_offices(user)),
         },
     )
@@ -382,13 +386,14 @@ def attachment_remove(
     return redirect(f"{NS}:detail", public_id)
 
 
-@staff_required
+@login_required
 @never_cache
 @require_GET
 def attachment_download(
     request: HttpRequest, public_id: UUID, attachment_id: UUID
 ) -> StreamingHttpResponse:
-    """Whoever reads the directive; 404 for anyone else."""
+    """Whoever reads the directive; 404 for anyone else (a citizen included:
+    a sign-in or 403 page would tell that the file exists)."""
     user = acting_user(request)
     directive = selectors.directive_get(user=user, public_id=public_id)
     attachment = _attachment(directive, attachment_id)
@@ -463,24 +468,19 @@ def directive_close(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _dashboard_unit(user: User, directive: Directive, params: Any) -> Unit:
     """The unit asked for (`level`, `code`), or the directive's own: the
-    country for HQ's, the issuer's province for a province's; a viewer who
-    does not read the country sees their province."""
+    issuer's province for a province's, else the widest unit the viewer
+    reads (the country for HQ, a province for its staff, a district for its
+    administrator)."""
     level = str(params.get("level") or "")
     if level:
         return unit_get(viewer=user, level=level, code=str(params.get("code") or ""))
     issuer = directive.request.issuer
     if issuer.province_id:
-        return unit_get(viewer=user, level=PROVINCE, code=issuer.province_id)
-    try:
-        return unit_get(viewer=user, level=COUNTRY, code="")
-    except PermissionDeniedError:
-        provinces = sorted(directive.request.legs.values_list("province_id", flat=True))
-        for code in provinces:
-            try:
-                return unit_get(viewer=user, level=PROVINCE, code=code)
-            except DomainError:
-                continue
-        raise
+        try:
+            return unit_get(viewer=user, level=PROVINCE, code=issuer.province_id)
+        except PermissionDeniedError:
+            pass
+    return unit_default(user)
 
 
 @staff_required

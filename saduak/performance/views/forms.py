@@ -58,7 +58,7 @@ class ReportFormHost(EditorHost):
     def page(self, *, title: str, back: tuple[str, str], read_only: str) -> dict:
         return {
             "editor_title": title,
-            "editor_heading": _("Report form"),
+            "editor_heading": _("Form of the report"),
             "editor_breadcrumbs": [{"label": back[0], "url": back[1]}],
             "editor_intro": _(
                 "Each section is one page of the office's report. Tables may have "
@@ -91,7 +91,7 @@ class RequestFormHost(ReportFormHost):
         return self.page(
             title=self.request.title,
             back=(
-                _("Directive"),
+                _("The directive"),
                 _link("performance-directives:detail", [self.public_id]),
             ),
             read_only=_("The request is sent: its report form can no longer change."),
@@ -117,14 +117,14 @@ class GeccFormHost(ReportFormHost):
             **self.page(
                 title=_("Readiness form: %(round)s") % {"round": self.round.title},
                 back=(
-                    _("GECC round"),
+                    _("The GECC round"),
                     _link("performance-gecc:round", [self.round.fiscal_year]),
                 ),
                 read_only=_(
                     "The round is open: its readiness form can no longer change."
                 ),
             ),
-            "editor_heading": _("Readiness form"),
+            "editor_heading": _("The readiness form"),
         }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -578,17 +579,17 @@ def evidence_remove(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-@staff_required
+@login_required
 @never_cache
 @require_GET
 def evidence_download(request: HttpRequest, public_id: UUID) -> StreamingHttpResponse:
     """For whoever reads the answer (its office, its province, HQ); 404 for
-    anyone else."""
+    anyone else, a citizen included (a 403 would tell that the file exists)."""
     evidence = _evidence(request, public_id)
     return encrypted_file_response(evidence, encrypted_file_open(evidence))
 
 
-@staff_required
+@login_required
 @never_cache
 @require_GET
 def attachment_download(
