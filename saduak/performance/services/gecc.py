@@ -705,7 +705,7 @@ def gecc_responsible_set(
     Audit: gecc_office.responsible (before and after)."""
     ensure_may(actor, Action.GECC_REGISTER, office=participant.office)
     participant = (
-        GeccParticipant.objects.select_for_update()
+        GeccParticipant.objects.select_for_update(of=("self",))
         .select_related("round", "office", "responsible")
         .get(pk=participant.pk)
     )
