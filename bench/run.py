@@ -20,6 +20,7 @@ from psycopg import Error as DatabaseError
 
 from bench import (  # noqa: F401  (they register their scenarios)
     appointment_scenarios,
+    collection_scenarios,
     complaint_scenarios,
     eservice_queue_scenarios,
     eservice_upload_scenarios,

@@ -3,7 +3,7 @@ prefix)."""
 
 from django.urls import path
 
-from bench.app.views import upload_plain
+from bench.app.views import collection_progress, upload_plain
 from config import urls as project_urls
 
 handler400 = project_urls.handler400
@@ -13,5 +13,10 @@ handler500 = project_urls.handler500
 
 urlpatterns = [
     path("bench/upload-plain/", upload_plain, name="bench-upload-plain"),
+    path(
+        "bench/collection-progress/<uuid:public_id>/",
+        collection_progress,
+        name="bench-collection-progress",
+    ),
     *project_urls.urlpatterns,
 ]

@@ -26,6 +26,7 @@ from saduak.feedback.models import OfficeDayHappiness, Vote
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BENCH_COMMANDS = (
+    "collection_generate",
     "complaints_generate",
     "eservices_generate_applications",
     "feedback_generate_votes",
@@ -42,7 +43,15 @@ def test_the_upload_baseline_is_routed_only_by_the_bench_urlconf():
     assert resolve("/healthz/ping", urlconf="bench.app.urls").url_name == (
         resolve("/healthz/ping", urlconf="config.urls").url_name
     )
-    for path in ("/bench/upload-plain/", "/eservices/documents/bench/upload-plain/"):
+    progress = "/bench/collection-progress/0b9d0b9d-0b9d-4b9d-8b9d-0b9d0b9d0b9d/"
+    assert resolve(progress, urlconf="bench.app.urls").url_name == (
+        "bench-collection-progress"
+    )
+    for path in (
+        "/bench/upload-plain/",
+        "/eservices/documents/bench/upload-plain/",
+        progress,
+    ):
         with pytest.raises(Resolver404):
             resolve(path, urlconf="config.urls")
 

@@ -31,6 +31,7 @@ from saduak.performance.choices import (
     ResultOrigin,
     UnitLevel,
 )
+from saduak.performance.demo_collection import collection_seed_demo
 from saduak.performance.models import Framework, Kpi, Round
 from saduak.performance.selectors.results import result_get_or_new
 from saduak.performance.services.breakdown import BreakdownInput, breakdown_save
@@ -419,12 +420,30 @@ def due_on(year: int, months: int) -> date:
     return month_start(start, months).replace(day=15)
 
 
-def performance_seed_demo(*, hq: User, province: User) -> list[str]:
+def performance_seed_demo(
+    *,
+    hq: User,
+    province: User,
+    district: User | None = None,
+    chom_thong: User | None = None,
+) -> list[str]:
     """The department's frameworks of 2567-2569 with their results and
-    scores, Chiang Mai's framework of 2569 and the department's PMQA. `hq` is
-    an HQ administrator, `province` provincial staff of Chiang Mai. Does
-    nothing when the department's framework of 2567 exists. Returns lines for
-    the demo's printout."""
+    scores, Chiang Mai's framework of 2569 and the department's PMQA; with
+    `district` (Mueang Chiang Mai's district administrator) also the report
+    collection: letterheads, directives in progress and the GECC round
+    (demo_collection.py). `hq` is an HQ administrator, `province` provincial
+    staff of Chiang Mai, `chom_thong` Chom Thong's district administrator.
+    Each part does nothing when it exists already. Returns lines for the
+    demo's printout."""
+    lines = _frameworks_seed_demo(hq=hq, province=province)
+    if district is not None:
+        lines += collection_seed_demo(
+            hq=hq, province=province, district=district, chom_thong=chom_thong
+        )
+    return lines
+
+
+def _frameworks_seed_demo(*, hq: User, province: User) -> list[str]:
     if Framework.objects.filter(
         fiscal_year=YEARS[0], unit_level=UnitLevel.COUNTRY, unit_code=""
     ).exists():

@@ -11,29 +11,44 @@ from saduak.accounts.choices import Role
 from saduak.accounts.models import User
 from saduak.accounts.services import staff_role_grant
 from saduak.areas.geography import current_rows
-from saduak.areas.models import District, Office
+from saduak.areas.models import District, Office, Province
 from saduak.areas.sync import areas_sync
 from saduak.audit.models import AuditEvent
+from saduak.audit.sequencer import seal_pending
+from saduak.audit.verify import verify_chain
 from saduak.core.measures import measure_source_get
 from saduak.feedback.generator import votes_generate
 from saduak.performance.choices import (
+    AnswerStatus,
     BreakdownLevel,
     Direction,
     FrameworkStatus,
+    GeccParticipation,
+    GeccRoundStatus,
     KpiKind,
+    LegStatus,
+    RequestStatus,
     ResultOrigin,
     RoundStatus,
 )
 from saduak.performance.demo import BREAKDOWN_FILE, performance_seed_demo
+from saduak.performance.demo_collection import REPORT_FORM, collection_seed_demo
 from saduak.performance.models import (
     BreakdownRow,
     Framework,
+    GeccAssessment,
+    GeccEvidence,
+    GeccRound,
     Kpi,
     KpiResult,
+    Letterhead,
     PmqaAgencyAverage,
     PmqaAssessment,
+    ReportAnswer,
+    ReportRequest,
     Round,
 )
+from saduak.performance.selectors.collection import inbox
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +213,191 @@ def test_the_demo_seeds_three_years_of_the_departments_framework_and_chiang_mais
     counted = (Framework.objects.count(), KpiResult.objects.count())
     assert performance_seed_demo(hq=hq, province=province) == []
     assert (Framework.objects.count(), KpiResult.objects.count()) == counted
+
+
+# --- Report collection (saduak/performance/demo_collection.py) ----------------
+
+
+@pytest.fixture
+def collection_people(make_user) -> dict[str, User]:
+    """The provinces the demo's stories pass through (Bangkok, Chiang Mai,
+    Samut Sakhon, Samut Songkhram) with their districts (Bangkok's Phra
+    Nakhon only, a GECC target): the whole map takes minutes to sync on
+    SQLite. The demo's staff with their positions."""
+    provinces = ("10", "50", "74", "75")
+    areas_sync(
+        actor="test",
+        rows=[
+            row
+            for row in current_rows()
+            if (row.level == "province" and row.code in provinces)
+            or (row.level == "district" and row.parent_code in provinces[1:])
+            or (row.level == "district" and row.code == "1001")
+        ],
+    )
+    people = {
+        "hq": (Role.HQ_ADMIN, "hq", "ผู้อำนวยการส่วนติดตามและประเมินผล"),
+        "province": (Role.PROVINCIAL_STAFF, "pao-50", "เจ้าพนักงานปกครองชำนาญงาน"),
+        "district": (Role.DISTRICT_ADMIN, "do-5001", "ปลัดอำเภอ"),
+        "chom_thong": (Role.DISTRICT_ADMIN, "do-5002", "ปลัดอำเภอ"),
+        "registry": (Role.COUNTER_OFFICER, "reg-5001", "เจ้าพนักงานปกครอง"),
+    }
+    made = {}
+    for name, (role, office, position) in people.items():
+        user = make_user(position=position, email=f"{name}@example.org")
+        staff_role_grant(
+            user=user, role=role, office=Office.objects.get(code=office), actor="test"
+        )
+        made[name] = user
+    return made
+
+
+def test_the_demo_seeds_directives_in_progress_and_a_gecc_round(collection_people):
+    people = collection_people
+    lines = collection_seed_demo(
+        hq=people["hq"],
+        province=people["province"],
+        district=people["district"],
+        chom_thong=people["chom_thong"],
+    )
+    assert len(lines) == 3
+
+    # Letterheads for HQ and two provinces.
+    assert dict(Letterhead.objects.values_list("office__code", "book_code")) == {
+        "hq": "มท 0309.2",
+        "pao-50": "ชม 0017.2",
+        "pao-75": "สส 0017.1",
+    }
+
+    # HQ's directive, numbered from HQ's register, through every province.
+    hq_request = ReportRequest.objects.get(issuer__code="hq", kind="directive")
+    assert hq_request.status == RequestStatus.SENT
+    assert hq_request.directive.number == "1"
+    assert hq_request.directive.signer_position == people["hq"].position
+    assert hq_request.form == REPORT_FORM
+    legs = {leg.province_id: leg for leg in hq_request.legs.all()}
+    assert len(legs) == Province.objects.filter(is_active=True).count() == 4
+    assert legs["10"].status == LegStatus.RECEIVED  # not forwarded yet
+
+    # Chiang Mai forwarded it earlier than HQ's deadline, one district out.
+    chiang_mai = legs["50"]
+    assert chiang_mai.status == LegStatus.FORWARDED
+    assert chiang_mai.due_on < hq_request.due_on
+    answers = {
+        answer.office.code: answer
+        for answer in ReportAnswer.objects.filter(leg=chiang_mai).select_related(
+            "office"
+        )
+    }
+    assert len(answers) == District.objects.filter(province_id="50").count()
+    (excused,) = [a for a in answers.values() if a.status == AnswerStatus.EXCUSED]
+    assert excused.excused_reason
+    states = {code: answers[code].status for code in sorted(answers)[:7]}
+    assert states == {
+        "do-5001": AnswerStatus.NEW,
+        "do-5002": AnswerStatus.ACKNOWLEDGED,
+        "do-5003": AnswerStatus.READ,
+        "do-5004": AnswerStatus.ACKNOWLEDGED,
+        "do-5005": AnswerStatus.RETURNED,
+        "do-5006": AnswerStatus.CERTIFIED,
+        "do-5007": AnswerStatus.CERTIFIED,
+    }
+    assert answers["do-5002"].answers and not answers["do-5002"].submitted_at
+    assert answers["do-5005"].return_comment
+    assert answers["do-5007"].late and not answers["do-5006"].late
+    assert answers["do-5006"].certifier_name == people["province"].get_full_name()
+    assert answers["do-5006"].certifier_position == people["province"].position
+    history = list(answers["do-5005"].steps.values_list("kind", flat=True))
+    assert history == ["read", "acknowledged", "submitted", "returned"]
+
+    # Samut Songkhram: all certified, consolidated, accepted by HQ.
+    samut = legs["75"]
+    assert samut.status == LegStatus.ACCEPTED
+    assert set(samut.answers.values_list("status", flat=True)) == {
+        AnswerStatus.CERTIFIED
+    }
+    assert samut.consolidated
+    # Samut Sakhon: two districts excused, one certified; waiting for HQ.
+    sakhon = legs["74"]
+    assert sakhon.status == LegStatus.SUBMITTED
+    assert sorted(sakhon.answers.values_list("status", flat=True)) == [
+        AnswerStatus.CERTIFIED,
+        AnswerStatus.EXCUSED,
+        AnswerStatus.EXCUSED,
+    ]
+
+    # Chiang Mai's own directive to its districts; Chom Thong answered.
+    own = ReportRequest.objects.get(issuer__code="pao-50")
+    assert own.directive.number == "1"
+    assert own.answers.count() == District.objects.filter(province_id="50").count()
+    assert own.answers.get(office__code="do-5002").status == AnswerStatus.SUBMITTED
+    assert own.answers.get(office__code="do-5001").status == AnswerStatus.NEW
+
+    # The GECC round: targets, a volunteer, responsible people, assessments
+    # with a photo, Chiang Mai's registrations certified but Mueang's.
+    gecc = GeccRound.objects.get(fiscal_year=2569)
+    assert gecc.status == GeccRoundStatus.OPEN
+    participation = dict(gecc.participants.values_list("office__code", "participation"))
+    assert participation == {
+        "reg-1001": GeccParticipation.TARGET,
+        "reg-5001": GeccParticipation.TARGET,
+        "reg-5002": GeccParticipation.VOLUNTEER,
+        "reg-5006": GeccParticipation.TARGET,
+        "reg-7501": GeccParticipation.TARGET,
+    }
+    mueang = gecc.participants.get(office__code="reg-5001")
+    assert mueang.responsible == people["registry"]
+    assert not gecc.participants.get(office__code="reg-1001").responsible
+    assessed = GeccAssessment.objects.filter(participant__round=gecc).exclude(status="")
+    assert assessed.count() == 20
+    assert GeccEvidence.objects.filter(assessment__participant__round=gecc).count() == 3
+    registrations = dict(
+        ReportAnswer.objects.filter(request=gecc.registration).values_list(
+            "office__code", "status"
+        )
+    )
+    assert registrations["reg-5001"] == AnswerStatus.SUBMITTED
+    assert registrations["reg-5002"] == AnswerStatus.CERTIFIED
+    assert registrations["reg-5006"] == AnswerStatus.CERTIFIED
+    assert registrations["reg-1001"] == AnswerStatus.NEW
+
+    # Each demo account has something to do in its inbox.
+    for name in ("province", "district"):
+        rows = inbox(user=people[name])
+        assert rows, name
+    assert any(row.state == "new" for row in inbox(user=people["district"]))
+    assert ReportRequest.objects.filter(
+        legs__status=LegStatus.SUBMITTED, issuer__code="hq"
+    ).exists()  # HQ: Samut Sakhon's consolidated report to accept
+
+    # Every step was audited, and the audit chain verifies.
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "letterhead.save",
+        "directive.send",
+        "report_request.send",
+        "request_leg.forward",
+        "request_leg.submit",
+        "request_leg.accept",
+        "report_answer.submit",
+        "report_answer.return",
+        "report_answer.certify",
+        "gecc_round.open",
+        "gecc_office.volunteer",
+        "gecc_office.evidence_add",
+    } <= actions
+    seal_pending()
+    report = verify_chain()
+    assert report.intact and report.checked == AuditEvent.objects.count()
+
+    # A second run leaves it as it is.
+    counted = (ReportRequest.objects.count(), ReportAnswer.objects.count())
+    assert (
+        collection_seed_demo(
+            hq=people["hq"],
+            province=people["province"],
+            district=people["district"],
+        )
+        == []
+    )
+    assert (ReportRequest.objects.count(), ReportAnswer.objects.count()) == counted

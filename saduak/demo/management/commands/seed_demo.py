@@ -79,6 +79,16 @@ DEMO_PEOPLE = [
 ]
 
 
+# The staff accounts' positions (ตำแหน่ง), printed where they sign or certify.
+DEMO_POSITIONS = {
+    "110000000002": "ผู้อำนวยการส่วนติดตามและประเมินผล",
+    "110000000004": "เจ้าพนักงานปกครองชำนาญงาน",
+    "110000000005": "ปลัดอำเภอ (หัวหน้าฝ่ายบริหารงานปกครอง)",
+    "110000000006": "เจ้าพนักงานปกครองปฏิบัติงาน",
+    "110000000007": "ปลัดอำเภอ",
+    "110000000010": "เจ้าพนักงานปกครองปฏิบัติงาน",
+}
+
 # Synthetic votes spread over every district office (saduak/feedback/generator.py).
 DEMO_HAPPINESS_VOTES = 30_000
 DEMO_SEED = 2569
@@ -103,6 +113,7 @@ class Command(BaseCommand):
             for twelve, first, last, role, office_code, description in DEMO_PEOPLE:
                 personal_id = with_check_digit(twelve)
                 user = User.objects.filter(personal_id=personal_id).first()
+                position = DEMO_POSITIONS.get(twelve, "")
                 if user is None:
                     user = user_create(
                         personal_id=personal_id,
@@ -110,7 +121,11 @@ class Command(BaseCommand):
                         last_name=last,
                         password=DEMO_PASSWORD,
                         actor="command:seed_demo",
+                        position=position,
                     )
+                elif position and not user.position:
+                    user.position = position
+                    user.save(update_fields=["position"])
                 if role is not None:
                     office = Office.objects.get(code=office_code)
                     staff_role_grant(
@@ -155,7 +170,12 @@ class Command(BaseCommand):
         )
         from saduak.performance.demo import performance_seed_demo
 
-        frameworks = performance_seed_demo(hq=hq, province=demo_person("110000000004"))
+        frameworks = performance_seed_demo(
+            hq=hq,
+            province=demo_person("110000000004"),
+            district=demo_person("110000000005"),
+            chom_thong=demo_person("110000000007"),
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
@@ -185,7 +205,10 @@ class Command(BaseCommand):
         for line in complaints:
             self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write("KPI frameworks and PMQA (staff: /staff/performance/):")
+        self.stdout.write(
+            "KPI frameworks, PMQA, directives and the GECC round "
+            "(staff: /staff/performance/; inbox /staff/performance/inbox/):"
+        )
         for line in frameworks:
             self.stdout.write(line)
         self.stdout.write("")
