@@ -3,6 +3,7 @@ account page and recorded where they certify a report or sign a letter."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from saduak.accounts.choices import Role
 from saduak.accounts.models import User
@@ -11,6 +12,11 @@ from saduak.audit.models import AuditEvent
 from saduak.core.errors import InvalidInput, PermissionDeniedError
 
 pytestmark = pytest.mark.django_db
+
+
+def _th(name: str) -> str:
+    with translation.override("th"):
+        return reverse(name)
 
 
 def test_a_staff_member_sets_their_own_position_and_it_is_audited(make_staff):
@@ -54,14 +60,14 @@ def test_the_account_page_shows_staff_the_position_form_and_saves_it(
 ):
     staff = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
     client = client_for(staff)
-    page = client.get(reverse("identity:account"))
+    page = client.get(_th("identity:account"))
     assert page.status_code == 200
     assert (
         'action="/account/position/"' in page.content.decode()
-        or reverse("identity:position") in page.content.decode()
+        or _th("identity:position") in page.content.decode()
     )
     response = client.post(
-        reverse("identity:position"), {"position": "ปลัดจังหวัดเชียงใหม่"}
+        _th("identity:position"), {"position": "ปลัดจังหวัดเชียงใหม่"}
     )
     assert response.status_code == 302
     assert response["Location"].endswith("#position")
@@ -73,20 +79,20 @@ def test_the_position_form_returns_to_a_local_page_only(make_staff, client_for):
     staff = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
     client = client_for(staff)
     back = client.post(
-        reverse("identity:position"), {"position": "ปลัด", "next": "/staff/"}
+        _th("identity:position"), {"position": "ปลัด", "next": "/staff/"}
     )
     assert back["Location"] == "/staff/"
     away = client.post(
-        reverse("identity:position"),
+        _th("identity:position"),
         {"position": "ปลัดจังหวัด", "next": "https://evil.example/"},
     )
-    assert away["Location"].endswith(reverse("identity:account") + "#position")
+    assert away["Location"].endswith(_th("identity:account") + "#position")
 
 
 def test_a_too_long_position_is_shown_again_with_the_reason(make_staff, client_for):
     staff = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
     response = client_for(staff).post(
-        "/en" + reverse("identity:position"), {"position": "ก" * 201}
+        "/en" + _th("identity:position"), {"position": "ก" * 201}
     )
     assert response.status_code == 400
     assert "at most 200 characters" in response.content.decode()
@@ -95,9 +101,9 @@ def test_a_too_long_position_is_shown_again_with_the_reason(make_staff, client_f
 
 def test_a_citizen_sees_no_position_form_and_cannot_post_one(citizen, client_for):
     client = client_for(citizen)
-    page = client.get(reverse("identity:account"))
-    assert reverse("identity:position") not in page.content.decode()
+    page = client.get(_th("identity:account"))
+    assert _th("identity:position") not in page.content.decode()
     assert (
-        client.post(reverse("identity:position"), {"position": "x"}).status_code == 403
+        client.post(_th("identity:position"), {"position": "x"}).status_code == 403
     )
     assert User.objects.get(pk=citizen.pk).position == ""
