@@ -22,7 +22,7 @@ from saduak.performance.tests.collection_setup import (
 )
 
 
-def _event(action: str) -> AuditEvent:
+def _event(action: str) -> Any:
     return AuditEvent.objects.filter(action=action).latest("id")
 
 

@@ -55,7 +55,7 @@ def _refused(
     error: type[Exception] | tuple[type[Exception], ...],
     act: Callable[[], Any],
     match: str | None = None,
-) -> Exception:
+) -> Any:
     before = _state()
     with pytest.raises(error, match=match) as raised:
         act()

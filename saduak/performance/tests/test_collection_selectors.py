@@ -142,7 +142,7 @@ def test_the_inbox_shows_each_office_its_answers_and_each_province_its_legs(
     soon = forwarded(due_in=2)
     with django_assert_max_num_queries(8):
         rows = reads.inbox(user=p.district)
-    assert {row.answer.office.code for row in rows} == {"do-5001"}
+    assert {row.answer.office.code for row in rows if row.answer} == {"do-5001"}
     assert [row.request.pk for row in rows] == [request.pk, soon.pk]
     assert [row.state for row in rows] == ["new", "due_soon"]
     assert [r.request.pk for r in reads.inbox(user=p.district, state="due_soon")] == [
@@ -157,7 +157,7 @@ def test_the_inbox_shows_each_office_its_answers_and_each_province_its_legs(
             r.request.pk for r in reads.inbox(user=p.district, state="overdue")
         ] == [soon.pk]
     province_rows = reads.inbox(user=p.province)
-    assert {row.leg.province_id for row in province_rows} == {"50"}
+    assert {row.leg.province_id for row in province_rows if row.leg} == {"50"}
     assert all(row.is_leg for row in province_rows)
     other_rows = reads.inbox(user=p.other_province)
     assert {row.state for row in other_rows} == {"received"}
@@ -188,5 +188,5 @@ def test_reads_outside_the_readers_reach_are_not_found(
         reads.leg_get(user=p.province, request=request, province_code="10")
     assert list(reads.requests_issued(user=p.hq)) == [request]
     assert list(reads.requests_issued(user=p.province)) == []
-    issued = reads.requests_issued(user=p.hq).get()
+    issued: Any = reads.requests_issued(user=p.hq).get()
     assert issued.answers_expected == 2 and issued.answers_in == 0
