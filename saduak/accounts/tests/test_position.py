@@ -66,9 +66,7 @@ def test_the_account_page_shows_staff_the_position_form_and_saves_it(
         'action="/account/position/"' in page.content.decode()
         or _th("identity:position") in page.content.decode()
     )
-    response = client.post(
-        _th("identity:position"), {"position": "ปลัดจังหวัดเชียงใหม่"}
-    )
+    response = client.post(_th("identity:position"), {"position": "ปลัดจังหวัดเชียงใหม่"})
     assert response.status_code == 302
     assert response["Location"].endswith("#position")
     assert User.objects.get(pk=staff.pk).position == "ปลัดจังหวัดเชียงใหม่"
@@ -78,9 +76,7 @@ def test_the_account_page_shows_staff_the_position_form_and_saves_it(
 def test_the_position_form_returns_to_a_local_page_only(make_staff, client_for):
     staff = make_staff(Role.PROVINCIAL_STAFF, "pao-50")
     client = client_for(staff)
-    back = client.post(
-        _th("identity:position"), {"position": "ปลัด", "next": "/staff/"}
-    )
+    back = client.post(_th("identity:position"), {"position": "ปลัด", "next": "/staff/"})
     assert back["Location"] == "/staff/"
     away = client.post(
         _th("identity:position"),
@@ -103,7 +99,5 @@ def test_a_citizen_sees_no_position_form_and_cannot_post_one(citizen, client_for
     client = client_for(citizen)
     page = client.get(_th("identity:account"))
     assert _th("identity:position") not in page.content.decode()
-    assert (
-        client.post(_th("identity:position"), {"position": "x"}).status_code == 403
-    )
+    assert client.post(_th("identity:position"), {"position": "x"}).status_code == 403
     assert User.objects.get(pk=citizen.pk).position == ""

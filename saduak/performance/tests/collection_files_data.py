@@ -192,7 +192,7 @@ def _sent_legs_and_answers(
             forwarded_at=at(7),
         )
     answers = {}
-    rows = {
+    rows: dict[str, dict[str, Any]] = {
         "do-5001": {
             "status": AnswerStatus.CERTIFIED,
             "answers": {
@@ -233,7 +233,7 @@ def _sent_legs_and_answers(
     }
     for code, fields in rows.items():
         office = Office.objects.get(code=code)
-        province = office.province_id
+        province = str(office.province_id)
         answers[code] = ReportAnswer.objects.create(
             request=request,
             leg=legs[province],
