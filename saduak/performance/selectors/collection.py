@@ -425,9 +425,11 @@ def request_progress(
     if unit.level == COUNTRY:
         legs = {
             leg.province_id: leg
-            for leg in RequestLeg.objects.filter(request=request).select_related(
-                "province", "office"
-            )
+            # The consolidated reports are not shown here, and 77 of them
+            # would be decoded for nothing.
+            for leg in RequestLeg.objects.filter(request=request)
+            .select_related("province", "office")
+            .defer("consolidated")
         }
         codes = sorted(set(legs) | set(by_code))
         names = {leg.province_id: leg.province.name for leg in legs.values()}
