@@ -127,7 +127,7 @@ class LegStatus(models.TextChoices):
     """The request at one province."""
 
     # Arrived; the province has not forwarded it yet.
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("leg", "Received")
     # The districts have it; the province collects and certifies.
     FORWARDED = "forwarded", _("Forwarded to the districts")
     # The consolidated report went up to HQ.

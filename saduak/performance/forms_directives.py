@@ -108,7 +108,9 @@ class DirectiveForm(forms.Form):
         label=pgettext_lazy("directives", "Body"),
         max_length=BODY_LIMIT,
         widget=_textarea(10),
-        help_text=_("Each paragraph on its own line; the letter indents them."),
+        help_text=_(
+            "Leave an empty line between paragraphs; the letter indents each one."
+        ),
     )
     instructions = forms.CharField(
         label=_("What to report"),

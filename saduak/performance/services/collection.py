@@ -1244,17 +1244,39 @@ def _ensure_answer_open(answer: ReportAnswer) -> None:
     _ensure_request_open(answer.request)
 
 
+def _ensure_typed_or_generated(answer: ReportAnswer, *, generated: bool) -> None:
+    """A directive's report is typed by the office; a GECC report is made
+    from the office's self-assessment (services/gecc.py), so that the
+    province certifies what the office assessed, never numbers typed apart
+    from it."""
+    if answer.request.kind != RequestKind.DIRECTIVE and not generated:
+        raise Conflict(
+            _(
+                "This report is made from the office's GECC self-assessment: "
+                "assess the items and send it from the office's GECC page."
+            ),
+            code="report-generated",
+        )
+
+
 def answer_save(
-    *, actor: Actor, answer: ReportAnswer, answers: Mapping[str, Any]
+    *,
+    actor: Actor,
+    answer: ReportAnswer,
+    answers: Mapping[str, Any],
+    generated: bool = False,
 ) -> ReportAnswer:
     """Saves the office's answers, partial or whole (cleaned by the form
     engine: InvalidInput on the first field in error, with every error in
     `extra["errors"]`). Fields missing from `answers` keep their value.
     Permission: `report.fill`. Refused: submitted, certified or excused,
     the request closed, an answer that looks like a password or secret.
+    A GECC report is made from the office's self-assessment, never typed:
+    only `gecc_report_submit` saves it (`generated=True`).
     Audit: report_answer.save (the keys changed, never the values)."""
     with transaction.atomic():
         answer = _answer_take(answer, actor, Action.REPORT_FILL)
+        _ensure_typed_or_generated(answer, generated=generated)
         _ensure_answer_open(answer)
         form = _form_of(answer.request)
         values, errors = answers_clean(form, answers, fields=form.fields)
@@ -1299,16 +1321,20 @@ def _files_by_field(form: FormDefinition, answer: ReportAnswer) -> dict[str, int
     return {item.key: count for item in form.fields if item.type == "file"}
 
 
-def answer_submit(*, actor: Actor, answer: ReportAnswer) -> ReportAnswer:
+def answer_submit(
+    *, actor: Actor, answer: ReportAnswer, generated: bool = False
+) -> ReportAnswer:
     """The district submits the office's complete report to the province
     (first time or again after it was sent back). After the answer's
     deadline it is taken and marked late; once the request is closed or
     past its last day it is refused with the reason. Permission:
     `report.submit` over the office. Refused: incomplete (InvalidInput on
     the first missing field, all in `extra["errors"]`), an answer that looks
-    like a secret, not open. Audit: report_answer.submit."""
+    like a secret, not open; a GECC report not sent by `gecc_report_submit`.
+    Audit: report_answer.submit."""
     with transaction.atomic():
         answer = _answer_take(answer, actor, Action.REPORT_SUBMIT)
+        _ensure_typed_or_generated(answer, generated=generated)
         _ensure_answer_open(answer)
         form = _form_of(answer.request)
         missing = answers_check_complete(

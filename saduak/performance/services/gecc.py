@@ -1099,5 +1099,7 @@ def gecc_report_submit(
         if answer is None:
             raise Conflict(_("This office has no such report in the round."))
         answers = report_answers(participant, kind)
-        answer = collection.answer_save(actor=actor, answer=answer, answers=answers)
-        return collection.answer_submit(actor=actor, answer=answer)
+        answer = collection.answer_save(
+            actor=actor, answer=answer, answers=answers, generated=True
+        )
+        return collection.answer_submit(actor=actor, answer=answer, generated=True)

@@ -487,6 +487,26 @@ def test_the_registration_report_carries_the_responsible_persons_account(
         )
 
 
+def test_a_gecc_report_cannot_be_typed_or_sent_apart_from_the_assessment(
+    small_map: None, make_staff: Any
+) -> None:
+    round = open_round()
+    admin = make_staff(Role.DISTRICT_ADMIN, "do-5001")
+    answer = ReportAnswer.objects.get(request=round.progress, office__code="reg-5001")
+    with pytest.raises(Conflict) as typed:
+        collection.answer_save(
+            actor=admin, answer=answer, answers={"physical_met": "14"}
+        )
+    assert typed.value.code == "report-generated"
+    with pytest.raises(Conflict):
+        collection.answer_submit(actor=admin, answer=answer)
+    answer.refresh_from_db()
+    assert answer.answers == {}
+    assert answer.status == AnswerStatus.NEW
+    assert not events("report_answer.save")
+    assert not events("report_answer.submit")
+
+
 def test_the_progress_report_counts_items_per_part(
     small_map: None, make_staff: Any
 ) -> None:

@@ -53,6 +53,7 @@ from saduak.forms_engine.render import error_links, render_section, summary_sect
 from saduak.performance.choices import (
     AnswerStatus,
     LegStatus,
+    RequestKind,
     RequestRoute,
     RequestStatus,
 )
@@ -206,7 +207,18 @@ def _may_fill(user: User, answer: ReportAnswer) -> bool:
 
 
 def _editable(answer: ReportAnswer) -> bool:
-    return answer.status in OPEN_STATES
+    """Typed here while open; a GECC report is made from the office's
+    self-assessment on its GECC page (services/collection.py)."""
+    return answer.status in OPEN_STATES and answer.request.kind == RequestKind.DIRECTIVE
+
+
+def _gecc_office_url(answer: ReportAnswer) -> str:
+    if answer.request.kind == RequestKind.DIRECTIVE:
+        return ""
+    return reverse(
+        "performance-gecc:office",
+        args=[answer.request.fiscal_year, answer.office.code],
+    )
 
 
 def _evidence_list(answer: ReportAnswer) -> list[AnswerEvidence]:
@@ -300,6 +312,7 @@ def answer_page(
         "button_form": (forms or {}).get("button") or EmptyForm(),
         "error_links": error_links(form, errors) if form else [],
         "summary": summary_of(report_request, stored),
+        "gecc_office_url": _gecc_office_url(answer),
     }
     if form is not None and editable:
         context["sections"] = _sections_html(
