@@ -221,9 +221,12 @@ def _leg_state(leg: RequestLeg) -> dict[str, Any]:
     return {"status": leg.status, "due_on": leg.due_on, "late": leg.submitted_late}
 
 
+# Each lock takes the row itself only (`of=("self",)`): a join would lock
+# the request and HQ's office row too and make every office's save in the
+# country wait on one another.
 def _locked_request(request: ReportRequest) -> ReportRequest:
     return (
-        ReportRequest.objects.select_for_update()
+        ReportRequest.objects.select_for_update(of=("self",))
         .select_related("issuer")
         .get(pk=request.pk)
     )
@@ -231,7 +234,7 @@ def _locked_request(request: ReportRequest) -> ReportRequest:
 
 def _locked_leg(leg: RequestLeg) -> RequestLeg:
     return (
-        RequestLeg.objects.select_for_update()
+        RequestLeg.objects.select_for_update(of=("self",))
         .select_related("request", "request__issuer", "office", "province")
         .get(pk=leg.pk)
     )
@@ -239,7 +242,7 @@ def _locked_leg(leg: RequestLeg) -> RequestLeg:
 
 def _locked_answer(answer: ReportAnswer) -> ReportAnswer:
     return (
-        ReportAnswer.objects.select_for_update()
+        ReportAnswer.objects.select_for_update(of=("self",))
         .select_related("request", "request__issuer", "office", "leg", "leg__office")
         .get(pk=answer.pk)
     )
@@ -991,7 +994,7 @@ def leg_submit(*, actor: Actor, leg: RequestLeg) -> RequestLeg:
             )
         _ensure_request_open(request)
         answers = list(
-            ReportAnswer.objects.select_for_update()
+            ReportAnswer.objects.select_for_update(of=("self",))
             .filter(leg=leg)
             .select_related("office")
             .order_by("district_id", "office__code")

@@ -745,7 +745,7 @@ def _participant_for_fill(
 ) -> GeccParticipant:
     ensure_may(actor, Action.REPORT_FILL, office=participant.office)
     participant = (
-        GeccParticipant.objects.select_for_update()
+        GeccParticipant.objects.select_for_update(of=("self",))
         .select_related("round", "office")
         .get(pk=participant.pk)
     )
