@@ -779,8 +779,12 @@ def answers_add_offices(
     provinces. Audit: report_request.add_offices (the codes added)."""
     with transaction.atomic():
         request = _locked_request(request)
-        if request.kind in GECC_KINDS and all(
-            may(actor, Action.GECC_REGISTER, office=office) for office in offices
+        if (
+            request.kind in GECC_KINDS
+            and offices
+            and all(
+                may(actor, Action.GECC_REGISTER, office=office) for office in offices
+            )
         ):
             pass
         else:

@@ -62,6 +62,7 @@ from saduak.performance.models import (
     ReportAnswer,
     ReportRequest,
 )
+from saduak.performance.secrets_check import refuse_secret_values
 from saduak.performance.services import collection
 from saduak.performance.services.common import HQ_OFFICE_CODE, clean_fiscal_year
 
@@ -1002,6 +1003,7 @@ def gecc_readiness_save(
             code="answers-invalid",
             extra={"errors": errors},
         )
+    refuse_secret_values(cleaned, form_definition=participant.round.readiness_form)
     participant.readiness = {**participant.readiness, **cleaned}
     participant.readiness_saved_at = timezone.now()
     participant.save(update_fields=["readiness", "readiness_saved_at", "updated_at"])
