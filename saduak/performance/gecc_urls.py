@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:fiscal_year>/prepare/", gecc.round_prepare, name="prepare"),
     path("<int:fiscal_year>/targets/", gecc.round_targets, name="targets"),
     path("<int:fiscal_year>/open/", gecc.round_open, name="open"),
+    path("<int:fiscal_year>/close/", gecc.round_close, name="close"),
     path("<int:fiscal_year>/progress/", gecc.round_progress, name="progress"),
     path("<int:fiscal_year>/criteria/", gecc.criteria_share, name="criteria-share"),
     path("<int:fiscal_year>/volunteer/", gecc.volunteer, name="volunteer"),

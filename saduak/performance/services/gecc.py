@@ -557,6 +557,30 @@ def gecc_targets_set(
 
 
 @transaction.atomic
+def gecc_round_close(*, actor: Actor, round: GeccRound) -> GeccRound:
+    """Closes an open round: its two requests are closed (no more reports,
+    late ones refused) and nothing more can be assessed. Refused unless
+    open. Permission: gecc.manage. Audit: gecc_round.close (plus each
+    request's report_request.close)."""
+    _ensure_manage(actor)
+    round = _round_locked(round)
+    _ensure_open(round)
+    for request in (round.registration, round.progress):
+        if request is not None and request.status == RequestStatus.SENT:
+            collection.request_close(actor=actor, request=request)
+    round.status = GeccRoundStatus.CLOSED
+    round.save(update_fields=["status", "updated_at"])
+    _round_audit(
+        actor,
+        "gecc_round.close",
+        round,
+        before={"status": GeccRoundStatus.OPEN},
+        after={"status": GeccRoundStatus.CLOSED},
+    )
+    return round
+
+
+@transaction.atomic
 def gecc_round_open(*, actor: Actor, round: GeccRound) -> GeccRound:
     """Opens a prepared round: creates its two report requests (registration,
     due `registration_due_on`; self-assessment progress, due

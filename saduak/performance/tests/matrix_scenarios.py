@@ -480,6 +480,13 @@ def _gecc_open(request: Any) -> Any:
     )
 
 
+def _gecc_opened_round(request: Any) -> Any:
+    from saduak.performance.tests.gecc_setup import open_round
+
+    _map(request)
+    return open_round()
+
+
 def _gecc_volunteering(request: Any) -> Any:
     from saduak.performance.services import gecc
     from saduak.performance.tests.gecc_setup import draft_round
@@ -649,6 +656,15 @@ SCENARIOS += [
         "gecc_round_open",
         _gecc_draft,
         lambda actor, round, r: _gecc_services().gecc_round_open(
+            actor=actor, round=round
+        ),
+        _gecc_round_state,
+    ),
+    _gecc_scenario(
+        Action.GECC_MANAGE,
+        "gecc_round_close",
+        _gecc_opened_round,
+        lambda actor, round, r: _gecc_services().gecc_round_close(
             actor=actor, round=round
         ),
         _gecc_round_state,

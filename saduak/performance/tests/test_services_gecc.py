@@ -487,6 +487,34 @@ def test_the_registration_report_carries_the_responsible_persons_account(
         )
 
 
+def test_closing_the_round_closes_both_reports_and_the_assessment(
+    small_map: None, make_staff: Any
+) -> None:
+    round = open_round()
+    hq = make_staff(Role.HQ_ADMIN, "hq")
+    clerk = make_staff(Role.COUNTER_OFFICER, "reg-5001")
+    place = participant(round, "reg-5001")
+    with pytest.raises((PermissionDeniedError, NotFound)):
+        gecc.gecc_round_close(actor=clerk, round=round)
+    assert not events("gecc_round.close")
+    gecc.gecc_round_close(actor=hq, round=round)
+    round.refresh_from_db()
+    assert round.status == GeccRoundStatus.CLOSED
+    assert round.registration is not None and round.progress is not None
+    assert round.registration.status == RequestStatus.CLOSED
+    assert round.progress.status == RequestStatus.CLOSED
+    assert len(events("gecc_round.close")) == 1
+    assert len(events("report_request.close")) == 2
+    criterion = round.criteria.order_by("position").first()
+    assert criterion is not None
+    with pytest.raises(Conflict):
+        gecc.gecc_assess(
+            actor=clerk, participant=place, criterion=criterion, status="met"
+        )
+    with pytest.raises(Conflict):
+        gecc.gecc_round_close(actor=hq, round=round)
+
+
 def test_a_gecc_report_cannot_be_typed_or_sent_apart_from_the_assessment(
     small_map: None, make_staff: Any
 ) -> None:

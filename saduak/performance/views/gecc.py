@@ -242,6 +242,24 @@ def round_open(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 
 
 @staff_required
+@require_POST
+def round_close(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """HQ closes the round: no more reports, nothing more assessed."""
+    user = acting_user(request)
+    _manager(user)
+    round = _round(fiscal_year)
+    try:
+        services.gecc_round_close(actor=user, round=round)
+    except (PermissionDeniedError, NotFound):
+        raise
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The round is closed."))
+    return redirect("performance-gecc:round", fiscal_year)
+
+
+@staff_required
 @never_cache
 def round_progress(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """HQ follows each province and office against the two deadlines."""
