@@ -251,3 +251,22 @@ def test_the_staff_home_links_to_the_gecc_rounds(
 ) -> None:
     home = district.get(reverse("areas:staff-home"))
     assert reverse("performance-gecc:list") in home.content.decode()
+
+
+def test_hq_closes_an_open_round_from_its_page_and_a_district_cannot(
+    small_map: None, hq: Client, district: Client
+) -> None:
+    open_round()
+    url = reverse("performance-gecc:close", args=[YEAR])
+    assert district.post(url).status_code == 403
+    assert GeccRound.objects.get().status == GeccRoundStatus.OPEN
+    page = hq.get(reverse("performance-gecc:round", args=[YEAR]))
+    assert url in page.content.decode()
+    response = hq.post(url)
+    assert response.status_code == 302
+    assert GeccRound.objects.get().status == GeccRoundStatus.CLOSED
+    assert AuditEvent.objects.filter(action="gecc_round.close").count() == 1
+    again = hq.post(url, follow=True)
+    assert GeccRound.objects.get().status == GeccRoundStatus.CLOSED
+    assert again.status_code == 200
+    assert AuditEvent.objects.filter(action="gecc_round.close").count() == 1

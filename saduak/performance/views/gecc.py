@@ -218,45 +218,46 @@ def round_targets(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     )
 
 
-@staff_required
-@require_POST
-def round_open(request: HttpRequest, fiscal_year: int) -> HttpResponse:
-    """HQ opens the round: both reports go to the offices."""
+def _round_change(
+    request: HttpRequest, fiscal_year: int, change: Any, done: str
+) -> HttpResponse:
+    """HQ's POST that moves the round (open, close): the service's refusal
+    shown as a message, back to the round's page either way."""
     user = acting_user(request)
     _manager(user)
     round = _round(fiscal_year)
     try:
-        services.gecc_round_open(actor=user, round=round)
+        change(actor=user, round=round)
     except (PermissionDeniedError, NotFound):
         raise
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(
-            request,
-            _(
-                "The round is open: the registration and progress reports were sent to the offices."
-            ),
-        )
+        messages.success(request, done)
     return redirect("performance-gecc:round", fiscal_year)
+
+
+@staff_required
+@require_POST
+def round_open(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """HQ opens the round: both reports go to the offices."""
+    return _round_change(
+        request,
+        fiscal_year,
+        services.gecc_round_open,
+        _(
+            "The round is open: the registration and progress reports were sent to the offices."
+        ),
+    )
 
 
 @staff_required
 @require_POST
 def round_close(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """HQ closes the round: no more reports, nothing more assessed."""
-    user = acting_user(request)
-    _manager(user)
-    round = _round(fiscal_year)
-    try:
-        services.gecc_round_close(actor=user, round=round)
-    except (PermissionDeniedError, NotFound):
-        raise
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The round is closed."))
-    return redirect("performance-gecc:round", fiscal_year)
+    return _round_change(
+        request, fiscal_year, services.gecc_round_close, _("The round is closed.")
+    )
 
 
 @staff_required
