@@ -63,7 +63,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), blank=True)
     # A staff member's official position (ตำแหน่ง), printed where they sign
     # or certify (a directive, a certified report).
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    # The database keeps the default too, so rows written by an older model
+    # (a migration test's historical state) still insert.
+    position = models.CharField(
+        _("position"), max_length=200, blank=True, default="", db_default=""
+    )
     line_user_id = models.CharField(
         _("LINE user ID"), max_length=64, unique=True, null=True, blank=True
     )
