@@ -57,6 +57,10 @@ from saduak.performance.choices import (
     RequestStatus,
 )
 from saduak.performance.consolidation import consolidate
+from saduak.performance.credentials_check import (
+    refuse_secret_fields,
+    refuse_secret_values,
+)
 from saduak.performance.models import (
     AnswerEvidence,
     AnswerStep,
@@ -69,10 +73,6 @@ from saduak.performance.recipients import (
     issuer_people,
     people_by_office,
     people_by_province,
-)
-from saduak.performance.secrets_check import (
-    refuse_secret_fields,
-    refuse_secret_values,
 )
 
 TITLE_LIMIT = 300

@@ -53,6 +53,7 @@ from saduak.performance.choices import (
     RequestRoute,
     RequestStatus,
 )
+from saduak.performance.credentials_check import refuse_secret_values
 from saduak.performance.models import (
     GeccAssessment,
     GeccCriterion,
@@ -62,7 +63,6 @@ from saduak.performance.models import (
     ReportAnswer,
     ReportRequest,
 )
-from saduak.performance.secrets_check import refuse_secret_values
 from saduak.performance.services import collection
 from saduak.performance.services.common import HQ_OFFICE_CODE, clean_fiscal_year
 

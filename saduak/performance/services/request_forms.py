@@ -6,7 +6,7 @@ round's `readiness_form` while the round is prepared
 Every change is checked on the whole resulting form like the e-service
 builder's, then against what a report form may hold: no citizen's digital-ID
 prefill, no bank account, no declaration (REPORT_FIELD_TYPES), and no field
-that asks for a password or another secret (secrets_check.py), refused with
+that asks for a password or another secret (credentials_check.py), refused with
 the explanation."""
 
 from typing import Any
@@ -21,8 +21,8 @@ from saduak.forms_engine import editing
 from saduak.forms_engine.definition import FIELD_TYPES
 from saduak.forms_engine.editing import Edit, Operation
 from saduak.performance.choices import GeccRoundStatus, RequestKind, RequestStatus
+from saduak.performance.credentials_check import refuse_secret_fields
 from saduak.performance.models import GeccRound, ReportRequest
-from saduak.performance.secrets_check import refuse_secret_fields
 
 # What an office's report may ask: tables (rows of numbers summed when the
 # province consolidates), numbers, texts, choices, dates, files; never a

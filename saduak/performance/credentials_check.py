@@ -59,7 +59,7 @@ _USER_AND_PASSWORD = re.compile(r"\b(?:user(?:name)?|login)\s*[:=]?\s*\S+\s*/\s*
 # A private key block or a well-known token shape (JWT, cloud keys, LINE or
 # GitHub tokens).
 _KNOWN_TOKEN = re.compile(
-    r"-----BEGIN [A-Z ]*PRIVATE KEY-----|"
+    r"-{5}BEGIN [A-Z ]*PRIVATE KEY-{5}|"
     r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}|"
     r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|sk_(?:live|test)_[A-Za-z0-9]{16,}|"
     r"xox[abpr]-[A-Za-z0-9-]{10,})"
