@@ -26,6 +26,7 @@ from saduak.eservices.api_documents import documents_router as eservice_document
 from saduak.eservices.api_staff import staff_router
 from saduak.feedback.api import router as feedback_router
 from saduak.identity.api import router as identity_router
+from saduak.social.api import router as social_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -102,6 +103,7 @@ api.add_router("/happiness", feedback_router, tags=["happiness vote"])
 api.add_router("/eservices", eservices_router, tags=["e-services"])
 api.add_router("/eservices", eservice_documents_router)
 api.add_router("/eservices/staff", staff_router, tags=["e-services (staff)"])
+api.add_router("/social", social_router, tags=["social match"])
 
 
 @api.exception_handler(ValidationError)

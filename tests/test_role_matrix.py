@@ -47,6 +47,7 @@ ACTORS = (
             Role.DISTRICT_ADMIN,
             Role.PROVINCIAL_STAFF,
             Role.FINANCE_OFFICER,
+            Role.SOCIAL_WORKER,
         }
     ]
     + [(None, False)]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "saduak.eservices",
     "saduak.complaints",
     "saduak.performance",
+    "saduak.social",
     "saduak.demo",
     "axes",
     "django_otp",

@@ -15,3 +15,4 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     ESERVICE_ADMIN = "eservice_admin", _("E-service administrator (bureau)")
     FINANCE_OFFICER = "finance_officer", _("Finance officer")
+    SOCIAL_WORKER = "social_worker", _("Social worker (case worker)")

@@ -35,6 +35,7 @@ P = Role.PROVINCIAL_STAFF
 H = Role.HQ_ADMIN
 F = Role.FINANCE_OFFICER
 B = Role.ESERVICE_ADMIN
+S = Role.SOCIAL_WORKER
 
 # Who runs an office's own set-up: hours, counters, closures, services offered.
 OFFICE_MANAGERS = frozenset({D, P, H})
@@ -217,6 +218,29 @@ class Action(models.TextChoices):
         "gecc.register",
         _("Volunteer a registry office for GECC and name its responsible person"),
     )
+    # social (Social Match, docs/social.md)
+    SOCIAL_SOURCE_IMPORT = (
+        "social.source_import",
+        _("Import or roll back a Social Match source file"),
+    )
+    SOCIAL_RULES_EDIT = "social.rules_edit", _("Change the screening rules")
+    SOCIAL_SCREEN = "social.screen", _("Screen an area with the rules")
+    SOCIAL_TARGET_DECIDE = (
+        "social.target_decide",
+        _("Confirm or remove households after a community forum"),
+    )
+    SOCIAL_SERVICE_RECORD = (
+        "social.service_record",
+        _("Record a service given to a household"),
+    )
+    SOCIAL_CASE_MANAGE = (
+        "social.case_manage",
+        _("Manage a household's case: plan, referrals, follow-ups, closure"),
+    )
+    SOCIAL_PERSON_VIEW = (
+        "social.person_view",
+        _("See the people of a screened household"),
+    )
 
 
 NOT_YOUR_ROLE = _("Your role does not allow this.")
@@ -352,6 +376,40 @@ MATRIX: dict[Action, Rule] = {
         office_kinds=REGISTRY_OFFICES,
         refusal=_(
             "A district's administrator registers its registry offices for GECC."
+        ),
+    ),
+    # Social Match (docs/social.md): HQ and the provinces bring in the sources
+    # and set the rules; the district's social workers and its administrator
+    # (their supervisor) work with the households; the province's staff
+    # supervise and may see them too. HQ sees statistics only, never a person.
+    Action.SOCIAL_SOURCE_IMPORT: Rule(
+        frozenset({P, H}),
+        refusal=_("Sources are imported by HQ administrators and provincial staff."),
+    ),
+    Action.SOCIAL_RULES_EDIT: Rule(
+        frozenset({P, H}),
+        refusal=_("Screening rules are set by HQ and, for local rules, a province."),
+    ),
+    Action.SOCIAL_SCREEN: Rule(
+        frozenset({P, H}),
+        refusal=_("Screening is run by HQ administrators and provincial staff."),
+    ),
+    Action.SOCIAL_TARGET_DECIDE: Rule(
+        frozenset({S, D}),
+        refusal=_("The district's social workers record the community forum."),
+    ),
+    Action.SOCIAL_SERVICE_RECORD: Rule(
+        frozenset({S, D}),
+        refusal=_("The district's social workers record services."),
+    ),
+    Action.SOCIAL_CASE_MANAGE: Rule(
+        frozenset({S, D}),
+        refusal=_("Cases are managed by the district's social workers."),
+    ),
+    Action.SOCIAL_PERSON_VIEW: Rule(
+        frozenset({S, D, P}),
+        refusal=_(
+            "Only the area's social workers and their supervisors see a household."
         ),
     ),
 }

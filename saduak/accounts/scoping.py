@@ -66,7 +66,10 @@ def reach_of(user: User, roles: Iterable[Role] | None = None) -> Reach:
             and office.province_id
         ):
             provinces.add(office.province_id)
-        elif staff_role.role == Role.DISTRICT_ADMIN and office.district_id:
+        elif (
+            staff_role.role in (Role.DISTRICT_ADMIN, Role.SOCIAL_WORKER)
+            and office.district_id
+        ):
             districts.add(office.district_id)
         elif staff_role.role == Role.COUNTER_OFFICER:
             offices.add(office.pk)

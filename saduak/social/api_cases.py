@@ -1,0 +1,5 @@
+"""Social Match API: Case management (docs/social.md)."""
+
+from ninja import Router
+
+router = Router()

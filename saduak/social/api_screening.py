@@ -1,0 +1,5 @@
+"""Social Match API: Rules and screening (docs/social.md)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Social Match API: Source imports (docs/social.md)."""
+
+from ninja import Router
+
+router = Router()
