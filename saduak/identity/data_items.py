@@ -15,6 +15,9 @@ DATA_ITEM_LABELS: dict[str, str | Promise] = {
     "card_status": _("whether your ID card is valid"),
     "account": _("your account details"),
     "eservice_application": _("your e-service application (answers and documents)"),
+    "social_welfare": _(
+        "your household's welfare, health and income data (Social Match)"
+    ),
 }
 
 

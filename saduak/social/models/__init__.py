@@ -16,6 +16,7 @@ from saduak.social.models.targeting import (
     CommunityForum,
     ServiceRecord,
     TargetHousehold,
+    TargetingCounts,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "SourceImport",
     "StagedPerson",
     "TargetHousehold",
+    "TargetingCounts",
 ]

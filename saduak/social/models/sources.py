@@ -120,6 +120,7 @@ class StagedPerson(models.Model):
         verbose_name_plural = _("staged people")
         indexes = [
             models.Index(fields=["personal_id"]),
+            models.Index(fields=["house_code"]),
             models.Index(
                 fields=["year", "province_code"],
                 name="social_staged_current",

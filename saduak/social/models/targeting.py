@@ -137,3 +137,40 @@ class ServiceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.domain} {self.provided_on}"
+
+
+class TargetingCounts(models.Model):
+    """How many households of a subdistrict a year's screening found and what
+    became of them (docs/layout.md 8.4, pattern A without a period: "now"
+    figures). `dimension` is "" for all households, `source:<kind>` for those
+    a source found, `domain:<domain>` for those served in a domain (only
+    `served` counts there). Rebuilt for the screened area by each screening
+    run and by the recount; moved by every decision in its own transaction
+    (social/rollups.py). Counters are signed so that drift shows."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="+")
+    subdistrict = models.ForeignKey(
+        "areas.Subdistrict", on_delete=models.PROTECT, related_name="+"
+    )
+    district_code = models.CharField(max_length=4)
+    province_code = models.CharField(max_length=2)
+    dimension = models.CharField(max_length=40, blank=True)
+    found = models.IntegerField(default=0)
+    confirmed = models.IntegerField(default=0)
+    removed = models.IntegerField(default=0)
+    selected = models.IntegerField(default=0)
+    served = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("targeting counts")
+        verbose_name_plural = _("targeting counts")
+        indexes = [models.Index(fields=["rule_set", "province_code", "dimension"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_set", "subdistrict", "dimension"],
+                name="social_counts_one_row",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set_id} {self.subdistrict_id} {self.dimension or '*'}"
