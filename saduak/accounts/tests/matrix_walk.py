@@ -24,6 +24,7 @@ HOME_OFFICE: dict[Role, str] = {
     Role.AUDITOR: "hq",
     Role.ESERVICE_ADMIN: "hq",
     Role.FINANCE_OFFICER: "pao-{province}",
+    Role.SOCIAL_WORKER: "do-{district}",
 }
 # The same roles, seated where they do not reach district 5001.
 AWAY_OFFICE: dict[Role, str] = {
@@ -31,6 +32,7 @@ AWAY_OFFICE: dict[Role, str] = {
     Role.DISTRICT_ADMIN: "do-5002",
     Role.PROVINCIAL_STAFF: "pao-10",
     Role.FINANCE_OFFICER: "pao-10",
+    Role.SOCIAL_WORKER: "do-5002",
 }
 
 
