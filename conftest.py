@@ -60,6 +60,20 @@ def empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the site's default language: a request to an
+    English page leaves English active in the thread (LocaleMiddleware
+    activates the request's language and nothing resets it), and a later
+    test's `reverse()` would then give /en/ addresses."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def audit_checkpoints_apart(settings: Any) -> Iterator[None]:
     """Each test's audit chain starts afresh (the database is rolled back), so its
     signed checkpoints go to a folder of their own, removed afterwards."""
