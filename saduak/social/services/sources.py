@@ -256,7 +256,14 @@ def _apply(
 ) -> SourceImport:
     province_code = province.code if province is not None else ""
     sql.load_rows(["line", "width", *targets], rows)
-    targets = [column.target for column in layout.columns]
+    names_given = "subdistrict_name" in targets
+    # The expressions read every column of the layout (those the file lacks
+    # are empty); the names are joined only when the file gives them.
+    targets = [
+        column.target
+        for column in layout.columns
+        if names_given or column.target not in ("subdistrict_name", "district_name")
+    ]
     rows_read = sql.load_count()
     if not rows_read:
         raise InvalidInput(_("The file has no rows under its header."), field="file")
