@@ -6,10 +6,9 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-
-from django.utils.translation import gettext as _
 
 from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
@@ -25,7 +24,9 @@ router = Router(tags=["social sources"])
 
 class SourceImportOut(Schema):
     id: UUID = Field(description="The import's public id.")
-    kind: str = Field(description="welfare_card, social_map, basic_needs, family or case_system.")
+    kind: str = Field(
+        description="welfare_card, social_map, basic_needs, family or case_system."
+    )
     year: int = Field(description="Year (B.E.).")
     province: str = Field(description="Province code; empty for the whole country.")
     file_name: str
@@ -60,7 +61,9 @@ def _out(found: SourceImport) -> dict[str, object]:
 
 
 @router.get("", response=list[SourceImportOut], auth=STAFF_OR_MACHINE)
-def source_imports(request: HttpRequest, kind: str = "", year: int | None = None) -> list[dict[str, object]]:
+def source_imports(
+    request: HttpRequest, kind: str = "", year: int | None = None
+) -> list[dict[str, object]]:
     """The imports the caller may see (HQ: all; a province's staff: its
     province's and the national ones), newest first, at most 200."""
     found = source_import_list(viewer=acting_user(request), kind=kind, year=year)[:200]
@@ -98,6 +101,8 @@ def source_import_upload(
         found_province = Province.objects.filter(code=province).first()
         if found_province is None:
             raise InvalidInput(_("No province has this code."), field="province")
+    if file.file is None:
+        raise InvalidInput(_("The file is empty."), field="file")
     imported = source_import_file(
         kind=kind,
         year=year,

@@ -15,9 +15,7 @@ ACCEPT = f".xlsx,.csv,.txt,.dat,text/csv,text/plain,{XLSX}"
 
 class SourceUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
-    year = forms.IntegerField(
-        label=_("Year (B.E.)"), min_value=2500, max_value=2700
-    )
+    year = forms.IntegerField(label=_("Year (B.E.)"), min_value=2500, max_value=2700)
     province = forms.ModelChoiceField(
         label=_("Province"),
         queryset=Province.objects.none(),

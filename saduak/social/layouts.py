@@ -264,7 +264,9 @@ def header_targets(layout: Layout) -> dict[str, str]:
     }
 
 
-def headers_match(layout: Layout, header: list[str]) -> tuple[dict[str, int], list[Column]]:
+def headers_match(
+    layout: Layout, header: list[str]
+) -> tuple[dict[str, int], list[Column]]:
     """Which position of the header row holds each target (the first, when a
     header is repeated), and the required columns missing. A file needs the
     subdistrict's code or its name."""

@@ -98,7 +98,10 @@ def file_scan(file: IO[bytes]) -> Scan:
         raise _refuse(_("The file is empty."), "file-empty")
     if nul:
         raise _refuse(
-            _("This file is not a table Saduak can read. Upload XLSX, CSV or the fixed-width text."),
+            _(
+                "This file is not a table Saduak can read. Upload XLSX, CSV or"
+                " the fixed-width text."
+            ),
             "file-type",
         )
     return Scan(digest.hexdigest(), size, "" if is_xlsx else encoding, is_xlsx)
@@ -145,13 +148,17 @@ def source_file_open(file: IO[bytes], layout: Layout, scan: Scan) -> SourceFile:
     # The first line with something in it is the header (or a fixed-width row).
     first = ""
     skipped = 0
-    for first in text:  # noqa: B007 (the first non-empty line is kept)
+    for first in text:
         skipped += 1
         if first.strip():
             break
     line = first.rstrip("\r\n")
     delimiter = max(CSV_DELIMITERS, key=line.count)
-    header = next(csv.reader([line], delimiter=delimiter)) if line.count(delimiter) else [line]
+    header = (
+        next(csv.reader([line], delimiter=delimiter))
+        if line.count(delimiter)
+        else [line]
+    )
     positions, missing = headers_match(layout, header)
     if "personal_id" in positions and not missing:
         return SourceFile(
@@ -245,7 +252,13 @@ def _xlsx_open(file: IO[bytes], layout: Layout) -> SourceFile:
             header = [_cell_text(value) for value in values]
             if any(cell.strip() for cell in header):
                 break
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ParseError, IndexError) as error:
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ParseError,
+        IndexError,
+    ) as error:
         raise unreadable from error
     positions, missing = headers_match(layout, header)
     if missing:

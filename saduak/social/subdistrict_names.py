@@ -85,7 +85,9 @@ class SubdistrictMatcher:
             return None, AMBIGUOUS, "; ".join(_label(place) for place in places[:5])
         close = self.index.close(key, within)
         if close:
-            return None, LIKELY, "; ".join(
-                f"{c.code} {c.name_th} / {c.name_en}" for c in close
+            return (
+                None,
+                LIKELY,
+                "; ".join(f"{c.code} {c.name_th} / {c.name_en}" for c in close),
             )
         return None, UNKNOWN, ""

@@ -13,15 +13,21 @@ from saduak.core.errors import NotFound
 from saduak.social.models import SourceImport, StagedPerson
 
 
-def source_import_list(*, viewer: object, kind: str = "", year: int | None = None) -> QuerySet[SourceImport]:
+def source_import_list(
+    *, viewer: object, kind: str = "", year: int | None = None
+) -> QuerySet[SourceImport]:
     """The imports `viewer` may see, newest first, optionally of one source
     and year."""
     reach = matrix.action_reach(viewer, Action.SOCIAL_SOURCE_IMPORT)  # type: ignore[arg-type]
-    imports = SourceImport.objects.select_related("province", "imported_by", "rolled_back_by")
+    imports = SourceImport.objects.select_related(
+        "province", "imported_by", "rolled_back_by"
+    )
     if not reach.everything:
         if not reach.provinces:
             return imports.none()
-        imports = imports.filter(Q(province__isnull=True) | Q(province__in=reach.provinces))
+        imports = imports.filter(
+            Q(province__isnull=True) | Q(province__in=reach.provinces)
+        )
     if kind:
         imports = imports.filter(kind=kind)
     if year:
@@ -46,7 +52,9 @@ def superseded_by_import(source_import: SourceImport) -> list[dict[str, object]]
         .order_by("source_import")
     )
 
-    by_import = dict(counts.annotate(rows=Count("id")).values_list("source_import", "rows"))
+    by_import = dict(
+        counts.annotate(rows=Count("id")).values_list("source_import", "rows")
+    )
     imports = SourceImport.objects.filter(pk__in=by_import).select_related("province")
     return [{"import": found, "rows": by_import[found.pk]} for found in imports]
 

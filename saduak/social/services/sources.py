@@ -121,7 +121,9 @@ class SourceFileRefused(InvalidInput):
 
 def _ensure_may(actor: Any, province_code: str) -> None:
     if province_code:
-        matrix.ensure_may(actor, Action.SOCIAL_SOURCE_IMPORT, province_code=province_code)
+        matrix.ensure_may(
+            actor, Action.SOCIAL_SOURCE_IMPORT, province_code=province_code
+        )
         return
     if not matrix.action_reach(actor, Action.SOCIAL_SOURCE_IMPORT).everything:
         raise PermissionDeniedError(
@@ -130,7 +132,11 @@ def _ensure_may(actor: Any, province_code: str) -> None:
 
 
 def retention_days(kind: str) -> int:
-    return int(settings.SOCIAL_SOURCE_RETENTION_DAYS_BY_KIND.get(kind, settings.SOCIAL_SOURCE_RETENTION_DAYS))
+    return int(
+        settings.SOCIAL_SOURCE_RETENTION_DAYS_BY_KIND.get(
+            kind, settings.SOCIAL_SOURCE_RETENTION_DAYS
+        )
+    )
 
 
 def _problems_of(
@@ -140,9 +146,7 @@ def _problems_of(
     for line, code, hint in found:
         kind, _sep, target = code.partition(":")
         column = layout.column(target) if target else None
-        problems.append(
-            RowProblem(line, kind, column.label if column else "", hint)
-        )
+        problems.append(RowProblem(line, kind, column.label if column else "", hint))
     problems += [
         RowProblem(line, "duplicate", first_line=first) for line, first in duplicates
     ]
@@ -322,7 +326,10 @@ def _apply(
 
 def _newer_overlapping(source: SourceImport) -> bool:
     newer = SourceImport.objects.filter(
-        kind=source.kind, year=source.year, status=ImportStatus.APPLIED, pk__gt=source.pk
+        kind=source.kind,
+        year=source.year,
+        status=ImportStatus.APPLIED,
+        pk__gt=source.pk,
     )
     if source.province_id:
         newer = newer.filter(Q(province__isnull=True) | Q(province=source.province_id))
@@ -397,7 +404,9 @@ def sources_purge_expired(
             locked = SourceImport.objects.select_for_update().get(pk=pk)
             if locked.status != ImportStatus.APPLIED or locked.retain_until >= today:
                 continue
-            deleted, _counts = StagedPerson.objects.filter(source_import=locked).delete()
+            deleted, _counts = StagedPerson.objects.filter(
+                source_import=locked
+            ).delete()
             locked.status = ImportStatus.PURGED
             locked.save(update_fields=["status"])
             audit_record(

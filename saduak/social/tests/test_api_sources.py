@@ -21,8 +21,12 @@ def test_the_api_uploads_lists_shows_and_rolls_back(officer, client_for):
     client = client_for(officer)
     response = client.post(
         BASE,
-        {"kind": "welfare_card", "year": 2569, "province": "50",
-         "file": SimpleUploadedFile("w.csv", welfare_csv([row(1)]))},
+        {
+            "kind": "welfare_card",
+            "year": 2569,
+            "province": "50",
+            "file": SimpleUploadedFile("w.csv", welfare_csv([row(1)])),
+        },
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -38,8 +42,14 @@ def test_the_api_uploads_lists_shows_and_rolls_back(officer, client_for):
 def test_a_bad_file_is_a_problem_with_its_bad_rows(officer, client_for):
     response = client_for(officer).post(
         BASE,
-        {"kind": "welfare_card", "year": 2569, "province": "50",
-         "file": SimpleUploadedFile("w.csv", welfare_csv([f"{bad_pid(1)},H,x,500101,1,1,"]))},
+        {
+            "kind": "welfare_card",
+            "year": 2569,
+            "province": "50",
+            "file": SimpleUploadedFile(
+                "w.csv", welfare_csv([f"{bad_pid(1)},H,x,500101,1,1,"])
+            ),
+        },
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
@@ -54,8 +64,12 @@ def test_a_bad_file_is_a_problem_with_its_bad_rows(officer, client_for):
 def test_a_wrong_layout_names_the_missing_columns(officer, client_for):
     response = client_for(officer).post(
         BASE,
-        {"kind": "welfare_card", "year": 2569, "province": "50",
-         "file": SimpleUploadedFile("w.csv", b"personal_id,house_code\n1,2\n")},
+        {
+            "kind": "welfare_card",
+            "year": 2569,
+            "province": "50",
+            "file": SimpleUploadedFile("w.csv", b"personal_id,house_code\n1,2\n"),
+        },
     )
     assert response.status_code == 400
     assert response.json()["code"] == "wrong-layout"
@@ -65,7 +79,10 @@ def test_a_wrong_layout_names_the_missing_columns(officer, client_for):
 def test_a_province_officer_cannot_import_for_the_whole_country(officer, client_for):
     response = client_for(officer).post(
         BASE,
-        {"kind": "welfare_card", "year": 2569,
-         "file": SimpleUploadedFile("w.csv", welfare_csv([row(1)]))},
+        {
+            "kind": "welfare_card",
+            "year": 2569,
+            "file": SimpleUploadedFile("w.csv", welfare_csv([row(1)])),
+        },
     )
     assert response.status_code == 403

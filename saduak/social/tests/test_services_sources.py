@@ -41,7 +41,7 @@ def welfare_csv(rows: list[str], header: str = HEADER) -> bytes:
     return ("\n".join([header, *rows]) + "\n").encode()
 
 
-def row(n: int, sub: str = "500101", card: str = "ใช่", income: str = "\"2,500\"") -> str:
+def row(n: int, sub: str = "500101", card: str = "ใช่", income: str = '"2,500"') -> str:
     return f"{pid(n)},H{n:05d},นาย ทดสอบ {n},{sub},{card},{income},300"
 
 
@@ -55,7 +55,9 @@ def hq(make_staff):
     return make_staff(Role.HQ_ADMIN, "hq")
 
 
-def do_import(actor, content, province="50", kind=SourceKind.WELFARE_CARD, name="w.csv"):
+def do_import(
+    actor, content, province="50", kind=SourceKind.WELFARE_CARD, name="w.csv"
+):
     return source_import(
         kind=kind,
         year=2569,
@@ -69,9 +71,15 @@ def do_import(actor, content, province="50", kind=SourceKind.WELFARE_CARD, name=
 def test_a_province_imports_a_welfare_card_file_and_each_row_becomes_a_staged_person(
     province_staff,
 ):
-    imported = do_import(province_staff, welfare_csv([row(1), row(2, card="N", income="")]))
+    imported = do_import(
+        province_staff, welfare_csv([row(1), row(2, card="N", income="")])
+    )
     assert imported.status == ImportStatus.APPLIED
-    assert (imported.rows_read, imported.rows_imported, imported.rows_superseded) == (2, 2, 0)
+    assert (imported.rows_read, imported.rows_imported, imported.rows_superseded) == (
+        2,
+        2,
+        0,
+    )
     assert imported.layout == "csv"
     first = StagedPerson.objects.get(personal_id=pid(1))
     assert first.has_welfare_card is True
@@ -123,7 +131,9 @@ def test_a_file_with_bad_rows_is_refused_whole_with_each_line_and_its_reason(
 
 def test_a_file_without_the_required_columns_is_refused_naming_them(province_staff):
     with pytest.raises(WrongLayout) as refused:
-        do_import(province_staff, welfare_csv([row(1)], header="personal_id,house_code"))
+        do_import(
+            province_staff, welfare_csv([row(1)], header="personal_id,house_code")
+        )
     assert any("ได้รับบัตร" in column for column in refused.value.missing)
     assert any("รหัสตำบล" in column for column in refused.value.missing)
 
@@ -157,7 +167,11 @@ def test_a_newer_import_supersedes_the_older_rows_and_rollback_restores_them(
         )
     ) == [pid(1), pid(2)]
     event = AuditEvent.objects.get(action="social.source.rollback")
-    assert event.after == {"status": "rolled_back", "rows_deleted": 2, "rows_restored": 1}
+    assert event.after == {
+        "status": "rolled_back",
+        "rows_deleted": 2,
+        "rows_restored": 1,
+    }
     with pytest.raises(Conflict):
         source_import_rollback(source_import=provincial, actor=province_staff)
 
@@ -215,7 +229,9 @@ def test_a_utf16_tis620_xlsx_and_fixed_width_file_import_alike(province_staff):
     text = "\n".join([HEADER, row(1)]) + "\n"
     do_import(province_staff, text.encode("utf-16"), name="a.csv")
     assert StagedPerson.objects.get(personal_id=pid(1)).full_name == "นาย ทดสอบ 1"
-    do_import(province_staff, text.replace(pid(1), pid(2)).encode("cp874"), name="b.csv")
+    do_import(
+        province_staff, text.replace(pid(1), pid(2)).encode("cp874"), name="b.csv"
+    )
     assert StagedPerson.objects.get(personal_id=pid(2)).full_name == "นาย ทดสอบ 1"
     book = Workbook()
     sheet = book.active
@@ -228,15 +244,25 @@ def test_a_utf16_tis620_xlsx_and_fixed_width_file_import_alike(province_staff):
     staged = StagedPerson.objects.get(personal_id=pid(3))
     assert (staged.subdistrict_id, staged.monthly_income) == ("500101", 2500)
     layout = LAYOUTS[SourceKind.WELFARE_CARD]
-    values = {"personal_id": pid(4), "house_code": "H4", "full_name": "ชื่อ",
-              "subdistrict_code": "500102", "has_welfare_card": "Y",
-              "monthly_income": "1200", "card_credit": ""}
+    values = {
+        "personal_id": pid(4),
+        "house_code": "H4",
+        "full_name": "ชื่อ",
+        "subdistrict_code": "500102",
+        "has_welfare_card": "Y",
+        "monthly_income": "1200",
+        "card_credit": "",
+    }
     line = "".join(values[c.target].ljust(c.width) for c in fixed_columns(layout))
     imported = do_import(province_staff, (line + "\n").encode("cp874"), name="d.txt")
     assert imported.layout == "fixed"
     assert StagedPerson.objects.get(personal_id=pid(4)).monthly_income == 1200
     with pytest.raises(SourceFileRefused) as refused:
-        do_import(province_staff, (line.replace(pid(4), pid(5)) + "\n" + line[:-3] + "\n").encode(), name="e.txt")
+        do_import(
+            province_staff,
+            (line.replace(pid(4), pid(5)) + "\n" + line[:-3] + "\n").encode(),
+            name="e.txt",
+        )
     assert [p.code for p in refused.value.problems] == ["width"]
 
 
@@ -261,5 +287,11 @@ def test_an_empty_file_and_a_wrong_year_are_refused(province_staff):
     with pytest.raises(InvalidInput):
         do_import(province_staff, welfare_csv([]))
     with pytest.raises(InvalidInput):
-        source_import(kind="welfare_card", year=2026, province=None, file_name="x",
-                      content=b"x", actor=province_staff)
+        source_import(
+            kind="welfare_card",
+            year=2026,
+            province=None,
+            file_name="x",
+            content=b"x",
+            actor=province_staff,
+        )

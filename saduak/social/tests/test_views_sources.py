@@ -35,7 +35,9 @@ def test_a_province_officer_uploads_a_file_and_sees_its_detail(officer, client_f
     response = upload(client, welfare_csv([row(1), row(2)]))
     imported = SourceImport.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("social-sources:detail", args=[imported.public_id])
+    assert response["Location"] == reverse(
+        "social-sources:detail", args=[imported.public_id]
+    )
     page = client.get(response["Location"])
     assert imported.file_sha256 in page.content.decode()
     listing = client.get(reverse("social-sources:list")).content.decode()
@@ -52,8 +54,12 @@ def test_a_bad_file_shows_each_bad_line_in_english_and_thai(officer, client_for)
     assert not SourceImport.objects.exists()
     english = client.post(
         "/en" + reverse("social-sources:upload"),
-        {"kind": "welfare_card", "year": "2569", "province": "50",
-         "file": SimpleUploadedFile("w.csv", content)},
+        {
+            "kind": "welfare_card",
+            "year": "2569",
+            "province": "50",
+            "file": SimpleUploadedFile("w.csv", content),
+        },
     )
     assert english.status_code == 400
     assert "check digit" in english.content.decode()

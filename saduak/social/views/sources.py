@@ -68,7 +68,9 @@ def _layouts() -> list[dict[str, object]]:
                     fixed_columns(layout),
                     [
                         span
-                        for column, span in zip(layout.columns, layout.fixed_slices(), strict=True)
+                        for column, span in zip(
+                            layout.columns, layout.fixed_slices(), strict=True
+                        )
                         if column.width
                     ],
                     strict=True,
@@ -88,12 +90,14 @@ def source_upload(request: HttpRequest) -> HttpResponse:
     provinces = Province.objects.filter(is_active=True).order_by("name_th")
     if not reach.everything:
         provinces = provinces.filter(code__in=reach.provinces)
-    form_kwargs = {"provinces": provinces, "national": reach.everything}
-    form = SourceUploadForm(**form_kwargs)
+    national = reach.everything
+    form = SourceUploadForm(provinces=provinces, national=national)
     refused: SourceFileRefused | None = None
     status = 200
     if request.method == "POST":
-        form = SourceUploadForm(request.POST, request.FILES, **form_kwargs)
+        form = SourceUploadForm(
+            request.POST, request.FILES, provinces=provinces, national=national
+        )
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -113,7 +117,8 @@ def source_upload(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("%(count)s rows imported.") % {"count": f"{imported.rows_imported:,}"},
+                    _("%(count)s rows imported.")
+                    % {"count": f"{imported.rows_imported:,}"},
                 )
                 return redirect(f"{NAMESPACE}:detail", imported.public_id)
         status = 400
