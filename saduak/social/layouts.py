@@ -148,7 +148,7 @@ def _key(
             "ชื่อ-สกุล",
             "full_name",
             fixed_name,
-            aliases=("ชื่อ - สกุล", "ชื่อสกุล", "ชื่อ", "name"),
+            aliases=("ชื่อ", "name"),
         ),
         Column(
             "subdistrict_code",
