@@ -50,7 +50,8 @@ def test_a_bad_file_shows_each_bad_line_in_english_and_thai(officer, client_for)
     content = welfare_csv([row(1), f"{bad_pid(2)},H2,x,500101,Y,1,"])
     response = upload(client, content)
     assert response.status_code == 400
-    assert "check digit" in response.content.decode()
+    page = response.content.decode()
+    assert "เลขตรวจสอบ" in page and "<td>3</td>" in page
     assert not SourceImport.objects.exists()
     english = client.post(
         "/en" + reverse("social-sources:upload"),
