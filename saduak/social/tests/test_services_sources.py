@@ -302,7 +302,9 @@ def test_the_command_imports_a_file_from_disk(small_map, tmp_path):
 
     path = tmp_path / "w.csv"
     path.write_bytes(welfare_csv([row(1), row(2)]))
-    call_command("social_import_source", str(path), kind="welfare_card", year=2569, province="50")
+    call_command(
+        "social_import_source", str(path), kind="welfare_card", year=2569, province="50"
+    )
     imported = SourceImport.objects.get()
     assert imported.rows_imported == 2 and imported.imported_by is None
     assert AuditEvent.objects.get(action="social.source.import").actor_label == (

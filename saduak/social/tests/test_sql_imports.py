@@ -48,7 +48,10 @@ def load(rows: list[dict[str, str]], targets: list[str] = TARGETS) -> None:
     sql.load_table_create([column.target for column in LAYOUT.columns])
     sql.load_rows(
         ["line", "width", *targets],
-        [(index + 2, None, *[row[t] for t in targets]) for index, row in enumerate(rows)],
+        [
+            (index + 2, None, *[row[t] for t in targets])
+            for index, row in enumerate(rows)
+        ],
     )
 
 
@@ -70,7 +73,9 @@ def test_the_check_digit_in_sql_agrees_with_stdnum_for_many_ids(in_transaction):
     load([cells(personal_id=pid) for pid in ids + bad])
     found, total = sql.load_problems(LAYOUT, TARGETS, "", 500)
     assert total == len(bad)
-    assert {line for line, code, _ in found} == set(range(2 + len(ids), 2 + 2 * len(ids)))
+    assert {line for line, code, _ in found} == set(
+        range(2 + len(ids), 2 + 2 * len(ids))
+    )
     assert {code for _, code, _ in found} == {"pid-check-digit"}
     for pid in bad:
         with pytest.raises(Exception):  # noqa: B017,PT011 (stdnum agrees)
@@ -114,7 +119,14 @@ def test_every_problem_is_found_with_its_code_by_line(in_transaction):
 
 
 def test_duplicates_are_found_by_group_and_reported_with_the_first_line(in_transaction):
-    load([cells(), cells(personal_id=good(2)), cells(), cells(personal_id=f"{good(1)[:1]}-{good(1)[1:]}")])
+    load(
+        [
+            cells(),
+            cells(personal_id=good(2)),
+            cells(),
+            cells(personal_id=f"{good(1)[:1]}-{good(1)[1:]}"),
+        ]
+    )
     assert sql.load_duplicates(200) == ([(4, 2), (5, 2)], 2)
 
 
@@ -122,23 +134,49 @@ def test_names_are_read_distinct_and_joined_when_the_file_gives_them(in_transact
     targets = [*TARGETS, "subdistrict_name", "district_name"]
     rows = [
         {**cells(subdistrict_code=""), "subdistrict_name": "ศรีภูมิ", "district_name": ""},
-        {**cells(personal_id=good(2), subdistrict_code=""), "subdistrict_name": " ศรีภูมิ ", "district_name": ""},
-        {**cells(personal_id=good(3), subdistrict_code=""), "subdistrict_name": "ไม่มี", "district_name": ""},
+        {
+            **cells(personal_id=good(2), subdistrict_code=""),
+            "subdistrict_name": " ศรีภูมิ ",
+            "district_name": "",
+        },
+        {
+            **cells(personal_id=good(3), subdistrict_code=""),
+            "subdistrict_name": "ไม่มี",
+            "district_name": "",
+        },
     ]
     load(rows, targets)
     assert sorted(sql.load_names()) == sorted([("ศรีภูมิ", ""), ("ไม่มี", "")])
     sql.names_table_fill(
-        [("ศรีภูมิ", "", "500101", "", ""), ("ไม่มี", "", None, "subdistrict-name-unknown", "")]
+        [
+            ("ศรีภูมิ", "", "500101", "", ""),
+            ("ไม่มี", "", None, "subdistrict-name-unknown", ""),
+        ]
     )
     found, total = sql.load_problems(LAYOUT, targets, "50", 10)
     assert (found, total) == ([(4, "subdistrict-name-unknown", "")], 1)
 
 
 def test_the_rows_are_inserted_with_their_values(in_transaction):
-    load([cells(), cells(personal_id=good(2), monthly_income="1,250.6", housing="", disabled="", age="")])
+    load(
+        [
+            cells(),
+            cells(
+                personal_id=good(2),
+                monthly_income="1,250.6",
+                housing="",
+                disabled="",
+                age="",
+            ),
+        ]
+    )
     sql.import_lock("basic_needs", 2569)
     imported = SourceImport.objects.create(
-        kind="basic_needs", year=2569, file_name="x", file_sha256="0", layout="csv",
+        kind="basic_needs",
+        year=2569,
+        file_name="x",
+        file_sha256="0",
+        layout="csv",
         retain_until="2030-01-01",
     )
     written = sql.staged_insert(
@@ -146,15 +184,28 @@ def test_the_rows_are_inserted_with_their_values(in_transaction):
     )
     assert written == 2
     first = StagedPerson.objects.get(personal_id=good(1))
-    assert (first.monthly_income, first.health_problem, first.newborn, first.disabled) == (
-        2500, True, None, False
-    )
-    assert (first.elderly, first.chronically_ill, first.housing, first.welfare_access) == (
-        True, False, "dilapidated", True
-    )
+    assert (
+        first.monthly_income,
+        first.health_problem,
+        first.newborn,
+        first.disabled,
+    ) == (2500, True, None, False)
+    assert (
+        first.elderly,
+        first.chronically_ill,
+        first.housing,
+        first.welfare_access,
+    ) == (True, False, "dilapidated", True)
     assert first.extra == {"age": "70"}
-    assert (first.subdistrict_id, first.district_code, first.province_code) == ("500101", "5001", "50")
+    assert (first.subdistrict_id, first.district_code, first.province_code) == (
+        "500101",
+        "5001",
+        "50",
+    )
     second = StagedPerson.objects.get(personal_id=good(2))
     assert (second.monthly_income, second.housing, second.disabled, second.extra) == (
-        1251, "", None, {}
+        1251,
+        "",
+        None,
+        {},
     )
