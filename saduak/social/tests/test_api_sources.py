@@ -86,3 +86,33 @@ def test_a_province_officer_cannot_import_for_the_whole_country(officer, client_
         },
     )
     assert response.status_code == 403
+
+
+def test_a_province_sees_its_own_and_national_imports_but_not_another_province(
+    officer, make_staff, client_for
+):
+    from saduak.areas.models import Province
+    from saduak.social.services.sources import source_import
+
+    hq = make_staff(Role.HQ_ADMIN, "hq")
+    national = source_import(
+        kind="welfare_card",
+        year=2569,
+        province=None,
+        file_name="n.csv",
+        content=welfare_csv([row(1)]),
+        actor=hq,
+    )
+    bangkok = source_import(
+        kind="welfare_card",
+        year=2569,
+        province=Province.objects.get(code="10"),
+        file_name="b.csv",
+        content=welfare_csv([row(2, sub="100101")]),
+        actor=hq,
+    )
+    client = client_for(officer)
+    assert [item["id"] for item in client.get(BASE).json()] == [str(national.public_id)]
+    assert client.get(f"{BASE}/{bangkok.public_id}").status_code == 404
+    assert client.post(f"{BASE}/{national.public_id}/rollback").status_code == 403
+    assert len(client_for(hq).get(BASE).json()) == 2

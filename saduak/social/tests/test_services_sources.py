@@ -310,3 +310,15 @@ def test_the_command_imports_a_file_from_disk(small_map, tmp_path):
     assert AuditEvent.objects.get(action="social.source.import").actor_label == (
         "command:social_import_source"
     )
+
+
+def test_the_daily_task_purges_through_the_service(province_staff):
+    from saduak.social.tasks import social_purge_expired_sources
+
+    imported = do_import(province_staff, welfare_csv([row(1)]))
+    SourceImport.objects.filter(pk=imported.pk).update(
+        retain_until=timezone.localdate() - timedelta(days=1)
+    )
+    assert social_purge_expired_sources() == 1
+    event = AuditEvent.objects.get(action="social.source.purge")
+    assert event.actor_label == "task:social_purge"
