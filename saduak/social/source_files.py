@@ -73,29 +73,48 @@ def file_scan(file: IO[bytes]) -> Scan:
         encoding = "utf-16"
     else:
         encoding = "utf-8"
-    decoder = codecs.getincrementaldecoder("utf-8")() if encoding == "utf-8" else None
+    # Every chunk is decoded (a UTF-8 file that is not valid UTF-8 is read
+    # as Windows-874; any other undecodable file is refused), so that reading
+    # the rows later cannot fail half-way.
+    decoder = None if is_xlsx else codecs.getincrementaldecoder(encoding)()
     nul = False
+    undecodable = False
     while chunk := file.read(CHUNK):
         digest.update(chunk)
         size += len(chunk)
-        if is_xlsx:
+        if decoder is None:
             continue
-        if encoding != "utf-16" and b"\x00" in chunk:
-            nul = True
-        if decoder is not None:
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
-                decoder = None
-                encoding = "cp874"
+        try:
+            nul = "\x00" in decoder.decode(chunk) or nul
+        except UnicodeDecodeError:
+            undecodable = True
+            decoder = None
     if decoder is not None:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            encoding = "cp874"
+            undecodable = True
+    if undecodable and encoding == "utf-8":
+        encoding, undecodable, nul = "cp874", False, False
+        file.seek(0)
+        try:
+            while chunk := file.read(CHUNK):
+                nul = (
+                    "\x00" in chunk.decode(encoding) or nul
+                )  # single-byte: chunks decode apart
+        except UnicodeDecodeError:
+            undecodable = True
     file.seek(0)
     if size == 0:
         raise _refuse(_("The file is empty."), "file-empty")
+    if undecodable:
+        raise _refuse(
+            _(
+                'The file\'s characters could not be read. Save it as "CSV UTF-8"'
+                " (or as an Excel workbook) and upload it again."
+            ),
+            "file-encoding",
+        )
     if nul:
         raise _refuse(
             _(

@@ -322,3 +322,16 @@ def test_the_daily_task_purges_through_the_service(province_staff):
     assert social_purge_expired_sources() == 1
     event = AuditEvent.objects.get(action="social.source.purge")
     assert event.actor_label == "task:social_purge"
+
+
+def test_text_that_no_encoding_reads_or_that_holds_nul_is_refused(province_staff):
+    with pytest.raises(InvalidInput) as refused:
+        do_import(province_staff, "\ufeff".encode("utf-16-le")[:2] + b"\x00\xd8a\x00")
+    assert refused.value.code == "file-encoding"
+    with pytest.raises(InvalidInput) as refused:
+        do_import(province_staff, welfare_csv([row(1)]) + b"\x00")
+    assert refused.value.code == "file-type"
+    with pytest.raises(InvalidInput) as refused:
+        do_import(province_staff, "ก".encode() + b"\xff\xfc")
+    assert refused.value.code == "file-encoding"
+    assert not SourceImport.objects.exists()
