@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from saduak.accounts.api_auth import STAFF_OR_MACHINE
@@ -60,13 +60,22 @@ def _out(found: SourceImport) -> dict[str, object]:
     }
 
 
+class SourceImportFilter(Schema):
+    kind: str = Field("", description="Only this source.", max_length=20)
+    year: int | None = Field(
+        None, ge=2500, le=2700, description="Only this year (B.E.)."
+    )
+
+
 @router.get("", response=list[SourceImportOut], auth=STAFF_OR_MACHINE)
 def source_imports(
-    request: HttpRequest, kind: str = "", year: int | None = None
+    request: HttpRequest, filters: Query[SourceImportFilter]
 ) -> list[dict[str, object]]:
     """The imports the caller may see (HQ: all; a province's staff: its
     province's and the national ones), newest first, at most 200."""
-    found = source_import_list(viewer=acting_user(request), kind=kind, year=year)[:200]
+    found = source_import_list(
+        viewer=acting_user(request), kind=filters.kind, year=filters.year
+    )[:200]
     return [_out(item) for item in found]
 
 
@@ -85,7 +94,7 @@ def source_import_detail(request: HttpRequest, public_id: UUID) -> dict[str, obj
 def source_import_upload(
     request: HttpRequest,
     kind: Form[str],
-    year: Form[int],
+    year: Form[int],  # checked by the service (2500-2700)
     file: File[UploadedFile],
     province: Form[str] = "",
 ) -> Status:

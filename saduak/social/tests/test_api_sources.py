@@ -116,3 +116,31 @@ def test_a_province_sees_its_own_and_national_imports_but_not_another_province(
     assert client.get(f"{BASE}/{bangkok.public_id}").status_code == 404
     assert client.post(f"{BASE}/{national.public_id}/rollback").status_code == 403
     assert len(client_for(hq).get(BASE).json()) == 2
+
+
+def test_the_list_filters_by_source_and_year_and_refuses_a_year_out_of_range(
+    officer, client_for
+):
+    client = client_for(officer)
+    client.post(
+        BASE,
+        {
+            "kind": "welfare_card",
+            "year": 2569,
+            "province": "50",
+            "file": SimpleUploadedFile("w.csv", welfare_csv([row(1)])),
+        },
+    )
+    assert len(client.get(BASE, {"kind": "welfare_card", "year": 2569}).json()) == 1
+    assert client.get(BASE, {"kind": "family"}).json() == []
+    assert client.get(BASE, {"year": 10**10}).status_code == 400
+    big_year = client.post(
+        BASE,
+        {
+            "kind": "welfare_card",
+            "year": 10**10,
+            "province": "50",
+            "file": SimpleUploadedFile("w.csv", welfare_csv([row(2)])),
+        },
+    )
+    assert big_year.status_code == 400
