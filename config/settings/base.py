@@ -516,6 +516,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.appointments.tasks.refresh_office_statistics",
         "schedule": 300.0,
     },
+    # Staged source rows past their retention period are deleted (docs/social.md).
+    "social-purge-expired-sources": {
+        "task": "saduak.social.tasks.social_purge_expired_sources",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Chains the audit events committed since the last run (docs/operations.md §11).
     "seal-audit-chain": {
         "task": "saduak.audit.tasks.seal_audit_chain",
@@ -650,3 +655,14 @@ OPEN311_POSTS_PER_SECOND = env_int("OPEN311_POSTS_PER_SECOND", 20)
 # How long the public complaint figures and their open data are cached for
 # visitors without a session (docs/complaints-reports.md).
 COMPLAINTS_PUBLIC_CACHE_SECONDS = env_int("COMPLAINTS_PUBLIC_CACHE_SECONDS", 180)
+# --- Social Match: sources (docs/social.md) ------------------------------------------------
+# How long an import's staged rows are kept (days), for every source, and per source
+# (SOCIAL_SOURCE_RETENTION_DAYS_WELFARE_CARD, ..._SOCIAL_MAP, ..._BASIC_NEEDS, ..._FAMILY,
+# ..._CASE_SYSTEM); then the daily purge deletes them and keeps the counts.
+SOCIAL_SOURCE_RETENTION_DAYS = env_int("SOCIAL_SOURCE_RETENTION_DAYS", 3 * 365)
+SOCIAL_SOURCE_RETENTION_DAYS_BY_KIND = {
+    kind: env_int(
+        f"SOCIAL_SOURCE_RETENTION_DAYS_{kind.upper()}", SOCIAL_SOURCE_RETENTION_DAYS
+    )
+    for kind in ("welfare_card", "social_map", "basic_needs", "family", "case_system")
+}

@@ -271,8 +271,8 @@ class Migration(migrations.Migration):
                 ('lacks_income', models.BooleanField(blank=True, null=True)),
                 ('lacks_access', models.BooleanField(blank=True, null=True)),
                 ('extra', models.JSONField(blank=True, default=dict)),
-                ('source_import', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='people', to='social.sourceimport')),
-                ('subdistrict', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.subdistrict')),
+                ('source_import', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='people', to='social.sourceimport')),
+                ('subdistrict', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.subdistrict')),
                 ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='social.sourceimport')),
             ],
             options={
