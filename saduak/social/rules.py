@@ -114,10 +114,7 @@ def condition_clean(raw: Any, *, where: str) -> Condition:
     unknown = [item for item in value if item not in fact.choices]
     if unknown:
         raise _refuse(
-            _(
-                "%(where)s: “%(value)s” is not a value of “%(field)s”. "
-                "Use: %(choices)s."
-            )
+            _("%(where)s: “%(value)s” is not a value of “%(field)s”. Use: %(choices)s.")
             % {
                 "where": where,
                 "value": unknown[0],
@@ -133,12 +130,9 @@ def conditions_clean(raw: Any) -> Groups:
     group), or InvalidInput on `conditions` naming the condition at fault."""
     if not isinstance(raw, list) or not raw:
         raise _refuse(_("A rule needs at least one condition."))
-    if all(isinstance(item, Mapping) for item in raw):
+    if not all(isinstance(item, list) for item in raw):
+        # A flat list: one group (whose items condition_clean checks).
         raw = [raw]
-    if not all(isinstance(group, list) for group in raw):
-        raise _refuse(
-            _("Conditions are a list of groups, each a list of conditions.")
-        )
     if len(raw) > MAX_GROUPS:
         raise _refuse(
             _("A rule has at most %(count)d groups of conditions.")
@@ -157,9 +151,7 @@ def conditions_clean(raw: Any) -> Groups:
             )
         groups.append(
             [
-                condition_clean(
-                    condition, where=_where(group_index, index, len(raw))
-                )
+                condition_clean(condition, where=_where(group_index, index, len(raw)))
                 for index, condition in enumerate(group, start=1)
             ]
         )
@@ -188,10 +180,7 @@ def min_agree_clean(raw: Any, sources: Sequence[str]) -> int:
         raise InvalidInput(_("Enter a whole number."), field="min_agree")
     if not 1 <= raw <= len(sources):
         raise InvalidInput(
-            _(
-                "Between 1 and %(count)d sources must agree "
-                "(the rule trusts %(count)d)."
-            )
+            _("Between 1 and %(count)d sources must agree (the rule trusts %(count)d).")
             % {"count": len(sources)},
             field="min_agree",
         )

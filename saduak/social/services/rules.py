@@ -84,8 +84,10 @@ def _clean_rule(
     domain: str,
 ) -> dict[str, Any]:
     key = (key or "").strip()
-    if not key or len(key) > KEY_LIMIT or not all(
-        ch.isascii() and (ch.isalnum() or ch in "-_") for ch in key
+    if (
+        not key
+        or len(key) > KEY_LIMIT
+        or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in key)
     ):
         raise InvalidInput(
             _("A key is 1 to %(limit)d letters, digits, - or _.")
