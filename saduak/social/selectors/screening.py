@@ -141,3 +141,20 @@ def runs_of(
             province_id=province_code
         )
     return list(runs.order_by("-started_at")[:limit])
+
+
+def viewer_province(user: Any) -> str | None:
+    """The province whose local rules and runs `user` sees besides the
+    national ones: None for a reach of everything (HQ sees all), "" for none."""
+    from saduak.accounts.scoping import read_reach
+    from saduak.areas.models import Office
+
+    reach = read_reach(user)
+    if reach.everything:
+        return None
+    if reach.provinces:
+        return min(reach.provinces)
+    if reach.districts:
+        return min(reach.districts)[:2]
+    office = Office.objects.filter(pk__in=reach.offices).order_by("pk").first()
+    return (office.province_id or "") if office is not None else ""
