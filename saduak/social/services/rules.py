@@ -37,13 +37,13 @@ def _person(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
-def ensure_may_edit(actor: Actor, province: Province | None) -> None:
-    """Refuses unless `actor` may change the national rules (province None:
+def ensure_may_edit(user: Actor, province: Province | None) -> None:
+    """Refuses unless `user` may change the national rules (province None:
     a reach of everything) or `province`'s local rules."""
     if province is not None:
-        ensure_may(actor, Action.SOCIAL_RULES_EDIT, province_code=province.code)
+        ensure_may(user, Action.SOCIAL_RULES_EDIT, province_code=province.code)
         return
-    if not action_reach(actor, Action.SOCIAL_RULES_EDIT).everything:
+    if not action_reach(user, Action.SOCIAL_RULES_EDIT).everything:
         raise PermissionDeniedError(
             _("National screening rules are set by HQ administrators.")
         )
