@@ -107,7 +107,8 @@ def households_upsert(*, rule_set_id: int, province_code: str | None) -> None:
     people found, sources (the OR of its people's masks) and subdistrict (the
     smallest code among its people's: deterministic when sources disagree on
     where a house is; its district and province from the map). The status and
-    decision of a household that exists stay; `screened_out` becomes false."""
+    decision of a household that exists stay; `screened_out` becomes false.
+    A household whose figures did not change is not written."""
     match = _q(PersonMatch._meta.db_table)
     house = _column(PersonMatch, "house_code")
     person = _column(PersonMatch, "personal_id")
@@ -169,6 +170,13 @@ def households_upsert(*, rule_set_id: int, province_code: str | None) -> None:
         "WHERE TRUE "
         f"ON CONFLICT ({target['rule_set']}, {target['house_code']}) DO UPDATE SET "
         + ", ".join(f"{target[name]} = excluded.{target[name]}" for name in refreshed)
+        # Only rows whose figures changed are rewritten: a rerun over the same
+        # sources leaves the table (and its five indexes) alone.
+        + " WHERE "
+        + " OR ".join(
+            f"{households}.{target[name]} <> excluded.{target[name]}"
+            for name in refreshed
+        )
     )
     run(
         connection,

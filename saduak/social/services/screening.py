@@ -12,7 +12,17 @@ are marked `screened_out` when no longer found; undecided ones no longer
 found are deleted) and its targeting counts rebuilt, all in one transaction."""
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Min, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,8 +131,15 @@ def screening_run(
             sql.person_matches_insert(
                 rule_people(rule, rule_area), rule_set_id=rule_set.pk, rule_id=rule.pk
             )
-        households.update(screened_out=True)
         sql.households_upsert(rule_set_id=rule_set.pk, province_code=code)
+        # Households that no member's match names any more.
+        households.filter(screened_out=False).exclude(
+            Exists(
+                PersonMatch.objects.filter(
+                    rule_set=rule_set, house_code=OuterRef("house_code")
+                )
+            )
+        ).update(screened_out=True)
         sql.households_not_found_delete(rule_set_id=rule_set.pk, province_code=code)
         targeting_counts_rebuild(rule_set=rule_set, province_code=code)
         people = matches.values("personal_id").distinct().count()
