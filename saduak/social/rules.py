@@ -243,3 +243,35 @@ def group_met(groups: Groups, row: Any) -> list[Condition] | None:
         if all(condition_holds(condition, row) for condition in group):
             return group
     return None
+
+
+_SIGNS = {"lt": "<", "le": "≤", "eq": "=", "ge": "≥", "gt": ">"}
+
+
+def condition_text(condition: Condition) -> str:
+    """One checked condition in words, for the rules page."""
+    from saduak.social.choices import Housing
+
+    fact = FACTS[condition["field"]]
+    label = str(fact.label)
+    op = condition["op"]
+    if op == "missing":
+        return _("%(fact)s: not given") % {"fact": label}
+    if op == "is_true":
+        return label
+    if op == "is_false":
+        return _("not: %(fact)s") % {"fact": label}
+    if op == "in":
+        names = {choice.value: str(choice.label) for choice in Housing}
+        values = ", ".join(names.get(value, value) for value in condition["value"])
+        return f"{label}: {values}"
+    return f"{label} {_SIGNS[op]} {condition['value']:,}"
+
+
+def conditions_text(groups: Groups) -> str:
+    """A rule's checked conditions in words: the groups joined by "or", each
+    group's conditions by "and"."""
+    return _(" or ").join(
+        _(" and ").join(condition_text(condition) for condition in group)
+        for group in groups
+    )

@@ -116,3 +116,28 @@ def test_the_default_rules_are_valid_and_cover_domain_3_8_and_the_tpmap_dimensio
         min_agree_clean(rule["min_agree"], sources_clean(rule["sources"]))
         fields |= {c["field"] for group in groups for c in group}
     assert fields == set(FACTS)
+
+
+def test_conditions_read_in_words_with_groups_joined_by_or() -> None:
+    from django.utils import translation
+
+    from saduak.social.rules import conditions_text
+
+    groups = conditions_clean(
+        [
+            [
+                {"field": "monthly_income", "op": "lt", "value": 3000},
+                {"field": "elderly", "op": "is_true"},
+            ],
+            [{"field": "housing", "op": "in", "value": ["none"]}],
+            [{"field": "welfare_access", "op": "is_false"}],
+            [{"field": "monthly_income", "op": "missing"}],
+        ]
+    )
+    with translation.override("en"):
+        assert conditions_text(groups) == (
+            "Monthly income (THB) < 3,000 and Elderly dependant"
+            " or Housing: No home of their own"
+            " or not: Has access to welfare"
+            " or Monthly income (THB): not given"
+        )

@@ -23,6 +23,7 @@ from saduak.social.choices import SourceKind
 from saduak.social.facts import FACTS, OPERATORS
 from saduak.social.forms_rules import RuleForm, RuleSetForm, RunForm
 from saduak.social.models import Rule, RuleSet
+from saduak.social.rules import conditions_text
 from saduak.social.selectors.screening import (
     rule_sets,
     rules_of,
@@ -117,7 +118,7 @@ def rule_set_detail(request: HttpRequest, year: int) -> HttpResponse:
             "rule": rule,
             "may_edit": edit_all or (rule.province_id in editable),
             "sources": [SourceKind(kind).label for kind in rule.sources],
-            "conditions": json.dumps(rule.conditions, ensure_ascii=False),
+            "conditions": conditions_text(rule.conditions),
         }
         for rule in rules_of(rule_set, province_code=province)
     ]
