@@ -39,9 +39,10 @@ class RuleSet(BilingualNameMixin, models.Model):
 
 
 class Rule(models.Model):
-    """One screening rule. `conditions` is a list of
-    `{"field": <facts.FACTS name>, "op": <facts.OPERATORS>, "value": ...}`, all
-    of which one source's row must meet; the person meets the rule when at
+    """One screening rule. `conditions` is a list of groups, each a list of
+    `{"field": <facts.FACTS name>, "op": <facts.OPERATORS>, "value": ...}`: one
+    source's row meets the rule when all the conditions of any group hold
+    (rules.py checks and compiles them); the person meets the rule when at
     least `min_agree` of the `sources` it trusts say so. A national rule has no
     province."""
 
