@@ -535,6 +535,21 @@ def stats_area_requested(viewer: User, params: Any) -> StatsArea:
     return stats_area_get(viewer=viewer, level=level, code=str(params.get("code") or ""))
 
 
+def stats_area_parent(viewer: User, area: StatsArea) -> StatsArea | None:
+    """The area above, when the viewer reads it (for the way back up)."""
+    above = {
+        PROVINCE: (COUNTRY, ""),
+        DISTRICT: (PROVINCE, area.province_code),
+        SUBDISTRICT: (DISTRICT, area.district_code),
+    }.get(area.level)
+    if above is None:
+        return None
+    try:
+        return stats_area_get(viewer=viewer, level=above[0], code=above[1])
+    except (PermissionDeniedError, NotFound):
+        return None
+
+
 @dataclass(frozen=True)
 class AreaLine:
     level: str
