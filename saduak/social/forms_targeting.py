@@ -48,16 +48,15 @@ class DecisionForm(forms.Form):
         required=False,
     )
 
-    def __init__(
-        self, *args: Any, forums: list[CommunityForum], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, forums: list[CommunityForum], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.forums = {str(forum.public_id): forum for forum in forums}
         language = "th" if get_language() == "th" else "en"
         self.fields["forum"].choices = [
             (
                 key,
-                _("Forum of %(day)s") % {"day": format_date_be(forum.held_on, language=language)},
+                _("Forum of %(day)s")
+                % {"day": format_date_be(forum.held_on, language=language)},
             )
             for key, forum in self.forums.items()
         ]
@@ -68,9 +67,7 @@ class DecisionForm(forms.Form):
 
 class ServiceForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
-    description = forms.CharField(
-        label=_("What was given"), max_length=DESCRIPTION_MAX
-    )
+    description = forms.CharField(label=_("What was given"), max_length=DESCRIPTION_MAX)
     agency = forms.ModelChoiceField(
         label=_("Agency"),
         queryset=Agency.objects.filter(is_active=True).order_by("code"),

@@ -21,6 +21,7 @@ from uuid import UUID
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from saduak.accounts.matrix import Action, ensure_may
 from saduak.accounts.models import User
@@ -48,6 +49,11 @@ from saduak.social.privacy import household_people_view
 from saduak.social.rollups import COUNTERS
 
 HOUSEHOLDS_PER_PAGE = 25
+# Why an officer looks at a household's people: stored (in Thai) on each
+# person's "who used my data" row.
+HOUSEHOLD_PURPOSE = gettext_lazy(
+    "Checking a household found by screening (Social Match)"
+)
 
 
 # --- Rule sets ----------------------------------------------------------------------
@@ -70,7 +76,9 @@ def rule_set_get(year: int | str | None) -> RuleSet:
         RuleSet.objects.filter(year=int(text)).first() if text.isdigit() else None
     )
     if rule_set is None:
-        raise NotFound(_("There is no rule set for the year %(year)s.") % {"year": text})
+        raise NotFound(
+            _("There is no rule set for the year %(year)s.") % {"year": text}
+        )
     return rule_set
 
 
@@ -532,7 +540,9 @@ def stats_area_requested(viewer: User, params: Any) -> StatsArea:
     level = str(params.get("level") or "")
     if not level:
         return stats_area_default(viewer)
-    return stats_area_get(viewer=viewer, level=level, code=str(params.get("code") or ""))
+    return stats_area_get(
+        viewer=viewer, level=level, code=str(params.get("code") or "")
+    )
 
 
 def stats_area_parent(viewer: User, area: StatsArea) -> StatsArea | None:
@@ -645,10 +655,7 @@ def statistics_table(stats: Statistics) -> tuple[list[str], list[list[object]]]:
         _("Removed"),
         _("Selected"),
         _("Served"),
-        *[
-            _("Served: %(domain)s") % {"domain": domain.label}
-            for domain in Domain
-        ],
+        *[_("Served: %(domain)s") % {"domain": domain.label} for domain in Domain],
         *[_("Found by: %(source)s") % {"source": kind.label} for kind in SourceKind],
     ]
 

@@ -186,9 +186,7 @@ def _decide(
                 "decided_at",
             ]
         )
-        targeting_counts_move(
-            before, household_state(locked, domains=before.domains)
-        )
+        targeting_counts_move(before, household_state(locked, domains=before.domains))
         audit_record(
             actor=actor,
             action=action,
@@ -281,9 +279,7 @@ def household_select(
         locked.decided_by = actor if isinstance(actor, User) else None
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        targeting_counts_move(
-            before, household_state(locked, domains=before.domains)
-        )
+        targeting_counts_move(before, household_state(locked, domains=before.domains))
         audit_record(
             actor=actor,
             action="social.household.select",

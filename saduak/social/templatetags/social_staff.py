@@ -35,8 +35,13 @@ def social_tile(user: Any) -> dict[str, Any]:
     found = undecided = 0
     reach = read_reach(user)
     if rule_set is not None and not reach.is_empty:
-        where = Q() if reach.everything else (
-            Q(district_code__in=reach.districts) | Q(province_code__in=reach.provinces)
+        where = (
+            Q()
+            if reach.everything
+            else (
+                Q(district_code__in=reach.districts)
+                | Q(province_code__in=reach.provinces)
+            )
         )
         sums = TargetingCounts.objects.filter(
             where, rule_set=rule_set, dimension=""

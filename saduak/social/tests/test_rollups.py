@@ -144,9 +144,11 @@ def test_the_statistics_at_each_level_equal_a_count_of_the_households(
                 counted, subdistricts, f"domain:{domain.value}", "served"
             ), (level, code, domain)
         for child in stats.children:
-            child_codes = [
-                sub for sub in subdistricts if sub.startswith(child.code)
-            ] if level != "district" else [child.code]
+            child_codes = (
+                [sub for sub in subdistricts if sub.startswith(child.code)]
+                if level != "district"
+                else [child.code]
+            )
             assert child.figures.found == _level_total(
                 counted, child_codes, "", "found"
             )
@@ -170,9 +172,7 @@ def test_the_contribution_and_the_counter_filters_say_the_same(small_map):
         state = rollups.household_state(household, domains=["health"])
         contribution = rollups._contribution(state)
         for name, condition in rollups.COUNTER_FILTERS.items():
-            matched = TargetHousehold.objects.filter(
-                condition, pk=household.pk
-            ).count()
+            matched = TargetHousehold.objects.filter(condition, pk=household.pk).count()
             assert contribution[""][name] == matched, (status, served, name)
             for kind in ("welfare_card", "family"):
                 assert contribution[f"source:{kind}"][name] == matched

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from saduak.accounts.choices import Role
+from saduak.areas.models import Subdistrict
 from saduak.audit.models import AuditEvent
 from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
 from saduak.social.choices import Domain, HouseholdStatus, SourceKind
@@ -15,7 +16,6 @@ from saduak.social.models import (
 )
 from saduak.social.services import targeting as services
 from saduak.social.tests import targeting_setup as setup
-from saduak.areas.models import Subdistrict
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,9 @@ def test_removing_needs_a_reason_and_a_forum_of_the_households_subdistrict(
     found, forum, worker
 ):
     with pytest.raises(InvalidInput) as error:
-        services.household_remove(household=found, forum=forum, reason=" ", actor=worker)
+        services.household_remove(
+            household=found, forum=forum, reason=" ", actor=worker
+        )
     assert error.value.field == "reason"
     other = setup.forum("500102", recorded_by=worker)
     with pytest.raises(InvalidInput) as error:

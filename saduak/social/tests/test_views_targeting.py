@@ -169,9 +169,7 @@ def test_a_provincial_officer_sees_the_household_but_cannot_decide(
     assert not AuditEvent.objects.filter(action="social.household.confirm").exists()
 
 
-def test_statistics_page_and_exports_carry_no_personal_ids(
-    found, worker, client_for
-):
+def test_statistics_page_and_exports_carry_no_personal_ids(found, worker, client_for):
     forum = setup.forum(recorded_by=worker)
     services.household_confirm(household=found, forum=forum, actor=worker)
     client = client_for(worker)

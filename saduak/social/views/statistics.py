@@ -67,4 +67,6 @@ def statistics_export(request: HttpRequest, file_format: str) -> HttpResponse:
         selectors.targeting_statistics(area=area, rule_set=rule_set)
     )
     name = f"social-match-{rule_set.year}-{area.level}{'-' + area.code if area.code else ''}"
-    return table_response(file_format=file_format, filename=name, header=header, rows=rows)
+    return table_response(
+        file_format=file_format, filename=name, header=header, rows=rows
+    )

@@ -40,7 +40,6 @@ from saduak.social.selectors import targeting as selectors
 from saduak.social.services import targeting as services
 
 NS = "social-targeting"
-PURPOSE = gettext_lazy("Checking a household found by screening (Social Match)")
 STATUS_TABS = [
     ("", gettext_lazy("All")),
     (HouseholdStatus.FOUND, gettext_lazy("Waiting for the forum")),
@@ -87,9 +86,7 @@ def district_page(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "years": selectors.rule_set_years(),
             "district": district,
             "lines": lines,
-            "totals": sum(
-                (line.figures for line in lines), start=selectors.Figures()
-            ),
+            "totals": sum((line.figures for line in lines), start=selectors.Figures()),
             "may_view": _may(
                 user, Action.SOCIAL_PERSON_VIEW, district.code, district.province_id
             ),
@@ -161,10 +158,7 @@ def forum_new(request: HttpRequest, year: int, code: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
-                    "The forum is recorded. Confirm or remove each household"
-                    " citing it."
-                ),
+                _("The forum is recorded. Confirm or remove each household citing it."),
             )
             return redirect(f"{NS}:subdistrict", rule_set.year, subdistrict.code)
     return render(
@@ -194,7 +188,9 @@ def _household_page(
     status: int = 200,
 ) -> HttpResponse:
     people = selectors.household_people(
-        household=household, viewer=user, purpose=purpose_text(PURPOSE)
+        household=household,
+        viewer=user,
+        purpose=purpose_text(selectors.HOUSEHOLD_PURPOSE),
     )
     codes = (household.district_code, household.province_code)
     may_decide = _may(user, Action.SOCIAL_TARGET_DECIDE, *codes)
@@ -222,8 +218,7 @@ def _household_page(
             "decision_form": decision_form if decidable else None,
             "forums": forums,
             "may_decide": may_decide,
-            "may_select": may_decide
-            and household.status == HouseholdStatus.CONFIRMED,
+            "may_select": may_decide and household.status == HouseholdStatus.CONFIRMED,
             "service_form": service_form if servable else None,
         },
         status=status,
@@ -295,7 +290,9 @@ def household_service(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = ServiceForm(request.POST)
     if form.is_valid():
         try:
-            services.service_record(household=household, actor=user, **form.cleaned_data)
+            services.service_record(
+                household=household, actor=user, **form.cleaned_data
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
