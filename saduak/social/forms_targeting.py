@@ -52,7 +52,9 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.forums = {str(forum.public_id): forum for forum in forums}
         language = "th" if get_language() == "th" else "en"
-        self.fields["forum"].choices = [
+        forum_field = self.fields["forum"]
+        assert isinstance(forum_field, forms.ChoiceField)
+        forum_field.choices = [
             (
                 key,
                 _("Forum of %(day)s")
