@@ -122,7 +122,7 @@ def forum_record(
 
 def _locked(household: TargetHousehold) -> TargetHousehold:
     return (
-        TargetHousehold.objects.select_for_update()
+        TargetHousehold.objects.select_for_update(of=("self",))
         .select_related("rule_set", "forum")
         .get(pk=household.pk)
     )
