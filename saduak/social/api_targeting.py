@@ -81,7 +81,9 @@ class StatisticsOut(Schema):
 
 
 class StatisticsQuery(Schema):
-    year: int | None = Field(None, description="B.E.; the newest rule set if none.")
+    year: int | None = Field(
+        None, ge=1, le=9999, description="B.E.; the newest rule set if none."
+    )
     level: Literal["", "country", "province", "district", "subdistrict"] = ""
     code: str = Field("", max_length=6)
 

@@ -72,9 +72,8 @@ def rule_set_get(year: int | str | None) -> RuleSet:
             raise NotFound(_("No screening rule set exists yet."))
         return latest
     text = str(year).strip()
-    rule_set = (
-        RuleSet.objects.filter(year=int(text)).first() if text.isdigit() else None
-    )
+    known = text.isdigit() and len(text) <= 4
+    rule_set = RuleSet.objects.filter(year=int(text)).first() if known else None
     if rule_set is None:
         raise NotFound(
             _("There is no rule set for the year %(year)s.") % {"year": text}
