@@ -508,6 +508,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.performance.tasks.performance_send_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Social Match's targeting counts, rebuilt from the households (docs/social.md).
+    "social-targeting-recount": {
+        "task": "saduak.social.tasks.recount_targeting",
+        "schedule": crontab(hour=3, minute=10),
+    },
     "appointments-mobile-recount": {
         "task": "saduak.appointments.tasks.recount_mobile_served",
         "schedule": crontab(hour=2, minute=50),
