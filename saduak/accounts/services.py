@@ -19,6 +19,7 @@ from saduak.core.personal_id import clean_personal_id
 ROLE_OFFICE_KINDS: dict[str, frozenset[str]] = {
     Role.COUNTER_OFFICER: DISTRICT_LEVEL_KINDS | {OfficeKind.PROVINCIAL_OFFICE},
     Role.DISTRICT_ADMIN: frozenset({OfficeKind.DISTRICT_OFFICE}),
+    Role.SOCIAL_WORKER: frozenset({OfficeKind.DISTRICT_OFFICE}),
     Role.PROVINCIAL_STAFF: frozenset({OfficeKind.PROVINCIAL_OFFICE}),
     Role.HQ_ADMIN: frozenset({OfficeKind.HEADQUARTERS}),
     Role.AUDITOR: frozenset({OfficeKind.HEADQUARTERS}),
