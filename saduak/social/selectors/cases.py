@@ -44,6 +44,22 @@ def case_districts(actor: User) -> list[str]:
     )
 
 
+def case_worker_candidates(district_code: str) -> list[User]:
+    """The people who may hold a case of the district: its social workers
+    and administrators (active roles at active offices of the district)."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            staff_roles__is_active=True,
+            staff_roles__role__in=matrix.allowed_roles(Action.SOCIAL_CASE_MANAGE),
+            staff_roles__office__is_active=True,
+            staff_roles__office__district_id=district_code,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
 def case_list(
     *,
     actor: User,
