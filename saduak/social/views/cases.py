@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -200,6 +200,13 @@ def _form_page(
     """The page of one form on a case: shows it, or runs `act` on a valid
     post and goes back to the case with `done` said."""
     status = 200
+    if case.status != CaseStatus.OPEN and request.method != "POST":
+        messages.warning(
+            request,
+            _("Case %(reference)s is closed: nothing more can be recorded on it.")
+            % {"reference": case.reference},
+        )
+        return redirect("social-cases:detail", case.reference)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -220,16 +227,10 @@ def _form_page(
     )
 
 
-def _closed_check(case: Case) -> None:
-    if case.status != CaseStatus.OPEN:
-        raise Http404  # read-only: no form pages for a closed case
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def assess(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
-    _closed_check(case)
     form = forms_cases.AssessmentForm(
         request.POST or None, initial={"assessed_on": timezone.localdate()}
     )
@@ -258,7 +259,6 @@ def assess(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_step_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
-    _closed_check(case)
     today = timezone.localdate()
     form = forms_cases.PlanStepForm(
         request.POST or None, initial={"starts_on": today, "due_on": today}
@@ -293,7 +293,6 @@ def _step(case: Case, public_id: UUID) -> PlanStep:
 @require_http_methods(["GET", "POST"])
 def plan_step_update(request: HttpRequest, reference: str, step: UUID) -> HttpResponse:
     case = _case(request, reference)
-    _closed_check(case)
     found = _step(case, step)
     form = forms_cases.PlanStepStatusForm(
         request.POST or None, initial={"status": found.status, "due_on": found.due_on}
@@ -321,7 +320,6 @@ def plan_step_application(
 ) -> HttpResponse:
     user = acting_user(request)
     case = _case(request, reference)
-    _closed_check(case)
     found = _step(case, step)
     target = referral_target()
     if target is None:
@@ -364,7 +362,6 @@ def plan_step_application(
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
-    _closed_check(case)
     form = forms_cases.ReferralForm(
         request.POST or None, initial={"sent_on": timezone.localdate()}
     )
@@ -390,7 +387,6 @@ def referral_answer(
     request: HttpRequest, reference: str, referral: UUID
 ) -> HttpResponse:
     case = _case(request, reference)
-    _closed_check(case)
     found = Referral.objects.filter(case=case, public_id=referral).first()
     if found is None:
         raise NotFound(_("There is no such referral."))
@@ -418,7 +414,6 @@ def referral_answer(
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
-    _closed_check(case)
     form = forms_cases.FollowUpForm(
         request.POST or None, initial={"done_on": timezone.localdate()}
     )
@@ -442,7 +437,6 @@ def follow_up(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
-    _closed_check(case)
     form = forms_cases.CaseCloseForm(request.POST or None)
     return _form_page(
         request,
