@@ -9,6 +9,7 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy
 
 from saduak.accounts import matrix
 from saduak.accounts.matrix import Action
@@ -18,6 +19,8 @@ from saduak.social.choices import Capability, CaseStatus
 from saduak.social.models import Assessment, Case, FollowUp, PlanStep, Referral
 
 PAGE_SIZE = 50
+# Why a case page shows the household's people ("who used my data").
+PURPOSE = gettext_lazy("Case management of the household")
 # A is the best level: a smaller rank is better.
 RANK = {Capability.A: 0, Capability.B: 1, Capability.C: 2}
 

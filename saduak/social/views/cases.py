@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from saduak.accounts import matrix
@@ -31,7 +30,7 @@ from saduak.social.privacy import household_people_view, purpose_text
 from saduak.social.selectors import cases as selectors
 from saduak.social.services import cases as services
 
-PURPOSE = gettext_lazy("Case management of the household")
+PURPOSE = selectors.PURPOSE
 
 
 def _case(request: HttpRequest, reference: str) -> Case:
