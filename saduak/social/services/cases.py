@@ -23,7 +23,7 @@ from saduak.accounts.models import User
 from saduak.accounts.scoping import active_roles
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
-from saduak.core.errors import Conflict, InvalidInput, NotFound
+from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
 from saduak.core.references import new_reference
 from saduak.core.referral_targets import referral_target
 from saduak.social.choices import (
@@ -452,14 +452,13 @@ def plan_step_application_start(
         if not matrix.may(
             actor, Action.APPLICATION_RECORD_FOR_CITIZEN, office=locked.office
         ):
-            raise InvalidInput(
+            raise PermissionDeniedError(
                 _(
                     "Starting an application on a citizen's behalf needs an "
                     "officer who records applications at %(office)s (the "
                     "district administrator)."
                 )
                 % {"office": locked.office.name},
-                field="service",
                 code="cannot-record-for-citizen",
             )
         reference = target.start(

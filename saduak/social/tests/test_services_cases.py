@@ -432,7 +432,7 @@ def test_a_social_worker_is_told_that_a_district_admin_starts_the_application(
         due_on=today(),
         actor=worker,
     )
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(PermissionDeniedError) as refused:
         cases.plan_step_application_start(
             step=step, personal_id=member.personal_id, service_code="x", actor=worker
         )

@@ -181,7 +181,10 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 district_code=case.district_code,
                 province_code=case.province_code,
             ),
-            "may_apply": referral_target() is not None,
+            "may_apply": referral_target() is not None
+            and matrix.may(
+                user, Action.APPLICATION_RECORD_FOR_CITIZEN, office=case.office
+            ),
         },
     )
 
