@@ -210,6 +210,38 @@ def case_open(request: HttpRequest, payload: CaseOpenIn) -> Status:
     return Status(201, _case_out(user, case))
 
 
+class MovementFilter(Schema):
+    province: str
+    district: str | None = None
+
+
+@router.get("/movement")
+def capability_movement(
+    request: HttpRequest, filters: Query[MovementFilter]
+) -> list[dict[str, Any]]:
+    """Per district: the cases counted by (baseline level, latest level),
+    and the sums moved up, stayed, moved down, assessed once."""
+    rows = selectors.capability_movement(
+        actor=acting_user(request),
+        province_code=filters.province,
+        district_code=filters.district,
+    )
+    return [
+        {
+            "district_code": row.area_code,
+            "pairs": [
+                {"from": first, "to": latest, "cases": cases}
+                for (first, latest), cases in sorted(row.pairs.items())
+            ],
+            "up": row.up,
+            "stayed": row.stayed,
+            "down": row.down,
+            "assessed_once": row.assessed_once,
+        }
+        for row in rows
+    ]
+
+
 @router.get("/{reference}")
 def case_get(request: HttpRequest, reference: str) -> dict[str, Any]:
     return _case_out(acting_user(request), _case(request, reference))

@@ -120,3 +120,28 @@ def test_another_district_cannot_read_a_case(worker, make_staff, client_for):
     away = client_for(make_staff(Role.SOCIAL_WORKER, "do-5002"))
     assert away.get(f"{BASE}/{case.reference}").status_code == 404
     assert Case.objects.count() == 1
+
+
+def test_the_movement_counts_are_given_per_district(api, worker):
+    from saduak.social.services import cases
+
+    case = opened(worker)
+    for level in ("C", "B"):
+        cases.assessment_record(
+            case=case,
+            assessed_on=today(),
+            capability=level,
+            needs={"health": "x"},
+            actor=worker,
+        )
+    rows = api.get(f"{BASE}/movement", {"province": "50", "district": "5001"}).json()
+    assert rows == [
+        {
+            "district_code": "5001",
+            "pairs": [{"from": "C", "to": "B", "cases": 1}],
+            "up": 1,
+            "stayed": 0,
+            "down": 0,
+            "assessed_once": 0,
+        }
+    ]

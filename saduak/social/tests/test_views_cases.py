@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from saduak.accounts.choices import Role
 from saduak.audit.models import AuditEvent
@@ -59,8 +60,17 @@ def test_a_second_open_case_is_refused_on_the_form(client, worker):
 def test_the_case_list_shows_the_districts_open_cases_due_first(client, worker):
     later = opened(worker, frequency="yearly")
     sooner = opened(worker)
-    page = client.get(reverse("social-cases:list"))
+    cases.assessment_record(
+        case=sooner,
+        assessed_on=today(),
+        capability="B",
+        needs={"health": "x"},
+        actor=worker,
+    )
+    with translation.override("en"):
+        page = client.get(reverse("social-cases:list"))
     body = page.content.decode()
+    assert "Assessed once so far: 1 case" in body
     assert page.status_code == 200
     assert body.index(sooner.reference) < body.index(later.reference)
     cases.case_close(case=later, outcome="other", note="ย้าย", actor=worker)

@@ -72,10 +72,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
         status=status,
         page=request.GET.get("page", 1),
     )
+    movement = selectors.capability_movement(
+        actor=user, province_code=district[:2], district_code=district
+    )
     return render(
         request,
         "social/case_list.html",
         {
+            "movement": movement[0] if movement else None,
+            "movement_pairs": sorted(
+                (first, latest, cases)
+                for (first, latest), cases in (
+                    movement[0].pairs.items() if movement else []
+                )
+            ),
             "page": page,
             "cases": page.object_list,
             "district": district,
