@@ -214,3 +214,64 @@ def test_the_pages_speak_thai_by_default_and_english_under_en(client, worker):
     assert english.status_code == 200
     assert "Family development plan" in english.content.decode()
     assert "แผนพัฒนาครอบครัว" in thai.content.decode()
+
+
+def test_a_district_admin_starts_an_application_and_the_case_links_to_it(
+    make_staff, make_user, client_for
+):
+    from saduak.eservices.models import Service
+
+    service = Service.objects.filter(
+        is_active=True, versions__status="published"
+    ).first()
+    if service is None:
+        pytest.skip("no published e-service in the test database")
+    admin = make_staff(Role.DISTRICT_ADMIN, "do-5001")
+    member = make_user()
+    case = opened(admin, home=household(people=[member.personal_id]))
+    step = cases.plan_step_add(
+        case=case,
+        domain="social_services",
+        goal="เบี้ยยังชีพ",
+        service="ยื่นคำขอ",
+        agency_code="pshso",
+        starts_on=today(),
+        due_on=today(),
+        actor=admin,
+    )
+    client = client_for(admin)
+    url = reverse(
+        "social-cases:plan-step-application", args=[case.reference, step.public_id]
+    )
+    form = client.get(url)
+    assert form.status_code == 200
+    assert member.personal_id not in form.content.decode()
+    from saduak.social.views.cases import _person_key
+
+    person = _person_key(case, member.personal_id)
+    assert f'value="{person}"' in form.content.decode()
+    answer = client.post(url, {"person": person, "service": service.code})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    step.refresh_from_db()
+    page = client.get(reverse("social-cases:detail", args=[case.reference]))
+    link = reverse("eservices-staff:application", args=[step.application_reference])
+    assert link in page.content.decode()
+
+
+def test_a_social_worker_is_not_offered_the_application(client, worker, make_user):
+    case = opened(worker, home=household(people=[make_user().personal_id]))
+    step = cases.plan_step_add(
+        case=case,
+        domain="health",
+        goal="g",
+        service="s",
+        agency_code="dop",
+        starts_on=today(),
+        due_on=today(),
+        actor=worker,
+    )
+    page = client.get(reverse("social-cases:detail", args=[case.reference]))
+    url = reverse(
+        "social-cases:plan-step-application", args=[case.reference, step.public_id]
+    )
+    assert url not in page.content.decode()

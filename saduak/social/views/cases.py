@@ -3,6 +3,7 @@ cases, opening a case from a selected household, the case with the
 household's people (through privacy.household_people_view), and a form for
 each thing recorded on it. Thin: the services decide and refuse."""
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -325,6 +326,10 @@ def plan_step_update(request: HttpRequest, reference: str, step: UUID) -> HttpRe
     )
 
 
+def _person_key(case: Case, personal_id: str) -> str:
+    return hashlib.sha256(f"{case.public_id}:{personal_id}".encode()).hexdigest()[:16]
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def plan_step_application(
@@ -339,15 +344,17 @@ def plan_step_application(
     rows = household_people_view(
         household=case.household, actor=user, purpose=purpose_text(PURPOSE)
     )
-    people: dict[str, str] = {}
+    # The form names each person by a key of this case, never by the
+    # personal ID (which would sit in the page's source).
+    people: dict[str, tuple[str, str]] = {}
     for row in rows:
-        people.setdefault(
-            row.personal_id,
-            f"{row.full_name or '—'} ({mask_personal_id(row.personal_id)})",
-        )
+        key = _person_key(case, row.personal_id)
+        if key not in people:
+            label = f"{row.full_name or '—'} ({mask_personal_id(row.personal_id)})"
+            people[key] = (row.personal_id, label)
     form = forms_cases.ApplicationForm(
         request.POST or None,
-        people=list(people.items()),
+        people=[(key, label) for key, (_pid, label) in people.items()],
         services=[(service.code, str(service.name)) for service in target.services()],
     )
     return _form_page(
@@ -362,7 +369,7 @@ def plan_step_application(
         % {"agency": found.agency.name},
         act=lambda f: services.plan_step_application_start(
             step=found,
-            personal_id=f.cleaned_data["person"],
+            personal_id=people[f.cleaned_data["person"]][0],
             service_code=f.cleaned_data["service"],
             actor=user,
         ),
