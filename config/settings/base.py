@@ -513,6 +513,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.social.tasks.recount_targeting",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Follow-up reminders to case workers, before, on and after the due day
+    # (docs/social.md; idempotent through FollowUp.reminders_sent).
+    "social-send-case-reminders": {
+        "task": "saduak.social.case_tasks.social_send_case_reminders",
+        "schedule": crontab(hour=8, minute=40),
+    },
     "appointments-mobile-recount": {
         "task": "saduak.appointments.tasks.recount_mobile_served",
         "schedule": crontab(hour=2, minute=50),

@@ -16,3 +16,7 @@ class EservicesConfig(AppConfig):
         from saduak.eservices import kpi_sources
 
         kpi_sources.register()
+
+        from saduak.eservices import referral_target
+
+        referral_target.register()
