@@ -230,7 +230,8 @@ def _analyze() -> float:
 def write_files(
     population: Any, folder: Path, *, language: str = "th"
 ) -> dict[str, Path]:
-    """Each source as a CSV file in its named layout (layouts.LAYOUTS)."""
+    """Each source as a CSV file in its named layout (layouts.LAYOUTS); a
+    source with no row at this scale (a tiny one) has no file."""
     from saduak.social.choices import SourceKind
     from saduak.social.generator import csv_layout, write_sources
     from saduak.social.layouts import LAYOUTS
@@ -239,7 +240,7 @@ def write_files(
     paths = {kind.value: folder / f"{kind.value}.csv" for kind in SourceKind}
     handles = {kind: path.open("w", encoding="utf-8") for kind, path in paths.items()}
     try:
-        write_sources(
+        written = write_sources(
             population,
             handles,
             layouts={
@@ -249,7 +250,7 @@ def write_files(
     finally:
         for handle in handles.values():
             handle.close()
-    return paths
+    return {kind: path for kind, path in paths.items() if written[kind]}
 
 
 def split_by_province(path: Path, folder: Path) -> dict[str, Path]:

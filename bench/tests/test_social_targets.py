@@ -75,11 +75,11 @@ def test_the_harness_imports_and_screens_two_scales_and_times_the_page(
         assert run["selector_rows"] > 0
     # Each scale started from empty tables: only the last one's rows are left.
     assert StagedPerson.objects.count() == big["rows"]
-    assert SourceImport.objects.count() == len(SourceKind)
+    assert SourceImport.objects.count() == len(big["imports"]) >= 4
     summary = result["summary"]
     for name in ("import", "screen", "total"):
         assert f"{name}_exponent" in summary
-        assert summary[f"{name}_national_s"] > 0
+        assert summary[f"{name}_national_s"] >= 0
     assert "selector_ratio_big_to_small" in summary
     assert summary["rules"] > 0
     # The generated files are gone.
