@@ -199,15 +199,19 @@ SOCIAL_TABLES = (
 def social_reset() -> None:
     """Empties the imports, staged rows, matches, households, counts and runs
     (not the rules): TRUNCATE on PostgreSQL, deletes elsewhere."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     from saduak.social import models
 
     chosen = [getattr(models, name) for name in SOCIAL_TABLES]
     if connection.vendor == "postgresql":
         tables = ", ".join(f'"{model._meta.db_table}"' for model in chosen)
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Inside a test's transaction, deferred foreign keys may have
+            # checks pending, which TRUNCATE refuses: run them first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {tables} CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         return
     for model in chosen:
         model.objects.all().delete()
