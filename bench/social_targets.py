@@ -69,8 +69,12 @@ def _exists(url: str, database: str) -> bool:
 
 
 def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args, "-v0"], cwd=ROOT, env=env, check=True
+    subprocess.run(  # its output to stderr: stdout is the report's JSON
+        [sys.executable, "manage.py", *args, "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=sys.stderr,
     )
 
 
