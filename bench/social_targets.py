@@ -344,28 +344,25 @@ def import_sources(
     return result
 
 
-def page_path(subdistrict_code: str, names: Sequence[str]) -> str:
+def page_path(subdistrict_code: str, year: int, names: Sequence[str]) -> str:
     """The targeting page of one subdistrict, by the first URL name that
-    resolves with its code; "" if none does."""
+    resolves with its code (and the year, if the URL takes one); "" if
+    none does."""
     from django.urls import NoReverseMatch, reverse
 
     for name in names:
-        for arguments in (
-            {"args": [subdistrict_code]},
-            {"kwargs": {"code": subdistrict_code}},
+        for kwargs in (
+            {"year": year, "code": subdistrict_code},
+            {"code": subdistrict_code},
         ):
             try:
-                return reverse(name, **arguments)  # type: ignore[arg-type]
+                return reverse(name, kwargs=kwargs)
             except NoReverseMatch:
                 continue
     return ""
 
 
-PAGE_NAMES = (
-    "social-targeting:subdistrict",
-    "social-targeting:subdistrict_households",
-    "social-targeting:households",
-)
+PAGE_NAMES = ("social-targeting:subdistrict",)
 
 
 def measure_page(
@@ -403,7 +400,7 @@ def measure_page(
         "households_in_subdistrict": shown["total"],
         "page_ms": None,
     }
-    path = page_path(subdistrict_code, names)
+    path = page_path(subdistrict_code, rule_set.year, names)
     result["page_measured"] = path or "no page (URL name not found)"
     if path:
         client = Client(HTTP_HOST="127.0.0.1")
