@@ -264,10 +264,10 @@ def household_detail(request: HttpRequest, public_id: UUID) -> TargetHousehold:
             "sources": [kind.value for kind in person.sources],
             "reasons": [
                 {
-                    "rule": reason.key,
-                    "label": reason.label,
-                    "domain": reason.domain,
-                    "sources": [kind.value for kind in reason.sources],
+                    "rule": reason.rule.key,
+                    "label": reason.rule.label,
+                    "domain": reason.rule.domain,
+                    "sources": [found.source.value for found in reason.sources],
                 }
                 for reason in person.reasons
             ],

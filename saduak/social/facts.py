@@ -7,6 +7,7 @@ the field's type is refused before it is saved)."""
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from saduak.social.choices import Housing
@@ -54,3 +55,15 @@ FACTS: dict[str, Fact] = {
         Fact("lacks_access", BOOLEAN, _("Deprived in access to public services")),
     )
 }
+
+
+def fact_value_shown(name: str, value: object) -> str:
+    """A fact's value as a page shows it: yes/no, the housing label, an
+    amount with thousands separators."""
+    if isinstance(value, bool):
+        return gettext_now("yes") if value else gettext_now("no")
+    if name == "housing":
+        return str(Housing(value).label) if value in Housing.values else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

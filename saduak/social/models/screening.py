@@ -145,12 +145,25 @@ class PersonMatch(models.Model):
     that an officer can explain why someone was found. Replaced for the
     screened area by each screening run."""
 
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="+")
-    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="matches")
+    # No foreign-key constraints in the database on this bulk table: a
+    # screening writes millions of rows in one INSERT ... SELECT whose values
+    # come from the rules and the map it joins, and PostgreSQL checked each
+    # row's keys one by one at COMMIT (1,000,000 rows: 21.7 s to commit with
+    # the constraints, 0.02 s without; docs/bench-social.md). Django still
+    # cascades and protects as declared.
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    rule = models.ForeignKey(
+        Rule, on_delete=models.CASCADE, related_name="matches", db_constraint=False
+    )
     personal_id = models.CharField(max_length=13)
     house_code = models.CharField(max_length=20)
     subdistrict = models.ForeignKey(
-        "areas.Subdistrict", on_delete=models.PROTECT, related_name="+"
+        "areas.Subdistrict",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     district_code = models.CharField(max_length=4)
     province_code = models.CharField(max_length=2)

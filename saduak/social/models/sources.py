@@ -102,12 +102,15 @@ class StagedPerson(models.Model):
     )
     district_code = models.CharField(max_length=4)
     province_code = models.CharField(max_length=2)
+    # Set on millions of rows by one UPDATE when a newer import supersedes
+    # them: no per-row check at commit either (see source_import).
     superseded_by = models.ForeignKey(
         SourceImport,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     monthly_income = models.PositiveIntegerField(null=True, blank=True)
     health_problem = models.BooleanField(null=True, blank=True)

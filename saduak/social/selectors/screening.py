@@ -14,7 +14,7 @@ from django.db.models import F
 
 from saduak.core.personal_id import mask_personal_id
 from saduak.social.choices import ImportStatus, SourceKind, sources_of
-from saduak.social.facts import BOOLEAN, FACTS
+from saduak.social.facts import BOOLEAN, FACTS, fact_value_shown
 from saduak.social.models import (
     PersonMatch,
     Rule,
@@ -33,6 +33,7 @@ class FactShown:
     field: str
     label: str
     value: Any
+    shown: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class RuleReason:
 
 @dataclass
 class PersonReasons:
+    # Never printed: it lets a page pair the reasons with the person's rows.
+    personal_id: str
     masked_id: str
     name: str
     rules: list[RuleReason] = field(default_factory=list)
@@ -59,7 +62,12 @@ def _shown(row: StagedPerson, name: str) -> FactShown:
     value = getattr(row, name)
     if fact.kind == BOOLEAN and value is not None:
         value = bool(value)
-    return FactShown(field=name, label=str(fact.label), value=value)
+    return FactShown(
+        field=name,
+        label=str(fact.label),
+        value=value,
+        shown=fact_value_shown(name, value),
+    )
 
 
 def person_reasons(household: TargetHousehold) -> list[PersonReasons]:
@@ -94,6 +102,7 @@ def person_reasons(household: TargetHousehold) -> list[PersonReasons]:
                 if pid == match.personal_id and row.full_name
             ]
             person = PersonReasons(
+                personal_id=match.personal_id,
                 masked_id=mask_personal_id(match.personal_id),
                 name=names[0] if names else "",
             )

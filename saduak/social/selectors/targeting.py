@@ -33,12 +33,10 @@ from saduak.social.choices import (
     Domain,
     HouseholdStatus,
     SourceKind,
-    sources_of,
 )
-from saduak.social.facts import FACTS, Fact
+from saduak.social.facts import FACTS, Fact, fact_value_shown
 from saduak.social.models import (
     CommunityForum,
-    PersonMatch,
     RuleSet,
     ServiceRecord,
     StagedPerson,
@@ -47,6 +45,7 @@ from saduak.social.models import (
 )
 from saduak.social.privacy import household_people_view
 from saduak.social.rollups import COUNTERS
+from saduak.social.selectors.screening import RuleReason, person_reasons
 
 HOUSEHOLDS_PER_PAGE = 25
 # Why an officer looks at a household's people: stored (in Thai) on each
@@ -299,44 +298,6 @@ def household_services(household: TargetHousehold) -> list[ServiceRecord]:
 
 
 @dataclass(frozen=True)
-class Reason:
-    """A rule a person meets, with the sources that said so."""
-
-    key: str
-    label: str
-    domain: str
-    weight: int
-    sources: list[SourceKind]
-
-
-def household_reasons(household: TargetHousehold) -> dict[str, list[Reason]]:
-    """Each person's rules met, by personal ID, with the sources of each
-    (PersonMatch of the household's latest screening). The screening part's
-    `selectors/screening.person_reasons` will say the same; until then the
-    household page reads this."""
-    reasons: dict[str, list[Reason]] = defaultdict(list)
-    matches = (
-        PersonMatch.objects.filter(
-            rule_set_id=household.rule_set_id, house_code=household.house_code
-        )
-        .select_related("rule")
-        .order_by("personal_id", "-rule__weight", "rule__key")
-    )
-    for match in matches:
-        rule = match.rule
-        reasons[match.personal_id].append(
-            Reason(
-                rule.key,
-                rule.label,
-                rule.get_domain_display() if rule.domain else "",
-                rule.weight,
-                sources_of(match.sources),
-            )
-        )
-    return dict(reasons)
-
-
-@dataclass(frozen=True)
 class FactLine:
     """One fact of a person as each source gives it; `agree` is False when
     the sources that give it say different things."""
@@ -352,26 +313,14 @@ class PersonView:
     names: list[str]
     sources: list[SourceKind]
     facts: list[FactLine] = field(default_factory=list)
-    reasons: list[Reason] = field(default_factory=list)
+    reasons: list[RuleReason] = field(default_factory=list)
 
     @property
     def disagreements(self) -> int:
         return sum(1 for line in self.facts if not line.agree)
 
 
-def _shown(fact: Fact, value: Any) -> str:
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if fact.name == "housing":
-        from saduak.social.choices import Housing
-
-        return str(Housing(value).label) if value in Housing.values else str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
-def _person(rows: list[StagedPerson], reasons: list[Reason]) -> PersonView:
+def _person(rows: list[StagedPerson], reasons: list[RuleReason]) -> PersonView:
     names: list[str] = []
     for row in rows:
         if row.full_name and row.full_name not in names:
@@ -388,7 +337,7 @@ def _person(rows: list[StagedPerson], reasons: list[Reason]) -> PersonView:
         facts.append(
             FactLine(
                 fact,
-                [(kind, _shown(fact, value)) for kind, value in given],
+                [(kind, fact_value_shown(fact.name, value)) for kind, value in given],
                 len({value for _kind, value in given}) == 1,
             )
         )
@@ -410,7 +359,7 @@ def household_people(
     masked IDs, names, each source's facts side by side, why they were found.
     People found by a rule come first."""
     rows = household_people_view(household=household, actor=viewer, purpose=purpose)
-    reasons = household_reasons(household)
+    reasons = {person.personal_id: person.rules for person in person_reasons(household)}
     by_person: dict[str, list[StagedPerson]] = defaultdict(list)
     for row in rows:
         by_person[row.personal_id].append(row)

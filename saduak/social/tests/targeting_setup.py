@@ -48,7 +48,7 @@ def rule(rules: RuleSet, key: str, weight: int = 3, domain: str = "") -> Rule:
         defaults={
             "label_th": f"เกณฑ์ {key}",
             "label_en": f"Rule {key}",
-            "conditions": [{"field": "monthly_income", "op": "lt", "value": 3000}],
+            "conditions": [[{"field": "monthly_income", "op": "lt", "value": 3000}]],
             "sources": [SourceKind.BASIC_NEEDS, SourceKind.WELFARE_CARD],
             "weight": weight,
             "domain": domain or Domain.WORK_INCOME,

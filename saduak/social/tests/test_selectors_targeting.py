@@ -158,8 +158,11 @@ def test_the_household_shows_its_people_masked_with_each_sources_facts_and_reaso
     assert len(people) == 2
     first = people[0]
     assert first.masked_id.startswith("x-xxxx-xxxxx-")
-    assert [reason.key for reason in first.reasons] == ["low_income"]
-    assert first.reasons[0].sources == [SourceKind.WELFARE_CARD, SourceKind.BASIC_NEEDS]
+    assert [reason.rule.key for reason in first.reasons] == ["low_income"]
+    assert [found.source for found in first.reasons[0].sources] == [
+        SourceKind.WELFARE_CARD,
+        SourceKind.BASIC_NEEDS,
+    ]
     [income] = [line for line in first.facts if line.fact.name == "monthly_income"]
     assert not income.agree
     assert dict(income.values) == {
