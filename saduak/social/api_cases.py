@@ -52,7 +52,7 @@ class PlanStepPatch(Schema):
     due_on: date | None = None
 
 
-class ApplicationIn(Schema):
+class PlanStepApplicationIn(Schema):
     personal_id: str
     service: str
 
@@ -339,7 +339,7 @@ def plan_step_update(
     openapi_extra={"x-action": Action.SOCIAL_CASE_MANAGE.value},
 )
 def plan_step_application(
-    request: HttpRequest, reference: str, step_id: UUID, payload: ApplicationIn
+    request: HttpRequest, reference: str, step_id: UUID, payload: PlanStepApplicationIn
 ) -> Status:
     """Starts an e-service application for a household member with a
     digital ID through the referral channel (see docs/social.md)."""

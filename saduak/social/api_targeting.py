@@ -329,7 +329,7 @@ def forum_record(
     return Status(201, forum)
 
 
-class DecisionIn(Schema):
+class HouseholdDecisionIn(Schema):
     decision: Literal["confirm", "remove"]
     forum: UUID = Field(description="The forum the decision cites.")
     reason: str = Field("", max_length=services.REASON_MAX)
@@ -356,7 +356,7 @@ def _forum_of(household: TargetHousehold, public_id: UUID) -> CommunityForum:
     openapi_extra={"x-action": Action.SOCIAL_TARGET_DECIDE.value},
 )
 def household_decide(
-    request: HttpRequest, public_id: UUID, payload: DecisionIn
+    request: HttpRequest, public_id: UUID, payload: HouseholdDecisionIn
 ) -> TargetHousehold:
     """Confirms or removes the household citing a forum (a reason for a
     removal); changes an earlier decision unless the household is selected
@@ -392,7 +392,7 @@ class ServiceIn(Schema):
     agency: str | None = Field(None, description="An agency code from the list.")
 
 
-class ServiceOut(Schema):
+class HouseholdServiceOut(Schema):
     id: UUID = Field(alias="public_id")
     household: UUID = Field(alias="household.public_id")
     domain: str
@@ -403,7 +403,7 @@ class ServiceOut(Schema):
 
 @router.post(
     "/households/{public_id}/services",
-    response={201: ServiceOut},
+    response={201: HouseholdServiceOut},
     auth=STAFF_OR_MACHINE,
     openapi_extra={"x-action": Action.SOCIAL_SERVICE_RECORD.value},
 )
