@@ -76,6 +76,14 @@ DEMO_PEOPLE = [
         "do-5001",
         "counter officer, Mueang Chiang Mai district office (e-services)",
     ),
+    (
+        "110000000022",
+        "สุนีย์",
+        "สังคมสงเคราะห์",
+        Role.SOCIAL_WORKER,
+        "do-5001",
+        "social worker (Social Match), Mueang Chiang Mai",
+    ),
 ]
 
 
@@ -87,6 +95,7 @@ DEMO_POSITIONS = {
     "110000000006": "เจ้าพนักงานปกครองปฏิบัติงาน",
     "110000000007": "ปลัดอำเภอ",
     "110000000010": "เจ้าพนักงานปกครองปฏิบัติงาน",
+    "110000000022": "นักสังคมสงเคราะห์ปฏิบัติการ",
 }
 
 # Synthetic votes spread over every district office (saduak/feedback/generator.py).
@@ -176,6 +185,13 @@ class Command(BaseCommand):
             district=demo_person("110000000005"),
             chom_thong=demo_person("110000000007"),
         )
+        from saduak.social.demo import social_seed_demo
+
+        social = social_seed_demo(
+            hq=hq,
+            province_staff=demo_person("110000000004"),
+            worker=demo_person("110000000022"),
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for personal_id, name, description in rows:
@@ -210,6 +226,10 @@ class Command(BaseCommand):
             "(staff: /staff/performance/; inbox /staff/performance/inbox/):"
         )
         for line in frameworks:
+            self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write("Social Match (targeting and case management):")
+        for line in social:
             self.stdout.write(line)
         self.stdout.write("")
 
