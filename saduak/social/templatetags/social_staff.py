@@ -55,4 +55,19 @@ def social_tile(user: Any) -> dict[str, Any]:
         "year": rule_set.year if rule_set is not None else None,
         "found": found,
         "undecided": undecided,
+        "sources": may(user, Action.SOCIAL_SOURCE_IMPORT),
+        "rules": may(user, Action.SOCIAL_RULES_EDIT) or may(user, Action.SOCIAL_SCREEN),
+        "cases": may(user, Action.SOCIAL_CASE_MANAGE),
     }
+
+
+@register.simple_tag
+def social_may(user: Any, action: str, household: Any) -> bool:
+    """Whether `user` may carry out `action` (a matrix action's value) over
+    the household's district: what a page asks before showing a link."""
+    return isinstance(user, User) and may(
+        user,
+        Action(action),
+        district_code=household.district_code,
+        province_code=household.province_code,
+    )
