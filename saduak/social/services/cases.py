@@ -307,11 +307,16 @@ def _check_step(
         raise InvalidInput(_("Say which service helps reach it."), field="service")
     starts_on = _check_day(starts_on, "starts_on")
     due_on = _check_day(due_on, "due_on")
+    _check_due(starts_on, due_on)
+    return starts_on, due_on
+
+
+def _check_due(starts_on: date, due_on: date) -> None:
+    """Refuses a plan step due before it starts."""
     if due_on < starts_on:
         raise InvalidInput(
             _("The due date cannot be before the start date."), field="due_on"
         )
-    return starts_on, due_on
 
 
 def plan_step_add(
@@ -379,10 +384,7 @@ def plan_step_update(
         current = PlanStep.objects.select_for_update().get(pk=step.pk, case=locked)
         before = {"status": current.status, "due_on": current.due_on.isoformat()}
         if due_on is not None:
-            if due_on < current.starts_on:
-                raise InvalidInput(
-                    _("The due date cannot be before the start date."), field="due_on"
-                )
+            _check_due(current.starts_on, due_on)
             current.due_on = due_on
         current.status = status
         current.save(update_fields=["status", "due_on"])
