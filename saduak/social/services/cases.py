@@ -23,7 +23,7 @@ from saduak.accounts.models import User
 from saduak.accounts.scoping import active_roles
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
-from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
+from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
 from saduak.core.references import new_reference
 from saduak.core.referral_targets import referral_target
 from saduak.social.choices import (
@@ -663,15 +663,3 @@ def case_close(*, case: Case, outcome: str, note: str, actor: User) -> Case:
         locked.save(update_fields=["status", "outcome", "closure_note", "closed_at"])
         _audit(actor, "social.case.close", locked, {"outcome": outcome})
         return locked
-
-
-def case_by_reference(reference: str) -> Case:
-    """The case with this reference (no permission check: callers check)."""
-    case = (
-        Case.objects.select_related("household", "office", "case_worker")
-        .filter(reference=reference.strip().upper())
-        .first()
-    )
-    if case is None:
-        raise NotFound(_("There is no case with this reference."))
-    return case
