@@ -104,13 +104,8 @@ def _case_summary(case: Case) -> dict[str, Any]:
 
 
 def _case(request: HttpRequest, reference: str) -> Case:
-    case = services.case_by_reference(reference)
-    selectors.ensure_may_read(
-        acting_user(request),
-        district_code=case.district_code,
-        province_code=case.province_code,
-    )
-    return case
+    """The case, if the user may read its district; NotFound otherwise."""
+    return selectors.case_get(viewer=acting_user(request), reference=reference)
 
 
 def _case_out(user: User, case: Case) -> dict[str, Any]:

@@ -132,6 +132,20 @@ def create_rule_set(request: HttpRequest, payload: RuleSetIn) -> Status:
     return Status(201, rule_set)
 
 
+def _rule_fields(payload: RuleFields) -> dict[str, Any]:
+    """The fields a rule is added with and updated with, as the services'
+    keyword arguments."""
+    return {
+        "label_th": payload.label_th,
+        "label_en": payload.label_en,
+        "conditions": payload.conditions,
+        "sources": payload.sources,
+        "min_agree": payload.min_agree,
+        "weight": payload.weight,
+        "domain": payload.domain,
+    }
+
+
 @router.get("/rule-sets/{year}/rules", response=list[RuleOut])
 def list_rules(request: HttpRequest, year: int) -> list[Rule]:
     return rules_of(_rule_set(year), province_code=_viewer_province(request))
@@ -146,15 +160,9 @@ def add_rule(request: HttpRequest, year: int, payload: RuleIn) -> Status:
     rule = rules_services.rule_add(
         rule_set=_rule_set(year),
         key=payload.key,
-        label_th=payload.label_th,
-        label_en=payload.label_en,
-        conditions=payload.conditions,
-        sources=payload.sources,
-        min_agree=payload.min_agree,
-        weight=payload.weight,
-        domain=payload.domain,
         province=_province(payload.province),
         actor=acting_user(request),
+        **_rule_fields(payload),
     )
     return Status(201, rule)
 
@@ -167,14 +175,8 @@ def add_rule(request: HttpRequest, year: int, payload: RuleIn) -> Status:
 def update_rule(request: HttpRequest, public_id: UUID, payload: RuleFields) -> Rule:
     return rules_services.rule_update(
         rule=get_object_or_404(Rule, public_id=public_id),
-        label_th=payload.label_th,
-        label_en=payload.label_en,
-        conditions=payload.conditions,
-        sources=payload.sources,
-        min_agree=payload.min_agree,
-        weight=payload.weight,
-        domain=payload.domain,
         actor=acting_user(request),
+        **_rule_fields(payload),
     )
 
 

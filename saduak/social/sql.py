@@ -572,24 +572,7 @@ def households_upsert(*, rule_set_id: int, province_code: str | None) -> None:
     # The OR of the people's masks, one bit at a time (SQLite has no BIT_OR).
     mask = " + ".join(f"MAX(m.{sources} & {bit})" for bit in SOURCE_BITS.values())
     households = _q(TargetHousehold._meta.db_table)
-    target = {
-        name: _column(TargetHousehold, name)
-        for name in (
-            "public_id",
-            "rule_set",
-            "house_code",
-            "subdistrict",
-            "district_code",
-            "province_code",
-            "need_score",
-            "rules_met",
-            "people_found",
-            "sources",
-            "screened_out",
-            "status",
-            "removal_reason",
-        )
-    }
+    # The columns a later run refreshes on a household already listed.
     refreshed = (
         "subdistrict",
         "district_code",
@@ -600,6 +583,17 @@ def households_upsert(*, rule_set_id: int, province_code: str | None) -> None:
         "sources",
         "screened_out",
     )
+    target = {
+        name: _column(TargetHousehold, name)
+        for name in (
+            "public_id",
+            "rule_set",
+            "house_code",
+            *refreshed,
+            "status",
+            "removal_reason",
+        )
+    }
     sub_table = _q(Subdistrict._meta.db_table)
     district_table = _q(District._meta.db_table)
     sql = (

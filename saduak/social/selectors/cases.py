@@ -9,12 +9,14 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saduak.accounts import matrix
 from saduak.accounts.matrix import Action
 from saduak.accounts.models import User
 from saduak.accounts.scoping import active_roles
+from saduak.core.errors import NotFound
 from saduak.social.choices import Capability, CaseStatus
 from saduak.social.models import Assessment, Case, FollowUp, PlanStep, Referral
 
@@ -32,6 +34,22 @@ def ensure_may_read(actor: User, *, district_code: str, province_code: str) -> N
         district_code=district_code,
         province_code=province_code,
     )
+
+
+def case_get(*, viewer: User, reference: str) -> Case:
+    """The case with this reference, if `viewer` may read its district;
+    NotFound otherwise."""
+    case = (
+        Case.objects.select_related("household", "office", "case_worker")
+        .filter(reference=reference.strip().upper())
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("There is no case with this reference."))
+    ensure_may_read(
+        viewer, district_code=case.district_code, province_code=case.province_code
+    )
+    return case
 
 
 def case_districts(actor: User) -> list[str]:

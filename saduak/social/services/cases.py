@@ -23,7 +23,7 @@ from saduak.accounts.models import User
 from saduak.accounts.scoping import active_roles
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
-from saduak.core.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
+from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
 from saduak.core.references import new_reference
 from saduak.core.referral_targets import referral_target
 from saduak.social.choices import (
@@ -307,11 +307,16 @@ def _check_step(
         raise InvalidInput(_("Say which service helps reach it."), field="service")
     starts_on = _check_day(starts_on, "starts_on")
     due_on = _check_day(due_on, "due_on")
+    _check_due(starts_on, due_on)
+    return starts_on, due_on
+
+
+def _check_due(starts_on: date, due_on: date) -> None:
+    """Refuses a plan step due before it starts."""
     if due_on < starts_on:
         raise InvalidInput(
             _("The due date cannot be before the start date."), field="due_on"
         )
-    return starts_on, due_on
 
 
 def plan_step_add(
@@ -379,10 +384,7 @@ def plan_step_update(
         current = PlanStep.objects.select_for_update().get(pk=step.pk, case=locked)
         before = {"status": current.status, "due_on": current.due_on.isoformat()}
         if due_on is not None:
-            if due_on < current.starts_on:
-                raise InvalidInput(
-                    _("The due date cannot be before the start date."), field="due_on"
-                )
+            _check_due(current.starts_on, due_on)
             current.due_on = due_on
         current.status = status
         current.save(update_fields=["status", "due_on"])
@@ -661,15 +663,3 @@ def case_close(*, case: Case, outcome: str, note: str, actor: User) -> Case:
         locked.save(update_fields=["status", "outcome", "closure_note", "closed_at"])
         _audit(actor, "social.case.close", locked, {"outcome": outcome})
         return locked
-
-
-def case_by_reference(reference: str) -> Case:
-    """The case with this reference (no permission check: callers check)."""
-    case = (
-        Case.objects.select_related("household", "office", "case_worker")
-        .filter(reference=reference.strip().upper())
-        .first()
-    )
-    if case is None:
-        raise NotFound(_("There is no case with this reference."))
-    return case

@@ -238,15 +238,13 @@ def household_remove(
     `reason`). A confirmed household may be removed (the decision changes);
     services already recorded stay. Moves the counts; audit
     `social.household.remove`."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Say why the household is removed."), field="reason")
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(
-            _("The reason is too long (at most %(limit)s characters).")
-            % {"limit": REASON_MAX},
-            field="reason",
-        )
+    reason = _required_text(
+        reason,
+        field="reason",
+        limit=REASON_MAX,
+        missing=_("Say why the household is removed."),
+        too_long=_("The reason is too long (at most %(limit)s characters)."),
+    )
     return _decide(
         household=household,
         forum=forum,
@@ -255,6 +253,19 @@ def household_remove(
         actor=actor,
         action="social.household.remove",
     )
+
+
+def _required_text(
+    value: str | None, *, field: str, limit: int, missing: str, too_long: str
+) -> str:
+    """`value` trimmed; InvalidInput on `field` with `missing` when it is
+    empty, or with `too_long` (given `limit`) when it is longer than `limit`."""
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(missing, field=field)
+    if len(value) > limit:
+        raise InvalidInput(too_long % {"limit": limit}, field=field)
+    return value
 
 
 def household_select(
@@ -320,15 +331,13 @@ def service_record(
     )
     if domain not in Domain.values:
         raise InvalidInput(_("Choose one of the seven domains."), field="domain")
-    description = (description or "").strip()
-    if not description:
-        raise InvalidInput(_("Say what was given."), field="description")
-    if len(description) > DESCRIPTION_MAX:
-        raise InvalidInput(
-            _("The description is too long (at most %(limit)s characters).")
-            % {"limit": DESCRIPTION_MAX},
-            field="description",
-        )
+    description = _required_text(
+        description,
+        field="description",
+        limit=DESCRIPTION_MAX,
+        missing=_("Say what was given."),
+        too_long=_("The description is too long (at most %(limit)s characters)."),
+    )
     _not_in_future(provided_on, "provided_on")
     if agency is not None and not agency.is_active:
         raise InvalidInput(_("This agency is no longer on the list."), field="agency")

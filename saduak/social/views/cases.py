@@ -36,13 +36,7 @@ PURPOSE = selectors.PURPOSE
 
 def _case(request: HttpRequest, reference: str) -> Case:
     """The case, if the user may read its district; NotFound otherwise."""
-    case = services.case_by_reference(reference)
-    selectors.ensure_may_read(
-        acting_user(request),
-        district_code=case.district_code,
-        province_code=case.province_code,
-    )
-    return case
+    return selectors.case_get(viewer=acting_user(request), reference=reference)
 
 
 def _application_url(reference: str) -> str:

@@ -9,9 +9,11 @@ Every form is a plain POST; a refused input re-renders the page with status
 read reach is 404 (the selectors); an action the role does not allow is 403
 with the matrix's message (the services)."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -225,6 +227,27 @@ def _household_page(
     )
 
 
+def _household_posted(
+    request: HttpRequest,
+    household: TargetHousehold,
+    form: forms.Form,
+    act: Callable[[], object],
+    done: str,
+) -> HttpResponse | None:
+    """Runs `act` for a valid posted form on the household and goes back to
+    the household with `done` said; None when the form or the service refused
+    it (the caller shows the household page again with the form, status 400)."""
+    if form.is_valid():
+        try:
+            act()
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(f"{NS}:household", household.public_id)
+    return None
+
+
 @staff_required
 @never_cache
 @require_GET
@@ -241,25 +264,25 @@ def household_decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = acting_user(request)
     household = selectors.household_get(viewer=user, public_id=public_id)
     form = DecisionForm(request.POST, forums=_forums(household))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == CONFIRM:
-                services.household_confirm(
-                    household=household, forum=form.chosen_forum(), actor=user
-                )
-            else:
-                services.household_remove(
-                    household=household,
-                    forum=form.chosen_forum(),
-                    reason=data["reason"],
-                    actor=user,
-                )
-        except DomainError as error:
-            add_domain_error(form, error)
+
+    def decide() -> None:
+        if form.cleaned_data["decision"] == CONFIRM:
+            services.household_confirm(
+                household=household, forum=form.chosen_forum(), actor=user
+            )
         else:
-            messages.success(request, _("The forum's decision is recorded."))
-            return redirect(f"{NS}:household", household.public_id)
+            services.household_remove(
+                household=household,
+                forum=form.chosen_forum(),
+                reason=form.cleaned_data["reason"],
+                actor=user,
+            )
+
+    done = _household_posted(
+        request, household, form, decide, _("The forum's decision is recorded.")
+    )
+    if done is not None:
+        return done
     return _household_page(request, user, household, decision_form=form, status=400)
 
 
@@ -288,14 +311,15 @@ def household_service(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = acting_user(request)
     household = selectors.household_get(viewer=user, public_id=public_id)
     form = ServiceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.service_record(
-                household=household, actor=user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The service is recorded."))
-            return redirect(f"{NS}:household", household.public_id)
+    done = _household_posted(
+        request,
+        household,
+        form,
+        lambda: services.service_record(
+            household=household, actor=user, **form.cleaned_data
+        ),
+        _("The service is recorded."),
+    )
+    if done is not None:
+        return done
     return _household_page(request, user, household, service_form=form, status=400)
