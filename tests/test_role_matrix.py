@@ -188,6 +188,7 @@ NOT_MATRIX_ACTIONS = {
     "saduak.performance.services.common.result_open": CHECKS_ITSELF,
     "saduak.performance.services.common.unit_readable": CHECKS_ITSELF,
     "saduak.performance.services.computed.round_computed": SYSTEM,
+    "saduak.social.services.sources.sources_purge_expired": "the daily purge task",
 }
 
 

@@ -31,11 +31,14 @@ PURE_MEMOS = {
     # A data file shipped with the code, named by its path (the GECC standard's
     # criteria): a new file comes with a new release.
     ("performance/services/gecc.py", "criteria_from_file"),
+    # The default screening rules shipped with the code (social/data/).
+    ("social/services/rules.py", "default_rules"),
 }
 # Module-level dicts written by functions that are registries, not caches.
 REGISTRIES = {
     ("notifications/templates.py", "_REGISTRY"),
     ("core/measures.py", "_SOURCES"),
+    ("core/referral_targets.py", "_TARGET"),
 }
 MEMO_DECORATORS = ("functools.cache", "functools.lru_cache", "cache", "lru_cache")
 

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from saduak.accounts.choices import Role
 from saduak.areas.models import Office
@@ -161,8 +162,11 @@ def test_a_reply_from_the_list_is_published_and_audited(office, cast, browser):
     vote = commented(cast, office)
     back = "/en/staff/happiness/comments/?score=2"
 
+    # Replied from the English list: the confirmation is in English.
+    with translation.override("en"):
+        reply_url = reverse("feedback-staff:vote-reply", args=[vote.public_key])
     response = browser.post(
-        reverse("feedback-staff:vote-reply", args=[vote.public_key]),
+        reply_url,
         {
             f"r{vote.pk}-text": "ขออภัย เราจะเปิดช่องบริการเพิ่ม",
             f"r{vote.pk}-version": vote.times_cast,
