@@ -293,49 +293,36 @@ def split_by_province(path: Path, folder: Path) -> dict[str, Path]:
 def import_sources(
     paths: dict[str, Path], *, year: int, actor: Any, per_province: bool
 ) -> dict[str, Any]:
-    """Imports each file through the real service (`source_import_file`,
-    streamed from disk, or `source_import` with the file's bytes); the
-    seconds and rows of each source (the sum over its province files with
-    `per_province`)."""
+    """Imports each file through the real service, streamed from disk
+    (`source_import_file`); the seconds and rows of each source (the sum over
+    its province files with `per_province`)."""
     from saduak.areas.models import Province
-    from saduak.social.services import sources as services
+    from saduak.social.services.sources import source_import_file
 
-    # The streaming variant reads the file from disk; without it the whole
-    # file is passed as bytes (the reading is then timed as part of it).
-    streaming = getattr(services, "source_import_file", None)
     provinces = Province.objects.in_bulk()
     result: dict[str, Any] = {}
     for kind, path in paths.items():
-        if per_province:
-            files = [
+        files: list[tuple[Province | None, Path]] = (
+            [
                 (provinces[code], part)
                 for code, part in sorted(
                     split_by_province(path, path.parent / kind).items()
                 )
             ]
-        else:
-            files = [(None, path)]
+            if per_province
+            else [(None, path)]
+        )
         seconds = 0.0
         rows = 0
         for province, file in files:
             started = time.perf_counter()
-            if streaming is not None:
-                with file.open("rb") as stream:
-                    made = streaming(
-                        kind=kind,
-                        year=year,
-                        province=province,
-                        file_name=file.name,
-                        file=stream,
-                        actor=actor,
-                    )
-            else:
-                made = services.source_import(
+            with file.open("rb") as stream:
+                made = source_import_file(
                     kind=kind,
                     year=year,
                     province=province,
                     file_name=file.name,
-                    content=file.read_bytes(),
+                    file=stream,
                     actor=actor,
                 )
             seconds += time.perf_counter() - started
