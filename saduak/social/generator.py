@@ -96,6 +96,12 @@ SOURCE_FACTS: dict[str, tuple[str, ...]] = {
         "chronically_ill",
         "housing",
         "welfare_access",
+        # The social map carries the five TPMAP-style dimensions (layouts.py).
+        "lacks_health",
+        "lacks_living",
+        "lacks_education",
+        "lacks_income",
+        "lacks_access",
     ),
     SourceKind.FAMILY: (
         "monthly_income",
