@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from saduak.core.errors import InvalidInput
 from saduak.social.choices import SourceKind
 from saduak.social.facts import BOOLEAN, CHOICE, FACTS, INTEGER, OPERATORS
+from saduak.social.layouts import LAYOUTS
 
 Condition = dict[str, Any]
 Groups = list[list[Condition]]
@@ -185,6 +186,37 @@ def min_agree_clean(raw: Any, sources: Sequence[str]) -> int:
             field="min_agree",
         )
     return raw
+
+
+def sources_give_check(groups: Groups, sources: Sequence[str], min_agree: int) -> None:
+    """Refuses a rule that could never be met: a group of conditions whose
+    fields fewer than `min_agree` of the trusted sources give (their file
+    layouts have no such column, layouts.py). A "missing" condition holds on
+    any source, so it needs no column."""
+    given = {
+        kind: {column.target for column in LAYOUTS[kind].facts} for kind in sources
+    }
+    for index, group in enumerate(groups, start=1):
+        fields = {
+            condition["field"] for condition in group if condition["op"] != "missing"
+        }
+        giving = [kind for kind in sources if fields <= given[kind]]
+        if len(giving) < min_agree:
+            raise InvalidInput(
+                _(
+                    "Group %(group)d can never be met: fewer than %(agree)d of the "
+                    "trusted sources give %(fields)s. Trust a source whose file has "
+                    "these columns."
+                )
+                % {
+                    "group": index,
+                    "agree": min_agree,
+                    "fields": ", ".join(
+                        str(FACTS[name].label) for name in sorted(fields)
+                    ),
+                },
+                field="sources",
+            )
 
 
 def condition_q(condition: Condition) -> Q:

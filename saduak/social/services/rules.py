@@ -24,7 +24,12 @@ from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
 from saduak.social.choices import Domain
 from saduak.social.models import Rule, RuleSet
-from saduak.social.rules import conditions_clean, min_agree_clean, sources_clean
+from saduak.social.rules import (
+    conditions_clean,
+    min_agree_clean,
+    sources_clean,
+    sources_give_check,
+)
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "data" / "rules_default.json"
 YEARS = range(2500, 2700)
@@ -106,6 +111,7 @@ def _clean_rule(
     groups = conditions_clean(conditions)
     trusted = sources_clean(sources)
     agree = min_agree_clean(min_agree, trusted)
+    sources_give_check(groups, trusted, agree)
     if isinstance(weight, bool) or not isinstance(weight, int):
         raise InvalidInput(_("Enter a whole number."), field="weight")
     if not 1 <= weight <= WEIGHT_LIMIT:

@@ -202,3 +202,53 @@ def test_a_rule_is_deactivated_once_and_may_come_back(
         "social.rule.deactivate",
         "social.rule.activate",
     ]
+
+
+def test_a_rule_no_trusted_source_can_meet_is_refused_naming_the_fields() -> None:
+    rules = rule_set()
+    dimension = [[{"field": "lacks_health", "op": "is_true"}]]
+    # The welfare card register's file has no TPMAP dimension column.
+    with pytest.raises(InvalidInput) as refused:
+        rule_add(
+            rule_set=rules,
+            key="tpmap-health",
+            label_th="มิติสุขภาพ",
+            conditions=dimension,
+            sources=["welfare_card"],
+            actor=SYSTEM,
+        )
+    assert refused.value.field == "sources"
+    assert "กลุ่มเงื่อนไขที่ 1" in str(refused.value.message)
+    assert "ขาดด้านสุขภาพ" in str(refused.value.message)
+    # Two sources must agree but only the social map gives the dimension.
+    with pytest.raises(InvalidInput):
+        rule_add(
+            rule_set=rules,
+            key="tpmap-health",
+            label_th="มิติสุขภาพ",
+            conditions=dimension,
+            sources=["social_map", "welfare_card"],
+            min_agree=2,
+            actor=SYSTEM,
+        )
+    assert not Rule.objects.exists()
+    assert not AuditEvent.objects.filter(action="social.rule.add").exists()
+
+    rule_add(
+        rule_set=rules,
+        key="tpmap-health",
+        label_th="มิติสุขภาพ",
+        conditions=dimension,
+        sources=["social_map", "welfare_card"],
+        actor=SYSTEM,
+    )
+    # "missing" holds on a source that has no such column.
+    rule_add(
+        rule_set=rules,
+        key="health-dimension-unknown",
+        label_th="ไม่ทราบมิติสุขภาพ",
+        conditions=[[{"field": "lacks_health", "op": "missing"}]],
+        sources=["welfare_card"],
+        actor=SYSTEM,
+    )
+    assert Rule.objects.count() == 2
