@@ -40,17 +40,20 @@ def household_rows(household: TargetHousehold) -> list[StagedPerson]:
     )
 
 
-def viewing_office(actor: User, household: TargetHousehold) -> Office | None:
-    """The office at which `actor` holds the role that lets them see the
-    household (the first that reaches it): where "who used my data" says
-    the look came from."""
-    for staff_role in active_roles(actor):
-        if staff_role.role not in matrix.allowed_roles(Action.SOCIAL_PERSON_VIEW):
+def office_acting_for(
+    user: User, action: Action, *, district_code: str, province_code: str = ""
+) -> Office | None:
+    """The office at which `user` holds a role that `action` allows and that
+    reaches the district (a province's staff: its province), or None: where
+    a look at a household came from, and where a case worker works."""
+    roles = matrix.allowed_roles(action)
+    for staff_role in active_roles(user):
+        if staff_role.role not in roles:
             continue
         office = staff_role.office
-        if office.district_id == household.district_code or (
+        if office.district_id == district_code or (
             staff_role.role == Role.PROVINCIAL_STAFF
-            and office.province_id == household.province_code
+            and office.province_id == province_code
         ):
             return office
     return None
@@ -74,7 +77,12 @@ def household_people_view(
     )
     rows = household_rows(household)
     personal_ids = sorted({row.personal_id for row in rows})
-    office = viewing_office(actor, household)
+    office = office_acting_for(
+        actor,
+        Action.SOCIAL_PERSON_VIEW,
+        district_code=household.district_code,
+        province_code=household.province_code,
+    )
     with transaction.atomic():
         for citizen in User.objects.filter(personal_id__in=personal_ids):
             data_access_record(

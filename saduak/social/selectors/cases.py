@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from saduak.accounts import matrix
 from saduak.accounts.matrix import Action
 from saduak.accounts.models import User
-from saduak.accounts.scoping import active_roles
 from saduak.core.errors import NotFound
 from saduak.social.choices import Capability, CaseStatus
 from saduak.social.models import Assessment, Case, FollowUp, PlanStep, Referral
@@ -53,16 +52,9 @@ def case_get(*, viewer: User, reference: str) -> Case:
 
 
 def case_districts(actor: User) -> list[str]:
-    """The districts of the offices where `actor` works with cases (social
-    worker or district administrator), for the list's default."""
-    roles = matrix.allowed_roles(Action.SOCIAL_CASE_MANAGE)
-    return sorted(
-        {
-            staff_role.office.district_id
-            for staff_role in active_roles(actor)
-            if staff_role.role in roles and staff_role.office.district_id
-        }
-    )
+    """The districts where `actor` works with cases (social worker or
+    district administrator), for the list's default."""
+    return sorted(matrix.action_reach(actor, Action.SOCIAL_CASE_MANAGE).districts)
 
 
 def case_worker_candidates(district_code: str) -> list[User]:

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from saduak.accounts import matrix
 from saduak.accounts.matrix import Action
 from saduak.accounts.models import User
-from saduak.accounts.scoping import active_roles
 from saduak.areas.models import Office
 from saduak.audit.services import audit_record
 from saduak.core.errors import Conflict, InvalidInput, PermissionDeniedError
@@ -46,10 +45,9 @@ from saduak.social.models import (
     Referral,
     TargetHousehold,
 )
-from saduak.social.privacy import household_rows
+from saduak.social.privacy import household_rows, office_acting_for
 
 REFERENCE_ATTEMPTS = 5
-CASE_WORKER_ROLES = matrix.allowed_roles(Action.SOCIAL_CASE_MANAGE)
 # What an agency may answer, from each status.
 ANSWERS: dict[str, frozenset[str]] = {
     ReferralStatus.SENT: frozenset(
@@ -114,13 +112,9 @@ def _locked_open(case: Case, actor: User | str) -> Case:
 def case_worker_office(worker: User, district_code: str) -> Office | None:
     """The office of the district at which `worker` holds a case worker's
     role (social worker or district administrator), or None."""
-    for staff_role in active_roles(worker):
-        if (
-            staff_role.role in CASE_WORKER_ROLES
-            and staff_role.office.district_id == district_code
-        ):
-            return staff_role.office
-    return None
+    return office_acting_for(
+        worker, Action.SOCIAL_CASE_MANAGE, district_code=district_code
+    )
 
 
 def _check_day(value: date | None, field: str) -> date:
