@@ -113,7 +113,7 @@ class Command(BaseCommand):
     help = "Creates demo accounts (all with the same demo password) and prints them."
 
     def handle(self, *args: object, **options: object) -> None:
-        if not settings.DEBUG:
+        if not (settings.DEBUG or getattr(settings, "DEMO_SEED_ALLOWED", False)):
             raise CommandError("Demo accounts are for the local demo only.")
         if not Office.objects.filter(code="hq").exists():
             raise CommandError("Load the map first: manage.py load_areas")
