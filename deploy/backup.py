@@ -56,6 +56,13 @@ def default_state_dir() -> Path:
     return Path(os.environ.get("SADUAK_STACK_DIR") or ROOT / "var" / "stack")
 
 
+def default_pg_host(state: Path) -> str:
+    """The stack's PostgreSQL socket directory (local connections of the
+    postgres OS user are trusted there), else TCP on 127.0.0.1."""
+    socket_dir = state / "run" / "postgres"
+    return str(socket_dir) if socket_dir.is_dir() else "127.0.0.1"
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -110,7 +117,7 @@ def run(
     """Runs a command, raising BackupFailed naming `what` with its output when
     it exits with a code not in `ok_codes`."""
     try:
-        done = subprocess.run(  # noqa: S603 (argument lists, no shell)
+        done = subprocess.run(
             list(command),
             capture_output=True,
             text=True,
@@ -506,7 +513,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--private", type=Path, default=None)
     parser.add_argument("--wal-archive", type=Path, default=None)
     parser.add_argument("--key-dir", type=Path, default=None)
-    parser.add_argument("--pg-host", default="127.0.0.1")
+    parser.add_argument(
+        "--pg-host",
+        default=None,
+        help="Host or socket directory of the primary (default: the stack's "
+        "socket directory run/postgres, else 127.0.0.1).",
+    )
     parser.add_argument("--pg-port", type=int, default=5442)
     parser.add_argument("--pg-user", default="postgres")
     options = parser.parse_args(argv)
@@ -524,7 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             private=private,
             wal_archive=options.wal_archive or state / "pg" / "wal-archive",
             key_dir=options.key_dir or state / "keys",
-            pg_host=options.pg_host,
+            pg_host=options.pg_host or default_pg_host(state),
             pg_port=options.pg_port,
             pg_user=options.pg_user,
         )

@@ -28,6 +28,7 @@ from typing import Any
 from deploy.backup import (
     BackupFailed,
     backup,
+    default_pg_host,
     default_state_dir,
     iso,
     psql,
@@ -254,7 +255,7 @@ def stack_installation(state: Path) -> Installation:
         key_dir=state / "keys",
         private=Path(env.get("PRIVATE_FILES_ROOT") or state / "private"),
         wal_archive=state / "pg" / "wal-archive",
-        pg_host="127.0.0.1",
+        pg_host=default_pg_host(state),
         pg_port=5442,
     )
 

@@ -39,7 +39,7 @@ def drill_dir() -> Iterator[Path]:
 
 
 def stack_installation(stack: Any) -> Installation:
-    state = Path(stack.state_dir)
+    state = Path(stack.state)
     env_file = state / "saduak.env"
     env = {**read_env_file(env_file), **stack.env()}
     return Installation(
@@ -48,7 +48,7 @@ def stack_installation(stack: Any) -> Installation:
         key_dir=state / "keys",
         private=Path(env.get("PRIVATE_FILES_ROOT") or state / "private"),
         wal_archive=state / "pg" / "wal-archive",
-        pg_host="127.0.0.1",
+        pg_host=str(stack.pg_run),  # the postgres OS user is trusted on the socket
         pg_port=PRIMARY_PORT,
     )
 
