@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -165,7 +166,20 @@ def includes_made_local(data_dir: Path, conf_dir: Path) -> list[str]:
     return notes
 
 
+def port_in_use(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def server_start(data_dir: Path, log_file: Path, timeout: float) -> None:
+    try:
+        _pg_ctl_start(data_dir, log_file, timeout)
+    except BackupFailed as error:
+        raise server_stopped(log_file) from error
+
+
+def _pg_ctl_start(data_dir: Path, log_file: Path, timeout: float) -> None:
     run(
         as_postgres(
             [
@@ -220,6 +234,18 @@ def log_tail(log_file: Path, lines: int = 15) -> str:
         return ""
 
 
+def server_stopped(log_file: Path) -> BackupFailed:
+    """The error to raise when the restored server stopped, saying why."""
+    tail = log_tail(log_file)
+    if TARGET_NOT_REACHED in tail:
+        return BackupFailed(
+            "The WAL archive ends before --target-time: no transaction committed "
+            "after that time was archived. Restore without --target-time to "
+            "replay everything archived.\n" + tail
+        )
+    return BackupFailed(f"The restored PostgreSQL stopped:\n{tail}")
+
+
 def wait_promoted(
     *, data_dir: Path, log_file: Path, socket_dir: Path, port: int, timeout: float
 ) -> None:
@@ -227,14 +253,7 @@ def wait_promoted(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not server_running(data_dir):
-            tail = log_tail(log_file)
-            if TARGET_NOT_REACHED in tail:
-                raise BackupFailed(
-                    "The WAL archive ends before --target-time: no transaction "
-                    "committed after that time was archived. Restore without "
-                    "--target-time to replay everything archived.\n" + tail
-                )
-            raise BackupFailed(f"The restored PostgreSQL stopped:\n{tail}")
+            raise server_stopped(log_file)
         try:
             state = psql(
                 "SELECT pg_is_in_recovery()",
@@ -443,6 +462,8 @@ def restore(
     index = json.loads((keys / KEYS_INDEX).read_text())
     if to.exists() and any(to.iterdir()):
         raise BackupFailed(f"{to} is not empty: restore into a fresh directory.")
+    if port_in_use(port):
+        raise BackupFailed(f"Port {port} is in use: choose a free --port.")
     archive = wal_archive or Path(manifest["wal"]["archive"])
     if not archive.is_dir():
         raise BackupFailed(f"The WAL archive {archive} is not there.")
@@ -653,7 +674,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"  recovery point: last transaction {report['last_replayed_transaction_at']}, "
         f"newest audit event {report['newest_audit_event_at']}, failure declared "
-        f"{report['failure_declared_at']}: {report['recovery_point_seconds']} s lost"
+        f"{report['failure_declared_at']}: at most {report['recovery_point_seconds']} s "
+        "of writes lost"
     )
     print(
         f"  recovery time: {report['recovery_time_seconds']} s "
