@@ -126,6 +126,19 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _fingerprint(roots: list[Path], pattern: str = "*") -> str:
+    """The newest modification time and the number of files under `roots`: it
+    changes when a file is added, removed or edited."""
+    newest, count = 0.0, 0
+    for root in roots:
+        files = [root] if root.is_file() else root.rglob(pattern)
+        for path in files:
+            with suppress(OSError):
+                newest = max(newest, path.stat().st_mtime)
+                count += 1
+    return f"{newest:.3f}:{count}"
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
@@ -629,8 +642,34 @@ class Stack:
             # The demo accounts and their authenticator keys, for `make stack`.
             self.demo_accounts.write_text(demo.stdout)
             marker.touch()
-        self.manage("compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v0")
-        self.manage("collectstatic", "--noinput", "-v0")
+        # Catalogs and static files (compressing them takes a minute on two cores)
+        # are made again only when their sources changed.
+        catalogs = _fingerprint([REPO / "locale"], "*.po")
+        if self._changed("catalogs", catalogs):
+            self.manage(
+                "compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v0"
+            )
+            self._remember("catalogs", catalogs)
+        static = _fingerprint(
+            [
+                REPO / "static",
+                REPO / "node_modules" / ".saduak",
+                REPO / "package-lock.json",
+            ]
+        )
+        if (
+            self._changed("static", static)
+            or not (self.static / "staticfiles.json").exists()
+        ):
+            self.manage("collectstatic", "--noinput", "-v0")
+            self._remember("static", static)
+
+    def _changed(self, what: str, fingerprint: str) -> bool:
+        marker = self.state / f".{what}-fingerprint"
+        return not marker.exists() or marker.read_text() != fingerprint
+
+    def _remember(self, what: str, fingerprint: str) -> None:
+        (self.state / f".{what}-fingerprint").write_text(fingerprint)
 
     # --- each component -------------------------------------------------------------
 
