@@ -483,6 +483,7 @@ def backup(
         }
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(keys_to / stamp, ignore_errors=True)
         raise
     (target / "backup.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return target

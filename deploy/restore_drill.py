@@ -6,13 +6,15 @@ directory by hand.
 1. Writes rows and an encrypted document (through the services: audited), seals
    the audit chain (`audit_seal`: a signed checkpoint in the private files).
 2. Takes a backup (deploy.backup), the keys kept apart.
-3. Writes more rows (B), then declares the failure (time T), then writes rows that
-   come after the failure (C), and forces a WAL switch (`pg_switch_wal`) and waits
-   until the segment is archived.
+3. Writes more rows and a document (B), then declares the failure (time T), then
+   writes rows that come after the failure (C), and forces a WAL switch
+   (`pg_switch_wal`) and waits until the segment is archived.
 4. Restores (deploy.restore) into a fresh state directory and port, point-in-time to
-   T: audit_verify passes, the document opens and matches its hash, the rows B
-   written after the base backup are there (the WAL was replayed) and the rows C
-   are not (replay stopped at T).
+   T: audit_verify passes, the first document opens and matches its hash, the rows
+   B written after the base backup are there (the WAL was replayed) and the rows C
+   are not (replay stopped at T); B's document is reported lost with the files
+   (uploaded after the private files were archived: its row comes back, its file
+   does not).
 5. Returns the restore's report (recovery point and time) and what it checked.
 """
 
