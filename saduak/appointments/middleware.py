@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -47,6 +47,8 @@ COOKIE = "saduak_waiting_room"
 HEADER = "Waiting-Room-Token"
 # The ticket in the address too, so that a browser without cookies keeps its place.
 QUERY = "wr"
+# The room's figures for operators and the bench (no personal data: counts only).
+STATUS_PATH = "/appointments/waiting-room/status.json"
 
 
 class AdmissionMiddleware:
@@ -55,6 +57,8 @@ class AdmissionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not GUARDED.match(request.path):
+            if request.path == STATUS_PATH:
+                return status_response()
             return self.get_response(request)
         room = booking_room()
         presented = _presented_tokens(request)
@@ -86,6 +90,13 @@ class AdmissionMiddleware:
         response = self.get_response(request)
         room.record(int((time.perf_counter() - started) * 1000))
         return response
+
+
+def status_response() -> HttpResponse:
+    """head, tail, waiting, rate, ceiling, admitted p95 (ms) of the booking room."""
+    response = JsonResponse(booking_room().status())
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _presented_tokens(request: HttpRequest) -> list[str]:
