@@ -47,6 +47,8 @@ COOKIE = "saduak_waiting_room"
 HEADER = "Waiting-Room-Token"
 # The ticket in the address too, so that a browser without cookies keeps its place.
 QUERY = "wr"
+# auto=0: the waiting page does not check by itself (the person turned it off).
+AUTO = "auto"
 # The room's figures for operators and the bench (no personal data: counts only).
 STATUS_PATH = "/appointments/waiting-room/status.json"
 
@@ -184,9 +186,16 @@ def waiting_page(request: HttpRequest, room: WaitingRoom, visit: Visit) -> HttpR
                 extra=extra,
             )
         else:
+            # WCAG 2.2.1 (timing adjustable): the automatic check can be turned off
+            # (AUTO=0 in the address) and on again; "Check now" works either way.
+            automatic = request.GET.get(AUTO) != "0"
             query = request.GET.copy()
             query[QUERY] = token
             again = f"{request.path}?{query.urlencode()}"
+            query[AUTO] = "0"
+            manual = f"{request.path}?{query.urlencode()}"
+            query.pop(AUTO)
+            resume = f"{request.path}?{query.urlencode()}"
             response = HttpResponse(
                 render_to_string(
                     "appointments/waiting_room.html",
@@ -200,10 +209,14 @@ def waiting_page(request: HttpRequest, room: WaitingRoom, visit: Visit) -> HttpR
                         "wait": _wait_text(wait),
                         "refresh": refresh,
                         "again": again,
+                        "automatic": automatic,
+                        "manual": manual,
+                        "resume": resume,
                     },
                 ),
             )
-            response["Refresh"] = f"{refresh}; url={again}"
+            if automatic:
+                response["Refresh"] = f"{refresh}; url={again}"
     response["Retry-After"] = str(refresh)
     response["Cache-Control"] = "no-store"
     if token:

@@ -185,4 +185,4 @@ def test_operators_announce_an_opening_and_read_the_room_from_the_command(clock)
     with pytest.raises(CommandError):
         call_command("waiting_room", "open", "--at", "2001-01-01T09:00")
     call_command("waiting_room", "cancel-opening", stdout=StringIO())
-    assert not Client().get(PAGE).context or not Client().get(PAGE).context.get("early")
+    assert not waiting(Client().get(PAGE))  # at rest again: straight through
