@@ -38,6 +38,7 @@ import math
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -612,18 +613,18 @@ def shared_backend() -> Backend:
 
 
 @once_per_process
-def _redis_backend_holder() -> dict[int, RedisBackend]:
-    return {}
+def _redis_backends() -> "weakref.WeakKeyDictionary[RedisCache, RedisBackend]":
+    """A backend per cache object (Django makes one per thread, each with its own
+    connection pool), so the script is registered once per thread."""
+    return weakref.WeakKeyDictionary()
 
 
 def _redis_backend(cache: RedisCache) -> RedisBackend:
-    held = _redis_backend_holder()
-    backend = held.get(id(cache))
+    held = _redis_backends()
+    backend = held.get(cache)
     if backend is None:
         client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
-        backend = RedisBackend(client, prefix=cache.make_key("wr"))
-        held.clear()
-        held[id(cache)] = backend
+        backend = held[cache] = RedisBackend(client, prefix=cache.make_key("wr"))
     return backend
 
 
