@@ -53,6 +53,7 @@ def test_in_a_surge_each_arrival_gets_a_place_and_is_admitted_in_turn(
     assert queued.context["place"] == 1 and queued.context["ahead"] == 0
     assert queued["Refresh"].startswith("5; url=/appointments/book/")
     assert queued["Retry-After"] == "5" and queued["Cache-Control"] == "no-store"
+    assert "default-src" in queued["Content-Security-Policy"]
     page = queued.content.decode()
     assert '<meta http-equiv="refresh" content="5; url=' in page
     assert 'href="/appointments/book/id-card-renewal/reg-5001/?wr=' in page
