@@ -680,7 +680,11 @@ class WaitingRoom:
             return int(self._ceiling() * 1000)
         from saduak.core.admission import admission_rate
 
-        return admission_rate() * 1000
+        try:
+            return admission_rate() * 1000
+        except BACKEND_FAILURES as error:  # the operator's rate is in Redis too
+            _warn_fallback(error)
+            return int(settings.BOOKING_ADMISSIONS_PER_SECOND) * 1000
 
     def visit(self, ticket: Ticket | None) -> Visit | None:
         """One arrival: None when there is no waiting room (rate 0)."""

@@ -187,3 +187,24 @@ def test_operators_announce_an_opening_and_read_the_room_from_the_command(clock)
         call_command("waiting_room", "open", "--at", "2001-01-01T09:00")
     call_command("waiting_room", "cancel-opening", stdout=StringIO())
     assert not waiting(Client().get(PAGE))  # at rest again: straight through
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "saduak.core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    },
+    WAITING_ROOM_FALLBACK_PER_SECOND=1,
+)
+def test_with_redis_down_the_waiting_room_still_answers_from_the_process(clock, caplog):
+    room = waiting_room.booking_room()
+    with caplog.at_level("WARNING", logger="saduak.core.waiting_room"):
+        assert room.visit(None).outcome == waiting_room.IN  # the process's burst
+        queued = Client().get(PAGE)
+        api = Client().get(API_DAYS)
+    assert queued.status_code == 200 and queued.context["place"] == 1
+    assert api.status_code == 429 and api.json()["place"] == 2
+    assert "Redis does not answer" in caplog.text
