@@ -710,7 +710,8 @@ class WaitingRoom:
             )
             arguments["durations"] = []
             return fallback_backend().visit(self.name, **arguments)
-        self.maybe_control(waiting=visit.tail - visit.head)
+        if visit.tail > visit.head:  # at rest: one call, no controller round trips
+            self.maybe_control(waiting=visit.tail - visit.head)
         return visit
 
     def record(self, milliseconds: int) -> None:
