@@ -138,6 +138,15 @@ def _wait_text(seconds: int) -> str:
     }
 
 
+def _when(opening: datetime | None) -> str:
+    """The opening's time, with its day when it is not today (local time)."""
+    if opening is None:
+        return ""
+    if opening.date() == timezone.localdate():
+        return opening.strftime("%H:%M")
+    return opening.strftime("%d/%m/%Y %H:%M")
+
+
 def waiting_page(request: HttpRequest, room: WaitingRoom, visit: Visit) -> HttpResponse:
     """The place in line: a page for browsers (200, refreshes itself, no
     JavaScript), 429 problem+json for the API; both with the ticket."""
@@ -157,7 +166,7 @@ def waiting_page(request: HttpRequest, room: WaitingRoom, visit: Visit) -> HttpR
             message = _(
                 "Booking opens at %(time)s. Everyone who arrives before then gets a "
                 "place drawn at random at the opening, so there is no need to hurry."
-            ) % {"time": opening.strftime("%H:%M") if opening else ""}
+            ) % {"time": _when(opening)}
         else:
             message = _(
                 "Many people are booking right now. You have a place in line and "
@@ -203,7 +212,7 @@ def waiting_page(request: HttpRequest, room: WaitingRoom, visit: Visit) -> HttpR
                         "LANGUAGE_CODE": _language(request),
                         "message": message,
                         "early": early,
-                        "opening": opening.strftime("%H:%M") if opening else "",
+                        "opening": _when(opening),
                         "place": visit.place,
                         "ahead": visit.ahead,
                         "wait": _wait_text(wait),
