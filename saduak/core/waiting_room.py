@@ -802,13 +802,17 @@ def _control_turn(room: str, seconds: float) -> bool:
     return True
 
 
-_last_warning = [0.0]
+@once_per_process
+def _last_warning() -> list[float]:
+    """When this process last warned that Redis does not answer."""
+    return [0.0]
 
 
 def _warn_fallback(error: Exception) -> None:
     now = time.monotonic()
-    if now - _last_warning[0] > FALLBACK_WARN_SECONDS or _last_warning[0] == 0:
-        _last_warning[0] = now
+    last = _last_warning()
+    if now - last[0] > FALLBACK_WARN_SECONDS or last[0] == 0:
+        last[0] = now
         logger.warning(
             "waiting room: Redis does not answer (%s); each process admits at most "
             "%s a second on its own",
