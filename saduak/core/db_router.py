@@ -112,8 +112,10 @@ class ReadScope:
         self.state = state
         replica = connections[REPLICA_ALIAS]
         if replica.errors_occurred:
-            # Broken by an earlier request of this thread: reconnect.
+            # Left broken by an earlier request of this thread: start afresh
+            # (the flag is what tells this request's failures apart).
             replica.close()
+            replica.errors_occurred = False
         return REPLICA_ALIAS
 
     def replica_failed(self) -> bool:
