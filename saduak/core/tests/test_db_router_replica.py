@@ -17,6 +17,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from saduak.accounts.choices import Role
 from saduak.areas.models import Office, Province
@@ -24,6 +26,7 @@ from saduak.core import db_router, replica
 from saduak.core.db_router import FRESHNESS_HEADER, PIN_COOKIE, SOURCE_HEADER
 from saduak.core.memo import clear_all_memos
 from saduak.core.replica import UP, ReplicaState
+from saduak.performance.tests.report_data import department
 
 BOTH = ["default", "replica"]
 NOTE_EN = "Data as of"
@@ -146,7 +149,7 @@ def test_a_voter_reads_the_ranking_from_the_primary_right_after_voting(
 def broken_replica(monkeypatch: pytest.MonkeyPatch, replica_on) -> Any:
     """The replica believed up, but its server gone: every connection fails."""
     monkeypatch.setattr(
-        db_router, "replica_state", lambda: ReplicaState(UP, 0.0, _now())
+        db_router, "replica_state", lambda: ReplicaState(UP, 0.0, timezone.now())
     )
     mirror = connections["replica"]
     mirror.close()
@@ -159,12 +162,6 @@ def broken_replica(monkeypatch: pytest.MonkeyPatch, replica_on) -> Any:
         )
     yield
     mirror.close()
-
-
-def _now() -> Any:
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 @pytest.mark.django_db(transaction=True, databases=BOTH)
@@ -189,3 +186,38 @@ def test_an_api_read_whose_replica_dies_is_answered_from_the_primary(
     assert answer.status_code == 200
     assert SOURCE_HEADER not in answer
     assert {row["district"] for row in answer.json()["districts"]} >= {"5001"}
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_the_performance_dashboard_and_report_read_from_the_replica(
+    replica_on, make_staff, client_for
+):
+    data = department()
+    client = client_for(make_staff(Role.HQ_ADMIN, "hq"))
+    dashboard = client.get(
+        reverse("performance-reports:dashboard", args=[data.framework.public_id])
+    )
+    assert dashboard.status_code == 200
+    assert dashboard[SOURCE_HEADER] == "replica"
+    # The scores were committed on the primary and read back through the replica.
+    assert "67.75" in dashboard.content.decode()
+    _forget_caches()
+    workbook = client.get(
+        reverse("performance-reports:framework-xlsx", args=[data.framework.public_id])
+    )
+    assert workbook.status_code == 200 and workbook[SOURCE_HEADER] == "replica"
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_the_e_service_report_and_overview_read_from_the_replica(
+    replica_on, make_staff, client_for
+):
+    client = client_for(make_staff(Role.HQ_ADMIN, "hq"))
+    for address in (
+        reverse("eservices-reports:report"),
+        reverse("eservices-staff:overview"),
+    ):
+        _forget_caches()
+        page = client.get(address)
+        assert page.status_code == 200, address
+        assert page[SOURCE_HEADER] == "replica", address
