@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
@@ -311,3 +312,15 @@ def test_an_error_of_the_primary_on_a_replica_page_is_not_retried(
     with pytest.raises(OperationalError):
         view(_request())
     assert calls == [1]
+
+
+def test_without_a_replica_alias_replica_pages_and_changes_use_the_primary_only(
+    replica_on, monkeypatch
+):
+    # A deployment without DATABASE_REPLICA_URL: no "replica" in DATABASES.
+    monkeypatch.delitem(django_settings.DATABASES, "replica")
+    assert replica.replica_state().status == replica.OFF
+    response = _where_reads_go(_request())
+    assert response.content == b"default default"
+    assert SOURCE_HEADER not in response
+    assert PIN_COOKIE not in _through_pin_middleware(_request("post"), 201).cookies
