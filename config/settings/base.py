@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "saduak.core.middleware.RequestIdMiddleware",
+    "saduak.core.middleware.DatabaseUnavailableMiddleware",
     "saduak.core.middleware.ApiProblemMiddleware",
     "saduak.appointments.middleware.AdmissionMiddleware",
     "django.middleware.security.SecurityMiddleware",
