@@ -61,8 +61,9 @@ class ContentSecurityPolicyMiddleware:
 
 
 class DomainErrorMiddleware:
-    """Pages: a service's NotFound becomes the 404 page and its permission refusal the
-    403 page, with the service's own message. (The API maps the same errors to problem
+    """Pages: a service's NotFound becomes the 404 page, its permission refusal the
+    403 page and a part being down (ServiceUnavailable) the 503 page with
+    Retry-After, with the service's own message. (The API maps the same errors to problem
     details in config/api.py.)"""
 
     def __init__(self, get_response: Handler) -> None:
@@ -76,7 +77,21 @@ class DomainErrorMiddleware:
     ) -> HttpResponse | None:
         from django.shortcuts import render
 
-        from saduak.core.errors import NotFound, PermissionDeniedError
+        from saduak.core.errors import (
+            NotFound,
+            PermissionDeniedError,
+            ServiceUnavailable,
+        )
+        from saduak.core.outages import unavailable_response
+
+        if isinstance(exception, ServiceUnavailable):
+            logger.warning("%s: answered 503 on %s", exception.code, request.path)
+            return unavailable_response(
+                request,
+                code=exception.code,
+                message=str(exception.message),
+                retry_after=int(exception.extra.get("retry_after", 60)),
+            )
 
         if isinstance(exception, NotFound):
             return render(
