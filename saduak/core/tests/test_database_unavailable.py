@@ -176,3 +176,31 @@ def test_a_middleware_that_cannot_reach_the_database_answers_503_too(
     assert response.status_code == 503
     assert response.json()["code"] == "database-unavailable"
     assert post(hq, "middleware-key").status_code == 201
+
+
+def test_a_postgresql_that_refuses_connections_counts_as_unavailable(
+    django_db_blocker,
+):
+    """A real connection attempt through Django's PostgreSQL backend to a port
+    where nothing listens (PgBouncer or PostgreSQL gone)."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    settings_dict = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "saduak",
+        "USER": "saduak",
+        "PASSWORD": "",
+        "HOST": "127.0.0.1",
+        "PORT": "1",
+        "OPTIONS": {"connect_timeout": 2},
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "AUTOCOMMIT": True,
+        "ATOMIC_REQUESTS": False,
+        "TIME_ZONE": None,
+        "TEST": {},
+    }
+    wrapper = DatabaseWrapper(settings_dict, alias="gone")
+    with django_db_blocker.unblock(), pytest.raises(OperationalError) as refused:
+        wrapper.ensure_connection()
+    assert database_unavailable(refused.value)
