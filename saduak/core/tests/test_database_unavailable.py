@@ -168,9 +168,7 @@ def test_the_database_lost_between_the_work_and_its_kept_answer_keeps_neither(
 
 
 @pytest.mark.django_db
-def test_a_middleware_that_cannot_reach_the_database_answers_503_too(
-    hq, monkeypatch
-):
+def test_a_middleware_that_cannot_reach_the_database_answers_503_too(hq, monkeypatch):
     fail_once(monkeypatch, IdempotencyRecord.objects, "create")
     response = post(hq, "middleware-key")
     assert response.status_code == 503
@@ -204,3 +202,36 @@ def test_a_postgresql_that_refuses_connections_counts_as_unavailable(
     with django_db_blocker.unblock(), pytest.raises(OperationalError) as refused:
         wrapper.ensure_connection()
     assert database_unavailable(refused.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_postgresql_terminates_mid_request_answers_503_and_keeps_nothing(
+    make_staff, client_for, monkeypatch
+):
+    """PostgreSQL ends the request's own connection (as a restart does) after
+    the partner was saved in the request's transaction; then the retry."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: terminates its own backend")
+    api = client_for(make_staff(Role.HQ_ADMIN, "hq"))
+    api.raise_request_exception = False
+    real = partner_services.partner_create
+    calls = []
+
+    def then_terminated(**kwargs):
+        partner = real(**kwargs)
+        calls.append(1)
+        if len(calls) == 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        return partner
+
+    monkeypatch.setattr(partner_services, "partner_create", then_terminated)
+    cut_off = post(api, "terminated-key")
+    assert cut_off.status_code == 503
+    assert cut_off.json()["code"] == "database-unavailable"
+    assert not Partner.objects.exists()
+    retried = post(api, "terminated-key")
+    assert retried.status_code == 201
+    assert Partner.objects.count() == 1
