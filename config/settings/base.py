@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "saduak.core.middleware.RequestIdMiddleware",
+    "saduak.core.middleware.DatabaseUnavailableMiddleware",
     "saduak.core.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "saduak.core.middleware.ContentSecurityPolicyMiddleware",
@@ -175,12 +176,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_MS", 1000) / 1000
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "saduak.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "saduak",
+            # A Redis that does not answer costs a request at most this long
+            # before the cache degrades (saduak/core/cache.py).
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -313,6 +321,10 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 # A queued notification nobody claimed for this long is handed to the broker by the
 # requeue job (the outbox, docs/operations.md); longer than a normal queue wait.
 NOTIFICATION_REQUEUE_GRACE_SECONDS = env_int("NOTIFICATION_REQUEUE_GRACE_SECONDS", 60)
+# A worker's lease on a notification it is sending: longer than any channel's
+# timeout (SMS/LINE 10 s, EMAIL_TIMEOUT), so a live send is never taken over; when a
+# worker dies mid-send, the message goes out again (same idempotency key) after it.
+NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 300)
 
 # --- API ------------------------------------------------------------------------------
 API_PAGE_SIZE = 50
@@ -380,6 +392,11 @@ DEFAULT_OPENING_HOURS = ("08:30", "16:30")
 CIVIL_REGISTRY_BACKEND = env_str("CIVIL_REGISTRY_BACKEND", "demo")
 CIVIL_REGISTRY_URL = env_str("CIVIL_REGISTRY_URL")
 CIVIL_REGISTRY_TOKEN = env_str("CIVIL_REGISTRY_TOKEN")
+# The registry is asked while someone waits: give up quickly, and after this many
+# failures in a row stop asking for a while (saduak/identity/registry.py).
+CIVIL_REGISTRY_TIMEOUT_SECONDS = env_int("CIVIL_REGISTRY_TIMEOUT_SECONDS", 3)
+CIVIL_REGISTRY_BREAKER_FAILURES = env_int("CIVIL_REGISTRY_BREAKER_FAILURES", 5)
+CIVIL_REGISTRY_BREAKER_SECONDS = env_int("CIVIL_REGISTRY_BREAKER_SECONDS", 60)
 ENROLMENT_CODE_MINUTES = 10
 # Identity checks one partner may make per second (its daily quota is on the partner).
 IDENTITY_CHECKS_PER_SECOND = env_int("IDENTITY_CHECKS_PER_SECOND", 50)
