@@ -17,8 +17,10 @@ SNAPSHOT = Path(__file__).resolve().parents[1] / "docs" / "openapi.json"
 
 
 def current_schema() -> dict:
+    # The prefix ends with "/" as the served schema's does: without it ninja glues
+    # a nested router's paths to the prefix ("/api/v1social/cases").
     return json.loads(
-        json.dumps(api.get_openapi_schema(path_prefix="/api/v1"), ensure_ascii=False)
+        json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), ensure_ascii=False)
     )
 
 
