@@ -11,15 +11,13 @@ examples per operation and role, derandomized so that a failure is the same fail
 on the next run."""
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -219,18 +217,6 @@ def _cases_on_known_things(
             if choice is not None:
                 case.path_parameters[name] = choice
     return case
-
-
-@pytest.fixture
-def connections_kept() -> Iterator[None]:
-    """schemathesis calls the WSGI application itself, whose request signals would
-    close the test's connection inside its transaction; Django's test client
-    disconnects them the same way."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 def problems_in(response: Any, case: Any) -> list[str]:

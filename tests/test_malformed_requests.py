@@ -334,3 +334,18 @@ def test_a_form_posted_to_the_api_where_json_is_asked_is_a_problem(api: Client):
 def test_a_method_an_endpoint_does_not_take_is_a_405_problem(api: Client, method: str):
     response = api.generic(method, VOTE, b"{}", content_type="application/json")
     assert_api_refusal(response, 405)
+
+
+def test_a_body_over_django_s_limit_is_a_problem_not_a_server_error(
+    api: Client, settings
+):
+    # nginx refuses bodies over its client_max_body_size with 413 first; a body
+    # under that but over Django's own limit must not become a 500 either.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"service": "' + "x" * 5000 + '"}'
+    assert_api_refusal(api.post(APPLY, body, content_type="application/json"), 400, 413)
+    form = b"username=" + b"x" * 5000 + b"&password=x"
+    page = Client().post(
+        "/accounts/login/", form, content_type="application/x-www-form-urlencoded"
+    )
+    assert_page_refusal(page, 400, 413)
