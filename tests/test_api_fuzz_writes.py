@@ -178,7 +178,8 @@ def world(
     return found
 
 
-def _known_identifiers(citizen: User) -> dict[str, list[str]]:
+def _known_identifiers(citizen: User) -> dict[str, list[Any]]:
+    from saduak.eservices.demo import LOW_INCOME
     from saduak.eservices.models import Application
 
     today = timezone.localdate()
@@ -193,11 +194,17 @@ def _known_identifiers(citizen: User) -> dict[str, list[str]]:
     services = list(
         OfficeService.objects.order_by("pk").values_list("service__code", flat=True)
     )
+    free_slots = list(
+        Slot.objects.filter(starts_at__date__gt=today, booked=0)
+        .order_by("starts_at")
+        .values_list("pk", flat=True)[:3]
+    )
     return {
+        "slot": free_slots,
         "office": ["reg-5001", "do-5001"],
         "code": ["do-5001", "reg-5001", "500101", *services],
         "number": ["1", "2"],
-        "service": services,
+        "service": [*services, LOW_INCOME],
         "reference": [*applications, *bookings],
         "day": [(today + timedelta(days=1)).isoformat()],
         "year": [str(today.year + 543), str(today.year)],
@@ -206,16 +213,21 @@ def _known_identifiers(citizen: User) -> dict[str, list[str]]:
 
 @st.composite
 def _cases_on_known_things(
-    draw: st.DrawFn, operation: Any, known: dict[str, list[str]]
+    draw: st.DrawFn, operation: Any, known: dict[str, list[Any]]
 ) -> Any:
-    """The operation's generated case, with each path parameter that names
-    something drawn first from what exists (the generated value stays possible)."""
+    """The operation's generated case, with each path parameter and top-level body
+    field that names something drawn first from what exists (the generated value
+    stays possible)."""
     case = draw(operation.as_strategy())
-    for name in list(case.path_parameters or {}):
-        if known.get(name):
-            choice = draw(st.sampled_from([*known[name], None]))
-            if choice is not None:
-                case.path_parameters[name] = choice
+    targets = [case.path_parameters or {}]
+    if isinstance(case.body, dict):
+        targets.append(case.body)
+    for values in targets:
+        for name in list(values):
+            if known.get(name):
+                choice = draw(st.sampled_from([*known[name], None]))
+                if choice is not None:
+                    values[name] = choice
     return case
 
 
