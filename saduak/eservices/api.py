@@ -24,9 +24,9 @@ from saduak.eservices.schemas import (
     AnswersIn,
     ApplicationIn,
     ApplicationOut,
+    EServiceOut,
     ResubmitIn,
     ServiceDetailOut,
-    ServiceOut,
 )
 from saduak.eservices.selectors import applications as selectors
 from saduak.eservices.services import applications as services
@@ -83,7 +83,7 @@ def _application_out(
     }
 
 
-@router.get("/services", response=list[ServiceOut], auth=None)
+@router.get("/services", response=list[EServiceOut], auth=None)
 def service_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Services open for applications, each with its citizen's manual."""
     return [

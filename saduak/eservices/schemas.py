@@ -5,7 +5,7 @@ from typing import Any
 from ninja import Field, Schema
 
 
-class ServiceOut(Schema):
+class EServiceOut(Schema):
     code: str
     name: str
     name_th: str
@@ -16,7 +16,7 @@ class ServiceOut(Schema):
     manual: dict[str, Any] = Field(description="The citizen's manual, both languages")
 
 
-class ServiceDetailOut(ServiceOut):
+class ServiceDetailOut(EServiceOut):
     form: dict[str, Any] = Field(
         description="Sections and fields (see docs/eservices.md)"
     )
