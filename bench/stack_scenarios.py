@@ -41,7 +41,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -382,11 +382,12 @@ def booking_requests(context: SetupContext, count: int) -> list[RequestSpec]:
     return [_booking(slot, first + n) for n, slot in enumerate(made["slots"])]
 
 
-def ranking_requests(days_back: int = 0) -> list[RequestSpec]:
-    """Every period the ranking page offers for a year of days (about 1,700
-    distinct addresses, bench.feedback_scenarios), each to be asked once: with
-    the cache emptied before (`flush_cache`), each reads the database."""
-    end = datetime.now(feedback_scenarios.BANGKOK).date() - timedelta(days=days_back)
+def ranking_requests() -> list[RequestSpec]:
+    """Every period the ranking page offers for a year of days to today (about
+    1,700 distinct addresses, bench.feedback_scenarios), each asked once: with
+    the cache emptied before (`flush_cache`), each reads the database, and every
+    run asks the same periods in the same order."""
+    end = datetime.now(feedback_scenarios.BANGKOK).date()
     return [RequestSpec(path) for path in feedback_scenarios.ranking_paths(end)]
 
 
@@ -498,7 +499,7 @@ def scenario_scale(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     context = stack_context(stack)
     runs: list[dict[str, Any]] = []
     plan = [2, 1] * args.repeat
-    for round_number, servers in enumerate(plan):
+    for servers in plan:
         set_servers(stack, servers)
         ping = measure(
             stack,
@@ -521,7 +522,7 @@ def scenario_scale(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         ranking = measure(
             stack,
             f"ranking ({servers} server)",
-            ranking_requests(days_back=400 * round_number),
+            ranking_requests(),
             concurrency=args.concurrency,
             duration_s=args.duration,
             once=True,
@@ -564,7 +565,7 @@ def replica_commits(stack: Stack) -> int:
 def scenario_replica(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     runs: list[dict[str, Any]] = []
     plan = ["replica", "primary only"] * args.repeat
-    for round_number, mode in enumerate(plan):
+    for mode in plan:
         wanted = "1" if mode == "replica" else "0"
         if os.environ.get("REPLICA_READS", "1") != wanted:
             os.environ["REPLICA_READS"] = wanted
@@ -581,7 +582,7 @@ def scenario_replica(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         ranking = measure(
             stack,
             f"ranking ({mode})",
-            ranking_requests(days_back=400 * round_number + 200),
+            ranking_requests(),
             concurrency=args.concurrency,
             duration_s=args.duration,
             once=True,
@@ -618,7 +619,7 @@ def scenario_cpu(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         "booking": lambda: (booking_requests(context, count), True),
         "vote": lambda: (vote_requests(context, count), True),
         "application_submit": lambda: (application_requests(context), True),
-        "ranking": lambda: (ranking_requests(days_back=1000), True),
+        "ranking": lambda: (ranking_requests(), True),
         "waiting_answer": lambda: (booking_requests(context, count), True),
     }
     found: dict[str, Any] = {}
