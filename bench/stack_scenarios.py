@@ -313,7 +313,8 @@ def _shell_json(context: SetupContext, script: str, parameters: Any) -> Any:
 # People numbered from PEOPLE_FROM (personal IDs 58..., API tokens TOKEN_SEED + the
 # number, as bench.appointment_scenarios' `_booking` sends them), each run taking
 # new ones (a person books a service once), and for each person a slot of one seat
-# at OFFICE, a minute apart, after the last slot made before.
+# at OFFICE, a minute apart, after the last slot made before, skipping the office's
+# closed days (a slot on a holiday is refused with 409).
 PEOPLE_FROM = 100_000
 BOOKING_SERVICE = "id-card-renewal"
 BOOKING_SETUP_SCRIPT = """
@@ -324,6 +325,7 @@ from django.utils import timezone
 from saduak.accounts.models import ApiToken, User, hash_token
 from saduak.appointments.models import OfficeService, Service, Slot
 from saduak.appointments.services.catalogue import services_load_national
+from saduak.appointments.services.slots import closed_days
 from saduak.areas.models import Office
 from saduak.core.personal_id import with_check_digit
 
@@ -354,11 +356,19 @@ start = (
     last + timedelta(minutes=1) if last
     else datetime.combine(timezone.localdate() + timedelta(days=1), time(8, 0), tzinfo=zone)
 )
+# Not on the office's closed days (holidays): a booking there is refused (409).
+closed = closed_days(office, start.date(), start.date() + timedelta(days=365))
+starts = []
+at = start
+while len(starts) < given["count"]:
+    if timezone.localtime(at).date() in closed:
+        at += timedelta(days=1)
+        continue
+    starts.append(at)
+    at += timedelta(minutes=1)
 slots = Slot.objects.bulk_create(
-    [Slot(office_service=offered, office=office,
-          starts_at=start + timedelta(minutes=n),
-          ends_at=start + timedelta(minutes=n + 5), capacity=1)
-     for n in range(given["count"])],
+    [Slot(office_service=offered, office=office, starts_at=at,
+          ends_at=at + timedelta(minutes=5), capacity=1) for at in starts],
     batch_size=2000,
 )
 print(json.dumps({"first": first, "slots": [slot.pk for slot in slots]}))
