@@ -4,6 +4,7 @@ process (`run_in_child`) so the server is driven from outside the runner."""
 
 import http.client
 import multiprocessing
+import ssl
 import threading
 import time
 from collections import Counter
@@ -53,6 +54,9 @@ class LoadSpec:
     # Keep (seconds since the measured start, status, latency ms) of every
     # answer; status 0 is a failed request.
     keep_samples: bool = False
+    # HTTPS with this CA file (the stack's local certificate, bench/stack_scenarios.py);
+    # "" for plain HTTP.
+    ca_file: str = ""
 
     def request_list(self) -> list[RequestSpec]:
         return self.requests or [RequestSpec(path) for path in self.paths]
@@ -92,6 +96,16 @@ class _Turns:
             return self.requests[self.shared - 1]
 
 
+def connect(
+    host: str, port: int, timeout_s: float, ca_file: str = ""
+) -> http.client.HTTPConnection:
+    """A keep-alive connection: HTTPS verified against `ca_file` when given."""
+    if not ca_file:
+        return http.client.HTTPConnection(host, port, timeout=timeout_s)
+    context = ssl.create_default_context(cafile=ca_file)
+    return http.client.HTTPSConnection(host, port, timeout=timeout_s, context=context)
+
+
 def _client(
     spec: LoadSpec,
     index: int,
@@ -100,7 +114,7 @@ def _client(
     out: LoadResult,
     turns: _Turns,
 ) -> None:
-    conn = http.client.HTTPConnection(spec.host, spec.port, timeout=spec.timeout_s)
+    conn = connect(spec.host, spec.port, spec.timeout_s, spec.ca_file)
     headers = {"Connection": "keep-alive", "Accept": "*/*", **spec.headers}
     turn = index  # clients start at different paths so every path stays in play
     interval = spec.concurrency / spec.rate_per_s if spec.rate_per_s > 0 else 0.0
