@@ -59,6 +59,16 @@ COMPONENTS = (
     "beat",
     "nginx",
 )
+PORTS = {
+    "postgres-primary": (PRIMARY_PORT,),
+    "postgres-replica": (REPLICA_PORT,),
+    "pgbouncer-1": (PGBOUNCER_PORTS[1],),
+    "pgbouncer-2": (PGBOUNCER_PORTS[2],),
+    "redis": (REDIS_PORT,),
+    "web-1": (WEB_PORTS[1],),
+    "web-2": (WEB_PORTS[2],),
+    "nginx": (HTTPS_PORT, HTTP_PORT),
+}
 # What each component's process is, to refuse to signal a pid some other program
 # has taken since (a stale pid file).
 PROCESS_NAMES = {
@@ -177,6 +187,7 @@ class Stack:
     def start(self) -> None:
         """Starts every component not yet running, in dependency order; the first
         run initialises the databases, keys, certificate and demo data."""
+        self._refuse_taken_ports()
         self._prepare_dirs()
         self._make_tls()
         self._make_keys()
@@ -191,6 +202,24 @@ class Stack:
         for name in ("web-1", "web-2", "worker", "beat", "nginx"):
             self.component_start(name)
         self.wait_healthy()
+
+    def _refuse_taken_ports(self) -> None:
+        """The ports are fixed, so one stack runs on a machine at a time: a port
+        held by something else (another checkout's stack) is refused at once, with
+        who holds it, instead of a component failing half-way through the start."""
+        taken = [
+            f"{port} ({name})"
+            for name, ports in PORTS.items()
+            if not self.component_running(name)
+            for port in ports
+            if _port_open(port)
+        ]
+        if taken:
+            raise StackError(
+                "ports in use by something other than this stack "
+                f"({self.state}): {', '.join(taken)}. Another stack may be running: "
+                "stop it first (python -m deploy.stack stop in its checkout)."
+            )
 
     def stop(self) -> None:
         """Stops what the pid files name, the reverse of the start order."""

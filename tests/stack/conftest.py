@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deploy.stack import PG_BIN, Stack
+from deploy.stack import COMPONENTS, PG_BIN, Stack
 
 STACK_DIR = Path(__file__).parent
 DEMO_PASSWORD = "saduak-demo"
@@ -60,7 +60,10 @@ def stack() -> Iterator[Stack]:
         pytest.skip(message)
     running = Stack()
     started_here = not running.component_running("nginx")
-    running.start()
+    if all(running.component_running(name) for name in COMPONENTS):
+        running.wait_healthy()
+    else:
+        running.start()
     yield running
     if started_here:
         running.stop()
