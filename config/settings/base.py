@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "saduak.core.middleware.RequestIdMiddleware",
+    "saduak.core.middleware.DatabaseUnavailableMiddleware",
     "saduak.core.middleware.ApiProblemMiddleware",
     "saduak.appointments.middleware.AdmissionMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -161,12 +162,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_MS", 1000) / 1000
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "saduak.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "saduak",
+            # A Redis that does not answer costs a request at most this long
+            # before the cache degrades (saduak/core/cache.py).
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -299,6 +307,10 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 # A queued notification nobody claimed for this long is handed to the broker by the
 # requeue job (the outbox, docs/operations.md); longer than a normal queue wait.
 NOTIFICATION_REQUEUE_GRACE_SECONDS = env_int("NOTIFICATION_REQUEUE_GRACE_SECONDS", 60)
+# A worker's lease on a notification it is sending: longer than any channel's
+# timeout (SMS/LINE 10 s, EMAIL_TIMEOUT), so a live send is never taken over; when a
+# worker dies mid-send, the message goes out again (same idempotency key) after it.
+NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 300)
 
 # --- API ------------------------------------------------------------------------------
 API_PAGE_SIZE = 50

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
 from saduak.audit.services import audit_record
-from saduak.core.counters import count_up
-from saduak.core.errors import InvalidInput
+from saduak.core.counters import CounterUnavailable, count_up
+from saduak.core.errors import InvalidInput, ServiceUnavailable
 from saduak.core.personal_id import clean_personal_id
 
 # Longest text kept as "the ID" of a failure that is not a valid personal ID.
@@ -60,6 +60,17 @@ def password_recheck(*, request: HttpRequest, user: User, password: str) -> None
         raise InvalidInput(_("The password is not right."), field="password")
 
 
+# How long a person is told to wait when the guesses cannot be counted.
+SIGN_IN_PAUSED_RETRY_SECONDS = 60
+
+
+class SignInPaused(ServiceUnavailable):
+    """The guesses of a personal ID cannot be counted (Redis is down), so no
+    password is checked: without the count, guessing would be unlimited."""
+
+    code = "sign-in-paused"
+
+
 def _budget_key(personal_id: str) -> str:
     return f"sign-in-guesses:{personal_id}"
 
@@ -68,7 +79,11 @@ class GuessBudgetBackend(ModelBackend):
     """Django's password check, after spending one of the personal ID's guesses.
     A right password gives the guesses back; once they are spent, every check of
     that ID is refused until the cool-off ends, as a lockout (django-axes's
-    middleware answers its lockout page)."""
+    middleware answers its lockout page).
+
+    Fails closed: while the guesses cannot be counted (Redis down) every
+    sign-in is refused with SignInPaused (503, Retry-After), before the password
+    is looked at, and it is not counted as a wrong password."""
 
     def authenticate(
         self,
@@ -81,7 +96,13 @@ class GuessBudgetBackend(ModelBackend):
         if password is None or not personal_id:
             return None
         cool_off = int(settings.AXES_COOLOFF_TIME.total_seconds())
-        spent = count_up(_budget_key(personal_id), timeout=cool_off)
+        try:
+            spent = count_up(_budget_key(personal_id), timeout=cool_off)
+        except CounterUnavailable:
+            raise SignInPaused(
+                _("Sign-in is paused for a moment. Try again in a minute."),
+                retry_after=SIGN_IN_PAUSED_RETRY_SECONDS,
+            ) from None
         if spent > settings.AXES_FAILURE_LIMIT:
             if request is not None:
                 request.axes_locked_out = True  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from saduak.core.client import client_key
-from saduak.core.counters import count_up, count_up_many
+from saduak.core.counters import count_up, count_up_many_or_allow
 from saduak.core.errors import DomainError, TooManyRequests
 from saduak.core.memo import ProcessMemo
 
@@ -65,7 +65,8 @@ def admission_rate_set(rate: int | None, *, hours: int = 24) -> None:
 def admit(request: HttpRequest) -> None:
     """The per-person and per-address limits of the booking pages and API (the
     views call it; the waiting room, `admit_now`, runs before them in
-    AdmissionMiddleware). Raises TooManyRequests with `retry_after` seconds."""
+    AdmissionMiddleware). Raises TooManyRequests with `retry_after` seconds.
+    While Redis is down nothing is counted and every request is let through."""
     now = time.time()
     minute = int(now // 60)
     to_next_minute = 60 - int(now % 60)
@@ -73,8 +74,9 @@ def admit(request: HttpRequest) -> None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         counted.append((f"book-rate:user:{user.pk}:{minute}", 61, None))
-    # Both limits in one round trip on Redis.
-    by_address, *by_person = count_up_many(counted)
+    # Both limits in one round trip on Redis. Redis down: the limits let
+    # everyone through (a booking is still one per person and slot).
+    by_address, *by_person = count_up_many_or_allow(counted, what="booking limits")
     if by_person and by_person[0] > settings.BOOKING_REQUESTS_PER_PERSON_PER_MINUTE:
         raise TooManyRequests(
             _("You are going too fast. Wait %(seconds)s seconds and try again.")

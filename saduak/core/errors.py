@@ -56,3 +56,23 @@ class TooManyRequests(DomainError):
 
     status = 429
     code = "rate-limited"
+
+
+class ServiceUnavailable(DomainError):
+    """A part the request needs is down for now (the documents' storage, an
+    outside service, the sign-in counters); `extra["retry_after"]` (seconds)
+    becomes Retry-After. Pages answer the 503 page with the message
+    (DomainErrorMiddleware), the API problem+json."""
+
+    status = 503
+    code = "unavailable"
+    default_message = _("This part of the service is unavailable for a moment.")
+
+    def __init__(
+        self,
+        message: str | Promise | None = None,
+        *,
+        retry_after: int = 60,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code, extra={"retry_after": retry_after})

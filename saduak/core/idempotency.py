@@ -5,7 +5,11 @@ the same credential (a bearer token, the session, or a form's `api_key`) gets
 that answer back, marked `Idempotent-Replayed: true`. A key reused with another
 body is refused (422), and a key whose first request is still running answers
 409 with Retry-After. Pages send the key as a hidden form
-field `idempotency_key` (see `idempotency_field`), the API as the header."""
+field `idempotency_key` (see `idempotency_field`), the API as the header.
+
+The record, the request's work and the kept answer commit together, so an answer
+of 500 or more (the database unavailable, a server error) keeps nothing and the
+same key may be sent again."""
 
 import hashlib
 import secrets
@@ -97,26 +101,37 @@ class IdempotencyMiddleware:
         if len(key) > MAX_KEY_LENGTH:
             return self._refuse(request, 400, _("The Idempotency-Key is too long."))
         digest = _request_digest(request)
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    owner=owner, key=key, request_hash=digest
+        replay = False
+        # The key's record, the request's work and its answer are saved in one
+        # transaction: if the database goes away before the answer is kept, the
+        # work is rolled back with it and a retry with the key is carried out
+        # anew; once committed, a retry gets the answer. A second request with
+        # the key waits on the first's record (PostgreSQL's unique index) and
+        # then gets its answer.
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        owner=owner, key=key, request_hash=digest
+                    )
+            except IntegrityError:
+                replay = True
+            if not replay:
+                response = self.get_response(request)
+                if response.status_code >= 500:
+                    # Nothing is done for good (a 503 of a database that went
+                    # away, a server error): the client tries again with the key.
+                    transaction.set_rollback(True)
+                    return response
+                content = b"" if response.streaming else response.content
+                IdempotencyRecord.objects.filter(pk=record.pk).update(
+                    status=response.status_code,
+                    content_type=response.get("Content-Type", "")[:100],
+                    location=response.get("Location", "")[:1000],
+                    body=content if len(content) <= MAX_BODY_BYTES else b"",
                 )
-        except IntegrityError:
-            return self._replay(request, owner, key, digest)
-        response = self.get_response(request)
-        if response.status_code >= 500:
-            # Nothing was done for good; let the client try again with the key.
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
-            return response
-        content = b"" if response.streaming else response.content
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            status=response.status_code,
-            content_type=response.get("Content-Type", "")[:100],
-            location=response.get("Location", "")[:1000],
-            body=content if len(content) <= MAX_BODY_BYTES else b"",
-        )
-        return response
+                return response
+        return self._replay(request, owner, key, digest)
 
     def _replay(
         self, request: HttpRequest, owner: str, key: str, digest: str

@@ -61,8 +61,9 @@ class ContentSecurityPolicyMiddleware:
 
 
 class DomainErrorMiddleware:
-    """Pages: a service's NotFound becomes the 404 page and its permission refusal the
-    403 page, with the service's own message. (The API maps the same errors to problem
+    """Pages: a service's NotFound becomes the 404 page, its permission refusal the
+    403 page and a part being down (ServiceUnavailable) the 503 page with
+    Retry-After, with the service's own message. (The API maps the same errors to problem
     details in config/api.py.)"""
 
     def __init__(self, get_response: Handler) -> None:
@@ -76,7 +77,21 @@ class DomainErrorMiddleware:
     ) -> HttpResponse | None:
         from django.shortcuts import render
 
-        from saduak.core.errors import NotFound, PermissionDeniedError
+        from saduak.core.errors import (
+            NotFound,
+            PermissionDeniedError,
+            ServiceUnavailable,
+        )
+        from saduak.core.outages import unavailable_response
+
+        if isinstance(exception, ServiceUnavailable):
+            logger.warning("%s: answered 503 on %s", exception.code, request.path)
+            return unavailable_response(
+                request,
+                code=exception.code,
+                message=str(exception.message),
+                retry_after=int(exception.extra.get("retry_after", 60)),
+            )
 
         if isinstance(exception, NotFound):
             return render(
@@ -215,3 +230,45 @@ class RefuseNulMiddleware:
             {"reason": f"{reason} {faults[0][1]}"},
             status=400,
         )
+
+
+class DatabaseUnavailableMiddleware:
+    """A request that cannot reach the database (PostgreSQL restarting, the
+    pooler gone) answers 503 with Retry-After and a page saying to try again in a
+    few seconds (problem+json `database-unavailable` under /api/), never a server
+    error. A view's error is caught here; one raised by a middleware further in
+    (the session, Idempotency-Key) was already made a server error by Django and
+    is replaced (saduak.core.outages marks such a request). Nothing is kept of the
+    request's work: its transaction was rolled back with the connection."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from saduak.core.outages import (
+            database_unavailable_response,
+            request_hit_database_outage,
+        )
+
+        response = self.get_response(request)
+        if response.status_code >= 500 and request_hit_database_outage(request):
+            logger.warning("database unavailable: answered 503 on %s", request.path)
+            return database_unavailable_response(request)
+        return response
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        from saduak.core.outages import (
+            database_unavailable,
+            database_unavailable_response,
+        )
+
+        if not database_unavailable(exception):
+            return None
+        logger.warning(
+            "database unavailable: answered 503 on %s (%s)",
+            request.path,
+            str(exception).splitlines()[0] if str(exception) else type(exception),
+        )
+        return database_unavailable_response(request)

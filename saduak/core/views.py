@@ -1,5 +1,11 @@
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -40,4 +46,14 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """The 500 page, rendered without the request's context: what failed may be
+    the database that the context (the signed-in user) would need. The database
+    being away answers its own 503 (saduak.core.outages)."""
+    from saduak.core.outages import (
+        database_unavailable_response,
+        request_hit_database_outage,
+    )
+
+    if request_hit_database_outage(request):
+        return database_unavailable_response(request)
+    return HttpResponseServerError(loader.render_to_string("errors/500.html"))

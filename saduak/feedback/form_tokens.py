@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from saduak.core.cache import cache_available
 from saduak.core.errors import Conflict, InvalidInput
 
 SALT = "feedback-vote-form"
@@ -40,7 +41,10 @@ def form_token_use(token: str, *, office_id: int) -> None:
             _("This form belongs to another office. Vote on this page."),
             code="form-tampered",
         )
-    if not cache.add(f"vote-form-used:{data.get('n')}", 1, timeout=MAX_AGE_SECONDS):
+    # Redis down: the form cannot be marked used, and is taken (sent twice it
+    # replaces the voter's vote of today with the same vote).
+    used = not cache.add(f"vote-form-used:{data.get('n')}", 1, timeout=MAX_AGE_SECONDS)
+    if used and cache_available():
         raise Conflict(
             _(
                 "This form was already sent, so your vote is counted once. To change "

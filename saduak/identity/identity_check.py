@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saduak.core.counters import count_up_many
+from saduak.core.counters import CounterUnavailable, count_up_many
 from saduak.core.errors import DomainError, InvalidInput
 from saduak.core.personal_id import clean_personal_id
 from saduak.identity.data_access import partner_check_record, partner_uses_today
@@ -39,21 +39,28 @@ def _check_limits(partner: Partner) -> None:
     the cache (one round trip on Redis). A check refused for the rate still counts
     against the day's quota. Today's count starts from the access log's count;
     with Redis it is shared by every app server, with the memory cache each
-    process counts its own share on top of the log's."""
+    process counts its own share on top of the log's. While Redis is down the
+    day's quota is counted from the access log itself (a query per check) and
+    the per-second limit lets checks through."""
     now = timezone.now()
     today = timezone.localdate(now)
-    per_second, per_day = count_up_many(
-        [
-            (f"identity-check:{partner.pk}:{int(now.timestamp())}", 2, None),
-            (
-                f"identity-check-day:{partner.pk}:{today.isoformat()}",
-                26 * 60 * 60,
-                lambda: partner_uses_today(
-                    partner=partner, channel=AccessChannel.IDENTITY_CHECK
+
+    def used_today() -> int:
+        return partner_uses_today(partner=partner, channel=AccessChannel.IDENTITY_CHECK)
+
+    try:
+        per_second, per_day = count_up_many(
+            [
+                (f"identity-check:{partner.pk}:{int(now.timestamp())}", 2, None),
+                (
+                    f"identity-check-day:{partner.pk}:{today.isoformat()}",
+                    26 * 60 * 60,
+                    used_today,
                 ),
-            ),
-        ]
-    )
+            ]
+        )
+    except CounterUnavailable:
+        per_second, per_day = 0, used_today() + 1
     if per_second > settings.IDENTITY_CHECKS_PER_SECOND:
         raise QuotaExceeded(
             _("Too many identity checks this second. Wait a moment and try again."),

@@ -37,8 +37,13 @@ from saduak.notifications.templates import RenderedMessage, render_message
 
 logger = logging.getLogger(__name__)
 
-# Longer than any adapter's timeout, so a live send is never taken over.
-CLAIM_SECONDS = 300
+
+def claim_seconds() -> int:
+    """The lease a delivery takes on a notification (NOTIFICATION_CLAIM_SECONDS):
+    longer than any adapter's timeout, so a live send is never taken over."""
+    return int(getattr(settings, "NOTIFICATION_CLAIM_SECONDS", 300))
+
+
 BACKOFF_BASE_SECONDS = 30
 # The order notification_notify_user tries: LINE is where Thai citizens are, and
 # SMS costs money per message.
@@ -396,9 +401,13 @@ def _storable(context: Any) -> dict[str, Any]:
 def notification_deliver(*, notification_id: int) -> DeliveryOutcome:
     """Makes one delivery attempt of a queued notification and records it.
 
-    Claims the notification under a row lock with a lease (CLAIM_SECONDS), so two
-    workers never send it at once and a sent, delivered or failed one is never sent
-    again; the provider is called outside any transaction. Writes a DeliveryAttempt.
+    Claims the notification under a row lock with a lease
+    (NOTIFICATION_CLAIM_SECONDS), so two workers never send it at once and a
+    sent, delivered or failed one is never sent again; the provider is called
+    outside any transaction. A worker that dies mid-send leaves the lease to run
+    out; then the redelivered task (late acknowledgement) or the requeue job
+    sends it again with the same idempotency key, which the gateway uses to drop
+    a duplicate. Writes a DeliveryAttempt.
     A transient error leaves it queued with `retry_in` = 2**attempts * 30 seconds
     until NOTIFICATION_MAX_ATTEMPTS are used; then, or on a permanent error, it is
     failed. Raises NotFound for an unknown id. No audit event.
@@ -510,7 +519,7 @@ def _claim(notification_id: int) -> Notification | DeliveryOutcome:
             wait = math.ceil((notification.claimed_until - now).total_seconds())
             return DeliveryOutcome(status=notification.status, retry_in=wait, busy=True)
         notification.attempts += 1
-        notification.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+        notification.claimed_until = now + timedelta(seconds=claim_seconds())
         notification.save(update_fields=["attempts", "claimed_until"])
     return notification
 

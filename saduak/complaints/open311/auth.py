@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from saduak.complaints.models import Open311Key
 from saduak.complaints.services.keys import open311_key_hash
-from saduak.core.counters import count_up
+from saduak.core.counters import count_up_or_allow
 from saduak.core.errors import PermissionDeniedError, TooManyRequests
 
 # last_used_at is written at most this often per key (a busy partner would
@@ -49,9 +49,12 @@ def open311_key_check(raw: str) -> Open311Key:
 
 def open311_key_limit(key: Open311Key) -> None:
     """At most OPEN311_POSTS_PER_SECOND filings a second per key, counted in the
-    cache (shared by every app server on Redis)."""
+    cache (shared by every app server on Redis). While Redis is down the limit
+    lets filings through: keys belong to known agencies, each filing is kept."""
     second = int(timezone.now().timestamp())
-    count = count_up(f"open311-post:{key.pk}:{second}", timeout=2)
+    count = count_up_or_allow(
+        f"open311-post:{key.pk}:{second}", timeout=2, what="open311 key rate"
+    )
     if count > settings.OPEN311_POSTS_PER_SECOND:
         raise TooManyRequests(
             _("Too many requests from this api_key this second. Wait a moment."),

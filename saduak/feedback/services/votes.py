@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from saduak.appointments.models import OfficeService, Service
 from saduak.areas.models import Counter, Office
-from saduak.core.counters import count_up, count_up_many
+from saduak.core.counters import count_up_many_or_allow, count_up_or_allow
 from saduak.core.errors import InvalidInput, NotFound, TooManyRequests
 from saduak.core.memo import ProcessMemo
 from saduak.feedback import sql
@@ -179,7 +179,9 @@ def _hold_reason(*, office: Office, voter: Voter, now: datetime) -> str:
     )
     to_tomorrow = int((midnight - local).total_seconds())
     day = today.isoformat()
-    stored_today, from_source_here = count_up_many(
+    # Redis down: anonymous votes are taken uncounted (each voter still has one
+    # vote a day; the office-spike check does not hold them meanwhile).
+    stored_today, from_source_here = count_up_many_or_allow(
         [
             (f"vote:anon:source:{voter.source}:{day}", DAY_SECONDS + 600, None),
             (
@@ -187,7 +189,8 @@ def _hold_reason(*, office: Office, voter: Voter, now: datetime) -> str:
                 DAY_SECONDS + 600,
                 None,
             ),
-        ]
+        ],
+        what="anonymous vote limits",
     )
     if stored_today > settings.FEEDBACK_ANONYMOUS_STORED_PER_SOURCE_DAY:
         raise TooManyRequests(
@@ -200,8 +203,10 @@ def _hold_reason(*, office: Office, voter: Voter, now: datetime) -> str:
     cap = settings.FEEDBACK_ANONYMOUS_PER_SOURCE_OFFICE_DAY
     if from_source_here > cap:
         return "" if _counted_today(office, voter, today) else HoldReason.SOURCE_FLOOD
-    for_office = count_up(
-        f"vote:anon:office:{office.pk}:{day}", timeout=DAY_SECONDS + 600
+    for_office = count_up_or_allow(
+        f"vote:anon:office:{office.pk}:{day}",
+        timeout=DAY_SECONDS + 600,
+        what="anonymous vote limits",
     )
     if for_office > usual_anonymous_day(office_id=office.pk, today=today):
         return "" if _counted_today(office, voter, today) else HoldReason.OFFICE_SPIKE

@@ -3,7 +3,7 @@
 sent: mail servers give no delivery report."""
 
 import smtplib
-from email.utils import make_msgid, parseaddr
+from email.utils import parseaddr
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -25,7 +25,9 @@ class EmailChannel:
         from_email = settings.DEFAULT_FROM_EMAIL
         # The sender's domain names the message, so no DNS lookup is needed.
         domain = parseaddr(from_email)[1].rpartition("@")[2] or None
-        message_id = make_msgid(domain=domain)
+        # One Message-ID per notification: a message sent again after a worker
+        # died mid-send is the same message to the mail servers and readers.
+        message_id = f"<{notification.idempotency_key}@{domain or 'saduak.local'}>"
         message = EmailMessage(
             subject=notification.subject,
             body=notification.body,

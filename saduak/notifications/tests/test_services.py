@@ -9,7 +9,6 @@ from saduak.core.errors import InvalidInput, NotFound
 from saduak.notifications.choices import NotificationChannel, NotificationStatus
 from saduak.notifications.models import DeliveryAttempt, Notification
 from saduak.notifications.services import (
-    CLAIM_SECONDS,
     notification_deliver,
     notification_mark_delivered,
     notification_mark_failed,
@@ -278,17 +277,18 @@ def test_the_last_allowed_attempt_fails_the_notification(sms_gateway, settings):
     assert notification.failed_at is not None
 
 
-def test_a_notification_another_worker_is_sending_is_left_to_it(sms_gateway):
+def test_a_notification_another_worker_is_sending_is_left_to_it(sms_gateway, settings):
+    settings.NOTIFICATION_CLAIM_SECONDS = 20
     notification = send_sms()
     Notification.objects.filter(pk=notification.pk).update(
-        claimed_until=timezone.now() + datetime.timedelta(seconds=CLAIM_SECONDS)
+        claimed_until=timezone.now() + datetime.timedelta(seconds=20)
     )
 
     outcome = notification_deliver(notification_id=notification.pk)
 
     assert outcome.busy
     assert outcome.retry_in is not None
-    assert 0 < outcome.retry_in <= CLAIM_SECONDS
+    assert 0 < outcome.retry_in <= 20
     assert sms_gateway.requests == []
 
 
