@@ -443,6 +443,23 @@ BOOKING_REQUESTS_PER_PERSON_PER_MINUTE = env_int(
 BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE = env_int(
     "BOOKING_REQUESTS_PER_ADDRESS_PER_MINUTE", 600
 )
+# The waiting room (saduak/core/waiting_room.py, docs/appointments.md "Surges"): the
+# rate above is the people admitted a second at most (the ceiling); the room lowers it
+# when admitted requests' p95 goes over the target and raises it slowly while people
+# wait, never under the floor. A burst of rate x BURST_MS / 1000 people (at least one)
+# is admitted at once after a quiet moment.
+WAITING_ROOM_BURST_MS = env_int("WAITING_ROOM_BURST_MS", 250)
+WAITING_ROOM_MIN_RATE = env_int("WAITING_ROOM_MIN_RATE", 5)
+WAITING_ROOM_TARGET_P95_MS = env_int("WAITING_ROOM_TARGET_P95_MS", 500)
+WAITING_ROOM_CONTROL_SECONDS = env_int("WAITING_ROOM_CONTROL_SECONDS", 5)
+# Durations kept (the newest), and how many a decision needs.
+WAITING_ROOM_SAMPLES = env_int("WAITING_ROOM_SAMPLES", 500)
+WAITING_ROOM_MIN_SAMPLES = env_int("WAITING_ROOM_MIN_SAMPLES", 20)
+# How long an admitted person books without queueing again, and a place is kept.
+WAITING_ROOM_ADMISSION_SECONDS = env_int("WAITING_ROOM_ADMISSION_SECONDS", 600)
+WAITING_ROOM_TICKET_HOURS = env_int("WAITING_ROOM_TICKET_HOURS", 12)
+# Redis down: each process admits at most this many people a second on its own.
+WAITING_ROOM_FALLBACK_PER_SECOND = env_int("WAITING_ROOM_FALLBACK_PER_SECOND", 20)
 # --- Amphoe Sang Suk happiness vote (saduak/feedback) -------------------------------
 # The salt of every voter and source hash. Changing it starts "one vote a day"
 # afresh for everyone; keep it when SECRET_KEY rotates.

@@ -1,11 +1,10 @@
-"""Surviving a release of slots: an admission rate for the booking pages and API
-(over it, a waiting room that says honestly when to come back), and per-citizen
-and per-address limits against bots hoarding slots. Counted in the cache, so with
-Redis every app server shares the counts; with the memory cache each process
-admits its own share. In core because both the booking pages (appointments) and
-the e-service application API (eservices) are guarded by it."""
+"""Surviving a release of slots: the admission rate of the booking pages and API
+(people admitted a second by the waiting room, saduak/core/waiting_room.py, at
+most), and per-citizen and per-address limits against bots hoarding slots.
+Counted in the cache, so with Redis every app server shares the counts; with the
+memory cache each process counts its own. In core because both the booking pages
+(appointments) and the e-service application API (eservices) are guarded by it."""
 
-import math
 import time
 
 from django.conf import settings
@@ -14,19 +13,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from saduak.core.client import client_key
-from saduak.core.counters import count_up, count_up_many_or_allow
-from saduak.core.errors import DomainError, TooManyRequests
+from saduak.core.counters import count_up_many_or_allow
+from saduak.core.errors import TooManyRequests
 from saduak.core.memo import ProcessMemo
-
-MAX_RETRY_SECONDS = 60
-
-
-class Busy(DomainError):
-    """More people are booking than the service admits; come back shortly."""
-
-    status = 503
-    code = "waiting-room"
-
 
 RATE_KEY = "booking-admission-rate"
 # Every guarded request asks for the rate; each process reads it from the shared
@@ -36,8 +25,10 @@ _rate_read = ProcessMemo(seconds=RATE_READ_SECONDS, size=1)
 
 
 def admission_rate() -> int:
-    """Booking requests admitted per second: what operators set for now
-    (`manage.py admission_rate`), else BOOKING_ADMISSIONS_PER_SECOND."""
+    """People admitted a second by the booking waiting room at most (its ceiling:
+    the room may admit fewer while admitted requests are slow): what operators
+    set for now (`manage.py admission_rate`), else BOOKING_ADMISSIONS_PER_SECOND.
+    0: no waiting room."""
     remembered = _rate_read.get(RATE_KEY)
     if remembered is not None:
         return int(remembered)
@@ -64,7 +55,7 @@ def admission_rate_set(rate: int | None, *, hours: int = 24) -> None:
 
 def admit(request: HttpRequest) -> None:
     """The per-person and per-address limits of the booking pages and API (the
-    views call it; the waiting room, `admit_now`, runs before them in
+    views call it; the waiting room runs before them in
     AdmissionMiddleware). Raises TooManyRequests with `retry_after` seconds.
     While Redis is down nothing is counted and every request is let through."""
     now = time.time()
@@ -88,24 +79,4 @@ def admit(request: HttpRequest) -> None:
             _("Too many requests from your network. Wait %(seconds)s seconds.")
             % {"seconds": to_next_minute},
             extra={"retry_after": to_next_minute},
-        )
-
-
-def admit_now() -> None:
-    """The waiting room: at most admission_rate() booking requests a second get
-    in. Raises Busy with `retry_after`: the k-th request over the rate this
-    second gets in after about k/rate seconds if everyone comes back when told."""
-    rate = admission_rate()
-    if rate <= 0:
-        return
-    admitted = count_up(f"book-admit:{int(time.time())}", timeout=2)
-    if admitted > rate:
-        wait = min(MAX_RETRY_SECONDS, 1 + math.ceil((admitted - rate) / rate))
-        raise Busy(
-            _(
-                "Many people are booking right now. Your place is kept for you: this "
-                "page tries again by itself in %(seconds)s seconds."
-            )
-            % {"seconds": wait},
-            extra={"retry_after": wait},
         )

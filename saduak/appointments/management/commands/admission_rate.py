@@ -7,14 +7,15 @@ from saduak.core.admission import admission_rate, admission_rate_set
 
 class Command(BaseCommand):
     help = (
-        "Shows or sets how many booking requests per second are admitted before "
-        "the waiting room (on every app server, through the shared cache). "
+        "Shows or sets how many people a second the booking waiting room admits at "
+        "most (on every app server, through the shared cache; the room admits fewer "
+        "while admitted requests are slow). "
         "Use it to open a release of slots slowly."
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument(
-            "rate", nargs="?", type=int, help="requests per second; 0: no limit"
+            "rate", nargs="?", type=int, help="people a second; 0: no waiting room"
         )
         parser.add_argument("--hours", type=int, default=24, help="how long it holds")
         parser.add_argument("--reset", action="store_true", help="back to the setting")
