@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "saduak.core.db_router.ReplicaPinMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "saduak.core.context_processors.site",
                 "saduak.accounts.context_processors.staff_member",
+                "saduak.core.db_router.data_freshness",
             ],
             "builtins": [
                 "saduak.core.templatetags.thai",
@@ -154,6 +156,16 @@ if DATABASE_REPLICA_URL:
         "DISABLE_SERVER_SIDE_CURSORS", False
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer is given up quickly: its pages read
+        # from the primary instead (saduak/core/replica.py).
+        DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 3)
+# Writes, migrations and most reads go to the primary; the pages decorated with
+# replica_reads read from the replica while it is up and close enough.
+DATABASE_ROUTERS = ["saduak.core.db_router.PrimaryReplicaRouter"]
+# Off: every read goes to the primary although a replica is configured (while
+# it is rebuilt, say).
+REPLICA_READS = env_bool("REPLICA_READS", True)
 # Reads go to the primary when the replica is further behind than this, or down.
 REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
 # After a person changes something, their reads stay on the primary this long.

@@ -34,3 +34,15 @@ AUDIT_APPEND_ONLY_GUARD = False
 # the staff second factor (identity, accounts, browser) turn it on themselves, and
 # a test checks that production requires it.
 STAFF_SECOND_FACTOR_REQUIRED = False
+# A "replica" alias in every run, as a test mirror of the test database (Django
+# points it at the same database; it creates nothing for it), so that the
+# routing code and every decorated page meet a configured replica alias. Reads
+# still go to the primary unless a test turns REPLICA_READS on: a mirror is a
+# second connection, which inside a TestCase's transaction cannot see the rows
+# the test made, so only the router's tests (saduak/core/tests/test_db_router*,
+# committing their rows) read from it.
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "TEST": {"MIRROR": "default"},
+}
+REPLICA_READS = False

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -266,7 +266,10 @@ def histogram_medians(
     databases through the reports whose medians
     saduak/eservices/tests/test_report_rollups.py checks against
     statistics.median of the applications."""
-    inner, params = histogram.query.sql_with_params()
+    # The histogram's own database: the replica on a replica page
+    # (core/db_router.py), the primary otherwise.
+    reading = connections[histogram.db]
+    inner, params = histogram.query.get_compiler(using=histogram.db).as_sql()
     names = [f"g{number}" for number in range(groups)]
     keys = "".join(f"{name}, " for name in names)
     partition = f"PARTITION BY {', '.join(names)} " if names else ""
@@ -280,7 +283,7 @@ def histogram_medians(
         "WHERE (2 * (cum - n) <= total - 1 AND total - 1 < 2 * cum) "
         f"OR (2 * (cum - n) <= total AND total < 2 * cum){grouping}"
     )
-    with connection.cursor() as cursor:
+    with reading.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     return {tuple(row[:-1]): float(row[-1]) for row in rows if row[-1] is not None}

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
+from saduak.core.db_router import replica_reads
 from saduak.core.periods import period_or_default
 from saduak.feedback.lookups import vote_targets
 from saduak.feedback.public import LICENCE, cached_ranking
@@ -71,6 +73,7 @@ def index_out(index: HappinessIndex) -> dict[str, Any]:
 
 
 @router.get("/ranking", response=RankingOut, auth=None)
+@decorate_view(replica_reads)
 def ranking(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:
     """Every district's index and national rank for a period (default: this
     fiscal year to date). Open data under the licence in `licence`."""

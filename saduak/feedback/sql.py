@@ -51,7 +51,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db import connection, models
+from django.db import connection, connections, models
 
 from saduak.core.rows import row_of, run
 from saduak.feedback.choices import VoteStatus
@@ -338,13 +338,20 @@ def counts_summed(
     whole when `group` is "". One statement; no rows for no parts."""
     if not parts:
         return []
-    quote = connection.ops.quote_name
+    # The rollups' own database: the replica on a replica page
+    # (core/db_router.py), the primary otherwise.
+    alias = parts[0].db
+    reading = connections[alias]
+    quote = reading.ops.quote_name
     selected = ([group] if group else []) + list(COUNT_COLUMNS)
     sql_parts: list[str] = []
     params: list[Any] = []
     for queryset in parts:
         part, part_params = (
-            queryset.values(*selected).order_by().query.sql_with_params()
+            queryset.values(*selected)
+            .order_by()
+            .query.get_compiler(using=alias)
+            .as_sql()
         )
         sql_parts.append(part)
         params.extend(part_params)
@@ -354,6 +361,6 @@ def counts_summed(
         f"SELECT {grouped}{sums} FROM ({' UNION ALL '.join(sql_parts)}) counted"  # noqa: S608
         + (f" GROUP BY {quote(group)}" if group else "")
     )
-    with connection.cursor() as cursor:
+    with reading.cursor() as cursor:
         cursor.execute(statement, params)
         return [tuple(row) for row in cursor.fetchall()]

@@ -19,10 +19,12 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
 from saduak.accounts.api_auth import STAFF_OR_MACHINE
 from saduak.accounts.matrix import Action
 from saduak.accounts.permissions import acting_user
+from saduak.core.db_router import replica_reads
 from saduak.core.errors import InvalidInput
 from saduak.core.pagination import MAX_PAGE
 from saduak.social.choices import sources_of
@@ -99,6 +101,7 @@ def _figures(figures: selectors.Figures) -> dict[str, int]:
 
 
 @router.get("/statistics", response=StatisticsOut, auth=STAFF_OR_MACHINE)
+@decorate_view(replica_reads)
 def statistics(
     request: HttpRequest, query: Query[StatisticsQuery]
 ) -> dict[str, object]:

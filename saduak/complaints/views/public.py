@@ -26,6 +26,7 @@ from saduak.complaints.selectors.reports import (
     district_rows,
     figures_data,
 )
+from saduak.core.db_router import replica_reads
 from saduak.core.errors import NotFound
 from saduak.core.exports import table_response
 from saduak.core.periods import Period, PeriodForm
@@ -87,6 +88,7 @@ def _page(
 
 
 @public_page
+@replica_reads
 def country(request: HttpRequest) -> HttpResponse:
     """The whole country; `?province=` (the province picker without
     JavaScript) goes to that province's page."""
@@ -102,6 +104,7 @@ def country(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
+@replica_reads
 def province(request: HttpRequest, code: str) -> HttpResponse:
     found = province_get(code)
     return _page(
@@ -112,6 +115,7 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @public_page
+@replica_reads
 def district(request: HttpRequest, code: str) -> HttpResponse:
     found = district_get(code)
     return _page(
@@ -187,6 +191,7 @@ def _data_unit(request: HttpRequest) -> Unit:
 
 
 @public_page
+@replica_reads
 def data(request: HttpRequest, file_format: str) -> HttpResponse:
     """The open data: one line per district (of the country, `?province=` or
     `?district=`) with its figures for the period, as CSV, XLSX or JSON, with

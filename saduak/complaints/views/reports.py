@@ -14,6 +14,7 @@ from saduak.accounts import units
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.accounts.scoping import read_reach
 from saduak.complaints.selectors.reports import complaints_report, report_table
+from saduak.core.db_router import replica_reads
 from saduak.core.errors import InvalidInput, NotFound, PermissionDeniedError
 from saduak.core.exports import table_response
 from saduak.core.periods import PeriodForm
@@ -24,6 +25,7 @@ PERIOD_FIELDS = ("fy", "quarter", "month", "start", "end")
 
 @staff_required
 @never_cache
+@replica_reads
 def dashboard(request: HttpRequest, file_format: str = "") -> HttpResponse:
     """The unit's figures for the period; `file_format` ("csv", "xlsx") gives
     them as a download. A unit outside the viewer's reach is refused (403,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from saduak.accounts.permissions import acting_user, staff_required
+from saduak.core.db_router import replica_reads
 from saduak.core.exports import table_response
 from saduak.core.periods import PeriodForm
 from saduak.eservices.selectors.overview import (
@@ -80,6 +81,7 @@ def _export(
 
 @staff_required
 @never_cache
+@replica_reads
 def overview_page(request: HttpRequest, file_format: str = "") -> HttpResponse:
     """Every office in the viewer's reach; the period picker of the happiness
     pages (fiscal year, quarter, month or any range)."""

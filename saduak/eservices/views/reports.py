@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from saduak.accounts import units
 from saduak.accounts.permissions import acting_user, staff_required
+from saduak.core.db_router import replica_reads
 from saduak.core.errors import InvalidInput, NotFound
 from saduak.core.exports import table_response
 from saduak.core.thai import current_fiscal_year
@@ -25,6 +26,7 @@ FILE_FORMATS = ("csv", "xlsx")
 
 @staff_required
 @never_cache
+@replica_reads
 def report(request: HttpRequest, file_format: str = "") -> HttpResponse:
     if file_format and file_format not in FILE_FORMATS:
         raise NotFound()

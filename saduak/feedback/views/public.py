@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from saduak.areas.selectors import district_get, province_get
+from saduak.core.db_router import replica_reads
 from saduak.core.exports import table_response
 from saduak.core.memo import ProcessMemo
 from saduak.core.periods import PeriodForm
@@ -65,6 +66,7 @@ def _ranking_rows(request: HttpRequest, province_code: str = "") -> tuple[Any, .
 
 
 @public_page
+@replica_reads
 def ranking(request: HttpRequest) -> HttpResponse:
     form, period, result, rows = _ranking_rows(
         request, province_code=request.GET.get("province", "")[:2]
@@ -94,6 +96,7 @@ def _provinces() -> list[Any]:
 
 
 @public_page
+@replica_reads
 def province(request: HttpRequest, code: str) -> HttpResponse:
     found = province_get(code)
     form, period, result, rows = _ranking_rows(request, province_code=found.code)
@@ -116,6 +119,7 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @public_page
+@replica_reads
 def district(request: HttpRequest, code: str) -> HttpResponse:
     found = district_get(code)
     form, period = _period(request)
@@ -203,6 +207,7 @@ def _data_row(row: RankedDistrict) -> list[object]:
 
 
 @public_page
+@replica_reads
 def ranking_data(request: HttpRequest, file_format: str) -> HttpResponse:
     """The ranking as open data: CSV, XLSX or JSON, with the licence."""
     if file_format not in ("csv", "xlsx", "json"):

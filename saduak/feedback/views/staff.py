@@ -20,6 +20,7 @@ from saduak.accounts import units
 from saduak.accounts.matrix import Action, may
 from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user, staff_required
+from saduak.core.db_router import replica_reads
 from saduak.core.errors import (
     DomainError,
     InvalidInput,
@@ -75,6 +76,7 @@ def unit_context(request: HttpRequest, unit: units.Unit) -> dict[str, Any]:
 
 @staff_required
 @never_cache
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     """One unit's index for a period, the units below it (the tile map of
     provinces for the country), the week's movers and the open alerts."""
@@ -267,6 +269,7 @@ def vote_acted_on_view(request: HttpRequest, vote_key: UUID) -> HttpResponse:
 
 @staff_required
 @never_cache
+@replica_reads
 def words(request: HttpRequest) -> HttpResponse:
     """The words used by most comments of the unit in the period, each a link
     to the comments that use it."""

@@ -15,6 +15,7 @@ from saduak.accounts.models import User
 from saduak.accounts.permissions import acting_user, staff_required
 from saduak.accounts.scoping import read_reach
 from saduak.areas.province_shapes import CREDIT, CREDIT_URL, SHAPES_STATIC_PATH
+from saduak.core.db_router import replica_reads
 from saduak.core.errors import InvalidInput, NotFound, PermissionDeniedError
 from saduak.core.exports import XLSX
 from saduak.performance.choices import RoundStatus, UnitLevel
@@ -80,6 +81,7 @@ def unit_chosen(request: HttpRequest, viewer: User, framework: Framework) -> uni
 
 @staff_required
 @never_cache
+@replica_reads
 def dashboard(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Scores per component and KPI, each KPI's three-year trend, and the
     breakdown by the unit's provinces (on a map) or districts; each chart
@@ -151,6 +153,7 @@ def _bad_request(request: HttpRequest, error: InvalidInput) -> HttpResponse:
 
 @staff_required
 @never_cache
+@replica_reads
 def framework_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The organisation's report for `?round=` as PDF (`?digits=thai`)."""
     framework, round = _framework_and_round(request, public_id)
@@ -164,6 +167,7 @@ def framework_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @staff_required
 @never_cache
+@replica_reads
 def framework_xlsx(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The organisation's report for `?round=` as an XLSX workbook."""
     framework, round = _framework_and_round(request, public_id)
@@ -173,6 +177,7 @@ def framework_xlsx(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @staff_required
 @never_cache
+@replica_reads
 def kpi_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One KPI's report for `?round=` as PDF (`?digits=thai`)."""
     kpi = kpi_get(viewer=acting_user(request), public_id=public_id)

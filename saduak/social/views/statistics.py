@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from saduak.accounts.matrix import Action, may
 from saduak.accounts.permissions import acting_user, staff_required
+from saduak.core.db_router import replica_reads
 from saduak.core.exports import table_response
 from saduak.social.selectors import targeting as selectors
 
@@ -28,6 +29,7 @@ def _requested(request: HttpRequest) -> tuple[selectors.RuleSet, selectors.Stats
 @staff_required
 @never_cache
 @require_GET
+@replica_reads
 def statistics_page(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     rule_set, area = _requested(request)
@@ -59,6 +61,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 @staff_required
 @never_cache
 @require_GET
+@replica_reads
 def statistics_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if file_format not in FORMATS:
         raise Http404
