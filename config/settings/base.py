@@ -390,6 +390,11 @@ DEFAULT_OPENING_HOURS = ("08:30", "16:30")
 CIVIL_REGISTRY_BACKEND = env_str("CIVIL_REGISTRY_BACKEND", "demo")
 CIVIL_REGISTRY_URL = env_str("CIVIL_REGISTRY_URL")
 CIVIL_REGISTRY_TOKEN = env_str("CIVIL_REGISTRY_TOKEN")
+# The registry is asked while someone waits: give up quickly, and after this many
+# failures in a row stop asking for a while (saduak/identity/registry.py).
+CIVIL_REGISTRY_TIMEOUT_SECONDS = env_int("CIVIL_REGISTRY_TIMEOUT_SECONDS", 3)
+CIVIL_REGISTRY_BREAKER_FAILURES = env_int("CIVIL_REGISTRY_BREAKER_FAILURES", 5)
+CIVIL_REGISTRY_BREAKER_SECONDS = env_int("CIVIL_REGISTRY_BREAKER_SECONDS", 60)
 ENROLMENT_CODE_MINUTES = 10
 # Identity checks one partner may make per second (its daily quota is on the partner).
 IDENTITY_CHECKS_PER_SECOND = env_int("IDENTITY_CHECKS_PER_SECOND", 50)

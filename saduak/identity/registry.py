@@ -6,19 +6,36 @@
 - `table`: a local copy in the database, loaded from CSV with
   `manage.py import_registry`;
 - `demo`: a fixed set of sample people for the demo and tests.
+
+The registry is asked while a person or an officer waits, so a slow or failing
+one must not hold them: the HTTP adapter gives up after
+CIVIL_REGISTRY_TIMEOUT_SECONDS, and a circuit breaker kept in the shared cache
+stops asking for CIVIL_REGISTRY_BREAKER_SECONDS after
+CIVIL_REGISTRY_BREAKER_FAILURES failures in a row (then one more failure opens
+it again, one answer closes it): meanwhile the answer "the registry is not
+answering" comes at once. With the cache down the breaker stays closed.
 """
 
+import logging
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 import httpx
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
-from saduak.core.errors import DomainError
+from saduak.core.counters import CounterUnavailable, count_up
+from saduak.core.errors import ServiceUnavailable
 from saduak.identity.models import CardStatus, RegistryPerson
+
+logger = logging.getLogger(__name__)
+
+BREAKER_OPEN_KEY = "civil-registry:breaker-open-until"
+BREAKER_FAILURES_KEY = "civil-registry:failures-in-a-row"
 
 
 @dataclass(frozen=True)
@@ -35,6 +52,42 @@ class RegistryUnavailable(Exception):
     """The registry could not be asked; the officer should try again later."""
 
 
+class RegistryNotAnswering(ServiceUnavailable):
+    """What pages and the API answer when the registry cannot be asked: 503
+    with Retry-After."""
+
+    code = "registry-unavailable"
+
+
+def _breaker_open_for() -> int:
+    """Seconds until the breaker lets a call through again (0: closed)."""
+    open_until = cache.get(BREAKER_OPEN_KEY)
+    return max(0, int(open_until - time.time()) + 1) if open_until else 0
+
+
+def _breaker_failure(error: BaseException) -> None:
+    """Counts one more failure in a row; the Nth opens the breaker."""
+    seconds = settings.CIVIL_REGISTRY_BREAKER_SECONDS
+    try:
+        # Kept longer than the breaker is open: after it, one failure reopens it.
+        failures = count_up(BREAKER_FAILURES_KEY, timeout=seconds * 2 + 60)
+    except CounterUnavailable:
+        return
+    if failures >= settings.CIVIL_REGISTRY_BREAKER_FAILURES:
+        cache.set(BREAKER_OPEN_KEY, time.time() + seconds, timeout=seconds)
+        logger.warning(
+            "civil registry failed %s times in a row (%s): not asked for %s s",
+            failures,
+            error,
+            seconds,
+        )
+
+
+def _breaker_success() -> None:
+    if cache.get(BREAKER_FAILURES_KEY):
+        cache.delete(BREAKER_FAILURES_KEY)
+
+
 class CivilRegistry(Protocol):
     def lookup(self, personal_id: str) -> RegistryRecord | None: ...
 
@@ -45,15 +98,30 @@ class HttpCivilRegistry:
         *,
         base_url: str,
         token: str,
-        timeout: float = 5.0,
+        timeout: float | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
-        self.timeout = timeout
+        self.timeout = (
+            timeout if timeout is not None else settings.CIVIL_REGISTRY_TIMEOUT_SECONDS
+        )
         self.transport = transport
 
     def lookup(self, personal_id: str) -> RegistryRecord | None:
+        """The person, or None; RegistryUnavailable at once while the breaker
+        is open, else after at most the timeout."""
+        if _breaker_open_for():
+            raise RegistryUnavailable("not asked: the circuit breaker is open")
+        try:
+            record = self._ask(personal_id)
+        except RegistryUnavailable as error:
+            _breaker_failure(error)
+            raise
+        _breaker_success()
+        return record
+
+    def _ask(self, personal_id: str) -> RegistryRecord | None:
         try:
             with httpx.Client(timeout=self.timeout, transport=self.transport) as client:
                 response = client.get(
@@ -143,12 +211,13 @@ def civil_registry() -> CivilRegistry:
 
 def registry_lookup(personal_id: str) -> RegistryRecord | None:
     """The person the civil registry holds under `personal_id` (None: nobody).
-    A registry that cannot be asked is a DomainError `registry-unavailable`
-    saying to try again, for pages and the API alike."""
+    A registry that cannot be asked (slow, failing, or its breaker open) is
+    RegistryNotAnswering (503 `registry-unavailable`, Retry-After) saying to try
+    again, for pages and the API alike."""
     try:
         return civil_registry().lookup(personal_id)
     except RegistryUnavailable:
-        raise DomainError(
-            _("The civil registry cannot be reached. Try again in a few minutes."),
-            code="registry-unavailable",
+        raise RegistryNotAnswering(
+            _("The civil registry is not answering. Try again in a few minutes."),
+            retry_after=max(_breaker_open_for(), 60),
         ) from None

@@ -1,9 +1,11 @@
 """A local HTTP server standing in for an outside system (an SMS gateway, LINE)
-in adapter tests: it answers each POST with the next queued response, or with
-`default` once the queue is empty, and records what it was sent."""
+in adapter tests: it answers each POST or GET with the next queued response, or
+with `default` once the queue is empty, after `delay` seconds (an outside system
+that is slow), and records what it was sent."""
 
 import json
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +40,7 @@ class StubServer:
     requests: list[RecordedRequest] = field(default_factory=list)
     responses: deque[Response] = field(default_factory=deque)
     default: Response = (200, {}, {})
+    delay: float = 0.0
 
     def respond(
         self, status: int, body: Any, headers: dict[str, str] | None = None
@@ -50,11 +53,14 @@ def stub_server_running(default: Response = (200, {}, {})) -> Iterator[StubServe
     stub = StubServer(default=default)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
+        def do_GET(self) -> None:
+            self.do_POST(method="GET")
+
+        def do_POST(self, method: str = "POST") -> None:
             length = int(self.headers.get("Content-Length", "0"))
             stub.requests.append(
                 RecordedRequest(
-                    method="POST",
+                    method=method,
                     path=self.path,
                     headers={key.lower(): value for key, value in self.headers.items()},
                     body=self.rfile.read(length),
@@ -63,6 +69,8 @@ def stub_server_running(default: Response = (200, {}, {})) -> Iterator[StubServe
             status, body, headers = (
                 stub.responses.popleft() if stub.responses else stub.default
             )
+            if stub.delay:
+                time.sleep(stub.delay)
             payload = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
