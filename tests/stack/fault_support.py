@@ -178,10 +178,15 @@ class GatewayState:
 class _GatewayHandler(BaseHTTPRequestHandler):
     state: GatewayState
 
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        """The civil registry's person lookup: slow, then `status` (a 200 is
+        answered as 503 too: the stub knows nobody)."""
+        self.do_POST()
+
     def do_POST(self) -> None:  # noqa: N802 (http.server's name)
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
-        key = self.headers.get("Idempotency-Key", "")
+        key = self.headers.get("Idempotency-Key", "") or self.path
         state = self.state
         with state.lock:
             state.requests.append((time.monotonic(), key))

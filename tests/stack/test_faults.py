@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import httpx
@@ -29,6 +30,7 @@ from .fault_support import (
     free_slots,
     https_client,
     key_new,
+    personal_id_new,
     record_result,
     sign_in_attempt,
     stub_gateway,
@@ -202,8 +204,12 @@ def test_the_primary_restarted_under_a_booking_load_loses_and_doubles_no_booking
     citizens = [citizen_signed_in(stack, pid) for pid in people]
     slots = free_slots(citizens[0])
     load = BookingLoad(citizens, slots)
+    # Readers of public pages at the same time: nginx must not take the app
+    # servers' 503s for dead servers and answer 502 itself.
+    readers = PageLoad(stack, threads=2)
     try:
         load.start()
+        readers.start()
         time.sleep(5)
         restart_began = time.monotonic()
         _primary_restart(stack)
@@ -211,6 +217,8 @@ def test_the_primary_restarted_under_a_booking_load_loses_and_doubles_no_booking
         time.sleep(12)
     finally:
         load.finish()
+        readers.finish()
+    page_statuses = Counter(status for _, _, status in readers.answers)
     attempts = sorted(load.attempts, key=lambda attempt: attempt.started)
     unavailable = [a for a in attempts if a.status == 503]
     broken = [
@@ -254,8 +262,10 @@ def test_the_primary_restarted_under_a_booking_load_loses_and_doubles_no_booking
         answered_503=len(unavailable),
         other_5xx=len(broken),
         retried_after_503_then_booked=len(retried),
+        page_statuses=dict(page_statuses),
     )
     assert not broken, broken
+    assert set(page_statuses) <= {200, 503}, page_statuses
     assert unavailable, "no client met the restart (no 503 seen)"
     assert all(a.retry_after for a in unavailable)
 
@@ -441,9 +451,11 @@ def _sms_notifications_create(stack: Stack, count: int, tag: str) -> list[int]:
         " template_key='generic.message',"
         f" context={{'subject': 'fault', 'body': {tag!r} + str(n)}}).pk"
         f" for n in range({count})]\n"
-        "print(' '.join(map(str, ids)))\n"
+        "print('IDS', *ids)\n"
     )
-    return [int(pk) for pk in stack.manage("shell", "-c", code).stdout.split()]
+    output = stack.manage("shell", "-c", code).stdout.splitlines()
+    line = next(line for line in output if line.startswith("IDS "))
+    return [int(pk) for pk in line.split()[1:]]
 
 
 def _notifications(stack: Stack, ids: list[int]) -> dict[int, tuple[str, str, int]]:
@@ -622,3 +634,70 @@ def test_an_upload_to_an_unwritable_documents_storage_is_refused_clearly(stack):
     assert rows == "0"
     assert after == before
     assert uploaded.status_code == 201, uploaded.text[:300]
+
+
+# --- the civil registry slow ---------------------------------------------------------
+
+
+def test_a_slow_civil_registry_gives_a_clear_answer_quickly_and_then_at_once(stack):
+    from .conftest import COUNTER_OFFICER, sign_in
+
+    with stub_gateway() as (url, registry):
+        registry.delay, registry.status = 15.0, 503
+        configured = StackWithEnv(
+            stack.state,
+            {
+                "CIVIL_REGISTRY_BACKEND": "http",
+                "CIVIL_REGISTRY_URL": url.removesuffix("/send"),
+                "CIVIL_REGISTRY_TIMEOUT_SECONDS": "2",
+                "CIVIL_REGISTRY_BREAKER_FAILURES": "2",
+                "CIVIL_REGISTRY_BREAKER_SECONDS": "30",
+            },
+        )
+        timings: list[tuple[float, int, str]] = []
+        try:
+            for web in ("web-1", "web-2"):
+                configured.component_stop(web)
+                configured.component_start(web)
+            officer = sign_in(stack, COUNTER_OFFICER)
+            for _ in range(4):
+                person = personal_id_new()
+                started = time.monotonic()
+                answer = officer.api(
+                    "POST",
+                    "/identity/enrolment-codes",
+                    json={
+                        "office_code": "reg-5001",
+                        "personal_id": person,
+                        "first_name": "Fault",
+                        "last_name": "Registry",
+                        "birth_date": "1990-01-01",
+                        "card_expiry": "2031-01-01",
+                    },
+                )
+                timings.append(
+                    (time.monotonic() - started, answer.status_code, answer.text)
+                )
+            officer.http.close()
+        finally:
+            restarted_at = time.monotonic()
+            for web in ("web-1", "web-2"):
+                stack.component_stop(web)
+                stack.component_start(web)
+            stack.wait_healthy(60)
+            recovery = time.monotonic() - restarted_at
+    record_result(
+        stack,
+        "civil-registry-slow",
+        recovery,
+        answer_seconds=[round(seconds, 2) for seconds, _, _ in timings],
+        registry_requests=len(registry.requests),
+        note="recovery = both app servers back on the normal registry",
+    )
+    # A clear 503 within the timeout (not the registry's 15 s), and once the
+    # breaker is open at once, without asking the registry.
+    assert all(status == 503 for _, status, _ in timings), timings
+    assert all("registry-unavailable" in text for _, _, text in timings)
+    assert all(seconds < 6 for seconds, _, _ in timings), timings
+    assert timings[-1][0] < 1.5, timings
+    assert len(registry.requests) <= 3
