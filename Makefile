@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: install demo test lint typecheck pytest messages translations bench
+.PHONY: install demo test lint typecheck pytest messages translations bench stack stack-stop stack-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Saduak needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -41,7 +41,7 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 typecheck: install
-	$(VENV)/bin/mypy saduak config bench
+	$(VENV)/bin/mypy saduak config bench deploy
 
 pytest: install
 	$(VENV)/bin/pytest
@@ -54,3 +54,18 @@ translations: install
 
 bench: install
 	$(PY) -m bench.run
+
+# The production stack on this machine (deploy/stack.py, docs/operations.md section 15):
+# nginx https://127.0.0.1:8443, two gunicorn, two PgBouncers, PostgreSQL primary and
+# replica, Redis, Celery worker and beat. `make stack-stop` stops exactly what it started.
+stack: install
+	$(PY) -m deploy.stack start
+
+stack-stop:
+	@if [ -x $(PY) ]; then $(PY) -m deploy.stack stop; else python3 -m deploy.stack stop; fi
+
+# The smoke and limit tests through nginx; the stack is stopped even when they fail.
+stack-test: install
+	status=0; $(PY) -m deploy.stack start && $(VENV)/bin/pytest -m stack tests/stack \
+		|| status=$$?; \
+		$(PY) -m deploy.stack stop || status=$$?; exit $$status

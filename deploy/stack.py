@@ -59,6 +59,16 @@ COMPONENTS = (
     "beat",
     "nginx",
 )
+PORTS = {
+    "postgres-primary": (PRIMARY_PORT,),
+    "postgres-replica": (REPLICA_PORT,),
+    "pgbouncer-1": (PGBOUNCER_PORTS[1],),
+    "pgbouncer-2": (PGBOUNCER_PORTS[2],),
+    "redis": (REDIS_PORT,),
+    "web-1": (WEB_PORTS[1],),
+    "web-2": (WEB_PORTS[2],),
+    "nginx": (HTTPS_PORT, HTTP_PORT),
+}
 # What each component's process is, to refuse to signal a pid some other program
 # has taken since (a stale pid file).
 PROCESS_NAMES = {
@@ -126,6 +136,19 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _fingerprint(roots: list[Path], pattern: str = "*") -> str:
+    """The newest modification time and the number of files under `roots`: it
+    changes when a file is added, removed or edited."""
+    newest, count = 0.0, 0
+    for root in roots:
+        files = [root] if root.is_file() else root.rglob(pattern)
+        for path in files:
+            with suppress(OSError):
+                newest = max(newest, path.stat().st_mtime)
+                count += 1
+    return f"{newest:.3f}:{count}"
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
@@ -164,6 +187,7 @@ class Stack:
     def start(self) -> None:
         """Starts every component not yet running, in dependency order; the first
         run initialises the databases, keys, certificate and demo data."""
+        self._refuse_taken_ports()
         self._prepare_dirs()
         self._make_tls()
         self._make_keys()
@@ -178,6 +202,24 @@ class Stack:
         for name in ("web-1", "web-2", "worker", "beat", "nginx"):
             self.component_start(name)
         self.wait_healthy()
+
+    def _refuse_taken_ports(self) -> None:
+        """The ports are fixed, so one stack runs on a machine at a time: a port
+        held by something else (another checkout's stack) is refused at once, with
+        who holds it, instead of a component failing half-way through the start."""
+        taken = [
+            f"{port} ({name})"
+            for name, ports in PORTS.items()
+            if not self.component_running(name)
+            for port in ports
+            if _port_open(port)
+        ]
+        if taken:
+            raise StackError(
+                "ports in use by something other than this stack "
+                f"({self.state}): {', '.join(taken)}. Another stack may be running: "
+                "stop it first (python -m deploy.stack stop in its checkout)."
+            )
 
     def stop(self) -> None:
         """Stops what the pid files name, the reverse of the start order."""
@@ -629,8 +671,34 @@ class Stack:
             # The demo accounts and their authenticator keys, for `make stack`.
             self.demo_accounts.write_text(demo.stdout)
             marker.touch()
-        self.manage("compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v0")
-        self.manage("collectstatic", "--noinput", "-v0")
+        # Catalogs and static files (compressing them takes a minute on two cores)
+        # are made again only when their sources changed.
+        catalogs = _fingerprint([REPO / "locale"], "*.po")
+        if self._changed("catalogs", catalogs):
+            self.manage(
+                "compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v0"
+            )
+            self._remember("catalogs", catalogs)
+        static = _fingerprint(
+            [
+                REPO / "static",
+                REPO / "node_modules" / ".saduak",
+                REPO / "package-lock.json",
+            ]
+        )
+        if (
+            self._changed("static", static)
+            or not (self.static / "staticfiles.json").exists()
+        ):
+            self.manage("collectstatic", "--noinput", "-v0")
+            self._remember("static", static)
+
+    def _changed(self, what: str, fingerprint: str) -> bool:
+        marker = self.state / f".{what}-fingerprint"
+        return not marker.exists() or marker.read_text() != fingerprint
+
+    def _remember(self, what: str, fingerprint: str) -> None:
+        (self.state / f".{what}-fingerprint").write_text(fingerprint)
 
     # --- each component -------------------------------------------------------------
 

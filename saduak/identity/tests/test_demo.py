@@ -47,3 +47,20 @@ def test_demo_code_prints_the_apps_current_code_in_the_demo_only(make_staff, set
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("demo_code", officer.personal_id)
+
+
+def test_demo_code_and_seed_demo_run_without_debug_where_demo_data_is_allowed(
+    make_staff, settings
+):
+    # The production stack (config.settings.stack) runs with DEBUG off and
+    # DEMO_SEED_ALLOWED on; production has neither.
+    officer = make_staff(Role.COUNTER_OFFICER, "reg-5001")
+    demo_second_factor_seed(officer)
+    settings.DEBUG = False
+    settings.DEMO_SEED_ALLOWED = True
+    out = StringIO()
+    call_command("demo_code", officer.personal_id, stdout=out)
+    assert second_factor_verify(user=officer, token=out.getvalue().strip())
+    settings.DEMO_SEED_ALLOWED = False
+    with pytest.raises(CommandError, match="local demo only"):
+        call_command("seed_demo")
