@@ -139,8 +139,8 @@ class RedisCache(DjangoRedisCache):
     def delete_many(self, keys: Any, version: Any = None) -> None:
         self._guarded(None, lambda: super(RedisCache, self).delete_many(keys, version))
 
-    def clear(self) -> bool:
-        return self._guarded(False, lambda: super(RedisCache, self).clear())
+    def clear(self) -> None:
+        self._guarded(None, lambda: super(RedisCache, self).clear())
 
     def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
         """As for a key that is not there: ValueError (callers set it afresh,

@@ -242,6 +242,10 @@ class DatabaseUnavailableMiddleware:
     request's work: its transaction was rolled back with the connection."""
 
     def __init__(self, get_response: Handler) -> None:
+        # Imported when the handler is built: its signal receiver marks the
+        # requests that failed further in.
+        import saduak.core.outages  # noqa: F401
+
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -11,6 +11,7 @@ Memory stays flat whatever the size: every step reads the upload in 64 KiB
 pieces (Django keeps an upload above FILE_UPLOAD_MAX_MEMORY_SIZE in a
 temporary file)."""
 
+import errno
 import logging
 import secrets
 import unicodedata
@@ -26,7 +27,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saduak.core.errors import InvalidInput
+from saduak.core.errors import InvalidInput, ServiceUnavailable
 from saduak.core.uploads import crypto
 from saduak.core.uploads.antivirus import upload_scan
 from saduak.core.uploads.inspect import upload_inspect
@@ -36,6 +37,33 @@ logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 MAX_NAME_LENGTH = 200  # EncryptedFile.original_name
+# How long a person is told to wait when the documents' disk cannot be written:
+# an operator must free space or remount it.
+STORAGE_RETRY_SECONDS = 300
+
+
+class StorageUnavailable(ServiceUnavailable):
+    """The documents' storage cannot be written (the disk is full, read-only or
+    not mounted, a permission is wrong): 503 `storage-unavailable`. Nothing of
+    the file is left behind and no row names it."""
+
+    code = "storage-unavailable"
+
+
+def storage_unavailable(error: OSError) -> StorageUnavailable:
+    """Logs what operators must fix and answers the person plainly."""
+    logger.error(
+        "the documents' storage cannot be written (%s): %s",
+        errno.errorcode.get(error.errno or 0, "?"),
+        error,
+    )
+    return StorageUnavailable(
+        _(
+            "Documents cannot be saved at the moment, so your file was not kept. "
+            "Please try again later."
+        ),
+        retry_after=STORAGE_RETRY_SECONDS,
+    )
 
 
 @dataclass(frozen=True)
@@ -163,7 +191,8 @@ def encrypted_file_store(
     `storage_name_new(prefix)`. Returns the row's fields.
 
     Nothing is left behind when it raises: a refused file is never written,
-    and a half-written object is deleted. Once it has returned, the caller
+    and a half-written object is deleted. A storage that cannot be written
+    (full, read-only, missing) raises StorageUnavailable (503). Once it has returned, the caller
     owns the stored object: it must `storage_delete(stored.storage_name)`
     when its own transaction fails, or store inside `delete_stored_on_error`."""
     kind = upload_check(
@@ -184,8 +213,11 @@ def encrypted_file_store(
         stored_name = default_storage.save(
             wanted_name, File(cast(IO[bytes], reader), name=wanted_name)
         )
-    except BaseException:
+    except OSError as error:
         # A half-written object may be left under the random name.
+        storage_delete(wanted_name)
+        raise storage_unavailable(error) from error
+    except BaseException:
         storage_delete(wanted_name)
         raise
     if reader.size > max_bytes:  # the upload handler's count was wrong
@@ -211,8 +243,8 @@ def storage_delete(name: str) -> None:
     an orphan object is only storage, never readable without its key."""
     try:
         default_storage.delete(name)
-    except OSError:
-        logger.exception("could not delete stored file %s", name)
+    except OSError as error:
+        logger.error("could not delete stored file %s: %s", name, error)
 
 
 class OpenedFile:

@@ -6,8 +6,8 @@ LINE_REPLIER, a dotted path to a class, overrides both (tests inject a fake)."""
 import collections
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
 
 import urllib3
 from django.conf import settings
@@ -159,3 +159,20 @@ def line_replier() -> LineReplier:
     raise ImproperlyConfigured(
         f"LINE_BACKEND must be 'console' or 'line', not {backend!r}."
     )
+
+
+def replies_to_json(messages: Sequence[ReplyText]) -> list[dict[str, Any]]:
+    """Replies as a task's JSON argument."""
+    return [asdict(message) for message in messages]
+
+
+def replies_from_json(data: Sequence[dict[str, Any]]) -> list[ReplyText]:
+    return [
+        ReplyText(
+            text=str(item["text"]),
+            quick_replies=tuple(
+                QuickReplyButton(**button) for button in item.get("quick_replies", ())
+            ),
+        )
+        for item in data
+    ]

@@ -1,7 +1,9 @@
 """The official account's webhook: LINE's servers post chat events here. Only a
 body signed with our channel secret is read; each event is answered, and LINE
 gets its 200 whatever becomes of a reply (it would otherwise redeliver events
-that were handled: votes would be idempotent, the replies not)."""
+that were handled: votes would be idempotent, the replies not). The replies are
+sent by the worker (send_line_replies), so a slow or failing LINE never holds
+this request."""
 
 import logging
 
@@ -13,7 +15,8 @@ from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhook import WebhookParser
 
 from saduak.feedback.line.chat import replies_to
-from saduak.feedback.line.replies import LineReplyError, line_replier
+from saduak.feedback.line.replies import replies_to_json
+from saduak.feedback.tasks import send_line_replies
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +55,16 @@ def webhook(request: HttpRequest) -> JsonResponse:
     except (ValueError, KeyError, TypeError):  # pydantic's errors are ValueErrors
         # Signed by LINE but not a webhook body we can read.
         return _refused(400, "line-body-invalid", "The body is not a LINE webhook.")
-    replier = line_replier()
     for event in events:
         replies = replies_to(event)
         reply_token = getattr(event, "reply_token", None)
         if not replies or not reply_token:
             continue
+        # The event's work is committed (each service commits its own); a
+        # broker that is down loses the reply (logged), never the event's
+        # work nor LINE's 200.
         try:
-            replier.reply(reply_token, replies)
-        except LineReplyError as error:
-            logger.warning("LINE reply failed: %s", error)
+            send_line_replies.delay(reply_token, replies_to_json(replies))
+        except Exception:
+            logger.exception("LINE reply not queued: the broker is unavailable")
     return JsonResponse({"ok": True})

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from saduak.core.tests.stub_http import StubServer, stub_server_running
 from saduak.identity import registry
@@ -35,7 +36,7 @@ def stub_registry(settings) -> Iterator[StubServer]:
 
 
 def not_answering() -> RegistryNotAnswering:
-    with pytest.raises(RegistryNotAnswering) as refused:
+    with translation.override("en"), pytest.raises(RegistryNotAnswering) as refused:
         registry_lookup("1100000000016")
     return refused.value
 
