@@ -53,9 +53,11 @@ MIDDLEWARE = [
     "saduak.core.middleware.RequestIdMiddleware",
     "saduak.core.middleware.DatabaseUnavailableMiddleware",
     "saduak.core.middleware.ApiProblemMiddleware",
-    "saduak.appointments.middleware.AdmissionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "saduak.core.middleware.ContentSecurityPolicyMiddleware",
+    # The waiting room: after the security headers (the waiting page gets them too),
+    # before sessions, authentication and any database work.
+    "saduak.appointments.middleware.AdmissionMiddleware",
     "saduak.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

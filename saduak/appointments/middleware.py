@@ -47,6 +47,8 @@ COOKIE = "saduak_waiting_room"
 HEADER = "Waiting-Room-Token"
 # The ticket in the address too, so that a browser without cookies keeps its place.
 QUERY = "wr"
+# auto=0: the waiting page does not check by itself (the person turned it off).
+AUTO = "auto"
 # The room's figures for operators and the bench (no personal data: counts only).
 STATUS_PATH = "/appointments/waiting-room/status.json"
 
@@ -136,6 +138,15 @@ def _wait_text(seconds: int) -> str:
     }
 
 
+def _when(opening: datetime | None) -> str:
+    """The opening's time, with its day when it is not today (local time)."""
+    if opening is None:
+        return ""
+    if opening.date() == timezone.localdate():
+        return opening.strftime("%H:%M")
+    return opening.strftime("%d/%m/%Y %H:%M")
+
+
 def waiting_page(request: HttpRequest, room: WaitingRoom, visit: Visit) -> HttpResponse:
     """The place in line: a page for browsers (200, refreshes itself, no
     JavaScript), 429 problem+json for the API; both with the ticket."""
@@ -155,7 +166,7 @@ def waiting_page(request: HttpRequest, room: WaitingRoom, visit: Visit) -> HttpR
             message = _(
                 "Booking opens at %(time)s. Everyone who arrives before then gets a "
                 "place drawn at random at the opening, so there is no need to hurry."
-            ) % {"time": opening.strftime("%H:%M") if opening else ""}
+            ) % {"time": _when(opening)}
         else:
             message = _(
                 "Many people are booking right now. You have a place in line and "
@@ -184,9 +195,16 @@ def waiting_page(request: HttpRequest, room: WaitingRoom, visit: Visit) -> HttpR
                 extra=extra,
             )
         else:
+            # WCAG 2.2.1 (timing adjustable): the automatic check can be turned off
+            # (AUTO=0 in the address) and on again; "Check now" works either way.
+            automatic = request.GET.get(AUTO) != "0"
             query = request.GET.copy()
             query[QUERY] = token
             again = f"{request.path}?{query.urlencode()}"
+            query[AUTO] = "0"
+            manual = f"{request.path}?{query.urlencode()}"
+            query.pop(AUTO)
+            resume = f"{request.path}?{query.urlencode()}"
             response = HttpResponse(
                 render_to_string(
                     "appointments/waiting_room.html",
@@ -194,16 +212,20 @@ def waiting_page(request: HttpRequest, room: WaitingRoom, visit: Visit) -> HttpR
                         "LANGUAGE_CODE": _language(request),
                         "message": message,
                         "early": early,
-                        "opening": opening.strftime("%H:%M") if opening else "",
+                        "opening": _when(opening),
                         "place": visit.place,
                         "ahead": visit.ahead,
                         "wait": _wait_text(wait),
                         "refresh": refresh,
                         "again": again,
+                        "automatic": automatic,
+                        "manual": manual,
+                        "resume": resume,
                     },
                 ),
             )
-            response["Refresh"] = f"{refresh}; url={again}"
+            if automatic:
+                response["Refresh"] = f"{refresh}; url={again}"
     response["Retry-After"] = str(refresh)
     response["Cache-Control"] = "no-store"
     if token:

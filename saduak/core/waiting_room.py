@@ -38,6 +38,7 @@ import math
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -612,18 +613,18 @@ def shared_backend() -> Backend:
 
 
 @once_per_process
-def _redis_backend_holder() -> dict[int, RedisBackend]:
-    return {}
+def _redis_backends() -> "weakref.WeakKeyDictionary[RedisCache, RedisBackend]":
+    """A backend per cache object (Django makes one per thread, each with its own
+    connection pool), so the script is registered once per thread."""
+    return weakref.WeakKeyDictionary()
 
 
 def _redis_backend(cache: RedisCache) -> RedisBackend:
-    held = _redis_backend_holder()
-    backend = held.get(id(cache))
+    held = _redis_backends()
+    backend = held.get(cache)
     if backend is None:
         client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
-        backend = RedisBackend(client, prefix=cache.make_key("wr"))
-        held.clear()
-        held[id(cache)] = backend
+        backend = held[cache] = RedisBackend(client, prefix=cache.make_key("wr"))
     return backend
 
 
@@ -679,7 +680,11 @@ class WaitingRoom:
             return int(self._ceiling() * 1000)
         from saduak.core.admission import admission_rate
 
-        return admission_rate() * 1000
+        try:
+            return admission_rate() * 1000
+        except BACKEND_FAILURES as error:  # the operator's rate is in Redis too
+            _warn_fallback(error)
+            return int(settings.BOOKING_ADMISSIONS_PER_SECOND) * 1000
 
     def visit(self, ticket: Ticket | None) -> Visit | None:
         """One arrival: None when there is no waiting room (rate 0)."""
@@ -705,7 +710,8 @@ class WaitingRoom:
             )
             arguments["durations"] = []
             return fallback_backend().visit(self.name, **arguments)
-        self.maybe_control(waiting=visit.tail - visit.head)
+        if visit.tail > visit.head:  # at rest: one call, no controller round trips
+            self.maybe_control(waiting=visit.tail - visit.head)
         return visit
 
     def record(self, milliseconds: int) -> None:

@@ -53,6 +53,7 @@ def test_in_a_surge_each_arrival_gets_a_place_and_is_admitted_in_turn(
     assert queued.context["place"] == 1 and queued.context["ahead"] == 0
     assert queued["Refresh"].startswith("5; url=/appointments/book/")
     assert queued["Retry-After"] == "5" and queued["Cache-Control"] == "no-store"
+    assert "default-src" in queued["Content-Security-Policy"]
     page = queued.content.decode()
     assert '<meta http-equiv="refresh" content="5; url=' in page
     assert 'href="/appointments/book/id-card-renewal/reg-5001/?wr=' in page
@@ -185,4 +186,25 @@ def test_operators_announce_an_opening_and_read_the_room_from_the_command(clock)
     with pytest.raises(CommandError):
         call_command("waiting_room", "open", "--at", "2001-01-01T09:00")
     call_command("waiting_room", "cancel-opening", stdout=StringIO())
-    assert not Client().get(PAGE).context or not Client().get(PAGE).context.get("early")
+    assert not waiting(Client().get(PAGE))  # at rest again: straight through
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "saduak.core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    },
+    WAITING_ROOM_FALLBACK_PER_SECOND=1,
+)
+def test_with_redis_down_the_waiting_room_still_answers_from_the_process(clock, caplog):
+    room = waiting_room.booking_room()
+    with caplog.at_level("WARNING", logger="saduak.core.waiting_room"):
+        assert room.visit(None).outcome == waiting_room.IN  # the process's burst
+        queued = Client().get(PAGE)
+        api = Client().get(API_DAYS)
+    assert queued.status_code == 200 and queued.context["place"] == 1
+    assert api.status_code == 429 and api.json()["place"] == 2
+    assert "Redis does not answer" in caplog.text

@@ -308,3 +308,32 @@ def test_with_redis_down_each_process_admits_on_its_own_at_the_fallback_rate(cap
     assert "Redis does not answer" in caplog.text
     room.record(120)  # durations are dropped, not an error
     assert room.maybe_control(waiting=3) is None
+
+
+def test_admitted_durations_travel_with_the_next_visit(backend):
+    room, _ = room_on(backend, rate=100)
+    room.record(120)
+    room.record(80)
+    assert backend.state("booking")["durations"] == []  # nothing sent on its own
+    room.visit(None)
+    assert sorted(backend.state("booking")["durations"]) == [80, 120]
+
+
+def test_at_rest_an_arrival_costs_one_redis_call(monkeypatch):
+    client = redis_client()
+    backend = RedisBackend(client, prefix=f"test-wr-{uuid.uuid4().hex[:8]}")
+    room = WaitingRoom("booking", backend=backend, ceiling=lambda: 100)
+    room.visit(None)  # loads the script into Redis (once per Redis)
+    room.record(50)
+    sent = []
+    original = client.execute_command
+
+    def counted(*args, **options):
+        sent.append(args[0])
+        return original(*args, **options)
+
+    monkeypatch.setattr(client, "execute_command", counted)
+    assert room.visit(None).outcome == IN
+    assert sent == ["EVALSHA"]  # the duration travels with it
+    assert backend.state("booking")["durations"] == [50]
+    backend.reset("booking")
