@@ -30,7 +30,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -72,7 +72,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FRESHNESS_HEADER = "X-Data-Freshness-Seconds"
 SOURCE_HEADER = "X-Data-Source"
 
-View = Callable[..., HttpResponseBase]
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
 
 @dataclass
@@ -112,8 +112,10 @@ class ReadScope:
         self.state = state
         replica = connections[REPLICA_ALIAS]
         if replica.errors_occurred:
-            # Broken by an earlier request of this thread: reconnect.
+            # Left broken by an earlier request of this thread: start afresh
+            # (the flag is what tells this request's failures apart).
             replica.close()
+            replica.errors_occurred = False
         return REPLICA_ALIAS
 
     def replica_failed(self) -> bool:
@@ -151,7 +153,7 @@ class PrimaryReplicaRouter:
         return db == DEFAULT_DB_ALIAS
 
 
-def replica_reads(view: View) -> View:
+def replica_reads(view: ViewT) -> ViewT:
     """A view decorator (for an API operation: `@decorate_view(replica_reads)`)
     that lets the view's reads come from the replica. Only for views that
     write nothing they read back in the same request: every write goes to the
@@ -181,7 +183,7 @@ def replica_reads(view: View) -> View:
         finally:
             _scope.reset(token)
 
-    return wrapped
+    return cast(ViewT, wrapped)
 
 
 def _with_freshness(response: HttpResponseBase, scope: ReadScope) -> HttpResponseBase:
