@@ -580,9 +580,10 @@ def test_a_slow_or_failing_gateway_neither_slows_a_booking_nor_loses_a_message(s
 # --- the documents storage unwritable -------------------------------------------------
 
 
-def test_an_upload_to_an_unwritable_documents_storage_is_refused_clearly(stack):
-    people = citizens_create(stack, 1)
-    citizen = citizen_signed_in(stack, people[0])
+def test_an_upload_to_an_unwritable_documents_storage_is_refused_clearly(
+    stack, citizen
+):
+    # The demo citizen (conftest): the one the smoke test applies as.
     started = citizen.api(
         "POST",
         "/eservices/applications",
