@@ -228,21 +228,15 @@ def test_the_primary_restarted_under_a_booking_load_loses_and_doubles_no_booking
         or (a.status >= 500 and not (a.status == 503 and a.retry_after))
     ]
     after = [a for a in attempts if a.reference and a.started >= restart_ended]
-    assert after, "no booking succeeded after the restart"
     first_failure = unavailable[0].ended if unavailable else restart_began
-    recovery = after[0].ended - first_failure
-
-    # Nothing lost, nothing doubled: every key answered 2xx has its booking, and
-    # the people have exactly as many bookings as keys were answered 2xx.
+    recovery = after[0].ended - first_failure if after else float("nan")
     stored = _bookings_of(stack, people)
-    assert set(load.booked.values()) <= set(stored)
-    assert len(stored) == len(load.booked), (len(stored), len(load.booked))
-    assert len(set(load.booked.values())) == len(load.booked)
 
-    # A retry with the same key gets the original answer (the first few keys
-    # that were answered 2xx, the ones retried after a 503 first).
+    # A retry with the same key gets the original answer (the keys retried
+    # after a 503 first, and a few others).
     retried = {a.key for a in unavailable} & set(load.booked)
     replayed = sorted(retried)[:4] + sorted(set(load.booked) - retried)[:2]
+    replay_differs = []
     for key in replayed:
         again = load.owner[key].api(
             "POST",
@@ -250,8 +244,11 @@ def test_the_primary_restarted_under_a_booking_load_loses_and_doubles_no_booking
             json={"slot": load.slot_of[key]},
             headers={"Idempotency-Key": key},
         )
-        assert again.status_code == 201, again.text[:300]
-        assert again.json()["reference"] == load.booked[key]
+        if (
+            again.status_code != 201
+            or again.json().get("reference") != (load.booked[key])
+        ):
+            replay_differs.append((key, again.status_code, again.text[:200]))
     record_result(
         stack,
         "postgres-primary-restart",
@@ -259,11 +256,20 @@ def test_the_primary_restarted_under_a_booking_load_loses_and_doubles_no_booking
         restart_seconds=round(restart_ended - restart_began, 2),
         requests=len(attempts),
         bookings=len(load.booked),
+        bookings_stored=len(stored),
         answered_503=len(unavailable),
-        other_5xx=len(broken),
+        other_errors=len(broken),
         retried_after_503_then_booked=len(retried),
+        replayed=len(replayed),
         page_statuses=dict(page_statuses),
     )
+    assert after, "no booking succeeded after the restart"
+    # Nothing lost, nothing doubled: every key answered 2xx has its booking, and
+    # the people have exactly as many bookings as keys were answered 2xx.
+    assert set(load.booked.values()) <= set(stored)
+    assert len(stored) == len(load.booked), (len(stored), len(load.booked))
+    assert len(set(load.booked.values())) == len(load.booked)
+    assert not replay_differs, replay_differs
     assert not broken, broken
     assert set(page_statuses) <= {200, 503}, page_statuses
     assert unavailable, "no client met the restart (no 503 seen)"
@@ -340,7 +346,6 @@ def _kill_one_and_restart(stack: Stack, component: str, fault: str) -> None:
         time.sleep(3)
         killed_at = time.monotonic()
         stack.component_kill(component)
-        in_flight = _in_flight_at(load.answers, killed_at)
         time.sleep(6)
         during = len(load.answers)
         restarted_at = time.monotonic()
@@ -353,6 +358,7 @@ def _kill_one_and_restart(stack: Stack, component: str, fault: str) -> None:
         if not stack.component_running(component):
             stack.component_start(component)
     failures = load.failures()
+    in_flight = _in_flight_at(load.answers, killed_at)
     record_result(
         stack,
         fault,
@@ -366,8 +372,8 @@ def _kill_one_and_restart(stack: Stack, component: str, fault: str) -> None:
         ),
     )
     # nginx sends the requests to the other app server: no error beyond the
-    # requests in flight when it died (one per client thread at most).
-    assert len(failures) <= max(in_flight, len(load.threads)), failures
+    # requests in flight when it died.
+    assert len(failures) <= in_flight, (failures, in_flight)
     assert all(status < 500 for _, _, status in load.answers[-8:])
 
 
