@@ -503,19 +503,23 @@ def test_a_worker_killed_mid_delivery_still_sends_every_notification_once(stack)
         rows = _notifications(stack, ids)
         keys = {key for _, key, _ in rows.values()}
         seen = gateway.requests_by_key()
+    gateway_requests = sum(seen[key] for key in keys)
     record_result(
         stack,
         "worker-killed-mid-delivery",
         recovery,
         notifications=len(ids),
-        gateway_requests=sum(seen.values()),
-        sent_again_with_the_same_key=sorted(n for n in seen.values() if n > 1),
+        gateway_requests=gateway_requests,
+        requests_per_key=sorted(seen[key] for key in keys),
     )
     # Every notification sent, under its own key, and the gateway took each key
     # once: the ones cut off were sent again with the same key.
+    # (Other queued messages the requeue job hands over may reach the stub too:
+    # only these notifications' keys are looked at.)
     assert len(keys) == len(ids)
-    assert set(gateway.accepted) == keys
-    assert cut_off and cut_off <= keys
+    assert keys <= set(gateway.accepted)
+    cut_off &= keys
+    assert cut_off
     assert all(seen[key] >= 2 for key in cut_off), (cut_off, seen)
 
 
