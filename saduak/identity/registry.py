@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from saduak.core.counters import CounterUnavailable, count_up
 from saduak.core.errors import ServiceUnavailable
+from saduak.core.http_headers import bearer_authorization
 from saduak.identity.models import CardStatus, RegistryPerson
 
 logger = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ class HttpCivilRegistry:
                 response = client.get(
                     f"{self.base_url}/persons/{personal_id}",
                     headers={
-                        "Authorization": f"Bearer {self.token}",
+                        **bearer_authorization(self.token),
                         "Accept": "application/json",
                     },
                 )

@@ -95,3 +95,20 @@ def test_a_registry_that_cannot_be_asked_is_a_refusal_saying_to_try_again(
     with pytest.raises(DomainError) as refused:
         registry.registry_lookup("1100000000016")
     assert refused.value.code == "registry-unavailable"
+
+
+def test_a_registry_without_a_token_is_asked_without_an_authorization_header():
+    seen = []
+
+    def handler(request):
+        seen.append(request)
+        return httpx.Response(404)
+
+    registry = HttpCivilRegistry(
+        base_url="https://registry.example/v1",
+        token="",
+        transport=httpx.MockTransport(handler),
+    )
+    assert registry.lookup("1100000000016") is None
+    [request] = seen
+    assert "Authorization" not in request.headers

@@ -10,6 +10,7 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from saduak.core.http_headers import bearer_authorization
 from saduak.notifications.channels.base import (
     PermanentChannelError,
     SendResult,
@@ -73,7 +74,7 @@ class HttpSmsGatewayChannel:
             "sender": self.sender,
         }
         headers = {
-            "Authorization": f"Bearer {self.token}",
+            **bearer_authorization(self.token),
             # Gateways that support it drop a retried duplicate.
             "Idempotency-Key": str(notification.idempotency_key),
         }

@@ -153,3 +153,20 @@ def test_a_notification_goes_through_a_real_http_round_trip_to_the_gateway(
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SENT
     assert notification.provider_message_id == "gw-99"
+
+
+def test_a_gateway_without_a_token_gets_no_authorization_header():
+    seen = []
+
+    def handler(request):
+        seen.append(request)
+        return httpx.Response(201, json={"id": "gw-2"})
+
+    channel = HttpSmsGatewayChannel(
+        url=URL, token="", sender="SADUAK", transport=httpx.MockTransport(handler)
+    )
+    result = channel.send(unsaved_sms())
+
+    [request] = seen
+    assert "Authorization" not in request.headers
+    assert result.provider_message_id == "gw-2"
