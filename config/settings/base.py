@@ -477,6 +477,10 @@ WAITING_ROOM_MIN_SAMPLES = env_int("WAITING_ROOM_MIN_SAMPLES", 20)
 # How long an admitted person books without queueing again, and a place is kept.
 WAITING_ROOM_ADMISSION_SECONDS = env_int("WAITING_ROOM_ADMISSION_SECONDS", 600)
 WAITING_ROOM_TICKET_HOURS = env_int("WAITING_ROOM_TICKET_HOURS", 12)
+# The waiting page's refresh (Retry-After) spread at random by up to this percent
+# either way (at least a second), so that people who arrived together do not come
+# back together.
+WAITING_ROOM_REFRESH_SPREAD = env_int("WAITING_ROOM_REFRESH_SPREAD", 20)
 # Redis down: each process admits at most this many people a second on its own.
 WAITING_ROOM_FALLBACK_PER_SECOND = env_int("WAITING_ROOM_FALLBACK_PER_SECOND", 20)
 # --- Amphoe Sang Suk happiness vote (saduak/feedback) -------------------------------

@@ -12,6 +12,7 @@ place, the people ahead, the expected wait and the token to present on retry."""
 
 import math
 import re
+import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -33,6 +34,8 @@ from saduak.core.waiting_room import (
     admission_sign,
     admission_valid,
     booking_room,
+    queued_ms,
+    spread,
     ticket_read,
     ticket_sign,
 )
@@ -51,6 +54,8 @@ QUERY = "wr"
 AUTO = "auto"
 # The room's figures for operators and the bench (no personal data: counts only).
 STATUS_PATH = "/appointments/waiting-room/status.json"
+# When nginx received the request ("t=<seconds>.<milliseconds>", its $msec).
+REQUEST_START = "X-Request-Start"
 
 
 class AdmissionMiddleware:
@@ -87,11 +92,27 @@ class AdmissionMiddleware:
         return waiting_page(request, room, visit)
 
     def _admitted(self, request: HttpRequest, room: WaitingRoom) -> HttpResponse:
-        """The request itself, timed for the controller of the admission rate."""
+        """The request itself, timed for the controller of the admission rate:
+        from the reverse proxy's stamp when there is one (the time spent waiting
+        for a free app server thread is what a surge adds, and what the admitted
+        person feels), else from here."""
         started = time.perf_counter()
         response = self.get_response(request)
-        room.record(int((time.perf_counter() - started) * 1000))
+        in_app = int((time.perf_counter() - started) * 1000)
+        room.record(max(in_app, _queued_ms(request, room) or 0))
         return response
+
+
+def _queued_ms(request: HttpRequest, room: WaitingRoom) -> int | None:
+    """Since nginx received the request (X-Request-Start, deploy/conf/nginx.conf),
+    only behind our own proxy (TRUSTED_PROXIES >= 1: a client could write the
+    header itself otherwise); None without a sensible stamp."""
+    if settings.TRUSTED_PROXIES < 1:
+        return None
+    stamp = request.headers.get(REQUEST_START, "")
+    if not stamp:
+        return None
+    return queued_ms(stamp, now_ms=room.clock())
 
 
 def status_response() -> HttpResponse:
@@ -154,7 +175,14 @@ def waiting_page(request: HttpRequest, room: WaitingRoom, visit: Visit) -> HttpR
     ticket = visit.ticket(room.name)
     token = ticket_sign(ticket) if ticket else ""
     wait = visit.wait_seconds(now_ms)
-    refresh = visit.refresh_seconds(now_ms)
+    # Spread at random (WAITING_ROOM_REFRESH_SPREAD): people who arrived in the
+    # same second do not come back in the same second. The page, Refresh,
+    # Retry-After and the API's retry_after all say this same number.
+    refresh = spread(
+        visit.refresh_seconds(now_ms),
+        share=settings.WAITING_ROOM_REFRESH_SPREAD / 100,
+        draw=secrets.randbelow,
+    )
     early = visit.outcome == EARLY
     opening = (
         timezone.localtime(datetime.fromtimestamp(visit.opening_ms / 1000, tz=UTC))

@@ -5,6 +5,7 @@ Counted in the cache, so with Redis every app server shares the counts; with the
 memory cache each process counts its own. In core because both the booking pages
 (appointments) and the e-service application API (eservices) are guarded by it."""
 
+import contextlib
 import time
 
 from django.conf import settings
@@ -51,6 +52,13 @@ def admission_rate_set(rate: int | None, *, hours: int = 24) -> None:
     else:
         cache.set(RATE_KEY, max(0, rate), timeout=hours * 3600)
     _rate_read.clear()
+    # The room's controlled rate was chosen under the old ceiling: the new one
+    # (or the setting, after a reset) applies at once, not after slow raises.
+    from saduak.core.waiting_room import BACKEND_FAILURES, booking_room
+
+    # Redis down: nothing to release (each process's own room meanwhile).
+    with contextlib.suppress(*BACKEND_FAILURES):
+        booking_room().release()
 
 
 def admit(request: HttpRequest) -> None:

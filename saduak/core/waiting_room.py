@@ -247,18 +247,52 @@ def control_rate(
     target_ms: int,
     waiting: int,
 ) -> int:
-    """The next admission rate: a quarter lower when admitted requests' p95 is
-    over the target, a tenth (and at least one a second) higher while people wait
+    """The next admission rate. When admitted requests' p95 is over the target:
+    in proportion (rate x target / p95) and at least a quarter lower, but at most
+    4 times lower in one round (the controller runs every few seconds, so a short
+    surge leaves it one or two rounds: a slow answer seen at once takes the rate
+    down at once). A tenth (and at least one a second) higher while people wait
     and p95 is under 0.8 of the target, else the same; always between the floor
     and the ceiling (the operator's rate)."""
     if rate_milli <= 0 or rate_milli > ceiling_milli:
         rate_milli = ceiling_milli
     if p95_ms is not None and p95_ms > target_ms:
-        rate_milli = rate_milli * 3 // 4
+        proportional = int(rate_milli * target_ms / p95_ms)
+        rate_milli = max(rate_milli // 4, min(rate_milli * 3 // 4, proportional))
     elif waiting > 0 and (p95_ms is None or p95_ms <= target_ms * 0.8):
         rate_milli = rate_milli + max(1000, rate_milli // 10)
     floor_milli = min(floor_milli, ceiling_milli)
     return max(floor_milli, min(ceiling_milli, rate_milli))
+
+
+def spread(seconds: int, *, share: float, draw: Callable[[int], int]) -> int:
+    """`seconds` moved at random by up to `share` of it (at least one second when
+    share > 0) either way, never under 1: people who arrived in the same second,
+    told the same wait, come back over a few seconds, not in one wave. `draw(n)`
+    gives 0..n-1 (secrets.randbelow)."""
+    reach = max(1, round(seconds * share)) if share > 0 else 0
+    if reach == 0:
+        return seconds
+    return max(1, seconds - reach + draw(2 * reach + 1))
+
+
+def queued_ms(header: str, *, now_ms: int, limit_ms: int = 120_000) -> int | None:
+    """Milliseconds since the reverse proxy received the request, from its
+    `X-Request-Start: t=<seconds>.<milliseconds>` (nginx's $msec): the time the
+    request waited for an app server's thread counts too. None for a missing or
+    nonsense stamp (not a number, more than a second in the future: clocks
+    apart, older than `limit_ms`)."""
+    text = header.strip().removeprefix("t=")
+    if not text or len(text) > 20:
+        return None
+    try:
+        started_ms = int(float(text) * 1000)
+    except (ValueError, OverflowError):  # "abc", "nan", "inf"
+        return None
+    waited = now_ms - started_ms
+    if not -1000 <= waited <= limit_ms:
+        return None
+    return max(0, waited)
 
 
 def p95(samples: Sequence[int]) -> float | None:
@@ -750,12 +784,23 @@ class WaitingRoom:
                 target_ms=settings.WAITING_ROOM_TARGET_P95_MS,
                 waiting=waiting,
             )
-            if rate != state["rate"]:
-                self.backend.update(self.name, rate=rate)
+            # At the ceiling the room keeps 0 ("the ceiling"), not the number: a
+            # rate stored as 40/s would hold the room at 40/s after the operator
+            # raised the ceiling (it takes min(stored, ceiling)).
+            stored = 0 if rate >= ceiling else rate
+            if stored != state["rate"]:
+                self.backend.update(self.name, rate=stored)
             return rate
         except BACKEND_FAILURES as error:
             _warn_fallback(error)
             return None
+
+    def release(self) -> None:
+        """Back to the operator's ceiling: forgets the rate the controller chose
+        and the durations it was chosen on (when the operator sets or resets the
+        admission rate)."""
+        self.backend.update(self.name, rate=0)
+        self.backend.durations_take(self.name, minimum=0)
 
     def open_at(self, opening_ms: int) -> None:
         """Announces an opening: arrivals before it get an entry in a draw, and

@@ -27,7 +27,11 @@ def clock(monkeypatch):
     """The room's clock, moved by the test (one person a second, a burst of one)."""
     now = [START]
     monkeypatch.setattr(waiting_room, "_now_ms", lambda: now[0])
-    with override_settings(BOOKING_ADMISSIONS_PER_SECOND=1, WAITING_ROOM_BURST_MS=250):
+    with override_settings(
+        BOOKING_ADMISSIONS_PER_SECOND=1,
+        WAITING_ROOM_BURST_MS=250,
+        WAITING_ROOM_REFRESH_SPREAD=0,  # exact numbers (spread: its own test)
+    ):
         yield now
 
 
@@ -208,3 +212,51 @@ def test_with_redis_down_the_waiting_room_still_answers_from_the_process(clock, 
     assert queued.status_code == 200 and queued.context["place"] == 1
     assert api.status_code == 429 and api.json()["place"] == 2
     assert "Redis does not answer" in caplog.text
+
+
+def test_people_who_arrive_together_are_told_to_come_back_at_different_times(clock):
+    with override_settings(WAITING_ROOM_REFRESH_SPREAD=20):
+        Client().get(PAGE)  # the burst: straight through
+        # Places 1 to 10 at one a second: each told 5 s, spread to 4, 5 or 6.
+        pages = [Client().get(PAGE) for _ in range(10)]
+        answers = [Client().get(API_DAYS) for _ in range(5)]
+    told = set()
+    for page in pages:
+        refresh = page.context["refresh"]
+        assert 4 <= refresh <= 6  # 5 s, +-20 % (at least a second)
+        # The page says the same number as its Refresh and Retry-After.
+        assert page["Retry-After"] == str(refresh)
+        assert page["Refresh"].startswith(f"{refresh}; url=")
+        assert f'content="{refresh}; url=' in page.content.decode()
+        told.add(refresh)
+    for answer in answers:
+        assert answer["Retry-After"] == str(answer.json()["retry_after"])
+    assert len(told) > 1  # 10 people, 3 values: one wave 3 times in 59,049
+    assert all(page.context["wait"] for page in pages)
+
+
+def test_an_admitted_request_is_timed_from_when_nginx_received_it(clock, settings):
+    from saduak.core.waiting_room import pending_durations
+
+    settings.TRUSTED_PROXIES = 1
+    pending_durations().take()
+    stamp = f"t={(START - 3000) / 1000:.3f}"  # 3 s waiting for a free thread
+    Client().get(PAGE, headers={"X-Request-Start": stamp})
+    queued = pending_durations().take()
+    assert len(queued) == 1 and queued[0] >= 3000
+
+    clock[0] += 5000  # budget again
+    Client().get(PAGE, headers={"X-Request-Start": "t=nonsense"})
+    assert pending_durations().take()[0] < 3000  # the time in the app only
+
+
+def test_a_clients_own_request_start_is_ignored_without_a_trusted_proxy(
+    clock, settings
+):
+    from saduak.core.waiting_room import pending_durations
+
+    settings.TRUSTED_PROXIES = 0
+    pending_durations().take()
+    stamp = f"t={(START - 30000) / 1000:.3f}"
+    Client().get(PAGE, headers={"X-Request-Start": stamp})
+    assert pending_durations().take()[0] < 30000

@@ -225,15 +225,19 @@ def test_the_controller_lowers_the_rate_once_per_round_over_all_servers(backend)
     room, _ = room_on(backend, rate=20)
     other_server, _ = room_on(backend, rate=20)
     backend.durations_add("booking", [400, 300, 500, 450], keep=100)
-    assert room.maybe_control(waiting=10) == 15000  # p95 over the target
+    # p95 500 ms, 5x the target: 4x lower at once (the most in one round).
+    assert room.maybe_control(waiting=10) == 5000
     waiting_room._control_turns().clear()  # as if another process's turn had come
     assert other_server.maybe_control(waiting=10) is None  # the lock is held
-    assert room.status()["rate"] == 15
+    assert room.status()["rate"] == 5
 
 
 def test_the_rate_comes_down_on_slow_answers_and_up_slowly_while_people_wait():
     common = {"ceiling_milli": 50_000, "floor_milli": 5_000, "target_ms": 500}
-    assert control_rate(rate_milli=40_000, p95_ms=900, waiting=100, **common) == 30_000
+    # In proportion (40 x 500 / 900 = 22.2), at least a quarter, at most 4x lower.
+    assert control_rate(rate_milli=40_000, p95_ms=900, waiting=100, **common) == 22_222
+    assert control_rate(rate_milli=40_000, p95_ms=550, waiting=100, **common) == 30_000
+    assert control_rate(rate_milli=40_000, p95_ms=6000, waiting=100, **common) == 10_000
     assert control_rate(rate_milli=40_000, p95_ms=300, waiting=100, **common) == 44_000
     assert control_rate(rate_milli=5_000, p95_ms=300, waiting=100, **common) == 6_000
     assert control_rate(rate_milli=40_000, p95_ms=300, waiting=0, **common) == 40_000
@@ -337,3 +341,64 @@ def test_at_rest_an_arrival_costs_one_redis_call(monkeypatch):
     assert sent == ["EVALSHA"]  # the duration travels with it
     assert backend.state("booking")["durations"] == [50]
     backend.reset("booking")
+
+
+def test_a_rate_at_the_ceiling_follows_the_ceiling_when_the_operator_raises_it(
+    backend,
+):
+    ceiling = [40]
+    clock = Clock()
+    room = WaitingRoom(
+        "booking", backend=backend, ceiling=lambda: ceiling[0], clock=clock
+    )
+    backend.durations_add("booking", [100] * 30, keep=100)  # fast: no reason to lower
+    assert room.maybe_control(waiting=10) == 40_000
+    ceiling[0] = 100_000  # `admission_rate --reset` back to the setting
+    assert arrive(room).rate == 100_000
+    assert room.status()["rate"] == 100_000
+
+
+def test_releasing_the_room_forgets_the_controlled_rate_and_its_durations(backend):
+    room, _ = room_on(backend, rate=40)
+    backend.update("booking", rate=5000)  # the controller's 5 a second
+    backend.durations_add("booking", [4000] * 30, keep=100)
+    assert arrive(room).rate == 5
+    room.release()
+    assert arrive(room).rate == 40
+    assert backend.state("booking")["durations"] == []
+
+
+def test_the_operators_new_admission_rate_releases_the_room_at_once(settings):
+    from saduak.core.admission import admission_rate_set
+
+    settings.BOOKING_ADMISSIONS_PER_SECOND = 40
+    room = waiting_room.booking_room()
+    room.reset()
+    room.backend.update("booking", rate=5000)
+    assert room.status()["rate"] == 5
+    admission_rate_set(None)
+    assert room.status()["rate"] == 40
+    room.reset()
+
+
+def test_a_retry_after_is_spread_around_its_value_within_the_share():
+    seen = {waiting_room.spread(10, share=0.2, draw=lambda n, k=k: k) for k in range(5)}
+    assert seen == {8, 9, 10, 11, 12}
+    lowest = waiting_room.spread(5, share=0.2, draw=lambda n: 0)
+    highest = waiting_room.spread(5, share=0.2, draw=lambda n: n - 1)
+    assert (lowest, highest) == (4, 6)  # at least a second either way
+    assert waiting_room.spread(1, share=0.2, draw=lambda n: 0) == 1  # never under 1
+    assert waiting_room.spread(7, share=0, draw=lambda n: 0) == 7
+
+
+def test_the_proxys_stamp_gives_the_time_since_it_received_the_request():
+    now = 1_800_000_000_000
+    assert waiting_room.queued_ms("t=1800000000.000", now_ms=now + 2500) == 2500
+    assert waiting_room.queued_ms("t=1799999997.250", now_ms=now) == 2750
+    assert waiting_room.queued_ms("1800000000.5", now_ms=now + 500) == 0
+    # Clocks a little apart: no negative time. Nonsense: no figure at all.
+    assert waiting_room.queued_ms("t=1800000000.400", now_ms=now) == 0
+    for nonsense in ("", "t=", "t=abc", "t=nan", "t=inf", "t=" + "9" * 30, "t=0"):
+        assert waiting_room.queued_ms(nonsense, now_ms=now) is None
+    assert waiting_room.queued_ms("t=1800000005.000", now_ms=now) is None  # future
+    assert waiting_room.queued_ms("t=1799999000.000", now_ms=now) is None  # too old
