@@ -8,18 +8,17 @@ user) the tests skip, except with SADUAK_REQUIRE_STACK=1 (CI), where they fail.
 """
 
 import os
-import re
 import shutil
-import ssl
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
 from deploy.stack import COMPONENTS, PG_BIN, Stack
+
+from .support import SignedIn, form_token, https_client
 
 STACK_DIR = Path(__file__).parent
 DEMO_PASSWORD = "saduak-demo"
@@ -69,51 +68,18 @@ def stack() -> Iterator[Stack]:
         running.stop()
 
 
-def client(stack: Stack, **options) -> httpx.Client:
-    """An https client for nginx that trusts the stack's certificate authority.
-    The Referer is what a browser sends: Django's CSRF check over https needs it."""
-    options.setdefault("timeout", 30)
-    headers = {"Referer": f"{stack.url}/", **options.pop("headers", {})}
-    return httpx.Client(
-        base_url=stack.url, verify=trust(stack), headers=headers, **options
-    )
-
-
-def trust(stack: Stack) -> ssl.SSLContext:
-    """A TLS context that trusts the stack's local certificate authority."""
-    return ssl.create_default_context(cafile=str(stack.ca_file))
-
-
-@dataclass
-class SignedIn:
-    http: httpx.Client
-    personal_id: str
-
-    def api(self, method: str, path: str, **options) -> httpx.Response:
-        """An API call with the session and its CSRF token."""
-        headers = {"X-CSRFToken": self.http.cookies.get("csrftoken", "")}
-        headers.update(options.pop("headers", {}))
-        return self.http.request(method, f"/api/v1{path}", headers=headers, **options)
-
-
-def _form_token(page: str) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert found, page[:500]
-    return found.group(1)
-
-
 def sign_in(
     stack: Stack, personal_id: str, *, http: httpx.Client | None = None
 ) -> SignedIn:
     """Signs a demo account in through nginx as a browser does: the password form,
     then, for staff, the authenticator code (`manage.py demo_code`)."""
-    http = http or client(stack)
+    http = http or https_client(stack)
     page = http.get("/en/accounts/login/")
     assert page.status_code == 200, page.text[:300]
     answer = http.post(
         "/en/accounts/login/",
         data={
-            "csrfmiddlewaretoken": _form_token(page.text),
+            "csrfmiddlewaretoken": form_token(page.text),
             "username": personal_id,
             "password": DEMO_PASSWORD,
         },
@@ -121,7 +87,7 @@ def sign_in(
     assert answer.status_code == 302, answer.text[:500]
     if "second-factor" in answer.headers["location"]:
         page = http.get(answer.headers["location"])
-        token = _form_token(page.text)
+        token = form_token(page.text)
         # A code is accepted once: wait for the next one if this one was used.
         code = stack.manage("demo_code", personal_id).stdout.strip()
         answer = http.post(

@@ -22,8 +22,8 @@ import pytest
 from deploy.stack import PG_BIN, Stack
 from saduak.core.uploads.sample_files import one_page_pdf
 
-from .fault_support import (
-    Citizen,
+from .support import (
+    SignedIn,
     StackWithEnv,
     citizen_signed_in,
     citizens_create,
@@ -62,13 +62,13 @@ class BookingLoad:
     after Retry-After; a booked seat is cancelled again so the next booking of the
     same person is allowed. Bounded: each key at most `tries` times."""
 
-    def __init__(self, citizens: list[Citizen], slots: list[int], tries: int = 8):
+    def __init__(self, citizens: list[SignedIn], slots: list[int], tries: int = 8):
         self.citizens = citizens
         self.slots = slots
         self.tries = tries
         self.attempts: list[Attempt] = []
         self.booked: dict[str, str] = {}  # key -> reference of its 2xx answer
-        self.owner: dict[str, Citizen] = {}
+        self.owner: dict[str, SignedIn] = {}
         self.slot_of: dict[str, int] = {}
         self.gave_up: list[str] = []
         self.lock = threading.Lock()
@@ -87,7 +87,7 @@ class BookingLoad:
         for thread in self.threads:
             thread.join(timeout)
 
-    def _run(self, citizen: Citizen, number: int) -> None:
+    def _run(self, citizen: SignedIn, number: int) -> None:
         turn = 0
         while not self.stop.is_set():
             slot = self.slots[(number * 7 + turn) % len(self.slots)]
@@ -101,7 +101,7 @@ class BookingLoad:
             # for the retries and the replays at the end.
             time.sleep(max(0.0, 3.0 - (time.monotonic() - started)))
 
-    def _book(self, citizen: Citizen, slot: int, key: str) -> str | None:
+    def _book(self, citizen: SignedIn, slot: int, key: str) -> str | None:
         headers_sent = {"Idempotency-Key": key}
         for _try in range(self.tries):
             started = time.monotonic()
@@ -149,7 +149,7 @@ class BookingLoad:
             self.gave_up.append(key)
         return None
 
-    def _cancel(self, citizen: Citizen, reference: str) -> None:
+    def _cancel(self, citizen: SignedIn, reference: str) -> None:
         for _try in range(self.tries):
             try:
                 answer = citizen.api(

@@ -10,7 +10,8 @@ import pytest
 
 from deploy.stack import HTTP_PORT, HTTPS_PORT
 
-from .conftest import CITIZEN, client, sign_in, trust
+from .conftest import CITIZEN, sign_in
+from .support import https_client, trust
 
 pytestmark = pytest.mark.stack
 
@@ -52,7 +53,7 @@ def test_a_body_over_the_upload_limit_is_refused_by_nginx_before_it_is_sent(stac
 
 def test_a_document_of_the_largest_allowed_size_passes_nginx(stack):
     # 21 MB (over the app's 20 MB, under nginx's 25 MB): Django answers, not nginx.
-    with client(stack) as http:
+    with https_client(stack) as http:
         answer = http.post(
             "/api/v1/eservices/applications/NO-SUCH/attachments",
             files={"file": ("scan.pdf", b"0" * (21 * 1024 * 1024), "application/pdf")},
@@ -125,7 +126,7 @@ def test_django_sees_the_client_address_nginx_saw_not_one_the_client_wrote(stack
     # claims another address; the sign-in log records the address Django used
     # (TRUSTED_PROXIES=1: the last hop nginx added).
     transport = httpx.HTTPTransport(local_address="127.0.0.2", verify=trust(stack))
-    spoofing = client(
+    spoofing = https_client(
         stack, transport=transport, headers={"X-Forwarded-For": "203.0.113.9"}
     )
     with spoofing:
@@ -147,7 +148,7 @@ def test_plain_http_is_redirected_to_https(stack):
 
 
 def test_pages_and_static_files_carry_hsts(stack):
-    with client(stack) as http:
+    with https_client(stack) as http:
         page = http.get("/en/")
         static = http.get("/static/css/site.css")
     for answer in (page, static):

@@ -5,37 +5,31 @@ counter, health, a notification delivered by the Celery worker, static files."""
 import re
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 
 from saduak.core.uploads.sample_files import one_page_pdf
+from saduak.eservices.samples import sample_answers
 
-from .conftest import CITIZEN, client
+from .conftest import CITIZEN
+from .support import https_client
 
 pytestmark = pytest.mark.stack
 
-# The low-income subsidy's answers the digital ID does not fill in
-# (saduak/eservices/samples.py).
-LOW_INCOME_ANSWERS = {
-    "phone": "0812345678",
-    "address": {
-        "line": "12 หมู่ 3",
-        "province": "50",
-        "district": "5001",
-        "subdistrict": "500101",
-        "postal_code": "50200",
-    },
-    "household_size": 4,
-    "monthly_income": "2500.00",
-    "income_source": "wage",
-    "dependants": ["elderly"],
-    "housing": "rent",
-    "has_welfare_card": "yes",
-    "reason": "รายได้ไม่พอเลี้ยงครอบครัว",
-    "requested_amount": "3000.00",
-    "bank_account": {"bank": "006", "number": "1234567890"},
-    "declaration": True,
-}
+# What the digital ID fills in on the low-income subsidy's form; the citizen
+# answers the rest (the sample answers of saduak/eservices/samples.py).
+FILLED_BY_DIGITAL_ID = {"full_name", "personal_id", "birth_date"}
+
+
+def low_income_answers() -> dict:
+    nobody = SimpleNamespace(full_name="", personal_id="", phone="")
+    answers = sample_answers(nobody)  # type: ignore[arg-type]
+    return {
+        name: answer
+        for name, answer in answers.items()
+        if name not in FILLED_BY_DIGITAL_ID
+    }
 
 
 def _latest_notification_id(stack) -> int:
@@ -45,7 +39,7 @@ def _latest_notification_id(stack) -> int:
 
 
 def test_health_reports_database_cache_and_broker_through_nginx(stack):
-    with client(stack) as http:
+    with https_client(stack) as http:
         answer = http.get("/healthz")
     assert answer.status_code == 200
     checks = answer.json()["checks"]
@@ -161,7 +155,7 @@ def test_a_citizen_applies_for_a_subsidy_with_a_document(stack, citizen):
     saved = citizen.api(
         "PATCH",
         f"/eservices/applications/{reference}/answers",
-        json={"answers": LOW_INCOME_ANSWERS},
+        json={"answers": low_income_answers()},
     )
     assert saved.status_code == 200, saved.text
     submitted = citizen.api("POST", f"/eservices/applications/{reference}/submit")
@@ -188,7 +182,7 @@ def test_a_counter_officer_calls_the_next_ticket(counter_officer):
 
 
 def test_static_files_are_served_by_nginx_with_long_cache_headers(stack):
-    with client(stack) as http:
+    with https_client(stack) as http:
         page = http.get("/en/")
         stylesheet = re.search(r'href="(/static/css/[^"]+\.css)"', page.text)
         assert stylesheet, page.text[:500]

@@ -12,6 +12,7 @@ import json
 import random
 import re
 import secrets
+import ssl
 import threading
 import time
 from collections import Counter
@@ -32,13 +33,18 @@ BOOKING_OFFICE = "reg-5001"
 BOOKING_SERVICE = "id-card-first"
 
 
+def trust(stack: Stack) -> ssl.SSLContext:
+    """A TLS context that trusts the stack's local certificate authority."""
+    return ssl.create_default_context(cafile=str(stack.ca_file))
+
+
 def https_client(stack: Stack, **options: Any) -> httpx.Client:
     """An https client for nginx that trusts the stack's certificate authority and
     sends the Referer a browser sends (Django's CSRF check over https)."""
     options.setdefault("timeout", 30)
     headers = {"Referer": f"{stack.url}/", **options.pop("headers", {})}
     return httpx.Client(
-        base_url=stack.url, verify=str(stack.ca_file), headers=headers, **options
+        base_url=stack.url, verify=trust(stack), headers=headers, **options
     )
 
 
@@ -79,11 +85,14 @@ def citizens_create(stack: Stack, count: int, *, phone: str = "") -> list[str]:
 
 
 @dataclass
-class Citizen:
+class SignedIn:
+    """A person signed in through nginx: their session's client."""
+
     http: httpx.Client
     personal_id: str
 
     def api(self, method: str, path: str, **options: Any) -> httpx.Response:
+        """An API call with the session and its CSRF token."""
         headers = {"X-CSRFToken": self.http.cookies.get("csrftoken", "")}
         headers.update(options.pop("headers", {}))
         return self.http.request(method, f"/api/v1{path}", headers=headers, **options)
@@ -109,14 +118,14 @@ def sign_in_attempt(http: httpx.Client, personal_id: str) -> httpx.Response:
     )
 
 
-def citizen_signed_in(stack: Stack, personal_id: str, **options: Any) -> Citizen:
+def citizen_signed_in(stack: Stack, personal_id: str, **options: Any) -> SignedIn:
     http = https_client(stack, **options)
     answer = sign_in_attempt(http, personal_id)
     assert answer.status_code == 302, answer.text[:500]
-    return Citizen(http=http, personal_id=personal_id)
+    return SignedIn(http=http, personal_id=personal_id)
 
 
-def free_slots(citizen: Citizen, *, days: int = 8, skip_days: int = 1) -> list[int]:
+def free_slots(citizen: SignedIn, *, days: int = 8, skip_days: int = 1) -> list[int]:
     """Ids of slots with a free seat, from the later of the next bookable days
     (a slot too soon is refused)."""
     base = f"/appointments/offices/{BOOKING_OFFICE}/services/{BOOKING_SERVICE}"
