@@ -496,8 +496,13 @@ class Stack:
             f"https://localhost:{HTTPS_PORT}",
             "SITE_URL": self.url,
             "DATABASE_URL": f"postgres://saduak:{password}@{HOST}:{pooler}/saduak",
+            # Straight to the replica, not through PgBouncer: PgBouncer 1.18 holds
+            # a client for query_wait_timeout (30 s) when its server is down, so a
+            # stopped replica would cost each app process a 30 s request before the
+            # router knew; a refused connection fails at once (docs/operations.md,
+            # section 14). The replica's connections are the app threads': few here.
             "DATABASE_REPLICA_URL": (
-                f"postgres://saduak:{password}@{HOST}:{pooler}/saduak_replica"
+                f"postgres://saduak:{password}@{HOST}:{REPLICA_PORT}/saduak"
             ),
             "DATABASE_POOLER_TRANSACTION_MODE": "1",
             "REDIS_URL": f"redis://{HOST}:{REDIS_PORT}/0",
