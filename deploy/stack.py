@@ -23,6 +23,7 @@ import secrets
 import signal
 import socket
 import ssl
+import stat
 import string
 import subprocess
 import sys
@@ -188,6 +189,7 @@ class Stack:
         """Starts every component not yet running, in dependency order; the first
         run initialises the databases, keys, certificate and demo data."""
         self._refuse_taken_ports()
+        self._refuse_closed_parents()
         self._prepare_dirs()
         self._make_tls()
         self._make_keys()
@@ -363,6 +365,21 @@ class Stack:
             folder.mkdir(parents=True, exist_ok=True)
             os.chown(folder, uid, gid)
         self.pg.chmod(0o700)
+
+    def _refuse_closed_parents(self) -> None:
+        """PostgreSQL and PgBouncer (as the postgres user) and nginx's workers (an
+        unprivileged user) must be able to enter the state folder: a parent closed to
+        other users (a clone inside `mktemp -d`, mode 0700) would make initdb fail
+        with a message that does not say why."""
+        for folder in [self.state, *self.state.parents]:
+            if folder.exists() and not folder.stat().st_mode & stat.S_IXOTH:
+                raise StackError(
+                    f"{folder} is closed to other users (mode "
+                    f"{stat.S_IMODE(folder.stat().st_mode):04o}), so PostgreSQL, "
+                    f"PgBouncer and nginx's workers cannot reach {self.state}. Set "
+                    "SADUAK_STACK_DIR to a folder they can enter (every parent "
+                    "with o+x), e.g. /var/tmp/saduak-stack."
+                )
 
     def _make_tls(self) -> None:
         """A local certificate authority and a server certificate it signed, for
