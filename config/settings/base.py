@@ -712,6 +712,27 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
+# The elliptic-curve key (P-256) that signs ID tokens for clients registered for
+# ES256, as the RSA key above: generated into VAR_DIR when empty (development).
+OIDC_EC_PRIVATE_KEY = env_str("OIDC_EC_PRIVATE_KEY")
+OIDC_EC_PREVIOUS_KEYS = env_str("OIDC_EC_PREVIOUS_KEYS")
+# Pushed authorization requests (RFC 9126): how long a request_uri lives, and
+# whether every client must push (otherwise only those registered to).
+OIDC_PAR_SECONDS = env_int("OIDC_PAR_SECONDS", 90)
+OIDC_REQUIRE_PAR = env_bool("OIDC_REQUIRE_PAR", False)
+# Client assertions (private_key_jwt), request objects and DPoP proofs: the
+# longest lifetime accepted, and the clock difference tolerated.
+OIDC_JWT_MAX_LIFETIME_SECONDS = env_int("OIDC_JWT_MAX_LIFETIME_SECONDS", 300)
+OIDC_JWT_CLOCK_SKEW_SECONDS = env_int("OIDC_JWT_CLOCK_SKEW_SECONDS", 30)
+# A partner's jwks_uri is fetched with this timeout and kept this long (fetched
+# again at once, at most once a minute, when a JWT names an unknown key).
+OIDC_CLIENT_JWKS_TIMEOUT_SECONDS = env_int("OIDC_CLIENT_JWKS_TIMEOUT_SECONDS", 3)
+OIDC_CLIENT_JWKS_CACHE_SECONDS = env_int("OIDC_CLIENT_JWKS_CACHE_SECONDS", 3600)
+# Back-channel logout: timeout of one delivery, and how many attempts.
+OIDC_BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS = env_int(
+    "OIDC_BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS", 5
+)
+OIDC_BACKCHANNEL_LOGOUT_ATTEMPTS = env_int("OIDC_BACKCHANNEL_LOGOUT_ATTEMPTS", 5)
 
 # --- E-services -----------------------------------------------------------------------
 # Master keys that wrap each attachment's own data key: "id:base64key,id2:base64key"

@@ -197,6 +197,31 @@ class Partner(BilingualNameMixin, TimeStampedModel):
         return set(self.allowed_scopes.split())
 
 
+class ClientAuthMethod(models.TextChoices):
+    CLIENT_SECRET_BASIC = "client_secret_basic", _("Shared secret (being retired)")
+    CLIENT_SECRET_POST = (
+        "client_secret_post",
+        _("Shared secret in the body (being retired)"),
+    )
+    PRIVATE_KEY_JWT = "private_key_jwt", _("Signed with the client's private key")
+    NONE = "none", _("Public client (PKCE only)")
+
+
+class IdTokenSigningAlg(models.TextChoices):
+    RS256 = "RS256", "RS256"
+    ES256 = "ES256", "ES256"
+
+
+class IdTokenEncryptionAlg(models.TextChoices):
+    RSA_OAEP_256 = "RSA-OAEP-256", "RSA-OAEP-256"
+    ECDH_ES_A256KW = "ECDH-ES+A256KW", "ECDH-ES+A256KW"
+
+
+class IdTokenEncryptionEnc(models.TextChoices):
+    A256GCM = "A256GCM", "A256GCM"
+    A128CBC_HS256 = "A128CBC-HS256", "A128CBC-HS256"
+
+
 class PartnerClient(models.Model):
     """Ties an OAuth client (oauth2_provider's Application) to its partner."""
 
@@ -208,6 +233,58 @@ class PartnerClient(models.Model):
         on_delete=models.CASCADE,
         related_name="partner_client",
     )
+    # How the client proves itself at the token, PAR, revocation and
+    # introspection endpoints. A shared secret may be sent either way
+    # (client_secret_basic or client_secret_post); private_key_jwt signs a client
+    # assertion with a key of `jwks` or `jwks_uri`; none is a public client (PKCE).
+    token_endpoint_auth_method = models.CharField(
+        _("client authentication"),
+        max_length=30,
+        choices=ClientAuthMethod.choices,
+        default=ClientAuthMethod.CLIENT_SECRET_BASIC,
+    )
+    # The client's public keys (a JWK Set): for private_key_jwt and signed
+    # request objects ("use": "sig"), and for encrypting its ID tokens ("enc").
+    jwks = models.JSONField(_("public keys (JWKS)"), default=dict, blank=True)
+    jwks_uri = models.URLField(_("public keys address (JWKS URI)"), blank=True)
+    id_token_signed_response_alg = models.CharField(
+        _("ID token signing algorithm"),
+        max_length=10,
+        choices=IdTokenSigningAlg.choices,
+        default=IdTokenSigningAlg.RS256,
+    )
+    # Empty: ID tokens are signed only. Otherwise encrypted to the client's
+    # "enc" key after signing (a nested JWT).
+    id_token_encrypted_response_alg = models.CharField(
+        _("ID token encryption algorithm"),
+        max_length=30,
+        choices=IdTokenEncryptionAlg.choices,
+        blank=True,
+    )
+    id_token_encrypted_response_enc = models.CharField(
+        _("ID token content encryption"),
+        max_length=30,
+        choices=IdTokenEncryptionEnc.choices,
+        blank=True,
+    )
+    require_pushed_authorization_requests = models.BooleanField(
+        _("requires pushed authorization requests (PAR)"), default=False
+    )
+    require_signed_request_object = models.BooleanField(
+        _("requires signed request objects (JAR)"), default=False
+    )
+    dpop_bound_access_tokens = models.BooleanField(
+        _("requires DPoP-bound tokens"), default=False
+    )
+    backchannel_logout_uri = models.URLField(
+        _("back-channel logout address"), max_length=500, blank=True
+    )
+    backchannel_logout_session_required = models.BooleanField(
+        _("back-channel logout needs sid"), default=True
+    )
+    # A resource server of the partner: may introspect (RFC 7662) tokens issued
+    # to the partner's own clients.
+    may_introspect = models.BooleanField(_("may introspect tokens"), default=False)
 
     class Meta:
         verbose_name = _("partner client")

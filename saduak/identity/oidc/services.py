@@ -27,7 +27,12 @@ from saduak.accounts.models import User
 from saduak.audit.services import audit_record
 from saduak.core.errors import InvalidInput, NotFound
 from saduak.identity.data_access import data_access_record, partner_actor
-from saduak.identity.models import AccessChannel, Partner, PartnerClient
+from saduak.identity.models import (
+    AccessChannel,
+    ClientAuthMethod,
+    Partner,
+    PartnerClient,
+)
 from saduak.identity.oidc.claims import BROWSER_SCOPES, OPENID
 from saduak.identity.oidc.client_cache import forget_clients
 from saduak.identity.oidc.models import PartnerConsent
@@ -192,7 +197,13 @@ def partner_client_create(
     )
     with transaction.atomic():
         application.save()
-        PartnerClient.objects.create(partner=partner, application=application)
+        PartnerClient.objects.create(
+            partner=partner,
+            application=application,
+            token_endpoint_auth_method=ClientAuthMethod.CLIENT_SECRET_BASIC
+            if confidential
+            else ClientAuthMethod.NONE,
+        )
         audit_record(
             actor=actor,
             action="identity.oidc.client.create",

@@ -1,9 +1,10 @@
 """The signing keys in use: the current one signs, all are published and accepted
 for verification (an ID token given back as a logout hint may predate a rotation)."""
 
+import json
 from typing import Any
 
-from jwcrypto import jwk
+from jwcrypto import jwk, jwt
 from oauth2_provider.settings import oauth2_settings
 
 from saduak.identity.oidc.keys import jwk_from_pem
@@ -44,3 +45,13 @@ def published_keys() -> list[dict[str, Any]]:
         }
         for key in all_keys()
     ]
+
+
+def sign_jwt(claims: dict[str, Any], *, typ: str = "JWT") -> str:
+    """`claims` signed with the current key, with its `kid` in the header (ID
+    tokens and logout tokens)."""
+    key = signing_key()
+    header = {"typ": typ, "alg": ALGORITHM, "kid": key.thumbprint()}
+    signed = jwt.JWT(header=json.dumps(header), claims=json.dumps(claims, default=str))
+    signed.make_signed_token(key)
+    return signed.serialize()  # type: ignore[no-any-return]

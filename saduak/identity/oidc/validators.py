@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
 from django.db import router, transaction
-from jwcrypto import jws, jwt
+from jwcrypto import jws
 from oauth2_provider.models import (
     get_access_token_model,
     get_application_model,
@@ -313,12 +313,7 @@ class PartnerValidator(OAuth2Validator):
         id_token.update(**claims)
         if "nonce" not in id_token and request.nonce:
             id_token["nonce"] = request.nonce
-        key = signing.signing_key()
-        header = {"typ": "JWT", "alg": signing.ALGORITHM, "kid": key.thumbprint()}
-        signed = jwt.JWT(
-            header=json.dumps(header), claims=json.dumps(id_token, default=str)
-        )
-        signed.make_signed_token(key)
+        signed = signing.sign_jwt(id_token)
         # No savepoint: the token view's transaction holds the whole exchange.
         with transaction.atomic(using=router.db_for_write(IDToken), savepoint=False):
             saved = self._saduak_id_token_save(
@@ -326,7 +321,7 @@ class PartnerValidator(OAuth2Validator):
             )
         request.access_token = saved
         request.id_token = saved
-        return signed.serialize()  # type: ignore[no-any-return]
+        return signed
 
     def _saduak_id_token_save(self, jti: str, request: Request, expires: Any) -> Any:
         """The ID token, and the sign-in on the citizen's "who used my data" page
