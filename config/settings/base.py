@@ -627,7 +627,10 @@ CELERY_BEAT_SCHEDULE = {
 # (django-oauth-toolkit; docs/agency-integration.md). Authorization code flow with
 # PKCE for browsers, client credentials for the identity check API only.
 from saduak.identity.oidc.keys import (  # noqa: E402
+    EC_DEVELOPMENT_KEY_NAME,
     current_key_setting,
+    ec_current_key_setting,
+    ec_previous_keys_setting,
     previous_keys_setting,
 )
 
@@ -714,8 +717,12 @@ OAUTH2_PROVIDER = {
 }
 # The elliptic-curve key (P-256) that signs ID tokens for clients registered for
 # ES256, as the RSA key above: generated into VAR_DIR when empty (development).
-OIDC_EC_PRIVATE_KEY = env_str("OIDC_EC_PRIVATE_KEY")
-OIDC_EC_PREVIOUS_KEYS = env_str("OIDC_EC_PREVIOUS_KEYS")
+# Retired ones stay in the JWKS (and are accepted in logout hints) until removed.
+OIDC_EC_PRIVATE_KEY = ec_current_key_setting(
+    env_str("OIDC_EC_PRIVATE_KEY"),
+    development_key_path=VAR_DIR / EC_DEVELOPMENT_KEY_NAME,
+)
+OIDC_EC_PREVIOUS_KEYS = ec_previous_keys_setting(env_str("OIDC_EC_PREVIOUS_KEYS"))
 # Pushed authorization requests (RFC 9126): how long a request_uri lives, and
 # whether every client must push (otherwise only those registered to).
 OIDC_PAR_SECONDS = env_int("OIDC_PAR_SECONDS", 90)

@@ -385,13 +385,22 @@ class PartnerTokenView(TokenView):
 
 class DiscoveryView(ConnectDiscoveryInfoView):
     """django-oauth-toolkit's discovery document, plus what Saduak adds: the `acr`
-    values, the languages of its pages, and RS256 as the only signing algorithm."""
+    values, the languages of its pages, and the ID token signing and encryption
+    algorithms."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         document = json.loads(super().get(request, *args, **kwargs).content)
         document.update(
             {
-                "id_token_signing_alg_values_supported": [signing.ALGORITHM],
+                # ID tokens: RS256 or ES256 per client, optionally encrypted
+                # (signing.py); userinfo answers plain JSON, never signed.
+                "id_token_signing_alg_values_supported": list(signing.ALGORITHMS),
+                "id_token_encryption_alg_values_supported": list(
+                    signing.ENCRYPTION_ALGORITHMS
+                ),
+                "id_token_encryption_enc_values_supported": list(
+                    signing.ENCRYPTION_ENCODINGS
+                ),
                 "acr_values_supported": list(ACR_VALUES),
                 "claims_supported": list(SUPPORTED_CLAIMS),
                 "ui_locales_supported": list(LANGUAGES),
@@ -410,7 +419,8 @@ class DiscoveryView(ConnectDiscoveryInfoView):
 
 
 class JwksView(JwksInfoView):
-    """The current and previous signing keys, each parsed once per process."""
+    """The current and previous signing keys, RSA (RS256) and EC (ES256), each
+    parsed once per process."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = JsonResponse({"keys": signing.published_keys()})

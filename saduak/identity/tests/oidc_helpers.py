@@ -9,12 +9,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from saduak.identity.models import Partner
-from saduak.identity.oidc.keys import new_private_key_pem
+from saduak.identity.oidc.keys import new_ec_private_key_pem, new_private_key_pem
 from saduak.identity.oidc.services import partner_client_create
 
 # Tests sign with keys of their own, never with a developer's key in var/.
 CURRENT_KEY = new_private_key_pem()
 PREVIOUS_KEY = new_private_key_pem()
+EC_CURRENT_KEY = new_ec_private_key_pem()
+EC_PREVIOUS_KEY = new_ec_private_key_pem()
 REDIRECT_URI = "https://agency.example.go.th/callback"
 POST_LOGOUT_URI = "https://agency.example.go.th/signed-out"
 
@@ -26,6 +28,8 @@ def oidc_test_keys(settings):
         "OIDC_RSA_PRIVATE_KEY": CURRENT_KEY,
         "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [PREVIOUS_KEY],
     }
+    settings.OIDC_EC_PRIVATE_KEY = EC_CURRENT_KEY
+    settings.OIDC_EC_PREVIOUS_KEYS = [EC_PREVIOUS_KEY]
 
 
 def make_partner(**fields) -> Partner:

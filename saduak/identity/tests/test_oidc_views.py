@@ -321,7 +321,7 @@ def test_discovery_publishes_the_endpoints_scopes_and_assurance_values(client):
     assert document["response_types_supported"] == ["code"]
     assert document["code_challenge_methods_supported"] == ["S256"]
     assert document["subject_types_supported"] == ["pairwise"]
-    assert document["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert document["id_token_signing_alg_values_supported"] == ["RS256", "ES256"]
     assert document["acr_values_supported"] == ["urn:saduak:aal1", "urn:saduak:aal2"]
     assert set(document["scopes_supported"]) == {
         "openid",
@@ -335,7 +335,8 @@ def test_discovery_publishes_the_endpoints_scopes_and_assurance_values(client):
 
 def test_the_jwks_publishes_the_current_and_the_previous_key(client):
     response = client.get("/o/.well-known/jwks.json")
-    keys = response.json()["keys"]
+    # The RSA keys; the EC (ES256) keys follow (test_oidc_id_tokens.py).
+    keys = [key for key in response.json()["keys"] if key["kty"] == "RSA"]
     expected = [
         jwk.JWK.from_pem(pem.encode()).thumbprint()
         for pem in (CURRENT_KEY, PREVIOUS_KEY)
