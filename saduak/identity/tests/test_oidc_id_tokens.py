@@ -208,6 +208,7 @@ def test_an_es256_id_token_signed_before_a_rotation_still_works_as_a_logout_hint
     application, secret = make_client(partner)
     registered(application, id_token_signed_response_alg="ES256")
     id_token = tokens(signed_in, application, secret).json()["id_token"]
+    assert header_of(id_token)["kid"] == thumbprint(EC_CURRENT_KEY)
     settings.OIDC_EC_PRIVATE_KEY = EC_PREVIOUS_KEY
     settings.OIDC_EC_PREVIOUS_KEYS = [EC_CURRENT_KEY]
     response = signed_in.get(
@@ -379,3 +380,10 @@ def test_settings_refuse_an_rsa_key_as_the_ec_key():
 
     with pytest.raises(ImproperlyConfigured):
         ec_current_key_setting(CURRENT_KEY, development_key_path=None)
+
+
+def test_hq_may_register_an_rsa_encryption_key():
+    """client_keys.registered_jwks_check asked an "enc" RSA key for its
+    verification key, which jwcrypto refuses (an error, not a check)."""
+    public = rp_enc_key("RSA").as_dict(private=False)
+    assert registered_jwks_check({"keys": [public]})["keys"][0]["use"] == "enc"
