@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from config.api import api
 from saduak.core import views as core_views
+from saduak.identity.oidc import views as oidc_views
 
 handler400 = "saduak.core.views.bad_request"
 handler403 = "saduak.core.views.permission_denied"
@@ -18,6 +19,12 @@ urlpatterns = [
     # Called by the SMS gateway, so outside the language prefixes.
     path("notifications/", include("saduak.notifications.urls")),
     path("o/", include("saduak.identity.oidc.urls")),
+    # RFC 8414 section 3.1: the metadata of the issuer .../o at its standard address.
+    path(
+        ".well-known/oauth-authorization-server/o",
+        oidc_views.AuthorizationServerMetadataView.as_view(),
+        name="oauth-server-metadata-root",
+    ),
     # Called by LINE's servers, so outside the language prefixes.
     path("line/", include("saduak.feedback.line.webhook_urls")),
     # Open311 GeoReport v2 for partner agencies: the language follows Accept-Language.

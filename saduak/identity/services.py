@@ -245,6 +245,29 @@ def sign_in_session_start(
     )
 
 
+def sign_in_session_restart(
+    *, session_id: Any, user: User, session_key: str, assurance_level: int
+) -> SignInSession | None:
+    """The person signed in again in a session that is still theirs: the record
+    now starts now, at the new assurance level, under the new session key. None
+    when there is no such session (a first sign-in, or another person's)."""
+    if not session_id:
+        return None
+    record = SignInSession.objects.filter(
+        pk=session_id, user=user, ended_at__isnull=True
+    ).first()
+    if record is None:
+        return None
+    record.started_at = timezone.now()
+    record.last_seen_at = record.started_at
+    record.session_key = session_key
+    record.assurance_level = assurance_level
+    record.save(
+        update_fields=["started_at", "last_seen_at", "session_key", "assurance_level"]
+    )
+    return record
+
+
 def sign_in_session_end(*, user: User, session_id: UUID, actor: Any) -> None:
     """Ends one of the user's sessions wherever it is. Audited as `identity.session.end`."""
     with transaction.atomic():

@@ -19,7 +19,7 @@ from saduak.accounts.permissions import acting_user
 from saduak.identity.middleware import SESSION_ID_KEY
 from saduak.identity.models import Passkey
 from saduak.identity.second_factor import has_second_factor, second_factor_verify
-from saduak.identity.services import sign_in_session_start
+from saduak.identity.services import sign_in_session_restart, sign_in_session_start
 from saduak.identity.step_up import (
     ASSURANCE_KEY,
     second_factor_age,
@@ -31,8 +31,15 @@ MAX_SECOND_FACTOR_TRIES = 5
 
 
 def begin_session(request: HttpRequest, user: User, *, assurance_level: int) -> None:
-    """Records the signed-in session (after Django has logged the user in)."""
-    record = sign_in_session_start(
+    """Records the signed-in session (after Django has logged the user in). The
+    same person signing in again in the same browser (a partner asked for a fresh
+    sign-in) renews the session's record: its `sid` stays, its start is now."""
+    record = sign_in_session_restart(
+        session_id=request.session.get(SESSION_ID_KEY),
+        user=user,
+        session_key=request.session.session_key or "",
+        assurance_level=assurance_level,
+    ) or sign_in_session_start(
         user=user,
         session_key=request.session.session_key or "",
         user_agent=request.headers.get("User-Agent", ""),

@@ -2,6 +2,8 @@
 passkey calls). They read forms and render; the steps themselves are in
 sign_in.py. The URL names stay in the `accounts` namespace (sign_in_urls.py)."""
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -41,10 +43,29 @@ def _wrong_code() -> str:
     )
 
 
+# `?reauth=1`: the form shows even to a signed-in person, who signs in again (a
+# partner asked with prompt=login or max_age; see oidc/views.py).
+SIGN_IN_AGAIN = "reauth"
+
+
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
-    redirect_authenticated_user = True
+
+    @property
+    def redirect_authenticated_user(self) -> bool:  # type: ignore[override]
+        return self.sign_in_again is False
+
+    @property
+    def sign_in_again(self) -> bool:
+        return self.request.GET.get(SIGN_IN_AGAIN) == "1"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sign_in_again"] = (
+            self.sign_in_again and self.request.user.is_authenticated
+        )
+        return context
 
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
         user = form.get_user()

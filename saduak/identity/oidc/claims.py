@@ -29,6 +29,9 @@ GRANT_CLAIMS_KEY = "saduak"
 # The authorization view passes the session's assurance level to the grant under
 # this name (a "credential" oauthlib copies onto its request).
 ASSURANCE_CREDENTIAL = "saduak_assurance_level"
+# ...and the id of the person's signed-in session (identity.SignInSession), whose
+# start is the ID token's `auth_time` and whose `sid` the ID token carries.
+SESSION_CREDENTIAL = "saduak_sign_in_session"
 
 # The claims each scope releases at the userinfo endpoint.
 SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
@@ -38,12 +41,13 @@ SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
     "address": ("address",),
     "personal_id": ("personal_id",),
 }
-ID_TOKEN_CLAIMS = ("sub", "acr", "amr")
+ID_TOKEN_CLAIMS = ("sub", "acr", "amr", "auth_time", "sid")
 SUPPORTED_CLAIMS = (
     "sub",
     "acr",
     "amr",
     "auth_time",
+    "sid",
     "name",
     "given_name",
     "family_name",

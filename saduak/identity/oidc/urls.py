@@ -19,10 +19,11 @@ urlpatterns = [
         name="oidc-connect-discovery-info",
     ),
     path(".well-known/jwks.json", views.JwksView.as_view(), name="jwks-info"),
-    # RFC 8414 metadata; also what the `iss` of authorization responses is read from.
+    # RFC 8414 metadata (also at its standard address, config/urls.py); also what
+    # the `iss` of authorization responses is read from.
     path(
         ".well-known/oauth-authorization-server",
-        toolkit.OAuthServerMetadataView.as_view(),
+        views.AuthorizationServerMetadataView.as_view(),
         name="oauth-server-metadata",
     ),
 ]

@@ -30,6 +30,7 @@ from saduak.identity.oidc.claims import (
     ASSURANCE_CREDENTIAL,
     GRANT_CLAIMS_KEY,
     OPENID,
+    SESSION_CREDENTIAL,
     SUPPORTED_CLAIMS,
     assurance_claims,
     grantable_scopes,
@@ -37,11 +38,23 @@ from saduak.identity.oidc.claims import (
     userinfo_claims,
 )
 from saduak.identity.oidc.client_cache import application_with_partner
+from saduak.identity.oidc.dpop import DPOP_JKT_ATTRIBUTE, refresh_binding_allows
+from saduak.identity.oidc.models import (
+    AccessTokenBinding,
+    PartnerSignIn,
+    RefreshTokenBinding,
+)
 from saduak.identity.oidc.selectors import partner_for_application
 from saduak.identity.oidc.services import (
     oidc_claims_release_record,
     oidc_sign_in_record,
     redirect_uri_check,
+)
+from saduak.identity.oidc.sign_ins import (
+    partner_sign_in_create,
+    session_of,
+    session_sid,
+    sign_in_of_code,
 )
 
 AccessToken = get_access_token_model()
@@ -286,6 +299,57 @@ class PartnerValidator(OAuth2Validator):
         }
         request.claims = claims
         super().save_authorization_code(client_id, code, request, *args, **kwargs)
+        request.saduak_sign_in = partner_sign_in_create(
+            application=request.client,
+            user=request.user,
+            session=session_of(getattr(request, SESSION_CREDENTIAL, None)),
+            assurance_level=claims[GRANT_CLAIMS_KEY]["aal"],
+            code=code["code"],
+            dpop_jkt=getattr(request, "dpop_jkt", None) or "",
+        )
+
+    # --- The sign-in behind a token request ----------------------------------------
+    def _sign_in(self, request: Request) -> PartnerSignIn | None:
+        """The partner sign-in a token request continues: the one its code was
+        issued for, or the one of the refresh token (validate_refresh_token)."""
+        if hasattr(request, "saduak_sign_in"):
+            return request.saduak_sign_in  # type: ignore[no-any-return]
+        found = None
+        if request.grant_type == "authorization_code" and request.code:
+            found = sign_in_of_code(request.code)
+            if found is not None and (
+                request.client is None or found.application_id != request.client.pk
+            ):
+                found = None
+        request.saduak_sign_in = found
+        return found
+
+    def validate_refresh_token(
+        self,
+        refresh_token: str,
+        client: Any,
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        """The refresh token's sign-in comes along (the refreshed ID token says
+        what the original one said); a token bound to a DPoP key needs a proof
+        of it, and a sign-in whose tokens were ended refreshes nothing."""
+        if not super().validate_refresh_token(
+            refresh_token, client, request, *args, **kwargs
+        ):
+            return False
+        binding = (
+            RefreshTokenBinding.objects.select_related("sign_in__session")
+            .filter(refresh_token=request.refresh_token_instance)
+            .first()
+        )
+        request.saduak_refresh_binding = binding
+        request.saduak_sign_in = binding.sign_in if binding is not None else None
+        if not refresh_binding_allows(binding, request):
+            return False
+        sign_in = request.saduak_sign_in
+        return sign_in is None or sign_in.ended_at is None
 
     # --- ID token ----------------------------------------------------------------------
     def get_oidc_claims(
@@ -295,10 +359,33 @@ class PartnerValidator(OAuth2Validator):
         personal data is released only at the userinfo endpoint."""
         partner = self._partner(request)
         assert partner is not None  # the client was loaded through _load_application
-        return {
+        sign_in = self._sign_in(request)
+        if sign_in is None:
+            return {
+                "sub": pairwise_subject(user=request.user, partner=partner),
+                **assurance_claims(_assurance_level(request)),
+            }
+        claims = {
             "sub": pairwise_subject(user=request.user, partner=partner),
-            **assurance_claims(_assurance_level(request)),
+            **assurance_claims(sign_in.assurance_level),
         }
+        if sign_in.session is not None:
+            claims["sid"] = session_sid(sign_in.session)
+        return claims
+
+    def get_id_token_dictionary(
+        self, token: Any, token_handler: Any, request: Request
+    ) -> tuple[dict[str, Any], Any]:
+        """`auth_time` is when the person signed in at Saduak for this sign-in
+        (django-oauth-toolkit would say the user's last sign-in anywhere), at the
+        code exchange and at every refresh."""
+        claims, expiration_time = super().get_id_token_dictionary(
+            token, token_handler, request
+        )
+        sign_in = self._sign_in(request)
+        if sign_in is not None:
+            claims["auth_time"] = int(sign_in.auth_time.timestamp())
+        return claims, expiration_time
 
     def get_discovery_claims(self, request: Any) -> list[str]:
         return list(SUPPORTED_CLAIMS)
@@ -369,9 +456,11 @@ class PartnerValidator(OAuth2Validator):
         without parsing and verifying it again, as django-oauth-toolkit would."""
         issued = getattr(request, "id_token", None) if token.get("id_token") else None
         if issued is None:
-            return super()._create_access_token(
+            created = super()._create_access_token(
                 expires, request, token, source_refresh_token
             )
+            self._bind_access_token(created, request)
+            return created
         access_token = AccessToken(
             user=request.user,
             scope=token["scope"],
@@ -383,7 +472,49 @@ class PartnerValidator(OAuth2Validator):
         )
         self._set_token_value(access_token, token["access_token"])
         access_token.save()
+        self._bind_access_token(access_token, request)
         return access_token
+
+    def _bind_access_token(self, access_token: Any, request: Request) -> None:
+        """Every access token's sign-in (none for a machine client) and DPoP key."""
+        sign_in = (
+            None
+            if request.grant_type == "client_credentials"
+            else self._sign_in(request)
+        )
+        AccessTokenBinding.objects.create(
+            access_token=access_token,
+            sign_in=sign_in,
+            jkt=getattr(request, DPOP_JKT_ATTRIBUTE, "") or "",
+        )
+
+    def _create_refresh_token(
+        self,
+        request: Request,
+        refresh_token_code: str,
+        access_token: Any,
+        previous_refresh_token: Any,
+    ) -> Any:
+        """The refresh token's sign-in, and its DPoP key: a rotated token keeps
+        the key of the one it replaces; a public client's first one is bound to
+        the key of its proof (RFC 9449 section 5); a confidential client's is not."""
+        refresh_token = super()._create_refresh_token(
+            request, refresh_token_code, access_token, previous_refresh_token
+        )
+        previous = getattr(request, "saduak_refresh_binding", None)
+        if previous is not None and previous.jkt:
+            jkt = previous.jkt
+        elif previous_refresh_token is None and (
+            request.client is not None
+            and request.client.client_type == Application.CLIENT_PUBLIC
+        ):
+            jkt = getattr(request, DPOP_JKT_ATTRIBUTE, "") or ""
+        else:
+            jkt = ""
+        RefreshTokenBinding.objects.create(
+            refresh_token=refresh_token, sign_in=self._sign_in(request), jkt=jkt
+        )
+        return refresh_token
 
     def _get_key_for_token(self, token: str) -> Any:
         """All published keys, RSA and EC, so an ID token signed before a key

@@ -5,7 +5,7 @@ addresses, and the citizen's list of agencies they share data with."""
 import json
 import re
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from uuid import UUID
 
 from django.conf import settings
@@ -13,8 +13,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -24,6 +25,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.models import get_application_model
+from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import (
     AuthorizationView,
     ConnectDiscoveryInfoView,
@@ -35,20 +37,31 @@ from oauthlib.oauth2.rfc6749.errors import InvalidClientIdError, OAuth2Error
 from oauthlib.openid.connect.core.exceptions import (
     ConsentRequired,
     InteractionRequired,
+    LoginRequired,
 )
 
 from saduak.accounts.permissions import acting_user
+from saduak.identity.middleware import SESSION_ID_KEY
 from saduak.identity.models import Partner
 from saduak.identity.oidc import selectors, signing
 from saduak.identity.oidc.claims import (
     ACR_VALUES,
     ASSURANCE_CREDENTIAL,
+    BROWSER_SCOPES,
+    SCOPE_CLAIMS,
+    SESSION_CREDENTIAL,
     SUPPORTED_CLAIMS,
     consent_items,
     required_level,
 )
 from saduak.identity.oidc.forms import ConsentForm
 from saduak.identity.oidc.services import oidc_consent_grant, oidc_consent_revoke
+from saduak.identity.oidc.sign_ins import (
+    SIGNED_IN_MARKER,
+    session_of,
+    sign_in_demanded_at,
+    sign_in_marker_new,
+)
 from saduak.identity.sign_in import assurance_level
 
 LANGUAGES = ("th", "en")
@@ -102,6 +115,40 @@ def requested_language(request: HttpRequest) -> str | None:
 
 def step_up_address(next_url: str) -> str:
     return f"{reverse('accounts:step-up')}?{urlencode({'next': next_url})}"
+
+
+# The sign-in page's forced mode: the form shows even to a signed-in person.
+SIGN_IN_AGAIN = "reauth"
+
+
+def sign_in_again_address(request: HttpRequest, *, forced: bool = True) -> str:
+    """The sign-in page (forced: shown even to a signed-in person), coming back to
+    this authorization request with a fresh signed marker of when it was demanded."""
+    query = [
+        (name, value)
+        for name, value in parse_qsl(
+            request.META.get("QUERY_STRING", ""), keep_blank_values=True
+        )
+        if name != SIGNED_IN_MARKER
+    ]
+    query.append((SIGNED_IN_MARKER, sign_in_marker_new()))
+    next_url = f"{request.path}?{urlencode(query)}"
+    login = resolve_url(settings.LOGIN_URL)
+    parameters = {"next": next_url, **({SIGN_IN_AGAIN: "1"} if forced else {})}
+    return f"{login}?{urlencode(parameters)}"
+
+
+def with_issuer(uri: str, issuer: str) -> str:
+    """`uri` with RFC 9207's `iss` (once) in its query: every authorization
+    response, errors included, names the server that sent it."""
+    parts = urlsplit(uri)
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if name != "iss"
+    ]
+    query.append(("iss", issuer))
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def policy_allowing_form_target(target: str) -> str | None:
@@ -172,6 +219,8 @@ class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
         )
         self._showing_error = False
         self._consent_given = False
+        # Read before anything rewrites the query (pushed or signed requests).
+        self._sign_in_demanded = sign_in_demanded_at(request.GET.get(SIGNED_IN_MARKER))
         switched = self.language_redirect(request)
         if switched is not None:
             return switched
@@ -196,11 +245,15 @@ class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
         except OAuthToolkitError:
             return super().get(request, *args, **kwargs)  # the error page
         prompt = set(request.GET.get("prompt", "").split())
-        if prompt & {"login", "create"}:
-            return super().get(request, *args, **kwargs)
+        if "create" in prompt:
+            return super().get(request, *args, **kwargs)  # not offered: refused
         application = get_application_model().objects.get(
             client_id=credentials["client_id"]
         )
+        if self._sign_in_needed(request, prompt):
+            if "none" in prompt:
+                return self._refuse_silently(LoginRequired, credentials, application)
+            return redirect(sign_in_again_address(request))
         partner = selectors.partner_for_application(application)
         assert partner is not None  # the validator accepts partners' clients only
         user = acting_user(request)
@@ -220,6 +273,41 @@ class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
         if "none" in prompt:
             return self._refuse_silently(ConsentRequired, credentials, application)
         return super().get(request, *args, **kwargs)
+
+    def _sign_in_needed(self, request: HttpRequest, prompt: set[str]) -> bool:
+        """OIDC Core 3.1.2.1: with prompt=login the person signs in again, and
+        with max_age the sign-in may be at most that many seconds old (max_age=0
+        is prompt=login). A session started after Saduak sent the person to sign
+        in for this request satisfies both."""
+        max_age = _max_age(request.GET.get("max_age"))
+        if "login" not in prompt and max_age is None:
+            return False
+        session = session_of(request.session.get(SESSION_ID_KEY))
+        started = session.started_at if session is not None else None
+        if started is None:
+            return True
+        demanded = self._sign_in_demanded
+        if demanded is not None and started >= demanded:
+            return False
+        if "login" in prompt or max_age == 0:
+            return True
+        assert max_age is not None
+        return (timezone.now() - started).total_seconds() > max_age
+
+    def handle_no_permission(self) -> HttpResponse:
+        """A person not signed in: sent to sign in and back, with the marker, so a
+        prompt=login or max_age request is satisfied by that sign-in (a pushed
+        request keeps its prompt). prompt=none answers login_required."""
+        prompt = set(self.request.GET.get("prompt", "").split())
+        if "none" in prompt or "create" in prompt:
+            return super().handle_no_permission()  # type: ignore[no-any-return]
+        return redirect(sign_in_again_address(self.request, forced=False))
+
+    def redirect(self, redirect_to: str, application: Any) -> HttpResponse:
+        """Every redirect to the partner carries `iss` (RFC 9207): codes, and
+        errors (access_denied, invalid_scope, login_required...) too."""
+        issuer = oauth2_settings.oauth2_authorization_server_issuer(self.request)
+        return super().redirect(with_issuer(redirect_to, issuer), application)  # type: ignore[no-any-return]
 
     def _approve(
         self,
@@ -301,7 +389,11 @@ class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
     ) -> tuple[str, dict[str, str], str, int]:
         """Adds the session's assurance level for the ID token's `acr` and `amr`,
         and remembers the consent the person just gave, with the code."""
-        credentials = {**credentials, ASSURANCE_CREDENTIAL: assurance_level(request)}
+        credentials = {
+            **credentials,
+            ASSURANCE_CREDENTIAL: assurance_level(request),
+            SESSION_CREDENTIAL: request.session.get(SESSION_ID_KEY),
+        }
         with transaction.atomic():
             result = super().create_authorization_response(
                 request, scopes, credentials, allow
@@ -349,6 +441,14 @@ class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
         return response  # type: ignore[no-any-return]
 
 
+def _max_age(value: str | None) -> int | None:
+    """The `max_age` parameter: a number of seconds, or None when absent or not a
+    number (then ignored)."""
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value)
+
+
 # --- Token, discovery, keys, logout -----------------------------------------------------
 GRANT_CODE = "authorization_code"
 
@@ -383,15 +483,29 @@ class PartnerTokenView(TokenView):
         return response
 
 
+# What discovery says a citizen's sign-in can ask for: the browser scopes that
+# release something (`address` releases nothing: Saduak holds no address), never
+# the machine-only `identity_check`.
+DISCOVERY_SCOPES = [
+    scope
+    for scope in BROWSER_SCOPES
+    if scope == "openid" or set(SCOPE_CLAIMS.get(scope, ())) & set(SUPPORTED_CLAIMS)
+]
+# The prompt values that work (prompt=create is not offered).
+PROMPT_VALUES = ["none", "login", "consent"]
+
+
 class DiscoveryView(ConnectDiscoveryInfoView):
     """django-oauth-toolkit's discovery document, plus what Saduak adds: the `acr`
-    values, the languages of its pages, and the ID token signing and encryption
-    algorithms."""
+    values, the languages of its pages, the ID token signing and encryption
+    algorithms. Every key says what the server does today."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        document = json.loads(super().get(request, *args, **kwargs).content)
+    def document(self, request: HttpRequest) -> dict[str, Any]:
+        document: dict[str, Any] = json.loads(super().get(request).content)
         document.update(
             {
+                "scopes_supported": list(DISCOVERY_SCOPES),
+                "prompt_values_supported": list(PROMPT_VALUES),
                 # ID tokens: RS256 or ES256 per client, optionally encrypted
                 # (signing.py); userinfo answers plain JSON, never signed.
                 "id_token_signing_alg_values_supported": list(signing.ALGORITHMS),
@@ -409,13 +523,31 @@ class DiscoveryView(ConnectDiscoveryInfoView):
                     "client_credentials",
                     "refresh_token",
                 ],
+                "response_modes_supported": ["query"],
+                "revocation_endpoint": request.build_absolute_uri(
+                    reverse("oauth2_provider:revoke-token")
+                ),
+                "revocation_endpoint_auth_methods_supported": list(
+                    oauth2_settings.OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED
+                ),
+                "authorization_response_iss_parameter_supported": True,
                 "claims_parameter_supported": False,
                 "request_parameter_supported": False,
+                "request_uri_parameter_supported": False,
             }
         )
-        response = JsonResponse(document)
+        return document
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = JsonResponse(self.document(request))
         response["Access-Control-Allow-Origin"] = "*"
         return response
+
+
+class AuthorizationServerMetadataView(DiscoveryView):
+    """The RFC 8414 document, at /.well-known/oauth-authorization-server/o (the
+    issuer's path inserted after the well-known name, RFC 8414 section 3.1) and
+    under /o/: the OpenID document's content, which RFC 8414 shares key for key."""
 
 
 class JwksView(JwksInfoView):

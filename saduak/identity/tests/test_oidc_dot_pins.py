@@ -56,6 +56,11 @@ PINNED: dict[tuple[type, str], tuple[str, str, str]] = {
         "(self, expires, request, token, source_refresh_token=None)",
         "d78bdb8bcd81d41b",
     ),
+    (OAuth2Validator, "_create_refresh_token"): (
+        "override",
+        "(self, request, refresh_token_code, access_token, previous_refresh_token)",
+        "e2911d09adcff86e",
+    ),
     (OAuth2Validator, "_get_key_for_token"): (
         "override",
         "(self, token)",
@@ -202,6 +207,7 @@ def test_the_callers_still_call_the_overrides():
         "_save_bearer_token": (
             "_check_and_set_request_resource",
             "_create_access_token",
+            "_create_refresh_token",
         ),
         "_load_id_token": ("_get_key_for_token",),
         "_authenticate_basic_auth": ("_load_application", "_check_secret"),

@@ -323,13 +323,12 @@ def test_discovery_publishes_the_endpoints_scopes_and_assurance_values(client):
     assert document["subject_types_supported"] == ["pairwise"]
     assert document["id_token_signing_alg_values_supported"] == ["RS256", "ES256"]
     assert document["acr_values_supported"] == ["urn:saduak:aal1", "urn:saduak:aal2"]
+    # Hole 5: no scope that releases nothing (address), no machine-only scope.
     assert set(document["scopes_supported"]) == {
         "openid",
         "profile",
         "birthdate",
-        "address",
         "personal_id",
-        "identity_check",
     }
 
 
