@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
 from django.db import router, transaction
+from django.utils import timezone
 from jwcrypto import jws
 from jwcrypto.common import JWException
 from oauth2_provider.models import (
@@ -38,6 +39,7 @@ from saduak.identity.oidc.claims import (
     userinfo_claims,
 )
 from saduak.identity.oidc.client_cache import application_with_partner
+from saduak.identity.oidc.code_replay import replay_note
 from saduak.identity.oidc.dpop import DPOP_JKT_ATTRIBUTE, refresh_binding_allows
 from saduak.identity.oidc.models import (
     AccessTokenBinding,
@@ -51,6 +53,7 @@ from saduak.identity.oidc.services import (
     redirect_uri_check,
 )
 from saduak.identity.oidc.sign_ins import (
+    code_digest,
     partner_sign_in_create,
     session_of,
     session_sid,
@@ -137,11 +140,26 @@ class PartnerValidator(OAuth2Validator):
         *args: Any,
         **kwargs: Any,
     ) -> bool:
+        """A registered redirect URI, compared as a simple string (OpenID Connect
+        Core 3.1.2.1, RFC 9700 section 2.1): django-oauth-toolkit lets a loopback
+        address (http://127.0.0.1, http://[::1]) come back on any port (RFC 8252
+        section 7.3); Saduak promises its partners exact matching, port included."""
         try:
             redirect_uri_check(redirect_uri)
         except InvalidInput:
             return False
+        if redirect_uri not in request.client.redirect_uris.split():
+            return False
         return super().validate_redirect_uri(client_id, redirect_uri, request)  # type: ignore[no-any-return]
+
+    def get_default_redirect_uri(
+        self, client_id: str, request: Request, *args: Any, **kwargs: Any
+    ) -> str | None:
+        """None: a partner always names its redirect URI, at the authorization
+        endpoint (OpenID Connect Core 3.1.2.1: REQUIRED) and so, identically, at
+        the token endpoint (RFC 6749 section 4.1.3). Left out at either, oauthlib
+        answers `invalid_request` instead of using a registered one."""
+        return None
 
     def _check_secret(self, provided_secret: str, stored_secret: str) -> bool:
         digest = hashlib.sha256(
@@ -245,9 +263,23 @@ class PartnerValidator(OAuth2Validator):
         *args: Any,
         **kwargs: Any,
     ) -> bool:
+        """The code of this client, not expired, from a sign-in not ended; its
+        sign-in (PartnerSignIn) is kept as `request.saduak_sign_in`. A code already
+        exchanged is noted as replayed: the token view then ends every token
+        issued from it (code_replay.py)."""
         grant = self._grant_of_client(code, client, request)
-        if grant is None or grant.is_expired():
+        if grant is None:
+            if client is not None:
+                replay_note(application_id=client.pk, code_hash=code_digest(code))
             return False
+        if grant.is_expired():
+            return False
+        sign_in = PartnerSignIn.objects.filter(
+            code_hash=code_digest(code), application_id=client.pk
+        ).first()
+        if sign_in is not None and sign_in.ended_at is not None:
+            return False
+        request.saduak_sign_in = sign_in
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
         if grant.nonce:
@@ -266,8 +298,38 @@ class PartnerValidator(OAuth2Validator):
         *args: Any,
         **kwargs: Any,
     ) -> bool:
+        """The redirect URI of the authorization request, exactly (RFC 6749
+        section 4.1.3). A different one is `invalid_grant` (section 5.2: the grant
+        "does not match the redirection URI used in the authorization request"),
+        not oauthlib's `invalid_request`. (Left out, it never gets here:
+        get_default_redirect_uri.)"""
         grant = self._grant_of_client(code, client, request)
-        return grant is not None and grant.redirect_uri_allowed(redirect_uri)  # type: ignore[no-any-return]
+        if grant is None:
+            return False
+        if not grant.redirect_uri_allowed(redirect_uri):
+            raise errors.InvalidGrantError(
+                description="The redirect_uri differs from the authorization request's.",
+                request=request,
+            )
+        return True
+
+    def invalidate_authorization_code(
+        self, client_id: str, code: str, request: Request, *args: Any, **kwargs: Any
+    ) -> None:
+        """Uses the code up in the exchange's transaction: its grant deleted, its
+        sign-in marked used (PartnerSignIn.code_used_at), so that a second use
+        is known as a replay. A code another request used up meanwhile is a
+        replay too (the loser of the race ends the winner's tokens)."""
+        digest = code_digest(code)
+        deleted, _ = Grant.objects.filter(
+            code=code, application=request.client
+        ).delete()
+        if not deleted:
+            replay_note(application_id=request.client.pk, code_hash=digest)
+            raise errors.InvalidGrantError(request=request)
+        PartnerSignIn.objects.filter(
+            code_hash=digest, application=request.client, code_used_at__isnull=True
+        ).update(code_used_at=timezone.now())
 
     def get_code_challenge(self, code: str, request: Request) -> str | None:
         grant = self._grant_of_client(code, request.client, request)

@@ -54,6 +54,7 @@ from saduak.identity.oidc.claims import (
     consent_items,
     required_level,
 )
+from saduak.identity.oidc.code_replay import replays_collected, sign_in_tokens_end
 from saduak.identity.oidc.forms import ConsentForm
 from saduak.identity.oidc.services import oidc_consent_grant, oidc_consent_revoke
 from saduak.identity.oidc.sign_ins import (
@@ -462,18 +463,44 @@ class PartnerTokenView(TokenView):
     deleted code, the sign-in's "who used my data" row and its audit event), so
     of two requests racing with one code the second keeps nothing."""
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Every grant through oauthlib, which answers the grant types Saduak does
+        not offer `unsupported_grant_type` (django-oauth-toolkit would send the
+        device code grant to its own handler: a 500 without `device_code`, a 404
+        with one); a request naming no grant type is `invalid_request`."""
+        if not request.POST.get("grant_type"):
+            return JsonResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": "Missing grant_type parameter.",
+                },
+                status=400,
+                headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+            )
+        return self.authorization_flow_token_response(request, *args, **kwargs)
+
     @method_decorator(sensitive_post_parameters("password", "client_secret"))
     def authorization_flow_token_response(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponse:
         grant_type = request.POST.get("grant_type")
-        with transaction.atomic():
+        with replays_collected() as replays, transaction.atomic():
             _uri, headers, body, status = self.create_token_response(request)
             if status != 200 and grant_type == GRANT_CODE:
                 # oauthlib answers an error after saving tokens too (a code
                 # that another request has just used): keep none of them. (A
                 # replayed refresh token's error must keep what it revoked.)
                 transaction.set_rollback(True)
+        # A code used a second time ends the tokens issued from it (RFC 6749
+        # section 4.1.2), outside the rolled-back transaction so that it stays.
+        for replay in replays:
+            sign_in_tokens_end(replay)
+        if status == 401 and request.META.get("HTTP_AUTHORIZATION", "").startswith(
+            "Basic "
+        ):
+            # RFC 6749 section 5.2: a client that authenticated in the header
+            # is challenged in the scheme it used.
+            headers = {**headers, "WWW-Authenticate": 'Basic realm="oauth2"'}
         # The token endpoint answers JSON, errors too (RFC 6749 section 5.2).
         response = HttpResponse(
             content=body, status=status, content_type="application/json"
