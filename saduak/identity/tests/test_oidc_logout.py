@@ -570,3 +570,23 @@ def test_discovery_says_back_channel_logout_is_supported(client):
 def test_the_requeue_job_is_in_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "saduak.identity.oidc.tasks.requeue_stale_backchannel_logouts" in tasks
+
+
+def test_dots_logout_view_still_calls_the_methods_we_replace():
+    """PartnerLogoutView replaces django-oauth-toolkit's public
+    `validate_logout_request` and `do_logout`; its `get` and `form_valid` must
+    still reach them (else the old revoke-everything logout would come back)."""
+    import inspect
+
+    from oauth2_provider.views.oidc import RPInitiatedLogoutView
+
+    from saduak.identity.oidc.views import PartnerLogoutView
+
+    for caller in (RPInitiatedLogoutView.get, RPInitiatedLogoutView.form_valid):
+        source = inspect.getsource(caller)
+        assert "self.validate_logout_request(" in source
+        assert "self.do_logout(" in source
+    for name in ("validate_logout_request", "do_logout"):
+        ours = inspect.signature(getattr(PartnerLogoutView, name)).parameters
+        dots = inspect.signature(getattr(RPInitiatedLogoutView, name)).parameters
+        assert list(ours) == list(dots)
