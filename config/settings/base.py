@@ -541,6 +541,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.notifications.tasks.requeue_stale_notifications",
         "schedule": 60.0,
     },
+    # Logout tokens whose hand-over to the broker was lost (OIDC back-channel
+    # logout, the same outbox rule as notifications).
+    "requeue-stale-backchannel-logouts": {
+        "task": "saduak.identity.oidc.tasks.requeue_stale_backchannel_logouts",
+        "schedule": 60.0,
+    },
     "refresh-partner-usage": {
         "task": "saduak.identity.tasks.refresh_partner_usage",
         "schedule": 300.0,

@@ -9,8 +9,14 @@ class IdentityConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.contrib.auth.signals import user_logged_out
 
         from saduak.identity.admin_sign_in import admin_has_permission, admin_login
+        from saduak.identity.sign_in import session_signed_out
+
+        # Every sign-out ends the signed-in session and tells the partners used in
+        # it (OIDC back-channel logout).
+        user_logged_out.connect(session_signed_out, dispatch_uid="saduak-session-end")
 
         # The admin signs in through the site's own sign-in (password, then the
         # second factor), never through its own password-only form; and opens

@@ -281,7 +281,33 @@ def sign_in_session_end(*, user: User, session_id: UUID, actor: Any) -> None:
         session.ended_at = timezone.now()
         session.save(update_fields=["ended_at"])
         Session.objects.filter(session_key=session.session_key).delete()
+        _partner_sign_ins_end(session_ids=[session.pk])
         audit_record(actor=actor, action="identity.session.end", target=user)
+
+
+def sign_in_session_signed_out(*, session_id: int | None) -> None:
+    """The person signed out in this browser (Saduak's own sign-out, a partner's
+    RP-initiated logout, closing their digital ID): the session is recorded as
+    ended, and the partners used in it are told (back-channel logout). Called as
+    Django's `user_logged_out` is sent, before the session is flushed. No audit
+    event (signing out is not a change)."""
+    if not session_id:
+        return
+    with transaction.atomic():
+        ended = SignInSession.objects.filter(
+            pk=session_id, ended_at__isnull=True
+        ).update(ended_at=timezone.now())
+        if ended:
+            _partner_sign_ins_end(session_ids=[session_id])
+
+
+def _partner_sign_ins_end(*, session_ids: list[int]) -> None:
+    """Ends the partner sign-ins of these sessions: their tokens are revoked and the
+    partners with a back-channel logout address are told. In the caller's
+    transaction (the outbox rule)."""
+    from saduak.identity.oidc.backchannel import partner_sign_ins_end_for_sessions
+
+    partner_sign_ins_end_for_sessions(session_ids=session_ids)
 
 
 def sessions_end_all(
@@ -291,10 +317,14 @@ def sessions_end_all(
     active = SignInSession.objects.filter(user=user, ended_at__isnull=True)
     if keep_session_key:
         active = active.exclude(session_key=keep_session_key)
-    keys = list(active.values_list("session_key", flat=True))
     with transaction.atomic():
-        active.update(ended_at=timezone.now())
+        ending = list(active.values_list("pk", "session_key"))
+        keys = [key for _pk, key in ending]
+        active.filter(pk__in=[pk for pk, _key in ending]).update(
+            ended_at=timezone.now()
+        )
         Session.objects.filter(session_key__in=keys).delete()
+        _partner_sign_ins_end(session_ids=[pk for pk, _key in ending])
         if keys:
             audit_record(
                 actor=actor,

@@ -19,7 +19,11 @@ from saduak.accounts.permissions import acting_user
 from saduak.identity.middleware import SESSION_ID_KEY
 from saduak.identity.models import Passkey
 from saduak.identity.second_factor import has_second_factor, second_factor_verify
-from saduak.identity.services import sign_in_session_restart, sign_in_session_start
+from saduak.identity.services import (
+    sign_in_session_restart,
+    sign_in_session_signed_out,
+    sign_in_session_start,
+)
 from saduak.identity.step_up import (
     ASSURANCE_KEY,
     second_factor_age,
@@ -47,6 +51,15 @@ def begin_session(request: HttpRequest, user: User, *, assurance_level: int) -> 
     )
     request.session[SESSION_ID_KEY] = record.pk
     request.session[ASSURANCE_KEY] = assurance_level
+
+
+def session_signed_out(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """Receives Django's `user_logged_out` (connected in IdentityConfig.ready), sent
+    by every `logout()` before the session is flushed: the signed-in session ends,
+    and with it the partners' sign-ins made in it (back-channel logout)."""
+    session = getattr(request, "session", None) if request is not None else None
+    if session is not None:
+        sign_in_session_signed_out(session_id=session.get(SESSION_ID_KEY))
 
 
 def second_factor_needed(user: User) -> bool:

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -24,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauth2_provider.http import OAuth2ResponseRedirect
 from oauth2_provider.models import get_application_model
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import (
@@ -33,6 +35,7 @@ from oauth2_provider.views import (
     RPInitiatedLogoutView,
     TokenView,
 )
+from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749.errors import InvalidClientIdError, OAuth2Error
 from oauthlib.openid.connect.core.exceptions import (
     ConsentRequired,
@@ -56,6 +59,7 @@ from saduak.identity.oidc.claims import (
 )
 from saduak.identity.oidc.code_replay import replays_collected, sign_in_tokens_end
 from saduak.identity.oidc.forms import ConsentForm
+from saduak.identity.oidc.logout import logout_request_check
 from saduak.identity.oidc.services import oidc_consent_grant, oidc_consent_revoke
 from saduak.identity.oidc.sign_ins import (
     SIGNED_IN_MARKER,
@@ -561,6 +565,10 @@ class DiscoveryView(ConnectDiscoveryInfoView):
                 "claims_parameter_supported": False,
                 "request_parameter_supported": False,
                 "request_uri_parameter_supported": False,
+                # OIDC Back-Channel Logout 1.0 (backchannel.py); logout tokens
+                # always carry `sid`.
+                "backchannel_logout_supported": True,
+                "backchannel_logout_session_supported": True,
             }
         )
         return document
@@ -592,8 +600,14 @@ class JwksView(JwksInfoView):
 
 
 class PartnerLogoutView(LanguageFromRequestMixin, RPInitiatedLogoutView):
-    """RP-initiated logout: with an ID token of the signed-in person the sign-out
-    happens at once; otherwise the person is asked."""
+    """RP-initiated logout: it acts only on the session in this browser. With an ID
+    token of the person signed in here (and of this session when it says `sid`)
+    the sign-out happens at once; otherwise the person is asked. Without a session
+    nothing is signed out or revoked: the person is told they are signed out, or
+    sent back to the partner's registered address with `state`. Signing out ends
+    the session, which ends the partners' sign-ins made in it and tells them
+    (back-channel logout); tokens of other sessions and other browsers stay
+    (logout.py)."""
 
     template_name = "identity/oidc/logout_confirm.html"
 
@@ -602,6 +616,46 @@ class PartnerLogoutView(LanguageFromRequestMixin, RPInitiatedLogoutView):
         if switched is not None:
             return switched
         return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def validate_logout_request(
+        self,
+        id_token_hint: str | None,
+        client_id: str | None,
+        post_logout_redirect_uri: str | None,
+    ) -> tuple[Any, Any]:
+        """The hint is checked by signature, issuer and audience, never looked up
+        (a partner's hint still works after its tokens ended); `token_user` is the
+        person signed in here when the hint is theirs, else None."""
+        application, token_user = logout_request_check(
+            self.request, id_token_hint=id_token_hint, client_id=client_id
+        )
+        self.validate_post_logout_redirect_uri(application, post_logout_redirect_uri)
+        return application, token_user
+
+    def do_logout(
+        self,
+        application: Any = None,
+        post_logout_redirect_uri: str | None = None,
+        state: str | None = None,
+        token_user: Any = None,
+    ) -> HttpResponse:
+        """Signs out the session of this browser only (django-oauth-toolkit's
+        revoked every token of the hint's person at every partner, even from a
+        request without a session)."""
+        signed_in = self.request.user.is_authenticated
+        if signed_in:
+            auth_logout(self.request)
+        if post_logout_redirect_uri and application is not None:
+            target = post_logout_redirect_uri
+            if state:
+                target = add_params_to_uri(target, [("state", state)])
+            return OAuth2ResponseRedirect(target, application.get_allowed_schemes())
+        if not signed_in:
+            return self.render_to_response(self.get_context_data(signed_out=True))
+        return OAuth2ResponseRedirect(
+            self.request.build_absolute_uri("/"),
+            oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES,
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
