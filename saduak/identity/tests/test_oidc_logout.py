@@ -206,7 +206,9 @@ def test_without_a_session_and_without_an_address_the_person_is_told_they_are_ou
     hint = hint_for(application, partner, citizen, session=record)
     response = Client().get("/o/logout/", {"id_token_hint": hint})
     assert response.status_code == 200
-    assert "You are signed out of Saduak" in response.content.decode()
+    assert (
+        "คุณออกจากระบบสะดวกแล้ว" in response.content.decode()
+    )  # "You are signed out of Saduak"
     record.refresh_from_db()
     assert record.ended_at is None
 
