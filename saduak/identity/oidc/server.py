@@ -14,6 +14,8 @@ from typing import Any
 from oauthlib.oauth2 import TokenEndpoint
 from oauthlib.openid import Server
 
+from saduak.identity.oidc import dpop
+
 REMOVED_GRANTS = ("password",)
 
 
@@ -34,3 +36,5 @@ class PartnerServer(Server):
                 if name not in REMOVED_GRANTS
             },
         )
+        # DPoP proofs and bindings at the token endpoint (RFC 9449).
+        dpop.install(self)

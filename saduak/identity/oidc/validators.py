@@ -24,7 +24,7 @@ from oauthlib.oauth2.rfc6749 import errors
 from saduak.core.errors import InvalidInput
 from saduak.core.memo import ProcessMemo
 from saduak.identity.models import Partner
-from saduak.identity.oidc import signing
+from saduak.identity.oidc import dpop, signing
 from saduak.identity.oidc.claims import (
     ASSURANCE_CREDENTIAL,
     GRANT_CLAIMS_KEY,
@@ -367,6 +367,14 @@ class PartnerValidator(OAuth2Validator):
         self._set_token_value(access_token, token["access_token"])
         access_token.save()
         return access_token
+
+    def save_bearer_token(
+        self, token: dict[str, Any], request: Request, *args: Any, **kwargs: Any
+    ) -> None:
+        super().save_bearer_token(token, request, *args, **kwargs)
+        # Until authz's bindings land (written in _create_access_token): dpop's
+        # stand-in, which writes a binding only where none exists.
+        dpop.bindings_write_if_missing(token, request)
 
     def _get_key_for_token(self, token: str) -> Any:
         """All published keys, so an ID token signed before a key rotation is still

@@ -30,6 +30,7 @@ from oauth2_provider.views import (
     JwksInfoView,
     RPInitiatedLogoutView,
     TokenView,
+    UserInfoView,
 )
 from oauthlib.oauth2.rfc6749.errors import InvalidClientIdError, OAuth2Error
 from oauthlib.openid.connect.core.exceptions import (
@@ -39,7 +40,7 @@ from oauthlib.openid.connect.core.exceptions import (
 
 from saduak.accounts.permissions import acting_user
 from saduak.identity.models import Partner
-from saduak.identity.oidc import selectors, signing
+from saduak.identity.oidc import dpop, introspection, selectors, signing
 from saduak.identity.oidc.claims import (
     ACR_VALUES,
     ASSURANCE_CREDENTIAL,
@@ -383,6 +384,46 @@ class PartnerTokenView(TokenView):
         return response
 
 
+class PartnerUserInfoView(UserInfoView):
+    """django-oauth-toolkit's userinfo endpoint with DPoP (RFC 9449 section 7): a
+    bound access token comes as `Authorization: DPoP <token>` with a proof of
+    its key (`ath` naming the token); presented as Bearer it is refused. Tokens
+    without a binding keep working as Bearer tokens."""
+
+    def _create_userinfo_response(self, request: HttpRequest) -> HttpResponse:
+        scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() == "dpop" and token:
+            try:
+                jkt = dpop.proof_jkt(
+                    request.headers.get("DPoP"),
+                    method=request.method or "",
+                    url=dpop.endpoint_url(request, request.path),
+                    access_token=token,
+                )
+            except dpop.DpopProofError as error:
+                return _dpop_challenge("invalid_dpop_proof", str(error))
+            if dpop.access_token_jkt(token) != jkt:
+                return _dpop_challenge(
+                    "invalid_token", "The access token is not bound to this key."
+                )
+            request.META["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        elif scheme.lower() == "bearer" and token and dpop.access_token_jkt(token):
+            return _dpop_challenge(
+                "invalid_token", "This access token is DPoP-bound: send it as DPoP."
+            )
+        return super()._create_userinfo_response(request)  # type: ignore[no-any-return]
+
+
+def _dpop_challenge(error: str, description: str) -> HttpResponse:
+    response = JsonResponse(
+        {"error": error, "error_description": description}, status=401
+    )
+    response["WWW-Authenticate"] = dpop.www_authenticate(error, description)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class DiscoveryView(ConnectDiscoveryInfoView):
     """django-oauth-toolkit's discovery document, plus what Saduak adds: the `acr`
     values, the languages of its pages, and RS256 as the only signing algorithm."""
@@ -402,6 +443,7 @@ class DiscoveryView(ConnectDiscoveryInfoView):
                 ],
                 "claims_parameter_supported": False,
                 "request_parameter_supported": False,
+                **introspection.discovery_metadata(request),
             }
         )
         response = JsonResponse(document)
