@@ -63,12 +63,15 @@ def _sign_in_claims(sign_in: Any) -> dict[str, Any]:
 def _common(token: Any, partner_client: Any, issuer: str) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "active": True,
-        "scope": token.scope,
         "client_id": token.application.client_id,
         "iat": _timestamp(token.created),
         "iss": issuer,
         "aud": list(token.resource or []) or token.application.client_id,
     }
+    # A refresh token's scope is its access token's (django-oauth-toolkit).
+    holder = token if hasattr(token, "scope") else getattr(token, "access_token", None)
+    if holder is not None:
+        answer["scope"] = holder.scope
     if token.user is not None:
         answer["sub"] = pairwise_subject(
             user=token.user, partner=partner_client.partner
@@ -112,7 +115,7 @@ def _refresh_token_answer(
 ) -> dict[str, Any] | None:
     token = (
         get_refresh_token_model()
-        .objects.select_related("application", "user")
+        .objects.select_related("application", "user", "access_token")
         .filter(token_checksum=_checksum(value), revoked__isnull=True)
         .first()
     )

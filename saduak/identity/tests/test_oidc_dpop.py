@@ -77,10 +77,12 @@ def key():
 
 def code_for(client, application):
     verifier, challenge = pkce_pair()
-    page = client.get(
+    answer = client.get(
         "/o/authorize/", authorize_params(application, challenge=challenge)
-    ).content.decode()
-    answer = client.post("/o/authorize/", hidden_fields(page) | {"allow": "on"})
+    )
+    if answer.status_code != 302:  # the consent screen, the first time
+        page = answer.content.decode()
+        answer = client.post("/o/authorize/", hidden_fields(page) | {"allow": "on"})
     return query_of(answer["Location"])["code"], verifier
 
 
