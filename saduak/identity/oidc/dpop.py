@@ -12,6 +12,7 @@ Every JOSE operation is jwcrypto's; nothing here signs or parses by hand."""
 import base64
 import hashlib
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,6 +43,8 @@ MIN_RSA_BITS = 2048
 INVALID_DPOP_PROOF = "invalid_dpop_proof"
 # Big enough for an RSA-4096 key in the header; a proof is never near this.
 MAX_PROOF_LENGTH = 8192
+# An RFC 7638 SHA-256 thumbprint, base64url without padding.
+_THUMBPRINT = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 class DpopProofError(Exception):
@@ -88,11 +91,11 @@ def _public_key(header: dict[str, Any], alg: str) -> jwk.JWK:
         raise DpopProofError("The proof's jwk is not a valid key.") from error
     if key.has_private or any(name in value for name in ("d", "p", "q", "k")):
         raise DpopProofError("The proof's jwk must not contain a private key.")
-    if key.key_type != _KEY_TYPE[alg]:
+    if value.get("kty") != _KEY_TYPE[alg]:
         raise DpopProofError("The proof's jwk does not fit its alg.")
     if alg == "ES256" and value.get("crv") != "P-256":
         raise DpopProofError("ES256 needs a P-256 key.")
-    if key.key_type == "RSA":
+    if value.get("kty") == "RSA":
         modulus = base64.urlsafe_b64decode(str(value.get("n", "")) + "==")
         if len(modulus.lstrip(b"\0")) * 8 < MIN_RSA_BITS:
             raise DpopProofError("RSA keys must have at least 2048 bits.")
@@ -158,6 +161,21 @@ def proof_jkt(
     ):
         raise DpopProofError("This DPoP proof has been used before.")
     return jkt
+
+
+def code_jkt(request: Any) -> str:
+    """The `dpop_jkt` authorization request parameter (RFC 9449 section 10): the
+    thumbprint the code is bound to, for PartnerSignIn.dpop_jkt when the code is
+    saved (validators.save_authorization_code, authz). "" when absent; a value
+    that is not a SHA-256 thumbprint is refused as invalid_request."""
+    value = getattr(request, "dpop_jkt", None) or ""
+    if not value:
+        return ""
+    if not isinstance(value, str) or not _THUMBPRINT.fullmatch(value):
+        raise errors.InvalidRequestError(
+            description="dpop_jkt must be a SHA-256 JWK thumbprint.", request=request
+        )
+    return value
 
 
 def refresh_binding_allows(binding: RefreshTokenBinding | None, request: Any) -> bool:

@@ -372,3 +372,28 @@ def test_an_expired_proof_window_uses_the_settings(
         exchange(signed_in, application, secret, code, verifier, stale).status_code
         == 400
     )
+
+
+def test_htu_is_compared_without_query_and_with_default_ports_dropped():
+    from saduak.identity.oidc.dpop import normalized_url
+
+    assert normalized_url("HTTPS://ID.Example.go.th:443/o/token/?x=1#f") == (
+        "https://id.example.go.th/o/token/"
+    )
+    assert normalized_url("http://testserver:8000/o/token/") == (
+        "http://testserver:8000/o/token/"
+    )
+    assert normalized_url("http://testserver:bad/") == ""
+
+
+def test_dpop_jkt_must_be_a_thumbprint():
+    from oauthlib.common import Request
+    from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
+
+    from saduak.identity.oidc.dpop import code_jkt
+
+    jkt = ECKey.generate_key("P-256").thumbprint()
+    assert code_jkt(Request(f"/o/authorize/?dpop_jkt={jkt}")) == jkt
+    assert code_jkt(Request("/o/authorize/?state=1")) == ""
+    with pytest.raises(InvalidRequestError):
+        code_jkt(Request("/o/authorize/?dpop_jkt=short"))
