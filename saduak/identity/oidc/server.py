@@ -14,6 +14,8 @@ from typing import Any
 from oauthlib.oauth2 import TokenEndpoint
 from oauthlib.openid import Server
 
+from saduak.identity.oidc import dpop
+
 # The device authorization grant (RFC 8628) is not offered either: Saduak has no
 # device endpoint, and its handler would look for a device grant that never
 # exists (a 500); without it the grant type is `unsupported_grant_type`.
@@ -37,3 +39,5 @@ class PartnerServer(Server):
                 if name not in REMOVED_GRANTS
             },
         )
+        # DPoP proofs and bindings at the token endpoint (RFC 9449).
+        dpop.install(self)

@@ -4,14 +4,19 @@ namespace is django-oauth-toolkit's own, whose views reverse these names."""
 from django.urls import path, re_path
 from oauth2_provider import views as toolkit
 
-from saduak.identity.oidc import views
+from saduak.identity.oidc import introspection, views
 
 app_name = "oauth2_provider"
 urlpatterns = [
     path("authorize/", views.PartnerAuthorizationView.as_view(), name="authorize"),
     path("token/", views.PartnerTokenView.as_view(), name="token"),
     path("revoke_token/", toolkit.RevokeTokenView.as_view(), name="revoke-token"),
-    path("userinfo/", toolkit.UserInfoView.as_view(), name="user-info"),
+    path("userinfo/", views.PartnerUserInfoView.as_view(), name="user-info"),
+    path(
+        "introspect/",
+        introspection.IntrospectionView.as_view(),
+        name="introspect",
+    ),
     path("logout/", views.PartnerLogoutView.as_view(), name="rp-initiated-logout"),
     re_path(
         r"^\.well-known/openid-configuration/?$",

@@ -40,7 +40,11 @@ from saduak.identity.oidc.claims import (
 )
 from saduak.identity.oidc.client_cache import application_with_partner
 from saduak.identity.oidc.code_replay import replay_note
-from saduak.identity.oidc.dpop import DPOP_JKT_ATTRIBUTE, refresh_binding_allows
+from saduak.identity.oidc.dpop import (
+    DPOP_JKT_ATTRIBUTE,
+    code_jkt,
+    refresh_binding_allows,
+)
 from saduak.identity.oidc.models import (
     AccessTokenBinding,
     PartnerSignIn,
@@ -367,7 +371,7 @@ class PartnerValidator(OAuth2Validator):
             session=session_of(getattr(request, SESSION_CREDENTIAL, None)),
             assurance_level=claims[GRANT_CLAIMS_KEY]["aal"],
             code=code["code"],
-            dpop_jkt=getattr(request, "dpop_jkt", None) or "",
+            dpop_jkt=code_jkt(request),
         )
 
     # --- The sign-in behind a token request ----------------------------------------

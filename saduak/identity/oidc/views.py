@@ -34,6 +34,7 @@ from oauth2_provider.views import (
     JwksInfoView,
     RPInitiatedLogoutView,
     TokenView,
+    UserInfoView,
 )
 from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749.errors import InvalidClientIdError, OAuth2Error
@@ -46,7 +47,7 @@ from oauthlib.openid.connect.core.exceptions import (
 from saduak.accounts.permissions import acting_user
 from saduak.identity.middleware import SESSION_ID_KEY
 from saduak.identity.models import Partner
-from saduak.identity.oidc import selectors, signing
+from saduak.identity.oidc import dpop, introspection, selectors, signing
 from saduak.identity.oidc.claims import (
     ACR_VALUES,
     ASSURANCE_CREDENTIAL,
@@ -526,6 +527,46 @@ DISCOVERY_SCOPES = [
 PROMPT_VALUES = ["none", "login", "consent"]
 
 
+class PartnerUserInfoView(UserInfoView):
+    """django-oauth-toolkit's userinfo endpoint with DPoP (RFC 9449 section 7): a
+    bound access token comes as `Authorization: DPoP <token>` with a proof of
+    its key (`ath` naming the token); presented as Bearer it is refused. Tokens
+    without a binding keep working as Bearer tokens."""
+
+    def _create_userinfo_response(self, request: HttpRequest) -> HttpResponse:
+        scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() == "dpop" and token:
+            try:
+                jkt = dpop.proof_jkt(
+                    request.headers.get("DPoP"),
+                    method=request.method or "",
+                    url=dpop.endpoint_url(request, request.path),
+                    access_token=token,
+                )
+            except dpop.DpopProofError as error:
+                return _dpop_challenge("invalid_dpop_proof", str(error))
+            if dpop.access_token_jkt(token) != jkt:
+                return _dpop_challenge(
+                    "invalid_token", "The access token is not bound to this key."
+                )
+            request.META["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        elif scheme.lower() == "bearer" and token and dpop.access_token_jkt(token):
+            return _dpop_challenge(
+                "invalid_token", "This access token is DPoP-bound: send it as DPoP."
+            )
+        return super()._create_userinfo_response(request)  # type: ignore[no-any-return]
+
+
+def _dpop_challenge(error: str, description: str) -> HttpResponse:
+    response = JsonResponse(
+        {"error": error, "error_description": description}, status=401
+    )
+    response["WWW-Authenticate"] = dpop.www_authenticate(error, description)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class DiscoveryView(ConnectDiscoveryInfoView):
     """django-oauth-toolkit's discovery document, plus what Saduak adds: the `acr`
     values, the languages of its pages, the ID token signing and encryption
@@ -569,6 +610,7 @@ class DiscoveryView(ConnectDiscoveryInfoView):
                 # always carry `sid`.
                 "backchannel_logout_supported": True,
                 "backchannel_logout_session_supported": True,
+                **introspection.discovery_metadata(request),
             }
         )
         return document
