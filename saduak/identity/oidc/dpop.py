@@ -27,7 +27,6 @@ from oauthlib.oauth2.rfc6749 import errors
 from saduak.identity.oidc import replay
 from saduak.identity.oidc.models import (
     AccessTokenBinding,
-    PartnerSignIn,
     RefreshTokenBinding,
 )
 
@@ -242,20 +241,14 @@ def token_request_binding(request: Any) -> None:
     partner_client = getattr(request.client, "partner_client", None)
     if not jkt and getattr(partner_client, "dpop_bound_access_tokens", False):
         raise _dpop_error(request, "This client must send a DPoP proof.")
-    if request.grant_type == "authorization_code" and request.code:
-        from saduak.identity.oidc.sign_ins import code_digest
-
-        bound = (
-            PartnerSignIn.objects.filter(code_hash=code_digest(request.code))
-            .values_list("dpop_jkt", flat=True)
-            .first()
-        )
-        if bound and bound != jkt:
+    if request.grant_type == "authorization_code":
+        # The code's sign-in, found by validators.validate_code.
+        sign_in = getattr(request, "saduak_sign_in", None)
+        if sign_in is not None and sign_in.dpop_jkt and sign_in.dpop_jkt != jkt:
             raise _dpop_error(request, "The code is bound to another DPoP key.")
-    if request.grant_type == "refresh_token" and request.refresh_token:
-        binding = RefreshTokenBinding.objects.filter(
-            refresh_token__token_checksum=_checksum(request.refresh_token)
-        ).first()
+    if request.grant_type == "refresh_token":
+        # The refresh token's binding, found by validators.validate_refresh_token.
+        binding = getattr(request, "saduak_refresh_binding", None)
         if not refresh_binding_allows(binding, request):
             raise _dpop_error(request, "The refresh token is bound to another key.")
 

@@ -43,7 +43,6 @@ from saduak.identity.oidc.code_replay import replay_note
 from saduak.identity.oidc.dpop import (
     DPOP_JKT_ATTRIBUTE,
     code_jkt,
-    refresh_binding_allows,
 )
 from saduak.identity.oidc.models import (
     AccessTokenBinding,
@@ -412,8 +411,6 @@ class PartnerValidator(OAuth2Validator):
         )
         request.saduak_refresh_binding = binding
         request.saduak_sign_in = binding.sign_in if binding is not None else None
-        if not refresh_binding_allows(binding, request):
-            return False
         sign_in = request.saduak_sign_in
         return sign_in is None or sign_in.ended_at is None
 

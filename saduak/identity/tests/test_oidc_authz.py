@@ -297,7 +297,7 @@ def test_a_refresh_token_bound_to_a_dpop_key_needs_that_key(browser, client_and_
     first = exchange(browser, application, secret, code, verifier).json()
     RefreshTokenBinding.objects.update(jkt="some-key-thumbprint")
     refused = refresh(browser, application, secret, first["refresh_token"])
-    assert refused.json()["error"] == "invalid_grant"
+    assert refused.json()["error"] == "invalid_dpop_proof"
 
 
 # --- Hole 4 (iss): every authorization error redirect names the issuer ----------------
