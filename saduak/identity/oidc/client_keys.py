@@ -80,7 +80,8 @@ def _public_key_check(member: Any, seen: set[str]) -> dict[str, Any]:
             _("Key %(kid)s: only the P-256 curve is accepted.") % {"kid": kid},
             field="jwks",
         )
-    if member["kty"] == "RSA" and key.get_op_key("verify").key_size < 2048:
+    operation = "encrypt" if member["use"] == "enc" else "verify"
+    if member["kty"] == "RSA" and key.get_op_key(operation).key_size < 2048:
         raise InvalidInput(
             _("Key %(kid)s: RSA keys must have 2048 bits or more.") % {"kid": kid},
             field="jwks",

@@ -134,7 +134,7 @@ def _jwks_value(text: str) -> dict[str, Any]:
 
 
 class ClientAuth(models.TextChoices):
-    SECRET = "client_secret_basic", _("A shared secret (shown once)")
+    SECRET = "secret", _("A shared secret (shown once)")
     PRIVATE_KEY_JWT = (
         ClientAuthMethod.PRIVATE_KEY_JWT,
         _("The partner's private key (private_key_jwt, recommended)"),
@@ -192,7 +192,9 @@ class ClientForm(forms.Form):
         }
         if kind != ClientKind.APP:
             fields["token_endpoint_auth_method"] = (
-                self.cleaned_data["auth_method"] or ClientAuth.SECRET
+                ClientAuthMethod.PRIVATE_KEY_JWT
+                if self.cleaned_data["auth_method"] == ClientAuth.PRIVATE_KEY_JWT
+                else ClientAuthMethod.CLIENT_SECRET_BASIC
             )
         return fields
 
