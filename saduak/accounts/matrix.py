@@ -116,6 +116,10 @@ class Action(models.TextChoices):
         "partner_client.create",
         _("Give a partner a client and key"),
     )
+    PARTNER_CLIENT_UPDATE = (
+        "partner_client.update",
+        _("Change a partner's client: addresses, keys and security settings"),
+    )
     PARTNER_CLIENT_REMOVE = "partner_client.remove", _("Remove a partner's client")
     PARTNER_TOKENS_REVOKE = "partner_tokens.revoke", _("Revoke a partner's tokens")
     CITIZEN_RECORD_VIEW = (
@@ -298,6 +302,7 @@ MATRIX: dict[Action, Rule] = {
     ),
     Action.PARTNER_UPDATE: Rule(frozenset({H})),
     Action.PARTNER_CLIENT_CREATE: Rule(frozenset({H})),
+    Action.PARTNER_CLIENT_UPDATE: Rule(frozenset({H})),
     Action.PARTNER_CLIENT_REMOVE: Rule(frozenset({H})),
     Action.PARTNER_TOKENS_REVOKE: Rule(frozenset({H})),
     Action.CITIZEN_RECORD_VIEW: Rule(COUNTER_STAFF),

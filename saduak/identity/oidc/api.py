@@ -14,7 +14,9 @@ from saduak.accounts.permissions import acting_user
 from saduak.identity.models import Partner
 from saduak.identity.oidc import selectors, services
 from saduak.identity.oidc.schemas import (
+    ChangedClientOut,
     ClientIn,
+    ClientPatch,
     NewClientOut,
     PartnerIn,
     PartnerOut,
@@ -37,6 +39,7 @@ def _partner_out(partner: Partner) -> dict[str, Any]:
 
 
 def _client_out(client: Any) -> dict[str, Any]:
+    partner_client = client.partner_client
     return {
         "client_id": client.client_id,
         "name": client.name,
@@ -44,6 +47,7 @@ def _client_out(client: Any) -> dict[str, Any]:
         "grant_type": client.authorization_grant_type,
         "redirect_uris": client.redirect_uris.split(),
         "post_logout_redirect_uris": client.post_logout_redirect_uris.split(),
+        **{name: getattr(partner_client, name) for name in services.CLIENT_SETTINGS},
     }
 
 
@@ -106,6 +110,25 @@ def client_create(request: HttpRequest, partner_id: UUID, payload: ClientIn) -> 
         partner=partner, actor=user, **payload.service_fields()
     )
     return Status(201, {**_client_out(application), "client_secret": secret})
+
+
+@router.patch(
+    "/{partner_id}/clients/{client_id}",
+    response=ChangedClientOut,
+    openapi_extra={"x-action": Action.PARTNER_CLIENT_UPDATE.value},
+)
+def client_update(
+    request: HttpRequest, partner_id: UUID, client_id: str, payload: ClientPatch
+) -> dict[str, Any]:
+    """Changes a client's addresses, keys and security settings; the answer
+    carries a new secret only when the client moved back to a shared secret."""
+    ensure_recent_second_factor(request)
+    user = acting_user(request)
+    partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
+    application, secret = services.partner_client_update(
+        actor=user, partner=partner, client_id=client_id, **payload.service_fields()
+    )
+    return {**_client_out(application), "client_secret": secret}
 
 
 @router.delete(

@@ -29,6 +29,11 @@ urlpatterns = [
         name="client-add",
     ),
     path(
+        "staff/partners/<uuid:partner_id>/clients/<str:client_id>/",
+        partner_views.client_edit,
+        name="client",
+    ),
+    path(
         "staff/partners/<uuid:partner_id>/clients/<str:client_id>/remove/",
         partner_views.client_remove,
         name="client-remove",

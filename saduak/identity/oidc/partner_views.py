@@ -20,7 +20,7 @@ from saduak.core.errors import DomainError
 from saduak.core.forms import add_domain_error
 from saduak.identity.models import Partner
 from saduak.identity.oidc import selectors, services
-from saduak.identity.oidc.forms import ClientForm, PartnerForm
+from saduak.identity.oidc.forms import ClientEditForm, ClientForm, PartnerForm
 from saduak.identity.step_up import recent_second_factor_required, step_up_redirect
 
 
@@ -108,7 +108,12 @@ def client_add(request: HttpRequest, partner_id: UUID) -> HttpResponse:
             add_domain_error(client_form, error)
         else:
             # Shown on this answer only: the secret is stored as a hash.
-            created = {"client_id": application.client_id, "secret": secret}
+            created = {
+                "client_id": application.client_id,
+                "secret": secret,
+                "private_key_jwt": secret is None
+                and application.client_type == application.CLIENT_CONFIDENTIAL,
+            }
             client_form = ClientForm()
     return _detail_page(
         request,
@@ -117,6 +122,62 @@ def client_add(request: HttpRequest, partner_id: UUID) -> HttpResponse:
         client_form=client_form,
         created=created,
         status=400 if client_form.errors else 201 if created else 200,
+    )
+
+
+@staff_required
+@never_cache
+def client_edit(request: HttpRequest, partner_id: UUID, client_id: str) -> HttpResponse:
+    """One client's addresses, keys and security settings. A change that gives
+    the client a new secret (moving back from private_key_jwt) shows it on this
+    answer only."""
+    user = acting_user(request)
+    partner = selectors.partner_for_hq(viewer=user, partner_id=partner_id)
+    application = selectors.partner_client_of(partner, client_id)
+    may_change = may(user, Action.PARTNER_CLIENT_UPDATE)
+    if request.method == "POST":
+        _refuse_unless(may_change)
+        if answer := step_up_redirect(request):
+            return answer
+    form = ClientEditForm(
+        request.POST or None,
+        application=application,
+        partner_client=application.partner_client,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _changed, secret = services.partner_client_update(
+                actor=user,
+                partner=partner,
+                client_id=client_id,
+                **form.service_fields(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if secret:
+                return render(
+                    request,
+                    "identity/partners/client_secret.html",
+                    {"partner": partner, "client_id": client_id, "secret": secret},
+                )
+            messages.success(
+                request,
+                _("The settings of client %(client_id)s are saved.")
+                % {"client_id": client_id},
+            )
+            return redirect("oidc:partner", partner_id=partner.public_id)
+    return render(
+        request,
+        "identity/partners/client_form.html",
+        {
+            "partner": partner,
+            "application": application,
+            "partner_client": application.partner_client,
+            "form": form,
+            "may_change": may_change,
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -175,6 +236,7 @@ def _detail_page(
             "created": created or {},
             "may_change": may(user, Action.PARTNER_UPDATE),
             "may_add_client": may(user, Action.PARTNER_CLIENT_CREATE),
+            "may_change_client": may(user, Action.PARTNER_CLIENT_UPDATE),
             "may_remove_client": may(user, Action.PARTNER_CLIENT_REMOVE),
             "may_revoke_tokens": may(user, Action.PARTNER_TOKENS_REVOKE),
         },

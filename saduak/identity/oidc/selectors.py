@@ -87,5 +87,20 @@ def partner_clients(partner: Partner) -> list[AbstractApplication]:
     return list(
         get_application_model()
         .objects.filter(partner_client__partner=partner)
+        .select_related("partner_client")
         .order_by("created")
     )
+
+
+def partner_client_of(partner: Partner, client_id: str) -> AbstractApplication:
+    """One of the partner's clients with its settings (application.partner_client);
+    NotFound for a client of another partner."""
+    application = (
+        get_application_model()
+        .objects.filter(client_id=client_id, partner_client__partner=partner)
+        .select_related("partner_client")
+        .first()
+    )
+    if application is None:
+        raise NotFound(_("This partner has no such client."))
+    return application

@@ -30,11 +30,14 @@ from saduak.identity.data_access import data_access_record, partner_actor
 from saduak.identity.models import (
     AccessChannel,
     ClientAuthMethod,
+    IdTokenEncryptionAlg,
+    IdTokenEncryptionEnc,
     Partner,
     PartnerClient,
 )
 from saduak.identity.oidc.claims import BROWSER_SCOPES, OPENID
 from saduak.identity.oidc.client_cache import forget_clients
+from saduak.identity.oidc.client_keys import keys_of_set, registered_jwks_check
 from saduak.identity.oidc.models import PartnerConsent
 
 LOOPBACK_HOSTS = frozenset({"localhost"})
@@ -142,6 +145,40 @@ def partner_tokens_revoke_all(*, actor: Actor, partner: Partner) -> int:
     return ended
 
 
+# What HQ may set on a client besides its addresses (identity.PartnerClient).
+CLIENT_SETTINGS = (
+    "token_endpoint_auth_method",
+    "jwks",
+    "jwks_uri",
+    "id_token_signed_response_alg",
+    "id_token_encrypted_response_alg",
+    "id_token_encrypted_response_enc",
+    "require_pushed_authorization_requests",
+    "require_signed_request_object",
+    "dpop_bound_access_tokens",
+    "backchannel_logout_uri",
+    "backchannel_logout_session_required",
+    "may_introspect",
+)
+CLIENT_ADDRESSES = ("name", "redirect_uris", "post_logout_redirect_uris")
+SECRET_METHODS = frozenset(
+    {ClientAuthMethod.CLIENT_SECRET_BASIC, ClientAuthMethod.CLIENT_SECRET_POST}
+)
+# Settings that only mean something for a client citizens sign in through.
+SIGN_IN_ONLY = (
+    "require_pushed_authorization_requests",
+    "require_signed_request_object",
+    "backchannel_logout_uri",
+)
+# OIDC Core 10.2: with an encryption algorithm and no content encryption named,
+# A128CBC-HS256 is used.
+DEFAULT_ENC = IdTokenEncryptionEnc.A128CBC_HS256
+ENC_KEY_TYPE: dict[str, str] = {
+    IdTokenEncryptionAlg.RSA_OAEP_256.value: "RSA",
+    IdTokenEncryptionAlg.ECDH_ES_A256KW.value: "EC",
+}
+
+
 def partner_client_create(
     *,
     partner: Partner,
@@ -151,6 +188,7 @@ def partner_client_create(
     machine: bool = False,
     name: str = "",
     actor: Any,
+    **settings_: Any,
 ) -> tuple[AbstractApplication, str | None]:
     """Registers an OAuth client for a partner and returns it with its secret, the
     only time the secret is readable (only a hash is stored). A sign-in client uses
@@ -158,11 +196,19 @@ def partner_client_create(
     client uses client credentials for the identity check API, is always
     confidential, and only for partners allowed to check identities.
 
+    `settings_` are CLIENT_SETTINGS (checked as partner_client_update does). A
+    confidential client registered with `token_endpoint_auth_method`
+    "private_key_jwt" gets no secret (None is returned): it signs client
+    assertions with a key of its `jwks` or `jwks_uri`.
+
     For PARTNER_CLIENT_CREATE (HQ administrators; commands act as the system).
     Audited as `identity.oidc.client.create`.
     """
     ensure_may(actor, Action.PARTNER_CLIENT_CREATE)
     Application = get_application_model()
+    unknown = set(settings_) - set(CLIENT_SETTINGS)
+    if unknown:
+        raise TypeError(f"Unknown client settings: {sorted(unknown)}")
     if machine:
         if not partner.may_check_identity:
             raise InvalidInput(
@@ -171,17 +217,12 @@ def partner_client_create(
             )
         grant_type = Application.GRANT_CLIENT_CREDENTIALS
         confidential = True
-        redirect_uris = post_logout_redirect_uris = ()
     else:
-        if not redirect_uris:
-            raise InvalidInput(
-                _("A sign-in client needs at least one redirect URI."),
-                field="redirect_uris",
-            )
         grant_type = Application.GRANT_AUTHORIZATION_CODE
-    for uri in [*redirect_uris, *post_logout_redirect_uris]:
-        redirect_uri_check(uri)
-    secret = generate_client_secret() if confidential else None
+    method = settings_.get("token_endpoint_auth_method") or (
+        ClientAuthMethod.CLIENT_SECRET_BASIC if confidential else ClientAuthMethod.NONE
+    )
+    secret = generate_client_secret() if method in SECRET_METHODS else None
     application = Application(
         name=(name or partner.name_en or partner.name_th)[:255],
         client_type=Application.CLIENT_CONFIDENTIAL
@@ -191,19 +232,22 @@ def partner_client_create(
         redirect_uris=" ".join(redirect_uris),
         post_logout_redirect_uris=" ".join(post_logout_redirect_uris),
         algorithm="" if machine else Application.RS256_ALGORITHM,
-        client_secret=secret or "",
+        # A private_key_jwt client gets a random secret nobody ever sees.
+        client_secret=secret or generate_client_secret(),
         hash_client_secret=True,
         skip_authorization=False,
     )
+    partner_client = PartnerClient(partner=partner, application=application)
+    _client_apply(
+        application,
+        partner_client,
+        {**settings_, "token_endpoint_auth_method": method},
+    )
+    _client_check(application, partner_client)
     with transaction.atomic():
         application.save()
-        PartnerClient.objects.create(
-            partner=partner,
-            application=application,
-            token_endpoint_auth_method=ClientAuthMethod.CLIENT_SECRET_BASIC
-            if confidential
-            else ClientAuthMethod.NONE,
-        )
+        partner_client.application = application
+        partner_client.save()
         audit_record(
             actor=actor,
             action="identity.oidc.client.create",
@@ -212,11 +256,236 @@ def partner_client_create(
                 "client_id": application.client_id,
                 "client_type": application.client_type,
                 "grant_type": grant_type,
-                "redirect_uris": list(redirect_uris),
-                "post_logout_redirect_uris": list(post_logout_redirect_uris),
+                **_client_state(application, partner_client),
             },
         )
     return application, secret
+
+
+def partner_client_update(
+    *, actor: Actor, partner: Partner, client_id: str, **fields: Any
+) -> tuple[AbstractApplication, str | None]:
+    """Changes one of the partner's clients: its name and addresses
+    (CLIENT_ADDRESSES: `redirect_uris` and `post_logout_redirect_uris` as lists)
+    and its security settings (CLIENT_SETTINGS): how it authenticates, its public
+    keys (a JWK Set held here, or the https address of one it publishes, not
+    both), its ID token algorithms, whether it must use PAR, signed request
+    objects or DPoP, its back-channel logout address, and whether its resource
+    server may introspect tokens.
+
+    Moving a confidential client from a shared secret to private_key_jwt erases
+    the secret (replaced by a random one nobody sees: the old one stops working
+    at once). Moving it back gives it a new secret, returned here and readable
+    only this once; otherwise the second value is None.
+
+    For PARTNER_CLIENT_UPDATE (HQ administrators). Raises NotFound for a client
+    of another partner, InvalidInput (with the field) for a setting that does not
+    fit. Audited as `identity.oidc.client.update` with the changed fields before
+    and after (keys by kid and use only); the client is forgotten from the cache
+    when the change commits.
+    """
+    ensure_may(actor, Action.PARTNER_CLIENT_UPDATE)
+    unknown = set(fields) - set(CLIENT_SETTINGS) - set(CLIENT_ADDRESSES)
+    if unknown:
+        raise TypeError(f"Unknown client fields: {sorted(unknown)}")
+    Application = get_application_model()
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .filter(client_id=client_id, partner_client__partner=partner)
+            .first()
+        )
+        if application is None:
+            raise NotFound(_("This partner has no such client."))
+        partner_client = PartnerClient.objects.select_for_update().get(
+            application=application
+        )
+        before = _client_state(application, partner_client)
+        old_method = partner_client.token_endpoint_auth_method
+        _client_apply(application, partner_client, fields)
+        _client_check(application, partner_client)
+        after = _client_state(application, partner_client)
+        changed = [name for name in after if before[name] != after[name]]
+        if not changed:
+            return application, None
+        secret = None
+        new_method = partner_client.token_endpoint_auth_method
+        if old_method in SECRET_METHODS and new_method not in SECRET_METHODS:
+            application.client_secret = generate_client_secret()
+            after["client_secret"] = "erased"
+        elif old_method not in SECRET_METHODS and new_method in SECRET_METHODS:
+            secret = generate_client_secret()
+            application.client_secret = secret
+            after["client_secret"] = "new"
+        application.save()
+        partner_client.save()
+        audit_record(
+            actor=actor,
+            action="identity.oidc.client.update",
+            target=partner,
+            before={"client_id": client_id, **{n: before[n] for n in changed}},
+            after={
+                "client_id": client_id,
+                **{n: after[n] for n in [*changed, "client_secret"] if n in after},
+            },
+        )
+        transaction.on_commit(lambda: forget_clients([client_id]), robust=True)
+    return application, secret
+
+
+def _client_apply(
+    application: AbstractApplication,
+    partner_client: PartnerClient,
+    fields: dict[str, Any],
+) -> None:
+    """Sets the given fields on the client (unchecked, but keys reduced to their
+    public members by client_keys.registered_jwks_check)."""
+    for name in CLIENT_ADDRESSES:
+        if name not in fields:
+            continue
+        value = fields[name]
+        if name == "name":
+            application.name = str(value)[:255]
+        else:
+            setattr(application, name, " ".join(str(uri) for uri in value))
+    for name in CLIENT_SETTINGS:
+        if name not in fields:
+            continue
+        value = fields[name]
+        if name == "jwks":
+            value = registered_jwks_check(value)
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(partner_client, name, value)
+
+
+def _client_check(
+    application: AbstractApplication, partner_client: PartnerClient
+) -> None:
+    """Refuses settings that do not fit together (InvalidInput with the field)."""
+    Application = get_application_model()
+    machine = (
+        application.authorization_grant_type == Application.GRANT_CLIENT_CREDENTIALS
+    )
+    public = application.client_type == Application.CLIENT_PUBLIC
+    redirect_uris = application.redirect_uris.split()
+    post_logout = application.post_logout_redirect_uris.split()
+    method = partner_client.token_endpoint_auth_method
+    if method not in ClientAuthMethod.values:
+        raise InvalidInput(
+            _("Choose how the client proves who it is."),
+            field="token_endpoint_auth_method",
+        )
+    if public != (method == ClientAuthMethod.NONE):
+        raise InvalidInput(
+            _("An app client has no secret and no key to prove itself with.")
+            if public
+            else _("A server client must prove itself with a secret or a key."),
+            field="token_endpoint_auth_method",
+        )
+    if machine:
+        if redirect_uris or post_logout:
+            raise InvalidInput(
+                _("A client of the identity check API has no redirect URIs."),
+                field="redirect_uris",
+            )
+        for name in SIGN_IN_ONLY:
+            if getattr(partner_client, name):
+                raise InvalidInput(
+                    _("This setting is only for clients that sign citizens in."),
+                    field=name,
+                )
+    elif not redirect_uris:
+        raise InvalidInput(
+            _("A sign-in client needs at least one redirect URI."),
+            field="redirect_uris",
+        )
+    for uri in redirect_uris:
+        redirect_uri_check(uri)
+    for uri in post_logout:
+        try:
+            redirect_uri_check(uri)
+        except InvalidInput as error:
+            raise InvalidInput(
+                error.message, field="post_logout_redirect_uris"
+            ) from None
+    for name in ("jwks_uri", "backchannel_logout_uri"):
+        if uri := getattr(partner_client, name):
+            try:
+                redirect_uri_check(uri)
+            except InvalidInput as error:
+                raise InvalidInput(error.message, field=name) from None
+    jwks = partner_client.jwks or {}
+    if jwks and partner_client.jwks_uri:
+        raise InvalidInput(
+            _("Register the keys or the address of the keys, not both."),
+            field="jwks_uri",
+        )
+    needs_signing_key = (
+        method == ClientAuthMethod.PRIVATE_KEY_JWT
+        or partner_client.require_signed_request_object
+    )
+    if needs_signing_key and not (
+        partner_client.jwks_uri or keys_of_set(jwks, use="sig")
+    ):
+        raise InvalidInput(
+            _(
+                "Signed client assertions and request objects need the "
+                'client\'s signing key ("use": "sig") or its keys address.'
+            ),
+            field="jwks",
+        )
+    enc_alg = partner_client.id_token_encrypted_response_alg
+    if partner_client.id_token_encrypted_response_enc and not enc_alg:
+        raise InvalidInput(
+            _("Choose the encryption algorithm too, or no content encryption."),
+            field="id_token_encrypted_response_alg",
+        )
+    if enc_alg:
+        if not partner_client.id_token_encrypted_response_enc:
+            partner_client.id_token_encrypted_response_enc = DEFAULT_ENC
+        kty = ENC_KEY_TYPE.get(enc_alg)
+        if not partner_client.jwks_uri and not any(
+            member.get("use") == "enc" and member.get("kty") == kty
+            for member in jwks.get("keys", [])
+        ):
+            raise InvalidInput(
+                _(
+                    "Encrypted ID tokens need the client's %(kty)s encryption key "
+                    '("use": "enc") or its keys address.'
+                )
+                % {"kty": kty or "?"},
+                field="jwks",
+            )
+    if partner_client.may_introspect and public:
+        raise InvalidInput(
+            _("Only a server client can prove itself when it introspects tokens."),
+            field="may_introspect",
+        )
+    try:
+        partner_client.full_clean(exclude=["partner", "application"])
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        raise InvalidInput(messages[0], field=name) from None
+
+
+def _client_state(
+    application: AbstractApplication, partner_client: PartnerClient
+) -> dict[str, Any]:
+    """What the audit records of a client: its addresses and settings, its keys
+    by kid and use only."""
+    state: dict[str, Any] = {
+        "name": application.name,
+        "redirect_uris": application.redirect_uris.split(),
+        "post_logout_redirect_uris": application.post_logout_redirect_uris.split(),
+    }
+    for name in CLIENT_SETTINGS:
+        state[name] = getattr(partner_client, name)
+    state["jwks"] = [
+        f"{member.get('kid')} ({member.get('use')})"
+        for member in (partner_client.jwks or {}).get("keys", [])
+    ]
+    return state
 
 
 def redirect_uri_check(uri: str) -> None:

@@ -105,6 +105,14 @@ def _clients(ctx: Registered) -> list[str]:
     )
 
 
+def _client_names(ctx: Registered) -> list[str]:
+    return sorted(
+        get_application_model()
+        .objects.filter(partner_client__partner=ctx.partner)
+        .values_list("name", flat=True)
+    )
+
+
 def _partner_with_token(request: Any) -> Registered:
     from datetime import timedelta
 
@@ -231,6 +239,30 @@ SCENARIOS = [
             {"kind": "server", "redirect_uris": CLIENT["redirect_uris"]},
         ),
         _clients,
+    ),
+    Scenario(
+        Action.PARTNER_CLIENT_UPDATE,
+        "partner_client_update",
+        OFFICE,
+        _partner,
+        lambda actor, ctx, r: partner_services.partner_client_update(
+            actor=actor, partner=ctx.partner, client_id=ctx.client_id, name="renamed"
+        ),
+        _client_names,
+    ),
+    Scenario(
+        Action.PARTNER_CLIENT_UPDATE,
+        "PATCH /api/v1/identity/partners/{partner_id}/clients/{client_id}",
+        OFFICE,
+        _partner,
+        lambda actor, ctx, r: _api(
+            r,
+            actor,
+            "patch",
+            f"/partners/{ctx.partner.public_id}/clients/{ctx.client_id}",
+            {"name": "renamed"},
+        ),
+        _client_names,
     ),
     Scenario(
         Action.PARTNER_CLIENT_REMOVE,

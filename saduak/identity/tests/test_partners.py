@@ -291,3 +291,325 @@ def test_an_auditor_cannot_end_a_partners_tokens(auditor, citizen):
     assert not AuditEvent.objects.filter(
         action="identity.partner.tokens_revoke"
     ).exists()
+
+
+# --- A client's keys and security settings (issue 20) ---------------------------
+def _public_jwk(kid: str, use: str = "sig", kty: str = "EC") -> dict:
+    from jwcrypto import jwk
+
+    key = (
+        jwk.JWK.generate(kty="EC", crv="P-256")
+        if kty == "EC"
+        else jwk.JWK.generate(kty="RSA", size=2048)
+    )
+    return {**key.export_public(as_dict=True), "kid": kid, "use": use}
+
+
+def _private_jwk(kid: str) -> dict:
+    from jwcrypto import jwk
+
+    key = jwk.JWK.generate(kty="EC", crv="P-256")
+    return {**key.export(as_dict=True), "kid": kid, "use": "sig"}
+
+
+def test_moving_a_client_to_private_key_jwt_erases_its_secret_and_is_audited(hq):
+    from django.contrib.auth.hashers import check_password
+    from django.test import TestCase
+
+    partner = make_partner()
+    application, secret = make_client(partner)
+    assert check_password(secret, application.client_secret)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        changed, new_secret = services.partner_client_update(
+            actor=hq,
+            partner=partner,
+            client_id=application.client_id,
+            token_endpoint_auth_method="private_key_jwt",
+            jwks={"keys": [_public_jwk("k1")]},
+            id_token_signed_response_alg="ES256",
+            dpop_bound_access_tokens=True,
+        )
+    assert new_secret is None
+    application.refresh_from_db()
+    assert not check_password(secret, application.client_secret)
+    settings_ = application.partner_client
+    assert settings_.token_endpoint_auth_method == "private_key_jwt"
+    assert settings_.jwks["keys"][0]["kid"] == "k1"
+    assert "d" not in settings_.jwks["keys"][0]
+    cached = application_with_partner(application.client_id)[0]
+    assert cached.partner_client.token_endpoint_auth_method == "private_key_jwt"
+    event = AuditEvent.objects.get(action="identity.oidc.client.update")
+    assert event.before["token_endpoint_auth_method"] == "client_secret_basic"
+    assert event.after["jwks"] == ["k1 (sig)"]
+    assert event.after["client_secret"] == "erased"
+    assert "x" not in str(event.after["jwks"])  # keys by kid only
+
+
+def test_moving_back_to_a_secret_gives_a_new_one_shown_once(hq):
+    from django.contrib.auth.hashers import check_password
+
+    partner = make_partner()
+    application, _secret = services.partner_client_create(
+        partner=partner,
+        actor=hq,
+        redirect_uris=[REDIRECT_URI],
+        confidential=True,
+        token_endpoint_auth_method="private_key_jwt",
+        jwks_uri="https://keys.example.go.th/jwks.json",
+    )
+    assert _secret is None
+    _changed, secret = services.partner_client_update(
+        actor=hq,
+        partner=partner,
+        client_id=application.client_id,
+        token_endpoint_auth_method="client_secret_post",
+        jwks_uri="",
+    )
+    application.refresh_from_db()
+    assert secret and check_password(secret, application.client_secret)
+    event = AuditEvent.objects.get(action="identity.oidc.client.update")
+    assert event.after["client_secret"] == "new"
+    assert secret not in str(event.after)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"token_endpoint_auth_method": "private_key_jwt"}, "jwks"),
+        ({"token_endpoint_auth_method": "none"}, "token_endpoint_auth_method"),
+        ({"jwks": {"keys": [_private_jwk("secret-half")]}}, "jwks"),
+        ({"jwks": {"keys": "nope"}}, "jwks"),
+        (
+            {
+                "jwks": {"keys": [_public_jwk("a")]},
+                "jwks_uri": "https://keys.example.go.th/jwks.json",
+            },
+            "jwks_uri",
+        ),
+        ({"jwks_uri": "http://keys.example.go.th/jwks.json"}, "jwks_uri"),
+        ({"backchannel_logout_uri": "https://rp.example/logout#x"}, None),
+        ({"id_token_encrypted_response_alg": "RSA-OAEP-256"}, "jwks"),
+        (
+            {
+                "jwks": {"keys": [_public_jwk("e", use="enc", kty="EC")]},
+                "id_token_encrypted_response_alg": "RSA-OAEP-256",
+            },
+            "jwks",
+        ),
+        ({"id_token_encrypted_response_enc": "A256GCM"}, None),
+        ({"id_token_signed_response_alg": "HS256"}, None),
+        ({"redirect_uris": []}, "redirect_uris"),
+        ({"redirect_uris": ["http://evil.example/cb"]}, "redirect_uris"),
+        ({"require_signed_request_object": True}, "jwks"),
+    ],
+)
+def test_settings_that_do_not_fit_are_refused_and_nothing_changes(hq, fields, field):
+    partner = make_partner()
+    application, _secret = make_client(partner)
+    before = application.client_secret
+    with pytest.raises(InvalidInput) as refused:
+        services.partner_client_update(
+            actor=hq, partner=partner, client_id=application.client_id, **fields
+        )
+    if field:
+        assert refused.value.field == field
+    application.refresh_from_db()
+    assert application.client_secret == before
+    assert application.partner_client.token_endpoint_auth_method == (
+        "client_secret_basic"
+    )
+    assert application.partner_client.jwks == {}
+    assert not AuditEvent.objects.filter(action="identity.oidc.client.update").exists()
+
+
+def test_an_encrypted_id_token_gets_the_default_content_encryption(hq):
+    partner = make_partner()
+    application, _secret = make_client(partner)
+    services.partner_client_update(
+        actor=hq,
+        partner=partner,
+        client_id=application.client_id,
+        jwks={"keys": [_public_jwk("e1", use="enc", kty="RSA")]},
+        id_token_encrypted_response_alg="RSA-OAEP-256",
+        backchannel_logout_uri="https://rp.example.go.th/backchannel",
+        require_pushed_authorization_requests=True,
+        may_introspect=True,
+    )
+    client = application_with_partner(application.client_id)[0].partner_client
+    client.refresh_from_db()
+    assert client.id_token_encrypted_response_enc == "A128CBC-HS256"
+    assert client.backchannel_logout_uri == "https://rp.example.go.th/backchannel"
+
+
+def test_an_app_client_cannot_introspect_and_a_machine_client_has_no_sign_in_rules(
+    hq,
+):
+    partner = make_partner(may_check_identity=True)
+    app, _ = services.partner_client_create(
+        partner=partner, actor=hq, redirect_uris=[REDIRECT_URI]
+    )
+    with pytest.raises(InvalidInput) as refused:
+        services.partner_client_update(
+            actor=hq, partner=partner, client_id=app.client_id, may_introspect=True
+        )
+    assert refused.value.field == "may_introspect"
+    machine, _ = services.partner_client_create(partner=partner, actor=hq, machine=True)
+    with pytest.raises(InvalidInput) as refused:
+        services.partner_client_update(
+            actor=hq,
+            partner=partner,
+            client_id=machine.client_id,
+            require_pushed_authorization_requests=True,
+        )
+    assert refused.value.field == "require_pushed_authorization_requests"
+    with pytest.raises(InvalidInput):
+        services.partner_client_update(
+            actor=hq,
+            partner=partner,
+            client_id=machine.client_id,
+            redirect_uris=[REDIRECT_URI],
+        )
+
+
+def test_only_hq_changes_a_client_and_not_through_another_partner(hq, auditor):
+    from saduak.core.errors import NotFound
+
+    partner = make_partner()
+    application, _ = make_client(partner)
+    with pytest.raises(PermissionDeniedError):
+        services.partner_client_update(
+            actor=auditor, partner=partner, client_id=application.client_id, name="x"
+        )
+    with pytest.raises(NotFound):
+        services.partner_client_update(
+            actor=hq, partner=make_partner(), client_id=application.client_id, name="x"
+        )
+    assert not AuditEvent.objects.filter(action="identity.oidc.client.update").exists()
+
+
+def test_a_change_that_changes_nothing_is_not_audited(hq):
+    partner = make_partner()
+    application, _ = make_client(partner)
+    services.partner_client_update(
+        actor=hq,
+        partner=partner,
+        client_id=application.client_id,
+        redirect_uris=application.redirect_uris.split(),
+    )
+    assert not AuditEvent.objects.filter(action="identity.oidc.client.update").exists()
+
+
+def test_hq_creates_a_private_key_jwt_client_on_the_page_and_no_secret_is_shown(
+    hq, client_for
+):
+    import json
+
+    partner = make_partner()
+    added = client_for(hq).post(
+        f"/staff/partners/{partner.public_id}/clients/",
+        {
+            "kind": "server",
+            "redirect_uris": REDIRECT_URI,
+            "auth_method": "private_key_jwt",
+            "jwks": json.dumps({"keys": [_public_jwk("k1")]}),
+        },
+    )
+    assert added.status_code == 201, added.content.decode()
+    application = Application.objects.get()
+    assert application.partner_client.token_endpoint_auth_method == "private_key_jwt"
+    assert "client_secret" not in added.content.decode()
+
+
+def test_hq_changes_a_client_on_its_page_and_a_bad_key_keeps_what_was_typed(
+    hq, client_for
+):
+    import json
+
+    partner = make_partner()
+    application, _ = make_client(partner)
+    browser = client_for(hq)
+    url = f"/staff/partners/{partner.public_id}/clients/{application.client_id}/"
+    page = browser.get(url)
+    assert page.status_code == 200
+    assert 'name="token_endpoint_auth_method"' in page.content.decode()
+    form = {
+        "name": "web",
+        "redirect_uris": REDIRECT_URI,
+        "token_endpoint_auth_method": "private_key_jwt",
+        "jwks": '{"keys": [',
+        "id_token_signed_response_alg": "ES256",
+    }
+    refused = browser.post(url, form)
+    assert refused.status_code == 400
+    assert 'href="#id_jwks"' in refused.content.decode()
+    private = browser.post(
+        url, form | {"jwks": json.dumps({"keys": [_private_jwk("p")]})}
+    )
+    assert private.status_code == 400
+    assert 'href="#id_jwks"' in private.content.decode()
+    saved = browser.post(url, form | {"jwks": json.dumps({"keys": [_public_jwk("k")]})})
+    assert saved.status_code == 302
+    application.refresh_from_db()
+    assert application.partner_client.id_token_signed_response_alg == "ES256"
+    back = browser.post(
+        url,
+        form
+        | {
+            "jwks": json.dumps({"keys": [_public_jwk("k")]}),
+            "token_endpoint_auth_method": "client_secret_basic",
+        },
+    )
+    assert back.status_code == 200
+    assert "client_secret" in back.content.decode()
+    assert back["Cache-Control"].startswith("max-age=0")
+
+
+def test_an_auditor_reads_a_clients_settings_but_cannot_change_them(
+    auditor, client_for
+):
+    partner = make_partner()
+    application, _ = make_client(partner)
+    browser = client_for(auditor)
+    url = f"/staff/partners/{partner.public_id}/clients/{application.client_id}/"
+    page = browser.get(url)
+    assert page.status_code == 200
+    assert 'name="token_endpoint_auth_method"' not in page.content.decode()
+    assert browser.post(url, {"name": "x"}).status_code == 403
+
+
+def test_the_api_creates_a_private_key_jwt_client_and_changes_it(hq, client_for):
+    api = client_for(hq)
+    partner = make_partner()
+    base = f"/api/v1/identity/partners/{partner.public_id}/clients"
+    created = api.post(
+        base,
+        {
+            "kind": "server",
+            "redirect_uris": [REDIRECT_URI],
+            "token_endpoint_auth_method": "private_key_jwt",
+            "jwks": {"keys": [_public_jwk("k1")]},
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["client_secret"] is None
+    assert body["token_endpoint_auth_method"] == "private_key_jwt"
+    changed = api.patch(
+        f"{base}/{body['client_id']}",
+        {"dpop_bound_access_tokens": True, "id_token_signed_response_alg": "ES256"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["dpop_bound_access_tokens"] is True
+    assert changed.json()["client_secret"] is None
+    refused = api.patch(
+        f"{base}/{body['client_id']}",
+        {"jwks": {"keys": [_private_jwk("p")]}},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert refused["Content-Type"].startswith("application/problem+json")
+    assert refused.json()["invalid_params"][0]["name"] == "jwks"
+    unknown = api.patch(f"{base}/nope", {"name": "x"}, content_type="application/json")
+    assert unknown.status_code == 404
