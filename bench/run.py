@@ -26,6 +26,7 @@ from bench import (  # noqa: F401  (they register their scenarios)
     eservice_upload_scenarios,
     feedback_scenarios,
     identity_scenarios,
+    oidc_scenarios,
     performance_scenarios,
 )
 from bench import scenarios as registry
