@@ -36,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.client import DEFAULT_HEADERS
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet
 from joserfc.jwt import JWTClaimsRegistry
@@ -324,23 +325,21 @@ class RelyingParty:
             grant_type="authorization_code",
             code=query["code"],
             code_verifier=self.verifier,
-            headers={
-                "DPoP": dpop_proof(
-                    self.dpop_key, "POST", self.discovery["token_endpoint"]
-                )
-            },
+            headers=self.token_headers(),
         )
         return dict(token)
+
+    def token_headers(self) -> dict[str, str]:
+        """Authlib's own headers for the token endpoint (form, JSON), and the
+        DPoP proof for this request."""
+        proof = dpop_proof(self.dpop_key, "POST", self.discovery["token_endpoint"])
+        return {**DEFAULT_HEADERS, "DPoP": proof}
 
     def refresh(self, refresh_token: str) -> dict[str, Any]:
         token = self.session.refresh_token(
             self.discovery["token_endpoint"],
             refresh_token=refresh_token,
-            headers={
-                "DPoP": dpop_proof(
-                    self.dpop_key, "POST", self.discovery["token_endpoint"]
-                )
-            },
+            headers=self.token_headers(),
         )
         return dict(token)
 
@@ -480,8 +479,6 @@ def register_clients(receiver_url: str) -> tuple[str, ECKey, str, str]:
         backchannel_logout_uri=receiver_url,
         backchannel_logout_session_required=True,
     )
-    application.client_secret = ""  # moved off its secret
-    application.save(update_fields=["client_secret"])
     resource_server, rs_secret = make_client(
         partner,
         redirect_uri="https://api.agency.example.go.th/unused",
