@@ -15,12 +15,16 @@ from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth import authenticate
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.views import PasswordChangeView
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from saduak.accounts.models import User
@@ -58,6 +62,56 @@ def password_recheck(*, request: HttpRequest, user: User, password: str) -> None
     lockout page. Raises InvalidInput on `password` otherwise."""
     if authenticate(request, username=user.personal_id, password=password) is None:
         raise InvalidInput(_("The password is not right."), field="password")
+
+
+class CountedPasswordChangeForm(AdminPasswordChangeForm):
+    """Django's change-password form, whose current password is checked through
+    `password_recheck`: a wrong one spends one of the ID's guesses, and while the
+    ID is locked the right one is refused too. Django's own form calls
+    `user.check_password` directly, which no lockout counts: a session left open
+    (or taken) could have tried passwords without end."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        try:
+            password_recheck(
+                request=self.request, user=self.user, password=old_password
+            )
+        except InvalidInput:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            ) from None
+        return old_password
+
+
+class CountedPasswordChangeView(PasswordChangeView):
+    form_class = CountedPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["request"] = self.request
+        return kwargs
+
+
+def admin_password_change(
+    request: HttpRequest, extra_context: dict[str, Any] | None = None
+) -> HttpResponseBase:
+    """admin:password_change (AdminSite.password_change) with the counted form."""
+    site = admin.site
+    request.current_app = site.name
+    return CountedPasswordChangeView.as_view(
+        success_url=reverse("admin:password_change_done", current_app=site.name),
+        extra_context={**site.each_context(request), **(extra_context or {})},
+        **(
+            {"template_name": site.password_change_template}
+            if site.password_change_template is not None
+            else {}
+        ),
+    )(request)
 
 
 # How long a person is told to wait when the guesses cannot be counted.
