@@ -31,7 +31,11 @@ from oauth2_provider.views import (
     RPInitiatedLogoutView,
     TokenView,
 )
-from oauthlib.oauth2.rfc6749.errors import InvalidClientIdError, OAuth2Error
+from oauthlib.oauth2.rfc6749.errors import (
+    CustomOAuth2Error,
+    InvalidClientIdError,
+    OAuth2Error,
+)
 from oauthlib.openid.connect.core.exceptions import (
     ConsentRequired,
     InteractionRequired,
@@ -39,7 +43,7 @@ from oauthlib.openid.connect.core.exceptions import (
 
 from saduak.accounts.permissions import acting_user
 from saduak.identity.models import Partner
-from saduak.identity.oidc import selectors, signing
+from saduak.identity.oidc import client_auth, request_objects, selectors, signing
 from saduak.identity.oidc.claims import (
     ACR_VALUES,
     ASSURANCE_CREDENTIAL,
@@ -172,6 +176,10 @@ class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
         )
         self._showing_error = False
         self._consent_given = False
+        # PAR request_uri / JAR request resolved into the parameters (clientauth).
+        refused = request_objects.authorization_request_resolve(request)
+        if refused is not None:
+            return self.error_response(*refused)
         switched = self.language_redirect(request)
         if switched is not None:
             return switched
@@ -306,6 +314,17 @@ class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
             result = super().create_authorization_response(
                 request, scopes, credentials, allow
             )
+            if allow and not request_objects.pushed_request_used(
+                request, credentials["client_id"]
+            ):
+                raise OAuthToolkitError(
+                    error=CustomOAuth2Error(
+                        error="invalid_request_uri",
+                        description="The pushed request was already used.",
+                        state=credentials.get("state"),
+                    ),
+                    redirect_uri=credentials["redirect_uri"],
+                )
             if allow and self._consent_given:
                 partner = selectors.partner_for_client_id(credentials["client_id"])
                 assert partner is not None
@@ -401,9 +420,9 @@ class DiscoveryView(ConnectDiscoveryInfoView):
                     "refresh_token",
                 ],
                 "claims_parameter_supported": False,
-                "request_parameter_supported": False,
             }
         )
+        document.update(client_auth.discovery_metadata(request))
         response = JsonResponse(document)
         response["Access-Control-Allow-Origin"] = "*"
         return response
