@@ -814,3 +814,31 @@ def test_expired_pushed_requests_and_seen_jwts_are_purged(application):
     assert list(
         PushedAuthorizationRequest.objects.values_list("reference", flat=True)
     ) == ["new"]
+
+
+def test_a_key_client_revokes_its_token_with_an_assertion(signed_in, application):
+    code, verifier = code_for(signed_in, application)
+    tokens = exchange(
+        signed_in, code, verifier, **with_assertion(assertion(application.client_id))
+    ).json()
+    refused = form_post(
+        signed_in,
+        "/o/revoke_token/",
+        {"token": tokens["access_token"], "client_id": application.client_id},
+    )
+    assert refused.status_code == 401
+    assert AccessToken.objects.count() == 1
+    revoked = form_post(
+        signed_in,
+        "/o/revoke_token/",
+        {
+            "token": tokens["access_token"],
+            **with_assertion(
+                assertion(
+                    application.client_id, aud="http://testserver/o/revoke_token/"
+                )
+            ),
+        },
+    )
+    assert revoked.status_code == 200
+    assert not AccessToken.objects.exists()
