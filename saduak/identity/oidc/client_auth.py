@@ -115,7 +115,7 @@ def _verifies(token: str, key: jwk.JWK, alg: str) -> bool:
     return True
 
 
-def lifetime_check(claims: dict[str, Any], *, exp_required: bool = True) -> datetime:
+def lifetime_check(claims: dict[str, Any]) -> datetime:
     """`exp` in the future but not too far; `nbf` and `iat` not in the future.
     Returns the expiry."""
     now = datetime.now(tz=UTC).timestamp()

@@ -39,7 +39,6 @@ from saduak.identity.oidc.client_auth import (
     audience_matches,
     issuer_of,
     lifetime_check,
-    unverified_claims,
     verified_claims,
 )
 from saduak.identity.oidc.client_cache import application_with_partner
@@ -338,11 +337,3 @@ def _refusal(
 
 def redirect_uri_registered(application: Any, redirect_uri: str) -> bool:
     return redirect_uri in str(application.redirect_uris or "").split()
-
-
-def unverified_client_id(token: str) -> str:
-    try:
-        value = unverified_claims(token).get("client_id")
-    except JwtRefused:
-        return ""
-    return value if isinstance(value, str) else ""
