@@ -551,6 +551,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saduak.identity.tasks.refresh_partner_usage",
         "schedule": 300.0,
     },
+    # Expired pushed authorization requests and one-time JWT records (issue 20).
+    "oidc-expired-purge": {
+        "task": "saduak.identity.tasks.oidc_expired_purge",
+        "schedule": crontab(minute=25),
+    },
     "release-slots": {
         "task": "saduak.appointments.tasks.release_slots",
         "schedule": crontab(hour=1, minute=0),
@@ -692,6 +697,7 @@ OAUTH2_PROVIDER = {
     "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
         "client_secret_basic",
         "client_secret_post",
+        "private_key_jwt",
         "none",
     ],
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,

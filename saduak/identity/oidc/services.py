@@ -37,6 +37,7 @@ from saduak.identity.models import (
 )
 from saduak.identity.oidc.claims import BROWSER_SCOPES, OPENID
 from saduak.identity.oidc.client_cache import forget_clients
+from saduak.identity.oidc.client_key_source import forget_published_keys
 from saduak.identity.oidc.client_keys import keys_of_set, registered_jwks_check
 from saduak.identity.oidc.models import PartnerConsent
 
@@ -329,7 +330,14 @@ def partner_client_update(
                 **{n: after[n] for n in [*changed, "client_secret"] if n in after},
             },
         )
-        transaction.on_commit(lambda: forget_clients([client_id]), robust=True)
+        uris = {before.get("jwks_uri"), after.get("jwks_uri")} - {None, ""}
+
+        def forget() -> None:
+            forget_clients([client_id])
+            for uri in uris:
+                forget_published_keys(str(uri))
+
+        transaction.on_commit(forget, robust=True)
     return application, secret
 
 

@@ -21,6 +21,7 @@ from jwcrypto import jwe, jwk, jwt
 from oauth2_provider.settings import oauth2_settings
 
 from saduak.core.errors import InvalidInput
+from saduak.identity.oidc.client_key_source import client_keys
 from saduak.identity.oidc.client_keys import keys_of_set
 from saduak.identity.oidc.keys import jwk_from_pem
 
@@ -144,9 +145,9 @@ def sign_jwt(
 
 
 def client_encryption_keys(partner_client: Any) -> list[jwk.JWK]:
-    """The client's registered "enc" keys. (The one place that reads them: a
-    client's jwks_uri is read through client_key_source once it exists.)"""
-    return keys_of_set(partner_client.jwks or {}, use="enc")
+    """The client's registered "enc" keys, held here or published at its
+    jwks_uri (client_key_source). The one place that reads them."""
+    return client_keys(partner_client, use="enc")
 
 
 def encryption_key(keys: list[jwk.JWK], algorithm: str) -> jwk.JWK:

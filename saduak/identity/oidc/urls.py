@@ -4,12 +4,13 @@ namespace is django-oauth-toolkit's own, whose views reverse these names."""
 from django.urls import path, re_path
 from oauth2_provider import views as toolkit
 
-from saduak.identity.oidc import introspection, views
+from saduak.identity.oidc import introspection, par, views
 
 app_name = "oauth2_provider"
 urlpatterns = [
     path("authorize/", views.PartnerAuthorizationView.as_view(), name="authorize"),
     path("token/", views.PartnerTokenView.as_view(), name="token"),
+    path("par/", par.PushedAuthorizationRequestView.as_view(), name="par"),
     path("revoke_token/", toolkit.RevokeTokenView.as_view(), name="revoke-token"),
     path("userinfo/", views.PartnerUserInfoView.as_view(), name="user-info"),
     path(

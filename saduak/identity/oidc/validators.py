@@ -25,8 +25,8 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from saduak.core.errors import InvalidInput
 from saduak.core.memo import ProcessMemo
-from saduak.identity.models import Partner
-from saduak.identity.oidc import signing
+from saduak.identity.models import ClientAuthMethod, Partner
+from saduak.identity.oidc import client_auth, signing
 from saduak.identity.oidc.claims import (
     ASSURANCE_CREDENTIAL,
     GRANT_CLAIMS_KEY,
@@ -179,6 +179,73 @@ class PartnerValidator(OAuth2Validator):
             cache.set(key, True, SECRET_CHECK_CACHE_SECONDS)
             _verified_here.set(key, True)
         return bool(verified)
+
+    # --- Client authentication (client_auth.py) ---------------------------------------
+    def client_authentication_required(
+        self, request: Request, *args: Any, **kwargs: Any
+    ) -> bool:
+        """A client assertion is always checked; otherwise as django-oauth-toolkit
+        decides (confidential clients authenticate)."""
+        sent = client_auth.body_parameters(request)
+        if "client_assertion" in sent or "client_assertion_type" in sent:
+            return True
+        return bool(super().client_authentication_required(request, *args, **kwargs))
+
+    def authenticate_client(self, request: Request, *args: Any, **kwargs: Any) -> bool:
+        """private_key_jwt for clients registered for it, a secret (Basic or in
+        the body) for the others; one method per request (RFC 6749 section 2.3)."""
+        sent = client_auth.body_parameters(request)
+        assertion = sent.get("client_assertion")
+        assertion_type = sent.get("client_assertion_type")
+        secret_sent = bool(self._extract_basic_auth(request)) or "client_secret" in sent
+        if assertion is None and assertion_type is None:
+            if not super().authenticate_client(request, *args, **kwargs):
+                return False
+            return client_auth.auth_method(request.client) in client_auth.SECRET_METHODS
+        if (
+            secret_sent
+            or assertion is None
+            or len(assertion) != 1
+            or assertion_type != [client_auth.ASSERTION_TYPE]
+        ):
+            return False
+        try:
+            claimed = client_auth.unverified_claims(assertion[0]).get("iss")
+        except client_auth.JwtRefused:
+            return False
+        named = sent.get("client_id")
+        if not isinstance(claimed, str) or (named is not None and named != [claimed]):
+            return False
+        application = self._load_application(claimed, request)
+        if (
+            application is None
+            or client_auth.auth_method(application) != ClientAuthMethod.PRIVATE_KEY_JWT
+        ):
+            request.client = None
+            return False
+        try:
+            client_auth.client_assertion_check(
+                assertion=assertion[0],
+                client_id=claimed,
+                partner_client=application.partner_client,
+                request=request,
+            )
+        except client_auth.JwtRefused:
+            request.client = None
+            return False
+        request.client_id = claimed
+        return True
+
+    def authenticate_client_id(
+        self, client_id: str, request: Request, *args: Any, **kwargs: Any
+    ) -> bool:
+        """A public client names itself only (django-oauth-toolkit refuses
+        confidential ones here); a client registered for a key must use it."""
+        if not super().authenticate_client_id(client_id, request, *args, **kwargs):
+            return False
+        return (
+            client_auth.auth_method(request.client) != ClientAuthMethod.PRIVATE_KEY_JWT
+        )
 
     def validate_bearer_token(
         self, token: str, scopes: list[str], request: Request

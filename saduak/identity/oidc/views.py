@@ -37,7 +37,11 @@ from oauth2_provider.views import (
     UserInfoView,
 )
 from oauthlib.common import add_params_to_uri
-from oauthlib.oauth2.rfc6749.errors import InvalidClientIdError, OAuth2Error
+from oauthlib.oauth2.rfc6749.errors import (
+    CustomOAuth2Error,
+    InvalidClientIdError,
+    OAuth2Error,
+)
 from oauthlib.openid.connect.core.exceptions import (
     ConsentRequired,
     InteractionRequired,
@@ -47,7 +51,14 @@ from oauthlib.openid.connect.core.exceptions import (
 from saduak.accounts.permissions import acting_user
 from saduak.identity.middleware import SESSION_ID_KEY
 from saduak.identity.models import Partner
-from saduak.identity.oidc import dpop, introspection, selectors, signing
+from saduak.identity.oidc import (
+    client_auth,
+    dpop,
+    introspection,
+    request_objects,
+    selectors,
+    signing,
+)
 from saduak.identity.oidc.claims import (
     ACR_VALUES,
     ASSURANCE_CREDENTIAL,
@@ -227,6 +238,10 @@ class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
         self._consent_given = False
         # Read before anything rewrites the query (pushed or signed requests).
         self._sign_in_demanded = sign_in_demanded_at(request.GET.get(SIGNED_IN_MARKER))
+        # PAR request_uri / JAR request resolved into the parameters (clientauth).
+        refused = request_objects.authorization_request_resolve(request)
+        if refused is not None:
+            return self.error_response(*refused)
         switched = self.language_redirect(request)
         if switched is not None:
             return switched
@@ -404,6 +419,17 @@ class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
             result = super().create_authorization_response(
                 request, scopes, credentials, allow
             )
+            if allow and not request_objects.pushed_request_used(
+                request, credentials["client_id"]
+            ):
+                raise OAuthToolkitError(
+                    error=CustomOAuth2Error(
+                        error="invalid_request_uri",
+                        description="The pushed request was already used.",
+                        state=credentials.get("state"),
+                    ),
+                    redirect_uri=credentials["redirect_uri"],
+                )
             if allow and self._consent_given:
                 partner = selectors.partner_for_client_id(credentials["client_id"])
                 assert partner is not None
@@ -604,13 +630,13 @@ class DiscoveryView(ConnectDiscoveryInfoView):
                 ),
                 "authorization_response_iss_parameter_supported": True,
                 "claims_parameter_supported": False,
-                "request_parameter_supported": False,
-                "request_uri_parameter_supported": False,
                 # OIDC Back-Channel Logout 1.0 (backchannel.py); logout tokens
                 # always carry `sid`.
                 "backchannel_logout_supported": True,
                 "backchannel_logout_session_supported": True,
                 **introspection.discovery_metadata(request),
+                # private_key_jwt, PAR and signed request objects.
+                **client_auth.discovery_metadata(request),
             }
         )
         return document
