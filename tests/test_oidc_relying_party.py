@@ -9,32 +9,25 @@ kept) → introspection by the partner's resource server → the citizen signs o
 Saduak → the logout token delivered to the partner's back-channel endpoint (a real
 HTTP server on 127.0.0.1) and checked → the tokens of that sign-in are dead.
 
-The steps are written to the contracts of /work/wt/DESIGN.md §1-6. Each names the
-helper whose work it needs; while that work is not in the code (before the merge)
-a failing step ends the test as an expected failure naming the helper and the
-step (`_step`). Once every piece is in, a failing step is a failure.
 The relying party's own plumbing (Authlib's private_key_jwt assertion and the
-DPoP proofs read by jwcrypto, the back-channel receiver) runs today.
+DPoP proofs read by jwcrypto, the back-channel receiver) has tests of its own.
 """
 
 import base64
 import hashlib
-import importlib
-import importlib.util
-import inspect
 import json
 import secrets
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.client import DEFAULT_HEADERS
 from joserfc import jwt
@@ -52,7 +45,7 @@ from saduak.identity.tests.oidc_helpers import (
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
-    from authlib.oauth2.rfc7523 import PrivateKeyJWT
+    from authlib.oauth2.rfc7523 import PrivateKeyJWT, private_key_jwt_sign
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -63,76 +56,19 @@ ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
-# --- which helper's work each step needs -------------------------------------------------
-def _module(name: str) -> bool:
-    return importlib.util.find_spec(name) is not None
+class ShortLivedPrivateKeyJWT(PrivateKeyJWT):
+    """Authlib's private_key_jwt with a 60-second assertion: Saduak refuses one
+    that lives longer than five minutes, and Authlib's default is an hour."""
 
-
-def _source_has(module: str, text: str) -> bool:
-    try:
-        return text in inspect.getsource(importlib.import_module(module))
-    except (ImportError, OSError):
-        return False
-
-
-# Each helper's work, as the code shows it (a module or a function it adds).
-READY: dict[str, Callable[[], bool]] = {
-    "clientauth": lambda: (
-        _module("saduak.identity.oidc.par")
-        and _module("saduak.identity.oidc.client_auth")
-    ),
-    "dpop": lambda: _module("saduak.identity.oidc.introspection"),
-    "idtok": lambda: (
-        "algorithm"
-        in inspect.signature(
-            importlib.import_module("saduak.identity.oidc.signing").sign_jwt
-        ).parameters
-    ),
-    "authz": lambda: _source_has("saduak.identity.oidc.claims", "session_sid"),
-    "logout": lambda: _module("saduak.identity.oidc.backchannel"),
-}
-
-
-def waiting_for() -> list[str]:
-    return [helper for helper, ready in READY.items() if not ready()]
-
-
-@contextmanager
-def _step(name: str, *helpers: str) -> Iterator[None]:
-    """One step of the flow, needing the work of `helpers`. While some of that
-    work is missing from the code a failure here is the expected one."""
-    try:
-        yield
-    except Exception as error:
-        missing = [helper for helper in helpers if not READY[helper]()]
-        if missing:
-            pytest.xfail(
-                f"step {name!r} waits for {', '.join(missing)} "
-                f"(DESIGN.md): {type(error).__name__}: {str(error)[:300]}"
-            )
-        raise
-
-
-class Waiting:
-    """Checks that do not hold up the next steps (discovery's keys): a failure
-    whose helper's work is missing is noted, and the test ends as an expected
-    failure after every step has run."""
-
-    def __init__(self) -> None:
-        self.notes: list[str] = []
-
-    @contextmanager
-    def check(self, name: str, helper: str) -> Iterator[None]:
-        try:
-            yield
-        except AssertionError as error:
-            if READY[helper]():
-                raise
-            self.notes.append(f"{name!r} waits for {helper}: {str(error)[:200]}")
-
-    def settle(self) -> None:
-        if self.notes:
-            pytest.xfail("; ".join(self.notes))
+    def sign(self, auth: Any, token_endpoint: str) -> str:
+        return private_key_jwt_sign(  # type: ignore[no-any-return]
+            auth.client_secret,
+            client_id=auth.client_id,
+            token_endpoint=token_endpoint,
+            header=self.headers,
+            alg=self.alg,
+            expires_in=60,
+        )
 
 
 # --- the relying party ---------------------------------------------------------------------
@@ -259,7 +195,7 @@ class RelyingParty:
             redirect_uri=REDIRECT_URI,
         )
         self.session.register_client_auth_method(
-            PrivateKeyJWT(
+            ShortLivedPrivateKeyJWT(
                 discovery["token_endpoint"], alg="ES256", headers={"kid": key.kid}
             )
         )
@@ -493,107 +429,104 @@ def register_clients(receiver_url: str) -> tuple[str, ECKey, str, str]:
 
 # --- the full flow ----------------------------------------------------------------------------
 def test_the_full_flow_par_private_key_jwt_dpop_and_back_channel_logout(
-    live_server: Any, citizen: Any, receiver: BackchannelReceiver
+    live_server: Any, citizen: Any, receiver: BackchannelReceiver, settings: Any
 ) -> None:
     base = live_server.url
     issuer = f"{base}/o"
+    # As production sets OIDC_ISSUER: the worker that sends logout tokens has no
+    # request to take the issuer from.
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": issuer}
 
-    waiting = Waiting()
     discovery = requests.get(
         f"{issuer}/.well-known/openid-configuration", timeout=TIMEOUT
     ).json()
     assert discovery["issuer"] == issuer
     assert discovery["authorization_response_iss_parameter_supported"] is True
     assert "S256" in discovery["code_challenge_methods_supported"]
-    with waiting.check("discovery: PAR and private_key_jwt", "clientauth"):
-        assert (
-            discovery.get("pushed_authorization_request_endpoint") == f"{issuer}/par/"
-        )
-        assert "private_key_jwt" in discovery["token_endpoint_auth_methods_supported"]
-        assert "ES256" in discovery.get(
-            "token_endpoint_auth_signing_alg_values_supported", []
-        )
-    with waiting.check("discovery: DPoP and introspection", "dpop"):
-        assert "ES256" in discovery.get("dpop_signing_alg_values_supported", [])
-        assert str(discovery.get("introspection_endpoint")).startswith(issuer)
-    with waiting.check("discovery: ES256 ID tokens", "idtok"):
-        assert "ES256" in discovery["id_token_signing_alg_values_supported"]
-    with waiting.check("discovery: back-channel logout", "logout"):
-        assert discovery.get("backchannel_logout_supported") is True
-        assert discovery.get("backchannel_logout_session_supported") is True
+    # Discovery: PAR and private_key_jwt.
+    assert discovery.get("pushed_authorization_request_endpoint") == f"{issuer}/par/"
+    assert "private_key_jwt" in discovery["token_endpoint_auth_methods_supported"]
+    assert "ES256" in discovery.get(
+        "token_endpoint_auth_signing_alg_values_supported", []
+    )
+    # Discovery: DPoP and introspection.
+    assert "ES256" in discovery.get("dpop_signing_alg_values_supported", [])
+    assert str(discovery.get("introspection_endpoint")).startswith(issuer)
+    # Discovery: ES256 ID tokens.
+    assert "ES256" in discovery["id_token_signing_alg_values_supported"]
+    # Discovery: back-channel logout.
+    assert discovery.get("backchannel_logout_supported") is True
+    assert discovery.get("backchannel_logout_session_supported") is True
 
     client_id, key, rs_id, rs_secret = register_clients(receiver.url)
     party = RelyingParty(discovery, client_id, key)
     browser = signed_in_browser(base, citizen.personal_id)
 
-    with _step("PAR with private_key_jwt", "clientauth", "dpop"):
-        pushed = party.push()
+    # PAR with private_key_jwt.
+    pushed = party.push()
 
-    with _step("authorization with request_uri", "clientauth", "authz"):
-        callback = consent(
-            browser,
-            party.authorization_url(pushed["request_uri"]),
-            discovery["authorization_endpoint"],
-        )
+    # Authorization with request_uri.
+    callback = consent(
+        browser,
+        party.authorization_url(pushed["request_uri"]),
+        discovery["authorization_endpoint"],
+    )
 
-    with _step("code exchange with private_key_jwt + DPoP", "clientauth", "dpop"):
-        token = party.exchange(callback)
-        assert token["token_type"] == "DPoP"
-        assert {"access_token", "refresh_token", "id_token"} <= set(token)
+    # Code exchange with private_key_jwt + DPoP.
+    token = party.exchange(callback)
+    assert token["token_type"] == "DPoP"
+    assert {"access_token", "refresh_token", "id_token"} <= set(token)
 
-    with _step("ES256 ID token", "idtok", "authz"):
-        first = party.id_token_claims(token["id_token"], nonce=party.nonce)
-        assert first["acr"] == "urn:saduak:aal1"
-        assert first["amr"] == ["pwd"]
+    # ES256 ID token.
+    first = party.id_token_claims(token["id_token"], nonce=party.nonce)
+    assert first["acr"] == "urn:saduak:aal1"
+    assert first["amr"] == ["pwd"]
 
-    with _step("userinfo with DPoP", "dpop"):
-        userinfo = party.userinfo(token["access_token"])
-        assert userinfo.status_code == 200, userinfo.text
-        assert userinfo.json()["sub"] == first["sub"]
-        # A DPoP-bound token shown as a plain Bearer token is refused.
-        assert party.userinfo(token["access_token"], scheme="Bearer").status_code == 401
+    # Userinfo with DPoP.
+    userinfo = party.userinfo(token["access_token"])
+    assert userinfo.status_code == 200, userinfo.text
+    assert userinfo.json()["sub"] == first["sub"]
+    # A DPoP-bound token shown as a plain Bearer token is refused.
+    assert party.userinfo(token["access_token"], scheme="Bearer").status_code == 401
 
-    with _step("refresh with DPoP, the sign-in's claims kept", "dpop", "authz"):
-        refreshed = party.refresh(token["refresh_token"])
-        assert refreshed["token_type"] == "DPoP"
-        again = party.id_token_claims(refreshed["id_token"], nonce=None)
-        for claim in ("sub", "acr", "amr", "auth_time", "sid"):
-            assert again[claim] == first[claim], claim
+    # Refresh with DPoP, the sign-in's claims kept.
+    refreshed = party.refresh(token["refresh_token"])
+    assert refreshed["token_type"] == "DPoP"
+    again = party.id_token_claims(refreshed["id_token"], nonce=None)
+    for claim in ("sub", "acr", "amr", "auth_time", "sid"):
+        assert again[claim] == first[claim], claim
 
-    with _step("introspection by the resource server", "dpop"):
-        answer = resource_server_introspects(
-            discovery, rs_id, rs_secret, refreshed["access_token"]
-        )
-        assert answer.status_code == 200, answer.text
-        state = answer.json()
-        assert state["active"] is True
-        assert state["client_id"] == client_id
-        assert state["sub"] == first["sub"]
-        assert state["token_type"] == "DPoP"
-        assert state["cnf"] == {"jkt": jwk_thumbprint(party.dpop_key)}
-        assert state["acr"] == "urn:saduak:aal1"
+    # Introspection by the resource server.
+    answer = resource_server_introspects(
+        discovery, rs_id, rs_secret, refreshed["access_token"]
+    )
+    assert answer.status_code == 200, answer.text
+    state = answer.json()
+    assert state["active"] is True
+    assert state["client_id"] == client_id
+    assert state["sub"] == first["sub"]
+    assert state["token_type"] == "DPoP"
+    assert state["cnf"] == {"jkt": jwk_thumbprint(party.dpop_key)}
+    assert state["acr"] == "urn:saduak:aal1"
 
-    with _step("back-channel logout", "logout", "idtok"):
-        sign_out_at_saduak(base, browser)
-        delivered = receiver.wait(1)
-        assert len(delivered) == 1, delivered
-        assert delivered[0]["content_type"].startswith(
-            "application/x-www-form-urlencoded"
-        )
-        logout = party.logout_token_claims(delivered[0]["form"]["logout_token"])
-        assert logout["sid"] == first["sid"]
-        assert logout["sub"] == first["sub"]
+    # Back-channel logout.
+    sign_out_at_saduak(base, browser)
+    delivered = receiver.wait(1)
+    assert len(delivered) == 1, delivered
+    assert delivered[0]["content_type"].startswith("application/x-www-form-urlencoded")
+    logout = party.logout_token_claims(delivered[0]["form"]["logout_token"])
+    assert logout["sid"] == first["sid"]
+    assert logout["sub"] == first["sub"]
 
-    with _step("the sign-in's tokens are dead after the logout", "logout", "dpop"):
-        gone = resource_server_introspects(
-            discovery, rs_id, rs_secret, refreshed["access_token"]
-        )
-        assert gone.json() == {"active": False}
-        assert party.userinfo(refreshed["access_token"]).status_code == 401
-        with pytest.raises(Exception):  # noqa: B017  (Authlib's OAuthError)
-            party.refresh(refreshed["refresh_token"])
-
-    waiting.settle()
+    # The sign-in's tokens are dead after the logout.
+    gone = resource_server_introspects(
+        discovery, rs_id, rs_secret, refreshed["access_token"]
+    )
+    assert gone.json() == {"active": False}
+    assert party.userinfo(refreshed["access_token"]).status_code == 401
+    with pytest.raises(OAuthError) as refused:
+        party.refresh(refreshed["refresh_token"])
+    assert refused.value.error == "invalid_grant"
 
 
 # --- what runs today: the relying party's own plumbing ------------------------------------------
@@ -681,11 +614,3 @@ def test_the_partner_is_registered_with_the_new_settings(
     assert "d" not in client.jwks["keys"][0]
     assert client.backchannel_logout_uri == receiver.url
     assert PartnerClient.objects.get(application__client_id=rs_id).may_introspect
-
-
-def test_what_the_full_flow_waits_for_is_named() -> None:
-    """Not a check of the server: prints which helpers' work the full flow still
-    waits for (empty after the merge)."""
-    missing = waiting_for()
-    print(f"the full relying-party flow waits for: {missing or 'nothing'}")
-    assert set(missing) <= set(READY)
