@@ -366,7 +366,12 @@ def keys_copy(
         "other_files": copied,
         "inline": sorted(
             name
-            for name in ("ESERVICES_MASTER_KEYS", "SECRET_KEY", "OIDC_RSA_PRIVATE_KEY")
+            for name in (
+                "ESERVICES_MASTER_KEYS",
+                "SECRET_KEY",
+                "OIDC_RSA_PRIVATE_KEY",
+                "OIDC_EC_PRIVATE_KEY",
+            )
             if env.get(name)
         ),
     }

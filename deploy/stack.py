@@ -493,6 +493,21 @@ class Stack:
                 ]
             )
             oidc.chmod(0o600)
+        oidc_ec = self.keys / "oidc-ec-key.pem"
+        if not oidc_ec.exists():
+            self._run(
+                [
+                    "openssl",
+                    "genpkey",
+                    "-algorithm",
+                    "EC",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:P-256",
+                    "-out",
+                    str(oidc_ec),
+                ]
+            )
+            oidc_ec.chmod(0o600)
 
     def _secret(self, name: str, make: object) -> str:
         path = self.keys / name
@@ -533,6 +548,9 @@ class Stack:
             "OIDC_RSA_PRIVATE_KEY": (self.keys / "oidc-key.pem").read_text()
             if (self.keys / "oidc-key.pem").exists()
             else "",
+            "OIDC_EC_PRIVATE_KEY": (self.keys / "oidc-ec-key.pem").read_text()
+            if (self.keys / "oidc-ec-key.pem").exists()
+            else "",
             "OIDC_ALLOW_HTTP_LOCALHOST": "0",
         }
 
@@ -541,10 +559,13 @@ class Stack:
         EnvironmentFile=): one KEY='value' a line, the PEM key by its file."""
         lines = ["# The stack's environment (deploy/stack.py); secrets: keep it 0600."]
         for key, value in self._env_values(1).items():
-            if key == "OIDC_RSA_PRIVATE_KEY":
+            if key in ("OIDC_RSA_PRIVATE_KEY", "OIDC_EC_PRIVATE_KEY"):
                 continue
             lines.append(f"{key}='{value}'")
         lines.append(f"# OIDC_RSA_PRIVATE_KEY: the PEM in {self.keys / 'oidc-key.pem'}")
+        lines.append(
+            f"# OIDC_EC_PRIVATE_KEY: the PEM in {self.keys / 'oidc-ec-key.pem'}"
+        )
         self.env_file.write_text("\n".join(lines) + "\n")
         self.env_file.chmod(0o600)
 
