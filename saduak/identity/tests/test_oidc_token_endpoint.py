@@ -3,7 +3,6 @@ identical, a replayed code ending the tokens issued from it, loopback redirect
 URIs matched exactly (port included), and RFC 6749 section 5.2's error answers."""
 
 import base64
-import hashlib
 
 import pytest
 from django.utils import timezone
@@ -11,9 +10,7 @@ from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
 from saduak.audit.models import AuditEvent
 from saduak.identity.oidc.models import (
-    AccessTokenBinding,
     PartnerSignIn,
-    RefreshTokenBinding,
 )
 from saduak.identity.oidc.sign_ins import code_digest
 from saduak.identity.oidc.validators import PartnerValidator
@@ -31,47 +28,6 @@ from saduak.identity.tests.oidc_helpers import (
 pytestmark = pytest.mark.django_db
 
 LOOPBACK_URI = "http://127.0.0.1:8765/callback"
-
-
-@pytest.fixture(autouse=True)
-def sign_ins_recorded(monkeypatch):
-    """The PartnerSignIn of each code and the bindings of each token, as the
-    authorization side writes them (save_authorization_code, the token
-    bindings); written here only where that code does not (get_or_create), so
-    these tests run before and after it is in."""
-    save_code = PartnerValidator.save_authorization_code
-    save_token = PartnerValidator.save_bearer_token
-
-    def save_authorization_code(self, client_id, code, request, *args, **kwargs):
-        save_code(self, client_id, code, request, *args, **kwargs)
-        PartnerSignIn.objects.get_or_create(
-            code_hash=code_digest(code["code"]),
-            defaults={
-                "application": request.client,
-                "user": request.user,
-                "auth_time": timezone.now(),
-            },
-        )
-
-    def save_bearer_token(self, token, request, *args, **kwargs):
-        result = save_token(self, token, request, *args, **kwargs)
-        sign_in = getattr(request, "saduak_sign_in", None)
-        checksum = hashlib.sha256(token["access_token"].encode()).hexdigest()
-        access = AccessToken.objects.filter(token_checksum=checksum).first()
-        if access is not None:
-            AccessTokenBinding.objects.get_or_create(
-                access_token=access, defaults={"sign_in": sign_in}
-            )
-            for refresh in RefreshToken.objects.filter(access_token=access):
-                RefreshTokenBinding.objects.get_or_create(
-                    refresh_token=refresh, defaults={"sign_in": sign_in}
-                )
-        return result
-
-    monkeypatch.setattr(
-        PartnerValidator, "save_authorization_code", save_authorization_code
-    )
-    monkeypatch.setattr(PartnerValidator, "save_bearer_token", save_bearer_token)
 
 
 @pytest.fixture
