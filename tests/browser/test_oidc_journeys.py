@@ -77,3 +77,47 @@ def test_a_citizen_allows_an_agency_to_know_them_and_later_stops_sharing(
 
     phone.goto(authorize)  # the agency must ask again
     phone.wait_for_selector("button[name=allow]")
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_an_agency_that_asks_for_a_fresh_sign_in_gets_one_once(
+    phone, live_server, citizen, language
+):
+    """prompt=login: a citizen already signed in to Saduak signs in again, is told
+    why, and comes back to the agency with a code, without a loop."""
+    partner = make_partner(allowed_scopes="openid profile")
+    callback = f"{live_server.url}/healthz/ping"
+    application, _secret = make_client(partner, redirect_uri=callback)
+    _verifier, challenge = pkce_pair()
+    first = authorize_params(application, challenge=challenge, redirect_uri=callback)
+    phone.goto(f"/o/authorize/?{urlencode(first)}")
+    phone.wait_for_url("**/accounts/login/**")
+    phone.fill("#id_username", citizen.personal_id)
+    phone.fill("#id_password", PASSWORD)
+    phone.locator("main button[type=submit]").click()
+    phone.locator("button[name=allow]").click()
+    phone.wait_for_url("**/healthz/ping?**")
+
+    again = authorize_params(
+        application,
+        challenge=challenge,
+        redirect_uri=callback,
+        prompt="login",
+        ui_locales=language,
+        state="state-again",
+    )
+    phone.goto(f"/o/authorize/?{urlencode(again)}")
+    phone.wait_for_url("**/accounts/login/**")
+    with translation.override(language):
+        notice = gettext(
+            "The service you came from asks you to sign in again to confirm it is you."
+        )
+    assert notice in phone.locator("main").inner_text()
+    assert phone.locator("html").get_attribute("lang") == language
+    assert_accessible(phone, f"oidc-sign-in-again-{language}")
+    phone.fill("#id_username", citizen.personal_id)
+    phone.fill("#id_password", PASSWORD)
+    phone.locator("main button[type=submit]").click()
+    phone.wait_for_url("**/healthz/ping?**")
+    answer = query_of(phone.url)
+    assert answer["state"] == "state-again" and answer["code"]
