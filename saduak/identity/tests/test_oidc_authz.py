@@ -349,8 +349,11 @@ def test_discovery_offers_only_what_works(client):
     assert "address" not in document["scopes_supported"]  # releases nothing
     assert "openid" in document["scopes_supported"]
     assert document["revocation_endpoint"] == "http://testserver/o/revoke_token/"
-    assert document["request_uri_parameter_supported"] is False
-    assert document["request_parameter_supported"] is False
+    # Supported since PAR and signed request objects (request_objects.py): the
+    # request_uri of a push only, never one to fetch.
+    assert document["request_uri_parameter_supported"] is True
+    assert document["request_parameter_supported"] is True
+    assert document["require_request_uri_registration"] is False
     assert document["authorization_response_iss_parameter_supported"] is True
     assert "sid" in document["claims_supported"]
 
