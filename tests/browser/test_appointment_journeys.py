@@ -55,6 +55,10 @@ def registry(small_map, make_staff):
         counters=counters[:1],
         seats_per_slot=2,
         min_notice_hours=0,
+        # The journey books the first free slot, which may start within the
+        # default free-cancellation window (the run's hour of day decides): the
+        # cancel step must not depend on the clock.
+        cancel_until_hours=0,
     )
     today = timezone.localdate()
     slots_release(
