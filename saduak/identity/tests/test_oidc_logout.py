@@ -372,6 +372,39 @@ def test_an_unknown_client_id_or_a_mismatched_one_is_refused_not_a_500(citizen):
     assert is_signed_in(browser)
 
 
+@pytest.mark.parametrize(
+    "asked", ["http://127.0.0.1:9999/signed-out", "http://127.0.0.1/signed-out"]
+)
+def test_a_loopback_post_logout_address_on_another_port_is_refused(citizen, asked):
+    """Exact matching, as at the authorization and token endpoints (issue 20, hole
+    4): django-oauth-toolkit alone lets a loopback address use any port."""
+    partner = make_partner(name_en="Loopback", name_th="Loopback")
+    application, _secret = make_client(
+        partner, post_logout_uri="http://127.0.0.1:8765/signed-out"
+    )
+    browser, _record = signed_in_browser(citizen)
+    response = browser.get(
+        "/o/logout/",
+        {
+            "id_token_hint": hint_for(application, partner, citizen),
+            "post_logout_redirect_uri": asked,
+        },
+    )
+    assert response.status_code == 400
+    assert "Location" not in response
+    assert is_signed_in(browser)
+    registered = browser.get(
+        "/o/logout/",
+        {
+            "id_token_hint": hint_for(application, partner, citizen),
+            "post_logout_redirect_uri": "http://127.0.0.1:8765/signed-out",
+            "state": "s",
+        },
+    )
+    assert registered.status_code == 302
+    assert registered["Location"] == "http://127.0.0.1:8765/signed-out?state=s"
+
+
 # --- Back-channel logout: every way a session ends ----------------------------------
 def verified_logout_token(request: httpx.Request, client: Client) -> dict:
     """The logout token a partner received, checked as a partner's library would
