@@ -158,7 +158,7 @@ def client_edit(request: HttpRequest, partner_id: UUID, client_id: str) -> HttpR
             if secret:
                 return render(
                     request,
-                    "identity/partners/client_secret.html",
+                    "identity/partners/client_handover.html",
                     {"partner": partner, "client_id": client_id, "secret": secret},
                 )
             messages.success(

@@ -95,9 +95,11 @@ def partner_sign_in_create(
     )
 
 
-def sign_in_of_code(code: str) -> PartnerSignIn | None:
+def sign_in_of_code(code: str, *, application: Any) -> PartnerSignIn | None:
+    """The sign-in `code` was issued for to `application`, with its session (the
+    ID token's `sid`)."""
     return (
         PartnerSignIn.objects.select_related("session")
-        .filter(code_hash=code_digest(code))
+        .filter(code_hash=code_digest(code), application=application)
         .first()
     )

@@ -344,9 +344,7 @@ class PartnerValidator(OAuth2Validator):
             return False
         if grant.is_expired():
             return False
-        sign_in = PartnerSignIn.objects.filter(
-            code_hash=code_digest(code), application_id=client.pk
-        ).first()
+        sign_in = sign_in_of_code(code, application=client)
         if sign_in is not None and sign_in.ended_at is not None:
             return False
         request.saduak_sign_in = sign_in
@@ -442,19 +440,10 @@ class PartnerValidator(OAuth2Validator):
 
     # --- The sign-in behind a token request ----------------------------------------
     def _sign_in(self, request: Request) -> PartnerSignIn | None:
-        """The partner sign-in a token request continues: the one its code was
-        issued for, or the one of the refresh token (validate_refresh_token)."""
-        if hasattr(request, "saduak_sign_in"):
-            return request.saduak_sign_in  # type: ignore[no-any-return]
-        found = None
-        if request.grant_type == "authorization_code" and request.code:
-            found = sign_in_of_code(request.code)
-            if found is not None and (
-                request.client is None or found.application_id != request.client.pk
-            ):
-                found = None
-        request.saduak_sign_in = found
-        return found
+        """The partner sign-in a token request continues, as validate_code (the
+        code's) or validate_refresh_token (the refresh token's) found it; none for
+        a machine client's token."""
+        return getattr(request, "saduak_sign_in", None)
 
     def validate_refresh_token(
         self,
@@ -490,16 +479,12 @@ class PartnerValidator(OAuth2Validator):
         partner = self._partner(request)
         assert partner is not None  # the client was loaded through _load_application
         sign_in = self._sign_in(request)
-        if sign_in is None:
-            return {
-                "sub": pairwise_subject(user=request.user, partner=partner),
-                **assurance_claims(_assurance_level(request)),
-            }
+        level = sign_in.assurance_level if sign_in else _assurance_level(request)
         claims = {
             "sub": pairwise_subject(user=request.user, partner=partner),
-            **assurance_claims(sign_in.assurance_level),
+            **assurance_claims(level),
         }
-        if sign_in.session is not None:
+        if sign_in is not None and sign_in.session is not None:
             claims["sid"] = session_sid(sign_in.session)
         return claims
 
@@ -607,14 +592,9 @@ class PartnerValidator(OAuth2Validator):
 
     def _bind_access_token(self, access_token: Any, request: Request) -> None:
         """Every access token's sign-in (none for a machine client) and DPoP key."""
-        sign_in = (
-            None
-            if request.grant_type == "client_credentials"
-            else self._sign_in(request)
-        )
         AccessTokenBinding.objects.create(
             access_token=access_token,
-            sign_in=sign_in,
+            sign_in=self._sign_in(request),
             jkt=getattr(request, DPOP_JKT_ATTRIBUTE, "") or "",
         )
 
