@@ -56,8 +56,11 @@ def client_keys(
         time.time() - float(kept.get("fetched_at", 0))
         < settings.OIDC_CLIENT_JWKS_CACHE_SECONDS
     )
-    jwks: dict[str, Any] | None = kept["jwks"] if kept is not None else None
-    if not fresh:
+    jwks: dict[str, Any] | None = kept.get("jwks") if kept is not None else None
+    # A stale or missing set is fetched again at most once a minute, failed
+    # attempts included: a partner's key address that is down does not cost a
+    # 3-second fetch on every request that names the client.
+    if not fresh and (kept is None or _may_refetch(kept)):
         jwks = _fetch_and_keep(uri, kept) or jwks
     keys = _matching(keys_of_set(jwks or {}, use=use), kid)
     if not keys and kid is not None and fresh and kept and _may_refetch(kept):
@@ -91,9 +94,10 @@ def _fetch_and_keep(uri: str, kept: dict[str, Any] | None) -> dict[str, Any] | N
     lifetime = settings.OIDC_CLIENT_JWKS_CACHE_SECONDS * STALE_FACTOR
     fetched = _fetch(uri)
     if fetched is None:
-        if kept is not None:
-            # Keep the last good set; wait before asking again.
-            cache.set(_cache_key(uri), {**kept, "attempted_at": now}, lifetime)
+        # Keep the last good set, if any, and the time of this attempt: the next
+        # one waits REFETCH_SECONDS.
+        kept_set = {"jwks": None, "fetched_at": 0} if kept is None else kept
+        cache.set(_cache_key(uri), {**kept_set, "attempted_at": now}, lifetime)
         return None
     cache.set(
         _cache_key(uri),

@@ -424,6 +424,30 @@ def test_a_published_private_key_or_a_failing_server_authenticates_nobody(
         )
 
 
+def test_a_key_server_that_is_down_is_asked_at_most_once_a_minute(
+    signed_in, application, monkeypatch
+):
+    """A partner's jwks_uri that fails is not fetched again on every request that
+    names the client (each fetch would hold a worker up to the timeout)."""
+    register(application, jwks={}, jwks_uri=JWKS_URI)
+    client_key_source.forget_published_keys(JWKS_URI)
+    asked = []
+
+    def down(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        return httpx.Response(503)
+
+    monkeypatch.setattr(client_key_source, "TRANSPORT", httpx.MockTransport(down))
+    for _ in range(3):
+        code, verifier = code_for(signed_in, application)
+        token = assertion(application.client_id)
+        assert (
+            exchange(signed_in, code, verifier, **with_assertion(token)).status_code
+            == 401
+        )
+    assert len(asked) == 1
+
+
 # --- Pushed authorization requests ---------------------------------------------------------
 def form_post(client, url, data):
     """A form post as partners send it (application/x-www-form-urlencoded)."""
