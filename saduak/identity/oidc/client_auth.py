@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
-from jwcrypto import jwk, jws, jwt
+from jwcrypto import jws
 from jwcrypto.common import JWException
 from oauth2_provider.settings import oauth2_settings
 
@@ -34,6 +34,10 @@ SECRET_METHODS = frozenset(
     {ClientAuthMethod.CLIENT_SECRET_BASIC, ClientAuthMethod.CLIENT_SECRET_POST}
 )
 MAX_JWT_LENGTH = 8192
+# What marks a signed request object (RFC 9101): its media type, and the
+# authorization parameters it carries.
+REQUEST_OBJECT_TYPE = "oauth-authz-req+jwt"
+REQUEST_OBJECT_CLAIMS = frozenset({"response_type", "redirect_uri", "scope"})
 
 
 class JwtRefused(Exception):
@@ -70,13 +74,11 @@ def unverified_claims(token: str) -> dict[str, Any]:
     return claims
 
 
-def verified_claims(
-    token: str, *, partner_client: Any, kid_required: bool = False
-) -> dict[str, Any]:
+def verified_claims(token: str, *, partner_client: Any) -> dict[str, Any]:
     """The claims of `token` once its signature verifies with a "sig" key of the
-    client (the one its header names by `kid`, or any of them). Claims are
-    checked by the callers."""
-    unverified_claims(token)
+    client (the one its header names by `kid`, or any of them); parsed once.
+    Claims are checked by the callers."""
+    unverified_claims(token)  # its size and form
     try:
         parsed = jws.JWS()
         parsed.deserialize(token)
@@ -92,27 +94,22 @@ def verified_claims(
     kid = header.get("kid")
     if kid is not None and not isinstance(kid, str):
         raise JwtRefused("The JWT's kid must be a string.")
-    if kid is None and kid_required:
-        raise JwtRefused("The JWT header must name its key (kid).")
     keys = client_keys(partner_client, use="sig", kid=kid)
     if not keys:
         raise JwtRefused("No registered signing key of the client matches the JWT.")
+    alg = header["alg"]
     for key in keys:
-        if _verifies(token, key, header["alg"]):
-            claims = json.loads(parsed.objects["payload"])
-            return claims  # type: ignore[no-any-return]
+        if key.get("alg") and key.get("alg") != alg:
+            continue  # a key registered for another algorithm
+        try:
+            parsed.verify(key, alg=alg)
+        except (JWException, ValueError, TypeError):
+            continue
+        claims = json.loads(parsed.payload)
+        if not isinstance(claims, dict):
+            raise JwtRefused("The JWT's payload must be a JSON object.")
+        return claims
     raise JwtRefused("The JWT's signature does not verify with the client's keys.")
-
-
-def _verifies(token: str, key: jwk.JWK, alg: str) -> bool:
-    registered_alg = key.get("alg")
-    if registered_alg and registered_alg != alg:
-        return False
-    try:
-        jwt.JWT(jwt=token, key=key, algs=[alg], check_claims=False, expected_type="JWS")
-    except (JWException, ValueError, TypeError):
-        return False
-    return True
 
 
 def lifetime_check(claims: dict[str, Any]) -> datetime:
@@ -174,8 +171,14 @@ def assertion_audiences(request: Any) -> set[str]:
 def client_assertion_check(
     *, assertion: str, client_id: str, partner_client: Any, request: Any
 ) -> None:
-    """Raises JwtRefused unless `assertion` authenticates the client."""
+    """Raises JwtRefused unless `assertion` authenticates the client. A signed
+    request object (which passes through browsers) is never taken for one: it
+    carries authorization parameters or says typ oauth-authz-req+jwt."""
+    if _header_type(assertion) == REQUEST_OBJECT_TYPE:
+        raise JwtRefused("A request object is not a client assertion.")
     claims = verified_claims(assertion, partner_client=partner_client)
+    if REQUEST_OBJECT_CLAIMS & set(claims):
+        raise JwtRefused("A request object is not a client assertion.")
     if claims.get("iss") != client_id or claims.get("sub") != client_id:
         raise JwtRefused("The assertion's iss and sub must both be the client_id.")
     if not audience_matches(claims, assertion_audiences(request)):
@@ -224,3 +227,14 @@ def discovery_metadata(request: Any) -> dict[str, Any]:
         "require_request_uri_registration": False,
         "request_object_signing_alg_values_supported": algorithms,
     }
+
+
+def _header_type(token: str) -> str:
+    """The `typ` of a compact JWS's header, lower-cased ("" when unreadable)."""
+    try:
+        parsed = jws.JWS()
+        parsed.deserialize(token)
+        typ = parsed.jose_header.get("typ", "")
+    except (JWException, ValueError, AttributeError):
+        return ""
+    return typ.lower() if isinstance(typ, str) else ""

@@ -36,6 +36,7 @@ from saduak.identity.models import (
     PartnerClient,
 )
 from saduak.identity.oidc.claims import BROWSER_SCOPES, OPENID
+from saduak.identity.oidc.client_auth import SECRET_METHODS
 from saduak.identity.oidc.client_cache import forget_clients
 from saduak.identity.oidc.client_key_source import forget_published_keys
 from saduak.identity.oidc.client_keys import keys_of_set, registered_jwks_check
@@ -162,9 +163,6 @@ CLIENT_SETTINGS = (
     "may_introspect",
 )
 CLIENT_ADDRESSES = ("name", "redirect_uris", "post_logout_redirect_uris")
-SECRET_METHODS = frozenset(
-    {ClientAuthMethod.CLIENT_SECRET_BASIC, ClientAuthMethod.CLIENT_SECRET_POST}
-)
 # Settings that only mean something for a client citizens sign in through.
 SIGN_IN_ONLY = (
     "require_pushed_authorization_requests",

@@ -222,6 +222,46 @@ def test_a_bad_assertion_is_invalid_client(signed_in, application, changes):
     assert not AccessToken.objects.exists()
 
 
+def test_a_signed_request_object_is_not_taken_for_a_client_assertion(
+    signed_in, application
+):
+    """A request object passes through browsers; one that happens to say
+    sub = client_id and aud = the issuer must not authenticate the client."""
+    now = int(time.time())
+    as_request = {
+        "response_type": "code",
+        "client_id": application.client_id,
+        "redirect_uri": REDIRECT_URI,
+        "scope": "openid",
+    }
+    for token in (
+        assertion(
+            application.client_id,
+            aud=ISSUER,
+            **{
+                name: value for name, value in as_request.items() if name != "client_id"
+            },
+        ),
+        jwt.encode(
+            {"alg": "ES256", "kid": EC_KEY.kid, "typ": "oauth-authz-req+jwt"},
+            {
+                "iss": application.client_id,
+                "sub": application.client_id,
+                "aud": ISSUER,
+                "iat": now,
+                "exp": now + 60,
+                "jti": str(uuid.uuid4()),
+            },
+            EC_KEY,
+            algorithms=["ES256"],
+        ),
+    ):
+        code, verifier = code_for(signed_in, application)
+        refused = exchange(signed_in, code, verifier, **with_assertion(token))
+        assert refused.status_code == 401
+        assert refused.json()["error"] == "invalid_client"
+
+
 def test_symmetric_and_unsigned_assertions_are_refused(signed_in, application):
     client_id = application.client_id
     secret_key = OctKey.generate_key(256)
