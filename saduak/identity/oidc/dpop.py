@@ -190,6 +190,22 @@ def _checksum(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+# Where the userinfo view leaves the key of a proof it verified, for the
+# validator (validators.validate_bearer_token): a WSGI environ key, which no
+# client can send as a header.
+VERIFIED_JKT_ENVIRON = "saduak.dpop_jkt"
+
+
+def bound_jkt(access_token: Any) -> str:
+    """The key an access token (a row) is bound to ("" for a Bearer token)."""
+    found = (
+        AccessTokenBinding.objects.filter(access_token=access_token)
+        .values_list("jkt", flat=True)
+        .first()
+    )
+    return found or ""
+
+
 def access_token_jkt(token: str) -> str:
     """The key an access token is bound to ("" for a Bearer token)."""
     found = (

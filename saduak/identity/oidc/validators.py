@@ -26,7 +26,7 @@ from oauthlib.oauth2.rfc6749 import errors
 from saduak.core.errors import InvalidInput
 from saduak.core.memo import ProcessMemo
 from saduak.identity.models import ClientAuthMethod, Partner
-from saduak.identity.oidc import client_auth, signing
+from saduak.identity.oidc import client_auth, dpop, signing
 from saduak.identity.oidc.claims import (
     ASSURANCE_CREDENTIAL,
     GRANT_CLAIMS_KEY,
@@ -262,7 +262,14 @@ class PartnerValidator(OAuth2Validator):
                 "error_description": "Send the access token in the Authorization header.",
             }
             return False
-        return super().validate_bearer_token(token, scopes, request)  # type: ignore[no-any-return]
+        if not super().validate_bearer_token(token, scopes, request):
+            return False
+        # RFC 9449 section 7: a DPoP-bound token is good only with a proof of its
+        # key (verified by the userinfo view), wherever it is presented: the
+        # identity check API, which takes Bearer tokens only, refuses it; and a
+        # token with no binding is not taken on a DPoP proof either.
+        verified = request.headers.get(dpop.VERIFIED_JKT_ENVIRON, "")
+        return dpop.bound_jkt(request.access_token) == verified
 
     def validate_silent_login(self, request: Request) -> bool:
         """prompt=none passes validation here; the authorization view answers

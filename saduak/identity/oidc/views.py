@@ -566,7 +566,8 @@ class PartnerUserInfoView(UserInfoView):
     def _create_userinfo_response(self, request: HttpRequest) -> HttpResponse:
         scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
         token = token.strip()
-        if scheme.lower() == "dpop" and token:
+        dpop_scheme = scheme.lower() == "dpop" and bool(token)
+        if dpop_scheme:
             try:
                 jkt = dpop.proof_jkt(
                     request.headers.get("DPoP"),
@@ -576,16 +577,21 @@ class PartnerUserInfoView(UserInfoView):
                 )
             except dpop.DpopProofError as error:
                 return _dpop_challenge("invalid_dpop_proof", str(error))
-            if dpop.access_token_jkt(token) != jkt:
-                return _dpop_challenge(
-                    "invalid_token", "The access token is not bound to this key."
-                )
+            # The validator compares it with the token's binding.
+            request.META[dpop.VERIFIED_JKT_ENVIRON] = jkt
             request.META["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-        elif scheme.lower() == "bearer" and token and dpop.access_token_jkt(token):
-            return _dpop_challenge(
-                "invalid_token", "This access token is DPoP-bound: send it as DPoP."
-            )
-        return super()._create_userinfo_response(request)  # type: ignore[no-any-return]
+        response: HttpResponse = super()._create_userinfo_response(request)
+        if response.status_code == 401 and token:
+            if dpop_scheme:
+                return _dpop_challenge(
+                    "invalid_token",
+                    "The access token is not valid or not bound to this key.",
+                )
+            if dpop.access_token_jkt(token):
+                return _dpop_challenge(
+                    "invalid_token", "This access token is DPoP-bound: send it as DPoP."
+                )
+        return response
 
 
 def _dpop_challenge(error: str, description: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from oauth2_provider.models import AccessToken, RefreshToken
 
 from saduak.identity.models import PartnerClient
 from saduak.identity.oidc.models import AccessTokenBinding, PartnerSignIn
+from saduak.identity.oidc.services import partner_client_create
 from saduak.identity.oidc.sign_ins import code_digest
 from saduak.identity.tests.oidc_helpers import (
     REDIRECT_URI,
@@ -397,3 +398,41 @@ def test_dpop_jkt_must_be_a_thumbprint():
     assert code_jkt(Request("/o/authorize/?state=1")) == ""
     with pytest.raises(InvalidRequestError):
         code_jkt(Request("/o/authorize/?dpop_jkt=short"))
+
+
+def test_a_bound_machine_token_is_refused_as_bearer_at_the_identity_check_api(
+    client, key
+):
+    """The binding is checked where every bearer token is validated, not only at
+    userinfo: the identity check API (Bearer only) refuses a DPoP-bound token,
+    so a stolen one is useless there too."""
+    bank = make_partner(
+        name_en="Example Bank", may_check_identity=True, allowed_scopes="openid"
+    )
+    application, secret = partner_client_create(
+        partner=bank, machine=True, actor="test"
+    )
+    PartnerClient.objects.filter(application=application).update(
+        dpop_bound_access_tokens=True
+    )
+    issued = client.post(
+        "/o/token/",
+        {"grant_type": "client_credentials", "scope": "identity_check"},
+        HTTP_AUTHORIZATION="Basic "
+        + base64.b64encode(f"{application.client_id}:{secret}".encode()).decode(),
+        HTTP_DPOP=proof(key),
+    )
+    assert issued.status_code == 200, issued.content
+    assert issued.json()["token_type"] == "DPoP"
+    checked = client.post(
+        "/api/v1/identity/checks",
+        {
+            "personal_id": "1100000000016",
+            "first_name": "สมศรี",
+            "last_name": "ใจดี",
+            "birth_date": "1985-03-14",
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {issued.json()['access_token']}",
+    )
+    assert checked.status_code == 401
