@@ -48,8 +48,23 @@ REQUEST_URI_PREFIX = "urn:ietf:params:oauth:request_uri:"
 # Where the authorization endpoint keeps, per client, which pushed or signed
 # request the person is answering (the consent form posts plain parameters).
 SESSION_KEY = "saduak_oidc_vetted_requests"
-SIGNED = "signed"
 PUSHED_ATTRIBUTE = "saduak_pushed_reference"
+# The authorization parameters the consent form carries back (and the step-up
+# rebuilds the request from). For a pushed or signed request the vetted values
+# replace whatever the form posts.
+AUTHORIZATION_PARAMETERS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "claims",
+    "acr_values",
+    "dpop_jkt",
+)
 # Claims of a request object that are not authorization parameters.
 JWT_CLAIMS = frozenset({"iss", "aud", "exp", "iat", "nbf", "jti", "sub"})
 MAX_PARAMETER_LENGTH = 4096
@@ -178,8 +193,7 @@ def pushed_request_used(request: HttpRequest, client_id: str) -> bool:
     reference = getattr(request, PUSHED_ATTRIBUTE, None)
     vetted = _vetted(request)
     if reference is None:
-        remembered = vetted.get(client_id)
-        reference = remembered if remembered not in (None, SIGNED) else None
+        reference = (vetted.get(client_id) or {}).get("reference") or None
     if client_id in vetted and hasattr(request, "session"):
         del vetted[client_id]
         request.session[SESSION_KEY] = vetted
@@ -202,20 +216,33 @@ def expired_purge() -> int:
 
 
 # --- The authorization endpoint's hook ----------------------------------------------------
-def _vetted(request: HttpRequest) -> dict[str, str]:
+def _vetted(request: HttpRequest) -> dict[str, dict[str, Any]]:
+    """Per client: the pushed request's reference ("" for a signed one) and the
+    vetted parameters, of the request this session is answering."""
     session = getattr(request, "session", None)
     if session is None:
         return {}
     value = session.get(SESSION_KEY)
-    return dict(value) if isinstance(value, dict) else {}
+    if not isinstance(value, dict):
+        return {}
+    return {key: entry for key, entry in value.items() if isinstance(entry, dict)}
 
 
-def _remember(request: HttpRequest, client_id: str, value: str) -> None:
+def _remember(
+    request: HttpRequest, client_id: str, reference: str, parameters: dict[str, str]
+) -> None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return
     vetted = _vetted(request)
-    vetted[client_id] = value
+    vetted[client_id] = {
+        "reference": reference,
+        "parameters": {
+            name: parameters[name]
+            for name in AUTHORIZATION_PARAMETERS
+            if name in parameters
+        },
+    }
     request.session[SESSION_KEY] = vetted
 
 
@@ -272,7 +299,7 @@ def authorization_request_resolve(
             parameters["request_uri"] = request_uri
             _replace_query(request, parameters)
             setattr(request, PUSHED_ATTRIBUTE, pushed.reference)
-            _remember(request, client_id, pushed.reference)
+            _remember(request, client_id, pushed.reference, parameters)
             return None
         if application is None:
             return None  # django-oauth-toolkit answers the unknown client
@@ -287,7 +314,7 @@ def authorization_request_resolve(
             )
             parameters["request"] = request_object
             _replace_query(request, parameters)
-            _remember(request, client_id, SIGNED)
+            _remember(request, client_id, "", parameters)
             return None
         if _must_push(application):
             raise RequestRefused(
@@ -304,15 +331,30 @@ def authorization_request_resolve(
 
 
 def _posted_check(request: HttpRequest, application: Any, client_id: str) -> None:
-    """The consent form posts plain parameters: a client that must push or sign
-    passes only when this session just opened such a request of it."""
-    if application is None or not (_must_push(application) or _must_sign(application)):
+    """The consent form posts plain parameters. When this session opened a
+    pushed or signed request of the client, its vetted parameters replace what
+    was posted (PAR and JAR are there so a browser cannot change them); a client
+    that must push or sign passes only with such a request."""
+    if application is None:
         return
     remembered = _vetted(request).get(client_id)
-    if remembered is None or (_must_push(application) and remembered == SIGNED):
-        raise RequestRefused(
-            "invalid_request", "This client must push or sign its requests."
-        )
+    if remembered is None:
+        if _must_push(application) or _must_sign(application):
+            raise RequestRefused(
+                "invalid_request", "This client must push or sign its requests."
+            )
+        return
+    if _must_push(application) and not remembered.get("reference"):
+        raise RequestRefused("invalid_request", "This client must push its requests.")
+    posted = request.POST.copy()
+    vetted = remembered.get("parameters") or {}
+    for name in AUTHORIZATION_PARAMETERS:
+        if name in vetted:
+            posted[name] = vetted[name]
+        else:
+            posted.pop(name, None)
+    posted._mutable = False
+    request.POST = posted  # type: ignore[assignment]
 
 
 def _refusal(

@@ -86,20 +86,6 @@ from saduak.identity.oidc.sign_ins import (
 from saduak.identity.sign_in import assurance_level
 
 LANGUAGES = ("th", "en")
-# The authorization request parameters the consent form carries, to rebuild the
-# request when the person must step up first.
-AUTHORIZATION_PARAMETERS = (
-    "response_type",
-    "client_id",
-    "redirect_uri",
-    "scope",
-    "state",
-    "nonce",
-    "code_challenge",
-    "code_challenge_method",
-    "claims",
-    "acr_values",
-)
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
 
 
@@ -398,7 +384,7 @@ class PartnerAuthorizationView(LanguageFromRequestMixin, AuthorizationView):
         if assurance_level(self.request) < needed:
             query = {
                 name: form.cleaned_data[name]
-                for name in AUTHORIZATION_PARAMETERS
+                for name in request_objects.AUTHORIZATION_PARAMETERS
                 if form.cleaned_data.get(name)
             }
             return redirect(step_up_address(f"{self.request.path}?{urlencode(query)}"))

@@ -572,6 +572,39 @@ def test_a_pushed_request_with_the_consent_screen_is_used_up(
     assert PushedAuthorizationRequest.objects.get().used_at is not None
 
 
+def test_the_consent_form_cannot_change_a_pushed_request(client, citizen, application):
+    """The consent screen posts the parameters back through the browser: for a
+    pushed request the pushed values count, whatever is posted."""
+    from saduak.identity.tests.oidc_helpers import hidden_fields
+
+    other = "https://agency.example.go.th/other"
+    application.redirect_uris = f"{REDIRECT_URI} {other}"
+    application.save()
+    forget_clients([application.client_id])
+    client.force_login(citizen)
+    response, _verifier = push(client, application, scope="openid")
+    request_uri = response.json()["request_uri"]
+    page = client.get(
+        "/o/authorize/",
+        {"client_id": application.client_id, "request_uri": request_uri},
+    )
+    assert page.status_code == 200
+    tampered = hidden_fields(page.content.decode()) | {
+        "allow": "on",
+        "redirect_uri": other,
+        "scope": "openid profile",
+        "state": "tampered",
+        "code_challenge": "A" * 43,
+    }
+    answer = client.post("/o/authorize/", tampered)
+    assert answer["Location"].startswith(REDIRECT_URI + "?")
+    back = query_of(answer["Location"])
+    assert back["state"] == "state-123" and back["code"]
+    grant = Grant.objects.get(code=back["code"])
+    assert grant.scope == "openid"
+    assert grant.code_challenge != "A" * 43
+
+
 def test_a_request_uri_of_another_client_or_expired_is_refused(
     signed_in, application, partner
 ):
